@@ -1,0 +1,180 @@
+/**
+ * Loads the config: YAML file → `TILLSIDE_*` overrides → schema defaults → validation.
+ * Every problem is reported as `path: message`; callers print them and exit 2.
+ */
+import { readFileSync } from 'node:fs'
+import { Ajv, type ErrorObject } from 'ajv'
+import { parse as parseYaml, YAMLParseError } from 'yaml'
+import { ConfigSchema, type Config } from './schema.js'
+
+export const DEFAULT_CONFIG_PATH = 'config/default.yaml'
+
+export interface ConfigProblem {
+  /** Dotted key, e.g. `devices[0].transport.baudRate`; `(file)` for problems with the file itself. */
+  path: string
+  message: string
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  readonly code = 'invalid_config'
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(`invalid config ${file}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`)
+  }
+}
+
+/** Env var → config key. Only keys an installer plausibly sets per machine. */
+const ENV_OVERRIDES: Record<string, { key: string[]; type: 'string' | 'integer' | 'boolean' }> = {
+  TILLSIDE_STORE_ID: { key: ['store', 'id'], type: 'string' },
+  TILLSIDE_STORE_NAME: { key: ['store', 'name'], type: 'string' },
+  TILLSIDE_DATA_DIR: { key: ['dataDir'], type: 'string' },
+  TILLSIDE_DEV: { key: ['dev'], type: 'boolean' },
+  TILLSIDE_HTTP_HOST: { key: ['http', 'host'], type: 'string' },
+  TILLSIDE_HTTP_PORT: { key: ['http', 'port'], type: 'integer' },
+  TILLSIDE_LOG_LEVEL: { key: ['log', 'level'], type: 'string' },
+}
+
+export function envOverrideNames(): string[] {
+  return Object.keys(ENV_OVERRIDES)
+}
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false })
+const validate = ajv.compile<Config>(ConfigSchema)
+
+export function resolveConfigPath(argPath: string | undefined, env: NodeJS.ProcessEnv): string {
+  return argPath ?? env.TILLSIDE_CONFIG ?? DEFAULT_CONFIG_PATH
+}
+
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    throw new ConfigError(file, [{ path: '(file)', message: code === 'ENOENT' ? 'file not found' : `cannot read: ${code}` }])
+  }
+  return parseConfig(text, file, env)
+}
+
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = {}): Config {
+  let raw: unknown
+  try {
+    raw = parseYaml(text, { prettyErrors: true }) ?? {}
+  } catch (err) {
+    const message = err instanceof YAMLParseError ? err.message.split('\n')[0]! : String(err)
+    throw new ConfigError(file, [{ path: '(file)', message: `not valid YAML: ${message}` }])
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(file, [{ path: '(file)', message: 'must be a YAML mapping of keys' }])
+  }
+  const problems: ConfigProblem[] = []
+  const fromEnv = applyEnvOverrides(raw as Record<string, unknown>, env, problems)
+  if (!validate(raw)) {
+    for (const e of validate.errors ?? []) problems.push(toProblem(e, fromEnv))
+  } else {
+    problems.push(...crossChecks(raw))
+  }
+  if (problems.length > 0) throw new ConfigError(file, dedupe(problems))
+  return raw as Config
+}
+
+/** Checks JSON Schema cannot express. */
+function crossChecks(config: Config): ConfigProblem[] {
+  const problems: ConfigProblem[] = []
+  const seen = new Map<string, number>()
+  config.devices.forEach((d, i) => {
+    const first = seen.get(d.id)
+    if (first !== undefined) problems.push({ path: `devices[${i}].id`, message: `duplicate id "${d.id}" (also devices[${first}])` })
+    else seen.set(d.id, i)
+  })
+  if (config.reconnect.initialMs > config.reconnect.maxMs) {
+    problems.push({ path: 'reconnect.initialMs', message: 'must not exceed reconnect.maxMs' })
+  }
+  return problems
+}
+
+function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): Map<string, string> {
+  const applied = new Map<string, string>()
+  for (const [name, { key, type }] of Object.entries(ENV_OVERRIDES)) {
+    const text = env[name]
+    if (text === undefined || text === '') continue
+    const path = key.join('.')
+    let value: unknown = text
+    if (type === 'integer') {
+      value = /^-?\d+$/.test(text) ? Number(text) : NaN
+      if (Number.isNaN(value)) {
+        problems.push({ path, message: `${name}="${text}" is not an integer` })
+        continue
+      }
+    } else if (type === 'boolean') {
+      if (!['true', 'false', '1', '0'].includes(text)) {
+        problems.push({ path, message: `${name}="${text}" must be true, false, 1 or 0` })
+        continue
+      }
+      value = text === 'true' || text === '1'
+    }
+    let node = raw
+    for (const k of key.slice(0, -1)) {
+      if (typeof node[k] !== 'object' || node[k] === null) node[k] = {}
+      node = node[k] as Record<string, unknown>
+    }
+    node[key.at(-1)!] = value
+    applied.set(path, name)
+  }
+  return applied
+}
+
+function toProblem(e: ErrorObject, fromEnv: Map<string, string>): ConfigProblem {
+  let path = pointerToPath(e.instancePath)
+  let message = e.message ?? 'is invalid'
+  const p = e.params as Record<string, unknown>
+  if (e.keyword === 'additionalProperties') {
+    path = joinPath(path, String(p.additionalProperty))
+    message = 'unknown key'
+  } else if (e.keyword === 'required') {
+    path = joinPath(path, String(p.missingProperty))
+    message = 'is required'
+  } else if (e.keyword === 'enum' || e.keyword === 'const') {
+    const allowed = (p.allowedValues as unknown[] | undefined) ?? [p.allowedValue]
+    message = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
+  } else if (e.keyword === 'discriminator') {
+    path = joinPath(path, String(p.tag))
+    message = p.error === 'mapping' ? 'unknown type' : 'is required and must be a string'
+  }
+  const envName = fromEnv.get(path)
+  return { path, message: envName ? `${message} (set by ${envName})` : message }
+}
+
+/** Unions report one error per branch; merge same-path literal mismatches into one line. */
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const out: ConfigProblem[] = []
+  const byPath = new Map<string, ConfigProblem>()
+  for (const problem of problems) {
+    const prior = byPath.get(problem.path)
+    if (prior && prior.message.startsWith('must be one of') && problem.message.startsWith('must be one of')) {
+      prior.message = `${prior.message}, ${problem.message.slice('must be one of '.length)}`
+      continue
+    }
+    if (prior && problem.message === 'must match a schema in anyOf') continue
+    if (prior && prior.message === problem.message) continue
+    byPath.set(problem.path, problem)
+    out.push(problem)
+  }
+  return out.filter((p) => !(p.message === 'must match a schema in anyOf' && out.some((o) => o !== p && o.path === p.path)))
+}
+
+function pointerToPath(pointer: string): string {
+  if (pointer === '') return '(root)'
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '')
+}
+
+function joinPath(base: string, key: string): string {
+  return base === '(root)' ? key : `${base}.${key}`
+}

@@ -1,0 +1,170 @@
+/**
+ * The one config schema. The TypeScript type is derived from it, so the two cannot
+ * drift; `npm run gen:schema` writes config/schema.json from it for editors.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+
+/**
+ * A tagged union written as JSON Schema `oneOf` + `discriminator`, so Ajv reports the
+ * errors of the one branch the tag selects instead of every branch's (TypeBox's
+ * `Union` is an untagged `anyOf`).
+ */
+function Tagged<T extends TSchema[]>(tag: string, branches: [...T], options: { description?: string } = {}) {
+  return Type.Unsafe<Static<T[number]>>({ ...options, oneOf: branches, discriminator: { propertyName: tag } })
+}
+
+const DeviceId = Type.String({
+  pattern: '^[a-z0-9][a-z0-9_-]{0,47}$',
+  description: 'Stable device id: lower-case letters, digits, - and _ (used in events and logs)',
+})
+const Role = Type.Union([Type.Literal('till'), Type.Literal('kiosk')], {
+  description: 'Where the device sits: at the till (cashier) or at the kiosk (customer)',
+})
+const UsbId = Type.Integer({ minimum: 0, maximum: 0xffff })
+
+const SerialTransport = Type.Object(
+  {
+    type: Type.Literal('serial'),
+    path: Type.String({
+      minLength: 1,
+      description: 'Device path; prefer /dev/serial/by-id/… which survives replugging into another port',
+    }),
+    baudRate: Type.Integer({ minimum: 50, maximum: 4_000_000, default: 9600 }),
+    dataBits: Type.Union([Type.Literal(5), Type.Literal(6), Type.Literal(7), Type.Literal(8)], { default: 8 }),
+    parity: Type.Union(
+      [Type.Literal('none'), Type.Literal('even'), Type.Literal('odd'), Type.Literal('mark'), Type.Literal('space')],
+      { default: 'none' },
+    ),
+    stopBits: Type.Union([Type.Literal(1), Type.Literal(1.5), Type.Literal(2)], { default: 1 }),
+    framing: Type.Union(
+      [Type.Literal('CR'), Type.Literal('LF'), Type.Literal('CRLF'), Type.Literal('TAB'), Type.Literal('idle')],
+      {
+        default: 'CR',
+        description: 'How one scan ends: the scanner\'s suffix, or "idle" = a pause of idleGapMs with no bytes',
+      },
+    ),
+    idleGapMs: Type.Integer({
+      minimum: 5,
+      maximum: 5000,
+      default: 50,
+      description: 'With framing "idle": the pause that ends a scan',
+    }),
+    maxFrameBytes: Type.Integer({
+      minimum: 16,
+      maximum: 65536,
+      default: 4096,
+      description: 'Longest accepted scan; longer input is discarded up to the next frame end',
+    }),
+    encoding: Type.Union([Type.Literal('utf8'), Type.Literal('latin1'), Type.Literal('gb18030')], { default: 'utf8' }),
+  },
+  { additionalProperties: false },
+)
+
+const HidPosTransport = Type.Object(
+  {
+    type: Type.Literal('hid-pos'),
+    vendorId: UsbId,
+    productId: UsbId,
+    serialNumber: Type.Optional(Type.String({ minLength: 1 })),
+    encoding: Type.Union([Type.Literal('utf8'), Type.Literal('latin1'), Type.Literal('gb18030')], { default: 'utf8' }),
+  },
+  { additionalProperties: false, description: 'USB HID POS scanner (usage page 0x8C)' },
+)
+
+const HidKeyboardTransport = Type.Object(
+  {
+    type: Type.Literal('hid-keyboard'),
+    vendorId: UsbId,
+    productId: UsbId,
+    serialNumber: Type.Optional(Type.String({ minLength: 1 })),
+    layout: Type.Union([Type.Literal('us'), Type.Literal('uk'), Type.Literal('de'), Type.Literal('fr')], {
+      default: 'us',
+      description: 'Keyboard layout the scanner is programmed for',
+    }),
+    terminator: Type.Union([Type.Literal('enter'), Type.Literal('tab')], { default: 'enter' }),
+  },
+  { additionalProperties: false, description: 'Keyboard-wedge scanner read as raw HID (never types into windows)' },
+)
+
+const SimulatorTransport = Type.Object(
+  {
+    type: Type.Literal('simulator'),
+    stdin: Type.Boolean({ default: false, description: 'Also read one scan per line from standard input' }),
+  },
+  { additionalProperties: false },
+)
+
+export const ScannerDeviceSchema = Type.Object(
+  {
+    id: DeviceId,
+    kind: Type.Literal('scanner'),
+    role: Role,
+    name: Type.Optional(Type.String({ maxLength: 80 })),
+    transport: Tagged('type', [SerialTransport, HidPosTransport, HidKeyboardTransport, SimulatorTransport]),
+    symbologyIds: Type.Union([Type.Literal('none'), Type.Literal('aim')], {
+      default: 'none',
+      description: 'Set to "aim" when the scanner is programmed to send AIM identifiers (]Q1, ]E0, …)',
+    }),
+    stripPrefix: Type.String({ default: '', maxLength: 16 }),
+    stripSuffix: Type.String({ default: '', maxLength: 16 }),
+  },
+  { additionalProperties: false },
+)
+
+export const ConfigSchema = Type.Object(
+  {
+    store: Type.Object(
+      {
+        id: Type.String({
+          pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$',
+          description: 'Store id, unique in the chain; appears in every synced event and MQTT topic',
+        }),
+        name: Type.String({ minLength: 1, maxLength: 120 }),
+      },
+      { additionalProperties: false },
+    ),
+    dataDir: Type.String({ minLength: 1, default: './data', description: 'SQLite journal and keys; relative to the working directory' }),
+    dev: Type.Boolean({ default: false, description: 'Development mode: enables /api/dev/* (simulated scans)' }),
+    http: Type.Object(
+      {
+        host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    devices: Type.Array(ScannerDeviceSchema, { default: [] }),
+    reconnect: Type.Object(
+      {
+        initialMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 500 }),
+        maxMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 30_000 }),
+      },
+      { additionalProperties: false, default: {}, description: 'Device reconnect backoff (capped, jittered, exponential)' },
+    ),
+    log: Type.Object(
+      {
+        level: Type.Union(
+          [
+            Type.Literal('fatal'),
+            Type.Literal('error'),
+            Type.Literal('warn'),
+            Type.Literal('info'),
+            Type.Literal('debug'),
+            Type.Literal('trace'),
+            Type.Literal('silent'),
+          ],
+          { default: 'info' },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export type Config = Static<typeof ConfigSchema>
+export type ScannerDeviceConfig = Static<typeof ScannerDeviceSchema>
+export type ScannerTransportConfig = ScannerDeviceConfig['transport']
+export type SerialTransportConfig = Static<typeof SerialTransport>
+export type HidPosTransportConfig = Static<typeof HidPosTransport>
+export type HidKeyboardTransportConfig = Static<typeof HidKeyboardTransport>
+export type LogLevel = Config['log']['level']

@@ -1,0 +1,52 @@
+/** `tillside start`: run until SIGTERM/SIGINT, then shut down in order. */
+import type { Config } from '../../config/schema.js'
+import { createRootLogger } from '../log.js'
+import { Gateway } from '../runtime/gateway.js'
+
+const SHUTDOWN_TIMEOUT_MS = 15_000
+
+export async function runStart(config: Config): Promise<number> {
+  const log = createRootLogger(config.log.level)
+  const gateway = new Gateway({
+    config,
+    log,
+    stdin: process.stdin,
+    onFatal: (err) => {
+      log.fatal({ err }, 'journal failed; stopping so the service manager restarts us')
+      void shutdown(1)
+    },
+  })
+  let stopping: Promise<void> | null = null
+  const shutdown = (code: number): Promise<void> => {
+    if (stopping) return stopping
+    const timer = setTimeout(() => {
+      log.error('shutdown took too long; exiting')
+      process.exit(1)
+    }, SHUTDOWN_TIMEOUT_MS)
+    timer.unref()
+    stopping = gateway.stop().then(() => {
+      process.exitCode = code
+      // stdin (simulator) and worker handles must not keep a stopped gateway alive.
+      process.stdin.destroy()
+    })
+    return stopping
+  }
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(sig, () => {
+      if (stopping) {
+        log.warn({ signal: sig }, 'second signal: exiting now')
+        process.exit(1)
+      }
+      log.info({ signal: sig }, 'shutting down')
+      void shutdown(0)
+    })
+  }
+  const abort = new AbortController()
+  try {
+    await gateway.start(abort.signal)
+  } catch (err) {
+    log.fatal({ err }, 'gateway failed to start')
+    return 1
+  }
+  return new Promise<number>(() => {}) // runs until a signal; exitCode is set by shutdown
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/** The `tillside` command line: start, doctor, backup, config-schema. */
+import { parseArgs } from 'node:util'
+import { ConfigError, envOverrideNames, loadConfigFile, resolveConfigPath } from '../../config/load.js'
+import type { Config } from '../../config/schema.js'
+import { packageVersion } from '../version.js'
+import { runStart } from './start.js'
+import { runDoctor } from './doctor.js'
+import { runBackup } from './backup.js'
+import { configJsonSchema } from '../../config/json-schema.js'
+
+const HELP = `tillside ${packageVersion()} — the in-store O2O gateway
+
+Usage: tillside <command> [options]
+
+Commands:
+  start             run the gateway: journal, devices, HTTP (kiosk, till, portal, APIs)
+  doctor            check the config, devices, HTTP port and database; exit 1 on problems
+  backup <file>     copy the database with SQLite's online backup (safe while running)
+  config-schema     print the config's JSON Schema (what config/schema.json holds)
+
+Options:
+  -c, --config <file>  config file (default: $TILLSIDE_CONFIG, else config/default.yaml)
+  -h, --help           this help
+  -v, --version        print the version
+
+Environment overrides (win over the file):
+  ${envOverrideNames().join(', ')}
+
+Exit codes: 0 ok, 1 failure, 2 invalid config or usage.
+`
+
+function usageError(message: string): never {
+  process.stderr.write(`tillside: ${message}\nRun "tillside --help" for usage.\n`)
+  process.exit(2)
+}
+
+export function loadConfigOrExit(file: string): Config {
+  try {
+    return loadConfigFile(file, process.env)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`tillside: invalid config ${err.file}\n`)
+      for (const p of err.problems) process.stderr.write(`  ${p.path}: ${p.message}\n`)
+      process.exit(2)
+    }
+    throw err
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    })
+  } catch (err) {
+    usageError((err as Error).message)
+  }
+  const { values, positionals } = parsed
+  if (values.version) return void process.stdout.write(`${packageVersion()}\n`), 0
+  const [command, ...rest] = positionals
+  if (values.help || command === undefined || command === 'help') return void process.stdout.write(HELP), 0
+  const configPath = resolveConfigPath(values.config, process.env)
+  switch (command) {
+    case 'start':
+      if (rest.length > 0) usageError(`start takes no arguments (got ${rest.join(' ')})`)
+      return runStart(loadConfigOrExit(configPath))
+    case 'doctor':
+      return runDoctor(configPath)
+    case 'backup':
+      if (rest.length !== 1) usageError('backup needs exactly one argument: the target file')
+      return runBackup(loadConfigOrExit(configPath), rest[0]!)
+    case 'config-schema':
+      process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`)
+      return 0
+    default:
+      usageError(`unknown command "${command}"`)
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (err: unknown) => {
+    process.stderr.write(`tillside: ${(err as Error).stack ?? String(err)}\n`)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,39 @@
+/**
+ * The gateway's HTTP app. `buildApp()` assembles it without listening, so tests use
+ * `app.inject()`; gateway/runtime starts the listener.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Logger } from '../log.js'
+import { servicesPlugin, type GatewayServices } from './services.js'
+import { healthRoutes } from './health-routes.js'
+import { devRoutes } from './dev-routes.js'
+
+export interface BuildAppOptions {
+  services: GatewayServices
+  logger: Logger
+}
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    // Per-request info lines would drown the scan log on a busy till.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+  })
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
+    const status = err.statusCode ?? 500
+    if (status >= 500) {
+      // Internals stay in the log; the client gets a stable code only.
+      req.log.error({ err, url: req.url }, 'request failed')
+      return reply.code(status).send({ error: 'internal', message: 'internal error; see the gateway log' })
+    }
+    const error = err.validation ? 'invalid_request' : (err.code ?? 'bad_request').toLowerCase()
+    return reply.code(status).send({ error, message: err.message })
+  })
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url}` }))
+  await app.register(servicesPlugin, { services: opts.services })
+  await app.register(healthRoutes)
+  if (opts.services.config.dev) await app.register(devRoutes)
+  return app
+}

@@ -1,0 +1,68 @@
+/** `/healthz` (for systemd/monitoring) and `/api/status` (for people and the admin page). */
+import { Type, type Static } from '@sinclair/typebox'
+import fp from 'fastify-plugin'
+import { ErrorBody } from './error-schema.js'
+
+const Health = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]), journal: Type.String() })
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+
+const DeviceStatusBody = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  role: Type.String(),
+  name: Nullable(Type.String()),
+  transport: Type.String(),
+  state: Type.String(),
+  reason: Nullable(Type.String()),
+  detail: Nullable(Type.String()),
+  since: Type.String(),
+  nextRetryAt: Nullable(Type.String()),
+  scans: Type.Integer(),
+  rejected: Type.Integer(),
+  lastScanAt: Nullable(Type.String()),
+  lastRejected: Nullable(Type.Object({ reason: Type.String(), detail: Type.String(), at: Type.String() })),
+})
+
+const StatusBody = Type.Object({
+  store: Type.Object({ id: Type.String(), name: Type.String() }),
+  version: Type.String(),
+  startedAt: Type.String(),
+  uptimeSeconds: Type.Number(),
+  journal: Type.Object({
+    state: Type.String(),
+    lastSeq: Type.Integer(),
+    appendedSinceStart: Type.Integer(),
+    commits: Type.Integer(),
+    largestBatch: Type.Integer(),
+    pending: Type.Integer(),
+    lastCommitMs: Nullable(Type.Number()),
+    integrity: Nullable(Type.String()),
+    lastError: Nullable(Type.Object({ code: Type.String(), message: Type.String(), at: Type.String() })),
+  }),
+  devices: Type.Array(DeviceStatusBody),
+})
+export type StatusBody = Static<typeof StatusBody>
+
+export const healthRoutes = fp(
+  async (app) => {
+    app.get('/healthz', { schema: { response: { 200: Health, 503: Health } } }, async (_req, reply) => {
+      const journal = app.services.journal.getHealth().state
+      const ok = journal === 'ok' || journal === 'degraded'
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', journal })
+    })
+
+    app.get('/api/status', { schema: { response: { 200: StatusBody, 500: ErrorBody } } }, async (): Promise<StatusBody> => {
+      const { config, journal, devices, scans, startedAt, version } = app.services
+      return {
+        store: { id: config.store.id, name: config.store.name },
+        version,
+        startedAt: startedAt.toISOString(),
+        uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+        journal: journal.getHealth(),
+        devices: devices.status().map((d) => ({ ...d, ...scans.stats(d.id) })),
+      }
+    })
+  },
+  { name: 'health-routes', dependencies: ['tillside-services'] },
+)

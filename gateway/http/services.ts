@@ -1,0 +1,28 @@
+/** What the HTTP layer may use: the domain's services, never SQL or drivers. */
+import fp from 'fastify-plugin'
+import type { Config } from '../../config/schema.js'
+import type { Journal } from '../store/journal.js'
+import type { DeviceManager } from '../devices/device-manager.js'
+import type { ScanPipeline } from '../scan/scan-pipeline.js'
+
+export interface GatewayServices {
+  config: Config
+  journal: Pick<Journal, 'getHealth'>
+  devices: Pick<DeviceManager, 'status' | 'simulateScan'>
+  scans: Pick<ScanPipeline, 'stats'>
+  startedAt: Date
+  version: string
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: GatewayServices
+  }
+}
+
+export const servicesPlugin = fp<{ services: GatewayServices }>(
+  async (app, opts) => {
+    app.decorate('services', opts.services)
+  },
+  { name: 'tillside-services', fastify: '5.x' },
+)

@@ -1,0 +1,104 @@
+/**
+ * Composes the gateway from its modules and runs their lifecycle:
+ * journal → devices → HTTP on start; the reverse on stop, which is exactly "stop intake
+ * (HTTP, ports), flush group commit, close the DB".
+ */
+import { join, resolve } from 'node:path'
+import type { Readable } from 'node:stream'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../../config/schema.js'
+import { moduleLogger, type Logger } from '../log.js'
+import { EventBus } from '../bus.js'
+import { startModules, stopModules, type Module } from '../lifecycle.js'
+import { Journal } from '../store/journal.js'
+import { ScanPipeline } from '../scan/scan-pipeline.js'
+import { DeviceManager } from '../devices/device-manager.js'
+import { buildApp } from '../http/app.js'
+import { serialportBinding } from '../../drivers/bindings/serial.js'
+import { nodeHidBinding } from '../../drivers/bindings/hid.js'
+import type { ScannerBindings } from '../../drivers/scanner/create-scanner.js'
+import { packageVersion } from '../version.js'
+
+export interface GatewayOptions {
+  config: Config
+  log: Logger
+  /** Input for simulators with `stdin: true`; null when there is no interactive input. */
+  stdin?: Readable | null
+  bindings?: Partial<ScannerBindings>
+  /** Called if the journal writer dies; the CLI exits so systemd restarts the service. */
+  onFatal?: (err: Error) => void
+}
+
+export const DB_FILE = 'tillside.db'
+
+export function databasePath(config: Pick<Config, 'dataDir'>): string {
+  return resolve(join(config.dataDir, DB_FILE))
+}
+
+class HttpModule implements Module {
+  readonly name = 'http'
+  address = ''
+  constructor(
+    readonly app: FastifyInstance,
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
+  async start(): Promise<void> {
+    this.address = await this.app.listen({ host: this.host, port: this.port })
+  }
+  async stop(): Promise<void> {
+    await this.app.close()
+  }
+}
+
+export class Gateway {
+  readonly bus: EventBus
+  readonly journal: Journal
+  readonly scans: ScanPipeline
+  readonly devices: DeviceManager
+  private started: Module[] = []
+  private http: HttpModule | null = null
+
+  constructor(private readonly opts: GatewayOptions) {
+    const { config, log } = opts
+    this.bus = new EventBus(moduleLogger(log, 'gateway:bus'))
+    this.journal = new Journal(databasePath(config), moduleLogger(log, 'gateway:journal'))
+    this.scans = new ScanPipeline(this.journal, this.bus, moduleLogger(log, 'gateway:scan'))
+    const bindings: ScannerBindings = { serial: serialportBinding, hid: nodeHidBinding, stdin: opts.stdin ?? null, ...opts.bindings }
+    this.devices = new DeviceManager(config, bindings, this.scans, this.bus, log)
+  }
+
+  get address(): string {
+    return this.http?.address ?? ''
+  }
+
+  get app(): FastifyInstance | null {
+    return this.http?.app ?? null
+  }
+
+  async start(signal: AbortSignal = new AbortController().signal): Promise<void> {
+    const { config, log } = this.opts
+    this.journal.onFatal = (err) => this.opts.onFatal?.(err)
+    const app = await buildApp({
+      logger: moduleLogger(log, 'gateway:http'),
+      services: {
+        config,
+        journal: this.journal,
+        devices: this.devices,
+        scans: this.scans,
+        startedAt: new Date(),
+        version: packageVersion(),
+      },
+    })
+    this.http = new HttpModule(app, config.http.host, config.http.port)
+    this.started = await startModules([this.journal, this.devices, this.http], signal, moduleLogger(log, 'gateway:lifecycle'))
+    log.info({ address: this.address, store: config.store.id, devices: config.devices.length }, 'gateway started')
+  }
+
+  async stop(): Promise<void> {
+    const started = this.started
+    this.started = []
+    await stopModules(started, moduleLogger(this.opts.log, 'gateway:lifecycle'))
+    this.opts.log.info('gateway stopped')
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Opens the store's SQLite database with the pragmas durability depends on.
+ *
+ * synchronous=FULL: better-sqlite3 (and SQLite in WAL mode) is commonly run at NORMAL,
+ * where a commit is not fsynced and the last transactions can vanish on power loss.
+ * "Nothing acknowledged is lost" needs every COMMIT fsynced, so FULL it is; group
+ * commit (journal.ts) is what keeps that fast.
+ */
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { MIGRATIONS, type Migration } from './migrations.js'
+
+export type Db = Database.Database
+
+export class DatabaseError extends Error {
+  override readonly name = 'DatabaseError'
+  constructor(
+    readonly code: 'corrupt' | 'too_new' | 'cannot_open' | 'migration_failed',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export function openWriteDatabase(file: string, migrations: Migration[] = MIGRATIONS): { db: Db; integrity: string } {
+  mkdirSync(dirname(file), { recursive: true })
+  let db: Db
+  try {
+    db = new Database(file)
+  } catch (err) {
+    throw new DatabaseError('cannot_open', `cannot open ${file}: ${(err as Error).message}`)
+  }
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = FULL')
+    db.pragma('busy_timeout = 5000')
+    db.pragma('foreign_keys = ON')
+    const integrity = checkIntegrity(db)
+    if (integrity !== 'ok') throw new DatabaseError('corrupt', `${file} failed integrity_check: ${integrity}`)
+    migrate(db, migrations)
+    return { db, integrity }
+  } catch (err) {
+    db.close()
+    throw err
+  }
+}
+
+/** A read-only connection for queries off the writer's path (WAL readers never block it). */
+export function openReadDatabase(file: string): Db {
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  db.pragma('busy_timeout = 5000')
+  return db
+}
+
+export function checkIntegrity(db: Db): string {
+  const rows = db.pragma('integrity_check') as { integrity_check: string }[]
+  return rows.map((r) => r.integrity_check).join('; ')
+}
+
+export function schemaVersion(db: Db): number {
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get()
+  if (!hasTable) return 0
+  const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }
+  return row.v ?? 0
+}
+
+export function migrate(db: Db, migrations: Migration[]): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`)
+  const current = schemaVersion(db)
+  const latest = migrations.at(-1)?.version ?? 0
+  if (current > latest) {
+    throw new DatabaseError('too_new', `database schema version ${current} is newer than this Tillside knows (${latest}); upgrade Tillside`)
+  }
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+  for (const m of migrations) {
+    if (m.version <= current) continue
+    try {
+      db.transaction(() => {
+        db.exec(m.sql)
+        record.run(m.version, m.name, Date.now())
+      })()
+    } catch (err) {
+      throw new DatabaseError('migration_failed', `migration ${m.version} (${m.name}) failed: ${(err as Error).message}`)
+    }
+  }
+}

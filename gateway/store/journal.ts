@@ -1,0 +1,246 @@
+/**
+ * The durable event journal. `append()` resolves only after the event's transaction
+ * was COMMITted and fsynced (synchronous=FULL) by the writer worker; appends that
+ * arrive together share one commit (group-commit.ts).
+ */
+import type { Worker } from 'node:worker_threads'
+import { monotonicFactory } from 'ulid'
+import type { Logger } from '../log.js'
+import type { Module } from '../lifecycle.js'
+import { startWorker } from '../worker.js'
+import { openReadDatabase, type Db } from './database.js'
+import { GroupCommitQueue } from './group-commit.js'
+import type { EventRow, FromWriter, ToWriter } from './journal-protocol.js'
+import { JournalInputError, JournalUnavailableError, writeErrorFromSqlite } from './journal-errors.js'
+
+export interface AppendInput {
+  type: string
+  device?: string | null
+  payload: object
+  /** ms since epoch; defaults to now. */
+  time?: number
+}
+
+export interface JournalEvent<P = unknown> {
+  id: string
+  seq: number
+  type: string
+  time: number
+  device: string | null
+  payload: P
+}
+
+export interface JournalHealth {
+  state: 'starting' | 'ok' | 'degraded' | 'failed' | 'closed'
+  lastSeq: number
+  appendedSinceStart: number
+  commits: number
+  largestBatch: number
+  pending: number
+  lastCommitMs: number | null
+  integrity: string | null
+  lastError: { code: string; message: string; at: string } | null
+}
+
+const TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/
+export const MAX_PAYLOAD_BYTES = 256 * 1024
+
+export class Journal implements Module {
+  readonly name = 'journal'
+  private worker: Worker | null = null
+  private reader: Db | null = null
+  private readonly queue = new GroupCommitQueue<EventRow, number>((rows) => this.commitToWriter(rows))
+  private readonly inFlight = new Map<number, { count: number; resolve: (seq: number) => void; reject: (e: unknown) => void }>()
+  private nextBatch = 1
+  private readonly ulid = monotonicFactory()
+  private health: JournalHealth = {
+    state: 'starting',
+    lastSeq: 0,
+    appendedSinceStart: 0,
+    commits: 0,
+    largestBatch: 0,
+    pending: 0,
+    lastCommitMs: null,
+    integrity: null,
+    lastError: null,
+  }
+  private accepting = false
+  private onClosed: (() => void) | null = null
+  /** Called once if the writer dies; the runtime decides (log fatal, exit for systemd). */
+  onFatal: (err: Error) => void = () => {}
+
+  constructor(
+    readonly file: string,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const worker = startWorker(import.meta.url, 'journal-writer', { file: this.file })
+    this.worker = worker
+    const ready = await new Promise<Extract<FromWriter, { type: 'ready' }>>((resolve, reject) => {
+      const onMessage = (msg: FromWriter) => {
+        cleanup()
+        if (msg.type === 'ready') resolve(msg)
+        else if (msg.type === 'open-failed') reject(Object.assign(new Error(msg.message), { code: msg.code }))
+        else reject(new Error(`journal writer sent ${msg.type} before ready`))
+      }
+      const onError = (err: Error) => (cleanup(), reject(err))
+      const onExit = (code: number) => (cleanup(), reject(new Error(`journal writer exited (${code}) while opening ${this.file}`)))
+      // Remove only our own listeners: Worker keeps internal ones (removeAllListeners breaks messaging).
+      const cleanup = () => {
+        worker.off('message', onMessage)
+        worker.off('error', onError)
+        worker.off('exit', onExit)
+      }
+      worker.on('message', onMessage)
+      worker.on('error', onError)
+      worker.on('exit', onExit)
+    })
+    worker.on('message', (msg: FromWriter) => this.onWriterMessage(msg))
+    worker.on('error', (err) => this.writerFailed(err))
+    worker.on('exit', (code) => {
+      if (this.health.state !== 'closed') this.writerFailed(new Error(`journal writer exited with code ${code}`))
+    })
+    this.reader = openReadDatabase(this.file)
+    this.health = { ...this.health, state: 'ok', lastSeq: ready.lastSeq, integrity: ready.integrity }
+    this.accepting = true
+    this.log.info({ file: this.file, lastSeq: ready.lastSeq, schemaVersion: ready.schemaVersion }, 'journal open')
+  }
+
+  /** Durably appends one event; resolves after COMMIT with its id and seq. */
+  append<P extends object>(input: AppendInput & { payload: P }): Promise<JournalEvent<P>> {
+    if (!this.accepting) {
+      const code = this.health.state === 'failed' ? 'writer_failed' : this.health.state === 'starting' ? 'not_started' : 'closed'
+      return Promise.reject(new JournalUnavailableError(code, `journal is ${this.health.state}; event not recorded`))
+    }
+    let row: EventRow
+    try {
+      row = this.toRow(input)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    return this.queue.submit(row).then((seq) => ({
+      id: row.id,
+      seq,
+      type: row.type,
+      time: row.time,
+      device: row.device,
+      payload: input.payload,
+    }))
+  }
+
+  getHealth(): JournalHealth {
+    return { ...this.health, pending: this.queue.pending, largestBatch: this.queue.largestBatch }
+  }
+
+  /** Events after `afterSeq` in seq order (read connection; never blocks the writer). */
+  readAfter(afterSeq: number, limit = 1000): JournalEvent[] {
+    const rows = this.requireReader()
+      .prepare('SELECT seq, id, type, time, device, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(afterSeq, limit) as (Omit<JournalEvent, 'payload'> & { payload: string })[]
+    return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown }))
+  }
+
+  countByType(): Record<string, number> {
+    const rows = this.requireReader().prepare('SELECT type, count(*) AS n FROM events GROUP BY type').all() as { type: string; n: number }[]
+    return Object.fromEntries(rows.map((r) => [r.type, r.n]))
+  }
+
+  /** Stops intake, waits for every accepted append to commit, then closes the writer. */
+  async stop(): Promise<void> {
+    this.accepting = false
+    await this.queue.drain()
+    const worker = this.worker
+    if (worker && this.health.state !== 'failed') {
+      this.health.state = 'closed'
+      await new Promise<void>((resolve) => {
+        this.onClosed = resolve
+        worker.once('exit', () => resolve())
+        worker.postMessage({ type: 'close' } satisfies ToWriter)
+      })
+      await worker.terminate()
+    }
+    this.health.state = 'closed'
+    this.reader?.close()
+    this.reader = null
+    this.worker = null
+  }
+
+  private toRow(input: AppendInput): EventRow {
+    if (typeof input.type !== 'string' || !TYPE_PATTERN.test(input.type)) {
+      throw new JournalInputError('invalid_type', `event type ${JSON.stringify(input.type)} must match ${TYPE_PATTERN}`)
+    }
+    const device = input.device ?? null
+    if (device !== null && (typeof device !== 'string' || device.length === 0 || device.length > 64)) {
+      throw new JournalInputError('invalid_device', 'device must be a non-empty string of at most 64 characters')
+    }
+    let payload: string
+    try {
+      payload = JSON.stringify(input.payload)
+    } catch (err) {
+      throw new JournalInputError('unserialisable_payload', `payload is not JSON-serialisable: ${(err as Error).message}`)
+    }
+    if (typeof payload !== 'string' || typeof input.payload !== 'object' || input.payload === null) {
+      throw new JournalInputError('unserialisable_payload', 'payload must be a JSON object or array')
+    }
+    if (payload.length > MAX_PAYLOAD_BYTES) {
+      throw new JournalInputError('payload_too_large', `payload is ${payload.length} bytes; limit ${MAX_PAYLOAD_BYTES}`)
+    }
+    return { id: this.ulid(), type: input.type, time: input.time ?? Date.now(), device, payload }
+  }
+
+  private commitToWriter(rows: EventRow[]): Promise<number[]> {
+    const worker = this.worker
+    if (!worker || this.health.state === 'failed') {
+      return Promise.reject(new JournalUnavailableError('writer_failed', 'journal writer is not running'))
+    }
+    const batch = this.nextBatch++
+    return new Promise<number>((resolve, reject) => {
+      this.inFlight.set(batch, { count: rows.length, resolve, reject })
+      worker.postMessage({ type: 'commit', batch, rows } satisfies ToWriter)
+    }).then((firstSeq) => rows.map((_, i) => firstSeq + i))
+  }
+
+  private onWriterMessage(msg: FromWriter): void {
+    if (msg.type === 'committed') {
+      const waiter = this.inFlight.get(msg.batch)
+      this.inFlight.delete(msg.batch)
+      this.health.commits++
+      this.health.lastCommitMs = msg.ms
+      if (waiter) {
+        this.health.lastSeq = msg.firstSeq + waiter.count - 1
+        this.health.appendedSinceStart += waiter.count
+      }
+      if (this.health.state === 'degraded') this.health.state = 'ok'
+      waiter?.resolve(msg.firstSeq)
+    } else if (msg.type === 'commit-failed') {
+      const waiter = this.inFlight.get(msg.batch)
+      this.inFlight.delete(msg.batch)
+      const err = writeErrorFromSqlite(msg.code, msg.message)
+      this.health.state = 'degraded'
+      this.health.lastError = { code: err.code, message: err.message, at: new Date().toISOString() }
+      this.log.error({ code: msg.code, err: msg.message }, 'journal commit failed; batch not recorded, callers told')
+      waiter?.reject(err)
+    } else if (msg.type === 'closed') {
+      this.onClosed?.()
+    }
+  }
+
+  private writerFailed(err: Error): void {
+    if (this.health.state === 'failed' || this.health.state === 'closed') return
+    this.health.state = 'failed'
+    this.accepting = false
+    this.health.lastError = { code: 'writer_failed', message: err.message, at: new Date().toISOString() }
+    this.log.fatal({ err }, 'journal writer failed; no event can be recorded')
+    const unavailable = new JournalUnavailableError('writer_failed', `journal writer failed: ${err.message}`)
+    for (const w of this.inFlight.values()) w.reject(unavailable)
+    this.inFlight.clear()
+    this.queue.rejectPending(unavailable)
+    this.onFatal(err)
+  }
+
+  private requireReader(): Db {
+    if (!this.reader) throw new JournalUnavailableError('not_started', 'journal is not open')
+    return this.reader
+  }
+}

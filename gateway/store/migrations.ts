@@ -1,0 +1,32 @@
+/**
+ * Versioned schema migrations, applied in order inside one transaction each. Never edit
+ * a shipped migration: add a new one. Later capabilities (vouchers, print queue, sync
+ * outbox) append their own versions here.
+ */
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'events journal',
+    sql: `
+      -- The append-only journal. seq is the per-store order (AUTOINCREMENT so a seq is
+      -- never reused, even if a retention policy later deletes old, synced rows).
+      CREATE TABLE events (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        id      TEXT    NOT NULL UNIQUE,           -- ULID, stable across retries and sync
+        type    TEXT    NOT NULL,
+        time    INTEGER NOT NULL,                  -- ms since the Unix epoch
+        device  TEXT,
+        payload TEXT    NOT NULL
+      );
+      CREATE INDEX events_type_seq ON events(type, seq);
+      CREATE TRIGGER events_append_only BEFORE UPDATE ON events
+      BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    `,
+  },
+]
