@@ -1,7 +1,11 @@
-// Writes config/schema.json from the TypeBox schema (config/schema.ts), for editors.
+// Writes config/schema.json (for editors) and docs/config.md (the reference) from the
+// one TypeBox schema in config/schema.ts. A test fails when either is stale.
 import { writeFileSync } from 'node:fs'
 import { configJsonSchema } from '../config/json-schema.js'
+import { renderConfigReference } from '../config/reference.js'
 
-const file = new URL('../config/schema.json', import.meta.url)
-writeFileSync(file, `${JSON.stringify(configJsonSchema(), null, 2)}\n`)
-console.log(`wrote ${file.pathname}`)
+const schema = new URL('../config/schema.json', import.meta.url)
+writeFileSync(schema, `${JSON.stringify(configJsonSchema(), null, 2)}\n`)
+const docs = new URL('../docs/config.md', import.meta.url)
+writeFileSync(docs, renderConfigReference())
+console.log(`wrote ${schema.pathname} and ${docs.pathname}`)

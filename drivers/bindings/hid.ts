@@ -3,6 +3,7 @@
  * everything that interprets reports lives in the decoders and is tested with recorded
  * reports. Contract as for serial: `onClose(err)` fires once when the device goes away.
  */
+import type NodeHid from 'node-hid'
 import { DeviceOpenError } from '../scanner/types.js'
 
 export interface HidOpenOptions {
@@ -32,9 +33,9 @@ const hex = (n: number) => n.toString(16).padStart(4, '0')
 export const nodeHidBinding: HidBinding = {
   async open(options) {
     const id = `${hex(options.vendorId)}:${hex(options.productId)}`
-    let HID: typeof import('node-hid')
+    let HID: typeof NodeHid
     try {
-      HID = (await import('node-hid')).default as unknown as typeof import('node-hid')
+      HID = (await import('node-hid')).default
     } catch (err) {
       throw new DeviceOpenError('unsupported', `node-hid cannot load (${(err as Error).message}); install libusb-1.0-0`)
     }
@@ -47,7 +48,7 @@ export const nodeHidBinding: HidBinding = {
     )
     const info = found[0]
     if (!info?.path) throw new DeviceOpenError('not_found', `no HID device ${id} is connected`)
-    let device: import('node-hid').HID
+    let device: NodeHid.HID
     try {
       device = new HID.HID(info.path)
     } catch (err) {

@@ -37,7 +37,12 @@ export function openWriteDatabase(file: string, migrations: Migration[] = MIGRAT
     db.pragma('busy_timeout = 5000')
     db.pragma('foreign_keys = ON')
     const integrity = checkIntegrity(db)
-    if (integrity !== 'ok') throw new DatabaseError('corrupt', `${file} failed integrity_check: ${integrity}`)
+    if (integrity !== 'ok') {
+      throw new DatabaseError(
+        'corrupt',
+        `${file} failed integrity_check (${integrity}); move it aside and restore the latest \`tillside backup\` copy`,
+      )
+    }
     migrate(db, migrations)
     return { db, integrity }
   } catch (err) {

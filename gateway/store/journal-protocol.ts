@@ -8,7 +8,28 @@ export interface EventRow {
   payload: string
 }
 
-export type ToWriter = { type: 'commit'; batch: number; rows: EventRow[] } | { type: 'close' }
+/**
+ * A batch travels as one flat array `[id, type, time, device, payload, id, …]`: structured
+ * clone copies flat primitives several times faster than an array of objects, and at
+ * 100k+ events/s that copy is the main thread's biggest cost.
+ */
+export type FlatRows = (string | number | null)[]
+export const ROW_WIDTH = 5
+
+export function flattenRows(rows: EventRow[]): FlatRows {
+  const flat: FlatRows = new Array(rows.length * ROW_WIDTH)
+  let i = 0
+  for (const r of rows) {
+    flat[i++] = r.id
+    flat[i++] = r.type
+    flat[i++] = r.time
+    flat[i++] = r.device
+    flat[i++] = r.payload
+  }
+  return flat
+}
+
+export type ToWriter = { type: 'commit'; batch: number; flat: FlatRows } | { type: 'close' }
 
 export type FromWriter =
   | { type: 'ready'; lastSeq: number; integrity: string; schemaVersion: number }

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { openWriteDatabase, schemaVersion, type Db } from './database.js'
-import type { EventRow, FromWriter, ToWriter } from './journal-protocol.js'
+import { ROW_WIDTH, type FlatRows, type FromWriter, type ToWriter } from './journal-protocol.js'
 
 const port = parentPort!
 const { file } = (workerData as { data: { file: string } }).data
@@ -15,33 +15,39 @@ let db: Db
 try {
   const opened = openWriteDatabase(file)
   db = opened.db
-  const row = db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').get('events') as { seq: number } | undefined
-  post({ type: 'ready', lastSeq: row?.seq ?? 0, integrity: opened.integrity, schemaVersion: schemaVersion(db) })
+  post({ type: 'ready', lastSeq: readLastSeq(db), integrity: opened.integrity, schemaVersion: schemaVersion(db) })
 } catch (err) {
   const e = err as { code?: string; message: string }
   post({ type: 'open-failed', code: e.code ?? 'cannot_open', message: e.message })
   process.exit(1)
 }
 
-const insert = db.prepare('INSERT INTO events (id, type, time, device, payload) VALUES (?, ?, ?, ?, ?)')
-const commitBatch = db.transaction((rows: EventRow[]): number => {
-  let first = 0
-  let last = 0
-  for (const r of rows) {
-    last = Number(insert.run(r.id, r.type, r.time, r.device, r.payload).lastInsertRowid)
-    if (first === 0) first = last
+/** The highest seq ever given: the meta row, or the table itself if they ever disagree. */
+function readLastSeq(d: Db): number {
+  const meta = d.prepare('SELECT last_seq AS s FROM journal_meta WHERE id = 1').get() as { s: number }
+  const max = d.prepare('SELECT max(seq) AS s FROM events').get() as { s: number | null }
+  return Math.max(meta.s, max.s ?? 0)
+}
+
+// This worker is the only writer, so it can hand out seqs itself: contiguous per batch.
+let lastSeq = readLastSeq(db)
+const insert = db.prepare('INSERT INTO events (seq, id, type, time, device, payload) VALUES (?, ?, ?, ?, ?, ?)')
+const saveLastSeq = db.prepare('UPDATE journal_meta SET last_seq = ? WHERE id = 1')
+const commitBatch = db.transaction((flat: FlatRows, first: number): void => {
+  let seq = first
+  for (let i = 0; i < flat.length; i += ROW_WIDTH) {
+    insert.run(seq++, flat[i], flat[i + 1], flat[i + 2], flat[i + 3], flat[i + 4])
   }
-  // Single writer + AUTOINCREMENT: a batch's seqs are contiguous. If that ever stops
-  // holding, fail loudly rather than hand callers wrong seqs.
-  if (last - first !== rows.length - 1) throw Object.assign(new Error('non-contiguous seq in batch'), { code: 'internal' })
-  return first
+  saveLastSeq.run(seq - 1)
 })
 
 port.on('message', (msg: ToWriter) => {
   if (msg.type === 'commit') {
     const started = performance.now()
     try {
-      const firstSeq = commitBatch(msg.rows)
+      const firstSeq = lastSeq + 1
+      commitBatch(msg.flat, firstSeq) // throws (and rolls back) before lastSeq moves
+      lastSeq += msg.flat.length / ROW_WIDTH
       post({ type: 'committed', batch: msg.batch, firstSeq, ms: performance.now() - started })
     } catch (err) {
       const e = err as { code?: string; message: string }

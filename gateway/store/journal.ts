@@ -10,7 +10,7 @@ import type { Module } from '../lifecycle.js'
 import { startWorker } from '../worker.js'
 import { openReadDatabase, type Db } from './database.js'
 import { GroupCommitQueue } from './group-commit.js'
-import type { EventRow, FromWriter, ToWriter } from './journal-protocol.js'
+import { flattenRows, type EventRow, type FromWriter, type ToWriter } from './journal-protocol.js'
 import { JournalInputError, JournalUnavailableError, writeErrorFromSqlite } from './journal-errors.js'
 
 export interface AppendInput {
@@ -197,7 +197,7 @@ export class Journal implements Module {
     const batch = this.nextBatch++
     return new Promise<number>((resolve, reject) => {
       this.inFlight.set(batch, { count: rows.length, resolve, reject })
-      worker.postMessage({ type: 'commit', batch, rows } satisfies ToWriter)
+      worker.postMessage({ type: 'commit', batch, flat: flattenRows(rows) } satisfies ToWriter)
     }).then((firstSeq) => rows.map((_, i) => firstSeq + i))
   }
 

@@ -58,15 +58,15 @@ export class ScannerHarness {
     return this.devices.status().find((d) => d.id === deviceId)?.state
   }
 
-  waitState(deviceId: string, state: string, timeoutMs = 10_000): Promise<true> {
+  waitState(deviceId: string, state: string, timeoutMs = 10_000): Promise<boolean> {
     return waitFor(() => this.state(deviceId) === state, `${deviceId} ${state}`, timeoutMs)
   }
 
-  waitScans(n: number, timeoutMs = 10_000): Promise<true> {
+  waitScans(n: number, timeoutMs = 10_000): Promise<boolean> {
     return waitFor(() => this.scans.length >= n, `${n} scans (have ${this.scans.length})`, timeoutMs)
   }
 
-  waitRejections(n: number, timeoutMs = 10_000): Promise<true> {
+  waitRejections(n: number, timeoutMs = 10_000): Promise<boolean> {
     return waitFor(() => this.rejections.length >= n, `${n} rejections (have ${this.rejections.length})`, timeoutMs)
   }
 }

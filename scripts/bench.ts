@@ -1,0 +1,39 @@
+// `npm run bench`: Tillside's performance figures, one JSON object per line on stdout.
+// Runs against the built code (dist/) — what a store runs. Human notes go to stderr.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { benchJournalAppend } from './bench/journal-append.js'
+import { benchScanLatency } from './bench/scan-latency.js'
+import { benchGatewayStart } from './bench/gateway-start.js'
+
+const only = process.argv[2]
+const benches: [string, (dir: string) => Promise<void>, string?][] = [
+  ['journal.append', benchJournalAppend],
+  ['scan.latency', benchScanLatency, 'socat'],
+  ['gateway.start', benchGatewayStart],
+]
+
+const hasProgram = (p: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${p}`], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+for (const [name, run, needs] of benches) {
+  if (only && only !== name) continue
+  if (needs && !hasProgram(needs)) {
+    process.stderr.write(`bench ${name}: SKIPPED — ${needs} is not installed (run scripts/setup-system)\n`)
+    continue
+  }
+  const dir = mkdtempSync(join(tmpdir(), `tillside-bench-${name}-`))
+  try {
+    await run(dir)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

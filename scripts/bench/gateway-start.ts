@@ -1,0 +1,55 @@
+/** gateway.start: `tillside start` process spawned → /healthz answers 200; idle RSS after. */
+import { spawn } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createServer } from 'node:net'
+import { percentile, report, round } from './report.js'
+
+const RUNS = 5
+const CLI = fileURLToPath(new URL('../../gateway/cli/tillside.js', import.meta.url))
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+export async function benchGatewayStart(dir: string): Promise<void> {
+  const times: number[] = []
+  let rssMb = 0
+  for (let run = 0; run < RUNS; run++) {
+    const port = await freePort()
+    const config = join(dir, `start-${run}.yaml`)
+    writeFileSync(
+      config,
+      `store: { id: bench, name: Bench }\ndataDir: ${join(dir, `start-${run}`)}\nhttp: { port: ${port} }\nlog: { level: warn }\n` +
+        'devices:\n  - { id: till-scanner, kind: scanner, role: till, transport: { type: simulator } }\n',
+    )
+    const t0 = performance.now()
+    const child = spawn(process.execPath, [CLI, 'start', '--config', config], { stdio: 'ignore' })
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false)
+      if (ok) break
+      if (performance.now() - t0 > 20_000) throw new Error('gateway did not start within 20 s')
+      await sleep(2)
+    }
+    times.push(performance.now() - t0)
+    if (run === RUNS - 1) {
+      await sleep(3000) // idle: after start-up garbage is collected
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+      rssMb = Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024
+    }
+    const exited = new Promise((r) => child.once('exit', r))
+    child.kill('SIGTERM')
+    await exited
+  }
+  times.sort((a, b) => a - b)
+  report({ bench: 'gateway.start', metric: 'spawn_to_healthz_median', value: round(percentile(times, 50), 1), unit: 'ms', runs: RUNS, max: round(times.at(-1)!, 1) })
+  report({ bench: 'gateway.start', metric: 'idle_rss', value: round(rssMb, 1), unit: 'MB' })
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { ConfigError, loadConfigFile, parseConfig } from '../../config/load.js'
+import { configJsonSchema } from '../../config/json-schema.js'
+import { renderConfigReference } from '../../config/reference.js'
+
+function problems(yaml: string, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfig(yaml, 'test.yaml', env)
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems.map((p) => `${p.path}: ${p.message}`)
+    throw err
+  }
+  return []
+}
+
+const minimal = 'store: { id: shop-a, name: Shop A }\n'
+
+describe('config', () => {
+  it('loads the shipped default and fills schema defaults', () => {
+    const c = loadConfigFile('config/default.yaml', {})
+    expect(c.store.id).toBe('demo-store')
+    expect(c.http).toEqual({ host: '127.0.0.1', port: 8080 })
+    expect(c.devices[0]).toMatchObject({ id: 'till-scanner', symbologyIds: 'none', transport: { type: 'simulator', stdin: true } })
+    const m = parseConfig(minimal, 'x')
+    expect(m).toMatchObject({ dataDir: './data', dev: false, devices: [], log: { level: 'info' }, reconnect: { initialMs: 500, maxMs: 30000 } })
+  })
+
+  it('fills serial defaults', () => {
+    const c = parseConfig(`${minimal}devices: [{ id: s1, kind: scanner, role: till, transport: { type: serial, path: /dev/ttyACM0 } }]`, 'x')
+    expect(c.devices[0]!.transport).toEqual({
+      type: 'serial',
+      path: '/dev/ttyACM0',
+      baudRate: 9600,
+      dataBits: 8,
+      parity: 'none',
+      stopBits: 1,
+      framing: 'CR',
+      idleGapMs: 50,
+      maxFrameBytes: 4096,
+      encoding: 'utf8',
+    })
+  })
+
+  it('names the exact key of every problem', () => {
+    const yaml = `
+store: { id: "bad id!", name: Shop }
+http: { port: 70000, hots: x }
+devices:
+  - { id: s1, kind: scanner, role: cashier, transport: { type: serial, baudRate: 10 } }
+  - { id: s1, kind: scanner, role: till, transport: { type: bluetooth } }
+`
+    expect(problems(yaml)).toEqual([
+      'store.id: must match pattern "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"',
+      'http.hots: unknown key',
+      'http.port: must be <= 65535',
+      'devices[0].role: must be one of "till", "kiosk"',
+      'devices[0].transport.path: is required',
+      'devices[0].transport.baudRate: must be >= 50',
+      'devices[1].transport.type: unknown type',
+    ])
+  })
+
+  it('reports duplicate device ids and inverted backoff bounds', () => {
+    const yaml = `${minimal}reconnect: { initialMs: 5000, maxMs: 1000 }
+devices:
+  - { id: s1, kind: scanner, role: till, transport: { type: simulator } }
+  - { id: s1, kind: scanner, role: kiosk, transport: { type: simulator } }`
+    expect(problems(yaml)).toEqual(['devices[1].id: duplicate id "s1" (also devices[0])', 'reconnect.initialMs: must not exceed reconnect.maxMs'])
+  })
+
+  it('applies TILLSIDE_* overrides and blames the variable when one is wrong', () => {
+    const c = parseConfig(minimal, 'x', { TILLSIDE_HTTP_PORT: '9090', TILLSIDE_STORE_ID: 'shop-b', TILLSIDE_DEV: '1' })
+    expect([c.http.port, c.store.id, c.dev]).toEqual([9090, 'shop-b', true])
+    expect(problems(minimal, { TILLSIDE_HTTP_PORT: 'eighty' })).toEqual(['http.port: TILLSIDE_HTTP_PORT="eighty" is not an integer'])
+    expect(problems(minimal, { TILLSIDE_LOG_LEVEL: 'loud' })[0]).toMatch(/^log\.level: must be one of .* \(set by TILLSIDE_LOG_LEVEL\)$/)
+  })
+
+  it('explains unreadable files and broken YAML', () => {
+    expect(() => loadConfigFile('/nonexistent.yaml', {})).toThrow(/\(file\): file not found/)
+    expect(problems('store: [')[0]).toMatch(/^\(file\): not valid YAML/)
+    expect(problems('- a list')).toEqual(['(file): must be a YAML mapping of keys'])
+  })
+
+  it('config/schema.json and docs/config.md are generated from the schema (run npm run gen:schema)', () => {
+    expect(JSON.parse(readFileSync('config/schema.json', 'utf8'))).toEqual(configJsonSchema())
+    expect(readFileSync('docs/config.md', 'utf8')).toBe(renderConfigReference())
+  })
+})

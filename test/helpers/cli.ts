@@ -1,0 +1,38 @@
+/** Runs the real `tillside` CLI (from sources, through tsx) as a child process. */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export const CLI = fileURLToPath(new URL('../../gateway/cli/tillside.ts', import.meta.url))
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('exit', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+/** Starts `tillside start`; resolves with the process and its HTTP address once it logged "gateway started". */
+export function startGatewayProcess(configFile: string): Promise<{ child: ChildProcess; address: string; logs: string[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--config', configFile], { stdio: ['pipe', 'pipe', 'pipe'] })
+    const logs: string[] = []
+    let buffer = ''
+    let stderr = ''
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.stdout!.on('data', (d: Buffer) => {
+      buffer += d.toString()
+      const lines = buffer.split('\n')
+      buffer = lines.pop()!
+      for (const line of lines) {
+        logs.push(line)
+        const entry = JSON.parse(line) as { msg?: string; address?: string }
+        if (entry.msg === 'gateway started') resolve({ child, address: entry.address!, logs })
+      }
+    })
+    child.on('exit', (code) => reject(new Error(`gateway exited (${code}) before starting: ${stderr}${logs.join('\n')}`)))
+  })
+}
