@@ -4,16 +4,16 @@
  */
 import type { Logger } from 'pino'
 import type { HidKeyboardTransportConfig } from '../../config/schema.js'
-import type { HidBinding, HidConnection } from '../bindings/hid.js'
+import type { HidBinding } from '../bindings/hid.js'
 import { KeyboardReportDecoder } from './hid-keyboard-decoder.js'
 import { decodeText, type DecodeOptions } from './decode.js'
-import type { ScannerDriver, ScannerEvents } from './types.js'
+import { HidScannerBase } from './hid-scanner-base.js'
+import type { ScannerEvents } from './types.js'
 
 const MAX_SCAN_CHARS = 4096
 
-export class HidKeyboardScanner implements ScannerDriver {
+export class HidKeyboardScanner extends HidScannerBase {
   readonly transport = 'hid-keyboard'
-  private conn: HidConnection | null = null
   private readonly decoder: KeyboardReportDecoder
   private text = ''
   private overflow = 0
@@ -22,36 +22,16 @@ export class HidKeyboardScanner implements ScannerDriver {
   constructor(
     private readonly config: HidKeyboardTransportConfig,
     private readonly decode: Omit<DecodeOptions, 'encoding'>,
-    private readonly events: ScannerEvents,
-    private readonly binding: HidBinding,
-    private readonly log: Logger,
+    events: ScannerEvents,
+    binding: HidBinding,
+    log: Logger,
   ) {
+    // libusb: claims the interface and detaches the kernel keyboard driver.
+    super(config, 'libusb', events, binding, log)
     this.decoder = new KeyboardReportDecoder(config.layout, config.terminator)
   }
 
-  async open(): Promise<void> {
-    const { vendorId, productId, serialNumber } = this.config
-    const conn = await this.binding.open({ vendorId, productId, serialNumber, driver: 'libusb' })
-    this.conn = conn
-    conn.onReport((report) => this.onReport(report))
-    conn.onClose((err) => {
-      if (this.conn !== conn) return
-      this.conn = null
-      this.dropPartial()
-      this.events.disconnect(err)
-    })
-  }
-
-  async close(): Promise<void> {
-    const conn = this.conn
-    this.conn = null
-    this.dropPartial()
-    await conn?.close()
-  }
-
-  /** Public so recorded reports can be replayed through the real decoding path. */
-  onReport(report: Buffer): void {
-    this.log.trace({ report: report.toString('hex') }, 'rx')
+  protected onReport(report: Buffer): void {
     for (const piece of this.decoder.push(report)) {
       if ('text' in piece) {
         if (this.overflow > 0 || this.text.length + piece.text.length > MAX_SCAN_CHARS) {
@@ -83,12 +63,12 @@ export class HidKeyboardScanner implements ScannerDriver {
     else this.events.reject(result.rejected)
   }
 
-  private dropPartial(): void {
+  protected discardPartial(): number {
     const held = this.text.length + this.overflow
     this.text = ''
     this.overflow = 0
     this.unknownKeys = []
     this.decoder.reset()
-    if (held > 0) this.events.reject({ reason: 'partial_frame', detail: 'device went away mid-scan', bytes: held })
+    return held
   }
 }

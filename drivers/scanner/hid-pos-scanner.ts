@@ -1,49 +1,30 @@
 /** A USB HID POS scanner (usage page 0x8C): reports → assembled scans. */
 import type { Logger } from 'pino'
 import type { HidPosTransportConfig } from '../../config/schema.js'
-import type { HidBinding, HidConnection } from '../bindings/hid.js'
+import type { HidBinding } from '../bindings/hid.js'
 import { HidPosAssembler } from './hid-pos-decoder.js'
 import { decodeFrame, type DecodeOptions } from './decode.js'
-import type { ScannerDriver, ScannerEvents } from './types.js'
+import { HidScannerBase } from './hid-scanner-base.js'
+import type { ScannerEvents } from './types.js'
 
 const MAX_SCAN_BYTES = 8192
 
-export class HidPosScanner implements ScannerDriver {
+export class HidPosScanner extends HidScannerBase {
   readonly transport = 'hid-pos'
-  private conn: HidConnection | null = null
   private readonly assembler = new HidPosAssembler(MAX_SCAN_BYTES)
 
   constructor(
     private readonly config: HidPosTransportConfig,
     private readonly decode: Omit<DecodeOptions, 'encoding' | 'symbologyIds'>,
-    private readonly events: ScannerEvents,
-    private readonly binding: HidBinding,
-    private readonly log: Logger,
-  ) {}
-
-  async open(): Promise<void> {
-    const { vendorId, productId, serialNumber } = this.config
-    const conn = await this.binding.open({ vendorId, productId, serialNumber, driver: 'hidraw' })
-    this.conn = conn
-    conn.onReport((report) => this.onReport(report))
-    conn.onClose((err) => {
-      if (this.conn !== conn) return
-      this.conn = null
-      this.dropPartial()
-      this.events.disconnect(err)
-    })
+    events: ScannerEvents,
+    binding: HidBinding,
+    log: Logger,
+  ) {
+    // hidraw: the kernel does not treat HID POS scanners as keyboards, nothing to detach.
+    super(config, 'hidraw', events, binding, log)
   }
 
-  async close(): Promise<void> {
-    const conn = this.conn
-    this.conn = null
-    this.dropPartial()
-    await conn?.close()
-  }
-
-  /** Public so recorded reports can be replayed through the real decoding path. */
-  onReport(report: Buffer): void {
-    this.log.trace({ report: report.toString('hex') }, 'rx')
+  protected onReport(report: Buffer): void {
     const piece = this.assembler.push(report)
     if (!piece) return
     if ('rejected' in piece) return this.events.reject(piece.rejected)
@@ -57,8 +38,7 @@ export class HidPosScanner implements ScannerDriver {
     else this.events.reject(result.rejected)
   }
 
-  private dropPartial(): void {
-    const held = this.assembler.reset()
-    if (held > 0) this.events.reject({ reason: 'partial_frame', detail: 'device went away mid-scan', bytes: held })
+  protected discardPartial(): number {
+    return this.assembler.reset()
   }
 }
