@@ -72,7 +72,9 @@ export class SuffixFramer {
 
   private append(bytes: Buffer): void {
     if (bytes.length === 0) return
-    if (this.discarding === 0 && this.size + bytes.length <= this.maxFrameBytes) {
+    // Room for a frame of maxFrameBytes plus the start of a suffix split across chunks
+    // (the "\r" of a CRLF); endFrame() checks the frame itself against the limit.
+    if (this.discarding === 0 && this.size + bytes.length <= this.maxFrameBytes + this.suffix.length - 1) {
       this.parts.push(Buffer.from(bytes)) // copy: the serial chunk buffer may be reused
       this.size += bytes.length
       return
@@ -90,7 +92,8 @@ export class SuffixFramer {
       this.discardTail = Buffer.alloc(0)
       return
     }
-    out.push({ frame: this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size) })
+    if (this.size > this.maxFrameBytes) out.push({ overflow: this.size })
+    else out.push({ frame: this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size) })
     this.parts = []
     this.size = 0
   }

@@ -16,10 +16,10 @@ export interface EventRow {
 export type FlatRows = (string | number | null)[]
 export const ROW_WIDTH = 5
 
-export function flattenRows(rows: EventRow[]): FlatRows {
-  const flat: FlatRows = new Array(rows.length * ROW_WIDTH)
+export function flattenRows(items: { row: EventRow }[]): FlatRows {
+  const flat: FlatRows = new Array(items.length * ROW_WIDTH)
   let i = 0
-  for (const r of rows) {
+  for (const { row: r } of items) {
     flat[i++] = r.id
     flat[i++] = r.type
     flat[i++] = r.time

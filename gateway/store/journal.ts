@@ -42,6 +42,12 @@ export interface JournalHealth {
   lastError: { code: string; message: string; at: string } | null
 }
 
+/** An append waiting for its commit: the row for the writer, the caller's payload object for the result. */
+interface Pending {
+  row: EventRow
+  payload: object
+}
+
 const TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/
 export const MAX_PAYLOAD_BYTES = 256 * 1024
 
@@ -49,7 +55,7 @@ export class Journal implements Module {
   readonly name = 'journal'
   private worker: Worker | null = null
   private reader: Db | null = null
-  private readonly queue = new GroupCommitQueue<EventRow, number>((rows) => this.commitToWriter(rows))
+  private readonly queue = new GroupCommitQueue<Pending, JournalEvent>((items) => this.commitToWriter(items))
   private readonly inFlight = new Map<number, { count: number; resolve: (seq: number) => void; reject: (e: unknown) => void }>()
   private nextBatch = 1
   private readonly ulid = monotonicFactory()
@@ -119,14 +125,7 @@ export class Journal implements Module {
     } catch (err) {
       return Promise.reject(err)
     }
-    return this.queue.submit(row).then((seq) => ({
-      id: row.id,
-      seq,
-      type: row.type,
-      time: row.time,
-      device: row.device,
-      payload: input.payload,
-    }))
+    return this.queue.submit({ row, payload: input.payload }) as Promise<JournalEvent<P>>
   }
 
   getHealth(): JournalHealth {
@@ -189,16 +188,18 @@ export class Journal implements Module {
     return { id: this.ulid(), type: input.type, time: input.time ?? Date.now(), device, payload }
   }
 
-  private commitToWriter(rows: EventRow[]): Promise<number[]> {
+  private commitToWriter(items: Pending[]): Promise<JournalEvent[]> {
     const worker = this.worker
     if (!worker || this.health.state === 'failed') {
       return Promise.reject(new JournalUnavailableError('writer_failed', 'journal writer is not running'))
     }
     const batch = this.nextBatch++
     return new Promise<number>((resolve, reject) => {
-      this.inFlight.set(batch, { count: rows.length, resolve, reject })
-      worker.postMessage({ type: 'commit', batch, flat: flattenRows(rows) } satisfies ToWriter)
-    }).then((firstSeq) => rows.map((_, i) => firstSeq + i))
+      this.inFlight.set(batch, { count: items.length, resolve, reject })
+      worker.postMessage({ type: 'commit', batch, flat: flattenRows(items) } satisfies ToWriter)
+    }).then((firstSeq) =>
+      items.map(({ row, payload }, i) => ({ id: row.id, seq: firstSeq + i, type: row.type, time: row.time, device: row.device, payload })),
+    )
   }
 
   private onWriterMessage(msg: FromWriter): void {
