@@ -30,49 +30,63 @@ export interface HidBinding {
 
 const hex = (n: number) => n.toString(16).padStart(4, '0')
 
-export const nodeHidBinding: HidBinding = {
-  async open(options) {
-    const id = `${hex(options.vendorId)}:${hex(options.productId)}`
-    let HID: typeof NodeHid
-    try {
-      HID = (await import('node-hid')).default
-    } catch (err) {
-      throw new DeviceOpenError('unsupported', `node-hid cannot load (${(err as Error).message}); install libusb-1.0-0`)
+/**
+ * node-hid loads one backend per process (hidraw or libusb) the first time a device is
+ * opened, so the gateway picks one for all HID devices: libusb as soon as any
+ * keyboard-wedge scanner is configured (HID POS scanners work through libusb too).
+ */
+export function hidBackendFor(drivers: HidOpenOptions['driver'][]): HidOpenOptions['driver'] {
+  return drivers.includes('libusb') ? 'libusb' : 'hidraw'
+}
+
+export function createNodeHidBinding(backend: HidOpenOptions['driver']): HidBinding {
+  return { open: (options) => openNodeHid(options, backend) }
+}
+
+async function openNodeHid(options: HidOpenOptions, backend: HidOpenOptions['driver']): Promise<HidConnection> {
+  const id = `${hex(options.vendorId)}:${hex(options.productId)}`
+  if (options.driver === 'libusb' && backend !== 'libusb') {
+    throw new DeviceOpenError('unsupported', `HID device ${id} needs the libusb backend, but this process uses hidraw`)
+  }
+  let HID: typeof NodeHid
+  try {
+    HID = (await import('node-hid')).default
+  } catch (err) {
+    throw new DeviceOpenError('unsupported', `node-hid cannot load (${(err as Error).message}); install libusb-1.0-0`)
+  }
+  HID.setDriverType(backend)
+  const found = HID.devices().filter(
+    (d) =>
+      d.vendorId === options.vendorId &&
+      d.productId === options.productId &&
+      (options.serialNumber === undefined || d.serialNumber === options.serialNumber),
+  )
+  const info = found[0]
+  if (!info?.path) throw new DeviceOpenError('not_found', `no HID device ${id} is connected`)
+  let device: NodeHid.HID
+  try {
+    device = new HID.HID(info.path)
+  } catch (err) {
+    const text = (err as Error).message
+    if (/permission|access/i.test(text)) {
+      throw new DeviceOpenError('permission_denied', `no permission for HID device ${id}: install the udev rule (docs/scanners.md)`)
     }
-    HID.setDriverType(options.driver)
-    const found = HID.devices().filter(
-      (d) =>
-        d.vendorId === options.vendorId &&
-        d.productId === options.productId &&
-        (options.serialNumber === undefined || d.serialNumber === options.serialNumber),
-    )
-    const info = found[0]
-    if (!info?.path) throw new DeviceOpenError('not_found', `no HID device ${id} is connected`)
-    let device: NodeHid.HID
-    try {
-      device = new HID.HID(info.path)
-    } catch (err) {
-      const text = (err as Error).message
-      if (/permission|access/i.test(text)) {
-        throw new DeviceOpenError('permission_denied', `no permission for HID device ${id}: install the udev rule (docs/scanners.md)`)
-      }
-      throw new DeviceOpenError('io', `cannot open HID device ${id}: ${text}`)
-    }
-    let closing = false
-    let reported = false
-    let closeListener: (err: Error | null) => void = () => {}
-    device.on('error', (err: Error) => {
-      if (closing || reported) return
-      reported = true
-      closeListener(err)
-    })
-    return {
-      onReport: (listener) => void device.on('data', listener),
-      onClose: (listener) => void (closeListener = listener),
-      close: async () => {
-        closing = true
-        device.close()
-      },
-    }
-  },
+    throw new DeviceOpenError('io', `cannot open HID device ${id}: ${text}`)
+  }
+  let closing = false
+  let reported = false
+  let closeListener: (err: Error | null) => void = () => {}
+  device.on('error', (err: Error) => {
+    if (closing || reported) return
+    reported = true
+    closeListener(err)
+  })
+  return {
+    onReport: (listener) => void device.on('data', listener),
+    onClose: (listener) => void (closeListener = listener),
+    close: async () => {
+      closing = true
+      device.close()
+    },
+  }
 }

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3'
 import { ConfigError, loadConfigFile } from '../../config/load.js'
 import type { Config, ScannerDeviceConfig } from '../../config/schema.js'
 import { serialportBinding } from '../../drivers/bindings/serial.js'
-import { nodeHidBinding } from '../../drivers/bindings/hid.js'
+import { createNodeHidBinding, hidBackendFor, type HidBinding } from '../../drivers/bindings/hid.js'
 import { DeviceOpenError } from '../../drivers/scanner/types.js'
 import { databasePath } from '../runtime/gateway.js'
 import { checkIntegrity, schemaVersion } from '../store/database.js'
@@ -34,7 +34,8 @@ export async function runDoctor(configPath: string): Promise<number> {
   }
   await checkPort(config, say)
   listSerialById(say)
-  for (const device of config.devices) await checkDevice(device, say)
+  const hid = createNodeHidBinding(hidBackendFor(config.devices.map((d) => (d.transport.type === 'hid-keyboard' ? 'libusb' : 'hidraw'))))
+  for (const device of config.devices) await checkDevice(device, hid, say)
   checkDatabase(config, say)
   const problems = out.filter(([m]) => m === '✗').length
   process.stdout.write(problems === 0 ? 'doctor: all checks passed\n' : `doctor: ${problems} problem(s)\n`)
@@ -64,7 +65,7 @@ function listSerialById(say: Say): void {
   for (const name of readdirSync(BY_ID)) say('✓', `found ${BY_ID}/${name} → ${realpathSync(`${BY_ID}/${name}`)}`)
 }
 
-async function checkDevice(device: ScannerDeviceConfig, say: Say): Promise<void> {
+async function checkDevice(device: ScannerDeviceConfig, hid: HidBinding, say: Say): Promise<void> {
   const t = device.transport
   const label = `device ${device.id} (${t.type}, ${device.role})`
   if (t.type === 'simulator') return say('✓', `${label}: simulated`)
@@ -75,7 +76,7 @@ async function checkDevice(device: ScannerDeviceConfig, say: Say): Promise<void>
     const conn =
       t.type === 'serial'
         ? await serialportBinding.open({ path: t.path, baudRate: t.baudRate, dataBits: t.dataBits, parity: t.parity, stopBits: t.stopBits })
-        : await nodeHidBinding.open({
+        : await hid.open({
             vendorId: t.vendorId,
             productId: t.productId,
             serialNumber: t.serialNumber,

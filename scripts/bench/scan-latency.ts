@@ -13,7 +13,7 @@ import { ScanPipeline } from '../../gateway/scan/scan-pipeline.js'
 import { DeviceManager } from '../../gateway/devices/device-manager.js'
 import { silentLogger } from '../../gateway/log.js'
 import { serialportBinding } from '../../drivers/bindings/serial.js'
-import { nodeHidBinding } from '../../drivers/bindings/hid.js'
+import { createNodeHidBinding } from '../../drivers/bindings/hid.js'
 import { percentile, report, round } from './report.js'
 
 const SAMPLES = 1000
@@ -42,7 +42,7 @@ export async function benchScanLatency(dir: string): Promise<void> {
       ],
       reconnect: { initialMs: 50, maxMs: 500 },
     },
-    { serial: serialportBinding, hid: nodeHidBinding, stdin: null },
+    { serial: serialportBinding, hid: createNodeHidBinding('hidraw'), stdin: null },
     pipeline,
     bus,
     log,

@@ -4,7 +4,7 @@
  * driver, device manager, pipeline, journal) is the real code.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { HidBinding, HidConnection, HidOpenOptions } from '../../drivers/bindings/hid.js'
+import { createNodeHidBinding, hidBackendFor, type HidBinding, type HidConnection, type HidOpenOptions } from '../../drivers/bindings/hid.js'
 import { DeviceOpenError } from '../../drivers/scanner/types.js'
 import { encodeHidPosReports } from '../../drivers/scanner/hid-pos-decoder.js'
 import { encodeKeyboardReports } from '../../drivers/scanner/hid-keyboard-decoder.js'
@@ -100,5 +100,22 @@ describe('HID scanners with replayed reports', () => {
     hid.send(encodeKeyboardReports('WHOLE', 'us'))
     await harness.waitScans(1)
     expect(harness.scans.map((s) => s.data)).toEqual(['WHOLE'])
+  })
+})
+
+describe('node-hid binding', () => {
+  it('uses one backend per process: libusb as soon as a keyboard wedge needs it', async () => {
+    expect(hidBackendFor(['hidraw', 'hidraw'])).toBe('hidraw')
+    expect(hidBackendFor(['hidraw', 'libusb'])).toBe('libusb')
+    await expect(createNodeHidBinding('hidraw').open({ vendorId: 1, productId: 2, driver: 'libusb' })).rejects.toMatchObject({
+      code: 'unsupported',
+    })
+  })
+
+  it('reports an absent device as not_found through the real node-hid', async () => {
+    await expect(createNodeHidBinding('hidraw').open({ vendorId: 0xfffe, productId: 0xfffe, driver: 'hidraw' })).rejects.toMatchObject({
+      name: 'DeviceOpenError',
+      code: expect.stringMatching(/^(not_found|unsupported)$/),
+    })
   })
 })
