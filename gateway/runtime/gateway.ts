@@ -1,6 +1,6 @@
 /**
  * Composes the gateway from its modules and runs their lifecycle:
- * journal → devices → HTTP on start; the reverse on stop, which is exactly "stop intake
+ * data-dir lock → journal → devices → HTTP on start; the reverse on stop, which is exactly "stop intake
  * (HTTP, ports), flush group commit, close the DB".
  */
 import { join, resolve } from 'node:path'
@@ -18,6 +18,7 @@ import { serialportBinding } from '../../drivers/bindings/serial.js'
 import { createNodeHidBinding, hidBackendFor } from '../../drivers/bindings/hid.js'
 import type { ScannerBindings } from '../../drivers/scanner/create-scanner.js'
 import { packageVersion } from '../version.js'
+import { DataDirLock } from './data-dir-lock.js'
 
 export interface GatewayOptions {
   config: Config
@@ -92,7 +93,8 @@ export class Gateway {
       },
     })
     this.http = new HttpModule(app, config.http.host, config.http.port)
-    this.started = await startModules([this.journal, this.devices, this.http], signal, moduleLogger(log, 'gateway:lifecycle'))
+    const lock = new DataDirLock(resolve(config.dataDir))
+    this.started = await startModules([lock, this.journal, this.devices, this.http], signal, moduleLogger(log, 'gateway:lifecycle'))
     log.info({ address: this.address, store: config.store.id, devices: config.devices.length }, 'gateway started')
   }
 

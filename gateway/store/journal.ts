@@ -182,8 +182,10 @@ export class Journal implements Module {
     if (typeof payload !== 'string' || typeof input.payload !== 'object' || input.payload === null) {
       throw new JournalInputError('unserialisable_payload', 'payload must be a JSON object or array')
     }
-    if (payload.length > MAX_PAYLOAD_BYTES) {
-      throw new JournalInputError('payload_too_large', `payload is ${payload.length} bytes; limit ${MAX_PAYLOAD_BYTES}`)
+    // UTF-8 is at most 3 bytes per UTF-16 unit: only long payloads need counting.
+    const bytes = payload.length * 3 > MAX_PAYLOAD_BYTES ? Buffer.byteLength(payload) : payload.length
+    if (bytes > MAX_PAYLOAD_BYTES) {
+      throw new JournalInputError('payload_too_large', `payload is ${bytes} bytes; limit ${MAX_PAYLOAD_BYTES}`)
     }
     return { id: this.ulid(), type: input.type, time: input.time ?? Date.now(), device, payload }
   }
