@@ -73,11 +73,11 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const problems: ConfigProblem[] = []
   const fromEnv = applyEnvOverrides(raw as Record<string, unknown>, env, problems)
   if (!validate(raw)) {
-    for (const e of validate.errors ?? []) problems.push(toProblem(e, fromEnv))
+    problems.push(...toProblems(validate.errors ?? [], fromEnv))
   } else {
     problems.push(...crossChecks(raw))
   }
-  if (problems.length > 0) throw new ConfigError(file, dedupe(problems))
+  if (problems.length > 0) throw new ConfigError(file, problems)
   return raw as Config
 }
 
@@ -127,43 +127,46 @@ function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv,
   return applied
 }
 
-function toProblem(e: ErrorObject, fromEnv: Map<string, string>): ConfigProblem {
-  let path = pointerToPath(e.instancePath)
-  let message = e.message ?? 'is invalid'
+const ANY_OF = 'must match a schema in anyOf'
+
+/** One Ajv error as a path, and either a message or the literal values it would accept. */
+function describe(e: ErrorObject): { path: string; message: string; allowed?: unknown[] } {
+  const path = pointerToPath(e.instancePath)
   const p = e.params as Record<string, unknown>
-  if (e.keyword === 'additionalProperties') {
-    path = joinPath(path, String(p.additionalProperty))
-    message = 'unknown key'
-  } else if (e.keyword === 'required') {
-    path = joinPath(path, String(p.missingProperty))
-    message = 'is required'
-  } else if (e.keyword === 'enum' || e.keyword === 'const') {
-    const allowed = (p.allowedValues as unknown[] | undefined) ?? [p.allowedValue]
-    message = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
-  } else if (e.keyword === 'discriminator') {
-    path = joinPath(path, String(p.tag))
-    message = p.error === 'mapping' ? 'unknown type' : 'is required and must be a string'
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return { path: joinPath(path, String(p.additionalProperty)), message: 'unknown key' }
+    case 'required':
+      return { path: joinPath(path, String(p.missingProperty)), message: 'is required' }
+    case 'enum':
+    case 'const':
+      return { path, message: '', allowed: (p.allowedValues as unknown[] | undefined) ?? [p.allowedValue] }
+    case 'discriminator':
+      return { path: joinPath(path, String(p.tag)), message: p.error === 'mapping' ? 'unknown type' : 'is required and must be a string' }
+    default:
+      return { path, message: e.message ?? 'is invalid' }
   }
-  const envName = fromEnv.get(path)
-  return { path, message: envName ? `${message} (set by ${envName})` : message }
 }
 
-/** Unions report one error per branch; merge same-path literal mismatches into one line. */
-function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
-  const out: ConfigProblem[] = []
-  const byPath = new Map<string, ConfigProblem>()
-  for (const problem of problems) {
-    const prior = byPath.get(problem.path)
-    if (prior && prior.message.startsWith('must be one of') && problem.message.startsWith('must be one of')) {
-      prior.message = `${prior.message}, ${problem.message.slice('must be one of '.length)}`
-      continue
-    }
-    if (prior && problem.message === 'must match a schema in anyOf') continue
-    if (prior && prior.message === problem.message) continue
-    byPath.set(problem.path, problem)
-    out.push(problem)
+/**
+ * A union of literals fails once per branch; group by key so each key gets one
+ * "must be one of …" line, and drop Ajv's generic anyOf line where a precise one exists.
+ */
+function toProblems(errors: ErrorObject[], fromEnv: Map<string, string>): ConfigProblem[] {
+  const byPath = new Map<string, { allowed: unknown[]; messages: string[] }>()
+  for (const e of errors) {
+    const { path, message, allowed } = describe(e)
+    let entry = byPath.get(path)
+    if (!entry) byPath.set(path, (entry = { allowed: [], messages: [] }))
+    if (allowed) entry.allowed.push(...allowed)
+    else if (!entry.messages.includes(message)) entry.messages.push(message)
   }
-  return out.filter((p) => !(p.message === 'must match a schema in anyOf' && out.some((o) => o !== p && o.path === p.path)))
+  return [...byPath].flatMap(([path, { allowed, messages }]) => {
+    const precise = messages.filter((m) => m !== ANY_OF)
+    if (allowed.length > 0) precise.unshift(`must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`)
+    const envName = fromEnv.get(path)
+    return (precise.length > 0 ? precise : messages).map((m) => ({ path, message: envName ? `${m} (set by ${envName})` : m }))
+  })
 }
 
 function pointerToPath(pointer: string): string {

@@ -38,10 +38,6 @@ export class EventBus {
     this.registrations = this.registrations.filter((r) => r.owner !== owner)
   }
 
-  listenerCount(event: keyof EventMap): number {
-    return this.registrations.filter((r) => r.event === event).length
-  }
-
   emit<K extends keyof EventMap>(event: K, payload: EventMap[K]): void {
     // Snapshot: a listener that unsubscribes mid-emit must not skip its neighbour.
     for (const r of [...this.registrations]) {

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { execFileSync } from 'node:child_process'
+import { hasProgram } from './system-programs.js'
 import { benchJournalAppend } from './bench/journal-append.js'
 import { benchScanLatency } from './bench/scan-latency.js'
 import { benchGatewayStart } from './bench/gateway-start.js'
@@ -14,15 +14,6 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['scan.latency', benchScanLatency, 'socat'],
   ['gateway.start', benchGatewayStart],
 ]
-
-const hasProgram = (p: string) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${p}`], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
 
 for (const [name, run, needs] of benches) {
   if (only && only !== name) continue

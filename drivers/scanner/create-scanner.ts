@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream'
 import type { Logger } from 'pino'
 import type { ScannerDeviceConfig } from '../../config/schema.js'
 import type { SerialBinding } from '../bindings/serial.js'
-import type { HidBinding } from '../bindings/hid.js'
+import { createNodeHidBinding, hidBackendFor, type HidBinding } from '../bindings/hid.js'
 import { SerialScanner } from './serial-scanner.js'
 import { HidPosScanner } from './hid-pos-scanner.js'
 import { HidKeyboardScanner } from './hid-keyboard-scanner.js'
@@ -30,4 +30,10 @@ export function createScanner(device: ScannerDeviceConfig, events: ScannerEvents
     case 'simulator':
       return new SimulatorScanner(decode, events, t.stdin ? bindings.stdin : null)
   }
+}
+
+/** The real HID binding for a set of devices: libusb if any keyboard wedge needs it (see hidBackendFor). */
+export function hidBindingFor(devices: ScannerDeviceConfig[]): HidBinding {
+  const hid = devices.filter((d) => d.transport.type === 'hid-pos' || d.transport.type === 'hid-keyboard')
+  return createNodeHidBinding(hidBackendFor(hid.map((d) => (d.transport.type === 'hid-keyboard' ? 'libusb' : 'hidraw'))))
 }

@@ -94,7 +94,7 @@ export class KeyboardReportDecoder {
   }
 }
 
-/** Encodes text as boot reports (press, release per character), for tests and the bench. */
+/** The decoder's inverse: text as boot reports (press, release per character), for replay tests. */
 export function encodeKeyboardReports(text: string, layoutName: LayoutName = 'us', end: 'enter' | 'tab' | null = 'enter'): Buffer[] {
   const layout = LAYOUTS[layoutName]
   const reports: Buffer[] = []

@@ -80,7 +80,7 @@ function readAim(report: Uint8Array): string | null {
   return /^\][A-Za-z][0-9A-Za-z]$/.test(id) ? id : null
 }
 
-/** Builds scanned-data reports the way a scanner sends them (tests, simulator, bench). */
+/** The assembler's inverse: scanned-data reports as a scanner sends them, for replay tests. */
 export function encodeHidPosReports(data: Buffer, aimId: string | null = null): Buffer[] {
   const reports: Buffer[] = []
   for (let off = 0; off === 0 || off < data.length; off += MAX_DATA_PER_REPORT) {

@@ -8,7 +8,8 @@ import Database from 'better-sqlite3'
 import { ConfigError, loadConfigFile } from '../../config/load.js'
 import type { Config, ScannerDeviceConfig } from '../../config/schema.js'
 import { serialportBinding } from '../../drivers/bindings/serial.js'
-import { createNodeHidBinding, hidBackendFor, type HidBinding } from '../../drivers/bindings/hid.js'
+import type { HidBinding } from '../../drivers/bindings/hid.js'
+import { hidBindingFor } from '../../drivers/scanner/create-scanner.js'
 import { DeviceOpenError } from '../../drivers/scanner/types.js'
 import { databasePath } from '../runtime/gateway.js'
 import { checkIntegrity, schemaVersion } from '../store/database.js'
@@ -34,7 +35,7 @@ export async function runDoctor(configPath: string): Promise<number> {
   }
   await checkPort(config, say)
   listSerialById(say)
-  const hid = createNodeHidBinding(hidBackendFor(config.devices.map((d) => (d.transport.type === 'hid-keyboard' ? 'libusb' : 'hidraw'))))
+  const hid = hidBindingFor(config.devices)
   for (const device of config.devices) await checkDevice(device, hid, say)
   checkDatabase(config, say)
   const problems = out.filter(([m]) => m === '✗').length

@@ -54,19 +54,16 @@ export class DeviceManager implements Module {
   readonly name = 'devices'
   private readonly devices = new Map<string, Managed>()
   private stopping = false
-  private readonly log: Logger
 
   constructor(
     private readonly config: Pick<Config, 'devices' | 'reconnect'>,
     private readonly bindings: ScannerBindings,
     private readonly pipeline: ScanPipeline,
     private readonly bus: EventBus,
-    /** The root logger: the manager and each driver take their own module child. */
+    /** The root logger: each driver takes its own `drivers:scanner` child. */
     private readonly rootLog: Logger,
     private readonly random: () => number = Math.random,
-  ) {
-    this.log = moduleLogger(rootLog, 'gateway:devices')
-  }
+  ) {}
 
   async start(): Promise<void> {
     for (const config of this.config.devices) {

@@ -15,8 +15,7 @@ import { ScanPipeline } from '../scan/scan-pipeline.js'
 import { DeviceManager } from '../devices/device-manager.js'
 import { buildApp } from '../http/app.js'
 import { serialportBinding } from '../../drivers/bindings/serial.js'
-import { createNodeHidBinding, hidBackendFor } from '../../drivers/bindings/hid.js'
-import type { ScannerBindings } from '../../drivers/scanner/create-scanner.js'
+import { hidBindingFor, type ScannerBindings } from '../../drivers/scanner/create-scanner.js'
 import { packageVersion } from '../version.js'
 import { DataDirLock } from './data-dir-lock.js'
 
@@ -65,8 +64,7 @@ export class Gateway {
     this.bus = new EventBus(moduleLogger(log, 'gateway:bus'))
     this.journal = new Journal(databasePath(config), moduleLogger(log, 'gateway:journal'))
     this.scans = new ScanPipeline(this.journal, this.bus, moduleLogger(log, 'gateway:scan'))
-    const hid = createNodeHidBinding(hidBackendFor(config.devices.map((d) => (d.transport.type === 'hid-keyboard' ? 'libusb' : 'hidraw'))))
-    const bindings: ScannerBindings = { serial: serialportBinding, hid, stdin: opts.stdin ?? null, ...opts.bindings }
+    const bindings: ScannerBindings = { serial: serialportBinding, hid: hidBindingFor(config.devices), stdin: opts.stdin ?? null, ...opts.bindings }
     this.devices = new DeviceManager(config, bindings, this.scans, this.bus, log)
   }
 

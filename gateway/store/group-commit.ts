@@ -24,7 +24,6 @@ export class GroupCommitQueue<I, R> {
   private committing = false
   private scheduled = false
   private idleWaiters: (() => void)[] = []
-  batches = 0
   largestBatch = 0
 
   constructor(
@@ -74,7 +73,6 @@ export class GroupCommitQueue<I, R> {
     if (this.committing || this.queue.length === 0) return this.notifyIdle()
     this.committing = true
     const batch = this.queue.splice(0, this.maxBatch)
-    this.batches++
     this.largestBatch = Math.max(this.largestBatch, batch.length)
     try {
       const results = await this.commit(batch.map((p) => p.item))

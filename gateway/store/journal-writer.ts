@@ -12,10 +12,13 @@ const { file } = (workerData as { data: { file: string } }).data
 const post = (msg: FromWriter) => port.postMessage(msg)
 
 let db: Db
+// This worker is the only writer, so it hands out seqs itself: contiguous per batch.
+let lastSeq: number
 try {
   const opened = openWriteDatabase(file)
   db = opened.db
-  post({ type: 'ready', lastSeq: readLastSeq(db), integrity: opened.integrity, schemaVersion: schemaVersion(db) })
+  lastSeq = readLastSeq(db)
+  post({ type: 'ready', lastSeq, integrity: opened.integrity, schemaVersion: schemaVersion(db) })
 } catch (err) {
   const e = err as { code?: string; message: string }
   post({ type: 'open-failed', code: e.code ?? 'cannot_open', message: e.message })
@@ -29,8 +32,6 @@ function readLastSeq(d: Db): number {
   return Math.max(meta.s, max.s ?? 0)
 }
 
-// This worker is the only writer, so it can hand out seqs itself: contiguous per batch.
-let lastSeq = readLastSeq(db)
 const COLUMNS = '(seq, id, type, time, device, payload)'
 const insertOne = db.prepare(`INSERT INTO events ${COLUMNS} VALUES (?, ?, ?, ?, ?, ?)`)
 // Rows go in chunks of CHUNK per statement: one call into SQLite per 64 rows instead of

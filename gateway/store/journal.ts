@@ -140,11 +140,6 @@ export class Journal implements Module {
     return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown }))
   }
 
-  countByType(): Record<string, number> {
-    const rows = this.requireReader().prepare('SELECT type, count(*) AS n FROM events GROUP BY type').all() as { type: string; n: number }[]
-    return Object.fromEntries(rows.map((r) => [r.type, r.n]))
-  }
-
   /** Stops intake, waits for every accepted append to commit, then closes the writer. */
   async stop(): Promise<void> {
     this.accepting = false

@@ -7,6 +7,7 @@ import { DeviceManager } from '../../gateway/devices/device-manager.js'
 import type { JournaledScan, ScanRejection } from '../../gateway/scan/scan-types.js'
 import type { DeviceStateChange } from '../../gateway/devices/device-state.js'
 import type { ScannerDeviceConfig } from '../../config/schema.js'
+import { parseConfig } from '../../config/load.js'
 import { serialportBinding } from '../../drivers/bindings/serial.js'
 import type { ScannerBindings } from '../../drivers/scanner/create-scanner.js'
 import type { HidBinding } from '../../drivers/bindings/hid.js'
@@ -71,27 +72,13 @@ export class ScannerHarness {
   }
 }
 
-export function serialScanner(id: string, path: string, overrides: Partial<Extract<ScannerDeviceConfig['transport'], { type: 'serial' }>> = {}, device: Partial<ScannerDeviceConfig> = {}): ScannerDeviceConfig {
-  return {
-    id,
-    kind: 'scanner',
-    role: 'till',
-    symbologyIds: 'none',
-    stripPrefix: '',
-    stripSuffix: '',
-    ...device,
-    transport: {
-      type: 'serial',
-      path,
-      baudRate: 9600,
-      dataBits: 8,
-      parity: 'none',
-      stopBits: 1,
-      framing: 'CR',
-      idleGapMs: 50,
-      maxFrameBytes: 4096,
-      encoding: 'utf8',
-      ...overrides,
-    },
-  }
+/** A serial scanner config with the schema's own defaults (parsed, not re-listed here). */
+export function serialScanner(
+  id: string,
+  path: string,
+  transport: Partial<Extract<ScannerDeviceConfig['transport'], { type: 'serial' }>> = {},
+  device: Partial<Omit<ScannerDeviceConfig, 'transport'>> = {},
+): ScannerDeviceConfig {
+  const raw = { id, kind: 'scanner', role: 'till', ...device, transport: { type: 'serial', path, ...transport } }
+  return parseConfig(JSON.stringify({ store: { id: 'test', name: 'Test' }, devices: [raw] }), 'test').devices[0]!
 }

@@ -3,16 +3,7 @@
  * the suite skips with a loud message — except in CI (CI=true), where a missing program
  * fails the run instead of silently testing less.
  */
-import { execFileSync } from 'node:child_process'
-
-export function hasProgram(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
+import { hasProgram } from '../../scripts/system-programs.js'
 
 /** Returns true when `name` is available; otherwise warns loudly (or throws under CI). */
 export function requireProgram(name: string, suite: string): boolean {
