@@ -3,17 +3,15 @@
  * Every problem is reported as `path: message`; callers print them and exit 2.
  */
 import { readFileSync } from 'node:fs'
-import { Ajv, type ErrorObject } from 'ajv'
+import { Ajv } from 'ajv'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { ConfigSchema, type Config } from './schema.js'
+import { toProblems, type Problem } from './problems.js'
 
 export const DEFAULT_CONFIG_PATH = 'config/default.yaml'
 
-export interface ConfigProblem {
-  /** Dotted key, e.g. `devices[0].transport.baudRate`; `(file)` for problems with the file itself. */
-  path: string
-  message: string
-}
+/** `path` is a dotted key, e.g. `devices[0].transport.baudRate`; `(file)` for problems with the file itself. */
+export type ConfigProblem = Problem
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
@@ -125,59 +123,4 @@ function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv,
     applied.set(path, name)
   }
   return applied
-}
-
-const ANY_OF = 'must match a schema in anyOf'
-
-/** One Ajv error as a path, and either a message or the literal values it would accept. */
-function describe(e: ErrorObject): { path: string; message: string; allowed?: unknown[] } {
-  const path = pointerToPath(e.instancePath)
-  const p = e.params as Record<string, unknown>
-  switch (e.keyword) {
-    case 'additionalProperties':
-      return { path: joinPath(path, String(p.additionalProperty)), message: 'unknown key' }
-    case 'required':
-      return { path: joinPath(path, String(p.missingProperty)), message: 'is required' }
-    case 'enum':
-    case 'const':
-      return { path, message: '', allowed: (p.allowedValues as unknown[] | undefined) ?? [p.allowedValue] }
-    case 'discriminator':
-      return { path: joinPath(path, String(p.tag)), message: p.error === 'mapping' ? 'unknown type' : 'is required and must be a string' }
-    default:
-      return { path, message: e.message ?? 'is invalid' }
-  }
-}
-
-/**
- * A union of literals fails once per branch; group by key so each key gets one
- * "must be one of …" line, and drop Ajv's generic anyOf line where a precise one exists.
- */
-function toProblems(errors: ErrorObject[], fromEnv: Map<string, string>): ConfigProblem[] {
-  const byPath = new Map<string, { allowed: unknown[]; messages: string[] }>()
-  for (const e of errors) {
-    const { path, message, allowed } = describe(e)
-    let entry = byPath.get(path)
-    if (!entry) byPath.set(path, (entry = { allowed: [], messages: [] }))
-    if (allowed) entry.allowed.push(...allowed)
-    else if (!entry.messages.includes(message)) entry.messages.push(message)
-  }
-  return [...byPath].flatMap(([path, { allowed, messages }]) => {
-    const precise = messages.filter((m) => m !== ANY_OF)
-    if (allowed.length > 0) precise.unshift(`must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`)
-    const envName = fromEnv.get(path)
-    return (precise.length > 0 ? precise : messages).map((m) => ({ path, message: envName ? `${m} (set by ${envName})` : m }))
-  })
-}
-
-function pointerToPath(pointer: string): string {
-  if (pointer === '') return '(root)'
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '')
-}
-
-function joinPath(base: string, key: string): string {
-  return base === '(root)' ? key : `${base}.${key}`
 }

@@ -120,6 +120,9 @@ export const ConfigSchema = Type.Object(
           description: 'Store id, unique in the chain; appears in every synced event and MQTT topic',
         }),
         name: Type.String({ minLength: 1, maxLength: 120 }),
+        merchant: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 64, description: 'Merchant this store belongs to; campaigns can be redeemable at every store of a merchant' }),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -133,6 +136,48 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     devices: Type.Array(ScannerDeviceSchema, { default: [] }),
+    vouchers: Type.Object(
+      {
+        rootPublicKey: Type.Optional(
+          Type.String({
+            pattern: '^[A-Za-z0-9_-]{43}$',
+            description: "The operator's root Ed25519 public key (raw, base64url) that signs trust lists. Without it (and dev off) every voucher is refused as unknown_issuer",
+          }),
+        ),
+        trustListFile: Type.Optional(Type.String({ minLength: 1, description: 'Signed trust list (JSON); the newest verified version wins over the copy in dataDir' })),
+        campaignsFile: Type.Optional(Type.String({ minLength: 1, description: 'Campaigns (YAML or JSON), see docs/vouchers.md' })),
+        revocationsFile: Type.Optional(Type.String({ minLength: 1, description: 'Revoked vouchers, campaigns and issuer keys (YAML or JSON)' })),
+        voidWindowMinutes: Type.Integer({ minimum: 0, maximum: 1440, default: 15, description: 'How long after a redemption the cashier may void it' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    till: Type.Object(
+      {
+        cashiers: Type.Array(
+          Type.Object(
+            {
+              id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$' }),
+              name: Type.String({ minLength: 1, maxLength: 80 }),
+              pinHash: Type.String({ pattern: '^scrypt\\$[A-Za-z0-9_-]{22}\\$[A-Za-z0-9_-]{43}$', description: 'Output of `tillside secret hash --pin`; never the PIN itself' }),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [], description: 'Who may log in at /till (by PIN) and void redemptions' },
+        ),
+        posTokens: Type.Array(
+          Type.Object(
+            {
+              name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: 'Which POS this token belongs to (recorded with its requests)' }),
+              tokenHash: Type.String({ pattern: '^sha256\\$[0-9a-f]{64}$', description: 'Output of `tillside secret hash --token`' }),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [], description: 'Bearer tokens the POS software uses for /api/pos/*' },
+        ),
+        sessionMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 720, description: 'Cashier login lifetime at /till' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     reconnect: Type.Object(
       {
         initialMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 500 }),

@@ -38,3 +38,14 @@ export function writeErrorFromSqlite(sqliteCode: string, message: string): Journ
   if (sqliteCode === 'internal') return new JournalWriteError('internal', sqliteCode, message)
   return new JournalWriteError('sqlite', sqliteCode, message)
 }
+
+/** A writer command failed unexpectedly and was rolled back alone (business "no"s are results, not errors). */
+export class JournalCommandError extends Error {
+  override readonly name = 'JournalCommandError'
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}

@@ -16,24 +16,32 @@ export interface EventRow {
 export type FlatRows = (string | number | null)[]
 export const ROW_WIDTH = 5
 
-export function flattenRows(items: { row: EventRow }[]): FlatRows {
-  const flat: FlatRows = new Array(items.length * ROW_WIDTH)
-  let i = 0
-  for (const { row: r } of items) {
-    flat[i++] = r.id
-    flat[i++] = r.type
-    flat[i++] = r.time
-    flat[i++] = r.device
-    flat[i++] = r.payload
-  }
-  return flat
+/**
+ * A domain command run by the writer inside the batch's transaction (e.g. redeem a
+ * voucher: conditional update + redemption row + its events + outbox, all or nothing).
+ * `at` is the number of plain rows that precede it in the batch, which keeps seqs in
+ * submission order.
+ */
+export interface CommandCall {
+  at: number
+  name: string
+  args: unknown
 }
 
-export type ToWriter = { type: 'commit'; batch: number; flat: FlatRows } | { type: 'close' }
+/** An event a command appended; payload stays JSON text until the main thread needs it. */
+export interface WrittenEvent extends EventRow {
+  seq: number
+}
+
+export type CommandOutcome =
+  | { ok: true; result: unknown; events: WrittenEvent[] }
+  | { ok: false; code: string; message: string }
+
+export type ToWriter = { type: 'commit'; batch: number; flat: FlatRows; commands: CommandCall[] } | { type: 'close' }
 
 export type FromWriter =
   | { type: 'ready'; lastSeq: number; integrity: string; schemaVersion: number }
   | { type: 'open-failed'; code: string; message: string }
-  | { type: 'committed'; batch: number; firstSeq: number; ms: number }
+  | { type: 'committed'; batch: number; firstSeq: number; ms: number; outcomes: CommandOutcome[] }
   | { type: 'commit-failed'; batch: number; code: string; message: string }
   | { type: 'closed' }

@@ -1,36 +1,30 @@
 /**
  * The journal's writer, run in a worker thread so an fsync (milliseconds on a cheap SSD,
  * far more on an SD card) never stalls HTTP or device I/O on the main event loop.
- * It owns the only write connection; one batch is one transaction is one fsync.
+ * It owns this process's write connection; one batch is one transaction is one fsync.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { openWriteDatabase, schemaVersion, type Db } from './database.js'
-import { ROW_WIDTH, type FlatRows, type FromWriter, type ToWriter } from './journal-protocol.js'
+import type Database from 'better-sqlite3'
+import { monotonicFactory } from 'ulid'
+import { openWriteDatabase, schemaVersion } from './database.js'
+import { ROW_WIDTH, type CommandCall, type CommandOutcome, type FlatRows, type FromWriter, type ToWriter, type WrittenEvent } from './journal-protocol.js'
+import { WRITER_COMMANDS } from './tx/index.js'
+import type { TxContext, WriterCommand } from './tx/tx-context.js'
 
 const port = parentPort!
 const { file } = (workerData as { data: { file: string } }).data
 const post = (msg: FromWriter) => port.postMessage(msg)
 
-let db: Db
-// This worker is the only writer, so it hands out seqs itself: contiguous per batch.
-let lastSeq: number
+let opened: ReturnType<typeof openWriteDatabase>
 try {
-  const opened = openWriteDatabase(file)
-  db = opened.db
-  lastSeq = readLastSeq(db)
-  post({ type: 'ready', lastSeq, integrity: opened.integrity, schemaVersion: schemaVersion(db) })
+  opened = openWriteDatabase(file)
 } catch (err) {
   const e = err as { code?: string; message: string }
   post({ type: 'open-failed', code: e.code ?? 'cannot_open', message: e.message })
   process.exit(1)
 }
-
-/** The highest seq ever given: the meta row, or the table itself if they ever disagree. */
-function readLastSeq(d: Db): number {
-  const meta = d.prepare('SELECT last_seq AS s FROM journal_meta WHERE id = 1').get() as { s: number }
-  const max = d.prepare('SELECT max(seq) AS s FROM events').get() as { s: number | null }
-  return Math.max(meta.s, max.s ?? 0)
-}
+const db = opened.db
+const ulid = monotonicFactory()
 
 const COLUMNS = '(seq, id, type, time, device, payload)'
 const insertOne = db.prepare(`INSERT INTO events ${COLUMNS} VALUES (?, ?, ?, ?, ?, ?)`)
@@ -38,14 +32,26 @@ const insertOne = db.prepare(`INSERT INTO events ${COLUMNS} VALUES (?, ?, ?, ?, 
 // per row roughly halves the writer's CPU per event, which bounds throughput under load.
 const CHUNK = 64
 const insertChunk = db.prepare(`INSERT INTO events ${COLUMNS} VALUES ${Array(CHUNK).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`)
+const insertOutbox = db.prepare('INSERT INTO outbox (seq, type) VALUES (?, ?)')
+// The highest seq ever given: the meta row, or the table itself if they ever disagree.
+// Read inside each write transaction (not cached), so two processes sharing one database
+// file (two tills, or the CLI beside a running gateway) never hand out the same seq.
+const readLastSeq = db.prepare('SELECT max(last_seq, coalesce((SELECT max(seq) FROM events), 0)) AS s FROM journal_meta WHERE id = 1').pluck()
 const saveLastSeq = db.prepare('UPDATE journal_meta SET last_seq = ? WHERE id = 1')
 const params: (string | number | null)[] = new Array(CHUNK * (ROW_WIDTH + 1))
+const statements = new Map<string, Database.Statement>()
+function stmt(sql: string): Database.Statement {
+  let s = statements.get(sql)
+  if (!s) statements.set(sql, (s = db.prepare(sql)))
+  return s
+}
 
-const commitBatch = db.transaction((flat: FlatRows, first: number): void => {
-  const rows = flat.length / ROW_WIDTH
-  let seq = first
-  let row = 0
-  for (; row + CHUNK <= rows; row += CHUNK) {
+post({ type: 'ready', lastSeq: readLastSeq.get() as number, integrity: opened.integrity, schemaVersion: schemaVersion(db) })
+
+/** Inserts plain rows [from, to) of the batch starting at `seq`; returns the next seq. */
+function insertRows(flat: FlatRows, from: number, to: number, seq: number): number {
+  let row = from
+  for (; row + CHUNK <= to; row += CHUNK) {
     let p = 0
     for (let r = row; r < row + CHUNK; r++) {
       params[p++] = seq++
@@ -53,21 +59,74 @@ const commitBatch = db.transaction((flat: FlatRows, first: number): void => {
     }
     insertChunk.run(params)
   }
-  for (; row < rows; row++) {
+  for (; row < to; row++) {
     const c = row * ROW_WIDTH
     insertOne.run(seq++, flat[c], flat[c + 1], flat[c + 2], flat[c + 3], flat[c + 4])
   }
+  return seq
+}
+
+/** Storage failures abort the whole batch; anything else fails only the command that threw. */
+function isStorageFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code
+  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|CORRUPT|NOTADB|CANTOPEN)/.test(code)
+}
+
+function runCommand(call: CommandCall, seq: number): { outcome: CommandOutcome; seq: number } {
+  const command = (WRITER_COMMANDS as Record<string, WriterCommand | undefined>)[call.name]
+  if (!command) return { outcome: { ok: false, code: 'unknown_command', message: `no writer command ${call.name}` }, seq }
+  const events: WrittenEvent[] = []
+  const now = Date.now()
+  let next = seq
+  const tx: TxContext = {
+    db,
+    now,
+    stmt,
+    append(type, device, payload, opts) {
+      const row: WrittenEvent = { seq: next, id: ulid(), type, time: now, device, payload: JSON.stringify(payload) }
+      insertOne.run(row.seq, row.id, row.type, row.time, row.device, row.payload)
+      if (opts?.outbox) insertOutbox.run(row.seq, type)
+      events.push(row)
+      next++
+      return { id: row.id, seq: row.seq, time: now }
+    },
+  }
+  try {
+    // A nested better-sqlite3 transaction is a SAVEPOINT: a throwing command rolls back alone.
+    const result = db.transaction(() => command(tx, call.args))()
+    return { outcome: { ok: true, result, events }, seq: next }
+  } catch (err) {
+    if (isStorageFailure(err)) throw err
+    const e = err as { code?: unknown; message?: string }
+    return { outcome: { ok: false, code: typeof e.code === 'string' ? e.code : 'command_failed', message: e.message ?? String(err) }, seq }
+  }
+}
+
+const commitBatch = db.transaction((flat: FlatRows, commands: CommandCall[]): { firstSeq: number; outcomes: CommandOutcome[] } => {
+  const firstSeq = readLastSeq.get() as number + 1
+  const rows = flat.length / ROW_WIDTH
+  const outcomes: CommandOutcome[] = []
+  let seq = firstSeq
+  let row = 0
+  for (const call of commands) {
+    seq = insertRows(flat, row, call.at, seq)
+    row = call.at
+    const ran = runCommand(call, seq)
+    outcomes.push(ran.outcome)
+    seq = ran.seq
+  }
+  seq = insertRows(flat, row, rows, seq)
   saveLastSeq.run(seq - 1)
+  return { firstSeq, outcomes }
 })
 
 port.on('message', (msg: ToWriter) => {
   if (msg.type === 'commit') {
     const started = performance.now()
     try {
-      const firstSeq = lastSeq + 1
-      commitBatch(msg.flat, firstSeq) // throws (and rolls back) before lastSeq moves
-      lastSeq += msg.flat.length / ROW_WIDTH
-      post({ type: 'committed', batch: msg.batch, firstSeq, ms: performance.now() - started })
+      // IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) instead of failing mid-batch.
+      const { firstSeq, outcomes } = commitBatch.immediate(msg.flat, msg.commands)
+      post({ type: 'committed', batch: msg.batch, firstSeq, ms: performance.now() - started, outcomes })
     } catch (err) {
       const e = err as { code?: string; message: string }
       post({ type: 'commit-failed', batch: msg.batch, code: e.code ?? 'unknown', message: e.message })

@@ -10,7 +10,9 @@ import type { Module } from '../lifecycle.js'
 import { startWorker } from '../worker.js'
 import { openReadDatabase, type Db } from './database.js'
 import { GroupCommitQueue } from './group-commit.js'
-import { flattenRows, type EventRow, type FromWriter, type ToWriter } from './journal-protocol.js'
+import type { EventRow, FromWriter, ToWriter } from './journal-protocol.js'
+import { countEvents, fromWriterResults, toWriterBatch, type CommandResult, type JournalEvent, type Pending } from './journal-batch.js'
+import type { CommandMap } from './tx/index.js'
 import { JournalInputError, JournalUnavailableError, writeErrorFromSqlite } from './journal-errors.js'
 
 export interface AppendInput {
@@ -21,14 +23,7 @@ export interface AppendInput {
   time?: number
 }
 
-export interface JournalEvent<P = unknown> {
-  id: string
-  seq: number
-  type: string
-  time: number
-  device: string | null
-  payload: P
-}
+export type { CommandResult, JournalEvent } from './journal-batch.js'
 
 export interface JournalHealth {
   state: 'starting' | 'ok' | 'degraded' | 'failed' | 'closed'
@@ -42,21 +37,15 @@ export interface JournalHealth {
   lastError: { code: string; message: string; at: string } | null
 }
 
-/** An append waiting for its commit: the row for the writer, the caller's payload object for the result. */
-interface Pending {
-  row: EventRow
-  payload: object
-}
-
 const TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/
 export const MAX_PAYLOAD_BYTES = 256 * 1024
 
 export class Journal implements Module {
   readonly name = 'journal'
   private worker: Worker | null = null
-  private reader: Db | null = null
-  private readonly queue = new GroupCommitQueue<Pending, JournalEvent>((items) => this.commitToWriter(items))
-  private readonly inFlight = new Map<number, { count: number; resolve: (seq: number) => void; reject: (e: unknown) => void }>()
+  private readConnection: Db | null = null
+  private readonly queue = new GroupCommitQueue<Pending, unknown>((items) => this.commitToWriter(items))
+  private readonly inFlight = new Map<number, { items: Pending[]; resolve: (r: unknown[]) => void; reject: (e: unknown) => void }>()
   private nextBatch = 1
   private readonly ulid = monotonicFactory()
   private health: JournalHealth = {
@@ -107,7 +96,7 @@ export class Journal implements Module {
     worker.on('exit', (code) => {
       if (this.health.state !== 'closed') this.writerFailed(new Error(`journal writer exited with code ${code}`))
     })
-    this.reader = openReadDatabase(this.file)
+    this.readConnection = openReadDatabase(this.file)
     this.health = { ...this.health, state: 'ok', lastSeq: ready.lastSeq, integrity: ready.integrity }
     this.accepting = true
     this.log.info({ file: this.file, lastSeq: ready.lastSeq, schemaVersion: ready.schemaVersion }, 'journal open')
@@ -115,17 +104,37 @@ export class Journal implements Module {
 
   /** Durably appends one event; resolves after COMMIT with its id and seq. */
   append<P extends object>(input: AppendInput & { payload: P }): Promise<JournalEvent<P>> {
-    if (!this.accepting) {
-      const code = this.health.state === 'failed' ? 'writer_failed' : this.health.state === 'starting' ? 'not_started' : 'closed'
-      return Promise.reject(new JournalUnavailableError(code, `journal is ${this.health.state}; event not recorded`))
-    }
+    if (!this.accepting) return Promise.reject(this.unavailable())
     let row: EventRow
     try {
       row = this.toRow(input)
     } catch (err) {
       return Promise.reject(err)
     }
-    return this.queue.submit({ row, payload: input.payload }) as Promise<JournalEvent<P>>
+    return this.queue.submit({ kind: 'row', row, payload: input.payload }) as Promise<JournalEvent<P>>
+  }
+
+  /**
+   * Runs a writer command (gateway/store/tx/) inside a group commit: its table writes and
+   * its events commit together, after the appends submitted before it. Resolves after
+   * COMMIT; rejects with JournalCommandError if the command threw (it alone is rolled back).
+   */
+  execute<K extends keyof CommandMap & string>(name: K, args: CommandMap[K]['args']): Promise<CommandResult<CommandMap[K]['result']>> {
+    if (!this.accepting) return Promise.reject(this.unavailable())
+    return this.queue.submit({ kind: 'command', name, args }).then((r) => {
+      if (r instanceof Error) throw r
+      return r as CommandResult<CommandMap[K]['result']>
+    })
+  }
+
+  private unavailable(): JournalUnavailableError {
+    const code = this.health.state === 'failed' ? 'writer_failed' : this.health.state === 'starting' ? 'not_started' : 'closed'
+    return new JournalUnavailableError(code, `journal is ${this.health.state}; event not recorded`)
+  }
+
+  /** The read-only connection for queries (WAL readers never block the writer). */
+  get reader(): Db {
+    return this.requireReader()
   }
 
   getHealth(): JournalHealth {
@@ -155,8 +164,8 @@ export class Journal implements Module {
       await worker.terminate()
     }
     this.health.state = 'closed'
-    this.reader?.close()
-    this.reader = null
+    this.readConnection?.close()
+    this.readConnection = null
     this.worker = null
   }
 
@@ -185,18 +194,16 @@ export class Journal implements Module {
     return { id: this.ulid(), type: input.type, time: input.time ?? Date.now(), device, payload }
   }
 
-  private commitToWriter(items: Pending[]): Promise<JournalEvent[]> {
+  private commitToWriter(items: Pending[]): Promise<unknown[]> {
     const worker = this.worker
     if (!worker || this.health.state === 'failed') {
       return Promise.reject(new JournalUnavailableError('writer_failed', 'journal writer is not running'))
     }
     const batch = this.nextBatch++
-    return new Promise<number>((resolve, reject) => {
-      this.inFlight.set(batch, { count: items.length, resolve, reject })
-      worker.postMessage({ type: 'commit', batch, flat: flattenRows(items) } satisfies ToWriter)
-    }).then((firstSeq) =>
-      items.map(({ row, payload }, i) => ({ id: row.id, seq: firstSeq + i, type: row.type, time: row.time, device: row.device, payload })),
-    )
+    return new Promise<unknown[]>((resolve, reject) => {
+      this.inFlight.set(batch, { items, resolve, reject })
+      worker.postMessage({ type: 'commit', batch, ...toWriterBatch(items) } satisfies ToWriter)
+    })
   }
 
   private onWriterMessage(msg: FromWriter): void {
@@ -205,12 +212,13 @@ export class Journal implements Module {
       this.inFlight.delete(msg.batch)
       this.health.commits++
       this.health.lastCommitMs = msg.ms
-      if (waiter) {
-        this.health.lastSeq = msg.firstSeq + waiter.count - 1
-        this.health.appendedSinceStart += waiter.count
-      }
       if (this.health.state === 'degraded') this.health.state = 'ok'
-      waiter?.resolve(msg.firstSeq)
+      if (waiter) {
+        const count = countEvents(waiter.items, msg.outcomes)
+        this.health.lastSeq = Math.max(this.health.lastSeq, msg.firstSeq + count - 1)
+        this.health.appendedSinceStart += count
+        waiter.resolve(fromWriterResults(waiter.items, msg.firstSeq, msg.outcomes))
+      }
     } else if (msg.type === 'commit-failed') {
       const waiter = this.inFlight.get(msg.batch)
       this.inFlight.delete(msg.batch)
@@ -238,7 +246,7 @@ export class Journal implements Module {
   }
 
   private requireReader(): Db {
-    if (!this.reader) throw new JournalUnavailableError('not_started', 'journal is not open')
-    return this.reader
+    if (!this.readConnection) throw new JournalUnavailableError('not_started', 'journal is not open')
+    return this.readConnection
   }
 }

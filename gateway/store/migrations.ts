@@ -35,4 +35,60 @@ export const MIGRATIONS: Migration[] = [
       BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'sync outbox, vouchers and redemptions',
+    sql: `
+      -- Events the cloud must receive and retention may never drop (redemptions, voids,
+      -- issues, sales). The relay deletes a row when the cloud acknowledges its seq.
+      CREATE TABLE outbox (
+        seq  INTEGER PRIMARY KEY REFERENCES events (seq),
+        type TEXT NOT NULL
+      );
+      -- Serial counters per issuer key and campaign (the code has 24 bits for it).
+      CREATE TABLE voucher_serials (
+        kid         INTEGER NOT NULL,
+        campaign    INTEGER NOT NULL,
+        last_serial INTEGER NOT NULL,
+        PRIMARY KEY (kid, campaign)
+      ) WITHOUT ROWID;
+      CREATE TABLE vouchers_issued (
+        kid          INTEGER NOT NULL,
+        campaign     INTEGER NOT NULL,
+        serial       INTEGER NOT NULL,
+        member       TEXT,
+        expires_hour INTEGER NOT NULL,
+        channel      TEXT NOT NULL,
+        device       TEXT,
+        issued_at    INTEGER NOT NULL,
+        event_seq    INTEGER NOT NULL,
+        PRIMARY KEY (kid, campaign, serial)
+      );
+      CREATE INDEX vouchers_issued_by_member ON vouchers_issued (campaign, member) WHERE member IS NOT NULL;
+      -- The use counter the redemption's conditional UPDATE checks: "uses < allowed" is
+      -- evaluated and incremented in one statement, so two tills (threads or processes)
+      -- can never both see the last use as free.
+      CREATE TABLE voucher_uses (
+        voucher_key TEXT PRIMARY KEY,              -- kid:campaign:serial
+        uses        INTEGER NOT NULL CHECK (uses >= 0)
+      ) WITHOUT ROWID;
+      CREATE TABLE redemptions (
+        id          TEXT PRIMARY KEY,              -- the voucher.redeemed event's id
+        voucher_key TEXT NOT NULL,
+        kid         INTEGER NOT NULL,
+        campaign    INTEGER NOT NULL,
+        serial      INTEGER NOT NULL,
+        store       TEXT NOT NULL,
+        device      TEXT,
+        cashier     TEXT,
+        time        INTEGER NOT NULL,
+        event_seq   INTEGER NOT NULL,
+        voided_at   INTEGER,
+        voided_by   TEXT,
+        void_seq    INTEGER
+      );
+      CREATE INDEX redemptions_by_voucher ON redemptions (voucher_key, time);
+      CREATE INDEX redemptions_by_time ON redemptions (time);
+    `,
+  },
 ]

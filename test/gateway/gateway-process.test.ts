@@ -113,7 +113,7 @@ devices:
     expect(backup.code).toBe(0)
     expect(backup.stdout).toContain('(2 events, integrity ok)')
     const doctor = await runCli(['doctor', '--config', config])
-    expect(doctor.stdout).toMatch(/integrity ok, schema v1, 2 events, last seq 2/)
+    expect(doctor.stdout).toMatch(/integrity ok, schema v2, 2 events, last seq 2/)
     expect(doctor.stdout).toMatch(/✗ device till-scanner \(serial, till\): .* not found/)
     expect(doctor.code).toBe(1)
   })

@@ -1,0 +1,12 @@
+/** Every command the journal writer can run in a transaction, by name (see journal.execute). */
+import type { WriterCommand } from './tx-context.js'
+import { issueVoucherTx, redeemVoucherTx, voidRedemptionTx } from './voucher-tx.js'
+
+export const WRITER_COMMANDS = {
+  'voucher.issue': issueVoucherTx,
+  'voucher.redeem': redeemVoucherTx,
+  'voucher.void': voidRedemptionTx,
+} satisfies Record<string, WriterCommand>
+
+type Commands = typeof WRITER_COMMANDS
+export type CommandMap = { [K in keyof Commands]: { args: Parameters<Commands[K]>[1]; result: ReturnType<Commands[K]> } }

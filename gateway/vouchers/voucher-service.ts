@@ -1,0 +1,164 @@
+/**
+ * Issuing, checking, redeeming and voiding vouchers: the one domain entry point used by
+ * the till, the POS API, the kiosk and the CLI. Every outcome — accepted or rejected —
+ * is journaled before it is returned.
+ */
+import type { Journal } from '../store/journal.js'
+import type { Logger } from '../log.js'
+import type { PreviousRedemption, VoidRefusal } from '../store/tx/voucher-tx.js'
+import { issuableAt, type Campaign } from './campaigns.js'
+import { memberTag, hourFromMs, signVoucher, voucherKey } from './voucher-code.js'
+import type { VoucherAuthority } from './voucher-authority.js'
+import type { RejectionReason, Verdict, VerifiedVoucher } from './verify.js'
+
+export class VoucherError extends Error {
+  override readonly name = 'VoucherError'
+  constructor(
+    readonly code: 'not_enrolled' | 'unknown_campaign' | 'not_issuer' | 'campaign_ended' | 'member_limit',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export type Channel = 'kiosk' | 'pos' | 'cli' | 'portal' | 'till'
+
+export interface IssueRequest {
+  campaignId: number
+  memberId?: string | null
+  channel: Channel
+  device?: string | null
+}
+
+export interface IssuedVoucher {
+  code: string
+  key: string
+  campaign: Campaign
+  serial: number
+  expiresAt: number
+  memberId: string | null
+  eventId: string
+  seq: number
+}
+
+/** Asks the cloud about a high-value voucher (issue #5); without a link the answer is 'unavailable'. */
+export interface OnlineCheck {
+  check(voucher: VerifiedVoucher): Promise<'ok' | 'refused' | 'unavailable'>
+}
+export const NO_ONLINE_CHECK: OnlineCheck = { check: () => Promise.resolve('unavailable') }
+
+export interface VoucherSummary {
+  key: string
+  kid: number
+  campaign: number
+  serial: number
+  issuerStore?: string
+  name?: Campaign['name']
+  value?: Campaign['value']
+}
+
+export type RedeemOutcome =
+  | { ok: true; redemptionId: string; voucher: VoucherSummary; use: number; maxUses: number; time: number; seq: number }
+  | { ok: false; reason: RejectionReason; detail: string; voucher?: VoucherSummary; previous?: PreviousRedemption | null; time: number; seq: number }
+
+export interface RedeemContext {
+  device: string | null
+  cashier: string | null
+  /** What led here: a scan id, a POS request; recorded in the event. */
+  source: Record<string, unknown>
+}
+
+export type VoidOutcome = { ok: true; time: number; seq: number } | { ok: false; reason: VoidRefusal; redeemedAt: number | null; seq: number }
+
+export class VoucherService {
+  constructor(
+    readonly authority: VoucherAuthority,
+    private readonly journal: Journal,
+    private readonly opts: { voidWindowMs: number; onlineCheck?: OnlineCheck },
+    private readonly log: Logger,
+  ) {}
+
+  async issue(req: IssueRequest, now = Date.now()): Promise<IssuedVoucher> {
+    const own = this.authority.ownIssuer()
+    if (!own) throw new VoucherError('not_enrolled', `this gateway's key ${this.authority.keys.publicKeyText} is not in the trust list`)
+    const campaign = this.authority.campaigns.get(req.campaignId)
+    if (!campaign) throw new VoucherError('unknown_campaign', `campaign ${req.campaignId} is not known at this store`)
+    if (!issuableAt(campaign, this.authority.store)) throw new VoucherError('not_issuer', `store ${this.authority.store.id} may not issue campaign ${campaign.id}`)
+    const validTo = Date.parse(campaign.validTo)
+    if (now >= validTo) throw new VoucherError('campaign_ended', `campaign ${campaign.id} ended ${campaign.validTo}`)
+    const lifetime = campaign.voucherLifetimeDays ? campaign.voucherLifetimeDays * 86_400_000 : Infinity
+    const expiresAt = Math.min(validTo, now + lifetime)
+    const memberId = req.memberId ?? null
+    const expiresHour = hourFromMs(expiresAt)
+    const { result, events } = await this.journal.execute('voucher.issue', {
+      kid: own.kid,
+      campaign: campaign.id,
+      member: memberId,
+      maxPerMember: campaign.maxPerMember ?? null,
+      expiresHour,
+      channel: req.channel,
+      device: req.device ?? null,
+      store: this.authority.store.id,
+    })
+    if (!result.ok) throw new VoucherError('member_limit', `member already has ${result.issued} voucher(s) of campaign ${campaign.id} (limit ${campaign.maxPerMember})`)
+    const code = signVoucher({ kid: own.kid, campaign: campaign.id, serial: result.serial, expiresHour, memberTag: memberTag(memberId) }, this.authority.keys.privateKey)
+    this.log.info({ key: voucherKey({ kid: own.kid, campaign: campaign.id, serial: result.serial }), channel: req.channel, seq: events[0]?.seq }, 'voucher issued')
+    return { code, key: voucherKey({ kid: own.kid, ...result, campaign: campaign.id }), campaign, serial: result.serial, expiresAt, memberId, eventId: result.eventId, seq: result.seq }
+  }
+
+  /** Checks a code without redeeming it (POS "validate"); includes the current use count. */
+  validate(code: string, now = Date.now()): Verdict & { usesLeft?: number } {
+    const verdict = this.authority.check(code, now)
+    if (!verdict.ok) return verdict
+    const uses = (this.journal.reader.prepare('SELECT uses FROM voucher_uses WHERE voucher_key = ?').pluck().get(verdict.voucher.key) as number | undefined) ?? 0
+    const usesLeft = verdict.voucher.campaign.uses - uses
+    if (usesLeft <= 0) return { ok: false, reason: 'already_redeemed', detail: `used ${uses} of ${verdict.voucher.campaign.uses}`, voucher: summary(verdict.voucher) }
+    return { ...verdict, usesLeft }
+  }
+
+  async redeem(code: string, ctx: RedeemContext, now = Date.now()): Promise<RedeemOutcome> {
+    const verdict = this.authority.check(code, now)
+    if (!verdict.ok) return this.reject(verdict.reason, verdict.detail, verdict.voucher, ctx)
+    const v = verdict.voucher
+    if (v.needsOnlineCheck) {
+      const answer = await (this.opts.onlineCheck ?? NO_ONLINE_CHECK).check(v)
+      if (answer !== 'ok') {
+        const detail = answer === 'refused' ? 'the cloud refused this voucher' : `vouchers of campaign ${v.campaign.id} need an online check and the cloud cannot be reached`
+        return this.reject(answer === 'refused' ? 'revoked' : 'online_check_required', detail, summary(v), ctx)
+      }
+    }
+    const details = { issuerStore: v.issuer.store, value: v.campaign.value, memberTag: v.memberTag, source: ctx.source }
+    const { result } = await this.journal.execute('voucher.redeem', {
+      voucherKey: v.key,
+      kid: v.kid,
+      campaign: v.campaign.id,
+      serial: v.serial,
+      maxUses: v.campaign.uses,
+      store: this.authority.store.id,
+      device: ctx.device,
+      cashier: ctx.cashier,
+      details,
+    })
+    const voucher = summary(v)
+    if (!result.ok) {
+      const when = result.previous ? `${new Date(result.previous.time).toISOString()} at ${result.previous.store}` : 'earlier'
+      return { ok: false, reason: 'already_redeemed', detail: `already redeemed ${when}`, voucher, previous: result.previous, time: result.time, seq: result.seq }
+    }
+    return { ok: true, redemptionId: result.redemptionId, voucher, use: result.use, maxUses: result.maxUses, time: result.time, seq: result.seq }
+  }
+
+  async void(redemptionId: string, cashier: string, reason: string | null, device: string | null): Promise<VoidOutcome> {
+    const { result } = await this.journal.execute('voucher.void', { redemptionId, cashier, reason, device, windowMs: this.opts.voidWindowMs })
+    return result
+  }
+
+  private async reject(reason: RejectionReason, detail: string, voucher: VoucherSummary | undefined, ctx: RedeemContext): Promise<RedeemOutcome> {
+    const ev = await this.journal.append({ type: 'voucher.rejected', device: ctx.device, payload: { reason, detail, ...voucher, cashier: ctx.cashier, source: ctx.source } })
+    this.log.info({ reason, voucher: voucher?.key, device: ctx.device }, 'voucher rejected')
+    return { ok: false, reason, detail, voucher, time: ev.time, seq: ev.seq }
+  }
+}
+
+function summary(v: VerifiedVoucher): VoucherSummary {
+  return { key: v.key, kid: v.kid, campaign: v.campaign.id, serial: v.serial, issuerStore: v.issuer.store, name: v.campaign.name, value: v.campaign.value }
+}
