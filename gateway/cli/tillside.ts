@@ -8,6 +8,7 @@ import { runStart } from './start.js'
 import { runDoctor } from './doctor.js'
 import { runBackup } from './backup.js'
 import { configJsonSchema } from '../../config/json-schema.js'
+import { runKeysShow, runSecret, runTrustKeygen, runTrustSign, runVoucherIssue } from './voucher-cli.js'
 
 const HELP = `tillside ${packageVersion()} — the in-store O2O gateway
 
@@ -18,6 +19,15 @@ Commands:
   doctor            check the config, devices, HTTP port and database; exit 1 on problems
   backup <file>     copy the database with SQLite's online backup (safe while running)
   config-schema     print the config's JSON Schema (what config/schema.json holds)
+  voucher issue --campaign <id> [--member <id>]
+                    issue a voucher from this store and print its code
+  keys show         print this gateway's issuer public key (to enrol in the trust list)
+  trust keygen <file>
+                    operator: create the root key pair (prints vouchers.rootPublicKey)
+  trust sign --root <file> <issuers.yaml>
+                    operator: print a trust list signed with the root key
+  secret pin        hash a cashier PIN read from stdin (till.cashiers[].pinHash)
+  secret token      make a POS token and its hash (till.posTokens[].tokenHash)
 
 Options:
   -c, --config <file>  config file (default: $TILLSIDE_CONFIG, else config/default.yaml)
@@ -58,6 +68,9 @@ async function main(argv: string[]): Promise<number> {
         config: { type: 'string', short: 'c' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
+        campaign: { type: 'string' },
+        member: { type: 'string' },
+        root: { type: 'string' },
       },
     })
   } catch (err) {
@@ -80,6 +93,19 @@ async function main(argv: string[]): Promise<number> {
     case 'config-schema':
       process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`)
       return 0
+    case 'voucher':
+      if (rest[0] !== 'issue' || rest.length !== 1) usageError('usage: voucher issue --campaign <id> [--member <id>]')
+      return runVoucherIssue(loadConfigOrExit(configPath), values.campaign, values.member)
+    case 'keys':
+      if (rest[0] !== 'show') usageError('usage: keys show')
+      return runKeysShow(loadConfigOrExit(configPath))
+    case 'trust':
+      if (rest[0] === 'keygen') return runTrustKeygen(rest[1])
+      if (rest[0] === 'sign') return runTrustSign(values.root, rest[1])
+      usageError('usage: trust keygen <file> | trust sign --root <file> <issuers.yaml>')
+    // falls through: usageError never returns
+    case 'secret':
+      return runSecret(rest[0])
     default:
       usageError(`unknown command "${command}"`)
   }

@@ -7,6 +7,9 @@ import type { Logger } from '../log.js'
 import { servicesPlugin, type GatewayServices } from './services.js'
 import { healthRoutes } from './health-routes.js'
 import { devRoutes } from './dev-routes.js'
+import { posRoutes } from './pos-routes.js'
+import { tillRoutes } from './till-routes.js'
+import { openApi } from './openapi.js'
 
 export interface BuildAppOptions {
   services: GatewayServices
@@ -32,8 +35,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     return reply.code(status).send({ error, message: err.message })
   })
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url}` }))
+  await app.register(openApi)
   await app.register(servicesPlugin, { services: opts.services })
   await app.register(healthRoutes)
+  await app.register(posRoutes)
+  await app.register(tillRoutes)
   if (opts.services.config.dev) await app.register(devRoutes)
   return app
 }

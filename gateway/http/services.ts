@@ -4,12 +4,18 @@ import type { Config } from '../../config/schema.js'
 import type { Journal } from '../store/journal.js'
 import type { DeviceManager } from '../devices/device-manager.js'
 import type { ScanPipeline } from '../scan/scan-pipeline.js'
+import type { VoucherService } from '../vouchers/voucher-service.js'
+import type { TillService } from '../till/till-service.js'
+import type { CashierSessions } from '../till/cashier-sessions.js'
 
 export interface GatewayServices {
   config: Config
   journal: Pick<Journal, 'getHealth'>
   devices: Pick<DeviceManager, 'status' | 'simulateScan'>
   scans: Pick<ScanPipeline, 'stats'>
+  vouchers: Pick<VoucherService, 'validate' | 'redeem' | 'void' | 'issue'>
+  till: Pick<TillService, 'history' | 'subscribe' | 'markVoided'>
+  cashiers: CashierSessions
   startedAt: Date
   version: string
 }

@@ -18,6 +18,10 @@ import { serialportBinding } from '../../drivers/bindings/serial.js'
 import { hidBindingFor, type ScannerBindings } from '../../drivers/scanner/create-scanner.js'
 import { packageVersion } from '../version.js'
 import { DataDirLock } from './data-dir-lock.js'
+import { VoucherAuthority } from '../vouchers/voucher-authority.js'
+import { VoucherService } from '../vouchers/voucher-service.js'
+import { TillService } from '../till/till-service.js'
+import { CashierSessions } from '../till/cashier-sessions.js'
 
 export interface GatewayOptions {
   config: Config
@@ -56,6 +60,9 @@ export class Gateway {
   readonly journal: Journal
   readonly scans: ScanPipeline
   readonly devices: DeviceManager
+  readonly cashiers: CashierSessions
+  vouchers: VoucherService | null = null
+  till: TillService | null = null
   private started: Module[] = []
   private http: HttpModule | null = null
 
@@ -66,6 +73,7 @@ export class Gateway {
     this.scans = new ScanPipeline(this.journal, this.bus, moduleLogger(log, 'gateway:scan'))
     const bindings: ScannerBindings = { serial: serialportBinding, hid: hidBindingFor(config.devices), stdin: opts.stdin ?? null, ...opts.bindings }
     this.devices = new DeviceManager(config, bindings, this.scans, this.bus, log)
+    this.cashiers = new CashierSessions(config.till.cashiers, config.till.sessionMinutes * 60_000)
   }
 
   get address(): string {
@@ -76,23 +84,42 @@ export class Gateway {
     return this.http?.app ?? null
   }
 
+  /**
+   * Lock and journal first; then what needs them (voucher keys and lists live in the
+   * data dir); devices only after the till listens, so no scan goes unhandled.
+   */
   async start(signal: AbortSignal = new AbortController().signal): Promise<void> {
     const { config, log } = this.opts
+    const lifecycleLog = moduleLogger(log, 'gateway:lifecycle')
     this.journal.onFatal = (err) => this.opts.onFatal?.(err)
-    const app = await buildApp({
-      logger: moduleLogger(log, 'gateway:http'),
-      services: {
-        config,
-        journal: this.journal,
-        devices: this.devices,
-        scans: this.scans,
-        startedAt: new Date(),
-        version: packageVersion(),
-      },
-    })
-    this.http = new HttpModule(app, config.http.host, config.http.port)
-    const lock = new DataDirLock(resolve(config.dataDir))
-    this.started = await startModules([lock, this.journal, this.devices, this.http], signal, moduleLogger(log, 'gateway:lifecycle'))
+    this.started = await startModules([new DataDirLock(resolve(config.dataDir)), this.journal], signal, lifecycleLog)
+    try {
+      const authority = VoucherAuthority.load(config, moduleLogger(log, 'gateway:vouchers'))
+      const vouchers = new VoucherService(authority, this.journal, { voidWindowMs: config.vouchers.voidWindowMinutes * 60_000 }, moduleLogger(log, 'gateway:vouchers'))
+      const till = new TillService(this.bus, vouchers, (device) => this.cashiers.cashierFor(device), moduleLogger(log, 'gateway:till'))
+      this.vouchers = vouchers
+      this.till = till
+      const app = await buildApp({
+        logger: moduleLogger(log, 'gateway:http'),
+        services: {
+          config,
+          journal: this.journal,
+          devices: this.devices,
+          scans: this.scans,
+          vouchers,
+          till,
+          cashiers: this.cashiers,
+          startedAt: new Date(),
+          version: packageVersion(),
+        },
+      })
+      this.http = new HttpModule(app, config.http.host, config.http.port)
+      this.started.push(...(await startModules([till, this.devices, this.http], signal, lifecycleLog)))
+    } catch (err) {
+      await stopModules(this.started, lifecycleLog)
+      this.started = []
+      throw err
+    }
     log.info({ address: this.address, store: config.store.id, devices: config.devices.length }, 'gateway started')
   }
 

@@ -47,7 +47,7 @@ export const CampaignSchema = Type.Object(
   { additionalProperties: false },
 )
 
-const CampaignFileSchema = Type.Object({ campaigns: Type.Array(CampaignSchema) }, { additionalProperties: false })
+export const CampaignFileSchema = Type.Object({ campaigns: Type.Array(CampaignSchema) }, { additionalProperties: false })
 
 export type Campaign = Static<typeof CampaignSchema>
 const validateFile = documentValidator(CampaignFileSchema, 'campaigns')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { ConfigError, loadConfigFile, parseConfig } from '../../config/load.js'
-import { configJsonSchema } from '../../config/json-schema.js'
+import { campaignsJsonSchema, configJsonSchema } from '../../config/json-schema.js'
 import { renderConfigReference } from '../../config/reference.js'
 
 function problems(yaml: string, env: NodeJS.ProcessEnv = {}): string[] {
@@ -84,6 +84,7 @@ devices:
 
   it('config/schema.json and docs/config.md are generated from the schema (run npm run gen:schema)', () => {
     expect(JSON.parse(readFileSync('config/schema.json', 'utf8'))).toEqual(configJsonSchema())
+    expect(JSON.parse(readFileSync('config/campaigns.schema.json', 'utf8'))).toEqual(campaignsJsonSchema())
     expect(readFileSync('docs/config.md', 'utf8')).toBe(renderConfigReference())
   })
 })

@@ -6,6 +6,7 @@ import type { GatewayServices } from '../../gateway/http/services.js'
 import type { JournalHealth } from '../../gateway/store/journal.js'
 import { parseConfig } from '../../config/load.js'
 import { silentLogger } from '../../gateway/log.js'
+import { CashierSessions } from '../../gateway/till/cashier-sessions.js'
 
 describe('backoffDelay', () => {
   it('grows exponentially, is capped, and jitters within [exp/2, exp]', () => {
@@ -29,6 +30,9 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     startedAt: new Date(),
     journal: { getHealth: () => ({ state: journalState }) as JournalHealth },
     scans: { stats: () => ({ scans: 0, rejected: 0, lastScanAt: null, lastRejected: null }) },
+    vouchers: {} as GatewayServices['vouchers'],
+    till: {} as GatewayServices['till'],
+    cashiers: new CashierSessions([], 60_000),
     devices: {
       status: () => [],
       simulateScan: async () => {

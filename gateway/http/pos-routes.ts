@@ -1,0 +1,115 @@
+/**
+ * The POS API (/api/pos/*): the till's POS software validates, redeems and voids
+ * vouchers and issues them at the counter. Bearer-token auth against the hashes in
+ * `till.posTokens`; the token's name is recorded with every action.
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import fp from 'fastify-plugin'
+import type { FastifyRequest } from 'fastify'
+import { matchToken } from '../auth/secrets.js'
+import { VoucherError } from '../vouchers/voucher-service.js'
+import { LoginError } from '../till/cashier-sessions.js'
+import { ErrorBody } from './error-schema.js'
+import { RedeemOutcomeSchema, VoidOutcomeSchema, VoucherSummarySchema, Reason } from './voucher-schemas.js'
+
+const Code = Type.String({ minLength: 1, maxLength: 512, description: 'The scanned text' })
+const CashierId = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$' })
+const ValidateBody = Type.Object({ code: Code }, { additionalProperties: false })
+const RedeemBody = Type.Object(
+  { code: Code, cashier: Type.Optional(CashierId), saleRef: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) },
+  { additionalProperties: false },
+)
+const VoidBody = Type.Object(
+  { redemptionId: Type.String({ minLength: 26, maxLength: 26 }), cashier: CashierId, pin: Type.String({ pattern: '^\\d{4,8}$' }), reason: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false },
+)
+const IssueBody = Type.Object(
+  { campaign: Type.Integer({ minimum: 1, maximum: 65535 }), member: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) },
+  { additionalProperties: false },
+)
+const ValidateReply = Type.Object({
+  ok: Type.Boolean(),
+  reason: Type.Optional(Reason),
+  detail: Type.Optional(Type.String()),
+  voucher: Type.Optional(VoucherSummarySchema),
+  usesLeft: Type.Optional(Type.Integer()),
+  expiresAt: Type.Optional(Type.Integer()),
+})
+const IssueReply = Type.Object({ code: Type.String(), key: Type.String(), expiresAt: Type.Integer(), seq: Type.Integer() })
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody }
+const ISSUE_STATUS = { not_enrolled: 503, unknown_campaign: 404, not_issuer: 403, campaign_ended: 409, member_limit: 409 } as const
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    posName?: string
+  }
+}
+
+export const posRoutes = fp(
+  async (app) => {
+    const hashes = app.services.config.till.posTokens.map((t) => t.tokenHash)
+    const names = app.services.config.till.posTokens.map((t) => t.name)
+    const authenticate = async (req: FastifyRequest) => {
+      const header = req.headers.authorization ?? ''
+      const token = header.startsWith('Bearer ') ? header.slice(7) : ''
+      const i = token ? matchToken(token, hashes) : -1
+      if (i < 0) throw Object.assign(new Error('a valid POS token is required (Authorization: Bearer …)'), { statusCode: 401, code: 'unauthorized' })
+      req.posName = names[i]
+    }
+    const security = [{ posToken: [] }]
+    const device = (req: FastifyRequest) => `pos:${req.posName}`
+
+    app.post<{ Body: Static<typeof ValidateBody> }>(
+      '/api/pos/vouchers/validate',
+      { onRequest: authenticate, schema: { tags: ['pos'], summary: 'Check a voucher without redeeming it', security, body: ValidateBody, response: { 200: ValidateReply, ...errors } } },
+      async (req) => {
+        const v = app.services.vouchers.validate(req.body.code)
+        if (!v.ok) return { ok: false, reason: v.reason, detail: v.detail, voucher: v.voucher }
+        const c = v.voucher.campaign
+        const voucher = { key: v.voucher.key, kid: v.voucher.kid, campaign: c.id, serial: v.voucher.serial, issuerStore: v.voucher.issuer.store, name: c.name, value: c.value }
+        return { ok: true, voucher, usesLeft: v.usesLeft, expiresAt: v.voucher.expiresAt }
+      },
+    )
+
+    app.post<{ Body: Static<typeof RedeemBody> }>(
+      '/api/pos/vouchers/redeem',
+      { onRequest: authenticate, schema: { tags: ['pos'], summary: 'Redeem a voucher (exactly once per allowed use)', security, body: RedeemBody, response: { 200: RedeemOutcomeSchema, ...errors } } },
+      async (req) => {
+        const source = { pos: req.posName, saleRef: req.body.saleRef ?? null }
+        return app.services.vouchers.redeem(req.body.code, { device: device(req), cashier: req.body.cashier ?? null, source })
+      },
+    )
+
+    app.post<{ Body: Static<typeof VoidBody> }>(
+      '/api/pos/vouchers/void',
+      { onRequest: authenticate, schema: { tags: ['pos'], summary: 'Void a redemption within the void window (cashier PIN)', security, body: VoidBody, response: { 200: VoidOutcomeSchema, ...errors } } },
+      async (req, reply) => {
+        const { cashiers, vouchers, till } = app.services
+        try {
+          if (!(await cashiers.confirm(req.body.cashier, req.body.pin, req.ip))) return reply.code(403).send({ error: 'wrong_pin', message: 'wrong cashier or PIN' })
+        } catch (err) {
+          if (!(err instanceof LoginError)) throw err
+          return reply.code(429).header('retry-after', String(err.retryAfterSeconds)).send({ error: err.code, message: err.message })
+        }
+        const outcome = await vouchers.void(req.body.redemptionId, req.body.cashier, req.body.reason ?? null, device(req))
+        if (outcome.ok) till.markVoided(req.body.redemptionId)
+        return outcome
+      },
+    )
+
+    app.post<{ Body: Static<typeof IssueBody> }>(
+      '/api/pos/vouchers/issue',
+      { onRequest: authenticate, schema: { tags: ['pos'], summary: 'Issue a voucher at the counter', security, body: IssueBody, response: { 201: IssueReply, 404: ErrorBody, ...errors } } },
+      async (req, reply) => {
+        try {
+          const v = await app.services.vouchers.issue({ campaignId: req.body.campaign, memberId: req.body.member ?? null, channel: 'pos', device: device(req) })
+          return reply.code(201).send({ code: v.code, key: v.key, expiresAt: v.expiresAt, seq: v.seq })
+        } catch (err) {
+          if (err instanceof VoucherError) return reply.code(ISSUE_STATUS[err.code]).send({ error: err.code, message: err.message })
+          throw err
+        }
+      },
+    )
+  },
+  { name: 'pos-routes', dependencies: ['tillside-services'] },
+)

@@ -1,0 +1,121 @@
+/**
+ * The cashier screen: /till (page), PIN login, a live Server-Sent Events stream of till
+ * results, and void. SSE rather than WebSocket: one direction is all the screen needs,
+ * it reconnects by itself, and it passes any proxy.
+ */
+import { join } from 'node:path'
+import type { ServerResponse } from 'node:http'
+import { Type, type Static } from '@sinclair/typebox'
+import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { LoginError, type CashierSession } from '../till/cashier-sessions.js'
+import { packageRoot } from '../version.js'
+import { ErrorBody } from './error-schema.js'
+import { serveFiles } from './static-files.js'
+import { TillResultSchema, VoidOutcomeSchema } from './voucher-schemas.js'
+
+const COOKIE = 'tillside_till'
+const Pin = Type.String({ pattern: '^\\d{4,8}$' })
+const LoginBody = Type.Object({ pin: Pin, device: Type.Optional(Type.String({ minLength: 1, maxLength: 48 })) }, { additionalProperties: false })
+const VoidBody = Type.Object({ redemptionId: Type.String({ minLength: 26, maxLength: 26 }), pin: Pin, reason: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })
+const SessionReply = Type.Object({ cashier: Type.String(), name: Type.String(), device: Type.Union([Type.String(), Type.Null()]), expiresAt: Type.Integer() })
+const HEARTBEAT_MS = 15_000
+
+function readCookie(req: FastifyRequest, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=')
+    if (k === name) return v.join('=')
+  }
+  return undefined
+}
+
+export const tillRoutes = fp(
+  async (app) => {
+    const { cashiers, config } = app.services
+    const streams = new Set<ServerResponse>()
+    const defaultDevice = config.devices.find((d) => d.role === 'till')?.id ?? null
+    const session = (req: FastifyRequest): CashierSession => {
+      const s = cashiers.get(readCookie(req, COOKIE))
+      if (!s) throw Object.assign(new Error('log in at /till with your PIN'), { statusCode: 401, code: 'unauthorized' })
+      return s
+    }
+    const sessionReply = (s: CashierSession) => ({ cashier: s.cashierId, name: s.name, device: s.deviceId, expiresAt: s.expiresAt })
+    const refuse = (reply: FastifyReply, err: unknown) => {
+      if (!(err instanceof LoginError)) throw err
+      if (err.code === 'locked_out') reply.header('retry-after', String(err.retryAfterSeconds))
+      return reply.code(err.code === 'locked_out' ? 429 : 403).send({ error: err.code, message: err.message })
+    }
+
+    serveFiles(app, join(packageRoot(), 'gateway/http/pages/till'), { '/till': 'index.html', '/till/app.js': 'app.js', '/till/app.css': 'app.css' })
+
+    app.post<{ Body: Static<typeof LoginBody> }>(
+      '/api/till/login',
+      { schema: { tags: ['till'], summary: 'Cashier login by PIN (sets a session cookie)', body: LoginBody, response: { 200: SessionReply, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody } } },
+      async (req, reply) => {
+        const device = req.body.device ?? defaultDevice
+        if (device !== null && !config.devices.some((d) => d.id === device && d.role === 'till')) {
+          return reply.code(404).send({ error: 'unknown_device', message: `${device} is not a till scanner` })
+        }
+        try {
+          const s = await cashiers.login(req.body.pin, req.ip, device)
+          const maxAge = Math.floor((s.expiresAt - Date.now()) / 1000)
+          reply.header('set-cookie', `${COOKIE}=${s.token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}`)
+          return sessionReply(s)
+        } catch (err) {
+          return refuse(reply, err)
+        }
+      },
+    )
+
+    app.get('/api/till/session', { schema: { tags: ['till'], response: { 200: SessionReply, 401: ErrorBody } } }, async (req) => sessionReply(session(req)))
+
+    app.post('/api/till/logout', { schema: { tags: ['till'], response: { 204: Type.Null() } } }, async (req, reply) => {
+      const token = readCookie(req, COOKIE)
+      if (token) cashiers.logout(token)
+      return reply.code(204).header('set-cookie', `${COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`).send()
+    })
+
+    app.get('/api/till/results', { schema: { tags: ['till'], summary: 'The last 20 till results, newest first', response: { 200: Type.Array(TillResultSchema), 401: ErrorBody } } }, async (req) => {
+      session(req)
+      return app.services.till.history()
+    })
+
+    app.get('/api/till/events', { schema: { tags: ['till'], summary: 'Server-Sent Events: `history` once, then `result` per outcome', response: { 401: ErrorBody } } }, (req, reply) => {
+      session(req)
+      reply.hijack()
+      const res = reply.raw
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
+      res.write(`retry: 2000\nevent: history\ndata: ${JSON.stringify(app.services.till.history())}\n\n`)
+      const unsubscribe = app.services.till.subscribe((r) => res.write(`event: result\ndata: ${JSON.stringify(r)}\n\n`))
+      const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS)
+      streams.add(res)
+      res.on('close', () => {
+        unsubscribe()
+        clearInterval(heartbeat)
+        streams.delete(res)
+      })
+    })
+
+    app.post<{ Body: Static<typeof VoidBody> }>(
+      '/api/till/void',
+      { schema: { tags: ['till'], summary: "Void a redemption (the logged-in cashier's PIN again)", body: VoidBody, response: { 200: VoidOutcomeSchema, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody } } },
+      async (req, reply) => {
+        const s = session(req)
+        try {
+          if (!(await cashiers.confirm(s.cashierId, req.body.pin, req.ip))) return reply.code(403).send({ error: 'wrong_pin', message: 'wrong PIN' })
+        } catch (err) {
+          return refuse(reply, err)
+        }
+        const outcome = await app.services.vouchers.void(req.body.redemptionId, s.cashierId, req.body.reason ?? null, s.deviceId)
+        if (outcome.ok) app.services.till.markVoided(req.body.redemptionId)
+        return outcome
+      },
+    )
+
+    // Open event streams would keep the server from closing on stop.
+    app.addHook('onClose', async () => {
+      for (const res of streams) res.end()
+    })
+  },
+  { name: 'till-routes', dependencies: ['tillside-services'] },
+)

@@ -1,0 +1,64 @@
+/** Response schemas shared by the POS API and the cashier screen (also the OpenAPI document). */
+import { Type } from '@sinclair/typebox'
+import { REJECTION_REASONS } from '../vouchers/verify.js'
+
+const Text2 = Type.Object({ en: Type.String(), zh: Type.String() })
+const LocalText = Type.Object({ en: Type.String(), zh: Type.Optional(Type.String()) })
+const Value = Type.Union([Type.Object({ amount: Type.Integer(), currency: Type.String() }), Type.Object({ item: LocalText })])
+
+export const VoucherSummarySchema = Type.Object({
+  key: Type.String({ description: 'kid:campaign:serial — the voucher\'s identity chain-wide' }),
+  kid: Type.Integer(),
+  campaign: Type.Integer(),
+  serial: Type.Integer(),
+  issuerStore: Type.Optional(Type.String()),
+  name: Type.Optional(LocalText),
+  value: Type.Optional(Value),
+})
+
+export const PreviousSchema = Type.Union([
+  Type.Object({ redemptionId: Type.String(), time: Type.Integer(), store: Type.String(), device: Type.Union([Type.String(), Type.Null()]), cashier: Type.Union([Type.String(), Type.Null()]) }),
+  Type.Null(),
+])
+
+export const Reason = Type.Union(REJECTION_REASONS.map((r) => Type.Literal(r)))
+
+export const RedeemOutcomeSchema = Type.Object({
+  ok: Type.Boolean(),
+  reason: Type.Optional(Reason),
+  detail: Type.Optional(Type.String()),
+  redemptionId: Type.Optional(Type.String()),
+  voucher: Type.Optional(VoucherSummarySchema),
+  use: Type.Optional(Type.Integer()),
+  maxUses: Type.Optional(Type.Integer()),
+  previous: Type.Optional(PreviousSchema),
+  time: Type.Integer({ description: 'ms since the Unix epoch' }),
+  seq: Type.Integer({ description: 'Journal seq of the outcome event' }),
+})
+
+export const TillResultSchema = Type.Object({
+  id: Type.String(),
+  seq: Type.Integer(),
+  time: Type.Integer(),
+  device: Type.Union([Type.String(), Type.Null()]),
+  cashier: Type.Union([Type.String(), Type.Null()]),
+  kind: Type.String(),
+  ok: Type.Boolean(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  headline: Text2,
+  advice: Type.Union([Text2, Type.Null()]),
+  detail: Type.String(),
+  handOver: Type.Union([Text2, Type.Null()]),
+  voucher: Type.Optional(VoucherSummarySchema),
+  redemptionId: Type.Optional(Type.String()),
+  previous: Type.Optional(PreviousSchema),
+  voided: Type.Optional(Type.Boolean()),
+})
+
+export const VoidOutcomeSchema = Type.Object({
+  ok: Type.Boolean(),
+  reason: Type.Optional(Type.Union([Type.Literal('not_found'), Type.Literal('already_voided'), Type.Literal('void_window_passed')])),
+  redeemedAt: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  time: Type.Optional(Type.Integer()),
+  seq: Type.Integer(),
+})

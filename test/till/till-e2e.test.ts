@@ -1,0 +1,118 @@
+/**
+ * The closed pipe's till end, through real parts: shop A's CLI issues a voucher with A's
+ * key; shop B's gateway (offline, trusting A only through the signed trust list) reads
+ * it from a real pty scanner; the cashier screen in Chromium shows VALID, then
+ * "already used" with when and where; a void with the PIN; a forged code refused.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { Gateway } from '../../gateway/runtime/gateway.js'
+import { silentLogger } from '../../gateway/log.js'
+import { requireProgram } from '../helpers/system.js'
+import { PtyPair } from '../helpers/socat.js'
+import { tempDir } from '../helpers/tmp.js'
+import { runCli } from '../helpers/cli.js'
+import { launchChromium, screenshot } from '../helpers/browser.js'
+import { serialScanner } from '../helpers/scanner-harness.js'
+import { CASHIER_PIN, makeChain, type TestChain } from '../helpers/vouchers.js'
+
+const ready = requireProgram('socat', 'till e2e') && requireProgram('chromium', 'till e2e')
+
+describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier screen in Chromium', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let chain: TestChain
+  let pty: PtyPair
+  let gateway: Gateway
+  let browser: Browser
+  let page: Page
+  let code: string
+
+  async function enterPin(keypad: string, pin: string) {
+    for (const d of pin) await page.click(`${keypad} button[data-key="${d}"]`)
+    await page.click(`${keypad} button[data-key="ok"]`)
+  }
+  async function scan(text: string, expected: RegExp) {
+    await pty.write(`${text}\r`)
+    await page.locator('#headline', { hasText: expected }).waitFor({ timeout: 10_000 })
+  }
+
+  beforeAll(async () => {
+    tmp = tempDir()
+    chain = await makeChain(tmp.dir, [
+      { id: 'shop-a', merchant: 'm-a' },
+      { id: 'shop-b', merchant: 'm-b' },
+    ])
+    // Shop A issues with the real CLI, from its own data dir and key.
+    const configA = join(tmp.dir, 'shop-a.json')
+    writeFileSync(configA, JSON.stringify(chain.stores.get('shop-a')!.config))
+    const issued = await runCli(['voucher', 'issue', '--campaign', '12', '--member', 'mem-42', '--config', configA])
+    expect(issued.code, issued.stderr).toBe(0)
+    code = issued.stdout.trim()
+    pty = new PtyPair(join(tmp.dir, 'scanner'), join(tmp.dir, 'scanner-host'))
+    await pty.start()
+    const b = chain.stores.get('shop-b')!.config
+    gateway = new Gateway({ config: { ...b, devices: [serialScanner('till-scanner', pty.devicePath)] }, log: silentLogger() })
+    await gateway.start()
+    browser = await launchChromium()
+    page = await browser.newPage({ viewport: { width: 1024, height: 768 }, locale: 'en-GB' })
+    await page.goto(`${gateway.address}/till`)
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await gateway?.stop()
+    await pty?.stop()
+    tmp?.cleanup()
+  })
+
+  it('logs in by PIN, refusing a wrong one', async () => {
+    await enterPin('#login-keypad', '0000')
+    await page.waitForSelector('#login-error:text("Wrong PIN")')
+    await enterPin('#login-keypad', CASHIER_PIN)
+    await page.waitForSelector('#till:not([hidden])')
+    await page.waitForSelector('#link[data-state="open"]')
+    expect(await page.textContent('#who')).toContain('Ann')
+  })
+
+  it('shows VALID with what to hand over; the redemption, its event and outbox row are durable', async () => {
+    await scan(code, /^VALID$/)
+    expect(await page.getAttribute('#result', 'data-state')).toBe('valid')
+    expect(await page.textContent('#handover')).toContain('¥20.00')
+    await screenshot(page, 'till-valid')
+    const db = gateway.journal.reader
+    const row = db.prepare("SELECT e.seq, e.payload, o.type AS outbox FROM events e JOIN outbox o USING (seq) WHERE e.type = 'voucher.redeemed'").get() as { payload: string; outbox: string }
+    expect(row.outbox).toBe('voucher.redeemed')
+    expect(JSON.parse(row.payload)).toMatchObject({ voucherKey: '1:12:1', issuerStore: 'shop-a', store: 'shop-b', cashier: 'ann' })
+    expect(db.prepare('SELECT count(*) FROM redemptions WHERE voided_at IS NULL').pluck().get()).toBe(1)
+  })
+
+  it('shows "Already used" with when and where on the second scan', async () => {
+    await scan(code, /^Already used$/)
+    expect(await page.getAttribute('#result', 'data-state')).toBe('rejected')
+    expect(await page.textContent('#detail')).toMatch(/Redeemed .* at shop-b/)
+    await screenshot(page, 'till-already-redeemed')
+    await page.click('#lang')
+    await page.locator('#headline', { hasText: /^已被使用$/ }).waitFor()
+    await screenshot(page, 'till-already-redeemed-zh')
+    await page.click('#lang')
+  })
+
+  it('refuses a forged code (one character changed) in plain words', async () => {
+    const i = 40
+    const forged = code.slice(0, i) + (code[i] === 'A' ? 'B' : 'A') + code.slice(i + 1)
+    await scan(forged, /^(FORGED|Unknown issuer|Unreadable code)$/)
+    await screenshot(page, 'till-rejected-forged')
+    expect(await page.locator('#history li').count()).toBe(3)
+  })
+
+  it('voids the redemption from the list with the PIN; the voucher can be used again', async () => {
+    await page.click('#history li.ok button.void')
+    await enterPin('#void-keypad', CASHIER_PIN)
+    await page.waitForSelector('#history li.voided')
+    const voided = gateway.journal.reader.prepare("SELECT count(*) FROM events e JOIN outbox USING (seq) WHERE e.type = 'voucher.voided'").pluck().get()
+    expect(voided).toBe(1)
+    await scan(code, /^VALID$/)
+  })
+})
