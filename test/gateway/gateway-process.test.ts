@@ -79,14 +79,16 @@ devices:
         const st = await status()
         return st.devices[0]!.scans === 1 && st.devices[0]!.rejected === 1 ? st : null
       }, 'scan counted')
-      expect(s.journal.lastSeq).toBe(1)
+      // The till handled it: not a well-formed voucher, so a voucher.rejected follows the scan.
+      await waitFor(async () => (await status()).journal.lastSeq === 2, 'till outcome journaled')
+      expect(s.devices[0]!.scans).toBe(1)
       const sim = await fetch(`${address}/api/dev/scan`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ device: 'sim', data: '4006381333931' }),
       })
       expect(sim.status).toBe(201)
-      expect(await sim.json()).toMatchObject({ seq: 2, deviceId: 'sim', data: '4006381333931' })
+      expect(await sim.json()).toMatchObject({ seq: 3, deviceId: 'sim', data: '4006381333931' })
       const wrong = await fetch(`${address}/api/dev/scan`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -103,17 +105,19 @@ devices:
       await pty.stop()
     }
     const db = new Database(join(tmp.dir, 'data', 'tillside.db'), { readonly: true })
-    const rows = db.prepare('SELECT seq, type, device, payload FROM events ORDER BY seq').all()
+    const rows = db.prepare('SELECT seq, type, device, payload FROM events ORDER BY seq').all() as { payload: string }[]
     db.close()
     expect(rows).toEqual([
       { seq: 1, type: 'scan', device: 'till-scanner', payload: JSON.stringify({ data: 'TS1:E2E-VOUCHER', symbology: 'qr', aimId: ']Q1', role: 'till' }) },
-      { seq: 2, type: 'scan', device: 'sim', payload: JSON.stringify({ data: '4006381333931', symbology: null, aimId: null, role: 'till' }) },
+      { seq: 2, type: 'voucher.rejected', device: 'till-scanner', payload: expect.any(String) },
+      { seq: 3, type: 'scan', device: 'sim', payload: JSON.stringify({ data: '4006381333931', symbology: null, aimId: null, role: 'till' }) },
     ])
+    expect(JSON.parse(rows[1]!.payload)).toMatchObject({ reason: 'malformed' })
     const backup = await runCli(['backup', join(tmp.dir, 'copy.db'), '--config', config])
     expect(backup.code).toBe(0)
-    expect(backup.stdout).toContain('(2 events, integrity ok)')
+    expect(backup.stdout).toContain('(3 events, integrity ok)')
     const doctor = await runCli(['doctor', '--config', config])
-    expect(doctor.stdout).toMatch(/integrity ok, schema v2, 2 events, last seq 2/)
+    expect(doctor.stdout).toMatch(/integrity ok, schema v2, 3 events, last seq 3/)
     expect(doctor.stdout).toMatch(/✗ device till-scanner \(serial, till\): .* not found/)
     expect(doctor.code).toBe(1)
   })
