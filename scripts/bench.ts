@@ -7,12 +7,16 @@ import { hasProgram } from './system-programs.js'
 import { benchJournalAppend } from './bench/journal-append.js'
 import { benchScanLatency } from './bench/scan-latency.js'
 import { benchGatewayStart } from './bench/gateway-start.js'
+import { benchVoucherVerify } from './bench/voucher-verify.js'
+import { benchTillDecision } from './bench/till-decision.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['journal.append', benchJournalAppend],
   ['scan.latency', benchScanLatency, 'socat'],
   ['gateway.start', benchGatewayStart],
+  ['voucher.verify', benchVoucherVerify],
+  ['till.decision', benchTillDecision, 'socat'],
 ]
 
 for (const [name, run, needs] of benches) {

@@ -96,7 +96,7 @@ export class Gateway {
     try {
       const authority = VoucherAuthority.load(config, moduleLogger(log, 'gateway:vouchers'))
       const vouchers = new VoucherService(authority, this.journal, { voidWindowMs: config.vouchers.voidWindowMinutes * 60_000 }, moduleLogger(log, 'gateway:vouchers'))
-      const till = new TillService(this.bus, vouchers, (device) => this.cashiers.cashierFor(device), moduleLogger(log, 'gateway:till'))
+      const till = new TillService(this.scans, vouchers, (device) => this.cashiers.cashierFor(device), moduleLogger(log, 'gateway:till'))
       this.vouchers = vouchers
       this.till = till
       const app = await buildApp({

@@ -2,13 +2,17 @@
  * Scan pipeline: every scan is journaled (durable) *before* any handler sees it; then it
  * goes out on the bus, where a throwing handler is logged with the scan id and isolated.
  * Rejected input is logged (warn, with the device id) and counted — never silently dropped.
+ *
+ * A module may *claim* the scans of one role (the till claims till scans): it is handed
+ * the scan in the same tick its append is submitted, so its own events (a redemption)
+ * share the scan's group commit — one fsync for scan and outcome instead of two.
  */
 import type { Logger } from '../log.js'
 import type { EventBus } from '../bus.js'
 import type { Journal } from '../store/journal.js'
 import type { ScanRead, RejectedInput } from '../../drivers/scanner/types.js'
 import type { ScannerDeviceConfig } from '../../config/schema.js'
-import type { JournaledScan, ScanPayload, ScanRejection } from './scan-types.js'
+import type { JournaledScan, ScanClaim, ScanPayload, ScanRejection } from './scan-types.js'
 
 export interface ScanCounters {
   scans: number
@@ -19,19 +23,33 @@ export interface ScanCounters {
 
 export class ScanPipeline {
   private readonly counters = new Map<string, ScanCounters>()
+  private readonly claims = new Map<ScanPayload['role'], ScanClaim>()
 
   constructor(
-    private readonly journal: Pick<Journal, 'append'>,
+    private readonly journal: Pick<Journal, 'append' | 'newId'>,
     private readonly bus: EventBus,
     private readonly log: Logger,
   ) {}
 
+  /** Hands every scan of `role` to `claim` as it is submitted (one claimant per role; null removes it). */
+  claim(role: ScanPayload['role'], claim: ScanClaim | null): void {
+    if (claim) this.claims.set(role, claim)
+    else this.claims.delete(role)
+  }
+
   async accept(device: Pick<ScannerDeviceConfig, 'id' | 'role'>, read: ScanRead): Promise<JournaledScan | null> {
     const payload: ScanPayload = { data: read.data, symbology: read.symbology, aimId: read.aimId, role: device.role }
+    const draft = { ...payload, id: this.journal.newId(), time: Date.now(), deviceId: device.id }
+    const appended = this.journal.append({ type: 'scan', device: device.id, payload, id: draft.id, time: draft.time })
+    const durable = appended.then(
+      (event): JournaledScan => ({ ...draft, seq: event.seq }),
+      () => null,
+    )
+    this.claims.get(device.role)?.(draft, durable)
     let scan: JournaledScan
     try {
-      const event = await this.journal.append({ type: 'scan', device: device.id, payload })
-      scan = { ...payload, id: event.id, seq: event.seq, time: event.time, deviceId: device.id }
+      const event = await appended
+      scan = { ...draft, seq: event.seq }
     } catch (err) {
       // Not durable, so not acknowledged: no handler ever sees it, the cashier gets no beep.
       this.log.error({ err, deviceId: device.id, chars: read.data.length }, 'scan NOT recorded: journal refused it')

@@ -16,6 +16,19 @@ export interface JournaledScan extends ScanPayload {
   deviceId: string
 }
 
+/**
+ * A scan whose append has been submitted but not yet committed. A claim handler gets it
+ * in the same tick, so what it journals in response lands in the same transaction (one
+ * fsync); it must not tell anyone anything until `durable` resolves.
+ */
+export interface ScanDraft extends ScanPayload {
+  id: string
+  time: number
+  deviceId: string
+}
+
+export type ScanClaim = (draft: ScanDraft, durable: Promise<JournaledScan | null>) => void
+
 export interface ScanRejection {
   deviceId: string
   reason: ScanRejectReason | 'journal_unavailable'

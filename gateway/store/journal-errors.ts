@@ -2,7 +2,7 @@
 export class JournalInputError extends Error {
   override readonly name = 'JournalInputError'
   constructor(
-    readonly code: 'invalid_type' | 'invalid_device' | 'unserialisable_payload' | 'payload_too_large',
+    readonly code: 'invalid_type' | 'invalid_device' | 'invalid_id' | 'unserialisable_payload' | 'payload_too_large',
     message: string,
   ) {
     super(message)

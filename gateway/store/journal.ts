@@ -21,6 +21,8 @@ export interface AppendInput {
   payload: object
   /** ms since epoch; defaults to now. */
   time?: number
+  /** From `newId()`, when another event must name this one before it commits; defaults to a fresh ULID. */
+  id?: string
 }
 
 export type { CommandResult, JournalEvent } from './journal-batch.js'
@@ -38,6 +40,7 @@ export interface JournalHealth {
 }
 
 const TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/
+const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/
 export const MAX_PAYLOAD_BYTES = 256 * 1024
 
 export class Journal implements Module {
@@ -100,6 +103,11 @@ export class Journal implements Module {
     this.health = { ...this.health, state: 'ok', lastSeq: ready.lastSeq, integrity: ready.integrity }
     this.accepting = true
     this.log.info({ file: this.file, lastSeq: ready.lastSeq, schemaVersion: ready.schemaVersion }, 'journal open')
+  }
+
+  /** A fresh event id (ULID, monotonic in this process). */
+  newId(): string {
+    return this.ulid()
   }
 
   /** Durably appends one event; resolves after COMMIT with its id and seq. */
@@ -191,7 +199,8 @@ export class Journal implements Module {
     if (bytes > MAX_PAYLOAD_BYTES) {
       throw new JournalInputError('payload_too_large', `payload is ${bytes} bytes; limit ${MAX_PAYLOAD_BYTES}`)
     }
-    return { id: this.ulid(), type: input.type, time: input.time ?? Date.now(), device, payload }
+    if (input.id !== undefined && !ULID_PATTERN.test(input.id)) throw new JournalInputError('invalid_id', 'id must be a ULID from journal.newId()')
+    return { id: input.id ?? this.ulid(), type: input.type, time: input.time ?? Date.now(), device, payload }
   }
 
   private commitToWriter(items: Pending[]): Promise<unknown[]> {

@@ -86,9 +86,8 @@ export const MIGRATIONS: Migration[] = [
         voided_at   INTEGER,
         voided_by   TEXT,
         void_seq    INTEGER
-      );
+      ) WITHOUT ROWID;                             -- keyed by id alone: one B-tree less to write per redemption
       CREATE INDEX redemptions_by_voucher ON redemptions (voucher_key, time);
-      CREATE INDEX redemptions_by_time ON redemptions (time);
     `,
   },
 ]

@@ -1,12 +1,13 @@
 /**
  * The till: every scan from a till-role scanner is classified and handled, and the
- * outcome is pushed to the cashier screens. The scan itself is already journaled (scan
- * pipeline); the handler's outcome is journaled by the voucher service before it shows.
+ * outcome is pushed to the cashier screens. The till claims till scans from the scan
+ * pipeline, so a voucher's redemption is submitted in the same tick as its scan and
+ * both commit in one transaction; nothing is shown before that commit.
  */
-import type { EventBus } from '../bus.js'
+import type { ScanPipeline } from '../scan/scan-pipeline.js'
 import type { Logger } from '../log.js'
 import type { Module } from '../lifecycle.js'
-import type { JournaledScan } from '../scan/scan-types.js'
+import type { JournaledScan, ScanDraft } from '../scan/scan-types.js'
 import type { RedeemOutcome, VoucherService, VoucherSummary } from '../vouchers/voucher-service.js'
 import type { PreviousRedemption } from '../store/tx/voucher-tx.js'
 import { classifyScan, type ScanClass } from './classify.js'
@@ -46,21 +47,21 @@ export class TillService implements Module {
   private readonly recent: TillResult[] = []
 
   constructor(
-    private readonly bus: EventBus,
+    private readonly scans: Pick<ScanPipeline, 'claim'>,
     private readonly vouchers: VoucherService,
     private readonly cashierFor: CashierLookup,
     private readonly log: Logger,
   ) {}
 
   start(): Promise<void> {
-    this.bus.on(this.name, 'scan', async (scan) => {
-      if (scan.role === 'till') await this.onScan(scan)
+    this.scans.claim('till', (draft, durable) => {
+      this.handleScan(draft, durable).catch((err: unknown) => this.log.error({ err, scanId: draft.id }, 'till scan handling failed'))
     })
     return Promise.resolve()
   }
 
   stop(): Promise<void> {
-    this.bus.off(this.name)
+    this.scans.claim('till', null)
     this.listeners.clear()
     return Promise.resolve()
   }
@@ -75,31 +76,40 @@ export class TillService implements Module {
     return () => this.listeners.delete(listener)
   }
 
-  /** Handles one till scan end to end; also used directly by tests and the bench. */
-  async onScan(scan: JournaledScan): Promise<TillResult> {
-    const cls = classifyScan(scan.data)
-    const cashier = this.cashierFor(scan.deviceId)
-    const base = { device: scan.deviceId, cashier, kind: cls.kind }
-    let result: TillResult
+  /**
+   * Handles one till scan end to end. Called in the tick the scan's append was submitted:
+   * the voucher service journals its outcome synchronously too, so both share a commit.
+   * Resolves null (and shows nothing) when the scan could not be recorded.
+   */
+  async handleScan(draft: ScanDraft, durable: Promise<JournaledScan | null>): Promise<TillResult | null> {
+    const cls = classifyScan(draft.data)
+    const cashier = this.cashierFor(draft.deviceId)
+    const redeemed =
+      cls.kind === 'voucher' ? this.vouchers.redeem(cls.code, { device: draft.deviceId, cashier, source: { scanId: draft.id } }).then(fromRedeemOutcome) : null
+    const scan = await durable
+    if (!scan) {
+      await redeemed?.catch(() => undefined) // failed with the scan's batch; the pipeline logged it
+      return null
+    }
+    let outcome: Outcome
     switch (cls.kind) {
-      case 'voucher': {
-        const outcome = await this.vouchers.redeem(cls.code, { device: scan.deviceId, cashier, source: { scanId: scan.id, scanSeq: scan.seq } })
-        result = { ...base, ...fromRedeemOutcome(outcome) }
+      case 'voucher':
+        outcome = await redeemed!
         break
-      }
       case 'payment':
         // Wallet codes expire within about a minute: never queue them; refuse at once until a provider is linked.
-        result = { ...base, ...scanOnly(scan, false, 'payment_offline', `${cls.provider} payment code recognised; no payment provider is connected`) }
+        outcome = scanOnly(scan, 'payment_offline', `${cls.provider} payment code recognised; no payment provider is connected`)
         break
       case 'product':
-        result = { ...base, ...scanOnly(scan, false, 'product', `${cls.format} ${cls.gtin}`) }
+        outcome = scanOnly(scan, 'product', `${cls.format} ${cls.gtin}`)
         break
       case 'member':
-        result = { ...base, ...scanOnly(scan, false, 'unknown', 'member code') }
+        outcome = scanOnly(scan, 'unknown', 'member code')
         break
       default:
-        result = { ...base, ...scanOnly(scan, false, 'unknown', cls.detail) }
+        outcome = scanOnly(scan, 'unknown', cls.detail)
     }
+    const result: TillResult = { device: draft.deviceId, cashier, kind: cls.kind, ...outcome }
     this.publish(result)
     return result
   }
@@ -150,6 +160,6 @@ function fromRedeemOutcome(o: RedeemOutcome): Outcome {
   return { id: `r${o.seq}`, seq: o.seq, time: o.time, ok: false, reason: o.reason, ...reasonText(o.reason), detail: o.detail, handOver: null, voucher: o.voucher, previous: o.previous }
 }
 
-function scanOnly(scan: JournaledScan, ok: boolean, reason: string, detail: string): Outcome {
-  return { id: scan.id, seq: scan.seq, time: scan.time, ok, reason, ...reasonText(reason), detail, handOver: null }
+function scanOnly(scan: JournaledScan, reason: string, detail: string): Outcome {
+  return { id: scan.id, seq: scan.seq, time: scan.time, ok: false, reason, ...reasonText(reason), detail, handOver: null }
 }

@@ -2,23 +2,11 @@
 import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createServer } from 'node:net'
+import { CLI, freePort } from './gateway-process.js'
 import { percentile, report, round } from './report.js'
 
 const RUNS = 5
-const CLI = fileURLToPath(new URL('../../gateway/cli/tillside.js', import.meta.url))
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 export async function benchGatewayStart(dir: string): Promise<void> {
   const times: number[] = []

@@ -1,0 +1,35 @@
+/** Benchmarks run the built gateway as its own process, exactly as a store runs it. */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+
+export const CLI = fileURLToPath(new URL('../../gateway/cli/tillside.js', import.meta.url))
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** `tillside start --config file`; resolves once /healthz answers 200. */
+export async function spawnGateway(configFile: string, port: number, timeoutMs = 20_000): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [CLI, 'start', '--config', configFile], { stdio: 'ignore' })
+  const t0 = performance.now()
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false)
+    if (ok) return child
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode} before answering`)
+    if (performance.now() - t0 > timeoutMs) throw new Error(`gateway did not start within ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 2))
+  }
+}
+
+export async function stopGateway(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  await exited
+}

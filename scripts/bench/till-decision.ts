@@ -1,0 +1,90 @@
+/**
+ * till.decision: the last byte of a voucher written into a real pty → the scan journaled
+ * and the redemption committed (one fsynced transaction with its event and outbox row)
+ * → the result received on a cashier screen's SSE stream. The gateway runs as its own
+ * process (the built `tillside start`); this process plays the scanner and the screen.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, openSync, closeSync, writeFileSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { stringify } from 'yaml'
+import { hashPin, hashToken } from '../../gateway/auth/secrets.js'
+import { freePort, spawnGateway, stopGateway } from './gateway-process.js'
+import { percentile, report, round } from './report.js'
+
+const SAMPLES = 1000
+const WARMUP = 50
+const TOKEN = 'bench-pos-token'
+
+export async function benchTillDecision(dir: string): Promise<void> {
+  const devicePath = join(dir, 'scanner')
+  const hostPath = join(dir, 'host')
+  const socat = spawn('socat', [`pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${hostPath}`], { stdio: 'ignore' })
+  while (!existsSync(devicePath) || !existsSync(hostPath)) await sleep(5)
+  const campaignsFile = join(dir, 'campaigns.yaml')
+  writeFileSync(campaignsFile, stringify({ campaigns: [{ id: 1, name: { en: 'Bench' }, issuer: { merchant: 'm' }, redeemableAt: { merchants: ['m'] }, value: { amount: 100, currency: 'CNY' }, validFrom: '2020-01-01T00:00:00Z', validTo: '2099-01-01T00:00:00Z' }] }))
+  const port = await freePort()
+  const configFile = join(dir, 'till.yaml')
+  writeFileSync(
+    configFile,
+    stringify({
+      store: { id: 'bench', name: 'Bench', merchant: 'm' },
+      dataDir: join(dir, 'data'),
+      dev: true, // local development trust list: this gateway issues and redeems its own vouchers
+      http: { port },
+      devices: [{ id: 'till', kind: 'scanner', role: 'till', transport: { type: 'serial', path: devicePath, baudRate: 115200 } }],
+      vouchers: { campaignsFile },
+      till: { cashiers: [{ id: 'bench', name: 'Bench', pinHash: await hashPin('1234') }], posTokens: [{ name: 'bench', tokenHash: hashToken(TOKEN) }] },
+      log: { level: 'warn' },
+    }),
+  )
+  const gateway = await spawnGateway(configFile, port)
+  const base = `http://127.0.0.1:${port}`
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+  const codes: string[] = []
+  for (let i = 0; i < SAMPLES + WARMUP; i++) {
+    const res = await post('/api/pos/vouchers/issue', { campaign: 1 }, { authorization: `Bearer ${TOKEN}` })
+    codes.push(((await res.json()) as { code: string }).code)
+  }
+  const login = await post('/api/till/login', { pin: '1234' })
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!
+  const stream = await fetch(`${base}/api/till/events`, { headers: { cookie } })
+  const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader()
+  const waiter: { resolve: ((ok: boolean) => void) | null } = { resolve: null }
+  void (async () => {
+    let buffer = ''
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) return
+      buffer += value
+      let end: number
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const message = buffer.slice(0, end)
+        buffer = buffer.slice(end + 2)
+        const data = message.split('\n').find((l) => l.startsWith('data: '))
+        if (message.startsWith('event: result') && data) waiter.resolve?.((JSON.parse(data.slice(6)) as { ok: boolean }).ok)
+      }
+    }
+  })()
+  // The scanner must be online before the first write (the gateway opens the pty on start).
+  await sleep(500)
+  const fd = openSync(hostPath, 'r+')
+  const samples: number[] = []
+  for (let i = 0; i < codes.length; i++) {
+    const shown = new Promise<boolean>((r) => (waiter.resolve = r))
+    writeSync(fd, `${codes[i]}\r`) // 121 bytes: never blocks on the pty buffer
+    const t0 = performance.now()
+    if (!(await shown)) throw new Error(`bench voucher ${i} was not accepted`)
+    if (i >= WARMUP) samples.push(performance.now() - t0)
+  }
+  closeSync(fd)
+  await reader.cancel()
+  await stopGateway(gateway)
+  socat.kill()
+  samples.sort((a, b) => a - b)
+  for (const p of [50, 99] as const) {
+    report({ bench: 'till.decision', metric: `p${p}`, value: round(percentile(samples, p), 3), unit: 'ms', samples: SAMPLES })
+  }
+}
