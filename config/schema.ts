@@ -151,6 +151,13 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    members: Type.Object(
+      {
+        defaultCountryCode: Type.String({ pattern: '^[1-9]\\d{0,2}$', default: '86', description: 'Calling code for phone numbers typed without one' }),
+        consentVersion: Type.String({ minLength: 1, maxLength: 32, default: '2026-11', description: 'Version of the consent wording shown to customers; recorded with every consent' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     till: Type.Object(
       {
         cashiers: Type.Array(

@@ -9,6 +9,7 @@ import { healthRoutes } from './health-routes.js'
 import { devRoutes } from './dev-routes.js'
 import { posRoutes } from './pos-routes.js'
 import { tillRoutes } from './till-routes.js'
+import { memberRoutes } from './member-routes.js'
 import { openApi } from './openapi.js'
 
 export interface BuildAppOptions {
@@ -40,6 +41,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(healthRoutes)
   await app.register(posRoutes)
   await app.register(tillRoutes)
+  await app.register(memberRoutes)
   if (opts.services.config.dev) await app.register(devRoutes)
   return app
 }

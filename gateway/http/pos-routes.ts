@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
-import { matchToken } from '../auth/secrets.js'
+import { posAuthenticator } from './pos-auth.js'
 import { VoucherError } from '../vouchers/voucher-service.js'
 import { LoginError } from '../till/cashier-sessions.js'
 import { ErrorBody } from './error-schema.js'
@@ -39,23 +39,9 @@ const IssueReply = Type.Object({ code: Type.String(), key: Type.String(), expire
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody }
 const ISSUE_STATUS = { not_enrolled: 503, unknown_campaign: 404, not_issuer: 403, campaign_ended: 409, member_limit: 409 } as const
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    posName?: string
-  }
-}
-
 export const posRoutes = fp(
   async (app) => {
-    const hashes = app.services.config.till.posTokens.map((t) => t.tokenHash)
-    const names = app.services.config.till.posTokens.map((t) => t.name)
-    const authenticate = async (req: FastifyRequest) => {
-      const header = req.headers.authorization ?? ''
-      const token = header.startsWith('Bearer ') ? header.slice(7) : ''
-      const i = token ? matchToken(token, hashes) : -1
-      if (i < 0) throw Object.assign(new Error('a valid POS token is required (Authorization: Bearer …)'), { statusCode: 401, code: 'unauthorized' })
-      req.posName = names[i]
-    }
+    const authenticate = posAuthenticator(app)
     const security = [{ posToken: [] }]
     const device = (req: FastifyRequest) => `pos:${req.posName}`
 

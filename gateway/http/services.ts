@@ -7,6 +7,7 @@ import type { ScanPipeline } from '../scan/scan-pipeline.js'
 import type { VoucherService } from '../vouchers/voucher-service.js'
 import type { TillService } from '../till/till-service.js'
 import type { CashierSessions } from '../till/cashier-sessions.js'
+import type { MemberService } from '../members/member-service.js'
 
 export interface GatewayServices {
   config: Config
@@ -14,6 +15,7 @@ export interface GatewayServices {
   devices: Pick<DeviceManager, 'status' | 'simulateScan'>
   scans: Pick<ScanPipeline, 'stats'>
   vouchers: Pick<VoucherService, 'validate' | 'redeem' | 'void' | 'issue'>
+  members: Pick<MemberService, 'enrol' | 'findByPhone' | 'currentCode' | 'identify'>
   till: Pick<TillService, 'history' | 'subscribe' | 'markVoided'>
   cashiers: CashierSessions
   startedAt: Date

@@ -51,6 +51,7 @@ export const TillResultSchema = Type.Object({
   handOver: Type.Union([Text2, Type.Null()]),
   voucher: Type.Optional(VoucherSummarySchema),
   redemptionId: Type.Optional(Type.String()),
+  memberId: Type.Optional(Type.String()),
   previous: Type.Optional(PreviousSchema),
   voided: Type.Optional(Type.Boolean()),
 })

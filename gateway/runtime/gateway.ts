@@ -22,6 +22,8 @@ import { VoucherAuthority } from '../vouchers/voucher-authority.js'
 import { VoucherService } from '../vouchers/voucher-service.js'
 import { TillService } from '../till/till-service.js'
 import { CashierSessions } from '../till/cashier-sessions.js'
+import { MemberKeys } from '../members/member-keys.js'
+import { MemberService } from '../members/member-service.js'
 
 export interface GatewayOptions {
   config: Config
@@ -34,6 +36,7 @@ export interface GatewayOptions {
 }
 
 export const DB_FILE = 'tillside.db'
+export const MEMBER_KEY_FILE = 'keys/members.key'
 
 export function databasePath(config: Pick<Config, 'dataDir'>): string {
   return resolve(join(config.dataDir, DB_FILE))
@@ -62,6 +65,7 @@ export class Gateway {
   readonly devices: DeviceManager
   readonly cashiers: CashierSessions
   vouchers: VoucherService | null = null
+  members: MemberService | null = null
   till: TillService | null = null
   private started: Module[] = []
   private http: HttpModule | null = null
@@ -96,8 +100,10 @@ export class Gateway {
     try {
       const authority = VoucherAuthority.load(config, moduleLogger(log, 'gateway:vouchers'))
       const vouchers = new VoucherService(authority, this.journal, { voidWindowMs: config.vouchers.voidWindowMinutes * 60_000 }, moduleLogger(log, 'gateway:vouchers'))
-      const till = new TillService(this.scans, vouchers, (device) => this.cashiers.cashierFor(device), moduleLogger(log, 'gateway:till'))
+      const members = new MemberService(this.journal, MemberKeys.loadOrCreate(join(config.dataDir, MEMBER_KEY_FILE)), config.members, moduleLogger(log, 'gateway:members'))
+      const till = new TillService(this.scans, vouchers, members, (device) => this.cashiers.cashierFor(device), moduleLogger(log, 'gateway:till'))
       this.vouchers = vouchers
+      this.members = members
       this.till = till
       const app = await buildApp({
         logger: moduleLogger(log, 'gateway:http'),
@@ -107,6 +113,7 @@ export class Gateway {
           devices: this.devices,
           scans: this.scans,
           vouchers,
+          members,
           till,
           cashiers: this.cashiers,
           startedAt: new Date(),

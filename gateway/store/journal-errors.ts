@@ -1,4 +1,5 @@
 /** Journal errors carry a `code` that callers branch on; messages are for humans. */
+import { CodedError } from '../errors.js'
 export class JournalInputError extends Error {
   override readonly name = 'JournalInputError'
   constructor(
@@ -40,12 +41,6 @@ export function writeErrorFromSqlite(sqliteCode: string, message: string): Journ
 }
 
 /** A writer command failed unexpectedly and was rolled back alone (business "no"s are results, not errors). */
-export class JournalCommandError extends Error {
+export class JournalCommandError extends CodedError<string> {
   override readonly name = 'JournalCommandError'
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-  }
 }

@@ -90,4 +90,33 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX redemptions_by_voucher ON redemptions (voucher_key, time);
     `,
   },
+  {
+    version: 3,
+    name: 'members and consents',
+    sql: `
+      -- A member is a random id. The phone is never stored in the clear: phone_hash is an
+      -- HMAC with a key kept outside the database (finding a member by phone), phone_enc
+      -- an AES-GCM copy with another such key (for the member's own use).
+      CREATE TABLE members (
+        id          TEXT PRIMARY KEY,              -- 20 hex chars, random
+        phone_hash  TEXT UNIQUE,
+        phone_enc   TEXT,
+        qr_secret   TEXT NOT NULL,                 -- base64url; the rotating member QR's key (member-code.ts)
+        created_at  INTEGER NOT NULL,
+        created_seq INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- Every consent given or withdrawn, with the wording's version; the latest row per
+      -- (member, kind) is what holds.
+      CREATE TABLE member_consents (
+        member    TEXT NOT NULL REFERENCES members (id),
+        kind      TEXT NOT NULL,
+        version   TEXT NOT NULL,
+        granted   INTEGER NOT NULL CHECK (granted IN (0, 1)),
+        channel   TEXT NOT NULL,
+        time      INTEGER NOT NULL,
+        event_seq INTEGER NOT NULL,
+        PRIMARY KEY (member, kind, event_seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]

@@ -9,6 +9,7 @@ import type { Logger } from '../log.js'
 import type { Module } from '../lifecycle.js'
 import type { JournaledScan, ScanDraft } from '../scan/scan-types.js'
 import type { RedeemOutcome, VoucherService, VoucherSummary } from '../vouchers/voucher-service.js'
+import type { MemberService } from '../members/member-service.js'
 import type { PreviousRedemption } from '../store/tx/voucher-tx.js'
 import { classifyScan, type ScanClass } from './classify.js'
 import { reasonText, valueText, type Text2 } from './till-text.js'
@@ -30,6 +31,7 @@ export interface TillResult {
   handOver: Text2 | null
   voucher?: VoucherSummary
   redemptionId?: string
+  memberId?: string
   previous?: PreviousRedemption | null
   voided?: boolean
 }
@@ -49,6 +51,7 @@ export class TillService implements Module {
   constructor(
     private readonly scans: Pick<ScanPipeline, 'claim'>,
     private readonly vouchers: VoucherService,
+    private readonly members: Pick<MemberService, 'identify'>,
     private readonly cashierFor: CashierLookup,
     private readonly log: Logger,
   ) {}
@@ -103,9 +106,13 @@ export class TillService implements Module {
       case 'product':
         outcome = scanOnly(scan, 'product', `${cls.format} ${cls.gtin}`)
         break
-      case 'member':
-        outcome = scanOnly(scan, 'unknown', 'member code')
+      case 'member': {
+        const who = this.members.identify(cls.code, scan.time)
+        outcome = who.ok
+          ? { ...scanOnly(scan, 'member', `member ${who.memberId}`), ok: true, reason: null, advice: null, memberId: who.memberId }
+          : scanOnly(scan, who.reason === 'malformed' ? 'malformed_member' : who.reason === 'bad_signature' ? 'forged_member' : who.reason, who.detail)
         break
+      }
       default:
         outcome = scanOnly(scan, 'unknown', cls.detail)
     }

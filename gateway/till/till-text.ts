@@ -23,6 +23,11 @@ export const REASON_TEXT: Record<string, { headline: Text2; advice: Text2 }> = {
   already_redeemed: { headline: { en: 'Already used', zh: '已被使用' }, advice: { en: 'Do not accept again', zh: '请勿重复接受' } },
   payment_offline: { headline: { en: 'Payment code', zh: '付款码' }, advice: { en: 'No payment service reachable — ask for another way to pay', zh: '支付服务无法连接，请换用其他付款方式' } },
   payment_declined: { headline: { en: 'Payment declined', zh: '支付被拒绝' }, advice: { en: 'Ask for another way to pay', zh: '请换用其他付款方式' } },
+  member: { headline: { en: 'MEMBER', zh: '会员' }, advice: { en: 'Member recognised', zh: '已识别会员' } },
+  member_code_expired: { headline: { en: 'Old member code', zh: '会员码已过期' }, advice: { en: 'A screenshot? Ask for the live code in the app', zh: '可能是截图，请顾客出示实时会员码' } },
+  unknown_member: { headline: { en: 'Unknown member', zh: '未知会员' }, advice: { en: 'Not a member of this store yet', zh: '尚不是本店会员' } },
+  malformed_member: { headline: { en: 'Unreadable code', zh: '无法识别' }, advice: { en: 'Damaged member code — scan again', zh: '会员码损坏，请重新扫描' } },
+  forged_member: { headline: { en: 'FORGED', zh: '伪造会员码' }, advice: { en: 'Member code does not verify', zh: '会员码校验失败' } },
   product: { headline: { en: 'Product barcode', zh: '商品条码' }, advice: { en: 'Scan it on the POS', zh: '请在收银机上扫描' } },
   unknown: { headline: { en: 'Unknown code', zh: '无法识别的条码' }, advice: { en: 'Not a voucher, member or payment code', zh: '不是优惠券、会员码或付款码' } },
 }

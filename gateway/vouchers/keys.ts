@@ -3,18 +3,13 @@
  * key never leaves the machine (file mode 0600, like ssh refusing a readable key). The
  * operator enrols the public key in the trust list (`tillside keys show` prints it).
  */
+import { CodedError } from '../errors.js'
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 
-export class KeyFileError extends Error {
+export class KeyFileError extends CodedError<'insecure_mode' | 'unreadable' | 'not_ed25519'> {
   override readonly name = 'KeyFileError'
-  constructor(
-    readonly code: 'insecure_mode' | 'unreadable' | 'not_ed25519',
-    message: string,
-  ) {
-    super(message)
-  }
 }
 
 export interface KeyPair {

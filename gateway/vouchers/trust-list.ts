@@ -4,6 +4,7 @@
  * every store's config, so a store trusts a voucher from a shop it has never talked to
  * without being online. Pushed by the cloud (issue #5) or loaded from a file.
  */
+import { CodedError } from '../errors.js'
 import { sign, verify, type KeyObject } from 'node:crypto'
 import { Type, type Static } from '@sinclair/typebox'
 import { documentValidator, DocumentError } from '../../config/problems.js'
@@ -48,14 +49,8 @@ export interface TrustedIssuer {
   publicKeyText: string
 }
 
-export class TrustListError extends Error {
+export class TrustListError extends CodedError<'malformed' | 'bad_signature' | 'duplicate_kid' | 'stale_version'> {
   override readonly name = 'TrustListError'
-  constructor(
-    readonly code: 'malformed' | 'bad_signature' | 'duplicate_kid' | 'stale_version',
-    message: string,
-  ) {
-    super(message)
-  }
 }
 
 const validateSigned = documentValidator(SignedTrustListSchema, 'trust list')

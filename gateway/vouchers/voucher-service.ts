@@ -3,6 +3,7 @@
  * the till, the POS API, the kiosk and the CLI. Every outcome — accepted or rejected —
  * is journaled before it is returned.
  */
+import { CodedError } from '../errors.js'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
 import type { PreviousRedemption, VoidRefusal } from '../store/tx/voucher-tx.js'
@@ -11,14 +12,8 @@ import { memberTag, hourFromMs, signVoucher, voucherKey } from './voucher-code.j
 import type { VoucherAuthority } from './voucher-authority.js'
 import type { RejectionReason, Verdict, VerifiedVoucher } from './verify.js'
 
-export class VoucherError extends Error {
+export class VoucherError extends CodedError<'not_enrolled' | 'unknown_campaign' | 'not_issuer' | 'campaign_ended' | 'member_limit'> {
   override readonly name = 'VoucherError'
-  constructor(
-    readonly code: 'not_enrolled' | 'unknown_campaign' | 'not_issuer' | 'campaign_ended' | 'member_limit',
-    message: string,
-  ) {
-    super(message)
-  }
 }
 
 export type Channel = 'kiosk' | 'pos' | 'cli' | 'portal' | 'till'

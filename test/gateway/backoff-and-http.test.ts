@@ -32,6 +32,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     scans: { stats: () => ({ scans: 0, rejected: 0, lastScanAt: null, lastRejected: null }) },
     vouchers: {} as GatewayServices['vouchers'],
     till: {} as GatewayServices['till'],
+    members: {} as GatewayServices['members'],
     cashiers: new CashierSessions([], 60_000),
     devices: {
       status: () => [],

@@ -107,6 +107,13 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     expect(await page.locator('#history li').count()).toBe(3)
   })
 
+  it('recognises a member by the live member code, and refuses an old screenshot of it', async () => {
+    const { memberId } = await gateway.members!.enrol({ phone: '138 0013 8000', consents: { membership: true }, channel: 'pos' })
+    await scan(gateway.members!.currentCode(memberId), /^MEMBER$/)
+    expect(await page.textContent('#detail')).toContain(memberId)
+    await scan(gateway.members!.currentCode(memberId, Date.now() - 5 * 60_000), /^Old member code$/)
+  })
+
   it('voids the redemption from the list with the PIN; the voucher can be used again', async () => {
     await page.click('#history li.ok button.void')
     await enterPin('#void-keypad', CASHIER_PIN)

@@ -1,11 +1,14 @@
 /** Every command the journal writer can run in a transaction, by name (see journal.execute). */
 import type { WriterCommand } from './tx-context.js'
 import { issueVoucherTx, redeemVoucherTx, voidRedemptionTx } from './voucher-tx.js'
+import { enrolMemberTx, recordConsentTx } from './member-tx.js'
 
 export const WRITER_COMMANDS = {
   'voucher.issue': issueVoucherTx,
   'voucher.redeem': redeemVoucherTx,
   'voucher.void': voidRedemptionTx,
+  'member.enrol': enrolMemberTx,
+  'member.consent': recordConsentTx,
 } satisfies Record<string, WriterCommand>
 
 type Commands = typeof WRITER_COMMANDS

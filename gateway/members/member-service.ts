@@ -1,0 +1,101 @@
+/**
+ * Members: enrol by phone with consent, find by phone, identify by the rotating member
+ * QR. Used by the till (member scans), the POS API, the kiosk (#6) and the portal (#7).
+ */
+import { CodedError } from '../errors.js'
+import { randomBytes } from 'node:crypto'
+import type { Journal } from '../store/journal.js'
+import type { Logger } from '../log.js'
+import type { ConsentInput } from '../store/tx/member-tx.js'
+import type { MemberKeys } from './member-keys.js'
+import { normalisePhone, PhoneError } from './phone.js'
+import { checkMemberCode, memberCode, parseMemberCode, type MemberCodeProblem } from './member-code.js'
+
+export class MemberError extends CodedError<'invalid_phone' | 'consent_required' | 'unknown_member'> {
+  override readonly name = 'MemberError'
+}
+
+export interface EnrolRequest {
+  phone: string
+  /** Membership consent is required; marketing and following the store are optional. */
+  consents: { membership: boolean; marketing?: boolean; followStore?: boolean }
+  channel: 'portal' | 'kiosk' | 'pos' | 'till'
+  device?: string | null
+}
+
+export type IdentifyResult = { ok: true; memberId: string } | { ok: false; reason: MemberCodeProblem | 'unknown_member'; detail: string }
+
+export class MemberService {
+  constructor(
+    private readonly journal: Journal,
+    private readonly keys: MemberKeys,
+    private readonly opts: { defaultCountryCode: string; consentVersion: string },
+    private readonly log: Logger,
+  ) {}
+
+  async enrol(req: EnrolRequest): Promise<{ memberId: string; created: boolean }> {
+    if (req.consents.membership !== true) throw new MemberError('consent_required', 'membership needs the customer\'s explicit consent')
+    const phone = this.normalise(req.phone)
+    const version = this.opts.consentVersion
+    const consents: ConsentInput[] = [{ kind: 'membership', version, granted: true }]
+    if (req.consents.marketing !== undefined) consents.push({ kind: 'marketing', version, granted: req.consents.marketing })
+    if (req.consents.followStore !== undefined) consents.push({ kind: 'follow_store', version, granted: req.consents.followStore })
+    const { result } = await this.journal.execute('member.enrol', {
+      memberId: randomBytes(10).toString('hex'),
+      phoneHash: this.keys.phoneHash(phone),
+      phoneEnc: this.keys.encrypt(phone),
+      qrSecret: randomBytes(20).toString('base64url'),
+      consents,
+      channel: req.channel,
+      device: req.device ?? null,
+    })
+    this.log.info({ memberId: result.memberId, created: result.created, channel: req.channel }, result.created ? 'member enrolled' : 'member found')
+    return result
+  }
+
+  findByPhone(phone: string): string | null {
+    const hash = this.keys.phoneHash(this.normalise(phone))
+    return (this.journal.reader.prepare('SELECT id FROM members WHERE phone_hash = ?').pluck().get(hash) as string | undefined) ?? null
+  }
+
+  /** The member's own phone number (for "my account"); never logged or synced. */
+  phoneOf(memberId: string): string | null {
+    const sealed = this.journal.reader.prepare('SELECT phone_enc FROM members WHERE id = ?').pluck().get(memberId) as string | null | undefined
+    return sealed ? this.keys.decrypt(sealed) : null
+  }
+
+  /** The member QR to show now (it changes every 30 s). */
+  currentCode(memberId: string, now = Date.now()): string {
+    return memberCode(memberId, this.secretOf(memberId), now)
+  }
+
+  identify(code: string, now = Date.now()): IdentifyResult {
+    const parsed = parseMemberCode(code)
+    if (!parsed) return { ok: false, reason: 'malformed', detail: 'not a readable member code' }
+    let secret: Buffer
+    try {
+      secret = this.secretOf(parsed.memberId)
+    } catch {
+      return { ok: false, reason: 'unknown_member', detail: `member ${parsed.memberId} is not known at this store` }
+    }
+    const problem = checkMemberCode(parsed, secret, now)
+    if (problem === 'member_code_expired') return { ok: false, reason: problem, detail: 'an old screenshot of the member code; ask for the live code' }
+    if (problem) return { ok: false, reason: problem, detail: 'member code does not verify' }
+    return { ok: true, memberId: parsed.memberId }
+  }
+
+  private secretOf(memberId: string): Buffer {
+    const secret = this.journal.reader.prepare('SELECT qr_secret FROM members WHERE id = ?').pluck().get(memberId) as string | undefined
+    if (!secret) throw new MemberError('unknown_member', `member ${memberId} is not known at this store`)
+    return Buffer.from(secret, 'base64url')
+  }
+
+  private normalise(phone: string): string {
+    try {
+      return normalisePhone(phone, this.opts.defaultCountryCode)
+    } catch (err) {
+      if (err instanceof PhoneError) throw new MemberError('invalid_phone', err.message)
+      throw err
+    }
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Phone numbers as people type them — "138 0013 8000", "+86 138-0013-8000",
+ * "0086 13800138000", "(0)20 7946 0958" — normalised to E.164, or a precise reason why not.
+ */
+import { CodedError } from '../errors.js'
+
+export class PhoneError extends CodedError<'empty' | 'bad_characters' | 'bad_length' | 'not_mobile'> {
+  override readonly name = 'PhoneError'
+}
+
+/** `defaultCountry` is the calling code used when the number has none (86 = China). */
+export function normalisePhone(input: string, defaultCountry = '86'): string {
+  const text = input.normalize('NFKC').trim() // NFKC turns full-width digits (１３８…) into ASCII
+  if (text === '') throw new PhoneError('empty', 'phone number is empty')
+  if (!/^[+\d\s().\-/]+$/.test(text)) throw new PhoneError('bad_characters', 'phone number may contain only digits, spaces, + ( ) . - /')
+  // "+44 (0)20 …": the bracketed trunk zero is dialled only inside the country.
+  let digits = text.replace(/\(0\)/g, '').replace(/[^\d+]/g, '')
+  if (digits.lastIndexOf('+') > 0) throw new PhoneError('bad_characters', '+ may only start the number')
+  let country: string
+  if (digits.startsWith('+')) digits = digits.slice(1)
+  else if (digits.startsWith('00')) digits = digits.slice(2)
+  else {
+    digits = `${defaultCountry}${digits.replace(/^0+/, '')}` // trunk prefix 0 dropped: 020… → 8620…
+  }
+  if (digits.startsWith('86')) {
+    country = '86'
+    const national = digits.slice(2)
+    if (!/^1\d{10}$/.test(national)) {
+      throw new PhoneError(national.length === 11 ? 'not_mobile' : 'bad_length', 'a mainland China mobile number has 11 digits starting with 1')
+    }
+    if (!/^1[3-9]/.test(national)) throw new PhoneError('not_mobile', 'a mainland China mobile number starts 13–19')
+    return `+${country}${national}`
+  }
+  if (!/^[1-9]\d{7,14}$/.test(digits)) throw new PhoneError('bad_length', 'an international number has 8 to 15 digits after the country code')
+  return `+${digits}`
+}

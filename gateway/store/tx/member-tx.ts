@@ -1,0 +1,75 @@
+/** Member writes, run by the journal writer (see voucher-tx.ts for the rules). */
+import type { TxContext } from './tx-context.js'
+
+export interface ConsentInput {
+  kind: string
+  version: string
+  granted: boolean
+}
+
+export interface EnrolArgs {
+  /** Proposed id, used only if the phone is new. */
+  memberId: string
+  phoneHash: string
+  phoneEnc: string
+  qrSecret: string
+  consents: ConsentInput[]
+  channel: string
+  device: string | null
+}
+
+export interface EnrolResult {
+  memberId: string
+  created: boolean
+}
+
+export function enrolMemberTx(tx: TxContext, a: EnrolArgs): EnrolResult {
+  // The UNIQUE phone_hash decides "new or existing" inside the statement, so two
+  // screens enrolling the same phone at once still make one member.
+  const inserted = tx
+    .stmt('INSERT INTO members (id, phone_hash, phone_enc, qr_secret, created_at, created_seq) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (phone_hash) DO NOTHING')
+    .run(a.memberId, a.phoneHash, a.phoneEnc, a.qrSecret, tx.now)
+  const created = inserted.changes === 1
+  const memberId = created ? a.memberId : (tx.stmt('SELECT id FROM members WHERE phone_hash = ?').pluck().get(a.phoneHash) as string)
+  if (created) {
+    const ev = tx.append('member.created', a.device, { memberId, channel: a.channel }, { outbox: true })
+    tx.stmt('UPDATE members SET created_seq = ? WHERE id = ?').run(ev.seq, memberId)
+  }
+  recordConsents(tx, memberId, a.consents, a.channel, a.device)
+  return { memberId, created }
+}
+
+export interface ConsentArgs {
+  memberId: string
+  consents: ConsentInput[]
+  channel: string
+  device: string | null
+}
+
+export function recordConsentTx(tx: TxContext, a: ConsentArgs): { recorded: number } | { error: 'unknown_member' } {
+  if (!tx.stmt('SELECT 1 FROM members WHERE id = ?').get(a.memberId)) return { error: 'unknown_member' }
+  return { recorded: recordConsents(tx, a.memberId, a.consents, a.channel, a.device) }
+}
+
+/** Records only what changes the current state, so re-submitting a form adds nothing. */
+function recordConsents(tx: TxContext, memberId: string, consents: ConsentInput[], channel: string, device: string | null): number {
+  let recorded = 0
+  for (const c of consents) {
+    const current = tx
+      .stmt('SELECT version, granted FROM member_consents WHERE member = ? AND kind = ? ORDER BY event_seq DESC LIMIT 1')
+      .get(memberId, c.kind) as { version: string; granted: number } | undefined
+    if (current && current.version === c.version && current.granted === Number(c.granted)) continue
+    const ev = tx.append('member.consent', device, { memberId, kind: c.kind, version: c.version, granted: c.granted, channel }, { outbox: true })
+    tx.stmt('INSERT INTO member_consents (member, kind, version, granted, channel, time, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      memberId,
+      c.kind,
+      c.version,
+      Number(c.granted),
+      channel,
+      ev.time,
+      ev.seq,
+    )
+    recorded++
+  }
+  return recorded
+}
