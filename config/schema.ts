@@ -158,6 +158,15 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    payments: Type.Object(
+      {
+        provider: Type.Union([Type.Literal('none'), Type.Literal('sandbox')], {
+          default: 'none',
+          description: 'Who charges wallet payment codes: none (refused at once) or the sandbox (development); real PSP adapters come later',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     till: Type.Object(
       {
         cashiers: Type.Array(

@@ -10,6 +10,7 @@ import { devRoutes } from './dev-routes.js'
 import { posRoutes } from './pos-routes.js'
 import { tillRoutes } from './till-routes.js'
 import { memberRoutes } from './member-routes.js'
+import { salesRoutes } from './sales-routes.js'
 import { openApi } from './openapi.js'
 
 export interface BuildAppOptions {
@@ -42,6 +43,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(posRoutes)
   await app.register(tillRoutes)
   await app.register(memberRoutes)
+  await app.register(salesRoutes)
   if (opts.services.config.dev) await app.register(devRoutes)
   return app
 }

@@ -8,6 +8,7 @@ import type { VoucherService } from '../vouchers/voucher-service.js'
 import type { TillService } from '../till/till-service.js'
 import type { CashierSessions } from '../till/cashier-sessions.js'
 import type { MemberService } from '../members/member-service.js'
+import type { PosService } from '../payments/pos-service.js'
 
 export interface GatewayServices {
   config: Config
@@ -16,6 +17,7 @@ export interface GatewayServices {
   scans: Pick<ScanPipeline, 'stats'>
   vouchers: Pick<VoucherService, 'validate' | 'redeem' | 'void' | 'issue'>
   members: Pick<MemberService, 'enrol' | 'findByPhone' | 'currentCode' | 'identify'>
+  pos: Pick<PosService, 'recordSale' | 'charge'>
   till: Pick<TillService, 'history' | 'subscribe' | 'markVoided'>
   cashiers: CashierSessions
   startedAt: Date

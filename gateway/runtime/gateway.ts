@@ -24,6 +24,8 @@ import { TillService } from '../till/till-service.js'
 import { CashierSessions } from '../till/cashier-sessions.js'
 import { MemberKeys } from '../members/member-keys.js'
 import { MemberService } from '../members/member-service.js'
+import { PosService } from '../payments/pos-service.js'
+import { NO_PROVIDER, SandboxProvider } from '../payments/payment-provider.js'
 
 export interface GatewayOptions {
   config: Config
@@ -66,6 +68,7 @@ export class Gateway {
   readonly cashiers: CashierSessions
   vouchers: VoucherService | null = null
   members: MemberService | null = null
+  pos: PosService | null = null
   till: TillService | null = null
   private started: Module[] = []
   private http: HttpModule | null = null
@@ -101,9 +104,11 @@ export class Gateway {
       const authority = VoucherAuthority.load(config, moduleLogger(log, 'gateway:vouchers'))
       const vouchers = new VoucherService(authority, this.journal, { voidWindowMs: config.vouchers.voidWindowMinutes * 60_000 }, moduleLogger(log, 'gateway:vouchers'))
       const members = new MemberService(this.journal, MemberKeys.loadOrCreate(join(config.dataDir, MEMBER_KEY_FILE)), config.members, moduleLogger(log, 'gateway:members'))
-      const till = new TillService(this.scans, vouchers, members, (device) => this.cashiers.cashierFor(device), moduleLogger(log, 'gateway:till'))
+      const pos = new PosService(this.journal, config.payments.provider === 'sandbox' ? new SandboxProvider() : NO_PROVIDER, moduleLogger(log, 'gateway:pos'))
+      const till = new TillService(this.scans, vouchers, members, pos.provider, (device) => this.cashiers.cashierFor(device), moduleLogger(log, 'gateway:till'))
       this.vouchers = vouchers
       this.members = members
+      this.pos = pos
       this.till = till
       const app = await buildApp({
         logger: moduleLogger(log, 'gateway:http'),
@@ -114,6 +119,7 @@ export class Gateway {
           scans: this.scans,
           vouchers,
           members,
+          pos,
           till,
           cashiers: this.cashiers,
           startedAt: new Date(),

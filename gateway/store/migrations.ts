@@ -119,4 +119,28 @@ export const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'POS sales, payments and idempotency keys',
+    sql: `
+      -- A POS retries a request it got no answer to; the key makes the retry return the
+      -- first answer instead of recording the sale (or charging) twice. request_hash
+      -- tells a true retry from a different request reusing a key.
+      CREATE TABLE idempotency (
+        key          TEXT PRIMARY KEY,             -- pos name : the POS's key
+        request_hash TEXT NOT NULL,
+        response     TEXT NOT NULL,                -- JSON, returned again on retries
+        time         INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE sales (
+        id        TEXT PRIMARY KEY,                -- the pos.sale event's id
+        pos       TEXT NOT NULL,
+        amount    INTEGER NOT NULL,
+        currency  TEXT NOT NULL,
+        member    TEXT,
+        time      INTEGER NOT NULL,
+        event_seq INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ]

@@ -10,6 +10,7 @@ import type { Module } from '../lifecycle.js'
 import type { JournaledScan, ScanDraft } from '../scan/scan-types.js'
 import type { RedeemOutcome, VoucherService, VoucherSummary } from '../vouchers/voucher-service.js'
 import type { MemberService } from '../members/member-service.js'
+import type { PaymentProvider } from '../payments/payment-provider.js'
 import type { PreviousRedemption } from '../store/tx/voucher-tx.js'
 import { classifyScan, type ScanClass } from './classify.js'
 import { reasonText, valueText, type Text2 } from './till-text.js'
@@ -52,6 +53,7 @@ export class TillService implements Module {
     private readonly scans: Pick<ScanPipeline, 'claim'>,
     private readonly vouchers: VoucherService,
     private readonly members: Pick<MemberService, 'identify'>,
+    private readonly payments: Pick<PaymentProvider, 'available' | 'name'>,
     private readonly cashierFor: CashierLookup,
     private readonly log: Logger,
   ) {}
@@ -100,8 +102,10 @@ export class TillService implements Module {
         outcome = await redeemed!
         break
       case 'payment':
-        // Wallet codes expire within about a minute: never queue them; refuse at once until a provider is linked.
-        outcome = scanOnly(scan, 'payment_offline', `${cls.provider} payment code recognised; no payment provider is connected`)
+        // Wallet codes expire within about a minute: never queued. With no reachable provider, refused at once.
+        outcome = this.payments.available()
+          ? scanOnly(scan, 'payment_code', `${cls.provider} payment code`)
+          : scanOnly(scan, 'payment_offline', `${cls.provider} payment code; ${this.payments.name} provider not reachable`)
         break
       case 'product':
         outcome = scanOnly(scan, 'product', `${cls.format} ${cls.gtin}`)

@@ -22,6 +22,7 @@ export const REASON_TEXT: Record<string, { headline: Text2; advice: Text2 }> = {
   online_check_required: { headline: { en: 'Needs online check', zh: '需联网核验' }, advice: { en: 'High-value voucher: try again when the internet is back', zh: '大额券需联网核验，请联网后再试' } },
   already_redeemed: { headline: { en: 'Already used', zh: '已被使用' }, advice: { en: 'Do not accept again', zh: '请勿重复接受' } },
   payment_offline: { headline: { en: 'Payment code', zh: '付款码' }, advice: { en: 'No payment service reachable — ask for another way to pay', zh: '支付服务无法连接，请换用其他付款方式' } },
+  payment_code: { headline: { en: 'Payment code', zh: '付款码' }, advice: { en: 'Charge it from the POS now — it expires in a minute', zh: '请立即在收银机上收款，付款码一分钟内失效' } },
   payment_declined: { headline: { en: 'Payment declined', zh: '支付被拒绝' }, advice: { en: 'Ask for another way to pay', zh: '请换用其他付款方式' } },
   member: { headline: { en: 'MEMBER', zh: '会员' }, advice: { en: 'Member recognised', zh: '已识别会员' } },
   member_code_expired: { headline: { en: 'Old member code', zh: '会员码已过期' }, advice: { en: 'A screenshot? Ask for the live code in the app', zh: '可能是截图，请顾客出示实时会员码' } },

@@ -33,6 +33,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     vouchers: {} as GatewayServices['vouchers'],
     till: {} as GatewayServices['till'],
     members: {} as GatewayServices['members'],
+    pos: {} as GatewayServices['pos'],
     cashiers: new CashierSessions([], 60_000),
     devices: {
       status: () => [],

@@ -2,6 +2,7 @@
 import type { WriterCommand } from './tx-context.js'
 import { issueVoucherTx, redeemVoucherTx, voidRedemptionTx } from './voucher-tx.js'
 import { enrolMemberTx, recordConsentTx } from './member-tx.js'
+import { recordPaymentTx, recordSaleTx } from './pos-tx.js'
 
 export const WRITER_COMMANDS = {
   'voucher.issue': issueVoucherTx,
@@ -9,6 +10,8 @@ export const WRITER_COMMANDS = {
   'voucher.void': voidRedemptionTx,
   'member.enrol': enrolMemberTx,
   'member.consent': recordConsentTx,
+  'pos.sale': recordSaleTx,
+  'pos.payment': recordPaymentTx,
 } satisfies Record<string, WriterCommand>
 
 type Commands = typeof WRITER_COMMANDS

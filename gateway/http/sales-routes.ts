@@ -1,0 +1,80 @@
+/** Sales and payment-code charges reported by the POS (/api/pos/sales, /api/pos/payments/charge). */
+import { Type, type Static } from '@sinclair/typebox'
+import fp from 'fastify-plugin'
+import { PosError } from '../payments/pos-service.js'
+import { ErrorBody } from './error-schema.js'
+import { posAuthenticator } from './pos-auth.js'
+
+const Key = Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$', description: 'Unique per sale or charge; a retry with the same key gets the first answer' })
+const Amount = Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'Minor units (fen, cents)' })
+const Currency = Type.String({ pattern: '^[A-Z]{3}$' })
+const Method = Type.Union(['cash', 'card', 'alipay', 'wechat', 'unionpay', 'voucher', 'other'].map((m) => Type.Literal(m)))
+const SaleBody = Type.Object(
+  {
+    idempotencyKey: Key,
+    amount: Amount,
+    currency: Currency,
+    payments: Type.Array(Type.Object({ method: Method, amount: Amount }, { additionalProperties: false }), { minItems: 1, maxItems: 20 }),
+    member: Type.Optional(Type.String({ pattern: '^[0-9a-f]{20}$' })),
+    redemptions: Type.Optional(Type.Array(Type.String({ minLength: 26, maxLength: 26 }), { maxItems: 50, description: 'Voucher redemptions applied to this sale' })),
+    reference: Type.Optional(Type.String({ maxLength: 64, description: "The POS's own receipt number" })),
+  },
+  { additionalProperties: false },
+)
+const SaleReply = Type.Object({ saleId: Type.String(), seq: Type.Integer(), time: Type.Integer(), repeated: Type.Boolean() })
+const ChargeBody = Type.Object(
+  { idempotencyKey: Key, authCode: Type.String({ pattern: '^\\d{16,24}$', description: 'The payment code scanned from the customer\'s wallet app' }), amount: Amount, currency: Currency },
+  { additionalProperties: false },
+)
+const ChargeReply = Type.Object({
+  status: Type.Union([Type.Literal('paid'), Type.Literal('declined')]),
+  provider: Type.String(),
+  amount: Type.Integer(),
+  currency: Type.String(),
+  maskedCode: Type.String(),
+  transactionId: Type.Union([Type.String(), Type.Null()]),
+  detail: Type.String(),
+  seq: Type.Integer(),
+})
+const STATUS = { idempotency_conflict: 409, payments_mismatch: 422, not_a_payment_code: 422, payment_offline: 503 } as const
+const errors = { 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 422: ErrorBody, 503: ErrorBody }
+
+export const salesRoutes = fp(
+  async (app) => {
+    const authenticate = posAuthenticator(app)
+    const security = [{ posToken: [] }]
+    const refuse = (err: unknown) => {
+      if (err instanceof PosError) return { status: STATUS[err.code], body: { error: err.code, message: err.message } }
+      throw err
+    }
+
+    app.post<{ Body: Static<typeof SaleBody> }>(
+      '/api/pos/sales',
+      { onRequest: authenticate, schema: { tags: ['pos'], summary: 'Report a sale and its payments (durable; idempotent)', security, body: SaleBody, response: { 200: SaleReply, 201: SaleReply, ...errors } } },
+      async (req, reply) => {
+        const b = req.body
+        try {
+          const r = await app.services.pos.recordSale(req.posName!, { ...b, member: b.member ?? null, redemptions: b.redemptions ?? [], reference: b.reference ?? null })
+          return reply.code(r.repeated ? 200 : 201).send(r)
+        } catch (err) {
+          const { status, body } = refuse(err)
+          return reply.code(status).send(body)
+        }
+      },
+    )
+
+    app.post<{ Body: Static<typeof ChargeBody> }>(
+      '/api/pos/payments/charge',
+      { onRequest: authenticate, schema: { tags: ['pos'], summary: 'Charge a wallet payment code now — refused at once (503) when the provider is unreachable', security, body: ChargeBody, response: { 200: ChargeReply, ...errors } } },
+      async (req, reply) => {
+        try {
+          return await app.services.pos.charge(req.posName!, req.body)
+        } catch (err) {
+          const { status, body } = refuse(err)
+          return reply.code(status).send(body)
+        }
+      },
+    )
+  },
+  { name: 'sales-routes', dependencies: ['tillside-services'] },
+)
