@@ -87,6 +87,9 @@ function crossChecks(config: Config): ConfigProblem[] {
     const first = seen.get(d.id)
     if (first !== undefined) problems.push({ path: `devices[${i}].id`, message: `duplicate id "${d.id}" (also devices[${first}])` })
     else seen.set(d.id, i)
+    if (d.feedback && d.transport.type !== 'serial') {
+      problems.push({ path: `devices[${i}].feedback`, message: `only serial scanners take commands; this one is ${d.transport.type}` })
+    }
   })
   if (config.reconnect.initialMs > config.reconnect.maxMs) {
     problems.push({ path: 'reconnect.initialMs', message: 'must not exceed reconnect.maxMs' })

@@ -107,6 +107,15 @@ export const ScannerDeviceSchema = Type.Object(
     }),
     stripPrefix: Type.String({ default: '', maxLength: 16 }),
     stripSuffix: Type.String({ default: '', maxLength: 16 }),
+    feedback: Type.Optional(
+      Type.Object(
+        {
+          goodRead: Type.String({ pattern: '^([0-9a-fA-F]{2})+$', maxLength: 128, description: "Bytes (hex) that make the scanner signal an accepted code, from the scanner's programming guide" }),
+          badRead: Type.String({ pattern: '^([0-9a-fA-F]{2})+$', maxLength: 128, description: 'Bytes (hex) that make the scanner signal a refused code' }),
+        },
+        { additionalProperties: false, description: 'Serial scanners only: commands sent after each till decision (beep/LED)' },
+      ),
+    ),
   },
   { additionalProperties: false },
 )

@@ -16,6 +16,8 @@ export interface SerialOpenOptions {
 export interface SerialConnection {
   onData(listener: (chunk: Buffer) => void): void
   onClose(listener: (err: Error | null) => void): void
+  /** Resolves once the bytes were handed to the OS (drained). */
+  write(data: Buffer): Promise<void>
   close(): Promise<void>
 }
 
@@ -44,6 +46,7 @@ export const serialportBinding: SerialBinding = {
     return {
       onData: (listener) => void port.on('data', listener),
       onClose: (listener) => void (closeListener = listener),
+      write: (data) => new Promise<void>((resolve, reject) => port.write(data, (err) => (err ? reject(err) : port.drain((e) => (e ? reject(e) : resolve()))))),
       close: () =>
         new Promise<void>((resolve) => {
           closing = true

@@ -41,6 +41,12 @@ export class SerialScanner implements ScannerDriver {
     await conn?.close()
   }
 
+  async write(data: Buffer): Promise<void> {
+    if (!this.conn) throw new Error('scanner port is not open')
+    this.log.trace({ bytes: data.toString('hex') }, 'tx')
+    await this.conn.write(data)
+  }
+
   private onData(chunk: Buffer): void {
     this.log.trace({ bytes: chunk.toString('hex') }, 'rx')
     const framer = this.framer

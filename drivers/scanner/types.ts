@@ -45,4 +45,6 @@ export interface ScannerDriver {
   open(): Promise<void>
   /** Idempotent; a partial frame in progress is discarded, not emitted. */
   close(): Promise<void>
+  /** Sends bytes to the scanner (commands such as good-read/bad-read beeps); only drivers with a host→scanner channel have it. */
+  write?(data: Buffer): Promise<void>
 }

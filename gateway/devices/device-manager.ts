@@ -127,6 +127,22 @@ export class DeviceManager implements Module {
     }))
   }
 
+  /**
+   * Tells the scanner how a decision went (good-read / bad-read beep), when its config has
+   * feedback commands and its driver can write. Best effort: a failed write is logged,
+   * never an error for the caller — the screen already shows the result.
+   */
+  async feedback(deviceId: string, good: boolean): Promise<void> {
+    const m = this.devices.get(deviceId)
+    const bytes = good ? m?.config.feedback?.goodRead : m?.config.feedback?.badRead
+    if (!m || !bytes || !m.driver.write || m.state !== 'online') return
+    try {
+      await m.driver.write(Buffer.from(bytes, 'hex'))
+    } catch (err) {
+      m.log.warn({ err, good }, 'scanner feedback not sent')
+    }
+  }
+
   /** Development: a scan "read" by a simulator device, through the same decode and journal path. */
   async simulateScan(deviceId: string, text: string): Promise<SimulateResult> {
     const m = this.devices.get(deviceId)

@@ -105,7 +105,7 @@ export class Gateway {
       const vouchers = new VoucherService(authority, this.journal, { voidWindowMs: config.vouchers.voidWindowMinutes * 60_000 }, moduleLogger(log, 'gateway:vouchers'))
       const members = new MemberService(this.journal, MemberKeys.loadOrCreate(join(config.dataDir, MEMBER_KEY_FILE)), config.members, moduleLogger(log, 'gateway:members'))
       const pos = new PosService(this.journal, config.payments.provider === 'sandbox' ? new SandboxProvider() : NO_PROVIDER, moduleLogger(log, 'gateway:pos'))
-      const till = new TillService(this.scans, vouchers, members, pos.provider, (device) => this.cashiers.cashierFor(device), moduleLogger(log, 'gateway:till'))
+      const till = new TillService(this.scans, vouchers, members, pos.provider, (device) => this.cashiers.cashierFor(device), (device, good) => this.devices.feedback(device, good), moduleLogger(log, 'gateway:till'))
       this.vouchers = vouchers
       this.members = members
       this.pos = pos

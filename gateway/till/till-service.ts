@@ -55,6 +55,7 @@ export class TillService implements Module {
     private readonly members: Pick<MemberService, 'identify'>,
     private readonly payments: Pick<PaymentProvider, 'available' | 'name'>,
     private readonly cashierFor: CashierLookup,
+    private readonly feedback: (deviceId: string, good: boolean) => Promise<void>,
     private readonly log: Logger,
   ) {}
 
@@ -122,6 +123,7 @@ export class TillService implements Module {
     }
     const result: TillResult = { device: draft.deviceId, cashier, kind: cls.kind, ...outcome }
     this.publish(result)
+    void this.feedback(draft.deviceId, result.ok)
     return result
   }
 

@@ -69,6 +69,16 @@ devices:
     expect(problems(yaml)).toEqual(['devices[1].id: duplicate id "s1" (also devices[0])', 'reconnect.initialMs: must not exceed reconnect.maxMs'])
   })
 
+  it('refuses scanner feedback commands for scanners that cannot take them, and bad hex', () => {
+    const yaml = `${minimal}devices:
+  - { id: s1, kind: scanner, role: till, transport: { type: simulator }, feedback: { goodRead: '07', badRead: '0707' } }
+  - { id: s2, kind: scanner, role: till, transport: { type: serial, path: /dev/ttyACM0 }, feedback: { goodRead: 'xyz', badRead: '07' } }`
+    expect(problems(yaml)).toEqual(['devices[1].feedback.goodRead: must match pattern "^([0-9a-fA-F]{2})+$"'])
+    const onlyCross = `${minimal}devices:
+  - { id: s1, kind: scanner, role: till, transport: { type: simulator }, feedback: { goodRead: '07', badRead: '0707' } }`
+    expect(problems(onlyCross)).toEqual(['devices[0].feedback: only serial scanners take commands; this one is simulator'])
+  })
+
   it('applies TILLSIDE_* overrides and blames the variable when one is wrong', () => {
     const c = parseConfig(minimal, 'x', { TILLSIDE_HTTP_PORT: '9090', TILLSIDE_STORE_ID: 'shop-b', TILLSIDE_DEV: '1' })
     expect([c.http.port, c.store.id, c.dev]).toEqual([9090, 'shop-b', true])

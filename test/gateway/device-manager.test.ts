@@ -18,7 +18,7 @@ describe('DeviceManager reconnect policy', () => {
       open: async () => {
         attempts.push(Date.now())
         if (failures-- > 0) throw new DeviceOpenError('permission_denied', 'no permission to open /dev/ttyACM0')
-        return { onData: () => {}, onClose: () => {}, close: async () => {} }
+        return { onData: () => {}, onClose: () => {}, write: async () => {}, close: async () => {} }
       },
     }
     const log = silentLogger()

@@ -7,10 +7,14 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
+import tty from 'node:tty'
 
 export class PtyPair {
   private proc: ChildProcess | null = null
   private file: FileHandle | null = null
+  private reader: tty.ReadStream | null = null
+  /** What the code under test wrote to the device (scanner commands), once `listen()` was called. */
+  received = ''
 
   /** `devicePath` is what the gateway opens; the test writes into `hostPath`. */
   constructor(
@@ -42,8 +46,17 @@ export class PtyPair {
     while (off < buf.length) off += (await this.file.write(buf, off)).bytesWritten
   }
 
+  /** Starts collecting bytes written to the device side into `received`. */
+  listen(): void {
+    if (this.file === null) throw new Error('pty pair not started')
+    this.reader = new tty.ReadStream(this.file.fd)
+    this.reader.on('data', (d: Buffer) => (this.received += d.toString('latin1')))
+  }
+
   /** Unplugs: socat exits and both pty ends vanish. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    this.reader?.destroy()
+    this.reader = null
     await this.file?.close()
     this.file = null
     const proc = this.proc

@@ -16,6 +16,7 @@ import { tempDir } from '../helpers/tmp.js'
 import { runCli } from '../helpers/cli.js'
 import { launchChromium, screenshot } from '../helpers/browser.js'
 import { serialScanner } from '../helpers/scanner-harness.js'
+import { waitFor } from '../helpers/wait.js'
 import { CASHIER_PIN, makeChain, type TestChain } from '../helpers/vouchers.js'
 
 const ready = requireProgram('socat', 'till e2e') && requireProgram('chromium', 'till e2e')
@@ -53,7 +54,10 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     pty = new PtyPair(join(tmp.dir, 'scanner'), join(tmp.dir, 'scanner-host'))
     await pty.start()
     const b = chain.stores.get('shop-b')!.config
-    gateway = new Gateway({ config: { ...b, devices: [serialScanner('till-scanner', pty.devicePath)] }, log: silentLogger() })
+    pty.listen()
+    // Good-read / bad-read commands as a scanner's programming guide would give them (here readable ASCII).
+    const feedback = { goodRead: Buffer.from('<GOOD>').toString('hex'), badRead: Buffer.from('<BAD>').toString('hex') }
+    gateway = new Gateway({ config: { ...b, devices: [serialScanner('till-scanner', pty.devicePath, {}, { feedback })] }, log: silentLogger() })
     await gateway.start()
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1024, height: 768 }, locale: 'en-GB' })
@@ -81,6 +85,7 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     expect(await page.getAttribute('#result', 'data-state')).toBe('valid')
     expect(await page.textContent('#handover')).toContain('¥20.00')
     await screenshot(page, 'till-valid')
+    await waitFor(() => pty.received.includes('<GOOD>'), 'good-read command sent to the scanner')
     const db = gateway.journal.reader
     const row = db.prepare("SELECT e.seq, e.payload, o.type AS outbox FROM events e JOIN outbox o USING (seq) WHERE e.type = 'voucher.redeemed'").get() as { payload: string; outbox: string }
     expect(row.outbox).toBe('voucher.redeemed')
@@ -93,6 +98,7 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     expect(await page.getAttribute('#result', 'data-state')).toBe('rejected')
     expect(await page.textContent('#detail')).toMatch(/Redeemed .* at shop-b/)
     await screenshot(page, 'till-already-redeemed')
+    await waitFor(() => pty.received.endsWith('<GOOD><BAD>'), 'bad-read command sent to the scanner')
     await page.click('#lang')
     await page.locator('#headline', { hasText: /^已被使用$/ }).waitFor()
     await screenshot(page, 'till-already-redeemed-zh')
