@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import { Gateway } from '../../gateway/runtime/gateway.js'
 import { silentLogger } from '../../gateway/log.js'
-import { SandboxProvider } from '../../gateway/payments/payment-provider.js'
+import type { SandboxProvider } from '../../gateway/payments/payment-provider.js'
 import { tempDir } from '../helpers/tmp.js'
 import { CASHIER_PIN, makeChain, POS_TOKEN } from '../helpers/vouchers.js'
 
