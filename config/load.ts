@@ -3,10 +3,9 @@
  * Every problem is reported as `path: message`; callers print them and exit 2.
  */
 import { readFileSync } from 'node:fs'
-import { Ajv } from 'ajv'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { ConfigSchema, type Config } from './schema.js'
-import { toProblems, type Problem } from './problems.js'
+import { sharedAjv, toProblems, type Problem } from './problems.js'
 
 export const DEFAULT_CONFIG_PATH = 'config/default.yaml'
 
@@ -39,8 +38,7 @@ export function envOverrideNames(): string[] {
   return Object.keys(ENV_OVERRIDES)
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: false })
-const validate = ajv.compile<Config>(ConfigSchema)
+const validate = sharedAjv.compile<Config>(ConfigSchema)
 
 export function resolveConfigPath(argPath: string | undefined, env: NodeJS.ProcessEnv): string {
   return argPath ?? env.TILLSIDE_CONFIG ?? DEFAULT_CONFIG_PATH

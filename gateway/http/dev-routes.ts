@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
 import { ErrorBody } from './error-schema.js'
+import { Nullable } from './schema-types.js'
 
 const ScanRequest = Type.Object(
   {
@@ -16,7 +17,7 @@ const ScanCreated = Type.Object({
   seq: Type.Integer(),
   deviceId: Type.String(),
   data: Type.String(),
-  symbology: Type.Union([Type.String(), Type.Null()]),
+  symbology: Nullable(Type.String()),
 })
 
 const STATUS_BY_ERROR = { unknown_device: 404, not_simulator: 409, offline: 409, rejected: 422, not_recorded: 503 } as const

@@ -2,10 +2,9 @@
 import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
 import { ErrorBody } from './error-schema.js'
+import { Nullable, StringEnum } from './schema-types.js'
 
-const Health = Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]), journal: Type.String() })
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+const Health = Type.Object({ status: StringEnum(['ok', 'unavailable']), journal: Type.String() })
 
 const DeviceStatusBody = Type.Object({
   id: Type.String(),
@@ -21,7 +20,7 @@ const DeviceStatusBody = Type.Object({
   scans: Type.Integer(),
   rejected: Type.Integer(),
   lastScanAt: Nullable(Type.String()),
-  lastRejected: Nullable(Type.Object({ reason: Type.String(), detail: Type.String(), at: Type.String() })),
+  lastRejected: Type.Union([Type.Object({ reason: Type.String(), detail: Type.String(), at: Type.String() }), Type.Null()]),
 })
 
 const StatusBody = Type.Object({

@@ -1,4 +1,5 @@
 /** Sales and payment-code charges reported by the POS (/api/pos/sales, /api/pos/payments/charge). */
+import { Nullable, StringEnum } from './schema-types.js'
 import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
 import { PosError } from '../payments/pos-service.js'
@@ -8,7 +9,7 @@ import { posAuthenticator } from './pos-auth.js'
 const Key = Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$', description: 'Unique per sale or charge; a retry with the same key gets the first answer' })
 const Amount = Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'Minor units (fen, cents)' })
 const Currency = Type.String({ pattern: '^[A-Z]{3}$' })
-const Method = Type.Union(['cash', 'card', 'alipay', 'wechat', 'unionpay', 'voucher', 'other'].map((m) => Type.Literal(m)))
+const Method = StringEnum(['cash', 'card', 'alipay', 'wechat', 'unionpay', 'voucher', 'other'])
 const SaleBody = Type.Object(
   {
     idempotencyKey: Key,
@@ -27,12 +28,12 @@ const ChargeBody = Type.Object(
   { additionalProperties: false },
 )
 const ChargeReply = Type.Object({
-  status: Type.Union([Type.Literal('paid'), Type.Literal('declined')]),
+  status: StringEnum(['paid', 'declined']),
   provider: Type.String(),
   amount: Type.Integer(),
   currency: Type.String(),
   maskedCode: Type.String(),
-  transactionId: Type.Union([Type.String(), Type.Null()]),
+  transactionId: Nullable(Type.String()),
   detail: Type.String(),
   seq: Type.Integer(),
 })

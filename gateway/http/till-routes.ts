@@ -3,6 +3,7 @@
  * results, and void. SSE rather than WebSocket: one direction is all the screen needs,
  * it reconnects by itself, and it passes any proxy.
  */
+import { Nullable } from './schema-types.js'
 import { join } from 'node:path'
 import type { ServerResponse } from 'node:http'
 import { Type, type Static } from '@sinclair/typebox'
@@ -18,7 +19,7 @@ const COOKIE = 'tillside_till'
 const Pin = Type.String({ pattern: '^\\d{4,8}$' })
 const LoginBody = Type.Object({ pin: Pin, device: Type.Optional(Type.String({ minLength: 1, maxLength: 48 })) }, { additionalProperties: false })
 const VoidBody = Type.Object({ redemptionId: Type.String({ minLength: 26, maxLength: 26 }), pin: Pin, reason: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })
-const SessionReply = Type.Object({ cashier: Type.String(), name: Type.String(), device: Type.Union([Type.String(), Type.Null()]), expiresAt: Type.Integer() })
+const SessionReply = Type.Object({ cashier: Type.String(), name: Type.String(), device: Nullable(Type.String()), expiresAt: Type.Integer() })
 const HEARTBEAT_MS = 15_000
 
 function readCookie(req: FastifyRequest, name: string): string | undefined {

@@ -1,4 +1,5 @@
 /** Response schemas shared by the POS API and the cashier screen (also the OpenAPI document). */
+import { Nullable, StringEnum } from './schema-types.js'
 import { Type } from '@sinclair/typebox'
 import { REJECTION_REASONS } from '../vouchers/verify.js'
 
@@ -17,11 +18,11 @@ export const VoucherSummarySchema = Type.Object({
 })
 
 export const PreviousSchema = Type.Union([
-  Type.Object({ redemptionId: Type.String(), time: Type.Integer(), store: Type.String(), device: Type.Union([Type.String(), Type.Null()]), cashier: Type.Union([Type.String(), Type.Null()]) }),
+  Type.Object({ redemptionId: Type.String(), time: Type.Integer(), store: Type.String(), device: Nullable(Type.String()), cashier: Nullable(Type.String()) }),
   Type.Null(),
 ])
 
-export const Reason = Type.Union(REJECTION_REASONS.map((r) => Type.Literal(r)))
+export const Reason = StringEnum(REJECTION_REASONS)
 
 export const RedeemOutcomeSchema = Type.Object({
   ok: Type.Boolean(),
@@ -40,11 +41,11 @@ export const TillResultSchema = Type.Object({
   id: Type.String(),
   seq: Type.Integer(),
   time: Type.Integer(),
-  device: Type.Union([Type.String(), Type.Null()]),
-  cashier: Type.Union([Type.String(), Type.Null()]),
+  device: Nullable(Type.String()),
+  cashier: Nullable(Type.String()),
   kind: Type.String(),
   ok: Type.Boolean(),
-  reason: Type.Union([Type.String(), Type.Null()]),
+  reason: Nullable(Type.String()),
   headline: Text2,
   advice: Type.Union([Text2, Type.Null()]),
   detail: Type.String(),
@@ -58,8 +59,8 @@ export const TillResultSchema = Type.Object({
 
 export const VoidOutcomeSchema = Type.Object({
   ok: Type.Boolean(),
-  reason: Type.Optional(Type.Union([Type.Literal('not_found'), Type.Literal('already_voided'), Type.Literal('void_window_passed')])),
-  redeemedAt: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  reason: Type.Optional(StringEnum(['not_found', 'already_voided', 'void_window_passed'])),
+  redeemedAt: Type.Optional(Nullable(Type.Integer())),
   time: Type.Optional(Type.Integer()),
   seq: Type.Integer(),
 })

@@ -3,7 +3,13 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 
-export const CLI = fileURLToPath(new URL('../../gateway/cli/tillside.js', import.meta.url))
+export const CLI = fileURLToPath(new URL('../../bundle/tillside.js', import.meta.url))
+/**
+ * The node flags a store runs the gateway with (package.json `start`, docs/install):
+ * a 2 MB young generation instead of V8's 16 MB keeps idle memory ~10 MB lower; the
+ * gateway's garbage is small and short-lived, so more frequent scavenges cost little.
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=2']
 
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -17,7 +23,7 @@ export function freePort(): Promise<number> {
 
 /** `tillside start --config file`; resolves once /healthz answers 200. */
 export async function spawnGateway(configFile: string, port: number, timeoutMs = 20_000): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'start', '--config', configFile], { stdio: 'ignore' })
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'start', '--config', configFile], { stdio: 'ignore' })
   const t0 = performance.now()
   for (;;) {
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false)

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { CLI, freePort } from './gateway-process.js'
+import { CLI, freePort, NODE_FLAGS } from './gateway-process.js'
 import { percentile, report, round } from './report.js'
 
 const RUNS = 5
@@ -20,7 +20,7 @@ export async function benchGatewayStart(dir: string): Promise<void> {
         'devices:\n  - { id: till-scanner, kind: scanner, role: till, transport: { type: simulator } }\n',
     )
     const t0 = performance.now()
-    const child = spawn(process.execPath, [CLI, 'start', '--config', config], { stdio: 'ignore' })
+    const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'start', '--config', config], { stdio: 'ignore' })
     for (;;) {
       const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false)
       if (ok) break
