@@ -85,7 +85,7 @@ export class VoucherService {
     const expiresAt = Math.min(validTo, now + lifetime)
     const memberId = req.memberId ?? null
     const expiresHour = hourFromMs(expiresAt)
-    const { result, events } = await this.journal.execute('voucher.issue', {
+    const { result } = await this.journal.execute('voucher.issue', {
       kid: own.kid,
       campaign: campaign.id,
       member: memberId,
@@ -96,9 +96,11 @@ export class VoucherService {
       store: this.authority.store.id,
     })
     if (!result.ok) throw new VoucherError('member_limit', `member already has ${result.issued} voucher(s) of campaign ${campaign.id} (limit ${campaign.maxPerMember})`)
-    const code = signVoucher({ kid: own.kid, campaign: campaign.id, serial: result.serial, expiresHour, memberTag: memberTag(memberId) }, this.authority.keys.privateKey)
-    this.log.info({ key: voucherKey({ kid: own.kid, campaign: campaign.id, serial: result.serial }), channel: req.channel, seq: events[0]?.seq }, 'voucher issued')
-    return { code, key: voucherKey({ kid: own.kid, ...result, campaign: campaign.id }), campaign, serial: result.serial, expiresAt, memberId, eventId: result.eventId, seq: result.seq }
+    const fields = { kid: own.kid, campaign: campaign.id, serial: result.serial, expiresHour, memberTag: memberTag(memberId) }
+    const code = signVoucher(fields, this.authority.keys.privateKey)
+    const key = voucherKey(fields)
+    this.log.info({ key, channel: req.channel, seq: result.seq }, 'voucher issued')
+    return { code, key, campaign, serial: result.serial, expiresAt, memberId, eventId: result.eventId, seq: result.seq }
   }
 
   /** Checks a code without redeeming it (POS "validate"); includes the current use count. */

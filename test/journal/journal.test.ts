@@ -80,4 +80,25 @@ describe('Journal', () => {
     expect(() => db.prepare("UPDATE events SET type = 'b'").run()).toThrow(/append-only/)
     db.close()
   })
+  it('runs writer commands in the batch; a command that throws rolls back alone, the batch commits', async () => {
+    // A second write connection (the database takes two writers) sets a serial counter at its limit.
+    const other = new Database(journal.file)
+    other.prepare('INSERT INTO voucher_serials (kid, campaign, last_serial) VALUES (1, 5, ?)').run(0xffffff)
+    other.close()
+    const issue = { kid: 1, campaign: 5, member: null, maxPerMember: null, expiresHour: 1, channel: 'cli', device: null, store: 's' }
+    const [a, failed, ok, b] = await Promise.allSettled([
+      journal.append({ type: 'before', payload: {} }),
+      journal.execute('voucher.issue', issue),
+      journal.execute('voucher.issue', { ...issue, campaign: 6 }),
+      journal.append({ type: 'after', payload: {} }),
+    ])
+    expect(failed).toMatchObject({ status: 'rejected', reason: { name: 'JournalCommandError', code: 'serials_exhausted' } })
+    if (a.status !== 'fulfilled' || ok.status !== 'fulfilled' || b.status !== 'fulfilled') throw new Error('expected the rest to commit')
+    expect(ok.value.result).toMatchObject({ ok: true, serial: 1 })
+    expect([a.value.seq, ok.value.events[0]!.seq, b.value.seq]).toEqual([a.value.seq, a.value.seq + 1, a.value.seq + 2])
+    const db = new Database(journal.file, { readonly: true })
+    expect(db.prepare('SELECT last_serial FROM voucher_serials WHERE campaign = 5').pluck().get()).toBe(0xffffff)
+    expect(db.prepare("SELECT count(*) FROM events WHERE type = 'voucher.issued'").pluck().get()).toBe(1)
+    db.close()
+  })
 })
