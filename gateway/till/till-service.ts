@@ -60,6 +60,10 @@ export class TillService implements Module {
   ) {}
 
   start(): Promise<void> {
+    // The screen's list survives a restart: voucher outcomes are in the journal.
+    for (const { outcome, device, cashier, voided } of this.vouchers.recentOutcomes(HISTORY).reverse()) {
+      this.recent.push({ device, cashier, kind: 'voucher', ...fromRedeemOutcome(outcome), ...(voided ? { voided } : {}) })
+    }
     this.scans.claim('till', (draft, durable) => {
       this.handleScan(draft, durable).catch((err: unknown) => this.log.error({ err, scanId: draft.id }, 'till scan handling failed'))
     })

@@ -149,6 +149,33 @@ export class VoucherService {
     return result
   }
 
+  /**
+   * The latest redemption outcomes from the journal, newest first — what the cashier
+   * screen shows again after a restart. Voided redemptions are marked.
+   */
+  recentOutcomes(limit: number): { outcome: RedeemOutcome; device: string | null; cashier: string | null; voided: boolean }[] {
+    const db = this.journal.reader
+    const rows = db
+      .prepare("SELECT seq, id, time, device, type, payload FROM events WHERE type IN ('voucher.redeemed', 'voucher.rejected') ORDER BY seq DESC LIMIT ?")
+      .all(limit) as { seq: number; id: string; time: number; device: string | null; type: string; payload: string }[]
+    const voided = db.prepare('SELECT voided_at FROM redemptions WHERE id = ?').pluck()
+    return rows.map((r) => {
+      const p = JSON.parse(r.payload) as Record<string, unknown> & { kid?: number; campaign?: number; serial?: number; cashier?: string | null }
+      const key = (p.voucherKey ?? p.key) as string | undefined
+      const campaign = p.campaign !== undefined ? this.authority.campaigns.get(p.campaign) : undefined
+      const voucher: VoucherSummary | undefined =
+        key && p.kid !== undefined && p.campaign !== undefined && p.serial !== undefined
+          ? { key, kid: p.kid, campaign: p.campaign, serial: p.serial, issuerStore: p.issuerStore as string | undefined, name: campaign?.name, value: (p.value ?? campaign?.value) as Campaign['value'] | undefined }
+          : undefined
+      const base = { time: r.time, seq: r.seq }
+      const outcome: RedeemOutcome =
+        r.type === 'voucher.redeemed'
+          ? { ok: true, redemptionId: r.id, voucher: voucher!, use: p.use as number, maxUses: p.maxUses as number, ...base }
+          : { ok: false, reason: p.reason as RejectionReason, detail: (p.detail as string | undefined) ?? '', voucher, previous: (p.previous as PreviousRedemption | null | undefined) ?? undefined, ...base }
+      return { outcome, device: r.device, cashier: p.cashier ?? null, voided: r.type === 'voucher.redeemed' && voided.get(r.id) != null }
+    })
+  }
+
   private async reject(reason: RejectionReason, detail: string, voucher: VoucherSummary | undefined, ctx: RedeemContext): Promise<RedeemOutcome> {
     const ev = await this.journal.append({ type: 'voucher.rejected', device: ctx.device, payload: { reason, detail, ...voucher, cashier: ctx.cashier, source: ctx.source } })
     this.log.info({ reason, voucher: voucher?.key, device: ctx.device }, 'voucher rejected')
