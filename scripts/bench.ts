@@ -9,6 +9,7 @@ import { benchScanLatency } from './bench/scan-latency.js'
 import { benchGatewayStart } from './bench/gateway-start.js'
 import { benchVoucherVerify } from './bench/voucher-verify.js'
 import { benchTillDecision } from './bench/till-decision.js'
+import { benchPrintRender } from './bench/print-render.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
@@ -17,6 +18,7 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['gateway.start', benchGatewayStart],
   ['voucher.verify', benchVoucherVerify],
   ['till.decision', benchTillDecision, 'socat'],
+  ['print.render', benchPrintRender],
 ]
 
 for (const [name, run, needs] of benches) {
