@@ -143,4 +143,30 @@ export const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    name: 'print queue',
+    sql: `
+      -- Jobs are stored before they are accepted and printed in position order per
+      -- printer. A job is 'printing' from just before its bytes go out until the status
+      -- after printing is known; one found 'printing' at start was cut off by a crash and
+      -- becomes 'interrupted' (it may or may not be on paper: a person decides, never a
+      -- silent reprint).
+      CREATE TABLE print_jobs (
+        id          TEXT PRIMARY KEY,              -- the print.queued event's id
+        printer     TEXT NOT NULL,
+        position    INTEGER NOT NULL,              -- the print.queued event's seq
+        kind        TEXT NOT NULL,
+        document    TEXT NOT NULL,                 -- JSON, rendered for the printer when printed
+        state       TEXT NOT NULL CHECK (state IN ('queued', 'printing', 'done', 'failed', 'cancelled', 'interrupted')),
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT,
+        request_key TEXT UNIQUE,                   -- a retried request returns the same job
+        reprint_of  TEXT,
+        created_at  INTEGER NOT NULL,
+        finished_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX print_jobs_next ON print_jobs (printer, state, position);
+    `,
+  },
 ]

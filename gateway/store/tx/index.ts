@@ -3,6 +3,7 @@ import type { WriterCommand } from './tx-context.js'
 import { issueVoucherTx, redeemVoucherTx, voidRedemptionTx } from './voucher-tx.js'
 import { enrolMemberTx, recordConsentTx } from './member-tx.js'
 import { recordPaymentTx, recordSaleTx } from './pos-tx.js'
+import { enqueuePrintTx, recoverPrintTx, transitionPrintTx } from './print-tx.js'
 
 export const WRITER_COMMANDS = {
   'voucher.issue': issueVoucherTx,
@@ -12,6 +13,9 @@ export const WRITER_COMMANDS = {
   'member.consent': recordConsentTx,
   'pos.sale': recordSaleTx,
   'pos.payment': recordPaymentTx,
+  'print.enqueue': enqueuePrintTx,
+  'print.transition': transitionPrintTx,
+  'print.recover': recoverPrintTx,
 } satisfies Record<string, WriterCommand>
 
 type Commands = typeof WRITER_COMMANDS

@@ -1,0 +1,178 @@
+/**
+ * The durable print queue of one printer. Jobs are stored (journal writer) before the
+ * caller gets their id, printed in order, held while the printer cannot print, and
+ * marked done only when the bytes were written *and* the status afterwards is healthy.
+ * A job that cannot be rendered fails alone; the queue goes on. A job found 'printing'
+ * at start is 'interrupted' — never silently printed twice.
+ */
+import type { Journal } from '../store/journal.js'
+import type { Logger } from '../log.js'
+import type { Module } from '../lifecycle.js'
+import { PrintRenderError, renderEscPos, type PrinterProfile } from '../../drivers/printer/escpos/encoder.js'
+import type { PrintDocument } from '../../drivers/printer/escpos/document.js'
+import type { StatusReading } from '../../drivers/printer/escpos-printer.js'
+import type { PrinterState } from '../../drivers/printer/escpos/status.js'
+
+export interface PrinterHandle {
+  status(): Promise<StatusReading>
+  print(bytes: Buffer): Promise<void>
+  close(): Promise<void>
+}
+
+/** Opens the printer's transport; rejects (DeviceOpenError) when it is not there. */
+export type PrinterConnector = () => Promise<PrinterHandle>
+
+export interface PrintQueueStatus {
+  id: string
+  state: PrinterState | 'disconnected'
+  problem: string | null
+  queued: number
+  since: string
+}
+
+const PRINTABLE: PrinterState[] = ['online', 'paper_near_end']
+
+export class PrintQueue implements Module {
+  readonly name: string
+  private handle: PrinterHandle | null = null
+  private stopping = false
+  private running: Promise<void> | null = null
+  private wakeUp: (() => void) | null = null
+  private current: Omit<PrintQueueStatus, 'id' | 'queued'> = { state: 'disconnected', problem: 'not connected yet', since: new Date().toISOString() }
+
+  constructor(
+    readonly id: string,
+    private readonly profile: PrinterProfile,
+    private readonly connect: PrinterConnector,
+    private readonly journal: Journal,
+    private readonly opts: { pollMs: number; retryMs: number },
+    private readonly log: Logger,
+  ) {
+    this.name = `printer:${id}`
+  }
+
+  async start(): Promise<void> {
+    const { result } = await this.journal.execute('print.recover', { printer: this.id })
+    if (result.interrupted.length) this.log.warn({ jobs: result.interrupted }, 'jobs interrupted by a restart while printing: reprint or cancel them')
+    this.running = this.loop()
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true
+    this.wakeUp?.()
+    await this.running
+    await this.handle?.close().catch(() => undefined)
+    this.handle = null
+  }
+
+  /**
+   * Stores a job; resolves with its id once durable. Rendering is tried first, so a
+   * document this printer cannot print (unencodable text, QR too large) is refused now.
+   */
+  async enqueue(document: PrintDocument, kind: string, requestKey: string | null = null, reprintOf: string | null = null): Promise<{ jobId: string; repeated: boolean; state: string }> {
+    renderEscPos(document, this.profile)
+    const { result } = await this.journal.execute('print.enqueue', { printer: this.id, kind, document: JSON.stringify(document), requestKey, reprintOf })
+    this.wakeUp?.()
+    return result
+  }
+
+  status(): PrintQueueStatus {
+    const queued = this.journal.reader.prepare("SELECT count(*) FROM print_jobs WHERE printer = ? AND state = 'queued'").pluck().get(this.id) as number
+    return { id: this.id, queued, ...this.current }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const job = this.journal.reader
+          .prepare("SELECT id, document FROM print_jobs WHERE printer = ? AND state = 'queued' ORDER BY position LIMIT 1")
+          .get(this.id) as { id: string; document: string } | undefined
+        const printer = await this.connected()
+        const reading = printer ? await printer.status() : null
+        if (reading) this.setState(reading.state, reading.problem)
+        // A printer that stopped answering may have gone away: reconnect on the next round.
+        if (reading?.problem === 'no_answer') await this.drop('no answer to status request')
+        if (!job || !printer || !reading || !PRINTABLE.includes(reading.state)) {
+          await this.sleep(job ? this.opts.retryMs : this.opts.pollMs)
+          continue
+        }
+        await this.printJob(printer, job.id, JSON.parse(job.document) as PrintDocument)
+      } catch (err) {
+        this.log.error({ err }, 'print loop failed; retrying')
+        await this.sleep(this.opts.retryMs)
+      }
+    }
+  }
+
+  private async printJob(printer: PrinterHandle, jobId: string, document: PrintDocument): Promise<void> {
+    let bytes: Buffer
+    try {
+      bytes = renderEscPos(document, this.profile)
+    } catch (err) {
+      if (!(err instanceof PrintRenderError)) throw err
+      await this.move(jobId, 'queued', 'failed', `${err.code}: ${err.message}`)
+      return
+    }
+    if (!(await this.move(jobId, 'queued', 'printing', null))) return // cancelled meanwhile
+    try {
+      await printer.print(bytes)
+    } catch (err) {
+      // Nothing (or part) reached the printer and the link is gone: print it again when back.
+      await this.drop(`write failed: ${(err as Error).message}`)
+      await this.move(jobId, 'printing', 'queued', `write failed: ${(err as Error).message}`)
+      return
+    }
+    const after = await printer.status()
+    this.setState(after.state, after.problem)
+    if (PRINTABLE.includes(after.state)) {
+      await this.move(jobId, 'printing', 'done', null)
+      this.log.info({ jobId }, 'printed')
+    } else {
+      // Out of paper (or cover opened) during the job: the slip is incomplete, print it again.
+      await this.move(jobId, 'printing', 'queued', `printer ${after.state} after printing`)
+    }
+  }
+
+  private async move(jobId: string, from: 'queued' | 'printing', to: 'printing' | 'queued' | 'done' | 'failed' | 'cancelled', error: string | null): Promise<boolean> {
+    const { result } = await this.journal.execute('print.transition', { jobId, from, to, error })
+    return result.moved
+  }
+
+  private async connected(): Promise<PrinterHandle | null> {
+    if (this.handle) return this.handle
+    try {
+      this.handle = await this.connect()
+      return this.handle
+    } catch (err) {
+      this.setState('disconnected', (err as Error).message)
+      return null
+    }
+  }
+
+  private async drop(problem: string): Promise<void> {
+    const h = this.handle
+    this.handle = null
+    this.setState('disconnected', problem)
+    await h?.close().catch(() => undefined)
+  }
+
+  private setState(state: PrintQueueStatus['state'], problem: string | null): void {
+    if (state === this.current.state && problem === this.current.problem) return
+    this.log.info({ state, problem }, 'printer state')
+    this.current = { state, problem, since: new Date().toISOString() }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        resolve()
+      }
+      this.wakeUp = () => {
+        this.wakeUp = null
+        done()
+      }
+    })
+  }
+}
