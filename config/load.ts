@@ -89,6 +89,11 @@ function crossChecks(config: Config): ConfigProblem[] {
       problems.push({ path: `devices[${i}].feedback`, message: `only serial scanners take commands; this one is ${d.transport.type}` })
     }
   })
+  config.printers.forEach((p, i) => {
+    const first = seen.get(p.id)
+    if (first !== undefined) problems.push({ path: `printers[${i}].id`, message: `duplicate id "${p.id}" (also devices[${first}])` })
+    else if (config.printers.findIndex((q) => q.id === p.id) !== i) problems.push({ path: `printers[${i}].id`, message: `duplicate id "${p.id}"` })
+  })
   if (config.reconnect.initialMs > config.reconnect.maxMs) {
     problems.push({ path: 'reconnect.initialMs', message: 'must not exceed reconnect.maxMs' })
   }

@@ -11,6 +11,7 @@ import { open, type FileHandle } from 'node:fs/promises'
 import tty from 'node:tty'
 import { EscPosDecoder, type Printed } from './escpos/decoder.js'
 import { HEALTHY, statusBytes, type PrinterCondition } from './escpos/status.js'
+import type { PrinterPort } from './bindings/printer-port.js'
 
 /** Everything printed up to (and including) a cut: one slip. */
 export interface Receipt {
@@ -58,6 +59,18 @@ export class VirtualPrinter extends EventEmitter<VirtualPrinterEvents> {
     const decoder = new EscPosDecoder()
     reader.on('data', (chunk: Buffer) => this.receive(decoder, chunk, (b) => void file.write(b)))
     this.pty = { file, reader }
+  }
+
+  /** A port straight into this printer, in the same process (the `simulator` transport). */
+  connectInProcess(): PrinterPort {
+    const decoder = new EscPosDecoder()
+    const listeners: ((chunk: Buffer) => void)[] = []
+    return {
+      write: async (data) => this.receive(decoder, data, (b) => queueMicrotask(() => listeners.forEach((l) => l(b)))),
+      onData: (l) => void listeners.push(l),
+      onClose: () => {},
+      close: async () => {},
+    }
   }
 
   /** Drops every connection, as an unplugged printer would. */

@@ -11,6 +11,7 @@ import { posRoutes } from './pos-routes.js'
 import { tillRoutes } from './till-routes.js'
 import { memberRoutes } from './member-routes.js'
 import { salesRoutes } from './sales-routes.js'
+import { printRoutes } from './print-routes.js'
 import { openApi } from './openapi.js'
 
 export interface BuildAppOptions {
@@ -44,6 +45,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(tillRoutes)
   await app.register(memberRoutes)
   await app.register(salesRoutes)
+  await app.register(printRoutes)
   if (opts.services.config.dev) await app.register(devRoutes)
   return app
 }

@@ -3,6 +3,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
 import { ErrorBody } from './error-schema.js'
 import { Nullable, StringEnum } from './schema-types.js'
+import { PrinterStatus } from './print-routes.js'
 
 const Health = Type.Object({ status: StringEnum(['ok', 'unavailable']), journal: Type.String() })
 
@@ -40,6 +41,7 @@ const StatusBody = Type.Object({
     lastError: Nullable(Type.Object({ code: Type.String(), message: Type.String(), at: Type.String() })),
   }),
   devices: Type.Array(DeviceStatusBody),
+  printers: Type.Array(PrinterStatus),
 })
 export type StatusBody = Static<typeof StatusBody>
 
@@ -52,7 +54,7 @@ export const healthRoutes = fp(
     })
 
     app.get('/api/status', { schema: { response: { 200: StatusBody, 500: ErrorBody } } }, async (): Promise<StatusBody> => {
-      const { config, journal, devices, scans, startedAt, version } = app.services
+      const { config, journal, devices, scans, startedAt, version, print } = app.services
       return {
         store: { id: config.store.id, name: config.store.name },
         version,
@@ -60,6 +62,7 @@ export const healthRoutes = fp(
         uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
         journal: journal.getHealth(),
         devices: devices.status().map((d) => ({ ...d, ...scans.stats(d.id) })),
+        printers: print.printers(),
       }
     })
   },

@@ -9,6 +9,7 @@ import type { TillService } from '../till/till-service.js'
 import type { CashierSessions } from '../till/cashier-sessions.js'
 import type { MemberService } from '../members/member-service.js'
 import type { PosService } from '../payments/pos-service.js'
+import type { PrintService } from '../print/print-service.js'
 
 export interface GatewayServices {
   config: Config
@@ -17,6 +18,7 @@ export interface GatewayServices {
   scans: Pick<ScanPipeline, 'stats'>
   vouchers: Pick<VoucherService, 'validate' | 'redeem' | 'void' | 'issue'>
   members: Pick<MemberService, 'enrol' | 'findByPhone' | 'currentCode' | 'identify'>
+  print: Pick<PrintService, 'printers' | 'printerFor' | 'profileOf' | 'enqueue' | 'job' | 'preview' | 'reprint' | 'cancel'>
   pos: Pick<PosService, 'recordSale' | 'charge'>
   till: Pick<TillService, 'history' | 'subscribe' | 'markVoided'>
   cashiers: CashierSessions

@@ -26,6 +26,7 @@ import { MemberKeys } from '../members/member-keys.js'
 import { MemberService } from '../members/member-service.js'
 import { PosService } from '../payments/pos-service.js'
 import { NO_PROVIDER, SandboxProvider } from '../payments/payment-provider.js'
+import { PrintService } from '../print/print-service.js'
 
 export interface GatewayOptions {
   config: Config
@@ -69,6 +70,7 @@ export class Gateway {
   vouchers: VoucherService | null = null
   members: MemberService | null = null
   pos: PosService | null = null
+  readonly print: PrintService
   till: TillService | null = null
   private started: Module[] = []
   private http: HttpModule | null = null
@@ -80,6 +82,7 @@ export class Gateway {
     this.scans = new ScanPipeline(this.journal, this.bus, moduleLogger(log, 'gateway:scan'))
     const bindings: ScannerBindings = { serial: serialportBinding, hid: hidBindingFor(config.devices), stdin: opts.stdin ?? null, ...opts.bindings }
     this.devices = new DeviceManager(config, bindings, this.scans, this.bus, log)
+    this.print = new PrintService(config, this.journal, bindings.serial, log)
     this.cashiers = new CashierSessions(config.till.cashiers, config.till.sessionMinutes * 60_000)
   }
 
@@ -120,6 +123,7 @@ export class Gateway {
           vouchers,
           members,
           pos,
+          print: this.print,
           till,
           cashiers: this.cashiers,
           startedAt: new Date(),
@@ -127,7 +131,7 @@ export class Gateway {
         },
       })
       this.http = new HttpModule(app, config.http.host, config.http.port)
-      this.started.push(...(await startModules([till, this.devices, this.http], signal, lifecycleLog)))
+      this.started.push(...(await startModules([this.print, till, this.devices, this.http], signal, lifecycleLog)))
     } catch (err) {
       await stopModules(this.started, lifecycleLog)
       this.started = []

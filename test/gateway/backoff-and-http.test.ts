@@ -34,6 +34,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     till: {} as GatewayServices['till'],
     members: {} as GatewayServices['members'],
     pos: {} as GatewayServices['pos'],
+    print: { printers: () => [] } as unknown as GatewayServices['print'],
     cashiers: new CashierSessions([], 60_000),
     devices: {
       status: () => [],

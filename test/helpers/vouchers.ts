@@ -13,6 +13,10 @@ import { ISSUER_KEY_FILE } from '../../gateway/vouchers/voucher-authority.js'
 import { signTrustList, TRUST_LIST_FORMAT } from '../../gateway/vouchers/trust-list.js'
 import type { Campaign } from '../../gateway/vouchers/campaigns.js'
 import { hashPin, hashToken } from '../../gateway/auth/secrets.js'
+import type { FastifyInstance } from 'fastify'
+import { Gateway } from '../../gateway/runtime/gateway.js'
+import { silentLogger } from '../../gateway/log.js'
+import { tempDir } from './tmp.js'
 
 export const POS_TOKEN = 'test-pos-token-0123456789'
 export const CASHIER_PIN = '2468'
@@ -81,4 +85,20 @@ export async function makeChain(
     result.set(s.id, { id: s.id, dir: s.dir, keys: s.keys, config: parseConfig(JSON.stringify(raw), `${s.id}.json`) })
   }
   return { root, stores: result, trustListFile, campaignsFile }
+}
+
+/** One store's gateway, started in-process on a fresh data dir with `extra` config; stop() also removes the dir. */
+export async function startStoreGateway(extra: Record<string, unknown> = {}): Promise<{ gateway: Gateway; app: FastifyInstance; stop: () => Promise<void> }> {
+  const tmp = tempDir()
+  const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], undefined, extra)
+  const gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
+  await gateway.start()
+  return {
+    gateway,
+    app: gateway.app!,
+    stop: async () => {
+      await gateway.stop()
+      tmp.cleanup()
+    },
+  }
 }

@@ -1,31 +1,20 @@
 /** The POS API against a real gateway (journal, vouchers, members, sandbox PSP), through app.inject. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
-import { Gateway } from '../../gateway/runtime/gateway.js'
-import { silentLogger } from '../../gateway/log.js'
+import type { Gateway } from '../../gateway/runtime/gateway.js'
 import type { SandboxProvider } from '../../gateway/payments/payment-provider.js'
-import { tempDir } from '../helpers/tmp.js'
-import { CASHIER_PIN, makeChain, POS_TOKEN } from '../helpers/vouchers.js'
+import { CASHIER_PIN, POS_TOKEN, startStoreGateway } from '../helpers/vouchers.js'
 
 describe('POS API', () => {
-  let tmp: ReturnType<typeof tempDir>
   let gateway: Gateway
   let app: FastifyInstance
   const auth = { authorization: `Bearer ${POS_TOKEN}` }
   const post = (url: string, payload: unknown, headers: Record<string, string> = auth) => app.inject({ method: 'POST', url, payload: payload as object, headers })
   const events = (type: string) => gateway.journal.reader.prepare('SELECT payload FROM events WHERE type = ? ORDER BY seq').pluck().all(type) as string[]
 
-  beforeAll(async () => {
-    tmp = tempDir()
-    const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], undefined, { payments: { provider: 'sandbox' } })
-    gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
-    await gateway.start()
-    app = gateway.app!
-  })
-  afterAll(async () => {
-    await gateway.stop()
-    tmp.cleanup()
-  })
+  let stop: () => Promise<void>
+  beforeAll(async () => ({ gateway, app, stop } = await startStoreGateway({ payments: { provider: 'sandbox' } })))
+  afterAll(() => stop())
 
   it('refuses requests without a valid token', async () => {
     expect((await post('/api/pos/vouchers/validate', { code: 'x' }, {})).statusCode).toBe(401)

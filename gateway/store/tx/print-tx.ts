@@ -25,7 +25,7 @@ export function enqueuePrintTx(tx: TxContext, a: EnqueueArgs): EnqueueResult {
 
 export interface TransitionArgs {
   jobId: string
-  from: 'queued' | 'printing'
+  from: 'queued' | 'printing' | 'interrupted'
   to: 'printing' | 'queued' | 'done' | 'failed' | 'cancelled'
   error: string | null
 }

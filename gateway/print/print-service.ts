@@ -1,0 +1,133 @@
+/**
+ * All printers of the store: a durable queue per printer, the jobs' lookup, reprint,
+ * cancel and preview. Callers (kiosk, till, admin API) get a job id at once.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Config, PrinterConfig } from '../../config/schema.js'
+import type { Journal } from '../store/journal.js'
+import { moduleLogger, type Logger } from '../log.js'
+import type { Module } from '../lifecycle.js'
+import { CodedError } from '../errors.js'
+import type { SerialBinding } from '../../drivers/bindings/serial.js'
+import { printerConnector, printerProfile } from '../../drivers/printer/create-printer.js'
+import type { PrintDocument } from '../../drivers/printer/escpos/document.js'
+import { VirtualPrinter, receiptText } from '../../drivers/printer/virtual-printer.js'
+import { PrintQueue, type PrintQueueStatus } from './print-queue.js'
+import { previewSvg } from './preview.js'
+
+export class PrintError extends CodedError<'unknown_printer' | 'no_printer_for_role' | 'unknown_job' | 'not_cancellable'> {
+  override readonly name = 'PrintError'
+}
+
+export interface PrintJob {
+  id: string
+  printer: string
+  kind: string
+  state: string
+  attempts: number
+  lastError: string | null
+  reprintOf: string | null
+  createdAt: number
+  finishedAt: number | null
+}
+
+export class PrintService implements Module {
+  readonly name = 'printers'
+  private readonly queues = new Map<string, { queue: PrintQueue; config: PrinterConfig }>()
+  /** The in-process printers behind `simulator` transports, by printer id. */
+  readonly simulators = new Map<string, VirtualPrinter>()
+  private started: PrintQueue[] = []
+
+  constructor(
+    config: Pick<Config, 'printers' | 'dataDir'>,
+    private readonly journal: Journal,
+    serial: SerialBinding,
+    log: Logger,
+  ) {
+    for (const p of config.printers) {
+      const simulator = () => this.simulatorFor(p.id, join(config.dataDir, 'print-sim'))
+      const queue = new PrintQueue(p.id, printerProfile(p), printerConnector(p, serial, simulator), journal, { pollMs: p.pollMs, retryMs: Math.min(1000, p.pollMs) }, moduleLogger(log, 'drivers:printer', { printerId: p.id }))
+      this.queues.set(p.id, { queue, config: p })
+    }
+  }
+
+  async start(): Promise<void> {
+    for (const { queue } of this.queues.values()) {
+      await queue.start()
+      this.started.push(queue)
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const q of this.started.splice(0).reverse()) await q.stop()
+  }
+
+  printers(): PrintQueueStatus[] {
+    return [...this.queues.values()].map(({ queue }) => queue.status())
+  }
+
+  /** The first printer configured for a role (the kiosk's, the till's). */
+  printerFor(role: 'till' | 'kiosk'): string {
+    const found = [...this.queues.values()].find(({ config }) => config.role === role)
+    if (!found) throw new PrintError('no_printer_for_role', `no printer has role ${role}`)
+    return found.config.id
+  }
+
+  profileOf(printerId: string) {
+    return printerProfile(this.entry(printerId).config)
+  }
+
+  enqueue(printerId: string, doc: PrintDocument, kind: string, requestKey: string | null = null): Promise<{ jobId: string; repeated: boolean; state: string }> {
+    return this.entry(printerId).queue.enqueue(doc, kind, requestKey)
+  }
+
+  job(id: string): PrintJob {
+    const row = this.journal.reader
+      .prepare('SELECT id, printer, kind, state, attempts, last_error AS lastError, reprint_of AS reprintOf, created_at AS createdAt, finished_at AS finishedAt FROM print_jobs WHERE id = ?')
+      .get(id) as PrintJob | undefined
+    if (!row) throw new PrintError('unknown_job', `no print job ${id}`)
+    return row
+  }
+
+  preview(id: string): string {
+    const job = this.job(id)
+    return previewSvg(this.documentOf(id), this.profileOf(job.printer))
+  }
+
+  async reprint(id: string): Promise<{ jobId: string }> {
+    const job = this.job(id)
+    const { jobId } = await this.entry(job.printer).queue.enqueue(this.documentOf(id), job.kind, null, id)
+    return { jobId }
+  }
+
+  async cancel(id: string): Promise<PrintJob> {
+    const job = this.job(id)
+    if (job.state !== 'queued' && job.state !== 'interrupted') throw new PrintError('not_cancellable', `job ${id} is ${job.state}; only queued or interrupted jobs can be cancelled`)
+    const { result } = await this.journal.execute('print.transition', { jobId: id, from: job.state, to: 'cancelled', error: null })
+    if (!result.moved) throw new PrintError('not_cancellable', `job ${id} changed state meanwhile`)
+    return this.job(id)
+  }
+
+  private documentOf(id: string): PrintDocument {
+    return JSON.parse(this.journal.reader.prepare('SELECT document FROM print_jobs WHERE id = ?').pluck().get(id) as string) as PrintDocument
+  }
+
+  private entry(printerId: string) {
+    const e = this.queues.get(printerId)
+    if (!e) throw new PrintError('unknown_printer', `no printer "${printerId}" is configured`)
+    return e
+  }
+
+  /** The simulator keeps each slip it printed as text in dataDir/print-sim/, so development shows what came out. */
+  private simulatorFor(id: string, dir: string): VirtualPrinter {
+    let sim = this.simulators.get(id)
+    if (!sim) {
+      sim = new VirtualPrinter()
+      mkdirSync(dir, { recursive: true })
+      sim.on('receipt', (r) => writeFileSync(join(dir, `${id}-${Date.now()}.txt`), `${receiptText(r).join('\n')}\n`))
+      this.simulators.set(id, sim)
+    }
+    return sim
+  }
+}

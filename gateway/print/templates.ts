@@ -1,0 +1,88 @@
+/**
+ * The slips Tillside prints, as documents: the voucher slip (kiosk), the redemption slip
+ * (till) and a test page. Bilingual: Chinese first, English under it.
+ */
+import type { Block, PrintDocument } from '../../drivers/printer/escpos/document.js'
+import type { Campaign } from '../vouchers/campaigns.js'
+import { valueText } from '../till/till-text.js'
+
+export interface VoucherSlipInput {
+  storeName: string
+  code: string
+  key: string
+  campaign: Campaign
+  expiresAt: number
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+const time = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
+
+export function voucherSlip(v: VoucherSlipInput): PrintDocument {
+  const value = valueText(v.campaign.value)
+  const where = [...v.campaign.redeemableAt.stores, ...v.campaign.redeemableAt.merchants.map((m) => `${m} *`)].join(', ')
+  const blocks: Block[] = [
+    { type: 'text', text: v.storeName, align: 'center', bold: true },
+    { type: 'divider', char: '=' },
+    { type: 'text', text: v.campaign.name.zh ?? v.campaign.name.en, align: 'center', bold: true, size: 2 },
+    { type: 'text', text: v.campaign.name.en, align: 'center' },
+    { type: 'text', text: value.zh === value.en ? value.en : `${value.zh} / ${value.en}`, align: 'center', bold: true },
+    { type: 'qr', data: v.code, size: 6, level: 'M' },
+    { type: 'columns', left: '有效期至 Valid until', right: day(v.expiresAt) },
+    { type: 'text', text: `可用门店 Redeemable at: ${where}` },
+  ]
+  if (v.campaign.terms) blocks.push({ type: 'text', text: v.campaign.terms.zh ?? v.campaign.terms.en }, ...(v.campaign.terms.zh ? [{ type: 'text' as const, text: v.campaign.terms.en }] : []))
+  blocks.push({ type: 'divider' }, { type: 'text', text: `No. ${v.key}`, align: 'right' }, { type: 'feed', lines: 3 }, { type: 'cut' })
+  return { blocks }
+}
+
+export interface RedemptionSlipInput {
+  storeName: string
+  voucherKey: string
+  campaignName: { en: string; zh?: string }
+  value: Campaign['value']
+  time: number
+  cashier: string | null
+  redemptionId: string
+}
+
+export function redemptionSlip(r: RedemptionSlipInput): PrintDocument {
+  const value = valueText(r.value)
+  return {
+    blocks: [
+      { type: 'text', text: r.storeName, align: 'center', bold: true },
+      { type: 'text', text: '优惠券核销 VOUCHER REDEEMED', align: 'center', bold: true },
+      { type: 'divider' },
+      { type: 'text', text: r.campaignName.zh ?? r.campaignName.en },
+      ...(r.campaignName.zh ? [{ type: 'text' as const, text: r.campaignName.en }] : []),
+      { type: 'columns', left: '抵扣 Value', right: value.en },
+      { type: 'columns', left: '券号 Voucher', right: r.voucherKey },
+      { type: 'columns', left: '时间 Time', right: time(r.time) },
+      { type: 'columns', left: '收银员 Cashier', right: r.cashier ?? '-' },
+      { type: 'text', text: `Ref ${r.redemptionId}`, align: 'right' },
+      { type: 'feed', lines: 3 },
+      { type: 'cut' },
+    ],
+  }
+}
+
+export function testPage(printerId: string, profile: { cpl: number; encoding: string; nativeQr: boolean }, storeName: string, now = Date.now()): PrintDocument {
+  return {
+    blocks: [
+      { type: 'text', text: 'TILLSIDE TEST PAGE', align: 'center', bold: true, size: 2 },
+      { type: 'text', text: '打印测试页', align: 'center', bold: true },
+      { type: 'divider' },
+      { type: 'columns', left: 'Store', right: storeName },
+      { type: 'columns', left: 'Printer', right: printerId },
+      { type: 'columns', left: 'Characters/line', right: String(profile.cpl) },
+      { type: 'columns', left: 'Encoding', right: profile.encoding },
+      { type: 'columns', left: 'QR', right: profile.nativeQr ? 'native (GS ( k)' : 'image' },
+      { type: 'columns', left: 'Time', right: time(now) },
+      ...(profile.encoding === 'gb18030' ? [{ type: 'text' as const, text: '中文打印正常：扫码领券，到店核销。' }] : []),
+      { type: 'text', text: '0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz' },
+      { type: 'qr', data: `TILLSIDE TEST ${printerId}`, size: 4 },
+      { type: 'divider', char: '=' },
+      { type: 'feed', lines: 3 },
+      { type: 'cut' },
+    ],
+  }
+}

@@ -1,0 +1,66 @@
+/** Print API through a gateway with a simulated printer: voucher slip, preview, test page, reprint, cancel. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FastifyInstance } from 'fastify'
+import type { Gateway } from '../../gateway/runtime/gateway.js'
+import { receiptText } from '../../drivers/printer/virtual-printer.js'
+import { waitFor } from '../helpers/wait.js'
+import { POS_TOKEN, startStoreGateway } from '../helpers/vouchers.js'
+
+describe('print API', () => {
+  let gateway: Gateway
+  let app: FastifyInstance
+  const auth = { authorization: `Bearer ${POS_TOKEN}` }
+  let stop: () => Promise<void>
+  beforeAll(async () => {
+    ;({ gateway, app, stop } = await startStoreGateway({ printers: [{ id: 'kiosk-printer', role: 'kiosk', transport: { type: 'simulator' }, paperWidth: 58, pollMs: 200 }] }))
+  })
+  afterAll(() => stop())
+
+  it('prints a voucher slip whose QR is the voucher code, with a preview', async () => {
+    const { code } = await gateway.vouchers!.issue({ campaignId: 12, channel: 'kiosk' })
+    const res = await app.inject({ method: 'POST', url: '/api/print/vouchers', headers: auth, payload: { code, requestKey: 'play-0001' } })
+    expect(res.statusCode).toBe(202)
+    const { jobId } = res.json<{ jobId: string }>()
+    const sim = gateway.print.simulators.get('kiosk-printer')!
+    await waitFor(() => sim.receipts.length === 1, 'slip printed')
+    const slip = sim.receipts[0]!
+    expect(slip.items.find((i) => i.type === 'qr')).toMatchObject({ data: code })
+    expect(receiptText(slip)).toContain('B店立减20元')
+    await waitFor(async () => (await app.inject({ method: 'GET', url: `/api/print/jobs/${jobId}`, headers: auth })).json<{ state: string }>().state === 'done', 'job done')
+    const again = await app.inject({ method: 'POST', url: '/api/print/vouchers', headers: auth, payload: { code, requestKey: 'play-0001' } })
+    expect(again.json()).toMatchObject({ jobId, repeated: true })
+    const preview = await app.inject({ method: 'GET', url: `/api/print/jobs/${jobId}/preview`, headers: auth })
+    expect(preview.headers['content-type']).toContain('image/svg+xml')
+    expect(preview.body).toContain('B店立减20元')
+    expect(preview.body).toMatch(/<path d="M/)
+  })
+
+  it('prints a test page, reprints it, refuses to cancel a finished job, and reports printers on /api/status', async () => {
+    const sim = gateway.print.simulators.get('kiosk-printer')!
+    const before = sim.receipts.length
+    const { jobId } = (await app.inject({ method: 'POST', url: '/api/print/test-page', headers: auth, payload: { printer: 'kiosk-printer' } })).json<{ jobId: string }>()
+    await waitFor(() => sim.receipts.length === before + 1, 'test page')
+    expect(receiptText(sim.receipts.at(-1)!)).toEqual(expect.arrayContaining(['TILLSIDE TEST', 'PAGE', '打印测试页', '中文打印正常：扫码领券，到店核销']))
+    await waitFor(() => gateway.print.job(jobId).state === 'done', 'done')
+    const reprint = await app.inject({ method: 'POST', url: `/api/print/jobs/${jobId}/reprint`, headers: auth })
+    expect(reprint.statusCode).toBe(202)
+    await waitFor(() => sim.receipts.length === before + 2, 'reprinted')
+    expect((await app.inject({ method: 'POST', url: `/api/print/jobs/${jobId}/cancel`, headers: auth })).json()).toMatchObject({ error: 'not_cancellable' })
+    expect((await app.inject({ method: 'GET', url: '/api/print/jobs/01JZZZZZZZZZZZZZZZZZZZZZZZ', headers: auth })).statusCode).toBe(404)
+    expect((await app.inject({ method: 'POST', url: '/api/print/test-page', headers: auth, payload: { printer: 'nope' } })).statusCode).toBe(404)
+    const status = (await app.inject({ method: 'GET', url: '/api/status' })).json<{ printers: { id: string; state: string }[] }>()
+    expect(status.printers).toEqual([expect.objectContaining({ id: 'kiosk-printer', state: 'online' })])
+  })
+
+  it('cancels a queued job while the printer is out of paper', async () => {
+    const sim = gateway.print.simulators.get('kiosk-printer')!
+    sim.condition.paperOut = true
+    const { jobId } = (await app.inject({ method: 'POST', url: '/api/print/test-page', headers: auth, payload: { printer: 'kiosk-printer' } })).json<{ jobId: string }>()
+    await waitFor(() => gateway.print.printers()[0]!.state === 'paper_out', 'paper out')
+    expect((await app.inject({ method: 'POST', url: `/api/print/jobs/${jobId}/cancel`, headers: auth })).json()).toMatchObject({ state: 'cancelled' })
+    const count = sim.receipts.length
+    sim.condition.paperOut = false
+    await new Promise((r) => setTimeout(r, 400))
+    expect(sim.receipts.length).toBe(count)
+  })
+})
