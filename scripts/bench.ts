@@ -10,6 +10,7 @@ import { benchGatewayStart } from './bench/gateway-start.js'
 import { benchVoucherVerify } from './bench/voucher-verify.js'
 import { benchTillDecision } from './bench/till-decision.js'
 import { benchPrintRender } from './bench/print-render.js'
+import { benchPrintQueue } from './bench/print-queue.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
@@ -19,6 +20,7 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['voucher.verify', benchVoucherVerify],
   ['till.decision', benchTillDecision, 'socat'],
   ['print.render', benchPrintRender],
+  ['print.queue', benchPrintQueue],
 ]
 
 for (const [name, run, needs] of benches) {

@@ -9,6 +9,7 @@ import { runDoctor } from './doctor.js'
 import { runBackup } from './backup.js'
 import { configJsonSchema } from '../../config/json-schema.js'
 import { runKeysShow, runSecret, runTrustKeygen, runTrustSign, runVoucherIssue } from './voucher-cli.js'
+import { runSimPrinter } from './sim-printer.js'
 
 const HELP = `tillside ${packageVersion()} — the in-store O2O gateway
 
@@ -28,6 +29,9 @@ Commands:
                     operator: print a trust list signed with the root key
   secret pin        hash a cashier PIN read from stdin (till.cashiers[].pinHash)
   secret token      make a POS token and its hash (till.posTokens[].tokenHash)
+  sim printer [--port 9100 | --pty <path>]
+                    a virtual ESC/POS printer: prints slips as text; stdin: paper-out,
+                    paper-in, near-end, cover-open, cover-close, silent, garbage, normal
 
 Options:
   -c, --config <file>  config file (default: $TILLSIDE_CONFIG, else config/default.yaml)
@@ -71,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
         campaign: { type: 'string' },
         member: { type: 'string' },
         root: { type: 'string' },
+        port: { type: 'string' },
+        pty: { type: 'string' },
       },
     })
   } catch (err) {
@@ -106,6 +112,9 @@ async function main(argv: string[]): Promise<number> {
     // falls through: usageError never returns
     case 'secret':
       return runSecret(rest[0])
+    case 'sim':
+      if (rest[0] !== 'printer') usageError('usage: sim printer [--port 9100 | --pty <path>]')
+      return runSimPrinter(values.port, values.pty)
     default:
       usageError(`unknown command "${command}"`)
   }
