@@ -138,6 +138,13 @@ const PrinterTransport = Tagged('type', [
     { additionalProperties: false, description: 'RS-232 or USB-serial printer, 8N1' },
   ),
   Type.Object(
+    {
+      type: Type.Literal('usb'),
+      path: Type.String({ minLength: 1, description: 'USB printer-class device, e.g. /dev/usb/lp0 (the service user needs the lp group)' }),
+    },
+    { additionalProperties: false, description: 'USB printer class (Linux usblp)' },
+  ),
+  Type.Object(
     { type: Type.Literal('simulator') },
     { additionalProperties: false, description: 'In-process virtual printer; keeps what it printed (development)' },
   ),

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { openSerialPrinter, openTcpPrinter } from '../../drivers/printer/bindings/printer-port.js'
 import { serialportBinding } from '../../drivers/bindings/serial.js'
+import { openUsbPrinter } from '../../drivers/printer/bindings/usb-lp.js'
 import { EscPosPrinter } from '../../drivers/printer/escpos-printer.js'
 import { VirtualPrinter, receiptText, type Receipt } from '../../drivers/printer/virtual-printer.js'
 import { renderEscPos, type PrinterProfile } from '../../drivers/printer/escpos/encoder.js'
@@ -57,6 +58,23 @@ describe('ESC/POS printer ↔ virtual printer', () => {
 
   it('refuses to open a TCP printer that is not there', async () => {
     await expect(openTcpPrinter('127.0.0.1', 1, 1000)).rejects.toMatchObject({ name: 'DeviceOpenError', code: 'not_found' })
+  })
+
+  it.skipIf(!requireProgram('socat', 'printer over pty'))('through a character device with a polled back channel (USB printer class code path, on a pty)', async () => {
+    const tmp = tempDir()
+    cleanups.push(() => tmp.cleanup())
+    const device = join(tmp.dir, 'lp0')
+    const host = join(tmp.dir, 'lp0-host')
+    const socat: ChildProcess = spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${host}`], { stdio: 'ignore' })
+    cleanups.push(() => void socat.kill())
+    while (!existsSync(device) || !existsSync(host)) await sleep(10)
+    const virtual = new VirtualPrinter()
+    await virtual.attachPty(host)
+    cleanups.push(() => virtual.close())
+    const printer = new EscPosPrinter(await openUsbPrinter(device), 300)
+    cleanups.push(() => printer.close())
+    await exercise(printer, virtual)
+    await expect(openUsbPrinter(join(tmp.dir, 'lp9'))).rejects.toMatchObject({ code: 'not_found' })
   })
 
   it.skipIf(!requireProgram('socat', 'printer over pty'))('over a serial line (socat pty, serialport)', async () => {
