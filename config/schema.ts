@@ -162,6 +162,10 @@ export const PrinterSchema = Type.Object(
       description: 'gb18030 for printers with a Chinese font (Chinese mode); a code page for Latin-only printers',
     }),
     nativeQr: Type.Boolean({ default: true, description: 'false for printers without the GS ( k QR command: QR codes are sent as images' }),
+    statusChannel: Type.Boolean({
+      default: true,
+      description: 'false for one-way printers that answer no status: jobs print blind, paper-out cannot be seen',
+    }),
     statusTimeoutMs: Type.Integer({ minimum: 50, maximum: 10_000, default: 500, description: 'How long to wait for each status answer' }),
     pollMs: Type.Integer({ minimum: 200, maximum: 60_000, default: 2000, description: 'Status poll interval while idle' }),
   },

@@ -20,6 +20,6 @@ export function printerConnector(c: PrinterConfig, serial: SerialBinding, simula
     else if (t.type === 'usb') port = await openUsbPrinter(t.path)
     else if (t.type === 'serial') port = await openSerialPrinter(serial, { path: t.path, baudRate: t.baudRate, dataBits: 8, parity: 'none', stopBits: 1 })
     else port = simulator().connectInProcess()
-    return new EscPosPrinter(port, c.statusTimeoutMs)
+    return new EscPosPrinter(port, c.statusTimeoutMs, c.statusChannel)
   }
 }

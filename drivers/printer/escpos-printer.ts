@@ -10,8 +10,8 @@ import { isStatusByte, parseStatus, type PrinterCondition, type PrinterState } f
 export interface StatusReading {
   state: PrinterState
   condition: PrinterCondition | null
-  /** Why there is no condition: the printer said nothing, or something that is not a status. */
-  problem: 'no_answer' | 'garbage' | null
+  /** Why there is no condition: the printer said nothing, something that is not a status, or it has no back channel. */
+  problem: 'no_answer' | 'garbage' | 'no_status_channel' | null
 }
 
 export class EscPosPrinter {
@@ -21,6 +21,8 @@ export class EscPosPrinter {
   constructor(
     private readonly port: PrinterPort,
     private readonly statusTimeoutMs: number,
+    /** False for printers that cannot answer (one-way USB/parallel): they are assumed online and print blind. */
+    private readonly statusChannel = true,
   ) {
     port.onData((chunk) => {
       // One byte answers the request in flight; unsolicited bytes (auto status back) are dropped.
@@ -34,6 +36,7 @@ export class EscPosPrinter {
 
   /** Status now; requests are serialised with prints so answers never interleave. */
   status(): Promise<StatusReading> {
+    if (!this.statusChannel) return Promise.resolve({ state: 'online', condition: null, problem: 'no_status_channel' })
     return this.serial(async () => {
       const bytes = {} as Record<1 | 2 | 3 | 4, number>
       for (const n of [1, 2, 3, 4] as const) {

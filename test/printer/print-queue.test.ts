@@ -71,6 +71,16 @@ describe('print queue', () => {
     await waitFor(() => virtual.receipts.length === 1, 'the good job printed')
   })
 
+  it('prints blind to a printer configured without a status channel', async () => {
+    await queue.stop()
+    queue = new PrintQueue('blind', PROFILE, async () => new EscPosPrinter(await openTcpPrinter('127.0.0.1', port, 500), 200, false), journal, { pollMs: 100, retryMs: 50 }, silentLogger())
+    await queue.start()
+    virtual.statusMode = 'silent'
+    await queue.enqueue(slip(9), 'test')
+    await waitFor(() => virtual.receipts.length === 1, 'printed without status')
+    expect(queue.status()).toMatchObject({ state: 'online', problem: 'no_status_channel' })
+  })
+
   it('waits for a printer that answers nothing, and for one that is gone, then prints', async () => {
     virtual.statusMode = 'silent'
     await queue.enqueue(slip(1), 'test')
