@@ -20,7 +20,8 @@ import { packageVersion } from '../version.js'
 import { DataDirLock } from './data-dir-lock.js'
 import { VoucherAuthority } from '../vouchers/voucher-authority.js'
 import { VoucherService } from '../vouchers/voucher-service.js'
-import { TillService } from '../till/till-service.js'
+import { TillService, type TillResult } from '../till/till-service.js'
+import { redemptionSlip } from '../print/templates.js'
 import { CashierSessions } from '../till/cashier-sessions.js'
 import { MemberKeys } from '../members/member-keys.js'
 import { MemberService } from '../members/member-service.js'
@@ -108,7 +109,17 @@ export class Gateway {
       const vouchers = new VoucherService(authority, this.journal, { voidWindowMs: config.vouchers.voidWindowMinutes * 60_000 }, moduleLogger(log, 'gateway:vouchers'))
       const members = new MemberService(this.journal, MemberKeys.loadOrCreate(join(config.dataDir, MEMBER_KEY_FILE)), config.members, moduleLogger(log, 'gateway:members'))
       const pos = new PosService(this.journal, config.payments.provider === 'sandbox' ? new SandboxProvider() : NO_PROVIDER, moduleLogger(log, 'gateway:pos'))
-      const till = new TillService(this.scans, vouchers, members, pos.provider, (device) => this.cashiers.cashierFor(device), (device, good) => this.devices.feedback(device, good), moduleLogger(log, 'gateway:till'))
+      const tillPrinter = config.printers.find((p) => p.role === 'till')?.id
+      const till = new TillService(
+        this.scans,
+        { vouchers, members, payments: pos.provider },
+        {
+          cashierFor: (device) => this.cashiers.cashierFor(device),
+          feedback: (device, good) => this.devices.feedback(device, good),
+          redeemed: tillPrinter ? (r) => this.printRedemptionSlip(tillPrinter, r) : undefined,
+        },
+        moduleLogger(log, 'gateway:till'),
+      )
       this.vouchers = vouchers
       this.members = members
       this.pos = pos
@@ -138,6 +149,13 @@ export class Gateway {
       throw err
     }
     log.info({ address: this.address, store: config.store.id, devices: config.devices.length }, 'gateway started')
+  }
+
+  /** The slip for a redemption at the till; keyed by redemption id, so it prints once. */
+  private async printRedemptionSlip(printer: string, r: TillResult): Promise<void> {
+    const v = r.voucher!
+    const doc = redemptionSlip({ storeName: this.opts.config.store.name, voucherKey: v.key, campaignName: v.name ?? { en: `campaign ${v.campaign}` }, value: v.value ?? { item: { en: '-' } }, time: r.time, cashier: r.cashier, redemptionId: r.redemptionId! })
+    await this.print.enqueue(printer, doc, 'redemption_slip', `redemption:${r.redemptionId}`)
   }
 
   async stop(): Promise<void> {

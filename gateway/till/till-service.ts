@@ -39,8 +39,14 @@ export interface TillResult {
 
 export type TillListener = (result: TillResult) => void
 
-/** Who is working the till a scanner belongs to (cashier sessions); null if nobody is logged in. */
-export type CashierLookup = (deviceId: string) => string | null
+export interface TillHooks {
+  /** Who is working the till a scanner belongs to (cashier sessions); null if nobody is logged in. */
+  cashierFor(deviceId: string): string | null
+  /** Good-read / bad-read to the scanner, where it takes commands. */
+  feedback(deviceId: string, good: boolean): Promise<void>
+  /** After a redemption is shown (the redemption slip, when the till has a printer). */
+  redeemed?(result: TillResult): Promise<void>
+}
 
 const HISTORY = 20
 
@@ -49,15 +55,20 @@ export class TillService implements Module {
   private readonly listeners = new Set<TillListener>()
   private readonly recent: TillResult[] = []
 
+  private readonly vouchers: VoucherService
+  private readonly members: Pick<MemberService, 'identify'>
+  private readonly payments: Pick<PaymentProvider, 'available' | 'name'>
+
   constructor(
     private readonly scans: Pick<ScanPipeline, 'claim'>,
-    private readonly vouchers: VoucherService,
-    private readonly members: Pick<MemberService, 'identify'>,
-    private readonly payments: Pick<PaymentProvider, 'available' | 'name'>,
-    private readonly cashierFor: CashierLookup,
-    private readonly feedback: (deviceId: string, good: boolean) => Promise<void>,
+    services: { vouchers: VoucherService; members: Pick<MemberService, 'identify'>; payments: Pick<PaymentProvider, 'available' | 'name'> },
+    private readonly hooks: TillHooks,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.vouchers = services.vouchers
+    this.members = services.members
+    this.payments = services.payments
+  }
 
   start(): Promise<void> {
     // The screen's list survives a restart: voucher outcomes are in the journal.
@@ -93,7 +104,7 @@ export class TillService implements Module {
    */
   async handleScan(draft: ScanDraft, durable: Promise<JournaledScan | null>): Promise<TillResult | null> {
     const cls = classifyScan(draft.data)
-    const cashier = this.cashierFor(draft.deviceId)
+    const cashier = this.hooks.cashierFor(draft.deviceId)
     const redeemed =
       cls.kind === 'voucher' ? this.vouchers.redeem(cls.code, { device: draft.deviceId, cashier, source: { scanId: draft.id } }).then(fromRedeemOutcome) : null
     const scan = await durable
@@ -127,7 +138,10 @@ export class TillService implements Module {
     }
     const result: TillResult = { device: draft.deviceId, cashier, kind: cls.kind, ...outcome }
     this.publish(result)
-    void this.feedback(draft.deviceId, result.ok)
+    void this.hooks.feedback(draft.deviceId, result.ok)
+    if (result.ok && result.redemptionId) {
+      this.hooks.redeemed?.(result).catch((err: unknown) => this.log.error({ err, redemptionId: result.redemptionId }, 'redemption slip not queued'))
+    }
     return result
   }
 

@@ -12,7 +12,14 @@ describe('print API', () => {
   const auth = { authorization: `Bearer ${POS_TOKEN}` }
   let stop: () => Promise<void>
   beforeAll(async () => {
-    ;({ gateway, app, stop } = await startStoreGateway({ printers: [{ id: 'kiosk-printer', role: 'kiosk', transport: { type: 'simulator' }, paperWidth: 58, pollMs: 200 }] }))
+    ;({ gateway, app, stop } = await startStoreGateway({
+      dev: true,
+      devices: [{ id: 'till-scanner', kind: 'scanner', role: 'till', transport: { type: 'simulator' } }],
+      printers: [
+        { id: 'kiosk-printer', role: 'kiosk', transport: { type: 'simulator' }, paperWidth: 58, pollMs: 200 },
+        { id: 'till-printer', role: 'till', transport: { type: 'simulator' }, pollMs: 200 },
+      ],
+    }))
   })
   afterAll(() => stop())
 
@@ -49,7 +56,20 @@ describe('print API', () => {
     expect((await app.inject({ method: 'GET', url: '/api/print/jobs/01JZZZZZZZZZZZZZZZZZZZZZZZ', headers: auth })).statusCode).toBe(404)
     expect((await app.inject({ method: 'POST', url: '/api/print/test-page', headers: auth, payload: { printer: 'nope' } })).statusCode).toBe(404)
     const status = (await app.inject({ method: 'GET', url: '/api/status' })).json<{ printers: { id: string; state: string }[] }>()
-    expect(status.printers).toEqual([expect.objectContaining({ id: 'kiosk-printer', state: 'online' })])
+    expect(status.printers).toEqual([expect.objectContaining({ id: 'kiosk-printer', state: 'online' }), expect.objectContaining({ id: 'till-printer' })])
+  })
+
+  it('prints a redemption slip at the till for each redemption, once', async () => {
+    const { code, key } = await gateway.vouchers!.issue({ campaignId: 12, channel: 'kiosk' })
+    expect((await gateway.devices.simulateScan('till-scanner', code)).ok).toBe(true)
+    expect((await gateway.devices.simulateScan('till-scanner', code)).ok).toBe(true) // already redeemed: no slip
+    const sim = () => gateway.print.simulators.get('till-printer')
+    await waitFor(() => sim()?.receipts.length === 1, 'redemption slip')
+    const text = receiptText(sim()!.receipts[0]!)
+    expect(text).toContain('优惠券核销 VOUCHER REDEEMED')
+    expect(text.join('\n')).toContain(key)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(sim()!.receipts).toHaveLength(1)
   })
 
   it('cancels a queued job while the printer is out of paper', async () => {
