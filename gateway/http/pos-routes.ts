@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { posAuthenticator } from './pos-auth.js'
-import { VoucherError } from '../vouchers/voucher-service.js'
+import { VoucherError, voucherSummary } from '../vouchers/voucher-service.js'
 import { LoginError } from '../till/cashier-sessions.js'
 import { ErrorBody } from './error-schema.js'
 import { RedeemOutcomeSchema, VoidOutcomeSchema, VoucherSummarySchema, Reason } from './voucher-schemas.js'
@@ -51,9 +51,7 @@ export const posRoutes = fp(
       async (req) => {
         const v = app.services.vouchers.validate(req.body.code)
         if (!v.ok) return { ok: false, reason: v.reason, detail: v.detail, voucher: v.voucher }
-        const c = v.voucher.campaign
-        const voucher = { key: v.voucher.key, kid: v.voucher.kid, campaign: c.id, serial: v.voucher.serial, issuerStore: v.voucher.issuer.store, name: c.name, value: c.value }
-        return { ok: true, voucher, usesLeft: v.usesLeft, expiresAt: v.voucher.expiresAt }
+        return { ok: true, voucher: voucherSummary(v.voucher), usesLeft: v.usesLeft, expiresAt: v.voucher.expiresAt }
       },
     )
 

@@ -55,12 +55,12 @@ export class MemberService {
 
   findByPhone(phone: string): string | null {
     const hash = this.keys.phoneHash(this.normalise(phone))
-    return (this.journal.reader.prepare('SELECT id FROM members WHERE phone_hash = ?').pluck().get(hash) as string | undefined) ?? null
+    return (this.journal.query('SELECT id FROM members WHERE phone_hash = ?').pluck().get(hash) as string | undefined) ?? null
   }
 
   /** The member's own phone number (for "my account"); never logged or synced. */
   phoneOf(memberId: string): string | null {
-    const sealed = this.journal.reader.prepare('SELECT phone_enc FROM members WHERE id = ?').pluck().get(memberId) as string | null | undefined
+    const sealed = this.journal.query('SELECT phone_enc FROM members WHERE id = ?').pluck().get(memberId) as string | null | undefined
     return sealed ? this.keys.decrypt(sealed) : null
   }
 
@@ -85,7 +85,7 @@ export class MemberService {
   }
 
   private secretOf(memberId: string): Buffer {
-    const secret = this.journal.reader.prepare('SELECT qr_secret FROM members WHERE id = ?').pluck().get(memberId) as string | undefined
+    const secret = this.journal.query('SELECT qr_secret FROM members WHERE id = ?').pluck().get(memberId) as string | undefined
     if (!secret) throw new MemberError('unknown_member', `member ${memberId} is not known at this store`)
     return Buffer.from(secret, 'base64url')
   }

@@ -61,7 +61,7 @@ export class PosService {
     const cls = classifyScan(input.authCode)
     if (cls.kind !== 'payment') throw new PosError('not_a_payment_code', 'not an Alipay, WeChat Pay or UnionPay payment code')
     const requestHash = hash({ authCode: input.authCode, amount: input.amount, currency: input.currency })
-    const prior = this.journal.reader.prepare('SELECT request_hash AS h, response FROM idempotency WHERE key = ?').get(key) as { h: string; response: string } | undefined
+    const prior = this.journal.query('SELECT request_hash AS h, response FROM idempotency WHERE key = ?').get(key) as { h: string; response: string } | undefined
     if (prior) {
       if (prior.h !== requestHash) throw new PosError('idempotency_conflict', `idempotency key ${input.idempotencyKey} was used for a different charge`)
       return JSON.parse(prior.response) as ChargeResponse

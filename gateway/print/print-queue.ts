@@ -77,15 +77,14 @@ export class PrintQueue implements Module {
   }
 
   status(): PrintQueueStatus {
-    const queued = this.journal.reader.prepare("SELECT count(*) FROM print_jobs WHERE printer = ? AND state = 'queued'").pluck().get(this.id) as number
+    const queued = this.journal.query("SELECT count(*) FROM print_jobs WHERE printer = ? AND state = 'queued'").pluck().get(this.id) as number
     return { id: this.id, queued, ...this.current }
   }
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
       try {
-        const job = this.journal.reader
-          .prepare("SELECT id, document FROM print_jobs WHERE printer = ? AND state = 'queued' ORDER BY position LIMIT 1")
+        const job = this.journal.query("SELECT id, document FROM print_jobs WHERE printer = ? AND state = 'queued' ORDER BY position LIMIT 1")
           .get(this.id) as { id: string; document: string } | undefined
         const printer = await this.connected()
         const reading = printer ? await printer.status() : null

@@ -83,8 +83,7 @@ export class PrintService implements Module {
   }
 
   job(id: string): PrintJob {
-    const row = this.journal.reader
-      .prepare('SELECT id, printer, kind, state, attempts, last_error AS lastError, reprint_of AS reprintOf, created_at AS createdAt, finished_at AS finishedAt FROM print_jobs WHERE id = ?')
+    const row = this.journal.query('SELECT id, printer, kind, state, attempts, last_error AS lastError, reprint_of AS reprintOf, created_at AS createdAt, finished_at AS finishedAt FROM print_jobs WHERE id = ?')
       .get(id) as PrintJob | undefined
     if (!row) throw new PrintError('unknown_job', `no print job ${id}`)
     return row
@@ -110,7 +109,7 @@ export class PrintService implements Module {
   }
 
   private documentOf(id: string): PrintDocument {
-    return JSON.parse(this.journal.reader.prepare('SELECT document FROM print_jobs WHERE id = ?').pluck().get(id) as string) as PrintDocument
+    return JSON.parse(this.journal.query('SELECT document FROM print_jobs WHERE id = ?').pluck().get(id) as string) as PrintDocument
   }
 
   private entry(printerId: string) {

@@ -4,6 +4,7 @@
  * arrive together share one commit (group-commit.ts).
  */
 import type { Worker } from 'node:worker_threads'
+import type { Statement } from 'better-sqlite3'
 import { monotonicFactory } from 'ulid'
 import type { Logger } from '../log.js'
 import type { Module } from '../lifecycle.js'
@@ -47,6 +48,7 @@ export class Journal implements Module {
   readonly name = 'journal'
   private worker: Worker | null = null
   private readConnection: Db | null = null
+  private readonly statements = new Map<string, Statement>()
   private readonly queue = new GroupCommitQueue<Pending, unknown>((items) => this.commitToWriter(items))
   private readonly inFlight = new Map<number, { items: Pending[]; resolve: (r: unknown[]) => void; reject: (e: unknown) => void }>()
   private nextBatch = 1
@@ -145,6 +147,13 @@ export class Journal implements Module {
     return this.requireReader()
   }
 
+  /** A prepared statement on the read connection, prepared once per SQL text (services query on every request). */
+  query(sql: string): Statement {
+    let stmt = this.statements.get(sql)
+    if (!stmt) this.statements.set(sql, (stmt = this.requireReader().prepare(sql)))
+    return stmt
+  }
+
   getHealth(): JournalHealth {
     return { ...this.health, pending: this.queue.pending, largestBatch: this.queue.largestBatch }
   }
@@ -172,6 +181,7 @@ export class Journal implements Module {
       await worker.terminate()
     }
     this.health.state = 'closed'
+    this.statements.clear()
     this.readConnection?.close()
     this.readConnection = null
     this.worker = null

@@ -88,7 +88,6 @@ export function checkVoucher(code: string, ctx: CheckContext): Verdict {
 export class SignatureCache {
   private readonly entries = new Map<string, boolean>()
   private version = -1
-  hits = 0
 
   constructor(private readonly capacity = 4096) {}
 
@@ -99,7 +98,6 @@ export class SignatureCache {
     }
     const cached = this.entries.get(v.code)
     if (cached !== undefined) {
-      this.hits++
       // Map keeps insertion order: re-insert to mark as recently used.
       this.entries.delete(v.code)
       this.entries.set(v.code, cached)

@@ -107,9 +107,9 @@ export class VoucherService {
   validate(code: string, now = Date.now()): Verdict & { usesLeft?: number } {
     const verdict = this.authority.check(code, now)
     if (!verdict.ok) return verdict
-    const uses = (this.journal.reader.prepare('SELECT uses FROM voucher_uses WHERE voucher_key = ?').pluck().get(verdict.voucher.key) as number | undefined) ?? 0
+    const uses = (this.journal.query('SELECT uses FROM voucher_uses WHERE voucher_key = ?').pluck().get(verdict.voucher.key) as number | undefined) ?? 0
     const usesLeft = verdict.voucher.campaign.uses - uses
-    if (usesLeft <= 0) return { ok: false, reason: 'already_redeemed', detail: `used ${uses} of ${verdict.voucher.campaign.uses}`, voucher: summary(verdict.voucher) }
+    if (usesLeft <= 0) return { ok: false, reason: 'already_redeemed', detail: `used ${uses} of ${verdict.voucher.campaign.uses}`, voucher: voucherSummary(verdict.voucher) }
     return { ...verdict, usesLeft }
   }
 
@@ -121,7 +121,7 @@ export class VoucherService {
       const answer = await (this.opts.onlineCheck ?? NO_ONLINE_CHECK).check(v)
       if (answer !== 'ok') {
         const detail = answer === 'refused' ? 'the cloud refused this voucher' : `vouchers of campaign ${v.campaign.id} need an online check and the cloud cannot be reached`
-        return this.reject(answer === 'refused' ? 'revoked' : 'online_check_required', detail, summary(v), ctx)
+        return this.reject(answer === 'refused' ? 'revoked' : 'online_check_required', detail, voucherSummary(v), ctx)
       }
     }
     const details = { issuerStore: v.issuer.store, value: v.campaign.value, memberTag: v.memberTag, source: ctx.source }
@@ -136,7 +136,7 @@ export class VoucherService {
       cashier: ctx.cashier,
       details,
     })
-    const voucher = summary(v)
+    const voucher = voucherSummary(v)
     if (!result.ok) {
       const when = result.previous ? `${new Date(result.previous.time).toISOString()} at ${result.previous.store}` : 'earlier'
       return { ok: false, reason: 'already_redeemed', detail: `already redeemed ${when}`, voucher, previous: result.previous, time: result.time, seq: result.seq }
@@ -183,6 +183,7 @@ export class VoucherService {
   }
 }
 
-function summary(v: VerifiedVoucher): VoucherSummary {
+/** What APIs and screens show of a checked voucher. */
+export function voucherSummary(v: VerifiedVoucher): VoucherSummary {
   return { key: v.key, kid: v.kid, campaign: v.campaign.id, serial: v.serial, issuerStore: v.issuer.store, name: v.campaign.name, value: v.campaign.value }
 }

@@ -1,9 +1,8 @@
 /** gateway.start: `tillside start` process spawned → /healthz answers 200; idle RSS after. */
-import { spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { CLI, freePort, NODE_FLAGS } from './gateway-process.js'
+import { freePort, spawnGateway, stopGateway } from './gateway-process.js'
 import { percentile, report, round } from './report.js'
 
 const RUNS = 5
@@ -20,22 +19,14 @@ export async function benchGatewayStart(dir: string): Promise<void> {
         'devices:\n  - { id: till-scanner, kind: scanner, role: till, transport: { type: simulator } }\n',
     )
     const t0 = performance.now()
-    const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'start', '--config', config], { stdio: 'ignore' })
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false)
-      if (ok) break
-      if (performance.now() - t0 > 20_000) throw new Error('gateway did not start within 20 s')
-      await sleep(2)
-    }
+    const child = await spawnGateway(config, port)
     times.push(performance.now() - t0)
     if (run === RUNS - 1) {
       await sleep(3000) // idle: after start-up garbage is collected
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
       rssMb = Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024
     }
-    const exited = new Promise((r) => child.once('exit', r))
-    child.kill('SIGTERM')
-    await exited
+    await stopGateway(child)
   }
   times.sort((a, b) => a - b)
   report({ bench: 'gateway.start', metric: 'spawn_to_healthz_median', value: round(percentile(times, 50), 1), unit: 'ms', runs: RUNS, max: round(times.at(-1)!, 1) })

@@ -3,8 +3,7 @@
  * journal and delivered on the bus. Through serialport, the framer, the decoder, the
  * device manager, group commit (fsync) and the bus — the production path.
  */
-import { spawn } from 'node:child_process'
-import { existsSync, openSync, closeSync, writeSync } from 'node:fs'
+import { openSync, closeSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Journal } from '../../gateway/store/journal.js'
@@ -15,14 +14,12 @@ import { silentLogger } from '../../gateway/log.js'
 import { serialportBinding } from '../../drivers/bindings/serial.js'
 import { createNodeHidBinding } from '../../drivers/bindings/hid.js'
 import { percentile, report, round } from './report.js'
+import { ptyPair } from './pty.js'
 
 const SAMPLES = 1000
 
 export async function benchScanLatency(dir: string): Promise<void> {
-  const devicePath = join(dir, 'scanner')
-  const hostPath = join(dir, 'host')
-  const socat = spawn('socat', [`pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${hostPath}`], { stdio: 'ignore' })
-  while (!existsSync(devicePath) || !existsSync(hostPath)) await sleep(5)
+  const { devicePath, hostPath, stop: stopPty } = await ptyPair(dir)
   const log = silentLogger()
   const journal = new Journal(join(dir, 'latency.db'), log)
   const bus = new EventBus(log)
@@ -64,7 +61,7 @@ export async function benchScanLatency(dir: string): Promise<void> {
   closeSync(fd)
   await devices.stop()
   await journal.stop()
-  socat.kill()
+  stopPty()
   samples.sort((a, b) => a - b)
   for (const p of [50, 99] as const) {
     report({ bench: 'scan.latency', metric: `p${p}`, value: round(percentile(samples, p), 3), unit: 'ms', samples: SAMPLES })

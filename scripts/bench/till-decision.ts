@@ -4,24 +4,21 @@
  * → the result received on a cashier screen's SSE stream. The gateway runs as its own
  * process (the built `tillside start`); this process plays the scanner and the screen.
  */
-import { spawn } from 'node:child_process'
-import { existsSync, openSync, closeSync, writeFileSync, writeSync } from 'node:fs'
+import { openSync, closeSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { stringify } from 'yaml'
 import { hashPin, hashToken } from '../../gateway/auth/secrets.js'
 import { freePort, spawnGateway, stopGateway } from './gateway-process.js'
 import { percentile, report, round } from './report.js'
+import { ptyPair } from './pty.js'
 
 const SAMPLES = 1000
 const WARMUP = 50
 const TOKEN = 'bench-pos-token'
 
 export async function benchTillDecision(dir: string): Promise<void> {
-  const devicePath = join(dir, 'scanner')
-  const hostPath = join(dir, 'host')
-  const socat = spawn('socat', [`pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${hostPath}`], { stdio: 'ignore' })
-  while (!existsSync(devicePath) || !existsSync(hostPath)) await sleep(5)
+  const { devicePath, hostPath, stop: stopPty } = await ptyPair(dir)
   const campaignsFile = join(dir, 'campaigns.yaml')
   writeFileSync(campaignsFile, stringify({ campaigns: [{ id: 1, name: { en: 'Bench' }, issuer: { merchant: 'm' }, redeemableAt: { merchants: ['m'] }, value: { amount: 100, currency: 'CNY' }, validFrom: '2020-01-01T00:00:00Z', validTo: '2099-01-01T00:00:00Z' }] }))
   const port = await freePort()
@@ -82,7 +79,7 @@ export async function benchTillDecision(dir: string): Promise<void> {
   closeSync(fd)
   await reader.cancel()
   await stopGateway(gateway)
-  socat.kill()
+  stopPty()
   samples.sort((a, b) => a - b)
   for (const p of [50, 99] as const) {
     report({ bench: 'till.decision', metric: `p${p}`, value: round(percentile(samples, p), 3), unit: 'ms', samples: SAMPLES })

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import jsQRModule from 'jsqr'
-import iconv from 'iconv-lite'
 import { renderEscPos, textWidth, wrap, PrintRenderError, type PrinterProfile } from '../../drivers/printer/escpos/encoder.js'
 import { EscPosDecoder, type Printed } from '../../drivers/printer/escpos/decoder.js'
 import { parseStatus, statusBytes, isStatusByte, HEALTHY } from '../../drivers/printer/escpos/status.js'
@@ -101,7 +100,6 @@ describe('ESC/POS encoder and decoder', () => {
     const printed = decode(Buffer.from([0x1b, 0x40, 0x41, 0x1b, 0x99, 0x42, 0x0a]))
     expect(printed).toContainEqual({ type: 'unknown', bytes: '1b99', offset: 3 })
     expect(texts(printed)).toEqual(['AB'])
-    expect(iconv.encodingExists('gb18030')).toBe(true)
   })
 })
 

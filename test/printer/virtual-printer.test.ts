@@ -5,10 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { openSerialPrinter, openTcpPrinter } from '../../drivers/printer/bindings/printer-port.js'
+import { openTcpPrinter } from '../../drivers/printer/bindings/printer-port.js'
 import { serialportBinding } from '../../drivers/bindings/serial.js'
 import { openUsbPrinter } from '../../drivers/printer/bindings/usb-lp.js'
 import { EscPosPrinter } from '../../drivers/printer/escpos-printer.js'
@@ -16,6 +13,7 @@ import { VirtualPrinter, receiptText, type Receipt } from '../../drivers/printer
 import { renderEscPos, type PrinterProfile } from '../../drivers/printer/escpos/encoder.js'
 import { requireProgram } from '../helpers/system.js'
 import { tempDir } from '../helpers/tmp.js'
+import { PtyPair } from '../helpers/socat.js'
 
 const PROFILE: PrinterProfile = { cpl: 32, dots: 384, encoding: 'gb18030', nativeQr: true }
 const SLIP = renderEscPos({ blocks: [{ type: 'text', text: '优惠券 ¥20' }, { type: 'qr', data: 'TS1:HELLO WORLD' }, { type: 'cut' }] }, PROFILE)
@@ -60,36 +58,30 @@ describe('ESC/POS printer ↔ virtual printer', () => {
     await expect(openTcpPrinter('127.0.0.1', 1, 1000)).rejects.toMatchObject({ name: 'DeviceOpenError', code: 'not_found' })
   })
 
-  it.skipIf(!requireProgram('socat', 'printer over pty'))('through a character device with a polled back channel (USB printer class code path, on a pty)', async () => {
+  /** A socat pty pair with the virtual printer on its host end; returns the device end's path. */
+  async function virtualPrinterOnPty(): Promise<{ device: string; virtual: VirtualPrinter; dir: string }> {
     const tmp = tempDir()
     cleanups.push(() => tmp.cleanup())
-    const device = join(tmp.dir, 'lp0')
-    const host = join(tmp.dir, 'lp0-host')
-    const socat: ChildProcess = spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${host}`], { stdio: 'ignore' })
-    cleanups.push(() => void socat.kill())
-    while (!existsSync(device) || !existsSync(host)) await sleep(10)
+    const pty = new PtyPair(join(tmp.dir, 'printer'), join(tmp.dir, 'printer-host'))
+    await pty.start()
+    cleanups.push(() => pty.stop())
     const virtual = new VirtualPrinter()
-    await virtual.attachPty(host)
+    await virtual.attachPty(pty.hostPath)
     cleanups.push(() => virtual.close())
+    return { device: pty.devicePath, virtual, dir: tmp.dir }
+  }
+
+  it.skipIf(!requireProgram('socat', 'printer over pty'))('through a character device with a polled back channel (USB printer class code path, on a pty)', async () => {
+    const { device, virtual, dir } = await virtualPrinterOnPty()
     const printer = new EscPosPrinter(await openUsbPrinter(device), 300)
     cleanups.push(() => printer.close())
     await exercise(printer, virtual)
-    await expect(openUsbPrinter(join(tmp.dir, 'lp9'))).rejects.toMatchObject({ code: 'not_found' })
+    await expect(openUsbPrinter(join(dir, 'lp9'))).rejects.toMatchObject({ code: 'not_found' })
   })
 
   it.skipIf(!requireProgram('socat', 'printer over pty'))('over a serial line (socat pty, serialport)', async () => {
-    const tmp = tempDir()
-    cleanups.push(() => tmp.cleanup())
-    const device = join(tmp.dir, 'printer')
-    const host = join(tmp.dir, 'printer-host')
-    const socat: ChildProcess = spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${host}`], { stdio: 'ignore' })
-    cleanups.push(() => void socat.kill())
-    while (!existsSync(device) || !existsSync(host)) await sleep(10)
-    const virtual = new VirtualPrinter()
-    await virtual.attachPty(host)
-    cleanups.push(() => virtual.close())
-    const port = await openSerialPrinter(serialportBinding, { path: device, baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 })
-    const printer = new EscPosPrinter(port, 300)
+    const { device, virtual } = await virtualPrinterOnPty()
+    const printer = new EscPosPrinter(await serialportBinding.open({ path: device, baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 }), 300)
     cleanups.push(() => printer.close())
     await exercise(printer, virtual)
   })

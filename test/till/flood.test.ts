@@ -4,28 +4,17 @@
  * precise reason, exactly one is redeemed, nothing crashes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Gateway } from '../../gateway/runtime/gateway.js'
-import { silentLogger } from '../../gateway/log.js'
+import type { Gateway } from '../../gateway/runtime/gateway.js'
 import type { TillResult } from '../../gateway/till/till-service.js'
-import { tempDir } from '../helpers/tmp.js'
-import { makeChain } from '../helpers/vouchers.js'
+import { startStoreGateway } from '../helpers/vouchers.js'
 
 describe('a flood of bad and replayed voucher scans', () => {
-  let tmp: ReturnType<typeof tempDir>
   let gateway: Gateway
+  let stop: () => Promise<void>
   beforeAll(async () => {
-    tmp = tempDir()
-    const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], undefined, {
-      dev: true,
-      devices: [{ id: 'sim', kind: 'scanner', role: 'till', transport: { type: 'simulator' } }],
-    })
-    gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
-    await gateway.start()
+    ;({ gateway, stop } = await startStoreGateway({ dev: true, devices: [{ id: 'sim', kind: 'scanner', role: 'till', transport: { type: 'simulator' } }] }))
   })
-  afterAll(async () => {
-    await gateway.stop()
-    tmp.cleanup()
-  })
+  afterAll(() => stop())
 
   it('answers every scan with its reason and journals each outcome', async () => {
     const good = (await gateway.vouchers!.issue({ campaignId: 12, channel: 'cli' })).code

@@ -1,11 +1,11 @@
 /**
- * The printer's OS edge: a byte pipe both ways. Contract as for serial scanners: `open`
+ * The printer's OS edge: a byte pipe both ways. Serial printers use the serial binding's
+ * connection as it is (it has the same shape). Contract as for serial scanners: `open`
  * rejects with DeviceOpenError; `onClose(err)` fires once when the link goes away on its
  * own (never for `close()`); `write` resolves when the bytes were handed to the OS.
  */
 import { connect } from 'node:net'
 import { DeviceOpenError } from '../../scanner/types.js'
-import type { SerialBinding, SerialOpenOptions } from '../../bindings/serial.js'
 
 export interface PrinterPort {
   write(data: Buffer): Promise<void>
@@ -50,9 +50,4 @@ export function openTcpPrinter(host: string, port: number, timeoutMs: number): P
       })
     })
   })
-}
-
-/** A serial (RS-232 / USB-CDC) printer through the same binding as serial scanners. */
-export async function openSerialPrinter(binding: SerialBinding, options: SerialOpenOptions): Promise<PrinterPort> {
-  return binding.open(options)
 }

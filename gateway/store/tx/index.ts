@@ -1,7 +1,7 @@
 /** Every command the journal writer can run in a transaction, by name (see journal.execute). */
 import type { WriterCommand } from './tx-context.js'
 import { issueVoucherTx, redeemVoucherTx, voidRedemptionTx } from './voucher-tx.js'
-import { enrolMemberTx, recordConsentTx } from './member-tx.js'
+import { enrolMemberTx } from './member-tx.js'
 import { recordPaymentTx, recordSaleTx } from './pos-tx.js'
 import { enqueuePrintTx, recoverPrintTx, transitionPrintTx } from './print-tx.js'
 
@@ -10,7 +10,6 @@ export const WRITER_COMMANDS = {
   'voucher.redeem': redeemVoucherTx,
   'voucher.void': voidRedemptionTx,
   'member.enrol': enrolMemberTx,
-  'member.consent': recordConsentTx,
   'pos.sale': recordSaleTx,
   'pos.payment': recordPaymentTx,
   'print.enqueue': enqueuePrintTx,

@@ -39,18 +39,6 @@ export function enrolMemberTx(tx: TxContext, a: EnrolArgs): EnrolResult {
   return { memberId, created }
 }
 
-export interface ConsentArgs {
-  memberId: string
-  consents: ConsentInput[]
-  channel: string
-  device: string | null
-}
-
-export function recordConsentTx(tx: TxContext, a: ConsentArgs): { recorded: number } | { error: 'unknown_member' } {
-  if (!tx.stmt('SELECT 1 FROM members WHERE id = ?').get(a.memberId)) return { error: 'unknown_member' }
-  return { recorded: recordConsents(tx, a.memberId, a.consents, a.channel, a.device) }
-}
-
 /** Records only what changes the current state, so re-submitting a form adds nothing. */
 function recordConsents(tx: TxContext, memberId: string, consents: ConsentInput[], channel: string, device: string | null): number {
   let recorded = 0
