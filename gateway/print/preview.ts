@@ -3,10 +3,10 @@
  * ESC/POS for the printer's profile and decoded back (the virtual printer's decoder),
  * then drawn as SVG — so the preview shows what the bytes say, not what we meant.
  */
-import QRCode from 'qrcode'
 import { EscPosDecoder } from '../../drivers/printer/escpos/decoder.js'
 import { renderEscPos, textWidth, type PrinterProfile } from '../../drivers/printer/escpos/encoder.js'
 import type { PrintDocument } from '../../drivers/printer/escpos/document.js'
+import { qrMatrix } from '../../drivers/printer/escpos/qr-fit.js'
 
 const LINE = 24
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
@@ -22,7 +22,8 @@ export function previewSvg(doc: PrintDocument, profile: PrinterProfile): string 
       y += LINE * item.size
       parts.push(`<text x="${x0(w, item.align).toFixed(1)}" y="${y - 6}" font-size="${20 * item.size}"${item.bold ? ' font-weight="bold"' : ''} textLength="${w.toFixed(1)}" lengthAdjust="spacingAndGlyphs">${esc(item.text)}</text>`)
     } else if (item.type === 'qr') {
-      const m = QRCode.create(item.data, { errorCorrectionLevel: item.level }).modules
+      const m = qrMatrix(item.data, item.level)
+      if (!m) continue // the encoder refused it already; cannot happen for a queued job
       const size = item.size
       const left = x0((m.size + 8) * size, item.align) + 4 * size
       const top = y + 4 * size

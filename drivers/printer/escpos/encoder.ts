@@ -5,11 +5,10 @@
  * for printers without QR support. Column widths count CJK characters as two.
  */
 import iconv from 'iconv-lite'
-import QRCode from 'qrcode'
 import { CodedError } from '../../../gateway/errors.js'
 import * as C from './commands.js'
 import type { Align, Block, PrintDocument } from './document.js'
-import { qrModules } from './qr-fit.js'
+import { qrMatrix, qrModules } from './qr-fit.js'
 
 export interface PrinterProfile {
   /** Characters per line at normal size (58 mm paper: 32, 80 mm: 42 or 48). */
@@ -157,12 +156,8 @@ function qr(b: Extract<Block, { type: 'qr' }>, profile: PrinterProfile, where: s
       ...C.qrCommand(C.QR_FN.print, [48]),
     ]
   }
-  let matrix: QRCode.QRCode['modules']
-  try {
-    matrix = QRCode.create(b.data, { errorCorrectionLevel: level }).modules
-  } catch {
-    throw tooLarge(`${Buffer.byteLength(b.data)} bytes do not fit a QR code at level ${level}`)
-  }
+  const matrix = qrMatrix(b.data, level)
+  if (!matrix) throw tooLarge(`${Buffer.byteLength(b.data)} bytes do not fit a QR code at level ${level}`)
   const modules = matrix.size + 8 // with the 4-module quiet zone on each side
   const w = modules * size
   if (w > profile.dots) throw tooLarge(`${modules} modules × ${size} dots exceed the ${profile.dots}-dot line`)
