@@ -5,6 +5,7 @@
  */
 import type { Logger } from './log.js'
 import type { DeviceStateChange } from './devices/device-state.js'
+import type { PrinterStateChange } from './print/print-queue.js'
 import type { JournaledScan } from './scan/scan-types.js'
 import type { ScanRejection } from './scan/scan-types.js'
 
@@ -14,6 +15,8 @@ export interface EventMap {
   /** Input from a scanner that was not a usable scan (garbage, overflow); logged and counted. */
   'scan.rejected': ScanRejection
   'device.state': DeviceStateChange
+  /** A printer's state changed (paper out, cover open, disconnected, back online…). */
+  'printer.state': PrinterStateChange
 }
 
 type Listener<T> = (payload: T) => void | Promise<void>

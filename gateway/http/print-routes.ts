@@ -1,6 +1,7 @@
 /** Printers and print jobs (/api/print/*): status, test page, voucher slips, job lookup, preview, reprint, cancel. */
 import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
+import type { FastifyRequest } from 'fastify'
 import { PrintError } from '../print/print-service.js'
 import { PrintRenderError } from '../../drivers/printer/escpos/encoder.js'
 import { voucherSlip, testPage } from '../print/templates.js'
@@ -8,9 +9,11 @@ import { ErrorBody } from './error-schema.js'
 import { posAuthenticator } from './pos-auth.js'
 import { Nullable } from './schema-types.js'
 
+const PREVIEW_LINK_DAYS = 7
 const JobParams = Type.Object({ id: Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' }) })
 const PrinterId = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,47}$' })
-const Accepted = Type.Object({ jobId: Type.String(), repeated: Type.Boolean(), state: Type.String() })
+const PreviewUrl = Type.String({ description: `the job's preview as a signed link, valid ${PREVIEW_LINK_DAYS} days, that opens without a token` })
+const Accepted = Type.Object({ jobId: Type.String(), repeated: Type.Boolean(), state: Type.String(), previewUrl: PreviewUrl })
 const Job = Type.Object({
   id: Type.String(),
   printer: Type.String(),
@@ -21,7 +24,9 @@ const Job = Type.Object({
   reprintOf: Nullable(Type.String()),
   createdAt: Type.Integer(),
   finishedAt: Nullable(Type.Integer()),
+  previewUrl: PreviewUrl,
 })
+const PreviewQuery = Type.Object({ exp: Type.Optional(Type.String()), sig: Type.Optional(Type.String()) })
 export const PrinterStatus = Type.Object({ id: Type.String(), state: Type.String(), problem: Nullable(Type.String()), queued: Type.Integer(), since: Type.String() })
 const VoucherBody = Type.Object(
   { code: Type.String({ minLength: 1, maxLength: 512 }), printer: Type.Optional(PrinterId), requestKey: Type.Optional(Type.String({ minLength: 8, maxLength: 64 })) },
@@ -33,6 +38,16 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody,
 export const printRoutes = fp(
   async (app) => {
     const authenticate = posAuthenticator(app)
+    const { links } = app.services
+    const previewPath = (id: string) => `/api/print/jobs/${id}/preview`
+    const withPreview = <T extends { jobId: string } | { id: string }>(job: T) => ({ ...job, previewUrl: links.sign(previewPath('jobId' in job ? job.jobId : job.id), PREVIEW_LINK_DAYS * 86_400_000) })
+    // The preview opens with a POS token or with the signed link the API handed out.
+    const tokenOrLink = async (req: FastifyRequest<{ Params: Static<typeof JobParams>; Querystring: Static<typeof PreviewQuery> }>) => {
+      const { exp, sig } = req.query
+      if (sig === undefined) return authenticate(req)
+      const check = links.check(previewPath(req.params.id), exp, sig)
+      if (check !== 'ok') throw Object.assign(new Error(check === 'expired' ? 'this preview link has expired; ask for the job again' : 'this preview link is not valid'), { statusCode: 403, code: check === 'expired' ? 'link_expired' : 'bad_link' })
+    }
     const security = [{ posToken: [] }]
     const schema = (summary: string, extra: object) => ({ tags: ['print'], summary, security, ...extra })
     const handle = async <T>(reply: { code(n: number): { send(b: unknown): unknown } }, fn: () => Promise<T> | T) => {
@@ -54,7 +69,7 @@ export const printRoutes = fp(
         handle(reply, async () => {
           const { print, config } = app.services
           const job = await print.enqueue(req.body.printer, testPage(req.body.printer, print.profileOf(req.body.printer), config.store.name), 'test_page')
-          return reply.code(202).send(job)
+          return reply.code(202).send(withPreview(job))
         }),
     )
 
@@ -70,24 +85,27 @@ export const printRoutes = fp(
           const v = verdict.voucher
           const printer = req.body.printer ?? print.printerFor('kiosk')
           const doc = voucherSlip({ storeName: config.store.name, code: req.body.code, key: v.key, campaign: v.campaign, expiresAt: v.expiresAt })
-          return reply.code(202).send(await print.enqueue(printer, doc, 'voucher_slip', req.body.requestKey ?? null))
+          return reply.code(202).send(withPreview(await print.enqueue(printer, doc, 'voucher_slip', req.body.requestKey ?? null)))
         }),
     )
 
     app.get<{ Params: Static<typeof JobParams> }>('/api/print/jobs/:id', { onRequest: authenticate, schema: schema('A print job', { params: JobParams, response: { 200: Job, ...errors } }) }, async (req, reply) =>
-      handle(reply, () => app.services.print.job(req.params.id)),
+      handle(reply, () => withPreview(app.services.print.job(req.params.id))),
     )
 
-    app.get<{ Params: Static<typeof JobParams> }>('/api/print/jobs/:id/preview', { onRequest: authenticate, schema: schema('What the job prints, as SVG', { params: JobParams }) }, async (req, reply) =>
+    app.get<{ Params: Static<typeof JobParams>; Querystring: Static<typeof PreviewQuery> }>(
+      '/api/print/jobs/:id/preview',
+      { onRequest: tokenOrLink, schema: schema('What the job prints, as SVG (POS token, or the signed previewUrl)', { params: JobParams, querystring: PreviewQuery, response: { 200: { type: 'string' }, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } }) },
+      async (req, reply) =>
       handle(reply, () => reply.header('content-type', 'image/svg+xml; charset=utf-8').send(app.services.print.preview(req.params.id))),
     )
 
-    app.post<{ Params: Static<typeof JobParams> }>('/api/print/jobs/:id/reprint', { onRequest: authenticate, schema: schema('Print the job again (a new job)', { params: JobParams, response: { 202: Type.Object({ jobId: Type.String() }), ...errors } }) }, async (req, reply) =>
-      handle(reply, async () => reply.code(202).send(await app.services.print.reprint(req.params.id))),
+    app.post<{ Params: Static<typeof JobParams> }>('/api/print/jobs/:id/reprint', { onRequest: authenticate, schema: schema('Print the job again (a new job)', { params: JobParams, response: { 202: Type.Object({ jobId: Type.String(), previewUrl: PreviewUrl }), ...errors } }) }, async (req, reply) =>
+      handle(reply, async () => reply.code(202).send(withPreview(await app.services.print.reprint(req.params.id)))),
     )
 
     app.post<{ Params: Static<typeof JobParams> }>('/api/print/jobs/:id/cancel', { onRequest: authenticate, schema: schema('Cancel a queued or interrupted job', { params: JobParams, response: { 200: Job, ...errors } }) }, async (req, reply) =>
-      handle(reply, () => app.services.print.cancel(req.params.id)),
+      handle(reply, async () => withPreview(await app.services.print.cancel(req.params.id))),
     )
   },
   { name: 'print-routes', dependencies: ['tillside-services'] },

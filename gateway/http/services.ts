@@ -10,6 +10,7 @@ import type { CashierSessions } from '../till/cashier-sessions.js'
 import type { MemberService } from '../members/member-service.js'
 import type { PosService } from '../payments/pos-service.js'
 import type { PrintService } from '../print/print-service.js'
+import type { LinkSigner } from '../auth/signed-links.js'
 
 export interface GatewayServices {
   config: Config
@@ -22,6 +23,8 @@ export interface GatewayServices {
   pos: Pick<PosService, 'recordSale' | 'charge'>
   till: Pick<TillService, 'history' | 'subscribe' | 'markVoided'>
   cashiers: CashierSessions
+  /** Signs links that carry their own permission (print previews for a manager's browser). */
+  links: LinkSigner
   startedAt: Date
   version: string
 }

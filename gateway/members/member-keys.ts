@@ -5,8 +5,7 @@
  * member's own use (AES-256-GCM).
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto'
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { loadOrCreateSecret } from '../auth/key-file.js'
 
 export class MemberKeys {
   private constructor(
@@ -16,18 +15,7 @@ export class MemberKeys {
 
   /** Loads the 64-byte key file, creating it (mode 0600) on first start. */
   static loadOrCreate(file: string): MemberKeys {
-    let raw: Buffer
-    try {
-      if ((statSync(file).mode & 0o077) !== 0) throw new Error(`${file} is readable by others; run: chmod 600 ${file}`)
-      raw = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64url')
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-      raw = randomBytes(64)
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
-      writeFileSync(file, `${raw.toString('base64url')}\n`, { mode: 0o600, flag: 'wx' })
-      chmodSync(file, 0o600)
-    }
-    if (raw.length !== 64) throw new Error(`${file} must hold 64 bytes (base64url); it holds ${raw.length}`)
+    const raw = loadOrCreateSecret(file, 64)
     return new MemberKeys(raw.subarray(0, 32), raw.subarray(32))
   }
 

@@ -2,8 +2,9 @@
  * A picture of a slip as the printer would print it: the document is rendered to
  * ESC/POS for the printer's profile and decoded back (the virtual printer's decoder),
  * then drawn as SVG — so the preview shows what the bytes say, not what we meant.
+ * The simulator printer draws what it received the same way.
  */
-import { EscPosDecoder } from '../../drivers/printer/escpos/decoder.js'
+import { EscPosDecoder, type Printed } from '../../drivers/printer/escpos/decoder.js'
 import { renderEscPos, textWidth, type PrinterProfile } from '../../drivers/printer/escpos/encoder.js'
 import type { PrintDocument } from '../../drivers/printer/escpos/document.js'
 import { qrMatrix } from '../../drivers/printer/escpos/qr-fit.js'
@@ -11,12 +12,17 @@ import { qrMatrix } from '../../drivers/printer/escpos/qr-fit.js'
 const LINE = 24
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
-export function previewSvg(doc: PrintDocument, profile: PrinterProfile): string {
+export function documentPreview(doc: PrintDocument, profile: PrinterProfile): string {
+  return previewSvg(new EscPosDecoder().push(renderEscPos(doc, profile)), profile)
+}
+
+/** Draws decoded printer output (one slip) as SVG, `profile.dots` wide. */
+export function previewSvg(printed: Iterable<Printed>, profile: PrinterProfile): string {
   const charW = profile.dots / profile.cpl
   const parts: string[] = []
   let y = 8
   const x0 = (width: number, align: string) => (align === 'center' ? (profile.dots - width) / 2 : align === 'right' ? profile.dots - width : 0)
-  for (const item of new EscPosDecoder().push(renderEscPos(doc, profile))) {
+  for (const item of printed) {
     if (item.type === 'text') {
       const w = textWidth(item.text) * charW * item.size
       y += LINE * item.size

@@ -30,6 +30,13 @@ export interface PrintQueueStatus {
   since: string
 }
 
+export interface PrinterStateChange {
+  printerId: string
+  state: PrintQueueStatus['state']
+  problem: string | null
+  at: string
+}
+
 const PRINTABLE: PrinterState[] = ['online', 'paper_near_end']
 
 export class PrintQueue implements Module {
@@ -45,7 +52,7 @@ export class PrintQueue implements Module {
     private readonly profile: PrinterProfile,
     private readonly connect: PrinterConnector,
     private readonly journal: Journal,
-    private readonly opts: { pollMs: number; retryMs: number },
+    private readonly opts: { pollMs: number; retryMs: number; onState?: (change: PrinterStateChange) => void },
     private readonly log: Logger,
   ) {
     this.name = `printer:${id}`
@@ -159,6 +166,7 @@ export class PrintQueue implements Module {
     if (state === this.current.state && problem === this.current.problem) return
     this.log.info({ state, problem }, 'printer state')
     this.current = { state, problem, since: new Date().toISOString() }
+    this.opts.onState?.({ printerId: this.id, state, problem, at: this.current.since })
   }
 
   private sleep(ms: number): Promise<void> {

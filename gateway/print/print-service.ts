@@ -13,8 +13,8 @@ import type { SerialBinding } from '../../drivers/bindings/serial.js'
 import { printerConnector, printerProfile } from '../../drivers/printer/create-printer.js'
 import type { PrintDocument } from '../../drivers/printer/escpos/document.js'
 import { VirtualPrinter, receiptText } from '../../drivers/printer/virtual-printer.js'
-import { PrintQueue, type PrintQueueStatus } from './print-queue.js'
-import { previewSvg } from './preview.js'
+import { PrintQueue, type PrintQueueStatus, type PrinterStateChange } from './print-queue.js'
+import { documentPreview, previewSvg } from './preview.js'
 
 export class PrintError extends CodedError<'unknown_printer' | 'no_printer_for_role' | 'unknown_job' | 'not_cancellable'> {
   override readonly name = 'PrintError'
@@ -44,10 +44,11 @@ export class PrintService implements Module {
     private readonly journal: Journal,
     serial: SerialBinding,
     log: Logger,
+    onState?: (change: PrinterStateChange) => void,
   ) {
     for (const p of config.printers) {
-      const simulator = () => this.simulatorFor(p.id, join(config.dataDir, 'print-sim'))
-      const queue = new PrintQueue(p.id, printerProfile(p), printerConnector(p, serial, simulator), journal, { pollMs: p.pollMs, retryMs: Math.min(1000, p.pollMs) }, moduleLogger(log, 'drivers:printer', { printerId: p.id }))
+      const simulator = () => this.simulatorFor(p, join(config.dataDir, 'print-sim'))
+      const queue = new PrintQueue(p.id, printerProfile(p), printerConnector(p, serial, simulator), journal, { pollMs: p.pollMs, retryMs: Math.min(1000, p.pollMs), onState }, moduleLogger(log, 'drivers:printer', { printerId: p.id }))
       this.queues.set(p.id, { queue, config: p })
     }
   }
@@ -91,7 +92,7 @@ export class PrintService implements Module {
 
   preview(id: string): string {
     const job = this.job(id)
-    return previewSvg(this.documentOf(id), this.profileOf(job.printer))
+    return documentPreview(this.documentOf(id), this.profileOf(job.printer))
   }
 
   async reprint(id: string): Promise<{ jobId: string }> {
@@ -118,14 +119,24 @@ export class PrintService implements Module {
     return e
   }
 
-  /** The simulator keeps each slip it printed as text in dataDir/print-sim/, so development shows what came out. */
-  private simulatorFor(id: string, dir: string): VirtualPrinter {
-    let sim = this.simulators.get(id)
+  /**
+   * The simulator keeps each slip it printed in dataDir/print-sim/, as text and as an SVG
+   * picture of what it received, so development shows what came out.
+   */
+  private simulatorFor(printer: PrinterConfig, dir: string): VirtualPrinter {
+    let sim = this.simulators.get(printer.id)
     if (!sim) {
-      sim = new VirtualPrinter()
+      const made = new VirtualPrinter()
+      const profile = printerProfile(printer)
+      let n = 0
       mkdirSync(dir, { recursive: true })
-      sim.on('receipt', (r) => writeFileSync(join(dir, `${id}-${Date.now()}.txt`), `${receiptText(r).join('\n')}\n`))
-      this.simulators.set(id, sim)
+      made.on('receipt', (r) => {
+        const base = join(dir, `${printer.id}-${new Date().toISOString().replace(/[:.]/g, '-')}-${++n}`)
+        writeFileSync(`${base}.txt`, `${receiptText(r).join('\n')}\n`)
+        writeFileSync(`${base}.svg`, previewSvg(r.items, profile))
+      })
+      this.simulators.set(printer.id, made)
+      sim = made
     }
     return sim
   }

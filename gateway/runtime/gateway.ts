@@ -28,6 +28,7 @@ import { MemberService } from '../members/member-service.js'
 import { PosService } from '../payments/pos-service.js'
 import { NO_PROVIDER, SandboxProvider } from '../payments/payment-provider.js'
 import { PrintService } from '../print/print-service.js'
+import { LinkSigner } from '../auth/signed-links.js'
 
 export interface GatewayOptions {
   config: Config
@@ -83,7 +84,7 @@ export class Gateway {
     this.scans = new ScanPipeline(this.journal, this.bus, moduleLogger(log, 'gateway:scan'))
     const bindings: ScannerBindings = { serial: serialportBinding, hid: hidBindingFor(config.devices), stdin: opts.stdin ?? null, ...opts.bindings }
     this.devices = new DeviceManager(config, bindings, this.scans, this.bus, log)
-    this.print = new PrintService(config, this.journal, bindings.serial, log)
+    this.print = new PrintService(config, this.journal, bindings.serial, log, (change) => this.bus.emit('printer.state', change))
     this.cashiers = new CashierSessions(config.till.cashiers, config.till.sessionMinutes * 60_000)
   }
 
@@ -137,6 +138,7 @@ export class Gateway {
           print: this.print,
           till,
           cashiers: this.cashiers,
+          links: LinkSigner.forDataDir(config.dataDir),
           startedAt: new Date(),
           version: packageVersion(),
         },

@@ -6,6 +6,7 @@ import type { GatewayServices } from '../../gateway/http/services.js'
 import type { JournalHealth } from '../../gateway/store/journal.js'
 import { parseConfig } from '../../config/load.js'
 import { silentLogger } from '../../gateway/log.js'
+import { LinkSigner } from '../../gateway/auth/signed-links.js'
 import { CashierSessions } from '../../gateway/till/cashier-sessions.js'
 
 describe('backoffDelay', () => {
@@ -36,6 +37,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     pos: {} as GatewayServices['pos'],
     print: { printers: () => [] } as unknown as GatewayServices['print'],
     cashiers: new CashierSessions([], 60_000),
+    links: new LinkSigner(Buffer.alloc(32)),
     devices: {
       status: () => [],
       simulateScan: async () => {

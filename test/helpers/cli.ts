@@ -15,10 +15,19 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ c
   })
 }
 
-/** Starts `tillside start`; resolves with the process and its HTTP address once it logged "gateway started". */
-export function startGatewayProcess(configFile: string): Promise<{ child: ChildProcess; address: string; logs: string[] }> {
+/** The built command as `npm start` runs it (made by `npm ci` / `npm run build`). */
+export const BUNDLE = fileURLToPath(new URL('../../dist/bundle/tillside.js', import.meta.url))
+
+/**
+ * Starts `tillside start` (from sources, or the built bundle); resolves with the process
+ * and its HTTP address once it logged "gateway started". No config file: the embedded
+ * defaults, as `npm start` uses them.
+ */
+export function startGatewayProcess(configFile: string | null, opts: { env?: NodeJS.ProcessEnv; bundle?: boolean } = {}): Promise<{ child: ChildProcess; address: string; logs: string[] }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--config', configFile], { stdio: ['pipe', 'pipe', 'pipe'] })
+    const entry = opts.bundle ? [BUNDLE] : ['--import', 'tsx', CLI]
+    const args = [...entry, 'start', ...(configFile ? ['--config', configFile] : [])]
+    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } })
     const logs: string[] = []
     let buffer = ''
     let stderr = ''

@@ -1,0 +1,64 @@
+/**
+ * Issue #4's "done when", as the README's quick start runs it: the built `tillside start`
+ * on its embedded defaults (simulated kiosk printer) prints a voucher slip, and its
+ * preview opens at the link the API returned, without a token.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { ChildProcess } from 'node:child_process'
+import { BUNDLE, startGatewayProcess } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
+import { waitFor } from '../helpers/wait.js'
+
+const built = existsSync(BUNDLE)
+if (!built) {
+  const message = `quick-start print test: ${BUNDLE} is missing — run npm run build`
+  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(message)
+  process.stderr.write(`\n  !!! SKIPPING ${message}\n\n`)
+}
+
+describe.skipIf(!built)('npm start prints a voucher slip on the simulated printer', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let child: ChildProcess
+  let address: string
+  const dataDir = () => join(tmp.dir, 'data')
+  const auth = { authorization: 'Bearer dev-pos-token', 'content-type': 'application/json' }
+  const post = (path: string, body: object) => fetch(`${address}${path}`, { method: 'POST', headers: auth, body: JSON.stringify(body) })
+
+  beforeAll(async () => {
+    tmp = tempDir()
+    ;({ child, address } = await startGatewayProcess(null, { bundle: true, env: { TILLSIDE_DATA_DIR: dataDir(), TILLSIDE_HTTP_PORT: '0' } }))
+  }, 30_000)
+  afterAll(() => {
+    child?.kill('SIGKILL')
+    tmp?.cleanup()
+  })
+
+  it('issues at the counter, prints the slip, and shows it at the preview link', async () => {
+    const issued = await post('/api/pos/vouchers/issue', { campaign: 1 })
+    expect(issued.status).toBe(201)
+    const { code } = (await issued.json()) as { code: string }
+    const printed = await post('/api/print/vouchers', { code })
+    expect(printed.status).toBe(202)
+    const { jobId, previewUrl } = (await printed.json()) as { jobId: string; previewUrl: string }
+    await waitFor(async () => ((await (await fetch(`${address}/api/print/jobs/${jobId}`, { headers: auth })).json()) as { state: string }).state === 'done', 'job done')
+
+    const slips = readdirSync(join(dataDir(), 'print-sim')).filter((f) => f.endsWith('.txt'))
+    expect(slips).toHaveLength(1)
+    const text = readFileSync(join(dataDir(), 'print-sim', slips[0]!), 'utf8')
+    expect(text).toContain(`[QR ${code}]`)
+    expect(text).toContain('下次消费立减20元')
+
+    const preview = await fetch(`${address}${previewUrl}`)
+    expect(preview.status).toBe(200)
+    expect(preview.headers.get('content-type')).toContain('image/svg+xml')
+    const svg = await preview.text()
+    expect(svg).toContain('下次消费立减20元')
+    expect(svg).toMatch(/<path d="M/) // the QR
+    expect(existsSync(join(dataDir(), 'print-sim', slips[0]!.replace(/\.txt$/, '.svg')))).toBe(true)
+
+    child.kill('SIGTERM')
+    expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0)
+  })
+})
