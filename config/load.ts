@@ -31,6 +31,8 @@ const ENV_OVERRIDES: Record<string, { key: string[]; type: 'string' | 'integer' 
   TILLSIDE_DEV: { key: ['dev'], type: 'boolean' },
   TILLSIDE_HTTP_HOST: { key: ['http', 'host'], type: 'string' },
   TILLSIDE_HTTP_PORT: { key: ['http', 'port'], type: 'integer' },
+  TILLSIDE_SYNC_BROKER: { key: ['sync', 'broker'], type: 'string' },
+  TILLSIDE_SYNC_EMBEDDED_PORT: { key: ['sync', 'embedded', 'port'], type: 'integer' },
   TILLSIDE_LOG_LEVEL: { key: ['log', 'level'], type: 'string' },
 }
 
@@ -97,6 +99,9 @@ function crossChecks(config: Config): ConfigProblem[] {
   if (config.reconnect.initialMs > config.reconnect.maxMs) {
     problems.push({ path: 'reconnect.initialMs', message: 'must not exceed reconnect.maxMs' })
   }
+  if (config.sync?.reconnect && config.sync.reconnect.initialMs > config.sync.reconnect.maxMs) problems.push({ path: 'sync.reconnect.initialMs', message: 'must not exceed sync.reconnect.maxMs' })
+  if (config.sync?.tls && !/^mqtts:/.test(config.sync.broker)) problems.push({ path: 'sync.tls', message: `only for mqtts:// brokers; sync.broker is ${config.sync.broker}` })
+  if (config.sync?.tls && Boolean(config.sync.tls.cert) !== Boolean(config.sync.tls.key)) problems.push({ path: 'sync.tls', message: 'cert and key go together' })
   return problems
 }
 

@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { DeviceId, Role, Tagged } from './schema-parts.js'
 import { PrinterSchema } from './printer-schema.js'
+import { SyncSchema } from './sync-schema.js'
 
 const UsbId = Type.Integer({ minimum: 0, maximum: 0xffff })
 
@@ -190,6 +191,7 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    sync: SyncSchema,
     reconnect: Type.Object(
       {
         initialMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 500 }),

@@ -42,6 +42,21 @@ const StatusBody = Type.Object({
   }),
   devices: Type.Array(DeviceStatusBody),
   printers: Type.Array(PrinterStatus),
+  sync: Type.Object({
+    broker: Type.String(),
+    state: StringEnum(['disabled', 'connecting', 'online', 'offline']),
+    since: Type.String(),
+    connects: Type.Integer(),
+    alarm: Nullable(Type.String()),
+    acked: Type.Optional(Type.Integer({ description: 'highest seq the cloud acknowledged' })),
+    lastSeq: Type.Optional(Type.Integer()),
+    sent: Type.Optional(Type.Integer()),
+    backlog: Type.Optional(Type.Integer({ description: 'events waiting for the cloud' })),
+    oldestWaitingMs: Type.Optional(Nullable(Type.Integer())),
+    batchesOut: Type.Optional(Type.Integer()),
+    resends: Type.Optional(Type.Integer()),
+    refusedAcks: Type.Optional(Type.Integer()),
+  }),
 })
 export type StatusBody = Static<typeof StatusBody>
 
@@ -54,7 +69,7 @@ export const healthRoutes = fp(
     })
 
     app.get('/api/status', { schema: { response: { 200: StatusBody, 500: ErrorBody } } }, async (): Promise<StatusBody> => {
-      const { config, journal, devices, scans, startedAt, version, print } = app.services
+      const { config, journal, devices, scans, startedAt, version, print, sync } = app.services
       return {
         store: { id: config.store.id, name: config.store.name },
         version,
@@ -63,6 +78,7 @@ export const healthRoutes = fp(
         journal: journal.getHealth(),
         devices: devices.status().map((d) => ({ ...d, ...scans.stats(d.id) })),
         printers: print.printers(),
+        sync: sync.status(),
       }
     })
   },

@@ -11,6 +11,7 @@ import type { MemberService } from '../members/member-service.js'
 import type { PosService } from '../payments/pos-service.js'
 import type { PrintService } from '../print/print-service.js'
 import type { LinkSigner } from '../auth/signed-links.js'
+import type { SyncService } from '../../sync/sync-service.js'
 
 export interface GatewayServices {
   config: Config
@@ -25,6 +26,7 @@ export interface GatewayServices {
   cashiers: CashierSessions
   /** Signs links that carry their own permission (print previews for a manager's browser). */
   links: LinkSigner
+  sync: Pick<SyncService, 'status'>
   startedAt: Date
   version: string
 }

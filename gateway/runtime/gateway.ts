@@ -29,6 +29,7 @@ import { PosService } from '../payments/pos-service.js'
 import { NO_PROVIDER, SandboxProvider } from '../payments/payment-provider.js'
 import { PrintService } from '../print/print-service.js'
 import { LinkSigner } from '../auth/signed-links.js'
+import { SyncService } from '../../sync/sync-service.js'
 
 export interface GatewayOptions {
   config: Config
@@ -73,6 +74,7 @@ export class Gateway {
   members: MemberService | null = null
   pos: PosService | null = null
   readonly print: PrintService
+  readonly sync: SyncService
   till: TillService | null = null
   private started: Module[] = []
   private http: HttpModule | null = null
@@ -85,6 +87,7 @@ export class Gateway {
     const bindings: ScannerBindings = { serial: serialportBinding, hid: hidBindingFor(config.devices), stdin: opts.stdin ?? null, ...opts.bindings }
     this.devices = new DeviceManager(config, bindings, this.scans, this.bus, log)
     this.print = new PrintService(config, this.journal, bindings.serial, log, (change) => this.bus.emit('printer.state', change))
+    this.sync = new SyncService(config, { journal: this.journal, bus: this.bus, deviceStates: () => this.deviceStates(), version: packageVersion() }, log)
     this.cashiers = new CashierSessions(config.till.cashiers, config.till.sessionMinutes * 60_000)
   }
 
@@ -139,18 +142,23 @@ export class Gateway {
           till,
           cashiers: this.cashiers,
           links: LinkSigner.forDataDir(config.dataDir),
+          sync: this.sync,
           startedAt: new Date(),
           version: packageVersion(),
         },
       })
       this.http = new HttpModule(app, config.http.host, config.http.port)
-      this.started.push(...(await startModules([this.print, till, this.devices, this.http], signal, lifecycleLog)))
+      this.started.push(...(await startModules([this.print, till, this.devices, this.http, this.sync], signal, lifecycleLog)))
     } catch (err) {
       await stopModules(this.started, lifecycleLog)
       this.started = []
       throw err
     }
     log.info({ address: this.address, store: config.store.id, devices: config.devices.length }, 'gateway started')
+  }
+
+  private deviceStates() {
+    return [...this.devices.status(), ...this.print.printers()].map((d) => ({ id: d.id, state: d.state, since: d.since, ...('reason' in d ? { reason: d.reason } : { problem: d.problem }) }))
   }
 
   /** The slip for a redemption at the till; keyed by redemption id, so it prints once. */

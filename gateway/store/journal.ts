@@ -65,6 +65,7 @@ export class Journal implements Module {
     lastError: null,
   }
   private accepting = false
+  private readonly commitListeners = new Set<(lastSeq: number) => void>()
   private onClosed: (() => void) | null = null
   /** Called once if the writer dies; the runtime decides (log fatal, exit for systemd). */
   onFatal: (err: Error) => void = () => {}
@@ -154,6 +155,12 @@ export class Journal implements Module {
     return stmt
   }
 
+  /** Calls `listener` with the highest seq after each commit (the sync relay wakes on it); returns the unsubscribe. */
+  onCommit(listener: (lastSeq: number) => void): () => void {
+    this.commitListeners.add(listener)
+    return () => this.commitListeners.delete(listener)
+  }
+
   getHealth(): JournalHealth {
     return { ...this.health, pending: this.queue.pending, largestBatch: this.queue.largestBatch }
   }
@@ -237,6 +244,7 @@ export class Journal implements Module {
         this.health.lastSeq = Math.max(this.health.lastSeq, msg.firstSeq + count - 1)
         this.health.appendedSinceStart += count
         waiter.resolve(fromWriterResults(waiter.items, msg.firstSeq, msg.outcomes))
+        if (count > 0) this.notifyCommit()
       }
     } else if (msg.type === 'commit-failed') {
       const waiter = this.inFlight.get(msg.batch)
@@ -248,6 +256,16 @@ export class Journal implements Module {
       waiter?.reject(err)
     } else if (msg.type === 'closed') {
       this.onClosed?.()
+    }
+  }
+
+  private notifyCommit(): void {
+    for (const listener of this.commitListeners) {
+      try {
+        listener(this.health.lastSeq)
+      } catch (err) {
+        this.log.error({ err }, 'commit listener failed')
+      }
     }
   }
 

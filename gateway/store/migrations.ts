@@ -169,4 +169,19 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX print_jobs_next ON print_jobs (printer, state, position);
     `,
   },
+  {
+    version: 6,
+    name: 'sync checkpoint',
+    sql: `
+      -- The highest seq the cloud acknowledged as persisted, contiguously from 1. The relay
+      -- sends from here after every reconnect; it moves only on the cloud's own ack (a
+      -- broker's PUBACK means the broker has it, not that the cloud stored it).
+      CREATE TABLE sync_state (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        acked_seq INTEGER NOT NULL,
+        acked_at  INTEGER
+      );
+      INSERT INTO sync_state (id, acked_seq) VALUES (1, 0);
+    `,
+  },
 ]

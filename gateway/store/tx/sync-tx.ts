@@ -1,0 +1,19 @@
+/** The sync checkpoint, moved by the cloud's acks (sync/relay.ts). */
+import type { TxContext } from './tx-context.js'
+
+export type AckResult = { advanced: true; acked: number } | { advanced: false; acked: number; reason: 'stale' | 'future' }
+
+/**
+ * Records that the cloud holds every event up to `seq`. Never moves back (a late,
+ * lower ack is stale), never past the last seq this journal gave (a future ack is a
+ * cloud bug or another store's ack: refused). Outbox rows up to `seq` are done.
+ */
+export function syncAckTx(tx: TxContext, a: { seq: number }): AckResult {
+  const acked = tx.stmt('SELECT acked_seq FROM sync_state WHERE id = 1').pluck().get() as number
+  if (a.seq <= acked) return { advanced: false, acked, reason: 'stale' }
+  const last = tx.stmt('SELECT last_seq FROM journal_meta WHERE id = 1').pluck().get() as number
+  if (a.seq > last) return { advanced: false, acked, reason: 'future' }
+  tx.stmt('UPDATE sync_state SET acked_seq = ?, acked_at = ? WHERE id = 1').run(a.seq, tx.now)
+  tx.stmt('DELETE FROM outbox WHERE seq <= ?').run(a.seq)
+  return { advanced: true, acked: a.seq }
+}

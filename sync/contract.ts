@@ -1,0 +1,119 @@
+/**
+ * The sync contract between a store's gateway and the cloud (docs/asyncapi.yaml is its
+ * documentation; keep the two together). Topics live under tillside/v1/{storeId}/; every
+ * payload is JSON with a version field `v`. A store only ever publishes and subscribes
+ * under its own store id, so a broker ACL can confine it (docs/mosquitto-acl.example).
+ */
+export const CONTRACT_VERSION = 1
+export const ROOT = 'tillside/v1'
+
+export const topics = {
+  /** Up, QoS 1: event batches in seq order. */
+  events: (store: string) => `${ROOT}/${store}/events`,
+  /** Down, QoS 1: the cloud's ack, the highest seq it persisted contiguously from 1. */
+  ack: (store: string) => `${ROOT}/${store}/ack`,
+  /** Up, QoS 1, retained: online (birth) / offline (Last Will, and on clean stop). */
+  status: (store: string) => `${ROOT}/${store}/status`,
+  /** Up, QoS 1, retained: one device's (scanner's, printer's) state. */
+  device: (store: string, device: string) => `${ROOT}/${store}/devices/${device}`,
+  /** Down, QoS 1: commands, one topic per command type. */
+  command: (store: string, type: string) => `${ROOT}/${store}/cmd/${type}`,
+  /** Up, QoS 1: each command's result. */
+  commandResult: (store: string) => `${ROOT}/${store}/cmd-result`,
+  /** Up, QoS 1: requests to the cloud (MQTT 5 response topic + correlation data). */
+  request: (store: string, method: string) => `${ROOT}/${store}/rpc/${method}`,
+  /** Down: replies to this gateway's requests. */
+  reply: (store: string) => `${ROOT}/${store}/rpc-reply`,
+}
+
+export const STORE_ID = /^[a-z0-9][a-z0-9_-]{0,47}$/
+
+/** One journaled event as the cloud receives it (payload as journaled). */
+export interface WireEvent {
+  seq: number
+  id: string
+  type: string
+  time: number
+  device: string | null
+  payload: unknown
+}
+
+export interface EventBatch {
+  v: 1
+  store: string
+  events: WireEvent[]
+}
+
+export interface Ack {
+  v: 1
+  seq: number
+  /** The cloud refused a batch that started past `seq` + 1 (an earlier one was lost): send again from `seq`. */
+  resend?: boolean
+}
+
+export interface StoreStatus {
+  v: 1
+  state: 'online' | 'offline'
+  at: string
+  version?: string
+  /** Highest seq journaled / acknowledged when this was published (births only). */
+  lastSeq?: number
+  acked?: number
+}
+
+/**
+ * Builds a batch message from journal rows without parsing their payloads: each row's
+ * payload is JSON the journal validated when it was appended, so it is spliced in as is.
+ */
+export function encodeBatch(store: string, rows: { seq: number; id: string; type: string; time: number; device: string | null; payload: string }[]): string {
+  let out = `{"v":1,"store":${JSON.stringify(store)},"events":[`
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!
+    if (i > 0) out += ','
+    out += `{"seq":${r.seq},"id":"${r.id}","type":${JSON.stringify(r.type)},"time":${r.time},"device":${r.device === null ? 'null' : JSON.stringify(r.device)},"payload":${r.payload}}`
+  }
+  return `${out}]}`
+}
+
+export class ContractError extends Error {
+  override readonly name = 'ContractError'
+}
+
+function parseObject(payload: Buffer | string, maxBytes: number, what: string): Record<string, unknown> {
+  if (payload.length > maxBytes) throw new ContractError(`${what} is ${payload.length} bytes; limit ${maxBytes}`)
+  let value: unknown
+  try {
+    value = JSON.parse(payload.toString())
+  } catch {
+    throw new ContractError(`${what} is not JSON`)
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ContractError(`${what} is not a JSON object`)
+  const v = (value as { v?: unknown }).v
+  if (v !== CONTRACT_VERSION) throw new ContractError(`${what} has version ${JSON.stringify(v)}; this gateway speaks v${CONTRACT_VERSION}`)
+  return value as Record<string, unknown>
+}
+
+export function parseAck(payload: Buffer | string): Ack {
+  const o = parseObject(payload, 1024, 'ack')
+  if (!Number.isSafeInteger(o.seq) || (o.seq as number) < 0) throw new ContractError('ack.seq must be a non-negative integer')
+  if (o.resend !== undefined && typeof o.resend !== 'boolean') throw new ContractError('ack.resend must be a boolean')
+  return { v: 1, seq: o.seq as number, ...(o.resend ? { resend: true } : {}) }
+}
+
+const isInt = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 1
+
+/** The cloud's parse of a batch; refuses anything that is not one store's events in strictly rising seq order. */
+export function parseBatch(payload: Buffer | string, maxBytes: number): EventBatch {
+  const o = parseObject(payload, maxBytes, 'batch')
+  if (typeof o.store !== 'string' || !STORE_ID.test(o.store)) throw new ContractError('batch.store is not a store id')
+  if (!Array.isArray(o.events) || o.events.length === 0) throw new ContractError('batch.events must be a non-empty array')
+  let previous = 0
+  for (const [i, e] of (o.events as Record<string, unknown>[]).entries()) {
+    if (typeof e !== 'object' || e === null) throw new ContractError(`batch.events[${i}] is not an object`)
+    if (!isInt(e.seq) || (e.seq as number) <= previous) throw new ContractError(`batch.events[${i}].seq must rise strictly`)
+    if (typeof e.id !== 'string' || typeof e.type !== 'string' || !Number.isSafeInteger(e.time)) throw new ContractError(`batch.events[${i}] lacks id, type or time`)
+    if (e.device !== null && typeof e.device !== 'string') throw new ContractError(`batch.events[${i}].device must be a string or null`)
+    previous = e.seq as number
+  }
+  return o as unknown as EventBatch
+}

@@ -1,0 +1,120 @@
+/**
+ * The reference cloud's database (SQLite): every store's events exactly once by
+ * (store, seq) and only in seq order (a batch past a hole is refused, the store sends
+ * again), each store's contiguous high-water mark (what is acknowledged), and the
+ * checks only the cloud can make — gaps, and a voucher redeemed beyond its uses across
+ * stores. Several ingest processes may share the file (WAL, BEGIN IMMEDIATE).
+ */
+import Database from 'better-sqlite3'
+import type { EventBatch } from '../contract.js'
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    store TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, time INTEGER NOT NULL,
+    device TEXT, payload TEXT NOT NULL, received_at INTEGER NOT NULL,
+    arrival INTEGER NOT NULL,                -- order of first arrival, for the order checker
+    PRIMARY KEY (store, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS stores (
+    store TEXT PRIMARY KEY, contiguous INTEGER NOT NULL DEFAULT 0, highest INTEGER NOT NULL DEFAULT 0,
+    received INTEGER NOT NULL DEFAULT 0, duplicates INTEGER NOT NULL DEFAULT 0, gaps INTEGER NOT NULL DEFAULT 0,
+    status TEXT, status_at INTEGER
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS redemptions (
+    voucher_key TEXT NOT NULL, store TEXT NOT NULL, seq INTEGER NOT NULL, redemption_id TEXT NOT NULL UNIQUE,
+    time INTEGER NOT NULL, max_uses INTEGER NOT NULL, voided INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (store, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS redemptions_by_voucher ON redemptions (voucher_key);
+  CREATE TABLE IF NOT EXISTS alerts (
+    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, store TEXT NOT NULL, detail TEXT NOT NULL, time INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS meta (id INTEGER PRIMARY KEY CHECK (id = 1), arrivals INTEGER NOT NULL);
+  INSERT OR IGNORE INTO meta (id, arrivals) VALUES (1, 0);
+`
+
+export interface IngestResult {
+  store: string
+  /** What to acknowledge: the highest seq held contiguously from 1. */
+  contiguous: number
+  inserted: number
+  duplicates: number
+  /** The batch started past the contiguous mark: an earlier batch was lost. It is refused whole (so events are stored in seq order only) and the store is asked to send again. */
+  gap: boolean
+  alerts: { kind: string; detail: string }[]
+}
+
+export class CloudStore {
+  readonly db: Database.Database
+  private readonly ingestTx: Database.Transaction<(batch: EventBatch) => IngestResult>
+
+  constructor(file: string) {
+    this.db = new Database(file)
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('synchronous = FULL') // an ack promises the events are on disk
+    this.db.pragma('busy_timeout = 10000')
+    this.db.exec(SCHEMA)
+    const s = {
+      store: this.db.prepare('INSERT INTO stores (store) VALUES (?) ON CONFLICT DO NOTHING'),
+      mark: this.db.prepare('SELECT contiguous, highest FROM stores WHERE store = ?'),
+      arrivals: this.db.prepare('UPDATE meta SET arrivals = arrivals + ? WHERE id = 1 RETURNING arrivals'),
+      insert: this.db.prepare('INSERT INTO events (store, seq, id, type, time, device, payload, received_at, arrival) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      update: this.db.prepare('UPDATE stores SET contiguous = ?, highest = max(highest, ?), received = received + ?, duplicates = duplicates + ?, gaps = gaps + ? WHERE store = ?'),
+      redemption: this.db.prepare('INSERT INTO redemptions (voucher_key, store, seq, redemption_id, time, max_uses) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      voided: this.db.prepare('UPDATE redemptions SET voided = 1 WHERE redemption_id = ?'),
+      uses: this.db.prepare('SELECT store, seq FROM redemptions WHERE voucher_key = ? AND voided = 0 ORDER BY time'),
+      alert: this.db.prepare('INSERT INTO alerts (kind, store, detail, time) VALUES (?, ?, ?, ?)'),
+    }
+    this.ingestTx = this.db.transaction((batch: EventBatch): IngestResult => {
+      const { store, events } = batch
+      s.store.run(store)
+      const mark = s.mark.get(store) as { contiguous: number; highest: number }
+      if (events[0]!.seq > mark.contiguous + 1) {
+        s.update.run(mark.contiguous, 0, 0, 0, 1, store)
+        return { store, contiguous: mark.contiguous, inserted: 0, duplicates: 0, gap: true, alerts: [] }
+      }
+      const now = Date.now()
+      let arrival = (s.arrivals.get(events.length) as { arrivals: number }).arrivals - events.length
+      let inserted = 0
+      const alerts: IngestResult['alerts'] = []
+      for (const e of events) {
+        if (s.insert.run(store, e.seq, e.id, e.type, e.time, e.device, JSON.stringify(e.payload), now, ++arrival).changes === 0) continue
+        inserted++
+        const p = e.payload as Record<string, unknown>
+        if (e.type === 'voucher.redeemed' && typeof p.voucherKey === 'string') {
+          s.redemption.run(p.voucherKey, store, e.seq, e.id, e.time, Number(p.maxUses) || 1)
+          const live = s.uses.all(p.voucherKey) as { store: string; seq: number }[]
+          if (live.length > (Number(p.maxUses) || 1)) {
+            const detail = `voucher ${p.voucherKey} redeemed ${live.length}× (allowed ${Number(p.maxUses) || 1}): ${live.map((u) => `${u.store}#${u.seq}`).join(', ')}`
+            s.alert.run('double_redemption', store, detail, now)
+            alerts.push({ kind: 'double_redemption', detail })
+          }
+        } else if (e.type === 'voucher.voided' && typeof p.redemptionId === 'string') {
+          s.voided.run(p.redemptionId)
+        }
+      }
+      // Events are only ever stored from contiguous + 1 on, so the mark is the batch's end.
+      const contiguous = Math.max(mark.contiguous, events.at(-1)!.seq)
+      const duplicates = events.length - inserted
+      s.update.run(contiguous, contiguous, inserted, duplicates, 0, store)
+      return { store, contiguous, inserted, duplicates, gap: false, alerts }
+    })
+  }
+
+  /** Stores a batch (idempotently) and returns what to acknowledge. */
+  ingest(batch: EventBatch): IngestResult {
+    return this.ingestTx.immediate(batch)
+  }
+
+  setStatus(store: string, status: string): void {
+    this.db.prepare('INSERT INTO stores (store, status, status_at) VALUES (?, ?, ?) ON CONFLICT (store) DO UPDATE SET status = excluded.status, status_at = excluded.status_at').run(store, status, Date.now())
+  }
+
+  stores(): { store: string; contiguous: number; highest: number; received: number; duplicates: number; gaps: number; status: string | null }[] {
+    return this.db.prepare('SELECT store, contiguous, highest, received, duplicates, gaps, status FROM stores ORDER BY store').all() as ReturnType<CloudStore['stores']>
+  }
+
+  close(): void {
+    this.db.close()
+  }
+}

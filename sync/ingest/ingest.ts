@@ -1,0 +1,98 @@
+/**
+ * The reference cloud ingest (`tillside cloud`): takes every store's event batches,
+ * stores them once by (store, seq), and acknowledges the contiguous high-water mark
+ * after the events are on disk. With a shared subscription ($share/…) several ingest
+ * processes split the load behind one broker or cluster; the database dedupes.
+ */
+import type { Logger } from '../../gateway/log.js'
+import { CONTRACT_VERSION, ContractError, ROOT, parseBatch, topics, type Ack } from '../contract.js'
+import type { Link, LinkMessage } from '../link.js'
+import type { CloudStore} from './cloud-store.js';
+import { type IngestResult } from './cloud-store.js'
+
+export interface IngestOptions {
+  /** Subscribe through a shared subscription group (MQTT 5 brokers, and Mosquitto on 3.1.1). */
+  shared: boolean
+  maxBatchBytes: number
+}
+
+export const SHARE_GROUP = 'tillside-ingest'
+
+export function ingestSubscriptions(shared: boolean): string[] {
+  const events = `${ROOT}/+/events`
+  return [shared ? `$share/${SHARE_GROUP}/${events}` : events, `${ROOT}/+/status`]
+}
+
+export interface IngestStats {
+  batches: number
+  events: number
+  duplicates: number
+  refused: number
+  alerts: number
+}
+
+export class Ingest {
+  readonly stats: IngestStats = { batches: 0, events: 0, duplicates: 0, refused: 0, alerts: 0 }
+  private readonly resendAsked = new Map<string, { seq: number; at: number }>()
+  /** Called after each stored batch (tests and the embedded loop's log). */
+  onIngested: (result: IngestResult) => void = () => {}
+
+  constructor(
+    readonly store: CloudStore,
+    private readonly link: Link,
+    private readonly opts: IngestOptions,
+    private readonly log: Logger,
+  ) {
+    link.on('message', (m) => this.onMessage(m))
+  }
+
+  private onMessage(m: LinkMessage): void {
+    if (!m.topic.startsWith(`${ROOT}/`)) return
+    const [store, kind] = m.topic.slice(ROOT.length + 1).split('/')
+    if (!store) return
+    try {
+      if (kind === 'events') this.onBatch(store, m.payload)
+      else if (kind === 'status') this.onStatus(store, m.payload)
+    } catch (err) {
+      this.stats.refused++
+      if (!(err instanceof ContractError)) throw err
+      this.log.warn({ store, topic: m.topic, err: err.message }, 'message refused')
+    }
+  }
+
+  private onBatch(store: string, payload: Buffer): void {
+    const batch = parseBatch(payload, this.opts.maxBatchBytes)
+    if (batch.store !== store) throw new ContractError(`batch for store ${batch.store} published on ${store}'s topic`)
+    const result = this.store.ingest(batch)
+    this.stats.batches++
+    this.stats.events += result.inserted
+    this.stats.duplicates += result.duplicates
+    if (result.gap) {
+      // Several batches in flight behind one hole each land here: ask once per hole and second.
+      const asked = this.resendAsked.get(store)
+      if (asked && asked.seq === result.contiguous && Date.now() - asked.at < 1000) return
+      this.resendAsked.set(store, { seq: result.contiguous, at: Date.now() })
+      this.log.info({ store, contiguous: result.contiguous, first: batch.events[0]!.seq }, 'gap: batch refused, store asked to send again')
+    }
+    for (const a of result.alerts) {
+      this.stats.alerts++
+      this.log.warn({ store, kind: a.kind, detail: a.detail }, 'alert')
+    }
+    const ack: Ack = { v: CONTRACT_VERSION, seq: result.contiguous, ...(result.gap ? { resend: true } : {}) }
+    this.link.publish(topics.ack(store), JSON.stringify(ack), { qos: 1 }).catch((err: Error) => this.log.debug({ store, err: err.message }, 'ack not sent; the store will resend'))
+    this.onIngested(result)
+  }
+
+  private onStatus(store: string, payload: Buffer): void {
+    if (payload.length === 0) return // a cleared retained status
+    let status: { state?: unknown }
+    try {
+      status = JSON.parse(payload.toString()) as { state?: unknown }
+    } catch {
+      throw new ContractError('status is not JSON')
+    }
+    if (status?.state !== 'online' && status.state !== 'offline') throw new ContractError('status.state must be online or offline')
+    this.store.setStatus(store, status.state)
+    this.log.info({ store, state: status.state }, 'store status')
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The gateway's side of cloud sync, as one module: the broker link, the outbox relay,
+ * the retained store and device statuses, and (with `sync.broker: embedded`) the
+ * in-process broker plus the reference ingest so one machine shows the whole loop.
+ */
+import { join } from 'node:path'
+import type { Config } from '../config/schema.js'
+import type { Journal } from '../gateway/store/journal.js'
+import type { EventBus } from '../gateway/bus.js'
+import type { Module } from '../gateway/lifecycle.js'
+import { moduleLogger, type Logger } from '../gateway/log.js'
+import { ContractError, parseAck, topics, type StoreStatus } from './contract.js'
+import { MqttLink } from './mqtt-link.js'
+import { Relay, type RelayStatus } from './relay.js'
+import { EmbeddedBroker } from './embedded-broker.js'
+import { CloudStore } from './ingest/cloud-store.js'
+import { Ingest, ingestSubscriptions } from './ingest/ingest.js'
+import type { LinkMessage } from './link.js'
+
+export interface SyncSources {
+  journal: Journal
+  bus: EventBus
+  /** Current state of every device (scanners and printers), for the retained device topics. */
+  deviceStates: () => { id: string; state: string; reason?: string | null; problem?: string | null; since: string }[]
+  version: string
+}
+
+export interface SyncStatus extends Partial<RelayStatus> {
+  broker: string
+  state: 'disabled' | 'connecting' | 'online' | 'offline'
+  since: string
+  /** Connections made since start (a count above 1 means the link dropped and came back). */
+  connects: number
+  alarm: string | null
+}
+
+const ALARM_CHECK_MS = 30_000
+
+export class SyncService implements Module {
+  readonly name = 'sync'
+  private link: MqttLink | null = null
+  private relay: Relay | null = null
+  private broker: EmbeddedBroker | null = null
+  private ingestLink: MqttLink | null = null
+  ingest: Ingest | null = null
+  private state: SyncStatus['state'] = 'disabled'
+  private since = new Date().toISOString()
+  private alarm: string | null = null
+  private connects = 0
+  private alarmTimer: NodeJS.Timeout | null = null
+  private readonly log: Logger
+
+  constructor(
+    private readonly config: Pick<Config, 'store' | 'sync' | 'dataDir'>,
+    private readonly sources: SyncSources,
+    private readonly root: Logger,
+  ) {
+    this.log = moduleLogger(root, 'sync')
+  }
+
+  async start(): Promise<void> {
+    const { sync, store } = this.config
+    if (sync.broker === 'none') return
+    let url = sync.broker
+    let protocolVersion = sync.protocolVersion
+    if (sync.broker === 'embedded') {
+      this.broker = new EmbeddedBroker()
+      url = await this.broker.start(sync.embedded.host, sync.embedded.port)
+      protocolVersion = 4
+      this.log.info({ url }, 'embedded broker listening')
+      if (sync.embedded.ingest) await this.startEmbeddedIngest(url)
+    }
+    const offline = JSON.stringify({ v: 1, state: 'offline', at: new Date().toISOString() } satisfies StoreStatus)
+    const link = new MqttLink(
+      {
+        url,
+        clientId: sync.clientId ?? `tillside-${store.id}`,
+        protocolVersion,
+        keepaliveSeconds: sync.keepaliveSeconds,
+        username: sync.username,
+        passwordFile: sync.passwordFile,
+        tls: sync.tls,
+        subscriptions: [topics.ack(store.id), topics.command(store.id, '+'), topics.reply(store.id)],
+        will: { topic: topics.status(store.id), payload: offline },
+        reconnect: sync.reconnect,
+      },
+      moduleLogger(this.root, 'sync:link'),
+    )
+    const relay = new Relay(store.id, this.sources.journal, link, sync, moduleLogger(this.root, 'sync:relay'))
+    link.on('up', () => this.onUp())
+    link.on('down', () => {
+      this.setState('offline')
+      relay.onDown()
+    })
+    link.on('message', (m) => this.onMessage(m))
+    this.sources.bus.on('sync', 'device.state', (c) => this.publishDevice({ id: c.deviceId, state: c.state, reason: c.reason, since: c.at }))
+    this.sources.bus.on('sync', 'printer.state', (c) => this.publishDevice({ id: c.printerId, state: c.state, problem: c.problem, since: c.at }))
+    this.link = link
+    this.relay = relay
+    relay.start()
+    this.setState('connecting')
+    link.start()
+    this.alarmTimer = setInterval(() => this.checkBacklog(), ALARM_CHECK_MS)
+  }
+
+  async stop(): Promise<void> {
+    this.sources.bus.off('sync')
+    if (this.alarmTimer) clearInterval(this.alarmTimer)
+    this.relay?.stop()
+    const offline = JSON.stringify({ v: 1, state: 'offline', at: new Date().toISOString() } satisfies StoreStatus)
+    await this.link?.stop({ topic: topics.status(this.config.store.id), payload: offline })
+    await this.ingestLink?.stop()
+    this.ingest?.store.close()
+    await this.broker?.stop()
+    this.link = this.relay = this.ingestLink = this.ingest = this.broker = null
+  }
+
+  status(): SyncStatus {
+    return { broker: this.config.sync.broker, state: this.state, since: this.since, connects: this.connects, alarm: this.alarm, ...this.relay?.status() }
+  }
+
+  private async startEmbeddedIngest(url: string): Promise<void> {
+    const link = new MqttLink(
+      { url, clientId: 'tillside-embedded-ingest', protocolVersion: 4, keepaliveSeconds: 30, subscriptions: ingestSubscriptions(false), reconnect: { initialMs: 100, maxMs: 2000 } },
+      moduleLogger(this.root, 'cloud:link'),
+    )
+    const cloud = new CloudStore(join(this.config.dataDir, 'cloud.db'))
+    this.ingest = new Ingest(cloud, link, { shared: false, maxBatchBytes: 16 * 1024 * 1024 }, moduleLogger(this.root, 'cloud:ingest'))
+    this.ingest.onIngested = (r) => r.inserted > 0 && this.log.info({ store: r.store, events: r.inserted, acked: r.contiguous }, 'cloud ingest stored events')
+    this.ingestLink = link
+    const up = new Promise<void>((resolve) => link.once('up', resolve))
+    link.start()
+    await up
+  }
+
+  private onUp(): void {
+    const store = this.config.store.id
+    const relay = this.relay!
+    this.connects++
+    this.setState('online')
+    const { acked, lastSeq } = relay.status()
+    // Birth on every connect: a broker restarted without persistence has lost the retained one.
+    const birth: StoreStatus = { v: 1, state: 'online', at: new Date().toISOString(), version: this.sources.version, lastSeq, acked }
+    this.link!.publish(topics.status(store), JSON.stringify(birth), { qos: 1, retain: true }).catch(() => undefined)
+    for (const d of this.sources.deviceStates()) this.publishDevice(d)
+    relay.onUp()
+  }
+
+  private onMessage(m: LinkMessage): void {
+    const store = this.config.store.id
+    if (m.topic === topics.ack(store)) {
+      try {
+        const ack = parseAck(m.payload)
+        this.relay!.onAck(ack.seq, ack.resend).catch((err: Error) => this.log.error({ err }, 'could not record the ack; it will come again'))
+      } catch (err) {
+        if (!(err instanceof ContractError)) throw err
+        this.log.warn({ err: err.message }, 'ack refused')
+      }
+    }
+  }
+
+  private publishDevice(d: { id: string; state: string; since: string; reason?: string | null; problem?: string | null }): void {
+    if (!this.link?.connected) return
+    const body = JSON.stringify({ v: 1, ...d })
+    this.link.publish(topics.device(this.config.store.id, d.id), body, { qos: 1, retain: true }).catch(() => undefined)
+  }
+
+  private setState(state: SyncStatus['state']): void {
+    this.state = state
+    this.since = new Date().toISOString()
+  }
+
+  private checkBacklog(): void {
+    const s = this.relay?.status()
+    if (!s) return
+    const { events, ageHours } = this.config.sync.backlogAlarm
+    const alarm =
+      s.backlog >= events ? `backlog of ${s.backlog} events (alarm at ${events})` : s.oldestWaitingMs !== null && s.oldestWaitingMs > ageHours * 3_600_000 ? `oldest waiting event is ${Math.round(s.oldestWaitingMs / 3_600_000)} h old (alarm at ${ageHours} h)` : null
+    if (alarm && !this.alarm) this.log.warn({ backlog: s.backlog, oldestWaitingMs: s.oldestWaitingMs }, `sync backlog alarm: ${alarm}; nothing is dropped`)
+    if (!alarm && this.alarm) this.log.info({ backlog: s.backlog }, 'sync backlog back under its limits')
+    this.alarm = alarm
+  }
+}
