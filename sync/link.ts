@@ -24,6 +24,8 @@ export interface Link {
   readonly protocolVersion: 4 | 5
   /** Resolves when the broker acknowledged (PUBACK for QoS 1); rejects at once when not connected. */
   publish(topic: string, payload: string | Buffer, opts: PublishOptions): Promise<void>
+  /** Drops the connection and connects again (a link that takes writes but answers nothing). */
+  reconnect(reason: string): void
   on(event: 'up', listener: () => void): this
   on(event: 'down', listener: (reason: string) => void): this
   on(event: 'message', listener: (message: LinkMessage) => void): this

@@ -65,14 +65,21 @@ export class MqttLink extends EventEmitter implements Link {
     })
   }
 
+  reconnect(reason: string): void {
+    const client = this.client
+    if (!client) return
+    this.log.warn({ reason }, 'dropping the broker connection to start afresh')
+    client.stream.destroy() // 'close' follows: down, backoff, a fresh client
+  }
+
   /** Closes the connection; `goodbye` is published first (retained status) when connected. */
   async stop(goodbye?: { topic: string; payload: string }): Promise<void> {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     const client = this.client
-    this.client = null
     if (!client) return
     if (goodbye && this.up) await this.publish(goodbye.topic, goodbye.payload, { qos: 1, retain: true }).catch(() => undefined)
+    this.client = null
     this.up = false
     await new Promise<void>((resolve) => client.end(false, {}, () => resolve()))
   }

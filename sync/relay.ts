@@ -172,15 +172,19 @@ export class Relay {
     return rows
   }
 
-  /** Batches out and no ack for too long: the cloud (or the path to it) lost them; send again. */
+  /**
+   * Batches out and no ack for too long: the cloud lost them, or the link is half-dead
+   * (it takes writes, nothing comes back; keepalive alone can take minutes to notice).
+   * Either way a fresh connection, which sends again from the checkpoint, fixes it.
+   */
   private checkAckTimeout(): void {
     if (!this.link.connected) return
     // Idle: look for events another process (the CLI, a second till) journaled; it does not wake us.
     if (this.out.length === 0) return void this.pump()
     if (Date.now() - this.lastProgress < this.opts.ackTimeoutMs) return
     this.resends++
-    this.log.warn({ acked: this.acked, sent: this.sent, afterMs: this.opts.ackTimeoutMs }, 'no ack from the cloud; sending again from the checkpoint')
+    this.log.warn({ acked: this.acked, sent: this.sent, afterMs: this.opts.ackTimeoutMs }, 'no ack from the cloud; reconnecting to send again from the checkpoint')
     this.restart()
-    void this.pump()
+    this.link.reconnect('no ack from the cloud')
   }
 }

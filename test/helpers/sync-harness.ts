@@ -55,6 +55,26 @@ export class StoreEnd {
     }
   }
 
+  /** Appends bursts of events until stopped (so faults always land mid-drain); `stop()` resolves with the count. */
+  producing(burst = 50, pauseMs = 5): { stop(): Promise<number> } {
+    let running = true
+    let count = 0
+    const loop = (async () => {
+      while (running) {
+        await this.produce(burst)
+        count += burst
+        await new Promise((r) => setTimeout(r, pauseMs))
+      }
+    })()
+    return {
+      stop: async () => {
+        running = false
+        await loop
+        return count
+      },
+    }
+  }
+
   acked(): number {
     return this.sync.status().acked ?? 0
   }

@@ -14,7 +14,6 @@ import { waitFor } from '../helpers/wait.js'
 import { CloudEnd, StoreEnd, checkQueue, storeConfig } from '../helpers/sync-harness.js'
 
 const ready = requireProgram('mosquitto', 'sync broker faults')
-const EVENTS = 20_000
 
 describe.skipIf(!ready)('sync through a broker that keeps crashing', () => {
   let tmp: ReturnType<typeof tempDir>
@@ -35,15 +34,15 @@ describe.skipIf(!ready)('sync through a broker that keeps crashing', () => {
       await broker.start()
       cloud = new CloudEnd(join(tmp.dir, 'cloud.db'), broker.url).start()
       store = await new StoreEnd(storeConfig(join(tmp.dir, 'store'), 'shop-a', broker.url)).start()
-      const producing = store.produce(EVENTS)
+      const producer = store.producing()
       for (let i = 0; i < 6; i++) {
         await new Promise((r) => setTimeout(r, 250 + Math.random() * 250))
         await broker.restart()
       }
-      await producing
-      await waitFor(() => store.acked() === EVENTS, `all ${EVENTS} acknowledged (at ${store.acked()})`, 60_000)
+      const events = await producer.stop()
+      await waitFor(() => store.acked() === events, `all ${events} acknowledged (at ${store.acked()})`, 60_000)
       const check = checkQueue(join(tmp.dir, 'store', 'journal.db'), join(tmp.dir, 'cloud.db'), 'shop-a')
-      expect(check).toEqual({ journaled: EVENTS, received: EVENTS, lost: [], duplicated: 0, mismatched: 0, reordered: 0 })
+      expect(check).toEqual({ journaled: events, received: events, lost: [], duplicated: 0, mismatched: 0, reordered: 0 })
       await waitFor(() => store.sync.status().state === 'online', 'store back online after the last restart')
       expect(store.sync.status().connects).toBeGreaterThanOrEqual(4) // the faults really cut the link (7 when every restart is caught between kills)
     }, 90_000)
