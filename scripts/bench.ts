@@ -11,6 +11,7 @@ import { benchVoucherVerify } from './bench/voucher-verify.js'
 import { benchTillDecision } from './bench/till-decision.js'
 import { benchPrintRender } from './bench/print-render.js'
 import { benchPrintQueue } from './bench/print-queue.js'
+import { benchSyncDrain } from './bench/sync-drain.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
@@ -21,6 +22,7 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['till.decision', benchTillDecision, 'socat'],
   ['print.render', benchPrintRender],
   ['print.queue', benchPrintQueue],
+  ['sync.drain', benchSyncDrain, 'mosquitto'],
 ]
 
 for (const [name, run, needs] of benches) {

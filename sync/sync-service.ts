@@ -10,11 +10,10 @@ import type { EventBus } from '../gateway/bus.js'
 import type { Module } from '../gateway/lifecycle.js'
 import { moduleLogger, type Logger } from '../gateway/log.js'
 import { ContractError, parseAck, topics, type StoreStatus } from './contract.js'
-import { MqttLink } from './mqtt-link.js'
+import type { MqttLink } from './mqtt-link.js'
 import { Relay, type RelayStatus } from './relay.js'
-import { EmbeddedBroker } from './embedded-broker.js'
-import { CloudStore } from './ingest/cloud-store.js'
-import { Ingest, ingestSubscriptions } from './ingest/ingest.js'
+import type { EmbeddedBroker } from './embedded-broker.js'
+import type { Ingest } from './ingest/ingest.js'
 import type { LinkMessage } from './link.js'
 
 export interface SyncSources {
@@ -61,14 +60,17 @@ export class SyncService implements Module {
   async start(): Promise<void> {
     const { sync, store } = this.config
     if (sync.broker === 'none') return
+    // Loaded only when syncing: a store without sync does not pay for MQTT in memory.
+    const { MqttLink } = await import('./mqtt-link.js')
     let url = sync.broker
     let protocolVersion = sync.protocolVersion
     if (sync.broker === 'embedded') {
+      const { EmbeddedBroker } = await import('./embedded-broker.js')
       this.broker = new EmbeddedBroker()
       url = await this.broker.start(sync.embedded.host, sync.embedded.port)
       protocolVersion = 4
       this.log.info({ url }, 'embedded broker listening')
-      if (sync.embedded.ingest) await this.startEmbeddedIngest(url)
+      if (sync.embedded.ingest) await this.startEmbeddedIngest(url, MqttLink)
     }
     const offline = JSON.stringify({ v: 1, state: 'offline', at: new Date().toISOString() } satisfies StoreStatus)
     const link = new MqttLink(
@@ -119,8 +121,10 @@ export class SyncService implements Module {
     return { broker: this.config.sync.broker, state: this.state, since: this.since, connects: this.connects, alarm: this.alarm, ...this.relay?.status() }
   }
 
-  private async startEmbeddedIngest(url: string): Promise<void> {
-    const link = new MqttLink(
+  private async startEmbeddedIngest(url: string, Link: typeof MqttLink): Promise<void> {
+    const { CloudStore } = await import('./ingest/cloud-store.js')
+    const { Ingest, ingestSubscriptions } = await import('./ingest/ingest.js')
+    const link = new Link(
       { url, clientId: 'tillside-embedded-ingest', protocolVersion: 4, keepaliveSeconds: 30, subscriptions: ingestSubscriptions(false), reconnect: { initialMs: 100, maxMs: 2000 } },
       moduleLogger(this.root, 'cloud:link'),
     )

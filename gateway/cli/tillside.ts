@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `tillside` command line: start, doctor, backup, config-schema. */
+/** The `tillside` command line: start, doctor, backup, config-schema, vouchers, keys, cloud, simulators. */
 import { parseArgs } from 'node:util'
 import { ConfigError, envOverrideNames, loadConfigFile, resolveConfigPath } from '../../config/load.js'
 import type { Config } from '../../config/schema.js'
@@ -10,6 +10,7 @@ import { runBackup } from './backup.js'
 import { configJsonSchema } from '../../config/json-schema.js'
 import { runKeysShow, runSecret, runTrustKeygen, runTrustSign, runVoucherIssue } from './voucher-cli.js'
 import { runSimPrinter } from './sim-printer.js'
+import { runCloud } from './cloud-cli.js'
 
 const HELP = `tillside ${packageVersion()} — the in-store O2O gateway
 
@@ -29,6 +30,9 @@ Commands:
                     operator: print a trust list signed with the root key
   secret pin        hash a cashier PIN read from stdin (till.cashiers[].pinHash)
   secret token      make a POS token and its hash (till.posTokens[].tokenHash)
+  cloud --broker <url> [--db cloud.db] [--shared] [--id <client id>]
+                    the reference cloud ingest: stores every store's events once,
+                    acknowledges them; --shared splits the load between several
   sim printer [--port 9100 | --pty <path>]
                     a virtual ESC/POS printer: prints slips as text; stdin: paper-out,
                     paper-in, near-end, cover-open, cover-close, silent, garbage, normal
@@ -77,6 +81,10 @@ async function main(argv: string[]): Promise<number> {
         root: { type: 'string' },
         port: { type: 'string' },
         pty: { type: 'string' },
+        broker: { type: 'string' },
+        db: { type: 'string' },
+        shared: { type: 'boolean' },
+        id: { type: 'string' },
       },
     })
   } catch (err) {
@@ -112,6 +120,9 @@ async function main(argv: string[]): Promise<number> {
     // falls through: usageError never returns
     case 'secret':
       return runSecret(rest[0])
+    case 'cloud':
+      if (rest.length > 0) usageError(`cloud takes options only (got ${rest.join(' ')})`)
+      return runCloud({ broker: values.broker, db: values.db, shared: values.shared, id: values.id })
     case 'sim':
       if (rest[0] !== 'printer') usageError('usage: sim printer [--port 9100 | --pty <path>]')
       return runSimPrinter(values.port, values.pty)

@@ -23,6 +23,14 @@ export class DatabaseError extends Error {
   }
 }
 
+/**
+ * Page cache per connection, in KiB (negative = KiB in SQLite's terms). better-sqlite3
+ * builds SQLite with 16 MB; a store's working set (recent events, vouchers, members) is
+ * far smaller, and draining a week-long backlog reads pages once, so a big cache only
+ * raises peak memory (the mini-PC also runs the kiosk browser).
+ */
+const CACHE_KIB = -4000
+
 export function openWriteDatabase(file: string, migrations: Migration[] = MIGRATIONS): { db: Db; integrity: string } {
   mkdirSync(dirname(file), { recursive: true })
   let db: Db
@@ -36,6 +44,7 @@ export function openWriteDatabase(file: string, migrations: Migration[] = MIGRAT
     db.pragma('synchronous = FULL')
     db.pragma('busy_timeout = 5000')
     db.pragma('foreign_keys = ON')
+    db.pragma(`cache_size = ${CACHE_KIB}`)
     const integrity = checkIntegrity(db)
     if (integrity !== 'ok') {
       throw new DatabaseError(
@@ -55,6 +64,7 @@ export function openWriteDatabase(file: string, migrations: Migration[] = MIGRAT
 export function openReadDatabase(file: string): Db {
   const db = new Database(file, { readonly: true, fileMustExist: true })
   db.pragma('busy_timeout = 5000')
+  db.pragma(`cache_size = ${CACHE_KIB}`)
   return db
 }
 

@@ -1,12 +1,14 @@
 /**
  * Issue #4's "done when", as the README's quick start runs it: the built `tillside start`
  * on its embedded defaults (simulated kiosk printer) prints a voucher slip, and its
- * preview opens at the link the API returned, without a token.
+ * preview opens at the link the API returned, without a token; and (issue #5) every
+ * event arrives at the embedded cloud ingest.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
+import Database from 'better-sqlite3'
 import { BUNDLE, startGatewayProcess } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
 import { waitFor } from '../helpers/wait.js'
@@ -18,7 +20,7 @@ if (!built) {
   process.stderr.write(`\n  !!! SKIPPING ${message}\n\n`)
 }
 
-describe.skipIf(!built)('npm start prints a voucher slip on the simulated printer', () => {
+describe.skipIf(!built)('npm start prints a voucher slip on the simulated printer and syncs to the embedded ingest', () => {
   let tmp: ReturnType<typeof tempDir>
   let child: ChildProcess
   let address: string
@@ -28,7 +30,7 @@ describe.skipIf(!built)('npm start prints a voucher slip on the simulated printe
 
   beforeAll(async () => {
     tmp = tempDir()
-    ;({ child, address } = await startGatewayProcess(null, { bundle: true, env: { TILLSIDE_DATA_DIR: dataDir(), TILLSIDE_HTTP_PORT: '0' } }))
+    ;({ child, address } = await startGatewayProcess(null, { bundle: true, env: { TILLSIDE_DATA_DIR: dataDir(), TILLSIDE_HTTP_PORT: '0', TILLSIDE_SYNC_EMBEDDED_PORT: '0' } }))
   }, 30_000)
   afterAll(() => {
     child?.kill('SIGKILL')
@@ -57,6 +59,16 @@ describe.skipIf(!built)('npm start prints a voucher slip on the simulated printe
     expect(svg).toContain('下次消费立减20元')
     expect(svg).toMatch(/<path d="M/) // the QR
     expect(existsSync(join(dataDir(), 'print-sim', slips[0]!.replace(/\.txt$/, '.svg')))).toBe(true)
+
+    // The whole loop on one machine: the embedded broker and ingest hold every event.
+    const synced = await waitFor(async () => {
+      const { journal, sync } = (await (await fetch(`${address}/api/status`)).json()) as { journal: { lastSeq: number }; sync: { state: string; acked: number } }
+      return sync.state === 'online' && sync.acked === journal.lastSeq && sync.acked > 0 ? sync.acked : null
+    }, 'events acknowledged by the embedded ingest')
+    const cloud = new Database(join(dataDir(), 'cloud.db'), { readonly: true })
+    expect(cloud.prepare("SELECT count(*) FROM events WHERE store = 'demo-store'").pluck().get()).toBe(synced)
+    expect(cloud.prepare("SELECT count(*) FROM events WHERE type = 'voucher.issued'").pluck().get()).toBe(1)
+    cloud.close()
 
     child.kill('SIGTERM')
     expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0)
