@@ -2,10 +2,12 @@
  * Loads the config: YAML file → `TILLSIDE_*` overrides → schema defaults → validation.
  * Every problem is reported as `path: message`; callers print them and exit 2.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { ConfigSchema, type Config } from './schema.js'
 import { sharedAjv, toProblems, type Problem } from './problems.js'
+import { CONFIG_PATCH_FILE, mergePatch, type Json } from './merge-patch.js'
 
 export const DEFAULT_CONFIG_PATH = 'config/default.yaml'
 
@@ -54,10 +56,14 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     const code = (err as NodeJS.ErrnoException).code
     throw new ConfigError(file, [{ path: '(file)', message: code === 'ENOENT' ? 'file not found' : `cannot read: ${code}` }])
   }
-  return parseConfig(text, file, env)
+  return parseConfig(text, file, env, { cloudPatch: true })
 }
 
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = {}): Config {
+/**
+ * YAML text → the cloud's config patch (dataDir/config-patch.json, when `cloudPatch`)
+ * → `TILLSIDE_*` overrides → defaults → validation.
+ */
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = {}, opts: { cloudPatch?: boolean } = {}): Config {
   let raw: unknown
   try {
     raw = parseYaml(text, { prettyErrors: true }) ?? {}
@@ -68,6 +74,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(file, [{ path: '(file)', message: 'must be a YAML mapping of keys' }])
   }
+  if (opts.cloudPatch) raw = applyCloudPatch(raw as Record<string, unknown>, env)
   const problems: ConfigProblem[] = []
   const fromEnv = applyEnvOverrides(raw as Record<string, unknown>, env, problems)
   if (!validate(raw)) {
@@ -77,6 +84,19 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   }
   if (problems.length > 0) throw new ConfigError(file, problems)
   return raw as Config
+}
+
+function applyCloudPatch(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const dataDir = env.TILLSIDE_DATA_DIR || (typeof raw.dataDir === 'string' ? raw.dataDir : './data')
+  const file = join(dataDir, CONFIG_PATCH_FILE)
+  if (!existsSync(file)) return raw
+  let patch: Json
+  try {
+    patch = JSON.parse(readFileSync(file, 'utf8')) as Json
+  } catch (err) {
+    throw new ConfigError(file, [{ path: '(file)', message: `not JSON: ${(err as Error).message}` }])
+  }
+  return mergePatch(raw as Json, patch) as Record<string, unknown>
 }
 
 /** Checks JSON Schema cannot express. */

@@ -20,10 +20,6 @@ export const topics = {
   command: (store: string, type: string) => `${ROOT}/${store}/cmd/${type}`,
   /** Up, QoS 1: each command's result. */
   commandResult: (store: string) => `${ROOT}/${store}/cmd-result`,
-  /** Up, QoS 1: requests to the cloud (MQTT 5 response topic + correlation data). */
-  request: (store: string, method: string) => `${ROOT}/${store}/rpc/${method}`,
-  /** Down: replies to this gateway's requests. */
-  reply: (store: string) => `${ROOT}/${store}/rpc-reply`,
 }
 
 export const STORE_ID = /^[a-z0-9][a-z0-9_-]{0,47}$/
@@ -116,4 +112,36 @@ export function parseBatch(payload: Buffer | string, maxBytes: number): EventBat
     previous = e.seq as number
   }
   return o as unknown as EventBatch
+}
+
+/** A command from the cloud, on tillside/v1/{store}/cmd/{type}. */
+export interface Command {
+  v: 1
+  /** Unique per command; a repeat is answered with the first result, not applied again. */
+  id: string
+  /** When set, must name this store (a command routed to the wrong store is refused). */
+  store?: string
+  issuedAt?: string
+  body: unknown
+}
+
+export interface CommandResult {
+  v: 1
+  id: string
+  type: string
+  status: 'ok' | 'rejected'
+  reason: string | null
+  detail: string | null
+  at: string
+}
+
+export const MAX_COMMAND_BYTES = 1024 * 1024
+const COMMAND_ID = /^[A-Za-z0-9_.:-]{1,64}$/
+
+export function parseCommand(payload: Buffer | string): Command {
+  const o = parseObject(payload, MAX_COMMAND_BYTES, 'command')
+  if (typeof o.id !== 'string' || !COMMAND_ID.test(o.id)) throw new ContractError('command.id must be 1–64 letters, digits or _ . : -')
+  if (o.store !== undefined && typeof o.store !== 'string') throw new ContractError('command.store must be a string')
+  if (!('body' in o)) throw new ContractError('command.body is required')
+  return o as unknown as Command
 }

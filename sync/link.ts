@@ -5,16 +5,11 @@
 export interface LinkMessage {
   topic: string
   payload: Buffer
-  /** MQTT 5 request/response properties, when the sender set them. */
-  responseTopic?: string
-  correlationData?: Buffer
 }
 
 export interface PublishOptions {
   qos: 0 | 1
   retain?: boolean
-  responseTopic?: string
-  correlationData?: Buffer
 }
 
 export interface Link {

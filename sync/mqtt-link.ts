@@ -59,9 +59,8 @@ export class MqttLink extends EventEmitter implements Link {
   publish(topic: string, payload: string | Buffer, opts: PublishOptions): Promise<void> {
     const client = this.client
     if (!client || !this.up) return Promise.reject(new LinkDownError(`not connected to ${this.opts.url}`))
-    const properties = this.opts.protocolVersion === 5 && opts.responseTopic ? { responseTopic: opts.responseTopic, correlationData: opts.correlationData } : undefined
     return new Promise((resolve, reject) => {
-      client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false, properties }, (err) => (err ? reject(err) : resolve()))
+      client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false }, (err) => (err ? reject(err) : resolve()))
     })
   }
 
@@ -128,10 +127,8 @@ export class MqttLink extends EventEmitter implements Link {
         this.emit('up')
       })
     })
-    client.on('message', (topic, payload, packet) => {
-      if (this.client !== client) return
-      const p = packet.properties
-      this.emit('message', { topic, payload, responseTopic: p?.responseTopic, correlationData: p?.correlationData })
+    client.on('message', (topic, payload) => {
+      if (this.client === client) this.emit('message', { topic, payload })
     })
     client.on('error', (err) => this.log.warn({ err: err.message, url: o.url }, 'broker connection error'))
     client.on('close', () => {

@@ -15,6 +15,8 @@ import { Relay, type RelayStatus } from './relay.js'
 import type { EmbeddedBroker } from './embedded-broker.js'
 import type { Ingest } from './ingest/ingest.js'
 import type { LinkMessage } from './link.js'
+import { CommandRunner } from './commands/command-runner.js'
+import type { CommandHandlers } from './commands/command-types.js'
 
 export interface SyncSources {
   journal: Journal
@@ -42,6 +44,9 @@ export class SyncService implements Module {
   private broker: EmbeddedBroker | null = null
   private ingestLink: MqttLink | null = null
   ingest: Ingest | null = null
+  /** Downlink command handlers (sync/commands/handlers.ts), set by the gateway before start. */
+  commands: CommandHandlers = {}
+  private runner: CommandRunner | null = null
   private state: SyncStatus['state'] = 'disabled'
   private since = new Date().toISOString()
   private alarm: string | null = null
@@ -82,7 +87,7 @@ export class SyncService implements Module {
         username: sync.username,
         passwordFile: sync.passwordFile,
         tls: sync.tls,
-        subscriptions: [topics.ack(store.id), topics.command(store.id, '+'), topics.reply(store.id)],
+        subscriptions: [topics.ack(store.id), topics.command(store.id, '+')],
         will: { topic: topics.status(store.id), payload: offline },
         reconnect: sync.reconnect,
       },
@@ -99,6 +104,7 @@ export class SyncService implements Module {
     this.sources.bus.on('sync', 'printer.state', (c) => this.publishDevice({ id: c.printerId, state: c.state, problem: c.problem, since: c.at }))
     this.link = link
     this.relay = relay
+    this.runner = new CommandRunner(store.id, this.sources.journal, link, this.commands, moduleLogger(this.root, 'sync:commands'))
     relay.start()
     this.setState('connecting')
     link.start()
@@ -114,7 +120,7 @@ export class SyncService implements Module {
     await this.ingestLink?.stop()
     this.ingest?.store.close()
     await this.broker?.stop()
-    this.link = this.relay = this.ingestLink = this.ingest = this.broker = null
+    this.link = this.relay = this.ingestLink = this.ingest = this.broker = this.runner = null
   }
 
   status(): SyncStatus {
@@ -138,21 +144,27 @@ export class SyncService implements Module {
   }
 
   private onUp(): void {
-    const store = this.config.store.id
-    const relay = this.relay!
     this.connects++
     this.setState('online')
-    const { acked, lastSeq } = relay.status()
-    // Birth on every connect: a broker restarted without persistence has lost the retained one.
+    this.reannounce()
+    this.relay!.onUp()
+  }
+
+  /** Birth and device statuses, retained. On every connect: a broker restarted without persistence has lost them. */
+  reannounce(): void {
+    const store = this.config.store.id
+    if (!this.link?.connected || !this.relay) return
+    const { acked, lastSeq } = this.relay.status()
     const birth: StoreStatus = { v: 1, state: 'online', at: new Date().toISOString(), version: this.sources.version, lastSeq, acked }
     this.link!.publish(topics.status(store), JSON.stringify(birth), { qos: 1, retain: true }).catch(() => undefined)
     for (const d of this.sources.deviceStates()) this.publishDevice(d)
-    relay.onUp()
   }
 
   private onMessage(m: LinkMessage): void {
     const store = this.config.store.id
-    if (m.topic === topics.ack(store)) {
+    const commandPrefix = topics.command(store, '')
+    if (m.topic.startsWith(commandPrefix)) void this.runner?.submit(m.topic.slice(commandPrefix.length), m.payload)
+    else if (m.topic === topics.ack(store)) {
       try {
         const ack = parseAck(m.payload)
         this.relay!.onAck(ack.seq, ack.resend).catch((err: Error) => this.log.error({ err }, 'could not record the ack; it will come again'))

@@ -2,13 +2,24 @@
  * `tillside cloud --broker <url> [--db cloud.db] [--shared] [--id <clientId>]`: the
  * reference cloud ingest as its own process, beside a real broker. Several of them with
  * --shared split the load (MQTT 5 shared subscription) over one database.
+ * `tillside cloud send --broker <url> --store <id> --type <command> --file <yaml|json>`:
+ * sends one command (campaigns, revocations, trust-list, config-patch, …) and prints the
+ * store's result; exit 0 when applied, 1 when refused or unanswered.
  */
+import { readFileSync } from 'node:fs'
+import { parse as parseYaml } from 'yaml'
 import { createRootLogger, moduleLogger } from '../log.js'
 import { MqttLink } from '../../sync/mqtt-link.js'
 import { CloudStore } from '../../sync/ingest/cloud-store.js'
 import { Ingest, ingestSubscriptions } from '../../sync/ingest/ingest.js'
+import { topics } from '../../sync/contract.js'
 
 export interface CloudArgs {
+  /** `cloud send`: one command instead of running the ingest. */
+  send?: boolean
+  store?: string
+  type?: string
+  file?: string
   broker?: string
   db?: string
   shared?: boolean
@@ -24,12 +35,16 @@ export async function runCloud(args: CloudArgs): Promise<number> {
     process.stderr.write(`tillside cloud: --id ${args.id} is not a valid client id (letters, digits, _ . -)\n`)
     return 2
   }
+  return args.send ? send(args, args.broker) : ingest(args, args.broker)
+}
+
+async function ingest(args: CloudArgs, broker: string): Promise<number> {
   const log = createRootLogger('info')
   const store = new CloudStore(args.db ?? 'cloud.db')
   const shared = args.shared ?? false
   const link = new MqttLink(
     {
-      url: args.broker,
+      url: broker,
       clientId: args.id ?? `tillside-ingest-${process.pid}`,
       protocolVersion: 5,
       keepaliveSeconds: 30,
@@ -41,7 +56,7 @@ export async function runCloud(args: CloudArgs): Promise<number> {
   const ingest = new Ingest(store, link, { shared, maxBatchBytes: 16 * 1024 * 1024 }, moduleLogger(log, 'cloud:ingest'))
   ingest.onIngested = (r) => r.inserted > 0 && log.debug({ store: r.store, events: r.inserted, acked: r.contiguous }, 'stored')
   link.start()
-  log.info({ broker: args.broker, db: args.db ?? 'cloud.db', shared }, 'cloud ingest running')
+  log.info({ broker, db: args.db ?? 'cloud.db', shared }, 'cloud ingest running')
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
@@ -50,4 +65,39 @@ export async function runCloud(args: CloudArgs): Promise<number> {
   store.close()
   log.info({ ...ingest.stats }, 'cloud ingest stopped')
   return 0
+}
+
+async function send(args: CloudArgs, broker: string): Promise<number> {
+  if (!args.store || !args.type || !args.file) {
+    process.stderr.write('tillside cloud send: --store <id> --type <command> --file <yaml|json> are required\n')
+    return 2
+  }
+  let body: unknown
+  try {
+    body = parseYaml(readFileSync(args.file, 'utf8'))
+  } catch (err) {
+    process.stderr.write(`tillside cloud send: cannot read ${args.file}: ${(err as Error).message.split('\n')[0]}\n`)
+    return 2
+  }
+  const log = createRootLogger('warn')
+  const link = new MqttLink(
+    { url: broker, clientId: `tillside-send-${process.pid}`, protocolVersion: 5, keepaliveSeconds: 30, subscriptions: [topics.commandResult(args.store)], reconnect: { initialMs: 500, maxMs: 5000 } },
+    moduleLogger(log, 'cloud:link'),
+  )
+  const store = new CloudStore(':memory:')
+  const sender = new Ingest(store, link, { shared: false, maxBatchBytes: 0 }, moduleLogger(log, 'cloud:send'))
+  const up = new Promise<void>((resolve) => link.once('up', resolve))
+  link.start()
+  await up
+  try {
+    const result = await sender.command(args.store, args.type, body, args.id, 60_000)
+    process.stdout.write(`${JSON.stringify(result)}\n`)
+    return result.status === 'ok' ? 0 : 1
+  } catch (err) {
+    process.stderr.write(`tillside cloud send: ${(err as Error).message}\n`)
+    return 1
+  } finally {
+    await link.stop()
+    store.close()
+  }
 }

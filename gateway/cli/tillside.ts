@@ -33,6 +33,9 @@ Commands:
   cloud --broker <url> [--db cloud.db] [--shared] [--id <client id>]
                     the reference cloud ingest: stores every store's events once,
                     acknowledges them; --shared splits the load between several
+  cloud send --broker <url> --store <id> --type <command> --file <yaml|json> [--id <id>]
+                    send a store a command (campaigns, revocations, trust-list,
+                    config-patch, print-test-page, reannounce); prints its result
   sim printer [--port 9100 | --pty <path>]
                     a virtual ESC/POS printer: prints slips as text; stdin: paper-out,
                     paper-in, near-end, cover-open, cover-close, silent, garbage, normal
@@ -85,6 +88,9 @@ async function main(argv: string[]): Promise<number> {
         db: { type: 'string' },
         shared: { type: 'boolean' },
         id: { type: 'string' },
+        store: { type: 'string' },
+        type: { type: 'string' },
+        file: { type: 'string' },
       },
     })
   } catch (err) {
@@ -121,7 +127,8 @@ async function main(argv: string[]): Promise<number> {
     case 'secret':
       return runSecret(rest[0])
     case 'cloud':
-      if (rest.length > 0) usageError(`cloud takes options only (got ${rest.join(' ')})`)
+      if (rest.length > 1 || (rest.length === 1 && rest[0] !== 'send')) usageError(`usage: cloud [send] --broker <url> … (got ${rest.join(' ')})`)
+      if (rest[0] === 'send') return runCloud({ send: true, broker: values.broker, store: values.store, type: values.type, file: values.file, id: values.id })
       return runCloud({ broker: values.broker, db: values.db, shared: values.shared, id: values.id })
     case 'sim':
       if (rest[0] !== 'printer') usageError('usage: sim printer [--port 9100 | --pty <path>]')

@@ -30,6 +30,7 @@ import { NO_PROVIDER, SandboxProvider } from '../payments/payment-provider.js'
 import { PrintService } from '../print/print-service.js'
 import { LinkSigner } from '../auth/signed-links.js'
 import { SyncService } from '../../sync/sync-service.js'
+import { commandHandlers } from '../../sync/commands/handlers.js'
 
 export interface GatewayOptions {
   config: Config
@@ -124,6 +125,7 @@ export class Gateway {
         },
         moduleLogger(log, 'gateway:till'),
       )
+      this.sync.commands = commandHandlers({ config, authority, print: this.print, reannounce: () => this.sync.reannounce() })
       this.vouchers = vouchers
       this.members = members
       this.pos = pos

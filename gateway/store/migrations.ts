@@ -184,4 +184,21 @@ export const MIGRATIONS: Migration[] = [
       INSERT INTO sync_state (id, acked_seq) VALUES (1, 0);
     `,
   },
+  {
+    version: 7,
+    name: 'cloud commands',
+    sql: `
+      -- Every command the cloud sent, by its id, with the result sent back: a command
+      -- delivered twice (QoS 1 redelivery, a cloud retry) is answered again, not applied again.
+      CREATE TABLE commands (
+        id        TEXT PRIMARY KEY,
+        type      TEXT NOT NULL,
+        status    TEXT NOT NULL CHECK (status IN ('ok', 'rejected')),
+        reason    TEXT,
+        detail    TEXT,
+        time      INTEGER NOT NULL,
+        event_seq INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ]

@@ -10,7 +10,8 @@ import type { KeyObject } from 'node:crypto'
 import { parse as parseYaml } from 'yaml'
 import type { Config } from '../../config/schema.js'
 import type { Logger } from '../log.js'
-import { CampaignCatalog, loadCampaignFile, type StoreIdentity } from './campaigns.js'
+import { CampaignCatalog, loadCampaignFile, parseCampaigns, type StoreIdentity } from './campaigns.js'
+import { DocumentError } from '../../config/problems.js'
 import { loadOrCreateKeyPair, publicKeyFromText, type KeyPair } from './keys.js'
 import { RevocationList } from './revocations.js'
 import { signTrustList, TrustList, TrustListError, TRUST_LIST_FORMAT, type TrustedIssuer } from './trust-list.js'
@@ -19,9 +20,19 @@ import { checkVoucher, SignatureCache, type Verdict } from './verify.js'
 export const ISSUER_KEY_FILE = 'keys/issuer.key'
 const DEV_ROOT_KEY_FILE = 'keys/dev-root.key'
 const TRUST_LIST_COPY = 'trust-list.json'
+/** Lists the cloud pushed (sync commands); at start they win over the config's files. */
+const CAMPAIGNS_COPY = 'campaigns.json'
+const REVOCATIONS_COPY = 'revocations.json'
+
+export class ListVersionError extends Error {
+  override readonly name = 'ListVersionError'
+  readonly code = 'stale_version'
+}
 
 export class VoucherAuthority {
   readonly signatures = new SignatureCache()
+  /** Version of the campaign list the cloud pushed last (0: from the config's file). */
+  campaignsVersion = 0
 
   constructor(
     readonly store: StoreIdentity,
@@ -63,8 +74,12 @@ export class VoucherAuthority {
         log.error({ file, err: (err as Error).message }, 'trust list not loaded')
       }
     }
-    if (v.campaignsFile) authority.campaigns.replace(loadCampaignFile(v.campaignsFile))
-    if (v.revocationsFile) authority.revocations = RevocationList.parse(readDocument(v.revocationsFile))
+    const pushedCampaigns = join(dataDir, CAMPAIGNS_COPY)
+    if (existsSync(pushedCampaigns)) authority.replaceCampaigns(JSON.parse(readFileSync(pushedCampaigns, 'utf8')) as unknown)
+    else if (v.campaignsFile) authority.campaigns.replace(loadCampaignFile(v.campaignsFile))
+    const pushedRevocations = join(dataDir, REVOCATIONS_COPY)
+    if (existsSync(pushedRevocations)) authority.revocations = RevocationList.parse(JSON.parse(readFileSync(pushedRevocations, 'utf8')) as unknown)
+    else if (v.revocationsFile) authority.revocations = RevocationList.parse(readDocument(v.revocationsFile))
     log.info({ trustListVersion: authority.trust.version, issuers: authority.trust.size, campaigns: authority.campaigns.list().length, ownKid: authority.ownIssuer()?.kid ?? null }, 'vouchers ready')
     return authority
   }
@@ -86,10 +101,36 @@ export class VoucherAuthority {
       throw new TrustListError('stale_version', `trust list version ${next.version} is not newer than ${this.trust.version}`)
     }
     this.trust = next
-    const file = join(this.dataDir, TRUST_LIST_COPY)
-    writeFileSync(`${file}.tmp`, JSON.stringify(next.document, null, 2))
-    renameSync(`${file}.tmp`, file)
+    this.saveCopy(TRUST_LIST_COPY, next.document)
     return next
+  }
+
+  /** A campaign list pushed by the cloud: `{version, campaigns}`; validated whole, only a newer version replaces. */
+  replaceCampaigns(document: unknown): number {
+    const { version, campaigns } = (document ?? {}) as { version?: unknown; campaigns?: unknown }
+    if (!Number.isSafeInteger(version) || (version as number) < 1) throw new DocumentError('campaigns', [{ path: 'version', message: 'must be an integer ≥ 1' }])
+    const parsed = parseCampaigns({ campaigns })
+    if ((version as number) <= this.campaignsVersion) throw new ListVersionError(`campaign list version ${version} is not newer than ${this.campaignsVersion}`)
+    this.campaigns.replace(parsed)
+    this.campaignsVersion = version as number
+    this.saveCopy(CAMPAIGNS_COPY, { version, campaigns: parsed })
+    return parsed.length
+  }
+
+  /** A revocation list pushed by the cloud; only a newer version replaces the current one. */
+  replaceRevocations(document: unknown): RevocationList {
+    const next = RevocationList.parse(document)
+    if (next.version <= this.revocations.version) throw new ListVersionError(`revocation list version ${next.version} is not newer than ${this.revocations.version}`)
+    this.revocations = next
+    this.saveCopy(REVOCATIONS_COPY, document)
+    return next
+  }
+
+  /** Written whole and renamed into place: a crash leaves the old copy or the new one. */
+  private saveCopy(name: string, document: unknown): void {
+    const file = join(this.dataDir, name)
+    writeFileSync(`${file}.tmp`, JSON.stringify(document, null, 2))
+    renameSync(`${file}.tmp`, file)
   }
 }
 

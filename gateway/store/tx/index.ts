@@ -4,7 +4,7 @@ import { issueVoucherTx, redeemVoucherTx, voidRedemptionTx } from './voucher-tx.
 import { enrolMemberTx } from './member-tx.js'
 import { recordPaymentTx, recordSaleTx } from './pos-tx.js'
 import { enqueuePrintTx, recoverPrintTx, transitionPrintTx } from './print-tx.js'
-import { syncAckTx } from './sync-tx.js'
+import { recordCommandTx, syncAckTx } from './sync-tx.js'
 
 export const WRITER_COMMANDS = {
   'voucher.issue': issueVoucherTx,
@@ -17,6 +17,7 @@ export const WRITER_COMMANDS = {
   'print.transition': transitionPrintTx,
   'print.recover': recoverPrintTx,
   'sync.ack': syncAckTx,
+  'sync.command': recordCommandTx,
 } satisfies Record<string, WriterCommand>
 
 type Commands = typeof WRITER_COMMANDS

@@ -17,3 +17,20 @@ export function syncAckTx(tx: TxContext, a: { seq: number }): AckResult {
   tx.stmt('DELETE FROM outbox WHERE seq <= ?').run(a.seq)
   return { advanced: true, acked: a.seq }
 }
+
+export interface CommandOutcome {
+  id: string
+  type: string
+  status: 'ok' | 'rejected'
+  reason: string | null
+  detail: string | null
+}
+
+/** Records a cloud command's outcome once (journaled, and sent to the cloud like any event); a repeat returns the first. */
+export function recordCommandTx(tx: TxContext, a: CommandOutcome): { recorded: boolean; outcome: CommandOutcome & { time: number } } {
+  const prior = tx.stmt('SELECT id, type, status, reason, detail, time FROM commands WHERE id = ?').get(a.id) as (CommandOutcome & { time: number }) | undefined
+  if (prior) return { recorded: false, outcome: prior }
+  const ev = tx.append(`command.${a.status === 'ok' ? 'applied' : 'rejected'}`, null, { ...a }, { outbox: true })
+  tx.stmt('INSERT INTO commands (id, type, status, reason, detail, time, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?)').run(a.id, a.type, a.status, a.reason, a.detail, ev.time, ev.seq)
+  return { recorded: true, outcome: { ...a, time: ev.time } }
+}

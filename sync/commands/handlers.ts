@@ -1,0 +1,83 @@
+/**
+ * The downlink commands, one small function each. Lists (campaigns, revocations, trust
+ * list) are validated whole and replace the old one only when newer; the config patch is
+ * validated against the config schema as a whole and applies at the next start.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Config } from '../../config/schema.js'
+import { ConfigError, parseConfig } from '../../config/load.js'
+import { CONFIG_PATCH_FILE, mergePatch, type Json } from '../../config/merge-patch.js'
+import { DocumentError } from '../../config/problems.js'
+import { ListVersionError, type VoucherAuthority } from '../../gateway/vouchers/voucher-authority.js'
+import { TrustListError } from '../../gateway/vouchers/trust-list.js'
+import { PrintError, type PrintService } from '../../gateway/print/print-service.js'
+import { testPage } from '../../gateway/print/templates.js'
+import { CommandRejected, type CommandHandlers } from './command-types.js'
+
+export interface HandlerDeps {
+  config: Config
+  authority: VoucherAuthority
+  print: Pick<PrintService, 'enqueue' | 'profileOf'>
+  /** Publishes the store's birth and every device's status again. */
+  reannounce: () => void
+}
+
+/** Known errors of the domain become refusals with their own code; anything else is a failure. */
+async function refusing<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (err instanceof DocumentError) throw new CommandRejected('invalid', err.message)
+    if (err instanceof ListVersionError || err instanceof TrustListError) throw new CommandRejected(err.code, err.message)
+    if (err instanceof PrintError) throw new CommandRejected(err.code, err.message)
+    throw err
+  }
+}
+
+const object = (body: unknown, what: string): Record<string, unknown> => {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new CommandRejected('invalid', `${what}: body must be a JSON object`)
+  return body as Record<string, unknown>
+}
+
+export function commandHandlers(deps: HandlerDeps): CommandHandlers {
+  const { authority, config } = deps
+  return {
+    campaigns: async (body) => {
+      const count = await refusing(() => authority.replaceCampaigns(object(body, 'campaigns')))
+      return `${count} campaign(s), version ${authority.campaignsVersion}`
+    },
+    revocations: async (body) => `version ${(await refusing(() => authority.replaceRevocations(object(body, 'revocations')))).version}`,
+    'trust-list': async (body) => {
+      const list = await refusing(() => authority.replaceTrustList(object(body, 'trust-list')))
+      return `version ${list.version}, ${list.size} issuer(s)`
+    },
+    'config-patch': (body) => {
+      const patch = object(object(body, 'config-patch').patch, 'config-patch.patch') as Record<string, Json>
+      // Where the data lives and whose store this is are the installer's to change.
+      if ('dataDir' in patch) throw new CommandRejected('forbidden_key', 'dataDir cannot be changed remotely')
+      if (typeof patch.store === 'object' && patch.store !== null && 'id' in patch.store) throw new CommandRejected('forbidden_key', 'store.id cannot be changed remotely')
+      const file = join(config.dataDir, CONFIG_PATCH_FILE)
+      const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Json) : {}
+      try {
+        parseConfig(JSON.stringify(mergePatch(config as unknown as Json, patch)), 'config patch')
+      } catch (err) {
+        if (err instanceof ConfigError) throw new CommandRejected('invalid_config', err.problems.map((p) => `${p.path}: ${p.message}`).join('; '))
+        throw err
+      }
+      writeFileSync(`${file}.tmp`, JSON.stringify(mergePatch(stored, patch), null, 2))
+      renameSync(`${file}.tmp`, file)
+      return 'saved; applies at the next start'
+    },
+    'print-test-page': async (body, { id }) => {
+      const printer = object(body, 'print-test-page').printer
+      if (typeof printer !== 'string') throw new CommandRejected('invalid', 'print-test-page: body.printer (a printer id) is required')
+      const job = await refusing(() => deps.print.enqueue(printer, testPage(printer, deps.print.profileOf(printer), config.store.name), 'test_page', `cmd:${id}`))
+      return `print job ${job.jobId}`
+    },
+    reannounce: () => {
+      deps.reannounce()
+      return 'status and devices published again'
+    },
+  }
+}

@@ -1,0 +1,35 @@
+/** docs/asyncapi.yaml describes every topic of the contract, and the parsers refuse what they should. */
+import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import { ContractError, encodeBatch, parseAck, parseBatch, parseCommand, topics } from '../../sync/contract.js'
+
+describe('sync contract', () => {
+  it('documents every topic in docs/asyncapi.yaml', () => {
+    const doc = parse(readFileSync(new URL('../../docs/asyncapi.yaml', import.meta.url), 'utf8')) as { channels: Record<string, { address: string }> }
+    const addresses = Object.values(doc.channels).map((c) => c.address)
+    const samples = Object.values(topics).map((make) => (make as (s: string, x: string) => string)('{storeId}', '{x}'))
+    for (const topic of samples) {
+      const pattern = new RegExp(`^${topic.replace('{x}', '\\{[a-zA-Z]+\\}').replace(/[/]/g, '\\/')}$`)
+      expect(addresses.some((a) => pattern.test(a)), topic).toBe(true)
+    }
+  })
+
+  it('encodes a batch the cloud parses back, payloads spliced as journaled', () => {
+    const text = encodeBatch('shop-a', [{ seq: 1, id: '01J0000000000000000000000A', type: 'scan', time: 5, device: null, payload: '{"data":"x"}' }])
+    expect(parseBatch(text, 1000)).toEqual({ v: 1, store: 'shop-a', events: [{ seq: 1, id: '01J0000000000000000000000A', type: 'scan', time: 5, device: null, payload: { data: 'x' } }] })
+  })
+
+  it('refuses malformed messages with a precise reason', () => {
+    const refuse = (fn: () => unknown) => expect(fn).toThrow(ContractError)
+    refuse(() => parseAck('{"v":1,"seq":-1}'))
+    refuse(() => parseAck('{"v":2,"seq":1}'))
+    refuse(() => parseAck('nope'))
+    refuse(() => parseBatch('{"v":1,"store":"shop-a","events":[{"seq":2,"id":"a","type":"t","time":1,"device":null,"payload":{}},{"seq":2,"id":"b","type":"t","time":1,"device":null,"payload":{}}]}', 10_000))
+    refuse(() => parseBatch('{"v":1,"store":"Shop A","events":[]}', 10_000))
+    refuse(() => parseCommand('{"v":1,"id":"has space","body":{}}'))
+    refuse(() => parseCommand('{"v":1,"id":"x"}'))
+    expect(() => parseBatch('x'.repeat(20), 10)).toThrow(/limit 10/)
+    expect(parseAck('{"v":1,"seq":7,"resend":true}')).toEqual({ v: 1, seq: 7, resend: true })
+  })
+})
