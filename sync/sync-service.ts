@@ -63,8 +63,17 @@ export class SyncService implements Module {
   }
 
   async start(): Promise<void> {
+    if (this.config.sync.broker === 'none') return
+    try {
+      await this.connect()
+    } catch (err) {
+      await this.stop() // an embedded broker already listening must not outlive a failed start
+      throw err
+    }
+  }
+
+  private async connect(): Promise<void> {
     const { sync, store } = this.config
-    if (sync.broker === 'none') return
     // Loaded only when syncing: a store without sync does not pay for MQTT in memory.
     const { MqttLink } = await import('./mqtt-link.js')
     let url = sync.broker

@@ -62,8 +62,8 @@ async function ingest(args: CloudArgs, broker: string): Promise<number> {
     process.once('SIGTERM', resolve)
   })
   await link.stop()
+  log.info({ ...ingest.stats, stores: store.stores() }, 'cloud ingest stopped')
   store.close()
-  log.info({ ...ingest.stats }, 'cloud ingest stopped')
   return 0
 }
 

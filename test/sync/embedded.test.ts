@@ -1,0 +1,27 @@
+/** The embedded mode's edges: a port already taken fails the start cleanly, naming the port. */
+import { afterAll, describe, expect, it } from 'vitest'
+import { createServer } from 'node:net'
+import { Gateway } from '../../gateway/runtime/gateway.js'
+import { silentLogger } from '../../gateway/log.js'
+import { tempDir } from '../helpers/tmp.js'
+import { storeConfig } from '../helpers/sync-harness.js'
+
+describe('embedded sync', () => {
+  const tmp = tempDir()
+  afterAll(() => tmp.cleanup())
+
+  it('refuses to start when the embedded broker port is taken, and leaves nothing running', async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()))
+    const port = (taken.address() as { port: number }).port
+    const config = storeConfig(tmp.dir, 'shop-a', 'embedded')
+    const gateway = new Gateway({ config: { ...config, http: { ...config.http, port: 0 }, sync: { ...config.sync, embedded: { ...config.sync.embedded, port } } }, log: silentLogger() })
+    await expect(gateway.start()).rejects.toThrow(new RegExp(`EADDRINUSE.*${port}`))
+    taken.close()
+    // Nothing left behind: the same data dir starts again once the port is free.
+    const again = new Gateway({ config: { ...config, http: { ...config.http, port: 0 }, sync: { ...config.sync, embedded: { ...config.sync.embedded, port: 0 } } }, log: silentLogger() })
+    await again.start()
+    expect(again.sync.status().broker).toBe('embedded')
+    await again.stop()
+  })
+})
