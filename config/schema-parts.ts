@@ -10,6 +10,9 @@ export function Tagged<T extends TSchema[]>(tag: string, branches: [...T], optio
   return Type.Unsafe<Static<T[number]>>({ ...options, oneOf: branches, discriminator: { propertyName: tag } })
 }
 
+/** A store id: in events, MQTT topics and the broker ACL's username (sync/contract.ts checks it with the same pattern). */
+export const STORE_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$'
+
 export const DeviceId = Type.String({
   pattern: '^[a-z0-9][a-z0-9_-]{0,47}$',
   description: 'Stable device id: lower-case letters, digits, - and _ (used in events and logs)',

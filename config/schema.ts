@@ -3,7 +3,7 @@
  * drift; `npm run gen:schema` writes config/schema.json from it for editors.
  */
 import { Type, type Static } from '@sinclair/typebox'
-import { DeviceId, Role, Tagged } from './schema-parts.js'
+import { DeviceId, Role, STORE_ID_PATTERN, Tagged } from './schema-parts.js'
 import { PrinterSchema } from './printer-schema.js'
 import { SyncSchema } from './sync-schema.js'
 
@@ -112,7 +112,7 @@ export const ConfigSchema = Type.Object(
     store: Type.Object(
       {
         id: Type.String({
-          pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$',
+          pattern: STORE_ID_PATTERN,
           description: 'Store id, unique in the chain; appears in every synced event and MQTT topic',
         }),
         name: Type.String({ minLength: 1, maxLength: 120 }),

@@ -4,6 +4,8 @@
  * payload is JSON with a version field `v`. A store only ever publishes and subscribes
  * under its own store id, so a broker ACL can confine it (docs/mosquitto-acl.example).
  */
+import { STORE_ID_PATTERN } from '../config/schema-parts.js'
+
 export const CONTRACT_VERSION = 1
 export const ROOT = 'tillside/v1'
 
@@ -22,7 +24,9 @@ export const topics = {
   commandResult: (store: string) => `${ROOT}/${store}/cmd-result`,
 }
 
-export const STORE_ID = /^[a-z0-9][a-z0-9_-]{0,47}$/
+/** Any id the config accepts: a cloud that refused one would leave that store unacknowledged forever. */
+export const STORE_ID = new RegExp(STORE_ID_PATTERN)
+export const COMMAND_ID = /^[A-Za-z0-9_.:-]{1,64}$/
 
 /** One journaled event as the cloud receives it (payload as journaled). */
 export interface WireEvent {
@@ -136,7 +140,6 @@ export interface CommandResult {
 }
 
 export const MAX_COMMAND_BYTES = 1024 * 1024
-const COMMAND_ID = /^[A-Za-z0-9_.:-]{1,64}$/
 
 export function parseCommand(payload: Buffer | string): Command {
   const o = parseObject(payload, MAX_COMMAND_BYTES, 'command')

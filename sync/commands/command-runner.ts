@@ -7,7 +7,7 @@
  */
 import type { Journal } from '../../gateway/store/journal.js'
 import type { Logger } from '../../gateway/log.js'
-import { CONTRACT_VERSION, ContractError, parseCommand, topics, type CommandResult } from '../contract.js'
+import { COMMAND_ID, CONTRACT_VERSION, ContractError, parseCommand, topics, type CommandResult } from '../contract.js'
 import type { Link } from '../link.js'
 import { CommandRejected, type CommandHandlers } from './command-types.js'
 
@@ -76,7 +76,7 @@ export class CommandRunner {
 function idOf(payload: Buffer): string | null {
   try {
     const id = (JSON.parse(payload.toString()) as { id?: unknown }).id
-    return typeof id === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(id) ? id : null
+    return typeof id === 'string' && COMMAND_ID.test(id) ? id : null
   } catch {
     return null
   }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
+import { parseConfig } from '../../config/load.js'
 import { ContractError, encodeBatch, parseAck, parseBatch, parseCommand, topics } from '../../sync/contract.js'
 
 describe('sync contract', () => {
@@ -20,6 +21,12 @@ describe('sync contract', () => {
     expect(parseBatch(text, 1000)).toEqual({ v: 1, store: 'shop-a', events: [{ seq: 1, id: '01J0000000000000000000000A', type: 'scan', time: 5, device: null, payload: { data: 'x' } }] })
   })
 
+  it('takes a batch from any store id the config accepts', () => {
+    const text = encodeBatch('Shop-A_1', [{ seq: 1, id: '01J0000000000000000000000A', type: 'scan', time: 5, device: null, payload: '{}' }])
+    expect(parseBatch(text, 1000).store).toBe('Shop-A_1')
+    expect(parseConfig('store: { id: Shop-A_1, name: A }', 'x').store.id).toBe('Shop-A_1')
+  })
+
   it('refuses malformed messages with a precise reason', () => {
     const refuse = (fn: () => unknown) => expect(fn).toThrow(ContractError)
     refuse(() => parseAck('{"v":1,"seq":-1}'))
@@ -27,6 +34,7 @@ describe('sync contract', () => {
     refuse(() => parseAck('nope'))
     refuse(() => parseBatch('{"v":1,"store":"shop-a","events":[{"seq":2,"id":"a","type":"t","time":1,"device":null,"payload":{}},{"seq":2,"id":"b","type":"t","time":1,"device":null,"payload":{}}]}', 10_000))
     refuse(() => parseBatch('{"v":1,"store":"Shop A","events":[]}', 10_000))
+    refuse(() => parseBatch('{"v":1,"store":"shop-a","events":[]}', 10_000))
     refuse(() => parseCommand('{"v":1,"id":"has space","body":{}}'))
     refuse(() => parseCommand('{"v":1,"id":"x"}'))
     expect(() => parseBatch('x'.repeat(20), 10)).toThrow(/limit 10/)
