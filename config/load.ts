@@ -119,9 +119,9 @@ function crossChecks(config: Config): ConfigProblem[] {
   if (config.reconnect.initialMs > config.reconnect.maxMs) {
     problems.push({ path: 'reconnect.initialMs', message: 'must not exceed reconnect.maxMs' })
   }
-  if (config.sync?.reconnect && config.sync.reconnect.initialMs > config.sync.reconnect.maxMs) problems.push({ path: 'sync.reconnect.initialMs', message: 'must not exceed sync.reconnect.maxMs' })
-  if (config.sync?.tls && !/^mqtts:/.test(config.sync.broker)) problems.push({ path: 'sync.tls', message: `only for mqtts:// brokers; sync.broker is ${config.sync.broker}` })
-  if (config.sync?.tls && Boolean(config.sync.tls.cert) !== Boolean(config.sync.tls.key)) problems.push({ path: 'sync.tls', message: 'cert and key go together' })
+  if (config.sync.reconnect.initialMs > config.sync.reconnect.maxMs) problems.push({ path: 'sync.reconnect.initialMs', message: 'must not exceed sync.reconnect.maxMs' })
+  if (config.sync.tls && !/^mqtts:/.test(config.sync.broker)) problems.push({ path: 'sync.tls', message: `only for mqtts:// brokers; sync.broker is ${config.sync.broker}` })
+  if (config.sync.tls && Boolean(config.sync.tls.cert) !== Boolean(config.sync.tls.key)) problems.push({ path: 'sync.tls', message: 'cert and key go together' })
   return problems
 }
 

@@ -12,7 +12,7 @@ import { programPath } from './system-programs.js'
 export interface MosquittoOptions {
   dir: string
   port: number
-  /** Keep retained messages, sessions and queued messages on disk (saved every second and on clean stop). */
+  /** Keep retained messages, sessions and queued messages on disk (saved every second). */
   persistence?: boolean
 }
 
@@ -65,26 +65,17 @@ export class Mosquitto {
 
   /** SIGKILL: a crash, nothing saved since the last autosave. */
   async kill(): Promise<void> {
-    await this.signal('SIGKILL')
-  }
-
-  /** SIGTERM: a clean stop (persistence saved). */
-  async stop(): Promise<void> {
-    await this.signal('SIGTERM')
+    const child = this.child
+    this.child = null
+    if (!child || child.exitCode !== null) return
+    const exited = new Promise((r) => child.once('exit', r))
+    child.kill('SIGKILL')
+    await exited
   }
 
   async restart(): Promise<void> {
     await this.kill()
     await this.start()
-  }
-
-  private async signal(sig: NodeJS.Signals): Promise<void> {
-    const child = this.child
-    this.child = null
-    if (!child || child.exitCode !== null) return
-    const exited = new Promise((r) => child.once('exit', r))
-    child.kill(sig)
-    await exited
   }
 
   private accepts(): Promise<boolean> {

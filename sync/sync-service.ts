@@ -37,13 +37,16 @@ export interface SyncStatus extends Partial<RelayStatus> {
 
 const ALARM_CHECK_MS = 30_000
 
+/** The Last Will's `at` is when the connection was made: the broker sends it as it was set. */
+const offlineStatus = () => JSON.stringify({ v: 1, state: 'offline', at: new Date().toISOString() } satisfies StoreStatus)
+
 export class SyncService implements Module {
   readonly name = 'sync'
   private link: MqttLink | null = null
   private relay: Relay | null = null
   private broker: EmbeddedBroker | null = null
   private ingestLink: MqttLink | null = null
-  ingest: Ingest | null = null
+  private ingest: Ingest | null = null
   /** Downlink command handlers (sync/commands/handlers.ts), set by the gateway before start. */
   commands: CommandHandlers = {}
   private runner: CommandRunner | null = null
@@ -86,7 +89,6 @@ export class SyncService implements Module {
       this.log.info({ url }, 'embedded broker listening')
       if (sync.embedded.ingest) await this.startEmbeddedIngest(url, MqttLink)
     }
-    const offline = JSON.stringify({ v: 1, state: 'offline', at: new Date().toISOString() } satisfies StoreStatus)
     const link = new MqttLink(
       {
         url,
@@ -97,7 +99,7 @@ export class SyncService implements Module {
         passwordFile: sync.passwordFile,
         tls: sync.tls,
         subscriptions: [topics.ack(store.id), topics.command(store.id, '+')],
-        will: { topic: topics.status(store.id), payload: offline },
+        will: { topic: topics.status(store.id), payload: offlineStatus() },
         reconnect: sync.reconnect,
       },
       moduleLogger(this.root, 'sync:link'),
@@ -124,8 +126,7 @@ export class SyncService implements Module {
     this.sources.bus.off('sync')
     if (this.alarmTimer) clearInterval(this.alarmTimer)
     this.relay?.stop()
-    const offline = JSON.stringify({ v: 1, state: 'offline', at: new Date().toISOString() } satisfies StoreStatus)
-    await this.link?.stop({ topic: topics.status(this.config.store.id), payload: offline })
+    await this.link?.stop({ topic: topics.status(this.config.store.id), payload: offlineStatus() })
     await this.ingestLink?.stop()
     this.ingest?.store.close()
     await this.broker?.stop()

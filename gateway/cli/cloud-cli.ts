@@ -13,6 +13,7 @@ import { MqttLink } from '../../sync/mqtt-link.js'
 import { CloudStore } from '../../sync/ingest/cloud-store.js'
 import { Ingest, ingestSubscriptions } from '../../sync/ingest/ingest.js'
 import { topics } from '../../sync/contract.js'
+import { CommandSender } from '../../sync/ingest/command-sender.js'
 
 export interface CloudArgs {
   /** `cloud send`: one command instead of running the ingest. */
@@ -84,13 +85,12 @@ async function send(args: CloudArgs, broker: string): Promise<number> {
     { url: broker, clientId: `tillside-send-${process.pid}`, protocolVersion: 5, keepaliveSeconds: 30, subscriptions: [topics.commandResult(args.store)], reconnect: { initialMs: 500, maxMs: 5000 } },
     moduleLogger(log, 'cloud:link'),
   )
-  const store = new CloudStore(':memory:')
-  const sender = new Ingest(store, link, { shared: false, maxBatchBytes: 0 }, moduleLogger(log, 'cloud:send'))
+  const sender = new CommandSender(link, moduleLogger(log, 'cloud:send'))
   const up = new Promise<void>((resolve) => link.once('up', resolve))
   link.start()
   await up
   try {
-    const result = await sender.command(args.store, args.type, body, args.id, 60_000)
+    const result = await sender.send(args.store, args.type, body, args.id, 60_000)
     process.stdout.write(`${JSON.stringify(result)}\n`)
     return result.status === 'ok' ? 0 : 1
   } catch (err) {
@@ -98,6 +98,5 @@ async function send(args: CloudArgs, broker: string): Promise<number> {
     return 1
   } finally {
     await link.stop()
-    store.close()
   }
 }

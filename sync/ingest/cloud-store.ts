@@ -16,7 +16,7 @@ const SCHEMA = `
     PRIMARY KEY (store, seq)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS stores (
-    store TEXT PRIMARY KEY, contiguous INTEGER NOT NULL DEFAULT 0, highest INTEGER NOT NULL DEFAULT 0,
+    store TEXT PRIMARY KEY, contiguous INTEGER NOT NULL DEFAULT 0,
     received INTEGER NOT NULL DEFAULT 0, duplicates INTEGER NOT NULL DEFAULT 0, gaps INTEGER NOT NULL DEFAULT 0,
     status TEXT, status_at INTEGER
   ) WITHOUT ROWID;
@@ -56,10 +56,10 @@ export class CloudStore {
     this.db.exec(SCHEMA)
     const s = {
       store: this.db.prepare('INSERT INTO stores (store) VALUES (?) ON CONFLICT DO NOTHING'),
-      mark: this.db.prepare('SELECT contiguous, highest FROM stores WHERE store = ?'),
+      mark: this.db.prepare('SELECT contiguous FROM stores WHERE store = ?').pluck(),
       arrivals: this.db.prepare('UPDATE meta SET arrivals = arrivals + ? WHERE id = 1 RETURNING arrivals'),
       insert: this.db.prepare('INSERT INTO events (store, seq, id, type, time, device, payload, received_at, arrival) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-      update: this.db.prepare('UPDATE stores SET contiguous = ?, highest = max(highest, ?), received = received + ?, duplicates = duplicates + ?, gaps = gaps + ? WHERE store = ?'),
+      update: this.db.prepare('UPDATE stores SET contiguous = ?, received = received + ?, duplicates = duplicates + ?, gaps = gaps + ? WHERE store = ?'),
       redemption: this.db.prepare('INSERT INTO redemptions (voucher_key, store, seq, redemption_id, time, max_uses) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       voided: this.db.prepare('UPDATE redemptions SET voided = 1 WHERE redemption_id = ?'),
       uses: this.db.prepare('SELECT store, seq FROM redemptions WHERE voucher_key = ? AND voided = 0 ORDER BY time'),
@@ -68,10 +68,10 @@ export class CloudStore {
     this.ingestTx = this.db.transaction((batch: EventBatch): IngestResult => {
       const { store, events } = batch
       s.store.run(store)
-      const mark = s.mark.get(store) as { contiguous: number; highest: number }
-      if (events[0]!.seq > mark.contiguous + 1) {
-        s.update.run(mark.contiguous, 0, 0, 0, 1, store)
-        return { store, contiguous: mark.contiguous, inserted: 0, duplicates: 0, gap: true, alerts: [] }
+      const mark = s.mark.get(store) as number
+      if (events[0]!.seq > mark + 1) {
+        s.update.run(mark, 0, 0, 1, store)
+        return { store, contiguous: mark, inserted: 0, duplicates: 0, gap: true, alerts: [] }
       }
       const now = Date.now()
       let arrival = (s.arrivals.get(events.length) as { arrivals: number }).arrivals - events.length
@@ -94,9 +94,9 @@ export class CloudStore {
         }
       }
       // Events are only ever stored from contiguous + 1 on, so the mark is the batch's end.
-      const contiguous = Math.max(mark.contiguous, events.at(-1)!.seq)
+      const contiguous = Math.max(mark, events.at(-1)!.seq)
       const duplicates = events.length - inserted
-      s.update.run(contiguous, contiguous, inserted, duplicates, 0, store)
+      s.update.run(contiguous, inserted, duplicates, 0, store)
       return { store, contiguous, inserted, duplicates, gap: false, alerts }
     })
   }
@@ -110,8 +110,8 @@ export class CloudStore {
     this.db.prepare('INSERT INTO stores (store, status, status_at) VALUES (?, ?, ?) ON CONFLICT (store) DO UPDATE SET status = excluded.status, status_at = excluded.status_at').run(store, status, Date.now())
   }
 
-  stores(): { store: string; contiguous: number; highest: number; received: number; duplicates: number; gaps: number; status: string | null }[] {
-    return this.db.prepare('SELECT store, contiguous, highest, received, duplicates, gaps, status FROM stores ORDER BY store').all() as ReturnType<CloudStore['stores']>
+  stores(): { store: string; contiguous: number; received: number; duplicates: number; gaps: number; status: string | null }[] {
+    return this.db.prepare('SELECT store, contiguous, received, duplicates, gaps, status FROM stores ORDER BY store').all() as ReturnType<CloudStore['stores']>
   }
 
   close(): void {

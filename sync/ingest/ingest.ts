@@ -5,8 +5,7 @@
  * processes split the load behind one broker or cluster; the database dedupes.
  */
 import type { Logger } from '../../gateway/log.js'
-import { randomUUID } from 'node:crypto'
-import { CONTRACT_VERSION, ContractError, ROOT, parseBatch, topics, type Ack, type Command, type CommandResult } from '../contract.js'
+import { CONTRACT_VERSION, ContractError, ROOT, parseBatch, topics, type Ack } from '../contract.js'
 import type { Link, LinkMessage } from '../link.js'
 import type { CloudStore} from './cloud-store.js';
 import { type IngestResult } from './cloud-store.js'
@@ -19,6 +18,7 @@ export interface IngestOptions {
 
 export const SHARE_GROUP = 'tillside-ingest'
 
+/** Events (shared or not), presence, and command results (for a CommandSender on the same link). */
 export function ingestSubscriptions(shared: boolean): string[] {
   const events = `${ROOT}/+/events`
   return [shared ? `$share/${SHARE_GROUP}/${events}` : events, `${ROOT}/+/status`, `${ROOT}/+/cmd-result`]
@@ -35,7 +35,6 @@ export interface IngestStats {
 export class Ingest {
   readonly stats: IngestStats = { batches: 0, events: 0, duplicates: 0, refused: 0, alerts: 0 }
   private readonly resendAsked = new Map<string, { seq: number; at: number }>()
-  private readonly waiting = new Map<string, (result: CommandResult) => void>()
   /** Called after each stored batch (tests and the embedded loop's log). */
   onIngested: (result: IngestResult) => void = () => {}
 
@@ -55,7 +54,6 @@ export class Ingest {
     try {
       if (kind === 'events') this.onBatch(store, m.payload)
       else if (kind === 'status') this.onStatus(store, m.payload)
-      else if (kind === 'cmd-result') this.onCommandResult(store, m.payload)
     } catch (err) {
       this.stats.refused++
       if (!(err instanceof ContractError)) throw err
@@ -84,34 +82,6 @@ export class Ingest {
     const ack: Ack = { v: CONTRACT_VERSION, seq: result.contiguous, ...(result.gap ? { resend: true } : {}) }
     this.link.publish(topics.ack(store), JSON.stringify(ack), { qos: 1 }).catch((err: Error) => this.log.debug({ store, err: err.message }, 'ack not sent; the store will resend'))
     this.onIngested(result)
-  }
-
-  /**
-   * Sends a command to a store (QoS 1; the broker keeps it for a store that is away) and
-   * resolves with the store's result, or rejects after `timeoutMs`.
-   */
-  command(store: string, type: string, body: unknown, id: string = randomUUID(), timeoutMs = 30_000): Promise<CommandResult> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id)
-        reject(new Error(`no result for command ${id} (${type}) from ${store} within ${timeoutMs} ms`))
-      }, timeoutMs)
-      this.waiting.set(id, (r) => (clearTimeout(timer), resolve(r)))
-      const command: Command = { v: CONTRACT_VERSION, id, store, issuedAt: new Date().toISOString(), body }
-      this.link.publish(topics.command(store, type), JSON.stringify(command), { qos: 1 }).catch((err: Error) => (clearTimeout(timer), this.waiting.delete(id), reject(err)))
-    })
-  }
-
-  private onCommandResult(store: string, payload: Buffer): void {
-    let result: CommandResult
-    try {
-      result = JSON.parse(payload.toString()) as CommandResult
-    } catch {
-      throw new ContractError('command result is not JSON')
-    }
-    this.log.info({ store, id: result.id, type: result.type, status: result.status, reason: result.reason, detail: result.detail }, 'command result')
-    this.waiting.get(result.id)?.(result)
-    this.waiting.delete(result.id)
   }
 
   private onStatus(store: string, payload: Buffer): void {

@@ -69,6 +69,16 @@ devices:
     expect(problems(yaml)).toEqual(['devices[1].id: duplicate id "s1" (also devices[0])', 'reconnect.initialMs: must not exceed reconnect.maxMs'])
   })
 
+  it('checks the sync settings JSON Schema cannot: TLS only for mqtts, cert with key, backoff bounds', () => {
+    const yaml = `${minimal}sync: { broker: 'mqtt://b:1883', tls: { cert: c.pem }, reconnect: { initialMs: 9000, maxMs: 100 } }`
+    expect(problems(yaml)).toEqual([
+      'sync.reconnect.initialMs: must not exceed sync.reconnect.maxMs',
+      'sync.tls: only for mqtts:// brokers; sync.broker is mqtt://b:1883',
+      'sync.tls: cert and key go together',
+    ])
+    expect(problems(`${minimal}sync: { broker: 'ftp://b' }`)).toEqual(['sync.broker: must match pattern "^(none|embedded|mqtts?://[^\\s]+)$"'])
+  })
+
   it('refuses scanner feedback commands for scanners that cannot take them, and bad hex', () => {
     const yaml = `${minimal}devices:
   - { id: s1, kind: scanner, role: till, transport: { type: simulator }, feedback: { goodRead: '07', badRead: '0707' } }

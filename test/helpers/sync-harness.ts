@@ -14,6 +14,7 @@ import { SyncService } from '../../sync/sync-service.js'
 import { MqttLink } from '../../sync/mqtt-link.js'
 import { CloudStore } from '../../sync/ingest/cloud-store.js'
 import { Ingest, ingestSubscriptions } from '../../sync/ingest/ingest.js'
+import { CommandSender } from '../../sync/ingest/command-sender.js'
 
 /** Sync settings that make faults show quickly (seconds, not the field's minutes). */
 export const FAST_SYNC = { keepaliveSeconds: 5, ackTimeoutMs: 2000, reconnect: { initialMs: 50, maxMs: 400 }, batch: { maxEvents: 500, maxBytes: 262_144, lingerMs: 2 }, window: 8 }
@@ -84,6 +85,7 @@ export class CloudEnd {
   readonly store: CloudStore
   readonly link: MqttLink
   readonly ingest: Ingest
+  readonly commands: CommandSender
 
   constructor(dbFile: string, brokerUrl: string, opts: { shared?: boolean; clientId?: string; protocolVersion?: 4 | 5 } = {}, log: Logger = silentLogger()) {
     this.store = new CloudStore(dbFile)
@@ -92,6 +94,7 @@ export class CloudEnd {
       log,
     )
     this.ingest = new Ingest(this.store, this.link, { shared: opts.shared ?? false, maxBatchBytes: 16 * 1024 * 1024 }, log)
+    this.commands = new CommandSender(this.link, log)
   }
 
   start(): this {

@@ -32,7 +32,7 @@ describe.skipIf(!ready)('commands from the cloud', () => {
   let stop: () => Promise<void>
   let raw: MqttClient
   const results: CommandResult[] = []
-  const send = (type: string, body: unknown, id?: string) => cloud.ingest.command('shop-a', type, body, id, 10_000)
+  const send = (type: string, body: unknown, id?: string) => cloud.commands.send('shop-a', type, body, id, 10_000)
   const applied = (id: string) => gateway.journal.reader.prepare("SELECT count(*) FROM events WHERE type = 'command.applied' AND json_extract(payload, '$.id') = ?").pluck().get(id)
 
   beforeAll(async () => {
