@@ -47,6 +47,12 @@ export const SyncSchema = Type.Object(
     ),
     window: Type.Integer({ minimum: 1, maximum: 256, default: 16, description: 'Batches sent and not yet acknowledged by the cloud' }),
     ackTimeoutMs: Type.Integer({ minimum: 1000, maximum: 600_000, default: 20_000, description: 'No cloud ack for this long while batches are out: send again from the checkpoint' }),
+    onlineCheckTimeoutMs: Type.Integer({
+      minimum: 200,
+      maximum: 30_000,
+      default: 3000,
+      description: "How long the till waits for the cloud's answer on a voucher that needs an online check; no answer = the voucher is refused as needing one",
+    }),
     backlogAlarm: Type.Object(
       {
         events: Type.Integer({ minimum: 1, default: 500_000, description: 'Alarm when this many events wait for the cloud' }),

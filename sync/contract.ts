@@ -22,6 +22,10 @@ export const topics = {
   command: (store: string, type: string) => `${ROOT}/${store}/cmd/${type}`,
   /** Up, QoS 1: each command's result. */
   commandResult: (store: string) => `${ROOT}/${store}/cmd-result`,
+  /** Up, QoS 1: a request the store needs answered now (MQTT 5 request/response), one topic per method. */
+  rpc: (store: string, method: string) => `${ROOT}/${store}/rpc/${method}`,
+  /** Down, QoS 1: the answers to this store's requests (its MQTT 5 response topic). */
+  rpcReply: (store: string) => `${ROOT}/${store}/rpc-reply`,
 }
 
 /** Any id the config accepts: a cloud that refused one would leave that store unacknowledged forever. */
@@ -147,4 +151,57 @@ export function parseCommand(payload: Buffer | string): Command {
   if (o.store !== undefined && typeof o.store !== 'string') throw new ContractError('command.store must be a string')
   if (!('body' in o)) throw new ContractError('command.body is required')
   return o as unknown as Command
+}
+
+/**
+ * A request from a store. On MQTT 5 the response topic and correlation data travel as
+ * properties; `id` and `replyTo` repeat them in the payload for 3.1.1 brokers (the
+ * embedded one), where properties do not exist. Answers go to the store's own
+ * rpc-reply topic only, so a store cannot make the cloud publish anywhere else.
+ */
+export interface RpcRequest {
+  v: 1
+  id: string
+  replyTo?: string
+  body: unknown
+}
+
+export interface RpcResponse {
+  v: 1
+  id: string
+  status: 'ok' | 'refused' | 'error'
+  reason: string | null
+  detail: string | null
+}
+
+export const RPC_ID = /^[A-Za-z0-9_-]{8,64}$/
+export const MAX_RPC_BYTES = 64 * 1024
+
+export function parseRpcRequest(payload: Buffer | string): RpcRequest {
+  const o = parseObject(payload, MAX_RPC_BYTES, 'request')
+  if (typeof o.id !== 'string' || !RPC_ID.test(o.id)) throw new ContractError('request.id must be 8–64 letters, digits, _ or -')
+  if (o.replyTo !== undefined && typeof o.replyTo !== 'string') throw new ContractError('request.replyTo must be a topic')
+  if (typeof o.body !== 'object' || o.body === null) throw new ContractError('request.body must be an object')
+  return o as unknown as RpcRequest
+}
+
+export function parseRpcResponse(payload: Buffer | string): RpcResponse {
+  const o = parseObject(payload, MAX_RPC_BYTES, 'response')
+  if (typeof o.id !== 'string' || !RPC_ID.test(o.id)) throw new ContractError('response.id must be 8–64 letters, digits, _ or -')
+  if (o.status !== 'ok' && o.status !== 'refused' && o.status !== 'error') throw new ContractError('response.status must be ok, refused or error')
+  return { v: 1, id: o.id, status: o.status, reason: typeof o.reason === 'string' ? o.reason : null, detail: typeof o.detail === 'string' ? o.detail : null }
+}
+
+/** What a store asks before redeeming a voucher whose campaign needs an online check. */
+export interface VoucherCheckRequest {
+  voucherKey: string
+  campaign: number
+  maxUses: number
+}
+
+export function parseVoucherCheck(body: unknown): VoucherCheckRequest {
+  const b = body as Record<string, unknown>
+  if (typeof b.voucherKey !== 'string' || !/^\d{1,5}:\d{1,5}:\d{1,8}$/.test(b.voucherKey)) throw new ContractError('voucherKey must be kid:campaign:serial')
+  if (!Number.isSafeInteger(b.campaign) || !Number.isSafeInteger(b.maxUses) || (b.maxUses as number) < 1) throw new ContractError('campaign and maxUses must be integers (maxUses ≥ 1)')
+  return { voucherKey: b.voucherKey, campaign: b.campaign as number, maxUses: b.maxUses as number }
 }

@@ -5,11 +5,17 @@
 export interface LinkMessage {
   topic: string
   payload: Buffer
+  /** MQTT 5 request/response properties (absent on 3.1.1). */
+  responseTopic?: string
+  correlationData?: Buffer
 }
 
 export interface PublishOptions {
   qos: 0 | 1
   retain?: boolean
+  /** MQTT 5 request/response properties; dropped on 3.1.1 (the payload must carry them too). */
+  responseTopic?: string
+  correlationData?: Buffer
 }
 
 export interface Link {

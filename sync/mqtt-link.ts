@@ -60,7 +60,8 @@ export class MqttLink extends EventEmitter implements Link {
     const client = this.client
     if (!client || !this.up) return Promise.reject(new LinkDownError(`not connected to ${this.opts.url}`))
     return new Promise((resolve, reject) => {
-      client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false }, (err) => (err ? reject(err) : resolve()))
+      const properties = this.opts.protocolVersion === 5 && (opts.responseTopic || opts.correlationData) ? { responseTopic: opts.responseTopic, correlationData: opts.correlationData } : undefined
+      client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false, properties }, (err) => (err ? reject(err) : resolve()))
     })
   }
 
@@ -127,8 +128,10 @@ export class MqttLink extends EventEmitter implements Link {
         this.emit('up')
       })
     })
-    client.on('message', (topic, payload) => {
-      if (this.client === client) this.emit('message', { topic, payload })
+    client.on('message', (topic, payload, packet) => {
+      if (this.client !== client) return
+      const { responseTopic, correlationData } = packet.properties ?? {}
+      this.emit('message', { topic, payload, ...(responseTopic ? { responseTopic } : {}), ...(correlationData ? { correlationData } : {}) })
     })
     client.on('error', (err) => this.log.warn({ err: err.message, url: o.url }, 'broker connection error'))
     client.on('close', () => {

@@ -16,6 +16,8 @@ import type { EmbeddedBroker } from './embedded-broker.js'
 import type { Ingest } from './ingest/ingest.js'
 import type { LinkMessage } from './link.js'
 import { CommandRunner } from './commands/command-runner.js'
+import { RpcClient } from './rpc-client.js'
+import { CloudVoucherCheck } from './voucher-check.js'
 import type { CommandHandlers } from './commands/command-types.js'
 
 export interface SyncSources {
@@ -50,6 +52,9 @@ export class SyncService implements Module {
   /** Downlink command handlers (sync/commands/handlers.ts), set by the gateway before start. */
   commands: CommandHandlers = {}
   private runner: CommandRunner | null = null
+  private rpc: RpcClient | null = null
+  /** For the voucher service: asks the cloud while sync runs, 'unavailable' otherwise. */
+  readonly onlineCheck: CloudVoucherCheck
   private state: SyncStatus['state'] = 'disabled'
   private since = new Date().toISOString()
   private alarm: string | null = null
@@ -63,6 +68,7 @@ export class SyncService implements Module {
     private readonly root: Logger,
   ) {
     this.log = moduleLogger(root, 'sync')
+    this.onlineCheck = new CloudVoucherCheck(() => this.rpc, config.sync.onlineCheckTimeoutMs)
   }
 
   async start(): Promise<void> {
@@ -98,7 +104,7 @@ export class SyncService implements Module {
         username: sync.username,
         passwordFile: sync.passwordFile,
         tls: sync.tls,
-        subscriptions: [topics.ack(store.id), topics.command(store.id, '+')],
+        subscriptions: [topics.ack(store.id), topics.command(store.id, '+'), topics.rpcReply(store.id)],
         will: { topic: topics.status(store.id), payload: offlineStatus() },
         reconnect: sync.reconnect,
       },
@@ -116,6 +122,7 @@ export class SyncService implements Module {
     this.link = link
     this.relay = relay
     this.runner = new CommandRunner(store.id, this.sources.journal, link, this.commands, moduleLogger(this.root, 'sync:commands'))
+    this.rpc = new RpcClient(store.id, link, moduleLogger(this.root, 'sync:rpc'))
     relay.start()
     this.setState('connecting')
     link.start()
@@ -130,7 +137,8 @@ export class SyncService implements Module {
     await this.ingestLink?.stop()
     this.ingest?.store.close()
     await this.broker?.stop()
-    this.link = this.relay = this.ingestLink = this.ingest = this.broker = this.runner = null
+    this.rpc?.abandonAll()
+    this.link = this.relay = this.ingestLink = this.ingest = this.broker = this.runner = this.rpc = null
   }
 
   status(): SyncStatus {
@@ -174,6 +182,7 @@ export class SyncService implements Module {
     const store = this.config.store.id
     const commandPrefix = topics.command(store, '')
     if (m.topic.startsWith(commandPrefix)) void this.runner?.submit(m.topic.slice(commandPrefix.length), m.payload)
+    else if (this.rpc?.onMessage(m)) return
     else if (m.topic === topics.ack(store)) {
       try {
         const ack = parseAck(m.payload)

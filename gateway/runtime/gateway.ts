@@ -111,7 +111,7 @@ export class Gateway {
     this.started = await startModules([new DataDirLock(resolve(config.dataDir)), this.journal], signal, lifecycleLog)
     try {
       const authority = VoucherAuthority.load(config, moduleLogger(log, 'gateway:vouchers'))
-      const vouchers = new VoucherService(authority, this.journal, { voidWindowMs: config.vouchers.voidWindowMinutes * 60_000 }, moduleLogger(log, 'gateway:vouchers'))
+      const vouchers = new VoucherService(authority, this.journal, { voidWindowMs: config.vouchers.voidWindowMinutes * 60_000, onlineCheck: this.sync.onlineCheck }, moduleLogger(log, 'gateway:vouchers'))
       const members = new MemberService(this.journal, MemberKeys.loadOrCreate(join(config.dataDir, MEMBER_KEY_FILE)), config.members, moduleLogger(log, 'gateway:members'))
       const pos = new PosService(this.journal, config.payments.provider === 'sandbox' ? new SandboxProvider() : NO_PROVIDER, moduleLogger(log, 'gateway:pos'))
       const tillPrinter = config.printers.find((p) => p.role === 'till')?.id

@@ -36,11 +36,15 @@ export interface IssuedVoucher {
   seq: number
 }
 
-/** Asks the cloud about a high-value voucher (issue #5); without a link the answer is 'unavailable'. */
+/**
+ * Asks the cloud about a high-value voucher (sync/voucher-check.ts); without a link the
+ * answer is 'unavailable'. A refusal says why: used elsewhere, or revoked.
+ */
+export type OnlineAnswer = { answer: 'ok' } | { answer: 'refused'; reason: 'already_redeemed' | 'revoked'; detail: string } | { answer: 'unavailable'; detail: string }
 export interface OnlineCheck {
-  check(voucher: VerifiedVoucher): Promise<'ok' | 'refused' | 'unavailable'>
+  check(voucher: VerifiedVoucher): Promise<OnlineAnswer>
 }
-export const NO_ONLINE_CHECK: OnlineCheck = { check: () => Promise.resolve('unavailable') }
+export const NO_ONLINE_CHECK: OnlineCheck = { check: () => Promise.resolve({ answer: 'unavailable', detail: 'this store does not sync with the cloud' }) }
 
 export interface VoucherSummary {
   key: string
@@ -118,11 +122,9 @@ export class VoucherService {
     if (!verdict.ok) return this.reject(verdict.reason, verdict.detail, verdict.voucher, ctx)
     const v = verdict.voucher
     if (v.needsOnlineCheck) {
-      const answer = await (this.opts.onlineCheck ?? NO_ONLINE_CHECK).check(v)
-      if (answer !== 'ok') {
-        const detail = answer === 'refused' ? 'the cloud refused this voucher' : `vouchers of campaign ${v.campaign.id} need an online check and the cloud cannot be reached`
-        return this.reject(answer === 'refused' ? 'revoked' : 'online_check_required', detail, voucherSummary(v), ctx)
-      }
+      const online = await (this.opts.onlineCheck ?? NO_ONLINE_CHECK).check(v)
+      if (online.answer === 'refused') return this.reject(online.reason, `the cloud refused it: ${online.detail}`, voucherSummary(v), ctx)
+      if (online.answer === 'unavailable') return this.reject('online_check_required', `vouchers of campaign ${v.campaign.id} need an online check: ${online.detail}`, voucherSummary(v), ctx)
     }
     const details = { issuerStore: v.issuer.store, value: v.campaign.value, memberTag: v.memberTag, source: ctx.source }
     const { result } = await this.journal.execute('voucher.redeem', {

@@ -29,6 +29,10 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS alerts (
     id INTEGER PRIMARY KEY, kind TEXT NOT NULL, store TEXT NOT NULL, detail TEXT NOT NULL, time INTEGER NOT NULL
   );
+  -- An online check said yes to a store; held until its redemption arrives (or CLAIM_TTL_MS).
+  CREATE TABLE IF NOT EXISTS voucher_claims (
+    voucher_key TEXT NOT NULL, store TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (voucher_key, store)
+  ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS meta (id INTEGER PRIMARY KEY CHECK (id = 1), arrivals INTEGER NOT NULL);
   INSERT OR IGNORE INTO meta (id, arrivals) VALUES (1, 0);
 `
@@ -44,9 +48,15 @@ export interface IngestResult {
   alerts: { kind: string; detail: string }[]
 }
 
+/** How long an online check's yes holds a use for the asking store before the redemption must have arrived. */
+export const CLAIM_TTL_MS = 10 * 60_000
+
+export type ClaimResult = { ok: true } | { ok: false; detail: string }
+
 export class CloudStore {
   readonly db: Database.Database
   private readonly ingestTx: Database.Transaction<(batch: EventBatch) => IngestResult>
+  private readonly claimTx: Database.Transaction<(store: string, voucherKey: string, maxUses: number, now: number) => ClaimResult>
 
   constructor(file: string) {
     this.db = new Database(file)
@@ -64,6 +74,7 @@ export class CloudStore {
       voided: this.db.prepare('UPDATE redemptions SET voided = 1 WHERE redemption_id = ?'),
       uses: this.db.prepare('SELECT store, seq FROM redemptions WHERE voucher_key = ? AND voided = 0 ORDER BY time'),
       alert: this.db.prepare('INSERT INTO alerts (kind, store, detail, time) VALUES (?, ?, ?, ?)'),
+      unclaim: this.db.prepare('DELETE FROM voucher_claims WHERE voucher_key = ? AND store = ?'),
     }
     this.ingestTx = this.db.transaction((batch: EventBatch): IngestResult => {
       const { store, events } = batch
@@ -83,6 +94,7 @@ export class CloudStore {
         const p = e.payload as Record<string, unknown>
         if (e.type === 'voucher.redeemed' && typeof p.voucherKey === 'string') {
           s.redemption.run(p.voucherKey, store, e.seq, e.id, e.time, Number(p.maxUses) || 1)
+          s.unclaim.run(p.voucherKey, store)
           const live = s.uses.all(p.voucherKey) as { store: string; seq: number }[]
           if (live.length > (Number(p.maxUses) || 1)) {
             const detail = `voucher ${p.voucherKey} redeemed ${live.length}× (allowed ${Number(p.maxUses) || 1}): ${live.map((u) => `${u.store}#${u.seq}`).join(', ')}`
@@ -99,12 +111,32 @@ export class CloudStore {
       s.update.run(contiguous, inserted, duplicates, 0, store)
       return { store, contiguous, inserted, duplicates, gap: false, alerts }
     })
+    this.claimTx = this.db.transaction((store: string, voucherKey: string, maxUses: number, now: number): ClaimResult => {
+      const used = this.db.prepare('SELECT store, time FROM redemptions WHERE voucher_key = ? AND voided = 0 ORDER BY time').all(voucherKey) as { store: string; time: number }[]
+      const claims = this.db.prepare('SELECT store FROM voucher_claims WHERE voucher_key = ? AND store <> ? AND at > ?').pluck().all(voucherKey, store, now - CLAIM_TTL_MS) as string[]
+      if (used.length + claims.length >= maxUses) {
+        const where = [...used.map((u) => `redeemed at ${u.store} ${new Date(u.time).toISOString()}`), ...claims.map((c) => `being redeemed at ${c}`)]
+        return { ok: false, detail: `${where.join('; ')} (uses allowed: ${maxUses})` }
+      }
+      this.db.prepare('INSERT INTO voucher_claims (voucher_key, store, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at').run(voucherKey, store, now)
+      return { ok: true }
+    })
   }
 
   /** Stores a batch (idempotently) and returns what to acknowledge. */
   ingest(batch: EventBatch): IngestResult {
     return this.ingestTx.immediate(batch)
   }
+
+  /**
+   * An online check: yes (and a claim held for `store`) while the voucher's live
+   * redemptions plus other stores' open claims leave a use. The asking store's own
+   * earlier claim is replaced, not added: it enforces its own uses locally.
+   */
+  claimVoucher(store: string, voucherKey: string, maxUses: number, now = Date.now()): ClaimResult {
+    return this.claimTx.immediate(store, voucherKey, maxUses, now)
+  }
+
 
   setStatus(store: string, status: string): void {
     this.db.prepare('INSERT INTO stores (store, status, status_at) VALUES (?, ?, ?) ON CONFLICT (store) DO UPDATE SET status = excluded.status, status_at = excluded.status_at').run(store, status, Date.now())

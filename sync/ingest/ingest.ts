@@ -7,8 +7,8 @@
 import type { Logger } from '../../gateway/log.js'
 import { CONTRACT_VERSION, ContractError, ROOT, parseBatch, topics, type Ack } from '../contract.js'
 import type { Link, LinkMessage } from '../link.js'
-import type { CloudStore} from './cloud-store.js';
-import { type IngestResult } from './cloud-store.js'
+import type { CloudStore, IngestResult } from './cloud-store.js'
+import { RpcResponder } from './rpc-responder.js'
 
 export interface IngestOptions {
   /** Subscribe through a shared subscription group (MQTT 5 brokers, and Mosquitto on 3.1.1). */
@@ -18,10 +18,10 @@ export interface IngestOptions {
 
 export const SHARE_GROUP = 'tillside-ingest'
 
-/** Events (shared or not), presence, and command results (for a CommandSender on the same link). */
+/** Events and requests (shared or not), presence, and command results (for a CommandSender on the same link). */
 export function ingestSubscriptions(shared: boolean): string[] {
-  const events = `${ROOT}/+/events`
-  return [shared ? `$share/${SHARE_GROUP}/${events}` : events, `${ROOT}/+/status`, `${ROOT}/+/cmd-result`]
+  const share = (topic: string) => (shared ? `$share/${SHARE_GROUP}/${topic}` : topic)
+  return [share(`${ROOT}/+/events`), share(`${ROOT}/+/rpc/+`), `${ROOT}/+/status`, `${ROOT}/+/cmd-result`]
 }
 
 export interface IngestStats {
@@ -37,6 +37,7 @@ export class Ingest {
   private readonly resendAsked = new Map<string, { seq: number; at: number }>()
   /** Called after each stored batch (tests and the embedded loop's log). */
   onIngested: (result: IngestResult) => void = () => {}
+  readonly rpc: RpcResponder
 
   constructor(
     readonly store: CloudStore,
@@ -44,16 +45,18 @@ export class Ingest {
     private readonly opts: IngestOptions,
     private readonly log: Logger,
   ) {
+    this.rpc = new RpcResponder(store, link, log)
     link.on('message', (m) => this.onMessage(m))
   }
 
   private onMessage(m: LinkMessage): void {
     if (!m.topic.startsWith(`${ROOT}/`)) return
-    const [store, kind] = m.topic.slice(ROOT.length + 1).split('/')
+    const [store, kind, method] = m.topic.slice(ROOT.length + 1).split('/')
     if (!store) return
     try {
       if (kind === 'events') this.onBatch(store, m.payload)
       else if (kind === 'status') this.onStatus(store, m.payload)
+      else if (kind === 'rpc' && method) this.rpc.onRequest(store, method, m)
     } catch (err) {
       this.stats.refused++
       if (!(err instanceof ContractError)) throw err

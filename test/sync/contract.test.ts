@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { parseConfig } from '../../config/load.js'
-import { ContractError, encodeBatch, parseAck, parseBatch, parseCommand, topics } from '../../sync/contract.js'
+import { ContractError, encodeBatch, parseAck, parseBatch, parseCommand, parseRpcRequest, parseRpcResponse, parseVoucherCheck, topics } from '../../sync/contract.js'
 
 describe('sync contract', () => {
   it('documents every topic in docs/asyncapi.yaml', () => {
@@ -39,5 +39,12 @@ describe('sync contract', () => {
     refuse(() => parseCommand('{"v":1,"id":"x"}'))
     expect(() => parseBatch('x'.repeat(20), 10)).toThrow(/limit 10/)
     expect(parseAck('{"v":1,"seq":7,"resend":true}')).toEqual({ v: 1, seq: 7, resend: true })
+    refuse(() => parseRpcRequest('{"v":1,"id":"short","body":{}}'))
+    refuse(() => parseRpcRequest('{"v":1,"id":"request-1","body":null}'))
+    refuse(() => parseRpcRequest('{"v":1,"id":"request-1","replyTo":5,"body":{}}'))
+    refuse(() => parseRpcResponse('{"v":1,"id":"request-1","status":"maybe"}'))
+    refuse(() => parseVoucherCheck({ voucherKey: '1:2', campaign: 2, maxUses: 1 }))
+    refuse(() => parseVoucherCheck({ voucherKey: '1:2:3', campaign: 2, maxUses: 0 }))
+    expect(parseRpcResponse('{"v":1,"id":"request-1","status":"ok"}')).toEqual({ v: 1, id: 'request-1', status: 'ok', reason: null, detail: null })
   })
 })

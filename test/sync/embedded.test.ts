@@ -1,10 +1,15 @@
-/** The embedded mode's edges: a port already taken fails the start cleanly, naming the port. */
+/**
+ * The embedded mode's edges: a port already taken fails the start cleanly, naming the
+ * port; the online check works through the in-process broker (3.1.1) and ingest.
+ */
 import { afterAll, describe, expect, it } from 'vitest'
 import { createServer } from 'node:net'
 import { Gateway } from '../../gateway/runtime/gateway.js'
 import { silentLogger } from '../../gateway/log.js'
 import { tempDir } from '../helpers/tmp.js'
 import { storeConfig } from '../helpers/sync-harness.js'
+import { campaign, makeChain } from '../helpers/vouchers.js'
+import { waitFor } from '../helpers/wait.js'
 
 describe('embedded sync', () => {
   const tmp = tempDir()
@@ -23,5 +28,22 @@ describe('embedded sync', () => {
     await again.start()
     expect(again.sync.status().broker).toBe('embedded')
     await again.stop()
+  })
+
+  it('answers online checks through the embedded broker and ingest', async () => {
+    const chain = await makeChain(`${tmp.dir}/chain`, [{ id: 'shop-a', merchant: 'm-a' }], [campaign({ id: 14, onlineCheckAbove: 1000 })], {
+      sync: { broker: 'embedded', embedded: { port: 0 } },
+    })
+    const gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
+    await gateway.start()
+    try {
+      await waitFor(() => gateway.sync.status().state === 'online', 'embedded link up')
+      const { code } = await gateway.vouchers!.issue({ campaignId: 14, channel: 'cli' })
+      const ctx = { device: null, cashier: null, source: {} }
+      expect(await gateway.vouchers!.redeem(code, ctx)).toMatchObject({ ok: true })
+      expect(await gateway.vouchers!.redeem(code, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
+    } finally {
+      await gateway.stop()
+    }
   })
 })

@@ -1,0 +1,49 @@
+/**
+ * The cloud's answers to store requests (MQTT 5 request/response). The answer goes to
+ * the request's response topic and carries its correlation data (or, on 3.1.1, to the
+ * payload's replyTo with the id) — but only to a topic in the asking store's own tree:
+ * a request cannot make the cloud publish into another store's topics.
+ */
+import type { Logger } from '../../gateway/log.js'
+import { CONTRACT_VERSION, ContractError, ROOT, parseRpcRequest, parseVoucherCheck, topics, type RpcResponse } from '../contract.js'
+import type { Link, LinkMessage } from '../link.js'
+import { VOUCHER_CHECK } from '../voucher-check.js'
+import type { CloudStore } from './cloud-store.js'
+
+type Answer = Pick<RpcResponse, 'status' | 'reason' | 'detail'>
+
+export class RpcResponder {
+  answered = 0
+
+  constructor(
+    private readonly store: CloudStore,
+    private readonly link: Link,
+    private readonly log: Logger,
+  ) {}
+
+  /** A request on tillside/v1/{store}/rpc/{method}; ContractError when it cannot be answered at all. */
+  onRequest(store: string, method: string, m: LinkMessage): void {
+    const request = parseRpcRequest(m.payload)
+    const replyTo = m.responseTopic ?? request.replyTo ?? topics.rpcReply(store)
+    if (!replyTo.startsWith(`${ROOT}/${store}/`)) throw new ContractError(`response topic ${replyTo} is outside store ${store}'s topics`)
+    const answer = this.answer(store, method, request.body)
+    const response: RpcResponse = { v: CONTRACT_VERSION, id: request.id, ...answer }
+    this.answered++
+    const correlationData = m.correlationData ?? Buffer.from(request.id)
+    this.link.publish(replyTo, JSON.stringify(response), { qos: 1, correlationData }).catch((err: Error) => this.log.debug({ store, err: err.message }, 'answer not sent; the store will time out'))
+  }
+
+  private answer(store: string, method: string, body: unknown): Answer {
+    try {
+      if (method !== VOUCHER_CHECK) return { status: 'error', reason: 'unknown_method', detail: `no method ${method}` }
+      const check = parseVoucherCheck(body)
+      const claim = this.store.claimVoucher(store, check.voucherKey, check.maxUses)
+      if (claim.ok) return { status: 'ok', reason: null, detail: null }
+      this.log.info({ store, voucher: check.voucherKey, detail: claim.detail }, 'online check refused')
+      return { status: 'refused', reason: 'already_redeemed', detail: claim.detail }
+    } catch (err) {
+      if (!(err instanceof ContractError)) throw err
+      return { status: 'error', reason: 'bad_request', detail: err.message }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The store's side of MQTT 5 request/response: a request goes up on rpc/{method} with
+ * the store's rpc-reply topic as response topic and a random id as correlation data
+ * (both repeated in the payload for 3.1.1 brokers); the answer is matched by id. No
+ * answer in time, or no link, is `null` — the caller decides what "unavailable" means.
+ * Requests are never queued: an online check that waits for the link is no online check.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Logger } from '../gateway/log.js'
+import { CONTRACT_VERSION, ContractError, parseRpcResponse, topics, type RpcRequest, type RpcResponse } from './contract.js'
+import type { Link, LinkMessage } from './link.js'
+
+interface Pending {
+  resolve: (response: RpcResponse | null) => void
+  timer: NodeJS.Timeout
+}
+
+export class RpcClient {
+  private readonly pending = new Map<string, Pending>()
+
+  constructor(
+    private readonly store: string,
+    private readonly link: Link,
+    private readonly log: Logger,
+  ) {
+    link.on('down', () => this.abandonAll())
+  }
+
+  /** The answer, or null when the cloud cannot be asked or does not answer within `timeoutMs`. */
+  async request(method: string, body: object, timeoutMs: number): Promise<RpcResponse | null> {
+    if (!this.link.connected) return null
+    const id = randomBytes(12).toString('base64url')
+    const replyTo = topics.rpcReply(this.store)
+    const message: RpcRequest = { v: CONTRACT_VERSION, id, replyTo, body }
+    const answer = new Promise<RpcResponse | null>((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id)
+        this.log.warn({ method, id, timeoutMs }, 'no answer from the cloud in time')
+        resolve(null)
+      }, timeoutMs)
+      this.pending.set(id, { resolve, timer })
+    })
+    try {
+      await this.link.publish(topics.rpc(this.store, method), JSON.stringify(message), { qos: 1, responseTopic: replyTo, correlationData: Buffer.from(id) })
+    } catch (err) {
+      this.log.warn({ method, err: (err as Error).message }, 'request not sent')
+      this.settle(id, null)
+    }
+    return answer
+  }
+
+  /** True when the message was an answer (taken or refused), so the caller can stop looking. */
+  onMessage(m: LinkMessage): boolean {
+    if (m.topic !== topics.rpcReply(this.store)) return false
+    try {
+      const response = parseRpcResponse(m.payload)
+      // The MQTT 5 correlation data wins; the payload id is the 3.1.1 fallback.
+      const id = m.correlationData ? m.correlationData.toString() : response.id
+      if (!this.settle(id, response)) this.log.debug({ id }, 'late or unknown answer ignored')
+    } catch (err) {
+      if (!(err instanceof ContractError)) throw err
+      this.log.warn({ err: err.message }, 'answer refused')
+    }
+    return true
+  }
+
+  get waiting(): number {
+    return this.pending.size
+  }
+
+  abandonAll(): void {
+    for (const id of [...this.pending.keys()]) this.settle(id, null)
+  }
+
+  private settle(id: string, response: RpcResponse | null): boolean {
+    const p = this.pending.get(id)
+    if (!p) return false
+    this.pending.delete(id)
+    clearTimeout(p.timer)
+    p.resolve(response)
+    return true
+  }
+}
