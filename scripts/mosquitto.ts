@@ -14,6 +14,9 @@ export interface MosquittoOptions {
   port: number
   /** Keep retained messages, sessions and queued messages on disk (saved every second). */
   persistence?: boolean
+  /** mqtts:// only, clients must show a certificate from `ca`; its CN becomes the username (for %u ACL patterns). */
+  tls?: { ca: string; cert: string; key: string }
+  aclFile?: string
 }
 
 export class Mosquitto {
@@ -27,7 +30,7 @@ export class Mosquitto {
   }
 
   get url(): string {
-    return `mqtt://127.0.0.1:${this.opts.port}`
+    return this.opts.tls ? `mqtts://localhost:${this.opts.port}` : `mqtt://127.0.0.1:${this.opts.port}`
   }
 
   async start(): Promise<void> {
@@ -39,7 +42,12 @@ export class Mosquitto {
       conf,
       [
         `listener ${this.opts.port} 127.0.0.1`,
-        'allow_anonymous true',
+        // Run as root, mosquitto would switch to user "mosquitto", who cannot read our temp dirs.
+        ...(process.getuid?.() === 0 ? ['user root'] : []),
+        ...(this.opts.tls
+          ? [`cafile ${this.opts.tls.ca}`, `certfile ${this.opts.tls.cert}`, `keyfile ${this.opts.tls.key}`, 'require_certificate true', 'use_identity_as_username true', 'allow_anonymous false']
+          : ['allow_anonymous true']),
+        ...(this.opts.aclFile ? [`acl_file ${this.opts.aclFile}`] : []),
         `persistence ${this.opts.persistence ? 'true' : 'false'}`,
         `persistence_location ${this.opts.dir}/`,
         'autosave_interval 1',

@@ -1,15 +1,16 @@
 /**
- * `tillside cloud --broker <url> [--db cloud.db] [--shared] [--id <clientId>]`: the
+ * `tillside cloud --broker <url> [--db cloud.db] [--shared] [--id <clientId>] [auth]`: the
  * reference cloud ingest as its own process, beside a real broker. Several of them with
  * --shared split the load (MQTT 5 shared subscription) over one database.
  * `tillside cloud send --broker <url> --store <id> --type <command> --file <yaml|json>`:
  * sends one command (campaigns, revocations, trust-list, config-patch, …) and prints the
  * store's result; exit 0 when applied, 1 when refused or unanswered.
+ * [auth] for mqtts:// brokers: --ca, --cert + --key, --username + --password-file.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { createRootLogger, moduleLogger } from '../log.js'
-import { MqttLink } from '../../sync/mqtt-link.js'
+import { MqttLink, type MqttLinkOptions } from '../../sync/mqtt-link.js'
 import { CloudStore } from '../../sync/ingest/cloud-store.js'
 import { Ingest, ingestSubscriptions } from '../../sync/ingest/ingest.js'
 import { topics } from '../../sync/contract.js'
@@ -25,6 +26,26 @@ export interface CloudArgs {
   db?: string
   shared?: boolean
   id?: string
+  /** mqtts:// and broker authentication, as a store's sync config has them. */
+  ca?: string
+  cert?: string
+  key?: string
+  username?: string
+  passwordFile?: string
+}
+
+/** The broker connection settings shared by the ingest and `send`. */
+function brokerAuth(args: CloudArgs): Pick<MqttLinkOptions, 'tls' | 'username' | 'passwordFile'> {
+  const tls = args.ca || args.cert || args.key ? { ca: args.ca, cert: args.cert, key: args.key } : undefined
+  return { tls, username: args.username, passwordFile: args.passwordFile }
+}
+
+function checkAuthFiles(args: CloudArgs): string | null {
+  if (Boolean(args.cert) !== Boolean(args.key)) return '--cert and --key go together'
+  for (const [flag, file] of [['--ca', args.ca], ['--cert', args.cert], ['--key', args.key], ['--password-file', args.passwordFile]] as const) {
+    if (file !== undefined && !existsSync(file)) return `${flag} ${file}: no such file`
+  }
+  return null
 }
 
 export async function runCloud(args: CloudArgs): Promise<number> {
@@ -34,6 +55,11 @@ export async function runCloud(args: CloudArgs): Promise<number> {
   }
   if (args.id !== undefined && !/^[A-Za-z0-9_.-]{1,64}$/.test(args.id)) {
     process.stderr.write(`tillside cloud: --id ${args.id} is not a valid client id (letters, digits, _ . -)\n`)
+    return 2
+  }
+  const authProblem = checkAuthFiles(args)
+  if (authProblem) {
+    process.stderr.write(`tillside cloud: ${authProblem}\n`)
     return 2
   }
   return args.send ? send(args, args.broker) : ingest(args, args.broker)
@@ -51,6 +77,7 @@ async function ingest(args: CloudArgs, broker: string): Promise<number> {
       keepaliveSeconds: 30,
       subscriptions: ingestSubscriptions(shared),
       reconnect: { initialMs: 500, maxMs: 30_000 },
+      ...brokerAuth(args),
     },
     moduleLogger(log, 'cloud:link'),
   )
@@ -82,7 +109,7 @@ async function send(args: CloudArgs, broker: string): Promise<number> {
   }
   const log = createRootLogger('warn')
   const link = new MqttLink(
-    { url: broker, clientId: `tillside-send-${process.pid}`, protocolVersion: 5, keepaliveSeconds: 30, subscriptions: [topics.commandResult(args.store)], reconnect: { initialMs: 500, maxMs: 5000 } },
+    { url: broker, clientId: `tillside-send-${process.pid}`, protocolVersion: 5, keepaliveSeconds: 30, subscriptions: [topics.commandResult(args.store)], reconnect: { initialMs: 500, maxMs: 5000 }, ...brokerAuth(args) },
     moduleLogger(log, 'cloud:link'),
   )
   const sender = new CommandSender(link, moduleLogger(log, 'cloud:send'))

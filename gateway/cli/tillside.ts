@@ -36,6 +36,8 @@ Commands:
   cloud send --broker <url> --store <id> --type <command> --file <yaml|json> [--id <id>]
                     send a store a command (campaigns, revocations, trust-list,
                     config-patch, print-test-page, reannounce); prints its result
+                    both: [--ca <pem>] [--cert <pem> --key <pem>]
+                    [--username <name> --password-file <file>] for mqtts:// brokers
   sim printer [--port 9100 | --pty <path>]
                     a virtual ESC/POS printer: prints slips as text; stdin: paper-out,
                     paper-in, near-end, cover-open, cover-close, silent, garbage, normal
@@ -91,6 +93,11 @@ async function main(argv: string[]): Promise<number> {
         store: { type: 'string' },
         type: { type: 'string' },
         file: { type: 'string' },
+        ca: { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        username: { type: 'string' },
+        'password-file': { type: 'string' },
       },
     })
   } catch (err) {
@@ -128,8 +135,11 @@ async function main(argv: string[]): Promise<number> {
       return runSecret(rest[0])
     case 'cloud':
       if (rest.length > 1 || (rest.length === 1 && rest[0] !== 'send')) usageError(`usage: cloud [send] --broker <url> … (got ${rest.join(' ')})`)
-      if (rest[0] === 'send') return runCloud({ send: true, broker: values.broker, store: values.store, type: values.type, file: values.file, id: values.id })
-      return runCloud({ broker: values.broker, db: values.db, shared: values.shared, id: values.id })
+      {
+        const auth = { ca: values.ca, cert: values.cert, key: values.key, username: values.username, passwordFile: values['password-file'] }
+        if (rest[0] === 'send') return runCloud({ send: true, broker: values.broker, store: values.store, type: values.type, file: values.file, id: values.id, ...auth })
+        return runCloud({ broker: values.broker, db: values.db, shared: values.shared, id: values.id, ...auth })
+      }
     case 'sim':
       if (rest[0] !== 'printer') usageError('usage: sim printer [--port 9100 | --pty <path>]')
       return runSimPrinter(values.port, values.pty)
