@@ -122,6 +122,9 @@ function crossChecks(config: Config): ConfigProblem[] {
   if (config.sync.reconnect.initialMs > config.sync.reconnect.maxMs) problems.push({ path: 'sync.reconnect.initialMs', message: 'must not exceed sync.reconnect.maxMs' })
   if (config.sync.tls && !/^mqtts:/.test(config.sync.broker)) problems.push({ path: 'sync.tls', message: `only for mqtts:// brokers; sync.broker is ${config.sync.broker}` })
   if (config.sync.tls && Boolean(config.sync.tls.cert) !== Boolean(config.sync.tls.key)) problems.push({ path: 'sync.tls', message: 'cert and key go together' })
+  config.kiosk.game.prizes.forEach((p, i) => {
+    if (config.kiosk.game.prizes.findIndex((q) => q.id === p.id) !== i) problems.push({ path: `kiosk.game.prizes[${i}].id`, message: `duplicate prize id "${p.id}"` })
+  })
   return problems
 }
 

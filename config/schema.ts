@@ -6,6 +6,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { DeviceId, Role, STORE_ID_PATTERN, Tagged } from './schema-parts.js'
 import { PrinterSchema } from './printer-schema.js'
 import { SyncSchema } from './sync-schema.js'
+import { KioskSchema } from './kiosk-schema.js'
 
 const UsbId = Type.Integer({ minimum: 0, maximum: 0xffff })
 
@@ -192,6 +193,7 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     sync: SyncSchema,
+    kiosk: KioskSchema,
     reconnect: Type.Object(
       {
         initialMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 500 }),

@@ -12,6 +12,7 @@ import { tillRoutes } from './till-routes.js'
 import { memberRoutes } from './member-routes.js'
 import { salesRoutes } from './sales-routes.js'
 import { printRoutes } from './print-routes.js'
+import { kioskRoutes } from './kiosk-routes.js'
 import { openApi } from './openapi.js'
 
 export interface BuildAppOptions {
@@ -25,6 +26,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     // Per-request info lines would drown the scan log on a busy till.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    // A voucher code in a path (/v/{code}) is 120 characters before URL escapes.
+    maxParamLength: 400,
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   })
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
@@ -46,6 +49,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(memberRoutes)
   await app.register(salesRoutes)
   await app.register(printRoutes)
+  await app.register(kioskRoutes)
   if (opts.services.config.dev) await app.register(devRoutes)
   return app
 }

@@ -12,6 +12,9 @@ import type { PosService } from '../payments/pos-service.js'
 import type { PrintService } from '../print/print-service.js'
 import type { LinkSigner } from '../auth/signed-links.js'
 import type { SyncService } from '../../sync/sync-service.js'
+import type { KioskService } from '../kiosk/kiosk-service.js'
+import type { KioskAudit } from '../kiosk/kiosk-audit.js'
+import type { KioskScans } from '../kiosk/kiosk-scans.js'
 
 export interface GatewayServices {
   config: Config
@@ -27,6 +30,7 @@ export interface GatewayServices {
   /** Signs links that carry their own permission (print previews for a manager's browser). */
   links: LinkSigner
   sync: Pick<SyncService, 'status'>
+  kiosk: { service: Pick<KioskService, 'play' | 'getPlay' | 'playsLeft' | 'memberPlays' | 'campaignName'>; audit: KioskAudit; scans: Pick<KioskScans, 'subscribe'> }
   startedAt: Date
   version: string
 }

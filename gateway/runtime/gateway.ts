@@ -31,6 +31,9 @@ import { PrintService } from '../print/print-service.js'
 import { LinkSigner } from '../auth/signed-links.js'
 import { SyncService } from '../../sync/sync-service.js'
 import { commandHandlers } from '../../sync/commands/handlers.js'
+import { KioskService } from '../kiosk/kiosk-service.js'
+import { KioskAudit } from '../kiosk/kiosk-audit.js'
+import { KioskScans } from '../kiosk/kiosk-scans.js'
 
 export interface GatewayOptions {
   config: Config
@@ -77,6 +80,7 @@ export class Gateway {
   readonly print: PrintService
   readonly sync: SyncService
   till: TillService | null = null
+  kiosk: KioskService | null = null
   private started: Module[] = []
   private http: HttpModule | null = null
 
@@ -125,7 +129,11 @@ export class Gateway {
         },
         moduleLogger(log, 'gateway:till'),
       )
-      this.sync.commands = commandHandlers({ config, authority, print: this.print, reannounce: () => this.sync.reannounce() })
+      const kiosk = new KioskService(config, authority, this.journal, this.print, moduleLogger(log, 'gateway:kiosk'))
+      await kiosk.start()
+      const kioskScans = new KioskScans(this.scans, members, moduleLogger(log, 'gateway:kiosk'))
+      this.sync.commands = commandHandlers({ config, authority, print: this.print, kiosk, reannounce: () => this.sync.reannounce() })
+      this.kiosk = kiosk
       this.vouchers = vouchers
       this.members = members
       this.pos = pos
@@ -145,12 +153,13 @@ export class Gateway {
           cashiers: this.cashiers,
           links: LinkSigner.forDataDir(config.dataDir),
           sync: this.sync,
+          kiosk: { service: kiosk, audit: new KioskAudit(this.journal), scans: kioskScans },
           startedAt: new Date(),
           version: packageVersion(),
         },
       })
       this.http = new HttpModule(app, config.http.host, config.http.port)
-      this.started.push(...(await startModules([this.print, till, this.devices, this.http, this.sync], signal, lifecycleLog)))
+      this.started.push(...(await startModules([this.print, till, kioskScans, this.devices, this.http, this.sync], signal, lifecycleLog)))
     } catch (err) {
       await stopModules(this.started, lifecycleLog)
       this.started = []

@@ -201,4 +201,50 @@ export const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    name: 'kiosk game',
+    sql: `
+      -- The prize lease in force: the cloud's (command prize-inventory) or the config's (version 0).
+      CREATE TABLE prize_lease (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        version     INTEGER NOT NULL,
+        valid_to    INTEGER,
+        applied_at  INTEGER NOT NULL
+      );
+      -- Units left per prize under that lease; a draw takes one with a conditional UPDATE.
+      CREATE TABLE prize_stock (
+        prize_id  TEXT PRIMARY KEY,
+        campaign  INTEGER NOT NULL,
+        granted   INTEGER NOT NULL,
+        remaining INTEGER NOT NULL CHECK (remaining >= 0)
+      ) WITHOUT ROWID;
+      -- Commit–reveal: the day's seed is fixed (its hash journaled) before the first draw;
+      -- draw n of the day is HMAC(seed, day:n), so no draw can be chosen after the fact.
+      CREATE TABLE draw_seeds (
+        day        TEXT PRIMARY KEY,
+        seed       BLOB NOT NULL,
+        commitment TEXT NOT NULL,
+        draws      INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+      -- One row per play, keyed by the kiosk's request id: a double tap or a reload gets this row back.
+      CREATE TABLE kiosk_plays (
+        id          TEXT PRIMARY KEY,
+        day         TEXT NOT NULL,
+        draw        INTEGER NOT NULL,
+        kiosk       TEXT,
+        member      TEXT,
+        prize_id    TEXT NOT NULL,
+        campaign    INTEGER NOT NULL,
+        kid         INTEGER NOT NULL,
+        serial      INTEGER NOT NULL,
+        expires_hour INTEGER NOT NULL,
+        weights     TEXT NOT NULL,
+        time        INTEGER NOT NULL,
+        event_seq   INTEGER NOT NULL,
+        UNIQUE (day, draw)
+      ) WITHOUT ROWID;
+      CREATE INDEX kiosk_plays_by_member ON kiosk_plays (member, day);
+    `,
+  },
 ]

@@ -1,6 +1,6 @@
 /**
  * The downlink commands, one small function each. Lists (campaigns, revocations, trust
- * list) are validated whole and replace the old one only when newer; the config patch is
+ * list, prize lease) are validated whole and replace the old one only when newer; the config patch is
  * validated against the config schema as a whole and applies at the next start.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
@@ -13,6 +13,7 @@ import { ListVersionError, type VoucherAuthority } from '../../gateway/vouchers/
 import { TrustListError } from '../../gateway/vouchers/trust-list.js'
 import { PrintError, type PrintService } from '../../gateway/print/print-service.js'
 import { testPage } from '../../gateway/print/templates.js'
+import type { KioskService } from '../../gateway/kiosk/kiosk-service.js'
 import { CommandRejected, type CommandHandlers } from './command-types.js'
 
 export interface HandlerDeps {
@@ -21,6 +22,7 @@ export interface HandlerDeps {
   print: Pick<PrintService, 'enqueue' | 'profileOf'>
   /** Publishes the store's birth and every device's status again. */
   reannounce: () => void
+  kiosk: Pick<KioskService, 'replaceLease'>
 }
 
 /** Known errors of the domain become refusals with their own code; anything else is a failure. */
@@ -51,6 +53,11 @@ export function commandHandlers(deps: HandlerDeps): CommandHandlers {
     'trust-list': async (body) => {
       const list = await refusing(() => authority.replaceTrustList(object(body, 'trust-list')))
       return `version ${list.version}, ${list.size} issuer(s)`
+    },
+    'prize-inventory': async (body) => {
+      const lease = await refusing(() => deps.kiosk.replaceLease(object(body, 'prize-inventory')))
+      if (!lease.applied) throw new CommandRejected('stale_version', `lease version ${lease.current} is in force; send a newer one`)
+      return `${lease.prizes} prize(s) leased`
     },
     'config-patch': (body) => {
       const patch = object(object(body, 'config-patch').patch, 'config-patch.patch') as Record<string, Json>

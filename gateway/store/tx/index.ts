@@ -5,6 +5,7 @@ import { enrolMemberTx } from './member-tx.js'
 import { recordPaymentTx, recordSaleTx } from './pos-tx.js'
 import { enqueuePrintTx, recoverPrintTx, transitionPrintTx } from './print-tx.js'
 import { recordCommandTx, syncAckTx } from './sync-tx.js'
+import { kioskPlayTx, prizeLeaseTx } from './kiosk-tx.js'
 
 export const WRITER_COMMANDS = {
   'voucher.issue': issueVoucherTx,
@@ -18,6 +19,8 @@ export const WRITER_COMMANDS = {
   'print.recover': recoverPrintTx,
   'sync.ack': syncAckTx,
   'sync.command': recordCommandTx,
+  'kiosk.play': kioskPlayTx,
+  'kiosk.lease': prizeLeaseTx,
 } satisfies Record<string, WriterCommand>
 
 type Commands = typeof WRITER_COMMANDS

@@ -1,0 +1,45 @@
+/** The kiosk and its prize game in the config (docs/kiosk.md). */
+import { Type, type Static } from '@sinclair/typebox'
+
+const Text = Type.Object({ en: Type.String({ minLength: 1, maxLength: 80 }), zh: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })) }, { additionalProperties: false })
+
+export const PrizeSchema = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: 'Stable prize id (stock is kept by it)' }),
+    campaign: Type.Integer({ minimum: 0, maximum: 65535, description: 'The campaign whose voucher this prize is (must be issuable here)' }),
+    stock: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Units this store may give away' }),
+  },
+  { additionalProperties: false },
+)
+
+export const KioskSchema = Type.Object(
+  {
+    game: Type.Object(
+      {
+        title: Type.Optional(Text),
+        playsPerMemberPerDay: Type.Integer({ minimum: 1, maximum: 100, default: 1 }),
+        prizes: Type.Array(PrizeSchema, {
+          default: [],
+          maxItems: 64,
+          description: "The local prize lease (version 0): used until the cloud pushes one (command prize-inventory). Drawn weighted by stock left",
+        }),
+        consolation: Type.Optional(
+          Type.Object(
+            {
+              campaign: Type.Integer({ minimum: 0, maximum: 65535 }),
+              weight: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10, description: 'Draw weight against the prizes\' stock left; never runs out' }),
+            },
+            { additionalProperties: false, description: 'The prize every play can win, without stock: the game always wins' },
+          ),
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    idleResetSeconds: Type.Integer({ minimum: 5, maximum: 3600, default: 60, description: 'Back to the attract loop after this long without a touch' }),
+    publicUrl: Type.Optional(
+      Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$', description: 'Base URL phones use to open /v/{code} (the store Wi-Fi address of this gateway); default: the address the kiosk page was loaded from' }),
+    ),
+  },
+  { additionalProperties: false, default: {}, description: 'The customer kiosk and its prize game; see docs/kiosk.md' },
+)
+export type KioskConfig = Static<typeof KioskSchema>

@@ -1,0 +1,148 @@
+/**
+ * The kiosk: its page (/kiosk, from kiosk/ui), who is playing (phone + consent, or the
+ * member QR at the kiosk's scanner, streamed over SSE), the play itself, the prize QR
+ * that opens /v/{code} on a phone, "my vouchers", and the admin's view (POS token).
+ * A player token (signed, 15 minutes) stands for the identified member, so nothing but
+ * an identification at this kiosk can play in a member's name.
+ */
+import { join } from 'node:path'
+import type { ServerResponse } from 'node:http'
+import fp from 'fastify-plugin'
+import type { FastifyRequest } from 'fastify'
+import { Type, type Static } from '@sinclair/typebox'
+import { packageRoot } from '../version.js'
+import { KioskError } from '../kiosk/kiosk-service.js'
+import { MemberError } from '../members/member-service.js'
+import { qrSvg } from '../kiosk/qr-svg.js'
+import { localDay } from '../kiosk/local-day.js'
+import { CONSOLATION } from '../kiosk/draw.js'
+import { serveFiles } from './static-files.js'
+import { posAuthenticator } from './pos-auth.js'
+import { voucherPageRoutes } from './voucher-page.js'
+
+const PLAYER_TTL_MS = 15 * 60_000
+const HEARTBEAT_MS = 15_000
+const KioskQuery = Type.Object({ kiosk: Type.Optional(Type.String({ minLength: 1, maxLength: 48 })) })
+const IdentifyBody = Type.Object(
+  {
+    phone: Type.String({ minLength: 3, maxLength: 32 }),
+    consents: Type.Object({ membership: Type.Boolean(), marketing: Type.Optional(Type.Boolean()), followStore: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+    kiosk: Type.Optional(Type.String({ minLength: 1, maxLength: 48 })),
+  },
+  { additionalProperties: false },
+)
+const PlayBody = Type.Object(
+  { playId: Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', description: 'Made by the page once per play; asking again returns the same play' }), player: Type.String({ minLength: 10, maxLength: 200 }), kiosk: Type.Optional(Type.String({ minLength: 1, maxLength: 48 })) },
+  { additionalProperties: false },
+)
+const PlayParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' }) })
+const DayParams = Type.Object({ day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) })
+
+const KIOSK_STATUS: Record<string, number> = { daily_limit: 409, nothing_to_win: 503, not_enrolled: 503, unknown_play: 404, unknown_member: 404 }
+
+/** Domain refusals become the app error handler's {error, message} with their status. */
+async function answering<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (err instanceof KioskError) throw Object.assign(err, { statusCode: KIOSK_STATUS[err.code] ?? 400 })
+    if (err instanceof MemberError) throw Object.assign(err, { statusCode: err.code === 'unknown_member' ? 404 : 400 })
+    throw err
+  }
+}
+
+export const kioskRoutes = fp(
+  async (app) => {
+    const { config, links, members, kiosk } = app.services
+    const defaultKiosk = config.devices.find((d) => d.role === 'kiosk')?.id ?? null
+    const kioskOf = (id: string | undefined) => {
+      const device = id ?? defaultKiosk
+      if (device !== null && !config.devices.some((d) => d.id === device && d.role === 'kiosk')) throw Object.assign(new Error(`${device} is not a kiosk scanner`), { statusCode: 404, code: 'unknown_kiosk' })
+      return device
+    }
+    const playerToken = (memberId: string) => {
+      const signed = new URL(links.sign(`player/${memberId}`, PLAYER_TTL_MS), 'http://x')
+      return `${memberId}.${signed.searchParams.get('exp')}.${signed.searchParams.get('sig')}`
+    }
+    const memberOf = (token: string): string => {
+      const [memberId, exp, sig] = token.split('.')
+      const check = memberId ? links.check(`player/${memberId}`, exp, sig) : 'bad_signature'
+      if (check !== 'ok') throw Object.assign(new Error(check === 'expired' ? 'identify again: the player session ended' : 'not a player token from this gateway'), { statusCode: 401, code: check === 'expired' ? 'player_expired' : 'bad_player' })
+      return memberId!
+    }
+    const player = (memberId: string) => ({ player: playerToken(memberId), playsLeft: kiosk.service.playsLeft(memberId) })
+    const publicBase = (req: FastifyRequest) => config.kiosk.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.host}`
+
+    serveFiles(app, join(packageRoot(), 'kiosk/ui'), { '/kiosk': 'index.html', '/kiosk/app.js': 'app.js', '/kiosk/app.css': 'app.css', '/kiosk/text.js': 'text.js' })
+    voucherPageRoutes(app)
+
+    app.get<{ Querystring: Static<typeof KioskQuery> }>('/api/kiosk/setup', { schema: { tags: ['kiosk'], summary: 'What the kiosk page shows', querystring: KioskQuery } }, async (req) => {
+      const stock = kiosk.audit.stock()
+      return {
+        kiosk: kioskOf(req.query.kiosk),
+        store: { name: config.store.name },
+        title: config.kiosk.game.title ?? null,
+        idleResetSeconds: config.kiosk.idleResetSeconds,
+        playsPerDay: config.kiosk.game.playsPerMemberPerDay,
+        // What the wheel shows: prizes in stock, and the consolation every play can win.
+        prizes: [
+          ...stock.prizes.filter((p) => p.remaining > 0).map((p) => ({ id: p.id, name: kiosk.service.campaignName(p.campaign) })),
+          ...(config.kiosk.game.consolation ? [{ id: CONSOLATION, name: kiosk.service.campaignName(config.kiosk.game.consolation.campaign) }] : []),
+        ],
+      }
+    })
+
+    app.post<{ Body: Static<typeof IdentifyBody> }>('/api/kiosk/identify', { schema: { tags: ['kiosk'], summary: 'Who is playing: phone number with consent (enrols a new member)', body: IdentifyBody } }, async (req) => {
+      const device = kioskOf(req.body.kiosk)
+      const { memberId, created } = await answering(() => members.enrol({ phone: req.body.phone, consents: req.body.consents, channel: 'kiosk', device }))
+      return { ...player(memberId), created }
+    })
+
+    app.get<{ Querystring: Static<typeof KioskQuery> }>('/api/kiosk/scans', { schema: { tags: ['kiosk'], summary: 'Member QR scans at this kiosk (Server-Sent Events)', querystring: KioskQuery } }, (req, reply) => {
+      const device = kioskOf(req.query.kiosk)
+      const res: ServerResponse = reply.raw
+      reply.hijack()
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+      res.write(': connected\n\n')
+      const unsubscribe = kiosk.scans.subscribe((scan) => {
+        if (scan.device !== device) return
+        const body = scan.kind === 'member' ? { kind: 'member', ...player(scan.memberId) } : scan
+        res.write(`data: ${JSON.stringify(body)}\n\n`)
+      })
+      const heartbeat = setInterval(() => res.write(': hb\n\n'), HEARTBEAT_MS)
+      req.raw.on('close', () => {
+        clearInterval(heartbeat)
+        unsubscribe()
+      })
+    })
+
+    app.post<{ Body: Static<typeof PlayBody> }>('/api/kiosk/play', { schema: { tags: ['kiosk'], summary: 'Play once: the prize is drawn here, the page animates it', body: PlayBody } }, async (req) => {
+      const member = memberOf(req.body.player)
+      const view = await answering(() => kiosk.service.play({ playId: req.body.playId, kiosk: kioskOf(req.body.kiosk), member }))
+      return { ...view, voucher: { ...view.voucher, url: `${publicBase(req)}${view.voucher.path}` } }
+    })
+
+    app.get<{ Params: Static<typeof PlayParams> }>('/api/kiosk/plays/:id', { schema: { tags: ['kiosk'], summary: 'A play again (after a reload mid-game)', params: PlayParams } }, async (req) => {
+      const view = await answering(() => kiosk.service.getPlay(req.params.id))
+      return { ...view, voucher: { ...view.voucher, url: `${publicBase(req)}${view.voucher.path}` } }
+    })
+
+    app.get<{ Params: Static<typeof PlayParams> }>('/api/kiosk/plays/:id/qr.svg', { schema: { hide: true, params: PlayParams } }, async (req, reply) => {
+      const view = await answering(() => kiosk.service.getPlay(req.params.id))
+      return reply.header('content-type', 'image/svg+xml').header('cache-control', 'no-store').send(qrSvg(`${publicBase(req)}${view.voucher.path}`, { level: 'L' }))
+    })
+
+    app.get<{ Headers: { 'x-player'?: string } }>('/api/kiosk/my-vouchers', { schema: { tags: ['kiosk'], summary: "The identified member's kiosk vouchers, newest first" } }, async (req) => {
+      const member = memberOf(req.headers['x-player'] ?? '')
+      return { vouchers: kiosk.service.memberPlays(member).map((v) => ({ ...v, voucher: { ...v.voucher, url: `${publicBase(req)}${v.voucher.path}` } })) }
+    })
+
+    const admin = { onRequest: posAuthenticator(app) }
+    app.get('/api/kiosk/admin/stock', { ...admin, schema: { tags: ['kiosk'], summary: 'The prize lease and units left' } }, async () => kiosk.audit.stock())
+    app.get<{ Querystring: { day?: string } }>('/api/kiosk/admin/plays', { ...admin, schema: { tags: ['kiosk'], summary: "A day's plays, newest first", querystring: Type.Object({ day: Type.Optional(DayParams.properties.day) }) } }, async (req) => ({
+      plays: kiosk.audit.plays(req.query.day ?? localDay(Date.now())),
+    }))
+    app.get<{ Params: Static<typeof DayParams> }>('/api/kiosk/admin/audit/:day', { ...admin, schema: { tags: ['kiosk'], summary: "The day's seed commitment; after the day, the seed and every draw re-verified", params: DayParams } }, async (req) => kiosk.audit.audit(req.params.day))
+  },
+  { name: 'kiosk-routes' },
+)

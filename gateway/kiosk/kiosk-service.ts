@@ -1,0 +1,162 @@
+/**
+ * The kiosk game: who may play, the draw (in the journal's writer, gateway/store/tx/
+ * kiosk-tx.ts), the voucher it wins (signed here; Ed25519 is deterministic, so a play's
+ * code can be rebuilt from its row at any time), the slip on the kiosk printer, and what
+ * the admin sees. The page only animates the result it is given.
+ */
+import type { Config } from '../../config/schema.js'
+import { DocumentError } from '../../config/problems.js'
+import { CodedError } from '../errors.js'
+import type { Journal } from '../store/journal.js'
+import type { Logger } from '../log.js'
+import type { PlayRow } from '../store/tx/kiosk-tx.js'
+import type { PrintService } from '../print/print-service.js'
+import { voucherSlip } from '../print/templates.js'
+import { expiryMs, hourFromMs, memberTag, signVoucher, voucherKey } from '../vouchers/voucher-code.js'
+import type { Campaign } from '../vouchers/campaigns.js'
+import type { VoucherAuthority } from '../vouchers/voucher-authority.js'
+import { CONSOLATION } from './draw.js'
+import { campaignProblems, leaseProblems, parsePrizeLease } from './prize-lease.js'
+import { localDay } from './local-day.js'
+
+export class KioskError extends CodedError<'not_enrolled' | 'daily_limit' | 'nothing_to_win' | 'unknown_play' | 'unknown_member'> {
+  override readonly name = 'KioskError'
+}
+
+export interface PlayView {
+  id: string
+  time: number
+  repeat: boolean
+  prize: { id: string; campaign: number; name: Campaign['name']; value: Campaign['value']; consolation: boolean }
+  voucher: { code: string; key: string; expiresAt: number; path: string }
+  print: { state: string; jobId: string | null; detail: string | null }
+  playsLeft: number | null
+}
+
+export class KioskService {
+  private readonly game: Config['kiosk']['game']
+  private readonly printer: string | null
+
+  constructor(
+    private readonly config: Pick<Config, 'kiosk' | 'printers' | 'store'>,
+    private readonly authority: VoucherAuthority,
+    private readonly journal: Journal,
+    private readonly print: Pick<PrintService, 'enqueue' | 'job'>,
+    private readonly log: Logger,
+  ) {
+    this.game = config.kiosk.game
+    this.printer = config.printers.find((p) => p.role === 'kiosk')?.id ?? null
+  }
+
+  /** Checks the game's campaigns and puts the config's prizes in force when no lease is. */
+  async start(): Promise<void> {
+    const problems = leaseProblems(this.game.prizes, this.authority, 'kiosk.game.prizes')
+    if (this.game.consolation) problems.push(...campaignProblems(this.game.consolation.campaign, this.authority, 'kiosk.game.consolation.campaign'))
+    if (problems.length > 0) throw new DocumentError('kiosk game', problems)
+    if (this.journal.query('SELECT count(*) FROM prize_lease').pluck().get() === 0) {
+      await this.journal.execute('kiosk.lease', { version: 0, validTo: null, prizes: this.game.prizes })
+    }
+  }
+
+  /** Replaces the prize lease (the cloud's prize-inventory command); DocumentError / stale → the command is refused. */
+  async replaceLease(body: unknown): Promise<{ applied: boolean; current?: number; prizes: number }> {
+    const lease = parsePrizeLease(body, this.authority)
+    const { result } = await this.journal.execute('kiosk.lease', { version: lease.version, validTo: lease.validTo ? Date.parse(lease.validTo) : null, prizes: lease.prizes })
+    if (!result.applied) return { applied: false, current: result.current, prizes: lease.prizes.length }
+    this.log.info({ version: lease.version, prizes: lease.prizes.length }, 'prize lease applied')
+    return { applied: true, prizes: lease.prizes.length }
+  }
+
+  campaignName(id: number): Campaign['name'] {
+    return this.authority.campaigns.get(id)?.name ?? { en: `campaign ${id}` }
+  }
+
+  playsLeft(memberId: string, now = Date.now()): number {
+    const plays = this.journal.query('SELECT count(*) FROM kiosk_plays WHERE member = ? AND day = ?').pluck().get(memberId, localDay(now)) as number
+    return Math.max(0, this.game.playsPerMemberPerDay - plays)
+  }
+
+  /** One play, keyed by the kiosk's request id: asking again returns the same play. */
+  async play(req: { playId: string; kiosk: string | null; member: string }, now = Date.now()): Promise<PlayView> {
+    const own = this.authority.ownIssuer()
+    if (!own) throw new KioskError('not_enrolled', `this gateway's key is not in the trust list, so it cannot issue prizes`)
+    const campaigns = [...this.game.prizes.map((p) => p.campaign), ...this.stockCampaigns(), ...(this.game.consolation ? [this.game.consolation.campaign] : [])]
+    const expiresHour: Record<number, number> = {}
+    for (const id of campaigns) {
+      const c = this.authority.campaigns.get(id)
+      if (c) expiresHour[id] = hourFromMs(Math.min(Date.parse(c.validTo), c.voucherLifetimeDays ? now + c.voucherLifetimeDays * 86_400_000 : Infinity))
+    }
+    const { result } = await this.journal.execute('kiosk.play', {
+      playId: req.playId,
+      day: localDay(now),
+      kiosk: req.kiosk,
+      member: req.member,
+      playsPerDay: this.game.playsPerMemberPerDay,
+      consolation: this.game.consolation ?? null,
+      kid: own.kid,
+      store: this.authority.store.id,
+      expiresHour,
+    })
+    if (!result.ok) {
+      if (result.reason === 'daily_limit') throw new KioskError('daily_limit', `already played ${result.plays} time(s) today (limit ${this.game.playsPerMemberPerDay})`)
+      throw new KioskError('nothing_to_win', 'no prizes in stock and no consolation prize configured')
+    }
+    if (!result.repeat) this.log.info({ play: req.playId, prize: result.play.prizeId, draw: result.play.draw, kiosk: req.kiosk }, 'kiosk play')
+    const view = this.view(result.play, result.repeat)
+    // Queued once per play (request key), also when the first answer was lost to a reload.
+    return { ...view, print: await this.printSlip(result.play, view.voucher.code) }
+  }
+
+  getPlay(id: string): PlayView {
+    const row = this.journal.query(`SELECT id, day, draw, kiosk, member, prize_id AS prizeId, campaign, kid, serial, expires_hour AS expiresHour, time, event_seq AS seq FROM kiosk_plays WHERE id = ?`).get(id) as PlayRow | undefined
+    if (!row) throw new KioskError('unknown_play', `no play ${id}`)
+    return this.view(row, true)
+  }
+
+  /** A member's kiosk vouchers, newest first ("my vouchers"). */
+  memberPlays(memberId: string, limit = 20): PlayView[] {
+    const ids = this.journal.query('SELECT id FROM kiosk_plays WHERE member = ? ORDER BY time DESC LIMIT ?').pluck().all(memberId, limit) as string[]
+    return ids.map((id) => this.getPlay(id))
+  }
+
+  /** The voucher slip on the kiosk printer, once per play (the print job's request key is the play id). */
+  private async printSlip(row: PlayRow, code: string): Promise<PlayView['print']> {
+    if (!this.printer) return { state: 'no_printer', jobId: null, detail: 'this kiosk has no printer; the QR code is the voucher' }
+    try {
+      const campaign = this.authority.campaigns.get(row.campaign)!
+      const doc = voucherSlip({ storeName: this.config.store.name, code, key: voucherKey(row), campaign, expiresAt: expiryMs(row.expiresHour) })
+      const job = await this.print.enqueue(this.printer, doc, 'voucher_slip', `play:${row.id}`)
+      const state = this.print.job(job.jobId).state
+      return { state, jobId: job.jobId, detail: null }
+    } catch (err) {
+      this.log.warn({ err, play: row.id }, 'voucher slip not queued; the QR code still holds the voucher')
+      return { state: 'failed', jobId: null, detail: (err as Error).message }
+    }
+  }
+
+  /** The slip's print job as it stands (none yet when the gateway stopped between draw and print). */
+  private printState(playId: string): PlayView['print'] {
+    const job = this.journal.query('SELECT id, state, last_error AS lastError FROM print_jobs WHERE request_key = ?').get(`play:${playId}`) as { id: string; state: string; lastError: string | null } | undefined
+    if (!this.printer) return { state: 'no_printer', jobId: null, detail: null }
+    return job ? { state: job.state, jobId: job.id, detail: job.lastError } : { state: 'not_queued', jobId: null, detail: null }
+  }
+
+  private view(row: PlayRow, repeat: boolean): PlayView {
+    const campaign = this.authority.campaigns.get(row.campaign)
+    if (!campaign) throw new KioskError('unknown_play', `play ${row.id} won campaign ${row.campaign}, which is no longer known`)
+    const code = signVoucher({ kid: row.kid, campaign: row.campaign, serial: row.serial, expiresHour: row.expiresHour, memberTag: memberTag(row.member) }, this.authority.keys.privateKey)
+    return {
+      id: row.id,
+      time: row.time,
+      repeat,
+      prize: { id: row.prizeId, campaign: row.campaign, name: campaign.name, value: campaign.value, consolation: row.prizeId === CONSOLATION },
+      voucher: { code, key: voucherKey(row), expiresAt: expiryMs(row.expiresHour), path: `/v/${encodeURIComponent(code)}` },
+      print: this.printState(row.id),
+      playsLeft: row.member ? this.playsLeft(row.member) : null,
+    }
+  }
+
+  private stockCampaigns(): number[] {
+    return this.journal.query('SELECT DISTINCT campaign FROM prize_stock').pluck().all() as number[]
+  }
+}

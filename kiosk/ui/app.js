@@ -1,0 +1,219 @@
+// The kiosk page: attract → who is playing → play → prize (QR + slip) → back to attract.
+// The gateway draws the prize; this page only animates the answer it is given. A play's
+// id is kept in sessionStorage before it is asked for, so a double tap or a reload
+// mid-game asks for the same play again and gets the same prize, never a second one.
+import { TEXT } from './text.js'
+
+const $ = (id) => document.getElementById(id)
+const params = new URLSearchParams(location.search)
+const kioskParam = params.get('kiosk')
+const SPIN_MS = Number(params.get('spinMs') ?? 3200)
+const store = { get: (k) => JSON.parse(sessionStorage.getItem(`tillside.${k}`) ?? 'null'), set: (k, v) => (v === null ? sessionStorage.removeItem(`tillside.${k}`) : sessionStorage.setItem(`tillside.${k}`, JSON.stringify(v))) }
+let lang = store.get('lang') ?? 'zh'
+let setup = null
+let phone = ''
+let idleTimer = null
+let spinning = false
+
+const t = (key) => TEXT[lang][key]
+const errorText = (code) => TEXT[lang].errors[code] ?? code
+
+function render() {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'
+  for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t)
+  if (setup?.title) $('title').textContent = setup.title[lang] ?? setup.title.en
+  $('store').textContent = setup?.store.name ?? ''
+  $('prizes').replaceChildren(...(setup?.prizes ?? []).map((p) => Object.assign(document.createElement('li'), { textContent: p.name[lang] ?? p.name.en })))
+  $('phone').textContent = phone || '—'
+  $('identify-go').disabled = !(phone.length >= 6 && $('consent').checked)
+  const left = store.get('player')?.playsLeft
+  $('plays-left').textContent = left === undefined ? '' : t('playsLeft')(left)
+}
+
+function show(screen) {
+  for (const s of document.querySelectorAll('.screen')) s.hidden = s.id !== screen
+  document.body.dataset.screen = screen
+}
+
+async function api(path, body, headers = {}) {
+  const kiosk = kioskParam ? { kiosk: kioskParam } : {}
+  const res = await fetch(path, body ? { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ ...body, ...kiosk }) } : { headers })
+  const data = await res.json().catch(() => ({}))
+  if (!res.ok) throw Object.assign(new Error(data.message ?? res.statusText), { code: data.error ?? 'network', status: res.status })
+  return data
+}
+
+function resetIdle() {
+  clearTimeout(idleTimer)
+  idleTimer = setTimeout(toAttract, (setup?.idleResetSeconds ?? 60) * 1000)
+}
+
+function toAttract() {
+  if (spinning) return resetIdle() // never walk away from a prize mid-animation
+  phone = ''
+  $('consent').checked = $('marketing').checked = false
+  store.set('player', null)
+  store.set('play', null)
+  $('identify-error').textContent = $('game-error').textContent = ''
+  render()
+  show('attract')
+}
+
+function signedIn(player) {
+  store.set('player', { token: player.player, playsLeft: player.playsLeft })
+  render()
+  show('game')
+}
+
+async function identifyByPhone() {
+  $('identify-error').textContent = ''
+  try {
+    signedIn(await api('/api/kiosk/identify', { phone, consents: { membership: $('consent').checked, marketing: $('marketing').checked } }))
+  } catch (err) {
+    $('identify-error').textContent = errorText(err.code)
+  }
+}
+
+function buildKeypad() {
+  const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'C', '0', '⌫']
+  $('keypad').replaceChildren(
+    ...keys.map((k) => {
+      const b = Object.assign(document.createElement('button'), { type: 'button', textContent: k })
+      b.dataset.key = k
+      b.addEventListener('click', () => {
+        phone = k === '⌫' ? phone.slice(0, -1) : k === 'C' ? '' : (phone + k).slice(0, 15)
+        render()
+      })
+      return b
+    }),
+  )
+}
+
+function newPlayId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+async function play() {
+  const player = store.get('player')
+  if (!player || spinning) return
+  $('play').disabled = true
+  $('game-error').textContent = ''
+  // Kept before asking: whatever happens next, this play has one id.
+  const pending = store.get('play') ?? { id: newPlayId() }
+  store.set('play', pending)
+  performance.mark('play-tap')
+  try {
+    const result = await api('/api/kiosk/play', { playId: pending.id, player: player.token })
+    performance.mark('play-result')
+    await spin(result)
+    showPrize(result)
+  } catch (err) {
+    if (err.code !== 'network') store.set('play', null) // refused: no play was made, the next tap is a new one
+    $('game-error').textContent = errorText(err.code)
+  } finally {
+    $('play').disabled = false
+  }
+}
+
+function wheelFace() {
+  const names = (setup?.prizes ?? []).map((p) => p.name[lang] ?? p.name.en)
+  const face = $('wheel-face')
+  face.replaceChildren(...names.map((n, i) => {
+    const s = Object.assign(document.createElement('span'), { textContent: n })
+    s.style.transform = `rotate(${(360 / names.length) * i}deg) translateY(-38%)`
+    return s
+  }))
+  return names.length
+}
+
+function spin(result) {
+  const count = wheelFace() || 1
+  const index = Math.max(0, (setup?.prizes ?? []).findIndex((p) => p.id === result.prize.id))
+  spinning = true
+  const face = $('wheel-face')
+  face.style.transition = `transform ${SPIN_MS}ms cubic-bezier(.15,.85,.25,1)`
+  face.style.transform = `rotate(${360 * 5 - (360 / count) * index}deg)`
+  return new Promise((resolve) => setTimeout(() => {
+    spinning = false
+    face.style.transition = 'none'
+    face.style.transform = 'rotate(0deg)'
+    resolve()
+  }, SPIN_MS))
+}
+
+function showPrize(result) {
+  const player = store.get('player')
+  if (player && result.playsLeft !== null) store.set('player', { ...player, playsLeft: result.playsLeft })
+  store.set('play', null)
+  $('prize-name').textContent = result.prize.name[lang] ?? result.prize.name.en
+  $('prize-value').textContent = result.prize.value.item ? (result.prize.value.item[lang] ?? result.prize.value.item.en) : `¥${(result.prize.value.amount / 100).toFixed(2)}`
+  $('prize-qr').src = `/api/kiosk/plays/${encodeURIComponent(result.id)}/qr.svg`
+  $('prize-qr').dataset.url = result.voucher.url
+  $('print-state').textContent = TEXT[lang].print[result.print.state] ?? result.print.state
+  $('print-state').dataset.state = result.print.state
+  render()
+  show('prize')
+}
+
+async function myVouchers() {
+  const player = store.get('player')
+  if (!player) return toAttract()
+  try {
+    const { vouchers } = await api('/api/kiosk/my-vouchers', null, { 'x-player': player.token })
+    $('voucher-list').replaceChildren(...(vouchers.length ? vouchers : [null]).map((v) => {
+      const li = document.createElement('li')
+      if (!v) li.textContent = t('noVouchers')
+      else li.append(Object.assign(document.createElement('strong'), { textContent: v.prize.name[lang] ?? v.prize.name.en }), ` · ${t('until')} ${new Date(v.voucher.expiresAt).toISOString().slice(0, 10)}`, Object.assign(document.createElement('img'), { src: `/api/kiosk/plays/${encodeURIComponent(v.id)}/qr.svg`, alt: '' }))
+      return li
+    }))
+    show('vouchers')
+  } catch (err) {
+    $('game-error').textContent = errorText(err.code)
+  }
+}
+
+function listenForMemberScans() {
+  const source = new EventSource(`/api/kiosk/scans${kioskParam ? `?kiosk=${encodeURIComponent(kioskParam)}` : ''}`)
+  source.onmessage = (e) => {
+    const scan = JSON.parse(e.data)
+    if (document.body.dataset.screen === 'prize' || spinning) return
+    resetIdle()
+    if (scan.kind === 'member') signedIn(scan)
+    else if (document.body.dataset.screen === 'identify') $('identify-error').textContent = errorText(scan.reason)
+  }
+}
+
+async function resume() {
+  // A reload mid-game: the same play is asked for again (the gateway answers with the prize it drew).
+  const pending = store.get('play')
+  if (pending && store.get('player')) return play()
+  show(store.get('player') ? 'game' : 'attract')
+}
+
+async function boot() {
+  try {
+    setup = await api(`/api/kiosk/setup${kioskParam ? `?kiosk=${encodeURIComponent(kioskParam)}` : ''}`)
+  } catch {
+    show('offline')
+    return setTimeout(boot, 2000)
+  }
+  buildKeypad()
+  wheelFace()
+  render()
+  for (const ev of ['pointerdown', 'keydown']) addEventListener(ev, resetIdle, { passive: true })
+  $('lang').onclick = () => { lang = lang === 'zh' ? 'en' : 'zh'; store.set('lang', lang); render(); wheelFace() }
+  $('start').onclick = () => show('identify')
+  $('identify-back').onclick = toAttract
+  $('consent').onchange = render
+  $('identify-go').onclick = identifyByPhone
+  $('play').onclick = play
+  $('done').onclick = $('vouchers-done').onclick = toAttract
+  $('mine').onclick = myVouchers
+  listenForMemberScans()
+  resetIdle()
+  await resume()
+  document.body.dataset.ready = 'true'
+}
+
+boot()
