@@ -53,8 +53,14 @@ export class KioskService {
     const problems = leaseProblems(this.game.prizes, this.authority, 'kiosk.game.prizes')
     if (this.game.consolation) problems.push(...campaignProblems(this.game.consolation.campaign, this.authority, 'kiosk.game.consolation.campaign'))
     if (problems.length > 0) throw new DocumentError('kiosk game', problems)
-    if (this.journal.query('SELECT count(*) FROM prize_lease').pluck().get() === 0) {
+    // The config's prizes are lease version 0: put in force when they changed, unless the cloud's lease rules.
+    const version = this.journal.query('SELECT version FROM prize_lease WHERE id = 1').pluck().get() as number | undefined
+    const granted = this.journal.query('SELECT prize_id AS id, campaign, granted AS stock FROM prize_stock ORDER BY prize_id').all()
+    const wanted = [...this.game.prizes].sort((a, b) => (a.id < b.id ? -1 : 1)) // SQLite's binary order
+    const changed = JSON.stringify(granted) !== JSON.stringify(wanted.map(({ id, campaign, stock }) => ({ id, campaign, stock })))
+    if ((version === undefined && wanted.length > 0) || (version === 0 && changed)) {
       await this.journal.execute('kiosk.lease', { version: 0, validTo: null, prizes: this.game.prizes })
+      this.log.info({ prizes: wanted.length }, 'prize lease from the config in force')
     }
   }
 

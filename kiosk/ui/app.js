@@ -116,12 +116,18 @@ async function play() {
   }
 }
 
+const COLOURS = ['#b3261e', '#f6d365', '#e07a1f', '#fff3c4']
+
+/** One coloured segment per prize, clockwise from the pointer at the top, each with its name along the radius. */
 function wheelFace() {
   const names = (setup?.prizes ?? []).map((p) => p.name[lang] ?? p.name.en)
+  const seg = 360 / Math.max(1, names.length)
   const face = $('wheel-face')
+  face.style.background = `conic-gradient(${names.map((_, i) => `${COLOURS[i % COLOURS.length]} ${i * seg}deg ${(i + 1) * seg}deg`).join(', ') || '#b3261e 0 360deg'})`
   face.replaceChildren(...names.map((n, i) => {
     const s = Object.assign(document.createElement('span'), { textContent: n })
-    s.style.transform = `rotate(${(360 / names.length) * i}deg) translateY(-38%)`
+    s.style.transform = `rotate(${(i + 0.5) * seg - 90}deg) translate(36px, -50%)`
+    s.style.color = i % 2 ? '#2b1d0e' : '#fff'
     return s
   }))
   return names.length
@@ -133,7 +139,7 @@ function spin(result) {
   spinning = true
   const face = $('wheel-face')
   face.style.transition = `transform ${SPIN_MS}ms cubic-bezier(.15,.85,.25,1)`
-  face.style.transform = `rotate(${360 * 5 - (360 / count) * index}deg)`
+  face.style.transform = `rotate(${360 * 5 - (360 / count) * (index + 0.5)}deg)` // that segment's middle under the pointer
   return new Promise((resolve) => setTimeout(() => {
     spinning = false
     face.style.transition = 'none'

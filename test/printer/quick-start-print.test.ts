@@ -69,6 +69,19 @@ describe.skipIf(!built)('npm start prints a voucher slip on the simulated printe
     expect(cloud.prepare("SELECT count(*) FROM events WHERE store = 'demo-store'").pluck().get()).toBe(synced)
     expect(cloud.prepare("SELECT count(*) FROM events WHERE type = 'voucher.issued'").pluck().get()).toBe(1)
     cloud.close()
+  })
+
+  it('plays the kiosk game on the default config: a prize, its slip, and its phone page', async () => {
+    expect((await fetch(`${address}/kiosk`)).status).toBe(200)
+    const who = await post('/api/kiosk/identify', { phone: '13800138000', consents: { membership: true } })
+    const { player } = (await who.json()) as { player: string }
+    const played = await post('/api/kiosk/play', { playId: 'quick-start-play-0001', player })
+    expect(played.status).toBe(200)
+    const { voucher, print } = (await played.json()) as { voucher: { code: string; url: string }; print: { jobId: string } }
+    await waitFor(async () => ((await (await fetch(`${address}/api/print/jobs/${print.jobId}`, { headers: auth })).json()) as { state: string }).state === 'done', 'slip printed')
+    const slips = readdirSync(join(dataDir(), 'print-sim')).filter((f) => f.endsWith('.txt'))
+    expect(slips.some((f) => readFileSync(join(dataDir(), 'print-sim', f), 'utf8').includes(`[QR ${voucher.code}]`))).toBe(true)
+    expect((await fetch(voucher.url)).status).toBe(200)
 
     child.kill('SIGTERM')
     expect(await new Promise((resolve) => child.once('exit', resolve))).toBe(0)

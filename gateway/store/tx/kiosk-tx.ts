@@ -86,17 +86,19 @@ function daySeed(tx: TxContext, day: string): Buffer {
 }
 
 export interface LeaseArgs {
+  /** 0 = the config's prizes, which replace an earlier version 0 (the store edited its config) but never a cloud lease. */
   version: number
   validTo: number | null
   prizes: { id: string; campaign: number; stock: number }[]
 }
 
-export type LeaseResult = { applied: true } | { applied: false; reason: 'stale_version'; current: number }
+export type LeaseResult = { applied: true } | { applied: false; reason: 'stale_version'; current: number | undefined }
 
 /** Replaces the prize lease whole when `version` is newer: the stock left is what the lease grants from now on. */
 export function prizeLeaseTx(tx: TxContext, a: LeaseArgs): LeaseResult {
   const current = tx.stmt('SELECT version FROM prize_lease WHERE id = 1').pluck().get() as number | undefined
-  if (current !== undefined && a.version <= current) return { applied: false, reason: 'stale_version', current }
+  const stale = a.version === 0 ? current !== undefined && current > 0 : current !== undefined && a.version <= current
+  if (stale) return { applied: false, reason: 'stale_version', current }
   tx.stmt('INSERT INTO prize_lease (id, version, valid_to, applied_at) VALUES (1, ?, ?, ?) ON CONFLICT DO UPDATE SET version = excluded.version, valid_to = excluded.valid_to, applied_at = excluded.applied_at').run(
     a.version,
     a.validTo,

@@ -1,0 +1,141 @@
+/**
+ * The closed pipe's kiosk end, through real parts: the kiosk page in Chromium
+ * (attract → identify → play → prize), the slip printed on a virtual ESC/POS printer
+ * over TCP whose raster QR decodes to the issued code, that code scanned on a till pty
+ * and redeemed; a member QR at the kiosk scanner, a reload mid-game, a double tap, a
+ * printer out of paper and the idle reset. Screenshots of each screen are kept.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import jsQRModule from 'jsqr'
+import type { Browser, Page } from 'playwright-core'
+import { Gateway } from '../../gateway/runtime/gateway.js'
+import { silentLogger } from '../../gateway/log.js'
+import { VirtualPrinter, type Receipt } from '../../drivers/printer/virtual-printer.js'
+import { requireProgram } from '../helpers/system.js'
+import { PtyPair } from '../helpers/socat.js'
+import { tempDir } from '../helpers/tmp.js'
+import { launchChromium, screenshot } from '../helpers/browser.js'
+import { serialScanner } from '../helpers/scanner-harness.js'
+import { waitFor } from '../helpers/wait.js'
+import { campaign, makeChain } from '../helpers/vouchers.js'
+
+const jsQR = jsQRModule.default
+const ready = requireProgram('socat', 'kiosk e2e') && requireProgram('chromium', 'kiosk e2e')
+
+function decodeRasterQr(r: Receipt): string | null {
+  const img = r.items.find((i) => i.type === 'raster')
+  if (img?.type !== 'raster') return null
+  const rgba = new Uint8ClampedArray(img.width * img.height * 4)
+  img.bits.forEach((bit, i) => rgba.fill(bit ? 0 : 255, i * 4, i * 4 + 3).fill(255, i * 4 + 3, i * 4 + 4))
+  return jsQR(rgba, img.width, img.height)?.data ?? null
+}
+
+describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher → redeemed at the till', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let pty: PtyPair
+  let printer: VirtualPrinter
+  let gateway: Gateway
+  let browser: Browser
+  let page: Page
+  const receipts: Receipt[] = []
+  const playsOf = (memberId: string) => gateway.journal.reader.prepare('SELECT count(*) FROM kiosk_plays WHERE member = ?').pluck().get(memberId) as number
+  const codeOnScreen = async () => decodeURIComponent(new URL((await page.getAttribute('#prize-qr', 'data-url'))!).pathname.slice(3))
+
+  beforeAll(async () => {
+    tmp = tempDir()
+    printer = new VirtualPrinter()
+    printer.on('receipt', (r) => receipts.push(r))
+    const printerPort = await printer.listenTcp(0)
+    pty = new PtyPair(join(tmp.dir, 'till'), join(tmp.dir, 'till-host'))
+    await pty.start()
+    const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], [campaign(), campaign({ id: 13, name: { en: 'Thanks for playing', zh: '谢谢参与' }, value: { item: { en: 'A sticker', zh: '贴纸一张' } } })], {
+      printers: [{ id: 'kiosk-printer', role: 'kiosk', transport: { type: 'tcp', host: '127.0.0.1', port: printerPort }, nativeQr: false }],
+      kiosk: { idleResetSeconds: 5, game: { playsPerMemberPerDay: 3, prizes: [{ id: 'big', campaign: 12, stock: 3 }], consolation: { campaign: 13, weight: 1 } } },
+    })
+    const config = chain.stores.get('shop-a')!.config
+    const kioskScanner = { id: 'kiosk-scanner', kind: 'scanner', role: 'kiosk', transport: { type: 'simulator', stdin: false } } as (typeof config.devices)[number]
+    gateway = new Gateway({ config: { ...config, devices: [serialScanner('till-scanner', pty.devicePath), kioskScanner] }, log: silentLogger() })
+    await gateway.start()
+    browser = await launchChromium()
+    page = await browser.newPage({ viewport: { width: 1280, height: 1024 }, reducedMotion: 'reduce' }) // a pulsing button is never 'stable' to click
+    await page.goto(`http://${gateway.address.replace(/^https?:\/\//, '')}/kiosk?spinMs=800`)
+    await page.waitForSelector('body[data-ready="true"]')
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await gateway?.stop()
+    await printer?.close()
+    await pty?.stop()
+    tmp?.cleanup()
+  })
+
+  it('walks attract → phone + consent → play → prize, prints a slip whose QR is the voucher, and the till redeems it', async () => {
+    await screenshot(page, 'kiosk-1-attract')
+    await page.click('#start')
+    for (const d of '13800138000') await page.click(`#keypad button[data-key="${d}"]`)
+    expect(await page.isDisabled('#identify-go')).toBe(true) // no consent, no membership
+    await page.check('#consent')
+    await screenshot(page, 'kiosk-2-identify')
+    await page.click('#identify-go')
+    await page.waitForSelector('#game:not([hidden])')
+    await screenshot(page, 'kiosk-3-game')
+    await page.click('#play')
+    await page.waitForSelector('#prize:not([hidden])', { timeout: 10_000 })
+    await screenshot(page, 'kiosk-4-prize')
+    const code = await codeOnScreen()
+    expect(code).toMatch(/^TS1:/)
+    await waitFor(() => receipts.some((r) => decodeRasterQr(r) === code), 'the slip with the voucher QR printed', 15_000)
+
+    await pty.write(`${code}\r`)
+    await waitFor(() => gateway.till!.history()[0]?.voucher?.key !== undefined, 'till handled the scan', 10_000)
+    expect(gateway.till!.history()[0]).toMatchObject({ ok: true })
+    // The phone page says it is used now.
+    const phonePage = await browser.newPage({ viewport: { width: 390, height: 844 } })
+    await phonePage.goto(await page.getAttribute('#prize-qr', 'data-url') as string)
+    await phonePage.getByText('Already used').waitFor()
+    await screenshot(phonePage, 'kiosk-5-phone-page-used')
+    await phonePage.close()
+    await page.click('#done')
+    await page.waitForSelector('#attract:not([hidden])')
+  })
+
+  it('identifies by member QR at the kiosk scanner, and a double tap or a reload mid-game is still one play', async () => {
+    const { memberId } = await gateway.members!.enrol({ phone: '13900139000', consents: { membership: true }, channel: 'pos' })
+    await gateway.devices.simulateScan('kiosk-scanner', gateway.members!.currentCode(memberId))
+    await page.waitForSelector('#game:not([hidden])')
+    await page.dblclick('#play')
+    await page.reload() // mid-spin: the page asks for the same play again
+    await page.waitForSelector('#prize:not([hidden])', { timeout: 10_000 })
+    expect(playsOf(memberId)).toBe(1)
+    await page.click('#mine')
+    await page.waitForSelector('#vouchers:not([hidden])')
+    expect(await page.locator('#voucher-list li').count()).toBe(1)
+    await screenshot(page, 'kiosk-6-my-vouchers')
+    await page.click('#vouchers-done')
+  })
+
+  it('shows the QR at once when the printer is out of paper, and prints the slip once paper is back', async () => {
+    printer.condition.paperOut = true
+    const { memberId } = await gateway.members!.enrol({ phone: '13700137000', consents: { membership: true }, channel: 'pos' })
+    await gateway.devices.simulateScan('kiosk-scanner', gateway.members!.currentCode(memberId))
+    await page.waitForSelector('#game:not([hidden])')
+    await page.click('#lang') // and in English
+    await page.click('#play')
+    await page.waitForSelector('#prize:not([hidden])', { timeout: 10_000 })
+    const code = await codeOnScreen()
+    expect(await page.textContent('#print-state')).toMatch(/Printing|attention|Scan/)
+    await screenshot(page, 'kiosk-7-prize-paper-out-en')
+    printer.condition.paperOut = false
+    await waitFor(() => receipts.some((r) => decodeRasterQr(r) === code), 'the slip printed after paper came back', 30_000)
+    await page.click('#lang')
+  })
+
+  it('goes back to the attract loop after the idle time', async () => {
+    await page.click('#done')
+    await page.click('#start')
+    await page.waitForSelector('#identify:not([hidden])')
+    await page.waitForSelector('#attract:not([hidden])', { timeout: 9000 })
+    expect(await page.evaluate('sessionStorage.getItem("tillside.player")')).toBeNull()
+  })
+})
