@@ -12,6 +12,7 @@ import { benchTillDecision } from './bench/till-decision.js'
 import { benchPrintRender } from './bench/print-render.js'
 import { benchPrintQueue } from './bench/print-queue.js'
 import { benchSyncDrain } from './bench/sync-drain.js'
+import { benchKiosk } from './bench/kiosk.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
@@ -23,6 +24,7 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['print.render', benchPrintRender],
   ['print.queue', benchPrintQueue],
   ['sync.drain', benchSyncDrain, 'mosquitto'],
+  ['kiosk', benchKiosk, 'chromium'],
 ]
 
 for (const [name, run, needs] of benches) {

@@ -38,7 +38,8 @@ const PlayBody = Type.Object(
 const PlayParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' }) })
 const DayParams = Type.Object({ day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) })
 
-const KIOSK_STATUS: Record<string, number> = { daily_limit: 409, nothing_to_win: 503, not_enrolled: 503, unknown_play: 404, unknown_member: 404 }
+// 409, not 503: the app hides 5xx bodies, and the page must say why it cannot play.
+const KIOSK_STATUS: Record<string, number> = { daily_limit: 409, nothing_to_win: 409, not_enrolled: 409, unknown_play: 404, unknown_member: 404 }
 
 /** Domain refusals become the app error handler's {error, message} with their status. */
 async function answering<T>(fn: () => T | Promise<T>): Promise<T> {

@@ -220,6 +220,7 @@ async function boot() {
   resetIdle()
   await resume()
   document.body.dataset.ready = 'true'
+  performance.mark('kiosk-ready') // kiosk.load: navigation start → this
 }
 
 boot()

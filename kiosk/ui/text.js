@@ -7,7 +7,7 @@ export const TEXT = {
     playsLeft: (n) => `今天还可以玩 ${n} 次`, youWon: '恭喜获得', scanWithPhone: '用手机扫码领取，可在店内Wi-Fi下打开',
     myVouchers: '我的券', done: '完成', offline: '暂时无法连接，请稍候…', noVouchers: '还没有券',
     print: { queued: '正在打印您的券…', printing: '正在打印您的券…', done: '已打印，请取走小票', failed: '打印失败：请扫码领取', interrupted: '打印机故障：请扫码领取，恢复后将补打', no_printer: '请扫码领取', not_queued: '请扫码领取' },
-    errors: { consent_required: '需要您的同意才能登记', invalid_phone: '手机号无效', daily_limit: '今天的次数已用完，明天再来', nothing_to_win: '奖品已发完', player_expired: '请重新登记', network: '网络故障，请重试', bad_player: '请重新登记', not_member_code: '请出示会员码', member_code_expired: '会员码已过期，请刷新', unknown_member: '未找到会员' },
+    errors: { consent_required: '需要您的同意才能登记', invalid_phone: '手机号无效', daily_limit: '今天的次数已用完，明天再来', nothing_to_win: '奖品已发完', player_expired: '请重新登记', network: '网络故障，请重试', bad_player: '请重新登记', not_member_code: '请出示会员码', member_code_expired: '会员码已过期，请刷新', unknown_member: '未找到会员', not_enrolled: '本机暂不能发券，请联系店员', internal: '系统故障，请联系店员' },
     until: '有效期至',
   },
   en: {
@@ -17,7 +17,7 @@ export const TEXT = {
     playsLeft: (n) => `${n} play${n === 1 ? '' : 's'} left today`, youWon: 'You won', scanWithPhone: 'Scan with your phone to keep it — works on the store Wi-Fi',
     myVouchers: 'My vouchers', done: 'Done', offline: 'Connecting…', noVouchers: 'No vouchers yet',
     print: { queued: 'Printing your voucher…', printing: 'Printing your voucher…', done: 'Printed — take your slip', failed: 'Printing failed: scan the QR code', interrupted: 'Printer needs attention: scan the QR code (it prints when fixed)', no_printer: 'Scan the QR code to keep it', not_queued: 'Scan the QR code to keep it' },
-    errors: { consent_required: 'We need your consent to sign you up', invalid_phone: 'That phone number does not look right', daily_limit: 'No plays left today — come back tomorrow', nothing_to_win: 'All prizes are gone', player_expired: 'Please identify again', network: 'Connection problem, please try again', bad_player: 'Please identify again', not_member_code: 'Please show your member QR code', member_code_expired: 'Old member code: refresh it in the app', unknown_member: 'Member not found' },
+    errors: { consent_required: 'We need your consent to sign you up', invalid_phone: 'That phone number does not look right', daily_limit: 'No plays left today — come back tomorrow', nothing_to_win: 'All prizes are gone', player_expired: 'Please identify again', network: 'Connection problem, please try again', bad_player: 'Please identify again', not_member_code: 'Please show your member QR code', member_code_expired: 'Old member code: refresh it in the app', unknown_member: 'Member not found', not_enrolled: 'This kiosk cannot issue vouchers yet — please ask staff', internal: 'Something went wrong — please ask staff' },
     until: 'Valid until',
   },
 }
