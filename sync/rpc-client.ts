@@ -49,9 +49,8 @@ export class RpcClient {
     return answer
   }
 
-  /** True when the message was an answer (taken or refused), so the caller can stop looking. */
-  onMessage(m: LinkMessage): boolean {
-    if (m.topic !== topics.rpcReply(this.store)) return false
+  /** A message on this store's rpc-reply topic. */
+  onMessage(m: LinkMessage): void {
     try {
       const response = parseRpcResponse(m.payload)
       // The MQTT 5 correlation data wins; the payload id is the 3.1.1 fallback.
@@ -61,11 +60,6 @@ export class RpcClient {
       if (!(err instanceof ContractError)) throw err
       this.log.warn({ err: err.message }, 'answer refused')
     }
-    return true
-  }
-
-  get waiting(): number {
-    return this.pending.size
   }
 
   abandonAll(): void {

@@ -182,7 +182,7 @@ export class SyncService implements Module {
     const store = this.config.store.id
     const commandPrefix = topics.command(store, '')
     if (m.topic.startsWith(commandPrefix)) void this.runner?.submit(m.topic.slice(commandPrefix.length), m.payload)
-    else if (this.rpc?.onMessage(m)) return
+    else if (m.topic === topics.rpcReply(store)) this.rpc?.onMessage(m)
     else if (m.topic === topics.ack(store)) {
       try {
         const ack = parseAck(m.payload)

@@ -19,8 +19,14 @@ export class LinkSigner {
 
   /** `path` with an expiry (whole seconds) and signature appended. */
   sign(path: string, ttlMs: number, now = Date.now()): string {
+    const { exp, sig } = this.signature(path, ttlMs, now)
+    return `${path}?exp=${exp}&sig=${sig}`
+  }
+
+  /** The expiry and signature alone, for tokens that are not links (checked with `check`). */
+  signature(path: string, ttlMs: number, now = Date.now()): { exp: string; sig: string } {
     const exp = Math.ceil((now + ttlMs) / 1000)
-    return `${path}?exp=${exp}&sig=${this.mac(path, exp)}`
+    return { exp: String(exp), sig: this.mac(path, exp) }
   }
 
   check(path: string, exp: unknown, sig: unknown, now = Date.now()): LinkCheck {

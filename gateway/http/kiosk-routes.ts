@@ -11,7 +11,7 @@ import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { packageRoot } from '../version.js'
-import { KioskError } from '../kiosk/kiosk-service.js'
+import { KioskError, type PlayView } from '../kiosk/kiosk-service.js'
 import { MemberError } from '../members/member-service.js'
 import { qrSvg } from '../kiosk/qr-svg.js'
 import { localDay } from '../kiosk/local-day.js'
@@ -39,14 +39,14 @@ const PlayParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16,6
 const DayParams = Type.Object({ day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) })
 
 // 409, not 503: the app hides 5xx bodies, and the page must say why it cannot play.
-const KIOSK_STATUS: Record<string, number> = { daily_limit: 409, nothing_to_win: 409, not_enrolled: 409, unknown_play: 404, unknown_member: 404 }
+const KIOSK_STATUS: Record<KioskError['code'], number> = { daily_limit: 409, nothing_to_win: 409, not_enrolled: 409, unknown_play: 404 }
 
 /** Domain refusals become the app error handler's {error, message} with their status. */
 async function answering<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
     return await fn()
   } catch (err) {
-    if (err instanceof KioskError) throw Object.assign(err, { statusCode: KIOSK_STATUS[err.code] ?? 400 })
+    if (err instanceof KioskError) throw Object.assign(err, { statusCode: KIOSK_STATUS[err.code] })
     if (err instanceof MemberError) throw Object.assign(err, { statusCode: err.code === 'unknown_member' ? 404 : 400 })
     throw err
   }
@@ -62,8 +62,8 @@ export const kioskRoutes = fp(
       return device
     }
     const playerToken = (memberId: string) => {
-      const signed = new URL(links.sign(`player/${memberId}`, PLAYER_TTL_MS), 'http://x')
-      return `${memberId}.${signed.searchParams.get('exp')}.${signed.searchParams.get('sig')}`
+      const { exp, sig } = links.signature(`player/${memberId}`, PLAYER_TTL_MS)
+      return `${memberId}.${exp}.${sig}`
     }
     const memberOf = (token: string): string => {
       const [memberId, exp, sig] = token.split('.')
@@ -73,6 +73,8 @@ export const kioskRoutes = fp(
     }
     const player = (memberId: string) => ({ player: playerToken(memberId), playsLeft: kiosk.service.playsLeft(memberId) })
     const publicBase = (req: FastifyRequest) => config.kiosk.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.host}`
+    /** The play with the absolute address a phone opens (the page's QR). */
+    const withUrl = (req: FastifyRequest, view: PlayView) => ({ ...view, voucher: { ...view.voucher, url: `${publicBase(req)}${view.voucher.path}` } })
 
     serveFiles(app, join(packageRoot(), 'kiosk/ui'), { '/kiosk': 'index.html', '/kiosk/app.js': 'app.js', '/kiosk/app.css': 'app.css', '/kiosk/text.js': 'text.js' })
     voucherPageRoutes(app)
@@ -119,23 +121,21 @@ export const kioskRoutes = fp(
 
     app.post<{ Body: Static<typeof PlayBody> }>('/api/kiosk/play', { schema: { tags: ['kiosk'], summary: 'Play once: the prize is drawn here, the page animates it', body: PlayBody } }, async (req) => {
       const member = memberOf(req.body.player)
-      const view = await answering(() => kiosk.service.play({ playId: req.body.playId, kiosk: kioskOf(req.body.kiosk), member }))
-      return { ...view, voucher: { ...view.voucher, url: `${publicBase(req)}${view.voucher.path}` } }
+      return withUrl(req, await answering(() => kiosk.service.play({ playId: req.body.playId, kiosk: kioskOf(req.body.kiosk), member })))
     })
 
     app.get<{ Params: Static<typeof PlayParams> }>('/api/kiosk/plays/:id', { schema: { tags: ['kiosk'], summary: 'A play again (after a reload mid-game)', params: PlayParams } }, async (req) => {
-      const view = await answering(() => kiosk.service.getPlay(req.params.id))
-      return { ...view, voucher: { ...view.voucher, url: `${publicBase(req)}${view.voucher.path}` } }
+      return withUrl(req, await answering(() => kiosk.service.getPlay(req.params.id)))
     })
 
     app.get<{ Params: Static<typeof PlayParams> }>('/api/kiosk/plays/:id/qr.svg', { schema: { hide: true, params: PlayParams } }, async (req, reply) => {
-      const view = await answering(() => kiosk.service.getPlay(req.params.id))
-      return reply.header('content-type', 'image/svg+xml').header('cache-control', 'no-store').send(qrSvg(`${publicBase(req)}${view.voucher.path}`, { level: 'L' }))
+      const { voucher } = withUrl(req, await answering(() => kiosk.service.getPlay(req.params.id)))
+      return reply.header('content-type', 'image/svg+xml').header('cache-control', 'no-store').send(qrSvg(voucher.url, { level: 'L' }))
     })
 
     app.get<{ Headers: { 'x-player'?: string } }>('/api/kiosk/my-vouchers', { schema: { tags: ['kiosk'], summary: "The identified member's kiosk vouchers, newest first" } }, async (req) => {
       const member = memberOf(req.headers['x-player'] ?? '')
-      return { vouchers: kiosk.service.memberPlays(member).map((v) => ({ ...v, voucher: { ...v.voucher, url: `${publicBase(req)}${v.voucher.path}` } })) }
+      return { vouchers: kiosk.service.memberPlays(member).map((v) => withUrl(req, v)) }
     })
 
     const admin = { onRequest: posAuthenticator(app) }

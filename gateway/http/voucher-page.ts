@@ -26,7 +26,8 @@ export function voucherPageRoutes(app: FastifyInstance): void {
     const code = req.params.code
     const verdict = vouchers.validate(code)
     reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', CSP).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer')
-    const problem = verdict.ok ? '' : `<div class="bad">${esc(reasonText(verdict.reason).headline.zh)} · ${esc(reasonText(verdict.reason).headline.en)}</div>`
+    const headline = verdict.ok ? null : reasonText(verdict.reason).headline
+    const problem = headline ? `<div class="bad">${esc(headline.zh)} · ${esc(headline.en)}</div>` : ''
     // A code that is not a voucher of ours shows only why; a used or expired one still says what it was.
     const known = verdict.ok ? null : (verdict.voucher as Partial<VoucherSummary> | undefined)
     if (!verdict.ok && !known?.name) return reply.code(404).send(page('Voucher', `${problem}<p>${esc(verdict.detail)}</p>`))

@@ -9,7 +9,7 @@ import { DocumentError } from '../../config/problems.js'
 import { CodedError } from '../errors.js'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
-import type { PlayRow } from '../store/tx/kiosk-tx.js'
+import { PLAY_COLUMNS, type PlayRow } from '../store/tx/kiosk-tx.js'
 import type { PrintService } from '../print/print-service.js'
 import { voucherSlip } from '../print/templates.js'
 import { expiryMs, hourFromMs, memberTag, signVoucher, voucherKey } from '../vouchers/voucher-code.js'
@@ -19,7 +19,7 @@ import { CONSOLATION } from './draw.js'
 import { campaignProblems, leaseProblems, parsePrizeLease } from './prize-lease.js'
 import { localDay } from './local-day.js'
 
-export class KioskError extends CodedError<'not_enrolled' | 'daily_limit' | 'nothing_to_win' | 'unknown_play' | 'unknown_member'> {
+export class KioskError extends CodedError<'not_enrolled' | 'daily_limit' | 'nothing_to_win' | 'unknown_play'> {
   override readonly name = 'KioskError'
 }
 
@@ -86,7 +86,8 @@ export class KioskService {
   async play(req: { playId: string; kiosk: string | null; member: string }, now = Date.now()): Promise<PlayView> {
     const own = this.authority.ownIssuer()
     if (!own) throw new KioskError('not_enrolled', `this gateway's key is not in the trust list, so it cannot issue prizes`)
-    const campaigns = [...this.game.prizes.map((p) => p.campaign), ...this.stockCampaigns(), ...(this.game.consolation ? [this.game.consolation.campaign] : [])]
+    // What the draw can land on: the lease's prizes (the config's, or the cloud's) and the consolation.
+    const campaigns = [...this.stockCampaigns(), ...(this.game.consolation ? [this.game.consolation.campaign] : [])]
     const expiresHour: Record<number, number> = {}
     for (const id of campaigns) {
       const c = this.authority.campaigns.get(id)
@@ -114,7 +115,7 @@ export class KioskService {
   }
 
   getPlay(id: string): PlayView {
-    const row = this.journal.query(`SELECT id, day, draw, kiosk, member, prize_id AS prizeId, campaign, kid, serial, expires_hour AS expiresHour, time, event_seq AS seq FROM kiosk_plays WHERE id = ?`).get(id) as PlayRow | undefined
+    const row = this.journal.query(`SELECT ${PLAY_COLUMNS} FROM kiosk_plays WHERE id = ?`).get(id) as PlayRow | undefined
     if (!row) throw new KioskError('unknown_play', `no play ${id}`)
     return this.view(row, true)
   }

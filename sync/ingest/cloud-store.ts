@@ -75,6 +75,9 @@ export class CloudStore {
       uses: this.db.prepare('SELECT store, seq FROM redemptions WHERE voucher_key = ? AND voided = 0 ORDER BY time'),
       alert: this.db.prepare('INSERT INTO alerts (kind, store, detail, time) VALUES (?, ?, ?, ?)'),
       unclaim: this.db.prepare('DELETE FROM voucher_claims WHERE voucher_key = ? AND store = ?'),
+      usedAt: this.db.prepare('SELECT store, time FROM redemptions WHERE voucher_key = ? AND voided = 0 ORDER BY time'),
+      otherClaims: this.db.prepare('SELECT store FROM voucher_claims WHERE voucher_key = ? AND store <> ? AND at > ?').pluck(),
+      claim: this.db.prepare('INSERT INTO voucher_claims (voucher_key, store, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at'),
     }
     this.ingestTx = this.db.transaction((batch: EventBatch): IngestResult => {
       const { store, events } = batch
@@ -112,13 +115,13 @@ export class CloudStore {
       return { store, contiguous, inserted, duplicates, gap: false, alerts }
     })
     this.claimTx = this.db.transaction((store: string, voucherKey: string, maxUses: number, now: number): ClaimResult => {
-      const used = this.db.prepare('SELECT store, time FROM redemptions WHERE voucher_key = ? AND voided = 0 ORDER BY time').all(voucherKey) as { store: string; time: number }[]
-      const claims = this.db.prepare('SELECT store FROM voucher_claims WHERE voucher_key = ? AND store <> ? AND at > ?').pluck().all(voucherKey, store, now - CLAIM_TTL_MS) as string[]
+      const used = s.usedAt.all(voucherKey) as { store: string; time: number }[]
+      const claims = s.otherClaims.all(voucherKey, store, now - CLAIM_TTL_MS) as string[]
       if (used.length + claims.length >= maxUses) {
         const where = [...used.map((u) => `redeemed at ${u.store} ${new Date(u.time).toISOString()}`), ...claims.map((c) => `being redeemed at ${c}`)]
         return { ok: false, detail: `${where.join('; ')} (uses allowed: ${maxUses})` }
       }
-      this.db.prepare('INSERT INTO voucher_claims (voucher_key, store, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at').run(voucherKey, store, now)
+      s.claim.run(voucherKey, store, now)
       return { ok: true }
     })
   }

@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import jsQRModule from 'jsqr'
 import type { Browser, Page } from 'playwright-core'
 import { Gateway } from '../../gateway/runtime/gateway.js'
 import { silentLogger } from '../../gateway/log.js'
@@ -18,17 +17,14 @@ import { tempDir } from '../helpers/tmp.js'
 import { launchChromium, screenshot } from '../helpers/browser.js'
 import { serialScanner } from '../helpers/scanner-harness.js'
 import { waitFor } from '../helpers/wait.js'
+import { readRasterQr } from '../helpers/qr.js'
 import { campaign, makeChain } from '../helpers/vouchers.js'
 
-const jsQR = jsQRModule.default
 const ready = requireProgram('socat', 'kiosk e2e') && requireProgram('chromium', 'kiosk e2e')
 
 function decodeRasterQr(r: Receipt): string | null {
   const img = r.items.find((i) => i.type === 'raster')
-  if (img?.type !== 'raster') return null
-  const rgba = new Uint8ClampedArray(img.width * img.height * 4)
-  img.bits.forEach((bit, i) => rgba.fill(bit ? 0 : 255, i * 4, i * 4 + 3).fill(255, i * 4 + 3, i * 4 + 4))
-  return jsQR(rgba, img.width, img.height)?.data ?? null
+  return img?.type === 'raster' ? readRasterQr(img) : null
 }
 
 describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher → redeemed at the till', () => {

@@ -10,6 +10,7 @@ import type { Config } from '../../config/schema.js'
 import { Gateway } from '../../gateway/runtime/gateway.js'
 import { silentLogger } from '../../gateway/log.js'
 import { KioskAudit } from '../../gateway/kiosk/kiosk-audit.js'
+import { localDay } from '../../gateway/kiosk/local-day.js'
 import { commandHandlers } from '../../sync/commands/handlers.js'
 import { tempDir } from '../helpers/tmp.js'
 import { POS_TOKEN, campaign, makeChain } from '../helpers/vouchers.js'
@@ -94,8 +95,7 @@ describe('kiosk game', () => {
 
   it("reveals a day's seed only after the day, and every draw re-verifies", async () => {
     const auth = { authorization: `Bearer ${POS_TOKEN}` }
-    const today = new Date()
-    const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`
+    const day = localDay(Date.now())
     const now = (await app.inject({ url: `/api/kiosk/admin/audit/${day}`, headers: auth })).json<{ commitment: string; seed: string | null; draws: number }>()
     expect(now).toMatchObject({ commitment: expect.stringMatching(/^[0-9a-f]{64}$/), seed: null })
     expect((await app.inject({ url: `/api/kiosk/admin/audit/${day}` })).statusCode).toBe(401)

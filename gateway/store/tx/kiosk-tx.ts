@@ -38,7 +38,7 @@ export interface PlayRow {
 
 export type PlayResult = { ok: true; repeat: boolean; play: PlayRow } | { ok: false; reason: 'daily_limit'; plays: number } | { ok: false; reason: 'nothing_to_win' }
 
-const PLAY_COLUMNS = 'id, day, draw, kiosk, member, prize_id AS prizeId, campaign, kid, serial, expires_hour AS expiresHour, time, event_seq AS seq'
+export const PLAY_COLUMNS = 'id, day, draw, kiosk, member, prize_id AS prizeId, campaign, kid, serial, expires_hour AS expiresHour, time, event_seq AS seq'
 
 export function kioskPlayTx(tx: TxContext, a: PlayArgs): PlayResult {
   const prior = tx.stmt(`SELECT ${PLAY_COLUMNS} FROM kiosk_plays WHERE id = ?`).get(a.playId) as PlayRow | undefined
