@@ -6,7 +6,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
  * errors of the one branch the tag selects instead of every branch's (TypeBox's
  * `Union` is an untagged `anyOf`).
  */
-export function Tagged<T extends TSchema[]>(tag: string, branches: [...T], options: { description?: string } = {}) {
+export function Tagged<T extends TSchema[]>(tag: string, branches: [...T], options: { description?: string; default?: unknown } = {}) {
   return Type.Unsafe<Static<T[number]>>({ ...options, oneOf: branches, discriminator: { propertyName: tag } })
 }
 

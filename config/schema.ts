@@ -7,6 +7,7 @@ import { DeviceId, Role, STORE_ID_PATTERN, Tagged } from './schema-parts.js'
 import { PrinterSchema } from './printer-schema.js'
 import { SyncSchema } from './sync-schema.js'
 import { KioskSchema } from './kiosk-schema.js'
+import { PortalSchema } from './portal-schema.js'
 
 const UsbId = Type.Integer({ minimum: 0, maximum: 0xffff })
 
@@ -194,6 +195,7 @@ export const ConfigSchema = Type.Object(
     ),
     sync: SyncSchema,
     kiosk: KioskSchema,
+    portal: PortalSchema,
     reconnect: Type.Object(
       {
         initialMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 500 }),

@@ -13,6 +13,7 @@ import { benchPrintRender } from './bench/print-render.js'
 import { benchPrintQueue } from './bench/print-queue.js'
 import { benchSyncDrain } from './bench/sync-drain.js'
 import { benchKiosk } from './bench/kiosk.js'
+import { benchPortalLogin, benchPortalProbe } from './bench/portal.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
@@ -25,6 +26,8 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['print.queue', benchPrintQueue],
   ['sync.drain', benchSyncDrain, 'mosquitto'],
   ['kiosk', benchKiosk, 'chromium'],
+  ['portal.probe', benchPortalProbe],
+  ['portal.login', benchPortalLogin, 'nft'],
 ]
 
 for (const [name, run, needs] of benches) {

@@ -205,3 +205,18 @@ export function parseVoucherCheck(body: unknown): VoucherCheckRequest {
   if (!Number.isSafeInteger(b.campaign) || !Number.isSafeInteger(b.maxUses) || (b.maxUses as number) < 1) throw new ContractError('campaign and maxUses must be integers (maxUses ≥ 1)')
   return { voucherKey: b.voucherKey, campaign: b.campaign as number, maxUses: b.maxUses as number }
 }
+
+/** What a store asks the cloud to deliver by SMS: the portal's one-time code (rpc/otp-send). */
+export interface OtpSendRequest {
+  phone: string
+  code: string
+  lang: 'zh' | 'en'
+}
+
+export function parseOtpSend(body: unknown): OtpSendRequest {
+  const o = body as Record<string, unknown>
+  if (typeof o.phone !== 'string' || !/^\+\d{6,15}$/.test(o.phone)) throw new ContractError('otp-send.phone must be an E.164 number (+ and 6–15 digits)')
+  if (typeof o.code !== 'string' || !/^\d{4,8}$/.test(o.code)) throw new ContractError('otp-send.code must be 4–8 digits')
+  if (o.lang !== 'zh' && o.lang !== 'en') throw new ContractError('otp-send.lang must be zh or en')
+  return { phone: o.phone, code: o.code, lang: o.lang }
+}

@@ -18,6 +18,7 @@ import type { LinkMessage } from './link.js'
 import { CommandRunner } from './commands/command-runner.js'
 import { RpcClient } from './rpc-client.js'
 import { CloudVoucherCheck } from './voucher-check.js'
+import { CloudCodeSender } from './otp-sender.js'
 import type { CommandHandlers } from './commands/command-types.js'
 
 export interface SyncSources {
@@ -55,6 +56,8 @@ export class SyncService implements Module {
   private rpc: RpcClient | null = null
   /** For the voucher service: asks the cloud while sync runs, 'unavailable' otherwise. */
   readonly onlineCheck: CloudVoucherCheck
+  /** The portal's one-time codes, sent by the cloud (portal.otp.sender: cloud). */
+  readonly codeSender: CloudCodeSender
   private state: SyncStatus['state'] = 'disabled'
   private since = new Date().toISOString()
   private alarm: string | null = null
@@ -69,6 +72,7 @@ export class SyncService implements Module {
   ) {
     this.log = moduleLogger(root, 'sync')
     this.onlineCheck = new CloudVoucherCheck(() => this.rpc, config.sync.onlineCheckTimeoutMs)
+    this.codeSender = new CloudCodeSender(() => this.rpc, config.sync.onlineCheckTimeoutMs)
   }
 
   async start(): Promise<void> {

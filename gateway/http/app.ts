@@ -14,6 +14,7 @@ import { salesRoutes } from './sales-routes.js'
 import { printRoutes } from './print-routes.js'
 import { kioskRoutes } from './kiosk-routes.js'
 import { openApi } from './openapi.js'
+import { guestGuard } from './portal/guest-guard.js'
 
 export interface BuildAppOptions {
   services: GatewayServices
@@ -27,20 +28,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     // A voucher code in a path (/v/{code}) is 120 characters before URL escapes.
-    maxParamLength: 400,
+    routerOptions: { maxParamLength: 400 },
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   })
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
-    const status = err.statusCode ?? 500
-    if (status >= 500) {
-      // Internals stay in the log; the client gets a stable code only.
-      req.log.error({ err, url: req.url }, 'request failed')
-      return reply.code(status).send({ error: 'internal', message: 'internal error; see the gateway log' })
-    }
-    const error = err.validation ? 'invalid_request' : (err.code ?? 'bad_request').toLowerCase()
-    return reply.code(status).send({ error, message: err.message })
-  })
+  answerErrors(app)
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url}` }))
+  guestGuard(app, opts.services.config.portal.guestNetworks)
   await app.register(openApi)
   await app.register(servicesPlugin, { services: opts.services })
   await app.register(healthRoutes)
@@ -52,4 +45,18 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(kioskRoutes)
   if (opts.services.config.dev) await app.register(devRoutes)
   return app
+}
+
+/** One error answer for every listener: 4xx say why, 5xx say only "internal" (details in the log). */
+export function answerErrors(app: FastifyInstance): void {
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
+    const status = err.statusCode ?? 500
+    if (status >= 500) {
+      // Internals stay in the log; the client gets a stable code only.
+      req.log.error({ err, url: req.url }, 'request failed')
+      return reply.code(status).send({ error: 'internal', message: 'internal error; see the gateway log' })
+    }
+    const error = err.validation ? 'invalid_request' : (err.code ?? 'bad_request').toLowerCase()
+    return reply.code(status).send({ error, message: err.message })
+  })
 }

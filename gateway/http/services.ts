@@ -15,6 +15,8 @@ import type { SyncService } from '../../sync/sync-service.js'
 import type { KioskService } from '../kiosk/kiosk-service.js'
 import type { KioskAudit } from '../kiosk/kiosk-audit.js'
 import type { KioskScans } from '../kiosk/kiosk-scans.js'
+import type { PortalService } from '../portal/portal-service.js'
+import type { PortalSessions } from '../portal/portal-sessions.js'
 
 export interface GatewayServices {
   config: Config
@@ -22,7 +24,7 @@ export interface GatewayServices {
   devices: Pick<DeviceManager, 'status' | 'simulateScan'>
   scans: Pick<ScanPipeline, 'stats'>
   vouchers: Pick<VoucherService, 'validate' | 'redeem' | 'void' | 'issue'>
-  members: Pick<MemberService, 'enrol' | 'findByPhone' | 'currentCode' | 'identify'>
+  members: Pick<MemberService, 'enrol' | 'findByPhone' | 'currentCode' | 'identify' | 'consents'>
   print: Pick<PrintService, 'printers' | 'printerFor' | 'profileOf' | 'enqueue' | 'job' | 'preview' | 'reprint' | 'cancel'>
   pos: Pick<PosService, 'recordSale' | 'charge'>
   till: Pick<TillService, 'history' | 'subscribe' | 'markVoided'>
@@ -31,6 +33,8 @@ export interface GatewayServices {
   links: LinkSigner
   sync: Pick<SyncService, 'status'>
   kiosk: { service: Pick<KioskService, 'play' | 'getPlay' | 'playsLeft' | 'memberPlays' | 'campaignName'>; audit: KioskAudit; scans: Pick<KioskScans, 'subscribe'> }
+  /** The guest Wi-Fi portal; null when portal.enabled is off. */
+  portal?: { service: PortalService; sessions: PortalSessions } | null
   startedAt: Date
   version: string
 }

@@ -27,6 +27,7 @@ export interface PlayView {
   id: string
   time: number
   repeat: boolean
+  member: string | null
   prize: { id: string; campaign: number; name: Campaign['name']; value: Campaign['value']; consolation: boolean }
   voucher: { code: string; key: string; expiresAt: number; path: string }
   print: { state: string; jobId: string | null; detail: string | null }
@@ -83,7 +84,8 @@ export class KioskService {
   }
 
   /** One play, keyed by the kiosk's request id: asking again returns the same play. */
-  async play(req: { playId: string; kiosk: string | null; member: string }, now = Date.now()): Promise<PlayView> {
+  /** `phone: true` for plays on the guest's own phone (the portal): no slip is printed. */
+  async play(req: { playId: string; kiosk: string | null; member: string; phone?: boolean }, now = Date.now()): Promise<PlayView> {
     const own = this.authority.ownIssuer()
     if (!own) throw new KioskError('not_enrolled', `this gateway's key is not in the trust list, so it cannot issue prizes`)
     // What the draw can land on: the lease's prizes (the config's, or the cloud's) and the consolation.
@@ -111,6 +113,7 @@ export class KioskService {
     if (!result.repeat) this.log.info({ play: req.playId, prize: result.play.prizeId, draw: result.play.draw, kiosk: req.kiosk }, 'kiosk play')
     const view = this.view(result.play, result.repeat)
     // Queued once per play (request key), also when the first answer was lost to a reload.
+    if (req.phone) return { ...view, print: { state: 'no_printer', jobId: null, detail: 'played on a phone; the QR code is the voucher' } }
     return { ...view, print: await this.printSlip(result.play, view.voucher.code) }
   }
 
@@ -156,6 +159,7 @@ export class KioskService {
       id: row.id,
       time: row.time,
       repeat,
+      member: row.member,
       prize: { id: row.prizeId, campaign: row.campaign, name: campaign.name, value: campaign.value, consolation: row.prizeId === CONSOLATION },
       voucher: { code, key: voucherKey(row), expiresAt: expiryMs(row.expiresHour), path: `/v/${encodeURIComponent(code)}` },
       print: this.printState(row.id),

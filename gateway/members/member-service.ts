@@ -58,6 +58,12 @@ export class MemberService {
     return (this.journal.query('SELECT id FROM members WHERE phone_hash = ?').pluck().get(hash) as string | undefined) ?? null
   }
 
+  /** Whether the member's latest answer for a consent kind (membership, marketing, follow_store) is yes. */
+  consents(memberId: string, kind: string): boolean {
+    const granted = this.journal.query('SELECT granted FROM member_consents WHERE member = ? AND kind = ? ORDER BY event_seq DESC LIMIT 1').pluck().get(memberId, kind) as number | undefined
+    return granted === 1
+  }
+
   /** The member's own phone number (for "my account"); never logged or synced. */
   phoneOf(memberId: string): string | null {
     const sealed = this.journal.query('SELECT phone_enc FROM members WHERE id = ?').pluck().get(memberId) as string | null | undefined

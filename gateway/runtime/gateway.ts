@@ -34,6 +34,9 @@ import { commandHandlers } from '../../sync/commands/handlers.js'
 import { KioskService } from '../kiosk/kiosk-service.js'
 import { KioskAudit } from '../kiosk/kiosk-audit.js'
 import { KioskScans } from '../kiosk/kiosk-scans.js'
+import { createPortal } from '../portal/portal-module.js'
+import { buildGuestApp } from '../http/portal/guest-app.js'
+import type { GatewayServices } from '../http/services.js'
 
 export interface GatewayOptions {
   config: Config
@@ -83,6 +86,7 @@ export class Gateway {
   kiosk: KioskService | null = null
   private started: Module[] = []
   private http: HttpModule | null = null
+  private guestHttp: HttpModule | null = null
 
   constructor(private readonly opts: GatewayOptions) {
     const { config, log } = opts
@@ -98,6 +102,11 @@ export class Gateway {
 
   get address(): string {
     return this.http?.address ?? ''
+  }
+
+  /** The guest Wi-Fi listener's address ('' without the portal). */
+  get guestAddress(): string {
+    return this.guestHttp?.address ?? ''
   }
 
   get app(): FastifyInstance | null {
@@ -138,28 +147,32 @@ export class Gateway {
       this.members = members
       this.pos = pos
       this.till = till
-      const app = await buildApp({
-        logger: moduleLogger(log, 'gateway:http'),
-        services: {
-          config,
-          journal: this.journal,
-          devices: this.devices,
-          scans: this.scans,
-          vouchers,
-          members,
-          pos,
-          print: this.print,
-          till,
-          cashiers: this.cashiers,
-          links: LinkSigner.forDataDir(config.dataDir),
-          sync: this.sync,
-          kiosk: { service: kiosk, audit: new KioskAudit(this.journal), scans: kioskScans },
-          startedAt: new Date(),
-          version: packageVersion(),
-        },
-      })
-      this.http = new HttpModule(app, config.http.host, config.http.port)
-      this.started.push(...(await startModules([this.print, till, kioskScans, this.devices, this.http, this.sync], signal, lifecycleLog)))
+      const portal = config.portal.enabled
+        ? createPortal(config, { journal: this.journal, members, cloudSender: this.sync.codeSender, landing: `${config.portal.publicUrl ?? `http://${config.portal.http.host}:${config.portal.http.port}`}/portal/welcome` }, log)
+        : null
+      const services: GatewayServices = {
+        config,
+        journal: this.journal,
+        devices: this.devices,
+        scans: this.scans,
+        vouchers,
+        members,
+        pos,
+        print: this.print,
+        till,
+        cashiers: this.cashiers,
+        links: LinkSigner.forDataDir(config.dataDir),
+        sync: this.sync,
+        kiosk: { service: kiosk, audit: new KioskAudit(this.journal), scans: kioskScans },
+        portal: portal && { service: portal.service, sessions: portal.sessions },
+        startedAt: new Date(),
+        version: packageVersion(),
+      }
+      this.http = new HttpModule(await buildApp({ logger: moduleLogger(log, 'gateway:http'), services }), config.http.host, config.http.port)
+      // The guest listener opens after the controller's rules and the restored sessions are in place.
+      this.guestHttp = portal ? new HttpModule(await buildGuestApp({ logger: moduleLogger(log, 'portal:http'), services }), config.portal.http.host, config.portal.http.port) : null
+      const portalModules = portal ? [portal.controller, portal.sessions, this.guestHttp!] : []
+      this.started.push(...(await startModules([this.print, till, kioskScans, this.devices, this.http, ...portalModules, this.sync], signal, lifecycleLog)))
     } catch (err) {
       await stopModules(this.started, lifecycleLog)
       this.started = []

@@ -247,4 +247,26 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX kiosk_plays_by_member ON kiosk_plays (member, day);
     `,
   },
+  {
+    version: 9,
+    name: 'portal sessions',
+    sql: `
+      -- A guest's time on the Wi-Fi: who (member), which device (MAC when known; phones
+      -- randomise it, so the member is the identity), until when. ended_at is set once.
+      CREATE TABLE portal_sessions (
+        id          TEXT PRIMARY KEY,
+        member      TEXT NOT NULL,
+        ip          TEXT NOT NULL,
+        mac         TEXT,
+        controller  TEXT NOT NULL,
+        started_at  INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL,
+        ended_at    INTEGER,
+        end_reason  TEXT,
+        event_seq   INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX portal_sessions_open ON portal_sessions (ended_at, expires_at);
+      CREATE INDEX portal_sessions_by_member ON portal_sessions (member, started_at);
+    `,
+  },
 ]

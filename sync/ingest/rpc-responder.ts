@@ -5,7 +5,8 @@
  * a request cannot make the cloud publish into another store's topics.
  */
 import type { Logger } from '../../gateway/log.js'
-import { CONTRACT_VERSION, ContractError, ROOT, parseRpcRequest, parseVoucherCheck, topics, type RpcResponse } from '../contract.js'
+import { CONTRACT_VERSION, ContractError, ROOT, parseOtpSend, parseRpcRequest, parseVoucherCheck, topics, type OtpSendRequest, type RpcResponse } from '../contract.js'
+import { OTP_SEND } from '../otp-sender.js'
 import type { Link, LinkMessage } from '../link.js'
 import { VOUCHER_CHECK } from '../voucher-check.js'
 import type { CloudStore } from './cloud-store.js'
@@ -19,6 +20,11 @@ export class RpcResponder {
     private readonly store: CloudStore,
     private readonly link: Link,
     private readonly log: Logger,
+    /**
+     * Hands a portal code to the SMS service. The reference ingest has none: it logs the
+     * code (a development cloud) unless a test or a real deployment puts its own here.
+     */
+    readonly deliverCode: (store: string, req: OtpSendRequest) => void = (store, req) => log.warn({ store, phoneEnd: req.phone.slice(-4), code: req.code }, 'one-time code (reference cloud: no SMS service, logged only)'),
   ) {}
 
   /** A request on tillside/v1/{store}/rpc/{method}; ContractError when it cannot be answered at all. */
@@ -35,6 +41,10 @@ export class RpcResponder {
 
   private answer(store: string, method: string, body: unknown): Answer {
     try {
+      if (method === OTP_SEND) {
+        this.deliverCode(store, parseOtpSend(body))
+        return { status: 'ok', reason: null, detail: null }
+      }
       if (method !== VOUCHER_CHECK) return { status: 'error', reason: 'unknown_method', detail: `no method ${method}` }
       const check = parseVoucherCheck(body)
       const claim = this.store.claimVoucher(store, check.voucherKey, check.maxUses)

@@ -21,13 +21,15 @@ export const BUNDLE = fileURLToPath(new URL('../../dist/bundle/tillside.js', imp
 /**
  * Starts `tillside start` (from sources, or the built bundle); resolves with the process
  * and its HTTP address once it logged "gateway started". No config file: the embedded
- * defaults, as `npm start` uses them.
+ * defaults, as `npm start` uses them. `netns`: inside that network namespace.
  */
-export function startGatewayProcess(configFile: string | null, opts: { env?: NodeJS.ProcessEnv; bundle?: boolean } = {}): Promise<{ child: ChildProcess; address: string; logs: string[] }> {
+export function startGatewayProcess(configFile: string | null, opts: { env?: NodeJS.ProcessEnv; bundle?: boolean; netns?: string } = {}): Promise<{ child: ChildProcess; address: string; logs: string[] }> {
   return new Promise((resolve, reject) => {
     const entry = opts.bundle ? [BUNDLE] : ['--import', 'tsx', CLI]
     const args = [...entry, 'start', ...(configFile ? ['--config', configFile] : [])]
-    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } })
+    // In a network namespace (the Wi-Fi tests): the same process, started by ip netns exec.
+    const [cmd, argv] = opts.netns ? ['ip', ['netns', 'exec', opts.netns, process.execPath, ...args]] : [process.execPath, args]
+    const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } })
     const logs: string[] = []
     let buffer = ''
     let stderr = ''

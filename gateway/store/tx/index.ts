@@ -6,6 +6,7 @@ import { recordPaymentTx, recordSaleTx } from './pos-tx.js'
 import { enqueuePrintTx, recoverPrintTx, transitionPrintTx } from './print-tx.js'
 import { recordCommandTx, syncAckTx } from './sync-tx.js'
 import { kioskPlayTx, prizeLeaseTx } from './kiosk-tx.js'
+import { endSessionsTx, startSessionTx } from './portal-tx.js'
 
 export const WRITER_COMMANDS = {
   'voucher.issue': issueVoucherTx,
@@ -21,6 +22,8 @@ export const WRITER_COMMANDS = {
   'sync.command': recordCommandTx,
   'kiosk.play': kioskPlayTx,
   'kiosk.lease': prizeLeaseTx,
+  'portal.start': startSessionTx,
+  'portal.end': endSessionsTx,
 } satisfies Record<string, WriterCommand>
 
 type Commands = typeof WRITER_COMMANDS

@@ -1,0 +1,113 @@
+/**
+ * The portal's pages: server-rendered HTML with inline styles and no script, so they
+ * open at once in a phone's captive mini-browser (which may run no script at all) and
+ * weigh a few kilobytes on a cheap phone.
+ */
+import { t, type Lang } from './portal-text.js'
+
+export const PORTAL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self' http: https:; frame-ancestors 'none'"
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+type Text = { en: string; zh?: string }
+const pick = (lang: Lang, text: Text) => (lang === 'zh' ? (text.zh ?? text.en) : text.en)
+
+const STYLE = `*{box-sizing:border-box}body{font:17px/1.45 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;background:#f4f1ea;color:#222}
+main{max-width:30rem;margin:0 auto;padding:1rem}.card{background:#fff;border-radius:1rem;padding:1.1rem;box-shadow:0 2px 8px #0002;margin-bottom:1rem}
+h1{font-size:1.45rem;margin:.1rem 0 .6rem}h2{font-size:1.15rem;margin:0 0 .5rem}label{display:block;margin:.6rem 0}
+input[type=tel],input[type=text]{width:100%;font-size:1.3rem;padding:.6rem;border:2px solid #bbb;border-radius:.6rem}
+.check{display:flex;gap:.6rem;align-items:flex-start;font-size:.95rem}.check input{width:1.4rem;height:1.4rem;flex:none;margin-top:.15rem}
+button,.btn{display:block;text-align:center;text-decoration:none;width:100%;font-size:1.25rem;padding:.8rem;border:0;border-radius:.8rem;background:#b3261e;color:#fff;font-weight:700;margin-top:.6rem}
+.err{background:#fde7e5;color:#8c1d18;border-radius:.6rem;padding:.6rem;font-weight:600}.muted{color:#666;font-size:.9rem}
+.top{display:flex;justify-content:space-between;align-items:center}.top a{color:#555}.ok{color:#1e6b32;font-weight:700}
+ul{padding:0;list-style:none;margin:0}li{border-top:1px solid #eee;padding:.5rem 0}li a{color:#b3261e;font-weight:600}.prize{font-size:1.6rem;font-weight:800;color:#b3261e}`
+
+export interface Shell {
+  lang: Lang
+  storeName: string
+  /** The same page in the other language. */
+  otherLang: string
+}
+
+export function layout(s: Shell, title: string, body: string): string {
+  return `<!doctype html><html lang="${s.lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style></head>
+<body><main><div class="top"><strong>${esc(s.storeName)}</strong><a href="${esc(s.otherLang)}">${t(s.lang, 'switchLang')}</a></div>${body}</main></body></html>`
+}
+
+export interface JoinForm {
+  action: string
+  fas?: string
+  phone?: string
+  error?: string | null
+  retentionMonths: number
+  consents?: { marketing?: boolean; followStore?: boolean }
+}
+
+export function joinPage(s: Shell, f: JoinForm): string {
+  const lang = s.lang
+  const checked = (on: boolean | undefined) => (on ? ' checked' : '')
+  return layout(
+    s,
+    t(lang, 'title'),
+    `<div class="card"><h1>${t(lang, 'title')}</h1><p>${t(lang, 'lead')}</p>${f.error ? `<p class="err" role="alert">${esc(f.error)}</p>` : ''}
+<form method="post" action="${esc(f.action)}">${f.fas ? `<input type="hidden" name="fas" value="${esc(f.fas)}">` : ''}<input type="hidden" name="lang" value="${lang}">
+<label>${t(lang, 'phone')}<input type="tel" name="phone" inputmode="tel" autocomplete="tel" required maxlength="32" value="${esc(f.phone ?? '')}"></label>
+<label class="check"><input type="checkbox" name="membership" value="yes" required><span>${esc(t(lang, 'consent', { store: s.storeName, months: f.retentionMonths }))}</span></label>
+<label class="check"><input type="checkbox" name="followStore" value="yes"${checked(f.consents?.followStore)}><span>${t(lang, 'follow')}</span></label>
+<label class="check"><input type="checkbox" name="marketing" value="yes"${checked(f.consents?.marketing)}><span>${t(lang, 'marketing')}</span></label>
+<button type="submit">${t(lang, 'connect')}</button></form></div>`,
+  )
+}
+
+export function codePage(s: Shell, f: { action: string; challenge: string; phoneEnd: string; error?: string | null; restart: string }): string {
+  const lang = s.lang
+  return layout(
+    s,
+    t(lang, 'code'),
+    `<div class="card"><h1>${t(lang, 'code')}</h1><p>${esc(t(lang, 'codeLead', { end: f.phoneEnd }))}</p>${f.error ? `<p class="err" role="alert">${esc(f.error)}</p>` : ''}
+<form method="post" action="${esc(f.action)}"><input type="hidden" name="challenge" value="${esc(f.challenge)}"><input type="hidden" name="lang" value="${lang}">
+<label>${t(lang, 'code')}<input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required></label>
+<button type="submit">${t(lang, 'verify')}</button></form><p><a href="${esc(f.restart)}">${t(lang, 'startOver')}</a></p></div>`,
+  )
+}
+
+export interface VoucherLine {
+  name: Text
+  path: string
+  expiresAt: number
+}
+
+export interface Welcome {
+  minutesLeft: number
+  playsLeft: number | null
+  playId: string
+  playAction: string
+  gameError?: string | null
+  vouchers: VoucherLine[]
+  following: boolean
+  store: { address?: Text; hours?: Text; about?: Text }
+}
+
+export function welcomePage(s: Shell, w: Welcome): string {
+  const lang = s.lang
+  const canPlay = w.playsLeft === null || w.playsLeft > 0
+  const info = [w.store.about, w.store.address, w.store.hours].filter((x): x is Text => x !== undefined)
+  return layout(
+    s,
+    t(lang, 'online'),
+    `<div class="card"><h1 class="ok">✓ ${t(lang, 'online')}</h1><p class="muted">${esc(t(lang, 'remaining', { min: w.minutesLeft }))}</p>${w.following ? `<p>${t(lang, 'following')}</p>` : ''}</div>
+<div class="card" id="game"><h2>${t(lang, 'game')}</h2>${w.gameError ? `<p class="err" role="alert">${esc(w.gameError)}</p>` : ''}
+${canPlay ? `<p>${w.playsLeft === null ? '' : esc(t(lang, 'playsLeft', { n: w.playsLeft }))}</p><form method="post" action="${esc(w.playAction)}"><input type="hidden" name="playId" value="${esc(w.playId)}"><input type="hidden" name="lang" value="${lang}"><button type="submit">${t(lang, 'play')}</button></form>` : `<p>${t(lang, 'noPlays')}</p>`}</div>
+<div class="card" id="vouchers"><h2>${t(lang, 'myVouchers')}</h2>${w.vouchers.length === 0 ? `<p class="muted">${t(lang, 'noVouchers')}</p>` : `<ul>${w.vouchers.map((v) => `<li><a href="${esc(v.path)}">${esc(pick(lang, v.name))}</a><br><span class="muted">${t(lang, 'until')} ${new Date(v.expiresAt).toISOString().slice(0, 10)}</span></li>`).join('')}</ul>`}</div>
+${info.length ? `<div class="card"><h2>${t(lang, 'store')}</h2>${info.map((x) => `<p>${esc(pick(lang, x))}</p>`).join('')}</div>` : ''}`,
+  )
+}
+
+export function prizePage(s: Shell, p: { name: Text; value: string | null; path: string; back: string }): string {
+  const lang = s.lang
+  return layout(
+    s,
+    t(lang, 'youWon'),
+    `<div class="card"><h1>${t(lang, 'youWon')}</h1><p class="prize">${esc(pick(lang, p.name))}</p>${p.value ? `<p>${esc(p.value)}</p>` : ''}
+<p><a class="btn" href="${esc(p.path)}">${t(lang, 'showCashier')}</a></p><p><a href="${esc(p.back)}">${t(lang, 'back')}</a></p></div>`,
+  )
+}

@@ -1,0 +1,29 @@
+/**
+ * Sliding-window limits against abuse (logins per device and per phone, codes per phone).
+ * Kept in memory: a restart forgets them, which only ever lets a guest try again sooner.
+ */
+export class RateLimiter {
+  private readonly hits = new Map<string, number[]>()
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    /** Keys remembered at most (a flood of new keys cannot grow memory without bound). */
+    private readonly maxKeys = 50_000,
+  ) {}
+
+  /** Counts a try; `ok: false` with the seconds until the next try would be allowed. */
+  take(key: string, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    const since = now - this.windowMs
+    const recent = (this.hits.get(key) ?? []).filter((t) => t > since)
+    if (recent.length >= this.limit) {
+      this.hits.set(key, recent)
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((recent[0]! + this.windowMs - now) / 1000)) }
+    }
+    recent.push(now)
+    this.hits.delete(key)
+    this.hits.set(key, recent)
+    if (this.hits.size > this.maxKeys) this.hits.delete(this.hits.keys().next().value!)
+    return { ok: true }
+  }
+}

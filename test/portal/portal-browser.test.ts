@@ -1,0 +1,76 @@
+/**
+ * A phone-sized Chromium walks the portal: probe → portal (Chinese first, English on a
+ * tap) → join with consent → welcome → the game on the phone → the prize → the voucher
+ * page the cashier scans. Screenshots of each screen go to test-artifacts/screenshots.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { Gateway } from '../../gateway/runtime/gateway.js'
+import { silentLogger } from '../../gateway/log.js'
+import { requireProgram } from '../helpers/system.js'
+import { tempDir } from '../helpers/tmp.js'
+import { campaign, makeChain } from '../helpers/vouchers.js'
+import { launchChromium, screenshot } from '../helpers/browser.js'
+
+const ready = requireProgram('chromium', 'portal pages')
+
+describe.skipIf(!ready)('portal pages on a phone', () => {
+  const tmp = tempDir()
+  let gateway: Gateway
+  let browser: Browser
+
+  beforeAll(async () => {
+    const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], [campaign(), campaign({ id: 13, name: { en: 'A free coffee', zh: '免费咖啡一杯' }, value: { item: { en: 'One coffee', zh: '咖啡一杯' } } })], {
+      kiosk: { game: { playsPerMemberPerDay: 1, prizes: [], consolation: { campaign: 13, weight: 1 } } },
+      portal: {
+        enabled: true,
+        http: { host: '127.0.0.1', port: 0 },
+        store: { address: { en: '8 Harbour Road', zh: '海港路 8 号' }, hours: { en: 'Daily 9:00–21:00', zh: '每天 9:00–21:00' } },
+      },
+    })
+    gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
+    await gateway.start()
+    browser = await launchChromium()
+  }, 30_000)
+  afterAll(async () => {
+    await browser?.close()
+    await gateway?.stop()
+    tmp.cleanup()
+  })
+
+  it('walks from the probe to membership to a prize', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'zh-CN' })).newPage()
+    // What a phone's captive sheet does: open the probe, follow the redirect.
+    await page.goto(`${gateway.guestAddress}/hotspot-detect.html`)
+    expect(new URL(page.url()).pathname).toBe('/portal')
+    await expect.poll(() => page.locator('h1').textContent()).toBe('免费 Wi-Fi')
+    await screenshot(page, 'portal-join-zh')
+    await page.getByRole('link', { name: 'English' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Free Wi-Fi')
+    // The browser will not submit without the consent box (required), and neither will the gateway.
+    await page.locator('input[name=phone]').fill('138 0013 8000')
+    await page.getByRole('button', { name: 'Connect' }).click()
+    expect(new URL(page.url()).pathname).toBe('/portal')
+    await page.locator('input[name=membership]').check()
+    await page.locator('input[name=followStore]').check()
+    await screenshot(page, 'portal-join-en')
+    await page.getByRole('button', { name: 'Connect' }).click()
+    await page.waitForURL(/\/portal\/welcome/)
+    await expect.poll(() => page.locator('h1').textContent()).toContain("You're online")
+    expect(await page.textContent('body')).toContain('8 Harbour Road')
+    expect(await page.textContent('body')).toContain('You follow this store')
+    await screenshot(page, 'portal-welcome')
+    await page.getByRole('button', { name: 'Play' }).click()
+    await page.waitForURL(/\/portal\/prize\//)
+    expect(await page.locator('.prize').textContent()).toBe('A free coffee')
+    await screenshot(page, 'portal-prize')
+    await page.getByRole('link', { name: /show it to the cashier/ }).click()
+    await page.waitForURL(/\/v\//)
+    expect(await page.locator('img.qr').count()).toBe(1)
+    await screenshot(page, 'portal-voucher')
+    // Back on the welcome page: today's play is used, the voucher is listed.
+    await page.goto(`${gateway.guestAddress}/portal/welcome?lang=en`)
+    expect(await page.textContent('#game')).toContain('No plays left today')
+    expect(await page.textContent('#vouchers')).toContain('A free coffee')
+  }, 60_000)
+})
