@@ -33,6 +33,7 @@ const ENV_OVERRIDES: Record<string, { key: string[]; type: 'string' | 'integer' 
   TILLSIDE_DEV: { key: ['dev'], type: 'boolean' },
   TILLSIDE_HTTP_HOST: { key: ['http', 'host'], type: 'string' },
   TILLSIDE_HTTP_PORT: { key: ['http', 'port'], type: 'integer' },
+  TILLSIDE_PORTAL_PORT: { key: ['portal', 'http', 'port'], type: 'integer' },
   TILLSIDE_SYNC_BROKER: { key: ['sync', 'broker'], type: 'string' },
   TILLSIDE_SYNC_EMBEDDED_PORT: { key: ['sync', 'embedded', 'port'], type: 'integer' },
   TILLSIDE_LOG_LEVEL: { key: ['log', 'level'], type: 'string' },

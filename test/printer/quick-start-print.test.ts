@@ -30,7 +30,7 @@ describe.skipIf(!built)('npm start prints a voucher slip on the simulated printe
 
   beforeAll(async () => {
     tmp = tempDir()
-    ;({ child, address } = await startGatewayProcess(null, { bundle: true, env: { TILLSIDE_DATA_DIR: dataDir(), TILLSIDE_HTTP_PORT: '0', TILLSIDE_SYNC_EMBEDDED_PORT: '0' } }))
+    ;({ child, address } = await startGatewayProcess(null, { bundle: true, env: { TILLSIDE_DATA_DIR: dataDir(), TILLSIDE_HTTP_PORT: '0', TILLSIDE_PORTAL_PORT: '0', TILLSIDE_SYNC_EMBEDDED_PORT: '0' } }))
   }, 30_000)
   afterAll(() => {
     child?.kill('SIGKILL')
