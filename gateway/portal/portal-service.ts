@@ -6,7 +6,7 @@
  */
 import { CodedError } from '../errors.js'
 import type { Logger } from '../log.js'
-import type { MemberService } from '../members/member-service.js'
+import type { EnrolRequest, MemberService } from '../members/member-service.js'
 import { normalisePhone } from '../members/phone.js'
 import type { PortalConfig } from '../../config/portal-schema.js'
 import type { AccessController } from './controllers/controller.js'
@@ -24,16 +24,10 @@ export class PortalError extends CodedError<PortalCode> {
   }
 }
 
-export interface Consents {
-  membership: boolean
-  marketing?: boolean
-  followStore?: boolean
-}
-
 export interface JoinRequest {
   ip: string
   phone: string
-  consents: Consents
+  consents: EnrolRequest['consents']
   lang: 'zh' | 'en'
   /** Where the guest lands after login (the portal's welcome page). */
   landing: string

@@ -26,17 +26,6 @@ export interface Topology {
   destroy(): void
 }
 
-export function canUseNetns(): boolean {
-  const probe = `tsprobe${randomBytes(3).toString('hex')}`
-  try {
-    sh('ip', ['netns', 'add', probe])
-    sh('ip', ['netns', 'del', probe])
-    return true
-  } catch {
-    return false
-  }
-}
-
 export function makeTopology(subnet: number): Topology {
   const id = randomBytes(3).toString('hex')
   const client = `tsc${id}`
