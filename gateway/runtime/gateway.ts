@@ -97,7 +97,10 @@ export class Gateway {
     this.devices = new DeviceManager(config, bindings, this.scans, this.bus, log)
     this.print = new PrintService(config, this.journal, bindings.serial, log, (change) => this.bus.emit('printer.state', change))
     this.sync = new SyncService(config, { journal: this.journal, bus: this.bus, deviceStates: () => this.deviceStates(), version: packageVersion() }, log)
-    this.cashiers = new CashierSessions(config.till.cashiers, config.till.sessionMinutes * 60_000)
+    const tillLog = moduleLogger(log, 'gateway:till')
+    this.cashiers = new CashierSessions(config.till.cashiers, config.till.sessionMinutes * 60_000, Date.now, (key) =>
+      tillLog.warn({ key }, 'PIN attempts locked after repeated wrong PINs (someone may be guessing)'),
+    )
   }
 
   get address(): string {

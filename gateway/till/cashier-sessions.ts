@@ -4,6 +4,7 @@
  * because a 4-digit PIN falls to 10,000 guesses.
  */
 import { randomBytes } from 'node:crypto'
+import { AttemptGuard, LockedOutError, type Attempt, type AttemptLimits } from '../auth/attempt-guard.js'
 import { verifyPin } from '../auth/secrets.js'
 
 export interface CashierAccount {
@@ -32,54 +33,79 @@ export class LoginError extends Error {
   }
 }
 
-const MAX_FAILURES = 5
-const LOCKOUT_MS = 5 * 60_000
+/** Per address and per cashier: five wrong PINs, then five minutes' wait. */
+const PER_SOURCE: AttemptLimits = { maxFailures: 5, lockoutMs: 5 * 60_000 }
+/**
+ * Across the store, for logins (which do not name the cashier): an attacker with many
+ * addresses on the LAN still gets only this many guesses per window. Cashiers already
+ * logged in keep their sessions while it holds.
+ */
+const STORE_WIDE: AttemptLimits = { maxFailures: 30, lockoutMs: 15 * 60_000 }
 
 export class CashierSessions {
   private readonly sessions = new Map<string, CashierSession>()
-  private readonly failures = new Map<string, { count: number; lockedUntil: number }>()
+  private readonly guard: AttemptGuard
 
   constructor(
     private readonly accounts: CashierAccount[],
     private readonly lifetimeMs: number,
     private readonly now: () => number = Date.now,
-  ) {}
+    /** Told of each key a failure locks (`source:…`, `cashier:…`, `store`), for the log. */
+    private readonly onLocked: (key: string) => void = () => {},
+  ) {
+    this.guard = new AttemptGuard(now)
+  }
 
   /** Finds the cashier whose PIN this is (PINs are unique per store by convention; the first match wins). */
   async login(pin: string, source: string, deviceId: string | null): Promise<CashierSession> {
-    this.checkLock(source)
-    for (const account of this.accounts) {
-      if (await verifyPin(pin, account.pinHash)) {
-        this.failures.delete(source)
-        const session = { token: randomBytes(24).toString('base64url'), cashierId: account.id, name: account.name, deviceId, expiresAt: this.now() + this.lifetimeMs }
-        this.sessions.set(session.token, session)
-        return session
-      }
-    }
-    this.recordFailure(source)
-    throw new LoginError('wrong_pin', 'wrong PIN')
+    const attempt = this.begin([
+      { key: `source:${source}`, limits: PER_SOURCE },
+      { key: 'store', limits: STORE_WIDE },
+    ])
+    const account = await this.check(attempt, this.accounts, pin)
+    if (!account) throw new LoginError('wrong_pin', 'wrong PIN')
+    const session = { token: randomBytes(24).toString('base64url'), cashierId: account.id, name: account.name, deviceId, expiresAt: this.now() + this.lifetimeMs }
+    this.sessions.set(session.token, session)
+    return session
   }
 
-  /** Checks a PIN for one action (void) without starting a session; same lockout. */
+  /** Checks a PIN for one action (void) without starting a session; same lockout, also per cashier. */
   async confirm(cashierId: string, pin: string, source: string): Promise<boolean> {
-    this.checkLock(source)
-    const account = this.accounts.find((a) => a.id === cashierId)
-    if (account && (await verifyPin(pin, account.pinHash))) return true
-    this.recordFailure(source)
-    return false
+    const attempt = this.begin([
+      { key: `source:${source}`, limits: PER_SOURCE },
+      { key: `cashier:${cashierId}`, limits: PER_SOURCE },
+    ])
+    return (await this.check(attempt, this.accounts.filter((a) => a.id === cashierId), pin)) !== null
   }
 
-  private checkLock(source: string): void {
-    const f = this.failures.get(source)
-    if (f && f.lockedUntil > this.now()) {
-      throw new LoginError('locked_out', 'too many wrong PINs; wait before trying again', Math.ceil((f.lockedUntil - this.now()) / 1000))
+  get lockedKeys(): string[] {
+    return this.guard.locked()
+  }
+
+  private begin(keys: Parameters<AttemptGuard['begin']>[0]): Attempt {
+    try {
+      return this.guard.begin(keys)
+    } catch (err) {
+      if (err instanceof LockedOutError) throw new LoginError('locked_out', err.message, err.retryAfterSeconds)
+      throw err
     }
   }
 
-  private recordFailure(source: string): void {
-    const count = (this.failures.get(source)?.count ?? 0) + 1
-    const locked = count >= MAX_FAILURES
-    this.failures.set(source, { count: locked ? 0 : count, lockedUntil: locked ? this.now() + LOCKOUT_MS : 0 })
+  /** Runs the slow hash under a reserved attempt; the attempt is settled whatever happens. */
+  private async check(attempt: Attempt, candidates: CashierAccount[], pin: string): Promise<CashierAccount | null> {
+    let found: CashierAccount | null = null
+    try {
+      for (const account of candidates) {
+        if (await verifyPin(pin, account.pinHash)) {
+          found = account
+          break
+        }
+      }
+    } finally {
+      if (found) attempt.succeeded()
+      else for (const key of attempt.failed()) this.onLocked(key)
+    }
+    return found
   }
 
   get(token: string | undefined): CashierSession | null {
