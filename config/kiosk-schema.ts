@@ -1,5 +1,6 @@
 /** The kiosk and its prize game in the config (docs/kiosk.md). */
 import { Type, type Static } from '@sinclair/typebox'
+import { DeviceId } from './schema-parts.js'
 
 const Text = Type.Object({ en: Type.String({ minLength: 1, maxLength: 80 }), zh: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })) }, { additionalProperties: false })
 
@@ -34,6 +35,30 @@ export const KioskSchema = Type.Object(
         ),
       },
       { additionalProperties: false, default: {} },
+    ),
+    credentials: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: 'Which kiosk this is (in logs, alarms and events)' }),
+          device: Type.Optional({ ...DeviceId, description: "The kiosk's scanner (a device with role kiosk); its plays are recorded against it" }),
+          tokenHash: Type.String({ pattern: '^sha256\\$[0-9a-f]{64}$', description: 'Output of `tillside secret token` (the kiosk holds the token)' }),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        default: [],
+        maxItems: 32,
+        description: "The store's kiosks. The kiosk API answers only a kiosk holding one of these tokens: the Electron shell (--token-file) or a browser paired once at /kiosk",
+      },
+    ),
+    limits: Type.Object(
+      {
+        identifiesPerMinute: Type.Integer({ minimum: 1, maximum: 600, default: 6, description: 'Phone identifications per kiosk per minute' }),
+        identifiesPerHour: Type.Integer({ minimum: 1, maximum: 10_000, default: 120 }),
+        playsPerMinute: Type.Integer({ minimum: 1, maximum: 600, default: 12, description: 'Plays per kiosk per minute (a spin takes seconds)' }),
+        playsPerHour: Type.Integer({ minimum: 1, maximum: 10_000, default: 360 }),
+      },
+      { additionalProperties: false, default: {}, description: 'Far above a real queue of customers, well below a script; a kiosk over a limit is refused for a while and raises an alarm' },
     ),
     idleResetSeconds: Type.Integer({ minimum: 5, maximum: 3600, default: 60, description: 'Back to the attract loop after this long without a touch' }),
     publicUrl: Type.Optional(

@@ -126,6 +126,11 @@ function crossChecks(config: Config): ConfigProblem[] {
   config.kiosk.game.prizes.forEach((p, i) => {
     if (config.kiosk.game.prizes.findIndex((q) => q.id === p.id) !== i) problems.push({ path: `kiosk.game.prizes[${i}].id`, message: `duplicate prize id "${p.id}"` })
   })
+  const kioskDevices = new Set(config.devices.filter((d) => d.role === 'kiosk').map((d) => d.id))
+  config.kiosk.credentials.forEach((c, i) => {
+    if (config.kiosk.credentials.findIndex((o) => o.name === c.name) !== i) problems.push({ path: `kiosk.credentials[${i}].name`, message: `duplicate kiosk name "${c.name}"` })
+    if (c.device !== undefined && !kioskDevices.has(c.device)) problems.push({ path: `kiosk.credentials[${i}].device`, message: `"${c.device}" is not a device with role kiosk` })
+  })
   return problems
 }
 

@@ -29,7 +29,7 @@ Commands:
   trust sign --root <file> <issuers.yaml>
                     operator: print a trust list signed with the root key
   secret pin        hash a cashier PIN read from stdin (till.cashiers[].pinHash)
-  secret token      make a POS token and its hash (till.posTokens[].tokenHash)
+  secret token      make a token and its hash (till.posTokens[], kiosk.credentials[])
   cloud --broker <url> [--db cloud.db] [--shared] [--id <client id>]
                     the reference cloud ingest: stores every store's events once,
                     acknowledges them; --shared splits the load between several

@@ -49,8 +49,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
 /** One error answer for every listener: 4xx say why, 5xx say only "internal" (details in the log). */
 export function answerErrors(app: FastifyInstance): void {
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string; retryAfterSeconds?: number }, req, reply) => {
     const status = err.statusCode ?? 500
+    if (status === 429 && err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds))
     if (status >= 500) {
       // Internals stay in the log; the client gets a stable code only.
       req.log.error({ err, url: req.url }, 'request failed')

@@ -57,6 +57,12 @@ const StatusBody = Type.Object({
     resends: Type.Optional(Type.Integer()),
     refusedAcks: Type.Optional(Type.Integer()),
   }),
+  kiosk: Type.Object({
+    alarms: Type.Array(
+      Type.Object({ kiosk: Type.String(), action: StringEnum(['identify', 'play']), limit: Type.String(), at: Type.Integer() }),
+      { description: 'Kiosks over a rate limit in the last hour (a script may be draining the prizes)' },
+    ),
+  }),
 })
 export type StatusBody = Static<typeof StatusBody>
 
@@ -69,7 +75,7 @@ export const healthRoutes = fp(
     })
 
     app.get('/api/status', { schema: { response: { 200: StatusBody, 500: ErrorBody } } }, async (): Promise<StatusBody> => {
-      const { config, journal, devices, scans, startedAt, version, print, sync } = app.services
+      const { config, journal, devices, scans, startedAt, version, print, sync, kiosk } = app.services
       return {
         store: { id: config.store.id, name: config.store.name },
         version,
@@ -79,6 +85,7 @@ export const healthRoutes = fp(
         devices: devices.status().map((d) => ({ ...d, ...scans.stats(d.id) })),
         printers: print.printers(),
         sync: sync.status(),
+        kiosk: { alarms: kiosk.limits.recent() },
       }
     })
   },

@@ -19,6 +19,8 @@ import { CONSOLATION } from '../kiosk/draw.js'
 import { serveFiles } from './static-files.js'
 import { posAuthenticator } from './pos-auth.js'
 import { voucherPageRoutes } from './voucher-page.js'
+import { kioskAuth } from './kiosk-auth.js'
+import { KioskLimitError } from '../kiosk/kiosk-limits.js'
 
 const PLAYER_TTL_MS = 15 * 60_000
 const HEARTBEAT_MS = 15_000
@@ -48,6 +50,7 @@ async function answering<T>(fn: () => T | Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof KioskError) throw Object.assign(err, { statusCode: KIOSK_STATUS[err.code] })
     if (err instanceof MemberError) throw Object.assign(err, { statusCode: err.code === 'unknown_member' ? 404 : 400 })
+    if (err instanceof KioskLimitError) throw Object.assign(err, { statusCode: 429 })
     throw err
   }
 }
@@ -56,8 +59,12 @@ export const kioskRoutes = fp(
   async (app) => {
     const { config, links, members, kiosk } = app.services
     const defaultKiosk = config.devices.find((d) => d.role === 'kiosk')?.id ?? null
-    const kioskOf = (id: string | undefined) => {
-      const device = id ?? defaultKiosk
+    const kioskGuard = { onRequest: kioskAuth(app) }
+    /** The kiosk device a request acts for: its credential's scanner, else the one it names, else the store's. */
+    const kioskOf = (req: FastifyRequest, id: string | undefined) => {
+      const bound = req.kioskIdentity?.device ?? null
+      if (bound !== null && id !== undefined && id !== bound) throw Object.assign(new Error(`this kiosk's token is for ${bound}, not ${id}`), { statusCode: 403, code: 'wrong_kiosk' })
+      const device = bound ?? id ?? defaultKiosk
       if (device !== null && !config.devices.some((d) => d.id === device && d.role === 'kiosk')) throw Object.assign(new Error(`${device} is not a kiosk scanner`), { statusCode: 404, code: 'unknown_kiosk' })
       return device
     }
@@ -79,10 +86,10 @@ export const kioskRoutes = fp(
     serveFiles(app, join(packageRoot(), 'kiosk/ui'), { '/kiosk': 'index.html', '/kiosk/app.js': 'app.js', '/kiosk/app.css': 'app.css', '/kiosk/text.js': 'text.js' })
     voucherPageRoutes(app)
 
-    app.get<{ Querystring: Static<typeof KioskQuery> }>('/api/kiosk/setup', { schema: { tags: ['kiosk'], summary: 'What the kiosk page shows', querystring: KioskQuery } }, async (req) => {
+    app.get<{ Querystring: Static<typeof KioskQuery> }>('/api/kiosk/setup', { ...kioskGuard, schema: { tags: ['kiosk'], summary: 'What the kiosk page shows', querystring: KioskQuery } }, async (req) => {
       const stock = kiosk.audit.stock()
       return {
-        kiosk: kioskOf(req.query.kiosk),
+        kiosk: kioskOf(req, req.query.kiosk),
         store: { name: config.store.name },
         title: config.kiosk.game.title ?? null,
         idleResetSeconds: config.kiosk.idleResetSeconds,
@@ -95,14 +102,15 @@ export const kioskRoutes = fp(
       }
     })
 
-    app.post<{ Body: Static<typeof IdentifyBody> }>('/api/kiosk/identify', { schema: { tags: ['kiosk'], summary: 'Who is playing: phone number with consent (enrols a new member)', body: IdentifyBody } }, async (req) => {
-      const device = kioskOf(req.body.kiosk)
+    app.post<{ Body: Static<typeof IdentifyBody> }>('/api/kiosk/identify', { ...kioskGuard, schema: { tags: ['kiosk'], summary: 'Who is playing: phone number with consent (enrols a new member)', body: IdentifyBody } }, async (req) => {
+      const device = kioskOf(req, req.body.kiosk)
+      await answering(() => kiosk.limits.take(req.kioskIdentity!.name, 'identify'))
       const { memberId, created } = await answering(() => members.enrol({ phone: req.body.phone, consents: req.body.consents, channel: 'kiosk', device }))
       return { ...player(memberId), created }
     })
 
-    app.get<{ Querystring: Static<typeof KioskQuery> }>('/api/kiosk/scans', { schema: { tags: ['kiosk'], summary: 'Member QR scans at this kiosk (Server-Sent Events)', querystring: KioskQuery } }, (req, reply) => {
-      const device = kioskOf(req.query.kiosk)
+    app.get<{ Querystring: Static<typeof KioskQuery> }>('/api/kiosk/scans', { ...kioskGuard, schema: { tags: ['kiosk'], summary: 'Member QR scans at this kiosk (Server-Sent Events)', querystring: KioskQuery } }, (req, reply) => {
+      const device = kioskOf(req, req.query.kiosk)
       const res: ServerResponse = reply.raw
       reply.hijack()
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
@@ -119,21 +127,23 @@ export const kioskRoutes = fp(
       })
     })
 
-    app.post<{ Body: Static<typeof PlayBody> }>('/api/kiosk/play', { schema: { tags: ['kiosk'], summary: 'Play once: the prize is drawn here, the page animates it', body: PlayBody } }, async (req) => {
+    app.post<{ Body: Static<typeof PlayBody> }>('/api/kiosk/play', { ...kioskGuard, schema: { tags: ['kiosk'], summary: 'Play once: the prize is drawn here, the page animates it', body: PlayBody } }, async (req) => {
       const member = memberOf(req.body.player)
-      return withUrl(req, await answering(() => kiosk.service.play({ playId: req.body.playId, kiosk: kioskOf(req.body.kiosk), member })))
+      const device = kioskOf(req, req.body.kiosk)
+      await answering(() => kiosk.limits.take(req.kioskIdentity!.name, 'play'))
+      return withUrl(req, await answering(() => kiosk.service.play({ playId: req.body.playId, kiosk: device, member })))
     })
 
-    app.get<{ Params: Static<typeof PlayParams> }>('/api/kiosk/plays/:id', { schema: { tags: ['kiosk'], summary: 'A play again (after a reload mid-game)', params: PlayParams } }, async (req) => {
+    app.get<{ Params: Static<typeof PlayParams> }>('/api/kiosk/plays/:id', { ...kioskGuard, schema: { tags: ['kiosk'], summary: 'A play again (after a reload mid-game)', params: PlayParams } }, async (req) => {
       return withUrl(req, await answering(() => kiosk.service.getPlay(req.params.id)))
     })
 
-    app.get<{ Params: Static<typeof PlayParams> }>('/api/kiosk/plays/:id/qr.svg', { schema: { hide: true, params: PlayParams } }, async (req, reply) => {
+    app.get<{ Params: Static<typeof PlayParams> }>('/api/kiosk/plays/:id/qr.svg', { ...kioskGuard, schema: { hide: true, params: PlayParams } }, async (req, reply) => {
       const { voucher } = withUrl(req, await answering(() => kiosk.service.getPlay(req.params.id)))
       return reply.header('content-type', 'image/svg+xml').header('cache-control', 'no-store').send(qrSvg(voucher.url, { level: 'L' }))
     })
 
-    app.get<{ Headers: { 'x-player'?: string } }>('/api/kiosk/my-vouchers', { schema: { tags: ['kiosk'], summary: "The identified member's kiosk vouchers, newest first" } }, async (req) => {
+    app.get<{ Headers: { 'x-player'?: string } }>('/api/kiosk/my-vouchers', { ...kioskGuard, schema: { tags: ['kiosk'], summary: "The identified member's kiosk vouchers, newest first" } }, async (req) => {
       const member = memberOf(req.headers['x-player'] ?? '')
       return { vouchers: kiosk.service.memberPlays(member).map((v) => withUrl(req, v)) }
     })

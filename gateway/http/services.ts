@@ -15,6 +15,7 @@ import type { SyncService } from '../../sync/sync-service.js'
 import type { KioskService } from '../kiosk/kiosk-service.js'
 import type { KioskAudit } from '../kiosk/kiosk-audit.js'
 import type { KioskScans } from '../kiosk/kiosk-scans.js'
+import type { KioskLimits } from '../kiosk/kiosk-limits.js'
 import type { PortalService } from '../portal/portal-service.js'
 import type { PortalSessions } from '../portal/portal-sessions.js'
 
@@ -32,7 +33,7 @@ export interface GatewayServices {
   /** Signs links that carry their own permission (print previews for a manager's browser). */
   links: LinkSigner
   sync: Pick<SyncService, 'status'>
-  kiosk: { service: Pick<KioskService, 'play' | 'getPlay' | 'playsLeft' | 'memberPlays' | 'campaignName'>; audit: KioskAudit; scans: Pick<KioskScans, 'subscribe'> }
+  kiosk: { service: Pick<KioskService, 'play' | 'getPlay' | 'playsLeft' | 'memberPlays' | 'campaignName'>; audit: KioskAudit; scans: Pick<KioskScans, 'subscribe'>; limits: Pick<KioskLimits, 'take' | 'recent'> }
   /** The guest Wi-Fi portal; null when portal.enabled is off. */
   portal?: { service: PortalService; sessions: PortalSessions } | null
   startedAt: Date

@@ -12,6 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { LoginError, type CashierSession } from '../till/cashier-sessions.js'
 import { packageRoot } from '../version.js'
 import { ErrorBody } from './error-schema.js'
+import { readCookie } from './cookies.js'
 import { serveFiles } from './static-files.js'
 import { TillResultSchema, VoidOutcomeSchema } from './voucher-schemas.js'
 
@@ -22,21 +23,13 @@ const VoidBody = Type.Object({ redemptionId: Type.String({ minLength: 26, maxLen
 const SessionReply = Type.Object({ cashier: Type.String(), name: Type.String(), device: Nullable(Type.String()), expiresAt: Type.Integer() })
 const HEARTBEAT_MS = 15_000
 
-function readCookie(req: FastifyRequest, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=')
-    if (k === name) return v.join('=')
-  }
-  return undefined
-}
-
 export const tillRoutes = fp(
   async (app) => {
     const { cashiers, config } = app.services
     const streams = new Set<ServerResponse>()
     const defaultDevice = config.devices.find((d) => d.role === 'till')?.id ?? null
     const session = (req: FastifyRequest): CashierSession => {
-      const s = cashiers.get(readCookie(req, COOKIE))
+      const s = cashiers.get(readCookie(req.headers.cookie, COOKIE))
       if (!s) throw Object.assign(new Error('log in at /till with your PIN'), { statusCode: 401, code: 'unauthorized' })
       return s
     }
@@ -71,7 +64,7 @@ export const tillRoutes = fp(
     app.get('/api/till/session', { schema: { tags: ['till'], response: { 200: SessionReply, 401: ErrorBody } } }, async (req) => sessionReply(session(req)))
 
     app.post('/api/till/logout', { schema: { tags: ['till'], response: { 204: Type.Null() } } }, async (req, reply) => {
-      const token = readCookie(req, COOKIE)
+      const token = readCookie(req.headers.cookie, COOKIE)
       if (token) cashiers.logout(token)
       return reply.code(204).header('set-cookie', `${COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`).send()
     })

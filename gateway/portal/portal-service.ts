@@ -13,7 +13,7 @@ import type { AccessController } from './controllers/controller.js'
 import type { FasQuery } from './controllers/opennds-fas.js'
 import { OneTimeCodes, type CodeSender } from './one-time-codes.js'
 import type { OpenSession, PortalSessions } from './portal-sessions.js'
-import { RateLimiter } from './rate-limiter.js'
+import { RateLimiter } from '../auth/rate-limiter.js'
 
 type PortalCode = 'consent_required' | 'invalid_phone' | 'rate_limited' | 'wrong_code' | 'code_expired' | 'too_many_attempts' | 'code_not_sent' | 'bad_fas' | 'fas_used' | 'not_let_on'
 

@@ -34,6 +34,7 @@ import { commandHandlers } from '../../sync/commands/handlers.js'
 import { KioskService } from '../kiosk/kiosk-service.js'
 import { KioskAudit } from '../kiosk/kiosk-audit.js'
 import { KioskScans } from '../kiosk/kiosk-scans.js'
+import { KioskLimits } from '../kiosk/kiosk-limits.js'
 import { createPortal } from '../portal/portal-module.js'
 import { buildGuestApp } from '../http/portal/guest-app.js'
 import type { GatewayServices } from '../http/services.js'
@@ -141,9 +142,11 @@ export class Gateway {
         },
         moduleLogger(log, 'gateway:till'),
       )
-      const kiosk = new KioskService(config, authority, this.journal, this.print, moduleLogger(log, 'gateway:kiosk'))
+      const kioskLog = moduleLogger(log, 'gateway:kiosk')
+      const kiosk = new KioskService(config, authority, this.journal, this.print, kioskLog)
       await kiosk.start()
-      const kioskScans = new KioskScans(this.scans, members, moduleLogger(log, 'gateway:kiosk'))
+      const kioskScans = new KioskScans(this.scans, members, kioskLog)
+      const kioskLimits = new KioskLimits(config.kiosk.limits, kioskLog, (alarm) => this.journal.append({ type: 'kiosk.limit_reached', payload: alarm }))
       this.sync.commands = commandHandlers({ config, authority, print: this.print, kiosk, reannounce: () => this.sync.reannounce() })
       this.kiosk = kiosk
       this.vouchers = vouchers
@@ -166,7 +169,7 @@ export class Gateway {
         cashiers: this.cashiers,
         links: LinkSigner.forDataDir(config.dataDir),
         sync: this.sync,
-        kiosk: { service: kiosk, audit: new KioskAudit(this.journal), scans: kioskScans },
+        kiosk: { service: kiosk, audit: new KioskAudit(this.journal), scans: kioskScans, limits: kioskLimits },
         portal: portal && { service: portal.service, sessions: portal.sessions },
         startedAt: new Date(),
         version: packageVersion(),

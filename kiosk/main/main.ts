@@ -3,10 +3,12 @@
  * purpose — every decision is in ./policy.ts (tested under Node); this file only wires
  * those decisions to Electron. Started by `npm run kiosk` (./launch.ts).
  */
+import { readFileSync } from 'node:fs'
 import { app, BrowserWindow, powerSaveBlocker, session, type WebContents } from 'electron'
-import { CrashPolicy, allowNavigation, allowPermission, parseKioskArgs, waitForGateway, waitingPage, webPreferences, windowOpenDecision } from './policy.js'
+import { CrashPolicy, allowNavigation, allowPermission, kioskCredentialCookie, parseKioskArgs, parseKioskToken, waitForGateway, waitingPage, webPreferences, windowOpenDecision } from './policy.js'
 
 const options = parseKioskArgs(process.argv, process.env)
+const token = options.tokenFile ? parseKioskToken(readFileSync(options.tokenFile, 'utf8'), options.tokenFile) : null
 const crashes = new CrashPolicy()
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 let window: BrowserWindow | null = null
@@ -24,6 +26,7 @@ function guard(contents: WebContents): void {
 async function load(win: BrowserWindow): Promise<void> {
   await win.loadURL(waitingPage())
   await waitForGateway(options.url, { fetch: (url) => fetch(url), sleep })
+  if (token) await session.defaultSession.cookies.set(kioskCredentialCookie(options.url, token))
   await win.loadURL(options.url)
 }
 

@@ -8,9 +8,11 @@ export interface KioskOptions {
   /** The gateway's kiosk page, e.g. http://127.0.0.1:8080/kiosk?kiosk=kiosk-scanner */
   url: string
   devtools: boolean
+  /** The file holding this kiosk's token (kiosk.credentials in the gateway's config); null: the page asks staff to pair it. */
+  tokenFile: string | null
 }
 
-/** Reads --url / --kiosk / --devtools (or TILLSIDE_KIOSK_URL / TILLSIDE_KIOSK_DEVTOOLS). */
+/** Reads --url / --kiosk / --devtools / --token-file (or TILLSIDE_KIOSK_URL / _DEVTOOLS / _TOKEN_FILE). */
 export function parseKioskArgs(argv: string[], env: NodeJS.ProcessEnv): KioskOptions {
   const value = (flag: string) => {
     const i = argv.indexOf(flag)
@@ -26,7 +28,26 @@ export function parseKioskArgs(argv: string[], env: NodeJS.ProcessEnv): KioskOpt
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--url must be http(s); got ${url.protocol}`)
   const kiosk = value('--kiosk')
   if (kiosk) url.searchParams.set('kiosk', kiosk)
-  return { url: url.toString(), devtools: argv.includes('--devtools') || env.TILLSIDE_KIOSK_DEVTOOLS === '1' }
+  const tokenFile = value('--token-file') ?? env.TILLSIDE_KIOSK_TOKEN_FILE ?? null
+  return { url: url.toString(), devtools: argv.includes('--devtools') || env.TILLSIDE_KIOSK_DEVTOOLS === '1', tokenFile }
+}
+
+const TOKEN = /^[A-Za-z0-9._~-]{16,200}$/
+
+/** The kiosk's token from its file (first line, trimmed); a clear error when it is not one. */
+export function parseKioskToken(text: string, file: string): string {
+  const token = text.split('\n')[0]!.trim()
+  if (!TOKEN.test(token)) throw new Error(`${file} does not hold a kiosk token (16–200 letters, digits, . _ ~ -; made by tillside secret token)`)
+  return token
+}
+
+/**
+ * The gateway's kiosk cookie, set in the shell's session before the page loads: the
+ * gateway trusts the kiosk by it, and the page's script cannot read it (HttpOnly).
+ */
+export function kioskCredentialCookie(kioskUrl: string, token: string) {
+  const origin = new URL(kioskUrl).origin
+  return { url: origin, name: 'tillside_kiosk', value: token, path: '/', httpOnly: true, secure: origin.startsWith('https:'), sameSite: 'strict' as const, expirationDate: Math.floor(Date.now() / 1000) + 10 * 365 * 24 * 3600 }
 }
 
 /** Only the gateway's own origin: a link in a voucher's terms must not take the kiosk onto the web. */

@@ -39,6 +39,7 @@ async function api(path, body, headers = {}) {
   const kiosk = kioskParam ? { kiosk: kioskParam } : {}
   const res = await fetch(path, body ? { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ ...body, ...kiosk }) } : { headers })
   const data = await res.json().catch(() => ({}))
+  if (res.status === 401 && data.error === 'kiosk_unpaired') showPairing()
   if (!res.ok) throw Object.assign(new Error(data.message ?? res.statusText), { code: data.error ?? 'network', status: res.status })
   return data
 }
@@ -197,18 +198,37 @@ async function resume() {
   show(store.get('player') ? 'game' : 'attract')
 }
 
+/** A screen without the kiosk's token: staff type it once; the gateway keeps it in an HttpOnly cookie. */
+function showPairing() {
+  render()
+  show('pair')
+  $('pair-form').onsubmit = async (e) => {
+    e.preventDefault()
+    $('pair-error').textContent = ''
+    const res = await fetch('/api/kiosk/pair', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: $('pair-token').value.trim() }) }).catch(() => null)
+    const data = res ? await res.json().catch(() => ({})) : { error: 'network' }
+    if (!res?.ok) return ($('pair-error').textContent = errorText(data.error ?? 'network'))
+    $('pair-token').value = ''
+    boot()
+  }
+}
+
+let booted = false
+$('lang').onclick = () => { lang = lang === 'zh' ? 'en' : 'zh'; store.set('lang', lang); render(); wheelFace() }
 async function boot() {
   try {
     setup = await api(`/api/kiosk/setup${kioskParam ? `?kiosk=${encodeURIComponent(kioskParam)}` : ''}`)
-  } catch {
+  } catch (err) {
+    if (err.code === 'kiosk_unpaired') return // the pairing screen is up
     show('offline')
     return setTimeout(boot, 2000)
   }
+  if (booted) return resume()
+  booted = true
   buildKeypad()
   wheelFace()
   render()
   for (const ev of ['pointerdown', 'keydown']) addEventListener(ev, resetIdle, { passive: true })
-  $('lang').onclick = () => { lang = lang === 'zh' ? 'en' : 'zh'; store.set('lang', lang); render(); wheelFace() }
   $('start').onclick = () => show('identify')
   $('identify-back').onclick = toAttract
   $('consent').onchange = render

@@ -10,8 +10,10 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { freePort, spawnGateway, stopGateway } from './gateway-process.js'
 import { percentile, report, round } from './report.js'
+import { hashToken } from '../../gateway/auth/secrets.js'
 
 const PLAYS = 500
+const KIOSK_TOKEN = 'bench-kiosk-token-0123456789'
 const LOADS = 30
 const CAMPAIGNS = fileURLToPath(new URL('../../../config/campaigns.example.yaml', import.meta.url))
 
@@ -24,22 +26,29 @@ export async function benchKiosk(dir: string): Promise<void> {
       `vouchers: { campaignsFile: ${CAMPAIGNS} }\n` +
       'devices:\n  - { id: kiosk-scanner, kind: scanner, role: kiosk, transport: { type: simulator } }\n' +
       'printers:\n  - { id: kiosk-printer, role: kiosk, transport: { type: simulator } }\n' +
-      'kiosk: { game: { playsPerMemberPerDay: 100, prizes: [{ id: coffee, campaign: 2, stock: 200 }, { id: twenty, campaign: 1, stock: 100 }], consolation: { campaign: 4, weight: 30 } } }\n',
+      `kiosk: { credentials: [{ name: bench, device: kiosk-scanner, tokenHash: '${hashToken(KIOSK_TOKEN)}' }], limits: { identifiesPerMinute: 600, playsPerMinute: 600, playsPerHour: 10000 },\n` +
+      '  game: { playsPerMemberPerDay: 100, prizes: [{ id: coffee, campaign: 2, stock: 200 }, { id: twenty, campaign: 1, stock: 100 }], consolation: { campaign: 4, weight: 30 } } }\n',
   )
   const gateway = await spawnGateway(config, port)
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
   try {
     const url = `http://127.0.0.1:${port}/kiosk`
+    // What the Electron shell does from its token file: the kiosk cookie, before the page loads.
+    const kioskContext = async () => {
+      const context = await browser.newContext()
+      await context.addCookies([{ name: 'tillside_kiosk', value: KIOSK_TOKEN, url: `http://127.0.0.1:${port}`, httpOnly: true, sameSite: 'Strict' }])
+      return context
+    }
     const loads: number[] = []
     for (let i = 0; i < LOADS; i++) {
-      const context = await browser.newContext() // cold: no cache, no session
+      const context = await kioskContext() // cold: no cache, no session; only the kiosk's cookie
       const page = await context.newPage()
       await page.goto(url)
       await page.waitForSelector('body[data-ready="true"]')
       loads.push(await page.evaluate(() => performance.getEntriesByName('kiosk-ready')[0]!.startTime))
       await context.close()
     }
-    const page = await (await browser.newContext()).newPage()
+    const page = await (await kioskContext()).newPage()
     await page.goto(url)
     await page.waitForSelector('body[data-ready="true"]')
     // The page's own request, timed where the page sees it; members play up to the daily limit.

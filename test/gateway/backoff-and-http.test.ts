@@ -38,7 +38,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     print: { printers: () => [] } as unknown as GatewayServices['print'],
     cashiers: new CashierSessions([], 60_000),
     links: new LinkSigner(Buffer.alloc(32)),
-    kiosk: {} as GatewayServices['kiosk'],
+    kiosk: { limits: { recent: () => [] } } as unknown as GatewayServices['kiosk'],
     sync: { status: () => ({ broker: 'none', state: 'disabled', since: new Date().toISOString(), connects: 0, alarm: null }) },
     devices: {
       status: () => [],

@@ -20,6 +20,10 @@ import { tempDir } from './tmp.js'
 
 export const POS_TOKEN = 'test-pos-token-0123456789'
 export const CASHIER_PIN = '2468'
+export const KIOSK_TOKEN = 'test-kiosk-token-0123456789'
+/** A kiosk credential for `kiosk.credentials` (bound to `device` when given). */
+export const kioskCredential = (name = 'test-kiosk', device?: string) => ({ name, ...(device ? { device } : {}), tokenHash: hashToken(KIOSK_TOKEN) })
+export const kioskHeaders = { 'x-kiosk-token': KIOSK_TOKEN }
 let pinHash: string | undefined
 
 export function campaign(overrides: Partial<Campaign> = {}): Campaign {

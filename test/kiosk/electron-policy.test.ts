@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { CrashPolicy, allowNavigation, allowPermission, parseKioskArgs, waitForGateway, waitingPage, webPreferences, windowOpenDecision } from '../../kiosk/main/policy.js'
+import { CrashPolicy, allowNavigation, allowPermission, kioskCredentialCookie, parseKioskArgs, parseKioskToken, waitForGateway, waitingPage, webPreferences, windowOpenDecision } from '../../kiosk/main/policy.js'
 
 const KIOSK = 'http://127.0.0.1:8080/kiosk?kiosk=k1'
 
@@ -33,6 +33,18 @@ describe('kiosk shell policy', () => {
     expect(parseKioskArgs([], { TILLSIDE_KIOSK_URL: 'http://gw:9000/kiosk' }).url).toBe('http://gw:9000/kiosk')
     expect(() => parseKioskArgs(['--url', 'file:///kiosk'], {})).toThrow(/http/)
     expect(() => parseKioskArgs(['--url', '::'], {})).toThrow(/not a URL/)
+  })
+
+  it('takes the kiosk token from its file and sets it as an HttpOnly cookie for the gateway only', () => {
+    expect(parseKioskArgs([], {}).tokenFile).toBeNull()
+    expect(parseKioskArgs(['--token-file', '/etc/tillside/kiosk.token'], {}).tokenFile).toBe('/etc/tillside/kiosk.token')
+    expect(parseKioskArgs([], { TILLSIDE_KIOSK_TOKEN_FILE: '/t' }).tokenFile).toBe('/t')
+    expect(parseKioskToken('Abcdefghijklmnop_123-xyz\n', 'f')).toBe('Abcdefghijklmnop_123-xyz')
+    expect(() => parseKioskToken('', '/etc/tillside/kiosk.token')).toThrow(/kiosk.token does not hold a kiosk token/)
+    expect(() => parseKioskToken('short', 'f')).toThrow(/kiosk token/)
+    expect(() => parseKioskToken('abcdefghijklmnopq; Path=/x', 'f')).toThrow(/kiosk token/)
+    expect(kioskCredentialCookie('http://10.0.0.2:8080/kiosk?kiosk=k', 'Abcdefghijklmnop')).toMatchObject({ url: 'http://10.0.0.2:8080', name: 'tillside_kiosk', value: 'Abcdefghijklmnop', httpOnly: true, secure: false, sameSite: 'strict' })
+    expect(kioskCredentialCookie('https://gw/kiosk', 'Abcdefghijklmnop').secure).toBe(true)
   })
 
   it('reloads a crashed page at once, then later each time while it keeps crashing, and at once after a quiet minute', () => {

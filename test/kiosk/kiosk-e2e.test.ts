@@ -18,7 +18,7 @@ import { launchChromium, screenshot } from '../helpers/browser.js'
 import { serialScanner } from '../helpers/scanner-harness.js'
 import { waitFor } from '../helpers/wait.js'
 import { readRasterQr } from '../helpers/qr.js'
-import { campaign, makeChain } from '../helpers/vouchers.js'
+import { KIOSK_TOKEN, campaign, kioskCredential, makeChain } from '../helpers/vouchers.js'
 
 const ready = requireProgram('socat', 'kiosk e2e') && requireProgram('chromium', 'kiosk e2e')
 
@@ -47,7 +47,7 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
     await pty.start()
     const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], [campaign(), campaign({ id: 13, name: { en: 'Thanks for playing', zh: '谢谢参与' }, value: { item: { en: 'A sticker', zh: '贴纸一张' } } })], {
       printers: [{ id: 'kiosk-printer', role: 'kiosk', transport: { type: 'tcp', host: '127.0.0.1', port: printerPort }, nativeQr: false }],
-      kiosk: { idleResetSeconds: 5, game: { playsPerMemberPerDay: 3, prizes: [{ id: 'big', campaign: 12, stock: 3 }], consolation: { campaign: 13, weight: 1 } } },
+      kiosk: { credentials: [kioskCredential('front-kiosk')], idleResetSeconds: 5, game: { playsPerMemberPerDay: 3, prizes: [{ id: 'big', campaign: 12, stock: 3 }], consolation: { campaign: 13, weight: 1 } } },
     })
     const config = chain.stores.get('shop-a')!.config
     const kioskScanner = { id: 'kiosk-scanner', kind: 'scanner', role: 'kiosk', transport: { type: 'simulator', stdin: false } } as (typeof config.devices)[number]
@@ -56,7 +56,16 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1280, height: 1024 }, reducedMotion: 'reduce' }) // a pulsing button is never 'stable' to click
     await page.goto(`http://${gateway.address.replace(/^https?:\/\//, '')}/kiosk?spinMs=800`)
+    // A new screen is not a kiosk until staff pair it with the kiosk's token (once; an HttpOnly cookie after).
+    await page.waitForSelector('#pair:not([hidden])')
+    await page.fill('#pair-token', 'not-the-kiosk-token-0000')
+    await page.click('#pair-go')
+    await page.waitForSelector('#pair-error:text("令牌不正确")')
+    await screenshot(page, 'kiosk-0-pair')
+    await page.fill('#pair-token', KIOSK_TOKEN)
+    await page.click('#pair-go')
     await page.waitForSelector('body[data-ready="true"]')
+    expect(await page.evaluate('document.cookie')).toBe('') // the token is out of the page's reach
   })
   afterAll(async () => {
     await browser?.close()

@@ -13,7 +13,7 @@ import { KioskAudit } from '../../gateway/kiosk/kiosk-audit.js'
 import { localDay } from '../../gateway/kiosk/local-day.js'
 import { commandHandlers } from '../../sync/commands/handlers.js'
 import { tempDir } from '../helpers/tmp.js'
-import { POS_TOKEN, campaign, makeChain } from '../helpers/vouchers.js'
+import { POS_TOKEN, campaign, kioskCredential, kioskHeaders, makeChain } from '../helpers/vouchers.js'
 
 const newPlayId = () => randomBytes(12).toString('base64url')
 const phone = (n: number) => `138${String(10_000_000 + n).slice(-8)}`
@@ -31,7 +31,7 @@ describe('kiosk game', () => {
         { id: 'kiosk-2', kind: 'scanner', role: 'kiosk', transport: { type: 'simulator' } },
       ],
       printers: [{ id: 'kp', role: 'kiosk', transport: { type: 'simulator' } }],
-      kiosk: { game: { playsPerMemberPerDay: 2, prizes: [{ id: 'big', campaign: 12, stock: 5 }], consolation: { campaign: 13, weight: 1 } } },
+      kiosk: { credentials: [kioskCredential()], limits: { identifiesPerMinute: 600, playsPerMinute: 600 }, game: { playsPerMemberPerDay: 2, prizes: [{ id: 'big', campaign: 12, stock: 5 }], consolation: { campaign: 13, weight: 1 } } },
     })
     config = chain.stores.get('shop-a')!.config
     gateway = new Gateway({ config, log: silentLogger() })
@@ -43,9 +43,9 @@ describe('kiosk game', () => {
     tmp.cleanup()
   })
 
-  const identify = async (n: number, consent = true) => app.inject({ method: 'POST', url: '/api/kiosk/identify', payload: { phone: phone(n), consents: { membership: consent }, kiosk: 'kiosk-1' } })
+  const identify = async (n: number, consent = true) => app.inject({ method: 'POST', url: '/api/kiosk/identify', headers: kioskHeaders, payload: { phone: phone(n), consents: { membership: consent }, kiosk: 'kiosk-1' } })
   const player = async (n: number) => (await identify(n)).json<{ player: string }>().player
-  const play = (token: string, playId = newPlayId(), kiosk = 'kiosk-1') => app.inject({ method: 'POST', url: '/api/kiosk/play', payload: { playId, player: token, kiosk } })
+  const play = (token: string, playId = newPlayId(), kiosk = 'kiosk-1') => app.inject({ method: 'POST', url: '/api/kiosk/play', headers: kioskHeaders, payload: { playId, player: token, kiosk } })
 
   it('needs consent to identify, then plays once per request id', async () => {
     expect((await identify(1, false)).json()).toMatchObject({ error: 'consent_required' })
@@ -58,7 +58,7 @@ describe('kiosk game', () => {
     const again = (await play(token, id)).json<typeof body>()
     expect(again).toMatchObject({ repeat: true, prize: body.prize, voucher: { code: body.voucher.code } })
     expect(gateway.journal.reader.prepare("SELECT count(*) FROM print_jobs WHERE request_key = ?").pluck().get(`play:${id}`)).toBe(1)
-    expect((await app.inject(`/api/kiosk/plays/${id}`)).json()).toMatchObject({ voucher: { code: body.voucher.code } })
+    expect((await app.inject({ url: `/api/kiosk/plays/${id}`, headers: kioskHeaders })).json()).toMatchObject({ voucher: { code: body.voucher.code } })
   })
 
   it('holds the daily limit and refuses a forged or missing player token', async () => {

@@ -25,7 +25,8 @@ describe.skipIf(!built)('npm start prints a voucher slip on the simulated printe
   let child: ChildProcess
   let address: string
   const dataDir = () => join(tmp.dir, 'data')
-  const auth = { authorization: 'Bearer dev-pos-token', 'content-type': 'application/json' }
+  // The default config's demo tokens: the POS's, and the kiosk's (kiosk.credentials).
+  const auth = { authorization: 'Bearer dev-pos-token', 'x-kiosk-token': 'dev-kiosk-token', 'content-type': 'application/json' }
   const post = (path: string, body: object) => fetch(`${address}${path}`, { method: 'POST', headers: auth, body: JSON.stringify(body) })
 
   beforeAll(async () => {
@@ -73,6 +74,8 @@ describe.skipIf(!built)('npm start prints a voucher slip on the simulated printe
 
   it('plays the kiosk game on the default config: a prize, its slip, and its phone page', async () => {
     expect((await fetch(`${address}/kiosk`)).status).toBe(200)
+    const unpaired = await fetch(`${address}/api/kiosk/identify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: '13800138000', consents: { membership: true } }) })
+    expect(unpaired.status).toBe(401)
     const who = await post('/api/kiosk/identify', { phone: '13800138000', consents: { membership: true } })
     const { player } = (await who.json()) as { player: string }
     const played = await post('/api/kiosk/play', { playId: 'quick-start-play-0001', player })

@@ -7,6 +7,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { LinkSigner } from '../../auth/signed-links.js'
 import type { OpenSession, PortalSessions } from '../../portal/portal-sessions.js'
+import { readCookie } from '../cookies.js'
 
 export const GUEST_COOKIE = 'tillside_guest'
 
@@ -33,13 +34,4 @@ export function portalBase(req: FastifyRequest, publicUrl: string | undefined): 
   const { localAddress, localPort } = req.socket
   const host = localAddress?.startsWith('::ffff:') ? localAddress.slice(7) : (localAddress ?? '127.0.0.1')
   return `http://${host.includes(':') ? `[${host}]` : host}:${localPort}`
-}
-
-function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
-  }
-  return null
 }

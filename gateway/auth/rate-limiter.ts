@@ -1,5 +1,5 @@
 /**
- * Sliding-window limits against abuse (logins per device and per phone, codes per phone).
+ * Sliding-window limits against abuse (portal logins per device and phone, kiosk plays…).
  * Kept in memory: a restart forgets them, which only ever lets a guest try again sooner.
  */
 export class RateLimiter {
