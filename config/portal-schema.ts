@@ -1,6 +1,6 @@
 /** The guest Wi-Fi captive portal in the config (docs/portal.md). */
 import { Type, type Static } from '@sinclair/typebox'
-import { Tagged } from './schema-parts.js'
+import { Tagged, connectionLimits } from './schema-parts.js'
 
 const Text = Type.Object({ en: Type.String({ minLength: 1, maxLength: 400 }), zh: Type.Optional(Type.String({ minLength: 1, maxLength: 400 })) }, { additionalProperties: false })
 const Cidr = Type.String({ pattern: '^[0-9a-fA-F:.]+/\\d{1,3}$', description: 'Address range, e.g. 10.23.0.0/24' })
@@ -40,6 +40,7 @@ export const PortalSchema = Type.Object(
       {
         host: Type.String({ minLength: 1, default: '127.0.0.1', description: 'The guest listener: only portal pages and probes are served here' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8081 }),
+        ...connectionLimits({ perAddress: 16, total: 256 }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -3,7 +3,7 @@
  * drift; `npm run gen:schema` writes config/schema.json from it for editors.
  */
 import { Type, type Static } from '@sinclair/typebox'
-import { DeviceId, Role, STORE_ID_PATTERN, Tagged } from './schema-parts.js'
+import { DeviceId, Role, STORE_ID_PATTERN, Tagged, connectionLimits } from './schema-parts.js'
 import { PrinterSchema } from './printer-schema.js'
 import { SyncSchema } from './sync-schema.js'
 import { KioskSchema } from './kiosk-schema.js'
@@ -130,6 +130,7 @@ export const ConfigSchema = Type.Object(
       {
         host: Type.String({ minLength: 1, default: '127.0.0.1' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+        ...connectionLimits({ perAddress: 64, total: 512 }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -2,7 +2,7 @@
  * `tillside doctor`: what a manager or installer runs when something is off. Prints one
  * line per check (✓ ok, ! warning, ✗ problem); exits 2 on config problems, 1 on others.
  */
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import Database from 'better-sqlite3'
 import { ConfigError, loadConfigFile } from '../../config/load.js'
@@ -34,6 +34,7 @@ export async function runDoctor(configPath: string): Promise<number> {
     return 2
   }
   await checkPort(config, say)
+  checkOpenFiles(config, say)
   listSerialById(say)
   const hid = hidBindingFor(config.devices)
   for (const device of config.devices) await checkDevice(device, hid, say)
@@ -59,6 +60,26 @@ async function checkPort(config: Config, say: Say): Promise<void> {
     .catch(() => null)
   if (running?.journal) say('✓', `http ${host}:${port}: a Tillside gateway is running there (journal ${running.journal})`)
   else say('✗', `http ${host}:${port}: in use by another program`)
+}
+
+/** Files this process may open: each connection, the database, devices and pipes take one. */
+export function openFilesLimit(limitsText: string): number | null {
+  const line = limitsText.split('\n').find((l) => l.startsWith('Max open files'))
+  const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0]
+  return soft === undefined ? null : soft === 'unlimited' ? Infinity : Number(soft)
+}
+
+function checkOpenFiles(config: Config, say: Say): void {
+  const needed = config.http.maxConnections + (config.portal.enabled ? config.portal.http.maxConnections : 0) + 256
+  let limit: number | null = null
+  try {
+    limit = openFilesLimit(readFileSync('/proc/self/limits', 'utf8'))
+  } catch {
+    return say('!', 'open files: cannot read /proc/self/limits')
+  }
+  if (limit === null) return say('!', 'open files: limit unknown')
+  if (limit >= needed) return say('✓', `open files: limit ${limit} ≥ ${needed} (listeners' connection caps + 256)`)
+  say('✗', `open files: limit ${limit} < ${needed} the listeners may hold (http.maxConnections + portal.http.maxConnections + 256): set LimitNOFILE=${Math.max(needed, 8192)} in the service unit (or ulimit -n), or lower the caps`)
 }
 
 function listSerialById(say: Say): void {

@@ -15,6 +15,7 @@ import { printRoutes } from './print-routes.js'
 import { kioskRoutes } from './kiosk-routes.js'
 import { openApi } from './openapi.js'
 import { guestGuard } from './portal/guest-guard.js'
+import { capConnections, serverOptions } from './connection-limits.js'
 
 export interface BuildAppOptions {
   services: GatewayServices
@@ -30,7 +31,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     // A voucher code in a path (/v/{code}) is 120 characters before URL escapes.
     routerOptions: { maxParamLength: 400 },
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    ...serverOptions(opts.services.config.http),
   })
+  capConnections(app.server, opts.services.config.http, opts.logger)
   answerErrors(app)
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url}` }))
   guestGuard(app, opts.services.config.portal.guestNetworks)

@@ -5,7 +5,6 @@
  */
 import { Nullable } from './schema-types.js'
 import { join } from 'node:path'
-import type { ServerResponse } from 'node:http'
 import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -26,7 +25,6 @@ const HEARTBEAT_MS = 15_000
 export const tillRoutes = fp(
   async (app) => {
     const { cashiers, config } = app.services
-    const streams = new Set<ServerResponse>()
     const defaultDevice = config.devices.find((d) => d.role === 'till')?.id ?? null
     const session = (req: FastifyRequest): CashierSession => {
       const s = cashiers.get(readCookie(req.headers.cookie, COOKIE))
@@ -82,11 +80,9 @@ export const tillRoutes = fp(
       res.write(`retry: 2000\nevent: history\ndata: ${JSON.stringify(app.services.till.history())}\n\n`)
       const unsubscribe = app.services.till.subscribe((r) => res.write(`event: result\ndata: ${JSON.stringify(r)}\n\n`))
       const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS)
-      streams.add(res)
       res.on('close', () => {
         unsubscribe()
         clearInterval(heartbeat)
-        streams.delete(res)
       })
     })
 
@@ -105,11 +101,6 @@ export const tillRoutes = fp(
         return outcome
       },
     )
-
-    // Open event streams would keep the server from closing on stop.
-    app.addHook('onClose', async () => {
-      for (const res of streams) res.end()
-    })
   },
   { name: 'till-routes', dependencies: ['tillside-services'] },
 )

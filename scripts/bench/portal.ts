@@ -21,7 +21,8 @@ const base = (dir: string, port: number, portal: string) =>
 
 export async function benchPortalProbe(dir: string): Promise<void> {
   const [port, guestPort] = [await freePort(), await freePort()]
-  writeFileSync(join(dir, 'probe.yaml'), base(dir, port, `http: { port: ${guestPort} }`))
+  // 32 connections from one address stand for many phones here (a real phone holds a few).
+  writeFileSync(join(dir, 'probe.yaml'), base(dir, port, `http: { port: ${guestPort}, maxConnectionsPerAddress: 64 }`))
   const gateway = await spawnGateway(join(dir, 'probe.yaml'), port)
   try {
     const url = `http://127.0.0.1:${guestPort}`

@@ -20,7 +20,7 @@ describe('config', () => {
   it('loads the shipped default and fills schema defaults', () => {
     const c = loadConfigFile('config/default.yaml', {})
     expect(c.store.id).toBe('demo-store')
-    expect(c.http).toEqual({ host: '127.0.0.1', port: 8080 })
+    expect(c.http).toEqual({ host: '127.0.0.1', port: 8080, requestTimeoutMs: 10_000, maxConnectionsPerAddress: 64, maxConnections: 512 })
     expect(c.devices[0]).toMatchObject({ id: 'till-scanner', symbologyIds: 'none', transport: { type: 'simulator', stdin: true } })
     const m = parseConfig(minimal, 'x')
     expect(m).toMatchObject({ dataDir: './data', dev: false, devices: [], log: { level: 'info' }, reconnect: { initialMs: 500, maxMs: 30000 } })

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { DataDirLock, DataDirLockedError } from '../../gateway/runtime/data-dir-lock.js'
+import { DataDirLock, DataDirLockedError, processStartTime } from '../../gateway/runtime/data-dir-lock.js'
 import { tempDir } from '../helpers/tmp.js'
 
 describe('DataDirLock', () => {
@@ -10,7 +10,7 @@ describe('DataDirLock', () => {
   afterEach(() => tmp.cleanup())
 
   it('refuses a data dir a live gateway holds, naming its pid', async () => {
-    const lock = new DataDirLock(tmp.dir)
+    const lock = new DataDirLock(tmp.dir, 300)
     writeFileSync(lock.file, `${process.ppid}\n`) // the test runner's parent: certainly alive
     await expect(lock.start()).rejects.toBeInstanceOf(DataDirLockedError)
     await expect(lock.start()).rejects.toThrow(`pid ${process.ppid}`)
@@ -21,8 +21,28 @@ describe('DataDirLock', () => {
     const lock = new DataDirLock(tmp.dir)
     writeFileSync(lock.file, `${dead}\n`)
     await lock.start()
-    expect(readFileSync(lock.file, 'utf8')).toBe(`${process.pid}\n`)
+    expect(readFileSync(lock.file, 'utf8')).toBe(`${process.pid} ${processStartTime(process.pid)}\n`)
     await lock.stop()
     expect(existsSync(lock.file)).toBe(false)
+  })
+
+  it('takes over a pid file whose pid now belongs to another process (reused after a power cut)', async () => {
+    const lock = new DataDirLock(tmp.dir, 300)
+    writeFileSync(lock.file, `${process.ppid} 1\n`) // alive, but started at another time than recorded
+    await lock.start()
+    await lock.stop()
+  })
+
+  it('waits for a gateway that is still stopping, then takes the lock', async () => {
+    const stopping = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 1500)'])
+    await new Promise((resolve) => stopping.once('spawn', resolve))
+    const lock = new DataDirLock(tmp.dir, 20_000)
+    writeFileSync(lock.file, `${stopping.pid} ${processStartTime(stopping.pid!)}\n`)
+    let exited = false
+    stopping.once('exit', () => (exited = true))
+    await lock.start()
+    expect(exited).toBe(true)
+    expect(readFileSync(lock.file, 'utf8')).toMatch(new RegExp(`^${process.pid} `))
+    await lock.stop()
   })
 })

@@ -12,6 +12,7 @@ import { voucherPageRoutes } from '../voucher-page.js'
 import { probeRoutes } from './probe-routes.js'
 import { portalRoutes } from './portal-routes.js'
 import { portalBase } from './guest-identity.js'
+import { capConnections, serverOptions } from '../connection-limits.js'
 
 export async function buildGuestApp(opts: { services: GatewayServices; logger: Logger }): Promise<FastifyInstance> {
   const app = Fastify({
@@ -21,7 +22,9 @@ export async function buildGuestApp(opts: { services: GatewayServices; logger: L
     routerOptions: { maxParamLength: 400 },
     // A phone on the Wi-Fi must not hold connections the next guest needs.
     connectionTimeout: 30_000,
+    ...serverOptions(opts.services.config.portal.http),
   })
+  capConnections(app.server, opts.services.config.portal.http, opts.logger)
   answerErrors(app)
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)))
