@@ -62,7 +62,7 @@ export const KioskSchema = Type.Object(
     ),
     idleResetSeconds: Type.Integer({ minimum: 5, maximum: 3600, default: 60, description: 'Back to the attract loop after this long without a touch' }),
     publicUrl: Type.Optional(
-      Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$', description: 'Base URL phones use to open /v/{code} (the store Wi-Fi address of this gateway); default: the address the kiosk page was loaded from' }),
+      Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$', description: 'Base URL phones use to open /v/{code} (the store Wi-Fi address of this gateway); default: portal.publicUrl, else the address of the listener the kiosk is connected to' }),
     ),
   },
   { additionalProperties: false, default: {}, description: 'The customer kiosk and its prize game; see docs/kiosk.md' },

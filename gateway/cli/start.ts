@@ -6,6 +6,8 @@ import { Gateway } from '../runtime/gateway.js'
 const SHUTDOWN_TIMEOUT_MS = 15_000
 
 export async function runStart(config: Config): Promise<number> {
+  // Whatever the gateway writes (journal, keys, slips, backups of config) is the service user's alone.
+  process.umask(0o077)
   const log = createRootLogger(config.log.level)
   const gateway = new Gateway({
     config,

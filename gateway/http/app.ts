@@ -52,6 +52,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
 /** One error answer for every listener: 4xx say why, 5xx say only "internal" (details in the log). */
 export function answerErrors(app: FastifyInstance): void {
+  // No answer of ours may be read as another type than it says (an SVG or JSON as HTML).
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff')
+  })
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string; retryAfterSeconds?: number }, req, reply) => {
     const status = err.statusCode ?? 500
     if (status === 429 && err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds))

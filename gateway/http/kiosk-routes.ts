@@ -19,6 +19,7 @@ import { CONSOLATION } from '../kiosk/draw.js'
 import { serveFiles } from './static-files.js'
 import { posAuthenticator } from './pos-auth.js'
 import { voucherPageRoutes } from './voucher-page.js'
+import { publicBase } from './public-base.js'
 import { kioskAuth } from './kiosk-auth.js'
 import { KioskLimitError } from '../kiosk/kiosk-limits.js'
 
@@ -79,9 +80,10 @@ export const kioskRoutes = fp(
       return memberId!
     }
     const player = (memberId: string) => ({ player: playerToken(memberId), playsLeft: kiosk.service.playsLeft(memberId) })
-    const publicBase = (req: FastifyRequest) => config.kiosk.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.host}`
+    // Phones reach /v/{code} on the guest Wi-Fi: the kiosk's setting, else the portal's, else this listener.
+    const phoneBase = config.kiosk.publicUrl ?? (config.portal.enabled ? config.portal.publicUrl : undefined)
     /** The play with the absolute address a phone opens (the page's QR). */
-    const withUrl = (req: FastifyRequest, view: PlayView) => ({ ...view, voucher: { ...view.voucher, url: `${publicBase(req)}${view.voucher.path}` } })
+    const withUrl = (req: FastifyRequest, view: PlayView) => ({ ...view, voucher: { ...view.voucher, url: `${publicBase(req, phoneBase)}${view.voucher.path}` } })
 
     serveFiles(app, join(packageRoot(), 'kiosk/ui'), { '/kiosk': 'index.html', '/kiosk/app.js': 'app.js', '/kiosk/app.css': 'app.css', '/kiosk/text.js': 'text.js' })
     voucherPageRoutes(app)

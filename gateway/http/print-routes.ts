@@ -97,7 +97,11 @@ export const printRoutes = fp(
       '/api/print/jobs/:id/preview',
       { onRequest: tokenOrLink, schema: schema('What the job prints, as SVG (POS token, or the signed previewUrl)', { params: JobParams, querystring: PreviewQuery, response: { 200: { type: 'string' }, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } }) },
       async (req, reply) =>
-      handle(reply, () => reply.header('content-type', 'image/svg+xml; charset=utf-8').send(app.services.print.preview(req.params.id))),
+      handle(reply, () => {
+        // Drawn before the SVG type is set: an unknown job answers 404 as JSON (was a 500).
+        const svg = app.services.print.preview(req.params.id)
+        return reply.header('content-type', 'image/svg+xml; charset=utf-8').send(svg)
+      }),
     )
 
     app.post<{ Params: Static<typeof JobParams> }>('/api/print/jobs/:id/reprint', { onRequest: authenticate, schema: schema('Print the job again (a new job)', { params: JobParams, response: { 202: Type.Object({ jobId: Type.String(), previewUrl: PreviewUrl }), ...errors } }) }, async (req, reply) =>

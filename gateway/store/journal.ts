@@ -3,6 +3,7 @@
  * was COMMITted and fsynced (synchronous=FULL) by the writer worker; appends that
  * arrive together share one commit (group-commit.ts).
  */
+import { chmodSync, statSync, writeFileSync } from 'node:fs'
 import type { Worker } from 'node:worker_threads'
 import type { Statement } from 'better-sqlite3'
 import { monotonicFactory } from 'ulid'
@@ -76,6 +77,7 @@ export class Journal implements Module {
   ) {}
 
   async start(): Promise<void> {
+    keepPrivate(this.file)
     const worker = startWorker(import.meta.url, 'journal-writer', { file: this.file })
     this.worker = worker
     const ready = await new Promise<Extract<FromWriter, { type: 'ready' }>>((resolve, reject) => {
@@ -286,4 +288,21 @@ export class Journal implements Module {
     if (!this.readConnection) throw new JournalUnavailableError('not_started', 'journal is not open')
     return this.readConnection
   }
+}
+
+/**
+ * Members' phones (encrypted), sales and vouchers are in this file: only the service user
+ * may read it. SQLite gives the -wal and -shm files the database file's mode, so setting
+ * it on the main file (made empty here when new, which SQLite takes as an empty database)
+ * covers all three.
+ */
+function keepPrivate(file: string): void {
+  try {
+    writeFileSync(file, '', { flag: 'wx', mode: 0o600 })
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return // no directory: the writer's open reports it
+    if (code !== 'EEXIST') throw err
+  }
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600)
 }

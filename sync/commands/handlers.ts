@@ -7,7 +7,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Config } from '../../config/schema.js'
 import { ConfigError, parseConfig } from '../../config/load.js'
-import { CONFIG_PATCH_FILE, mergePatch, type Json } from '../../config/merge-patch.js'
+import { CONFIG_PATCH_FILE, mergePatch, unsafeKey, type Json } from '../../config/merge-patch.js'
 import { DocumentError } from '../../config/problems.js'
 import { ListVersionError, type VoucherAuthority } from '../../gateway/vouchers/voucher-authority.js'
 import { TrustListError } from '../../gateway/vouchers/trust-list.js'
@@ -61,6 +61,8 @@ export function commandHandlers(deps: HandlerDeps): CommandHandlers {
     },
     'config-patch': (body) => {
       const patch = object(object(body, 'config-patch').patch, 'config-patch.patch') as Record<string, Json>
+      const unsafe = unsafeKey(patch)
+      if (unsafe) throw new CommandRejected('forbidden_key', `${unsafe}: a key that would reach the config's prototype`)
       // Where the data lives and whose store this is are the installer's to change.
       if ('dataDir' in patch) throw new CommandRejected('forbidden_key', 'dataDir cannot be changed remotely')
       if (typeof patch.store === 'object' && patch.store !== null && 'id' in patch.store) throw new CommandRejected('forbidden_key', 'store.id cannot be changed remotely')

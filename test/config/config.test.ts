@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { ConfigError, loadConfigFile, parseConfig } from '../../config/load.js'
 import { campaignsJsonSchema, configJsonSchema } from '../../config/json-schema.js'
 import { renderConfigReference } from '../../config/reference.js'
+import { mergePatch, type Json } from '../../config/merge-patch.js'
 
 function problems(yaml: string, env: NodeJS.ProcessEnv = {}): string[] {
   try {
@@ -106,5 +107,13 @@ devices:
     expect(JSON.parse(readFileSync('config/schema.json', 'utf8'))).toEqual(configJsonSchema())
     expect(JSON.parse(readFileSync('config/campaigns.schema.json', 'utf8'))).toEqual(campaignsJsonSchema())
     expect(readFileSync('docs/config.md', 'utf8')).toBe(renderConfigReference())
+  })
+
+  it('merge patches never reach a prototype', () => {
+    const patched = mergePatch({ store: { id: 'a' } }, JSON.parse('{"__proto__":{"dataDir":"/tmp/x"},"store":{"constructor":{"prototype":{"p":1}},"name":"B"}}') as Json) as Record<string, unknown>
+    expect(patched).toEqual({ store: { id: 'a', name: 'B' } })
+    expect(Object.getPrototypeOf(patched)).toBe(Object.prototype)
+    expect(patched.dataDir).toBeUndefined()
+    expect(({} as Record<string, unknown>).p).toBeUndefined()
   })
 })

@@ -5,7 +5,7 @@
  * event arrives at the embedded cloud ingest.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import Database from 'better-sqlite3'
@@ -48,6 +48,8 @@ describe.skipIf(!built)('npm start prints a voucher slip on the simulated printe
     await waitFor(async () => ((await (await fetch(`${address}/api/print/jobs/${jobId}`, { headers: auth })).json()) as { state: string }).state === 'done', 'job done')
 
     const slips = readdirSync(join(dataDir(), 'print-sim')).filter((f) => f.endsWith('.txt'))
+    // Everything the gateway writes is the service user's alone (umask 077; issue #13).
+    for (const file of ['.', 'tillside.db', 'tillside.db-wal', 'print-sim', join('print-sim', slips[0]!)]) expect(statSync(join(dataDir(), file)).mode & 0o077, file).toBe(0)
     expect(slips).toHaveLength(1)
     const text = readFileSync(join(dataDir(), 'print-sim', slips[0]!), 'utf8')
     expect(text).toContain(`[QR ${code}]`)

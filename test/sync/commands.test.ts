@@ -78,6 +78,10 @@ describe.skipIf(!ready)('commands from the cloud', () => {
   it('validates a config patch as a whole; saves a good one for the next start', async () => {
     expect(await send('config-patch', { patch: { http: { port: 'eighty' } } })).toMatchObject({ status: 'rejected', reason: 'invalid_config', detail: expect.stringContaining('http.port') })
     expect(await send('config-patch', { patch: { dataDir: '/tmp/elsewhere' } })).toMatchObject({ status: 'rejected', reason: 'forbidden_key' })
+    // Through the prototype: dataDir would be inherited past the schema and the checks above.
+    for (const text of ['{"__proto__":{"dataDir":"/tmp/elsewhere"}}', '{"store":{"constructor":{"prototype":{"x":1}}}}']) {
+      expect(await send('config-patch', { patch: JSON.parse(text) as object })).toMatchObject({ status: 'rejected', reason: 'forbidden_key' })
+    }
     expect(await send('config-patch', { patch: { store: { name: 'Shop A (renamed)' } } })).toMatchObject({ status: 'ok', detail: 'saved; applies at the next start' })
     const config = gateway.app!.services.config
     expect(existsSync(join(config.dataDir, 'config-patch.json'))).toBe(true)

@@ -11,7 +11,7 @@ import { answerErrors } from '../app.js'
 import { voucherPageRoutes } from '../voucher-page.js'
 import { probeRoutes } from './probe-routes.js'
 import { portalRoutes } from './portal-routes.js'
-import { portalBase } from './guest-identity.js'
+import { publicBase } from '../public-base.js'
 import { capConnections, serverOptions } from '../connection-limits.js'
 
 export async function buildGuestApp(opts: { services: GatewayServices; logger: Logger }): Promise<FastifyInstance> {
@@ -36,7 +36,7 @@ export async function buildGuestApp(opts: { services: GatewayServices; logger: L
   app.get('/', { schema: { hide: true } }, (req, reply) => reply.redirect('/portal', 302))
   app.setNotFoundHandler((req, reply) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url}` })
-    return reply.header('cache-control', 'no-store').redirect(`${portalBase(req, opts.services.config.portal.publicUrl)}/portal`, 302)
+    return reply.header('cache-control', 'no-store').redirect(`${publicBase(req, opts.services.config.portal.publicUrl)}/portal`, 302)
   })
   return app
 }

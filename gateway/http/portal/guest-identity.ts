@@ -28,10 +28,3 @@ export function setGuestCookie(reply: FastifyReply, session: OpenSession, links:
   const { exp, sig } = links.signature(`guest/${session.id}`, ttl)
   reply.header('set-cookie', `${GUEST_COOKIE}=${session.id}.${exp}.${sig}; Path=/; Max-Age=${Math.floor(ttl / 1000)}; HttpOnly; SameSite=Lax`)
 }
-
-export function portalBase(req: FastifyRequest, publicUrl: string | undefined): string {
-  if (publicUrl) return publicUrl
-  const { localAddress, localPort } = req.socket
-  const host = localAddress?.startsWith('::ffff:') ? localAddress.slice(7) : (localAddress ?? '127.0.0.1')
-  return `http://${host.includes(':') ? `[${host}]` : host}:${localPort}`
-}

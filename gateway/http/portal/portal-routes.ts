@@ -12,9 +12,17 @@ import { KioskError } from '../../kiosk/kiosk-service.js'
 import { valueText } from '../../till/till-text.js'
 import { codePage, joinPage, prizePage, welcomePage, PORTAL_CSP, type Shell } from './portal-pages.js'
 import { errorText, langOf, type Lang } from './portal-text.js'
-import { guestOf, portalBase, setGuestCookie } from './guest-identity.js'
+import { guestOf, setGuestCookie } from './guest-identity.js'
+import { publicBase } from '../public-base.js'
+import { Type } from '@sinclair/typebox'
 
 type Form = Record<string, string | undefined>
+/**
+ * Every field of a portal form or query is one string: a JSON body whose `phone` was an
+ * object or a repeated query key reached the page code as a non-string (a 500). Numbers
+ * are taken as their text (Ajv's type coercion); anything else is a 400.
+ */
+const FormSchema = Type.Record(Type.String(), Type.String({ maxLength: 4096 }))
 
 const STATUS: Record<PortalError['code'], number> = {
   consent_required: 400,
@@ -50,7 +58,7 @@ export function portalRoutes(app: FastifyInstance): void {
   const joinForm = (req: FastifyRequest, lang: Lang, extra: { fas?: string; phone?: string; error?: string | null; consents?: { marketing?: boolean; followStore?: boolean } }) =>
     joinPage(shell(req, lang), { action: '/portal/join', retentionMonths: portal.privacy.retentionMonths, ...extra })
 
-  app.get<{ Querystring: Form }>('/portal', { schema: { hide: true } }, (req, reply) => {
+  app.get<{ Querystring: Form }>('/portal', { schema: { hide: true, querystring: FormSchema } }, (req, reply) => {
     const lang = langOf(req.query, req.headers['accept-language'])
     if (controller.type === 'opennds') {
       try {
@@ -78,7 +86,7 @@ export function portalRoutes(app: FastifyInstance): void {
     return html(reply, STATUS[err.code], render(`${errorText(lang, err.code) ?? err.code}${err.code === 'wrong_code' ? ` (${err.attemptsLeft})` : ''}`))
   }
 
-  app.post<{ Body: Form }>('/portal/join', { schema: { hide: true } }, async (req, reply) => {
+  app.post<{ Body: Form }>('/portal/join', { schema: { hide: true, body: FormSchema } }, async (req, reply) => {
     const f = req.body ?? {}
     const lang = langOf(f, req.headers['accept-language'])
     const consents = { membership: f.membership === 'yes', marketing: f.marketing === 'yes', followStore: f.followStore === 'yes' }
@@ -91,7 +99,7 @@ export function portalRoutes(app: FastifyInstance): void {
         if (err instanceof FasQueryError) throw new PortalError('bad_fas', err.message)
         throw err
       }
-      const landing = `${portalBase(req, portal.publicUrl)}/portal/welcome`
+      const landing = `${publicBase(req, portal.publicUrl)}/portal/welcome`
       const result = await service.join({ ip: req.ip, phone: String(f.phone ?? ''), consents, lang, landing, fas })
       if (result.step === 'done') return done(req, reply, lang, result)
       if (wantsJson(req)) return reply.send(result)
@@ -101,7 +109,7 @@ export function portalRoutes(app: FastifyInstance): void {
     }
   })
 
-  app.post<{ Body: Form }>('/portal/verify', { schema: { hide: true } }, async (req, reply) => {
+  app.post<{ Body: Form }>('/portal/verify', { schema: { hide: true, body: FormSchema } }, async (req, reply) => {
     const f = req.body ?? {}
     const lang = langOf(f, undefined)
     try {
@@ -136,7 +144,7 @@ export function portalRoutes(app: FastifyInstance): void {
   }
   app.get<{ Querystring: Form }>('/portal/welcome', { schema: { hide: true } }, (req, reply) => welcome(req, reply, langOf(req.query, req.headers['accept-language'])))
 
-  app.post<{ Body: Form }>('/portal/play', { schema: { hide: true } }, async (req, reply) => {
+  app.post<{ Body: Form }>('/portal/play', { schema: { hide: true, body: FormSchema } }, async (req, reply) => {
     const f = req.body ?? {}
     const lang = langOf(f, undefined)
     const guest = guestOf(req, sessions, links)

@@ -5,7 +5,8 @@
  * store's internet is up. Answers come from the in-memory session index: no disk, no await.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { guestOf, portalBase } from './guest-identity.js'
+import { guestOf } from './guest-identity.js'
+import { publicBase } from '../public-base.js'
 
 /** Each probe's online answer, exactly as its OS checks it. */
 const ONLINE: Record<string, { status: number; type?: string; body?: string }> = {
@@ -31,7 +32,7 @@ export function probeRoutes(app: FastifyInstance): void {
   const answer = (req: FastifyRequest, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store')
     const online = ONLINE[req.routeOptions.url!]!
-    if (!sessions.at(req.ip)) return reply.redirect(`${portalBase(req, publicUrl)}/portal`, 302)
+    if (!sessions.at(req.ip)) return reply.redirect(`${publicBase(req, publicUrl)}/portal`, 302)
     reply.code(online.status)
     if (online.type) reply.header('content-type', online.type)
     return reply.send(online.body ?? '')
@@ -40,13 +41,13 @@ export function probeRoutes(app: FastifyInstance): void {
 
   // Windows opens this to show the portal; once online it goes to the welcome page.
   app.get('/redirect', { schema: { hide: true } }, (req, reply) => {
-    const base = portalBase(req, publicUrl)
+    const base = publicBase(req, publicUrl)
     return reply.header('cache-control', 'no-store').redirect(sessions.at(req.ip) ? `${base}/portal/welcome` : `${base}/portal`, 302)
   })
 
   // RFC 8908: the URI a router hands out in DHCP option 114 (RFC 8910); see docs/portal.md.
   app.get('/api/captive', { schema: { hide: true } }, (req, reply) => {
-    const base = portalBase(req, publicUrl)
+    const base = publicBase(req, publicUrl)
     const session = guestOf(req, sessions, links)
     const body: Record<string, unknown> = { captive: session === null, 'user-portal-url': `${base}/portal`, 'venue-info-url': `${base}/portal/welcome` }
     if (session) {
