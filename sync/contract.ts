@@ -172,6 +172,8 @@ export interface RpcResponse {
   status: 'ok' | 'refused' | 'error'
   reason: string | null
   detail: string | null
+  /** voucher-check, when ok: the uses the asking store may reach in all, its own included. */
+  allowedUses?: number
 }
 
 export const RPC_ID = /^[A-Za-z0-9_-]{8,64}$/
@@ -189,7 +191,8 @@ export function parseRpcResponse(payload: Buffer | string): RpcResponse {
   const o = parseObject(payload, MAX_RPC_BYTES, 'response')
   if (typeof o.id !== 'string' || !RPC_ID.test(o.id)) throw new ContractError('response.id must be 8–64 letters, digits, _ or -')
   if (o.status !== 'ok' && o.status !== 'refused' && o.status !== 'error') throw new ContractError('response.status must be ok, refused or error')
-  return { v: 1, id: o.id, status: o.status, reason: typeof o.reason === 'string' ? o.reason : null, detail: typeof o.detail === 'string' ? o.detail : null }
+  const allowed = Number.isSafeInteger(o.allowedUses) && (o.allowedUses as number) >= 0 ? { allowedUses: o.allowedUses as number } : {}
+  return { v: 1, id: o.id, status: o.status, reason: typeof o.reason === 'string' ? o.reason : null, detail: typeof o.detail === 'string' ? o.detail : null, ...allowed }
 }
 
 /** What a store asks before redeeming a voucher whose campaign needs an online check. */
@@ -197,13 +200,16 @@ export interface VoucherCheckRequest {
   voucherKey: string
   campaign: number
   maxUses: number
+  /** The asking store's live uses, which may not have reached the cloud yet (0 from stores before it was sent). */
+  localUses: number
 }
 
 export function parseVoucherCheck(body: unknown): VoucherCheckRequest {
   const b = body as Record<string, unknown>
   if (typeof b.voucherKey !== 'string' || !/^\d{1,5}:\d{1,5}:\d{1,8}$/.test(b.voucherKey)) throw new ContractError('voucherKey must be kid:campaign:serial')
   if (!Number.isSafeInteger(b.campaign) || !Number.isSafeInteger(b.maxUses) || (b.maxUses as number) < 1) throw new ContractError('campaign and maxUses must be integers (maxUses ≥ 1)')
-  return { voucherKey: b.voucherKey, campaign: b.campaign as number, maxUses: b.maxUses as number }
+  if (b.localUses !== undefined && (!Number.isSafeInteger(b.localUses) || (b.localUses as number) < 0)) throw new ContractError('localUses must be an integer ≥ 0')
+  return { voucherKey: b.voucherKey, campaign: b.campaign as number, maxUses: b.maxUses as number, localUses: (b.localUses as number | undefined) ?? 0 }
 }
 
 /** What a store asks the cloud to deliver by SMS: the portal's one-time code (rpc/otp-send). */

@@ -40,9 +40,10 @@ export interface IssuedVoucher {
  * Asks the cloud about a high-value voucher (sync/voucher-check.ts); without a link the
  * answer is 'unavailable'. A refusal says why: used elsewhere, or revoked.
  */
-export type OnlineAnswer = { answer: 'ok' } | { answer: 'refused'; reason: 'already_redeemed' | 'revoked'; detail: string } | { answer: 'unavailable'; detail: string }
+export type OnlineAnswer = { answer: 'ok'; allowedUses?: number } | { answer: 'refused'; reason: 'already_redeemed' | 'revoked'; detail: string } | { answer: 'unavailable'; detail: string }
 export interface OnlineCheck {
-  check(voucher: VerifiedVoucher): Promise<OnlineAnswer>
+  /** `localUses`: this store's live uses of the voucher, which the cloud may not have heard of yet. */
+  check(voucher: VerifiedVoucher, localUses: number): Promise<OnlineAnswer>
 }
 export const NO_ONLINE_CHECK: OnlineCheck = { check: () => Promise.resolve({ answer: 'unavailable', detail: 'this store does not sync with the cloud' }) }
 
@@ -70,6 +71,9 @@ export interface RedeemContext {
 export type VoidOutcome = { ok: true; time: number; seq: number } | { ok: false; reason: VoidRefusal; redeemedAt: number | null; seq: number }
 
 export class VoucherService {
+  /** Online-checked redemptions under way, by voucher key (see redeem). */
+  private readonly inFlight = new Map<string, Promise<void>>()
+
   constructor(
     readonly authority: VoucherAuthority,
     private readonly journal: Journal,
@@ -111,7 +115,7 @@ export class VoucherService {
   validate(code: string, now = Date.now()): Verdict & { usesLeft?: number } {
     const verdict = this.authority.check(code, now)
     if (!verdict.ok) return verdict
-    const uses = (this.journal.query('SELECT uses FROM voucher_uses WHERE voucher_key = ?').pluck().get(verdict.voucher.key) as number | undefined) ?? 0
+    const uses = this.usesOf(verdict.voucher.key)
     const usesLeft = verdict.voucher.campaign.uses - uses
     if (usesLeft <= 0) return { ok: false, reason: 'already_redeemed', detail: `used ${uses} of ${verdict.voucher.campaign.uses}`, voucher: voucherSummary(verdict.voucher) }
     return { ...verdict, usesLeft }
@@ -121,11 +125,19 @@ export class VoucherService {
     const verdict = this.authority.check(code, now)
     if (!verdict.ok) return this.reject(verdict.reason, verdict.detail, verdict.voucher, ctx)
     const v = verdict.voucher
-    if (v.needsOnlineCheck) {
-      const online = await (this.opts.onlineCheck ?? NO_ONLINE_CHECK).check(v)
+    if (!v.needsOnlineCheck) return this.record(v, ctx)
+    // One online-checked redemption of a voucher at a time here, so the local uses the
+    // cloud is told include every yes it gave this store before.
+    return this.oneAtATime(v.key, async () => {
+      const online = await (this.opts.onlineCheck ?? NO_ONLINE_CHECK).check(v, this.usesOf(v.key))
       if (online.answer === 'refused') return this.reject(online.reason, `the cloud refused it: ${online.detail}`, voucherSummary(v), ctx)
       if (online.answer === 'unavailable') return this.reject('online_check_required', `vouchers of campaign ${v.campaign.id} need an online check: ${online.detail}`, voucherSummary(v), ctx)
-    }
+      return this.record(v, ctx, online.allowedUses)
+    })
+  }
+
+  /** The redemption in the journal; `limit`: the uses the cloud left this store, when it said. */
+  private async record(v: VerifiedVoucher, ctx: RedeemContext, limit?: number): Promise<RedeemOutcome> {
     const details = { issuerStore: v.issuer.store, value: v.campaign.value, memberTag: v.memberTag, source: ctx.source }
     const { result } = await this.journal.execute('voucher.redeem', {
       voucherKey: v.key,
@@ -133,6 +145,7 @@ export class VoucherService {
       campaign: v.campaign.id,
       serial: v.serial,
       maxUses: v.campaign.uses,
+      limit,
       store: this.authority.store.id,
       device: ctx.device,
       cashier: ctx.cashier,
@@ -144,6 +157,25 @@ export class VoucherService {
       return { ok: false, reason: 'already_redeemed', detail: `already redeemed ${when}`, voucher, previous: result.previous, time: result.time, seq: result.seq }
     }
     return { ok: true, redemptionId: result.redemptionId, voucher, use: result.use, maxUses: result.maxUses, time: result.time, seq: result.seq }
+  }
+
+  private async oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.inFlight.get(key) ?? Promise.resolve()).then(fn)
+    const settled = run.then(
+      () => {},
+      () => {},
+    )
+    this.inFlight.set(key, settled)
+    try {
+      return await run
+    } finally {
+      if (this.inFlight.get(key) === settled) this.inFlight.delete(key)
+    }
+  }
+
+  /** Live local uses of a voucher (voids given back). */
+  private usesOf(key: string): number {
+    return (this.journal.query('SELECT uses FROM voucher_uses WHERE voucher_key = ?').pluck().get(key) as number | undefined) ?? 0
   }
 
   async void(redemptionId: string, cashier: string, reason: string | null, device: string | null): Promise<VoidOutcome> {

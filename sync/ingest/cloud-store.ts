@@ -29,9 +29,11 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS alerts (
     id INTEGER PRIMARY KEY, kind TEXT NOT NULL, store TEXT NOT NULL, detail TEXT NOT NULL, time INTEGER NOT NULL
   );
-  -- An online check said yes to a store; held until its redemption arrives (or CLAIM_TTL_MS).
+  -- An online check said yes to a store: it will have \`uses\` uses once the one asked for
+  -- is made. Held until that many of its redemptions have arrived (or CLAIM_TTL_MS).
   CREATE TABLE IF NOT EXISTS voucher_claims (
-    voucher_key TEXT NOT NULL, store TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (voucher_key, store)
+    voucher_key TEXT NOT NULL, store TEXT NOT NULL, at INTEGER NOT NULL, uses INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (voucher_key, store)
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS meta (id INTEGER PRIMARY KEY CHECK (id = 1), arrivals INTEGER NOT NULL);
   INSERT OR IGNORE INTO meta (id, arrivals) VALUES (1, 0);
@@ -51,12 +53,13 @@ export interface IngestResult {
 /** How long an online check's yes holds a use for the asking store before the redemption must have arrived. */
 export const CLAIM_TTL_MS = 10 * 60_000
 
-export type ClaimResult = { ok: true } | { ok: false; detail: string }
+/** ok: `allowedUses` is how many uses the asking store may reach in all, its own included. */
+export type ClaimResult = { ok: true; allowedUses: number } | { ok: false; detail: string }
 
 export class CloudStore {
   readonly db: Database.Database
   private readonly ingestTx: Database.Transaction<(batch: EventBatch) => IngestResult>
-  private readonly claimTx: Database.Transaction<(store: string, voucherKey: string, maxUses: number, now: number) => ClaimResult>
+  private readonly claimTx: Database.Transaction<(store: string, voucherKey: string, maxUses: number, localUses: number, now: number) => ClaimResult>
 
   constructor(file: string) {
     this.db = new Database(file)
@@ -64,6 +67,9 @@ export class CloudStore {
     this.db.pragma('synchronous = FULL') // an ack promises the events are on disk
     this.db.pragma('busy_timeout = 10000')
     this.db.exec(SCHEMA)
+    // Cloud databases from before claims counted uses (issue #13): one use each.
+    const claimColumns = this.db.prepare("SELECT name FROM pragma_table_info('voucher_claims')").pluck().all() as string[]
+    if (!claimColumns.includes('uses')) this.db.exec('ALTER TABLE voucher_claims ADD COLUMN uses INTEGER NOT NULL DEFAULT 1')
     const s = {
       store: this.db.prepare('INSERT INTO stores (store) VALUES (?) ON CONFLICT DO NOTHING'),
       mark: this.db.prepare('SELECT contiguous FROM stores WHERE store = ?').pluck(),
@@ -74,10 +80,13 @@ export class CloudStore {
       voided: this.db.prepare('UPDATE redemptions SET voided = 1 WHERE redemption_id = ?'),
       uses: this.db.prepare('SELECT store, seq FROM redemptions WHERE voucher_key = ? AND voided = 0 ORDER BY time'),
       alert: this.db.prepare('INSERT INTO alerts (kind, store, detail, time) VALUES (?, ?, ?, ?)'),
-      unclaim: this.db.prepare('DELETE FROM voucher_claims WHERE voucher_key = ? AND store = ?'),
+      // A claim is done with once the store's arrived uses reach it.
+      unclaim: this.db.prepare(
+        'DELETE FROM voucher_claims WHERE voucher_key = @key AND store = @store AND uses <= (SELECT count(*) FROM redemptions WHERE voucher_key = @key AND store = @store AND voided = 0)',
+      ),
       usedAt: this.db.prepare('SELECT store, time FROM redemptions WHERE voucher_key = ? AND voided = 0 ORDER BY time'),
-      otherClaims: this.db.prepare('SELECT store FROM voucher_claims WHERE voucher_key = ? AND store <> ? AND at > ?').pluck(),
-      claim: this.db.prepare('INSERT INTO voucher_claims (voucher_key, store, at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at'),
+      claims: this.db.prepare('SELECT store, uses FROM voucher_claims WHERE voucher_key = ? AND at > ?'),
+      claim: this.db.prepare('INSERT INTO voucher_claims (voucher_key, store, at, uses) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at, uses = excluded.uses'),
     }
     this.ingestTx = this.db.transaction((batch: EventBatch): IngestResult => {
       const { store, events } = batch
@@ -97,7 +106,7 @@ export class CloudStore {
         const p = e.payload as Record<string, unknown>
         if (e.type === 'voucher.redeemed' && typeof p.voucherKey === 'string') {
           s.redemption.run(p.voucherKey, store, e.seq, e.id, e.time, Number(p.maxUses) || 1)
-          s.unclaim.run(p.voucherKey, store)
+          s.unclaim.run({ key: p.voucherKey, store })
           const live = s.uses.all(p.voucherKey) as { store: string; seq: number }[]
           if (live.length > (Number(p.maxUses) || 1)) {
             const detail = `voucher ${p.voucherKey} redeemed ${live.length}× (allowed ${Number(p.maxUses) || 1}): ${live.map((u) => `${u.store}#${u.seq}`).join(', ')}`
@@ -114,15 +123,26 @@ export class CloudStore {
       s.update.run(contiguous, inserted, duplicates, 0, store)
       return { store, contiguous, inserted, duplicates, gap: false, alerts }
     })
-    this.claimTx = this.db.transaction((store: string, voucherKey: string, maxUses: number, now: number): ClaimResult => {
+    this.claimTx = this.db.transaction((store: string, voucherKey: string, maxUses: number, localUses: number, now: number): ClaimResult => {
+      // Each store counts as what has arrived from it or what it was told yes for, whichever is more;
+      // the asking store as what has arrived or what it says it has used, whichever is more.
       const used = s.usedAt.all(voucherKey) as { store: string; time: number }[]
-      const claims = s.otherClaims.all(voucherKey, store, now - CLAIM_TTL_MS) as string[]
-      if (used.length + claims.length >= maxUses) {
-        const where = [...used.map((u) => `redeemed at ${u.store} ${new Date(u.time).toISOString()}`), ...claims.map((c) => `being redeemed at ${c}`)]
+      const claims = new Map((s.claims.all(voucherKey, now - CLAIM_TTL_MS) as { store: string; uses: number }[]).map((c) => [c.store, c.uses]))
+      const arrived = new Map<string, number>()
+      for (const u of used) arrived.set(u.store, (arrived.get(u.store) ?? 0) + 1)
+      let others = 0
+      for (const other of new Set([...arrived.keys(), ...claims.keys()])) {
+        if (other !== store) others += Math.max(arrived.get(other) ?? 0, claims.get(other) ?? 0)
+      }
+      const own = Math.max(arrived.get(store) ?? 0, localUses)
+      if (others + own >= maxUses) {
+        const pending = [...claims].filter(([c, n]) => c !== store && n > (arrived.get(c) ?? 0)).map(([c]) => `being redeemed at ${c}`)
+        const mine = localUses > (arrived.get(store) ?? 0) ? [`${localUses} use(s) here`] : []
+        const where = [...used.map((u) => `redeemed at ${u.store} ${new Date(u.time).toISOString()}`), ...pending, ...mine]
         return { ok: false, detail: `${where.join('; ')} (uses allowed: ${maxUses})` }
       }
-      s.claim.run(voucherKey, store, now)
-      return { ok: true }
+      s.claim.run(voucherKey, store, now, own + 1)
+      return { ok: true, allowedUses: maxUses - others }
     })
   }
 
@@ -132,12 +152,13 @@ export class CloudStore {
   }
 
   /**
-   * An online check: yes (and a claim held for `store`) while the voucher's live
-   * redemptions plus other stores' open claims leave a use. The asking store's own
-   * earlier claim is replaced, not added: it enforces its own uses locally.
+   * An online check: yes (and a claim held for `store`) while the other stores' uses
+   * (arrived, or claimed and not yet arrived) plus the asking store's own (arrived, or its
+   * `localUses` — its own redemptions may still be on their way) leave a use. Counting the
+   * asker's local uses keeps local + remote within maxUses whatever the sync lag (issue #13).
    */
-  claimVoucher(store: string, voucherKey: string, maxUses: number, now = Date.now()): ClaimResult {
-    return this.claimTx.immediate(store, voucherKey, maxUses, now)
+  claimVoucher(store: string, voucherKey: string, maxUses: number, localUses = 0, now = Date.now()): ClaimResult {
+    return this.claimTx.immediate(store, voucherKey, maxUses, localUses, now)
   }
 
 

@@ -11,7 +11,7 @@ import type { Link, LinkMessage } from '../link.js'
 import { VOUCHER_CHECK } from '../voucher-check.js'
 import type { CloudStore } from './cloud-store.js'
 
-type Answer = Pick<RpcResponse, 'status' | 'reason' | 'detail'>
+type Answer = Pick<RpcResponse, 'status' | 'reason' | 'detail' | 'allowedUses'>
 
 export class RpcResponder {
   answered = 0
@@ -47,8 +47,8 @@ export class RpcResponder {
       }
       if (method !== VOUCHER_CHECK) return { status: 'error', reason: 'unknown_method', detail: `no method ${method}` }
       const check = parseVoucherCheck(body)
-      const claim = this.store.claimVoucher(store, check.voucherKey, check.maxUses)
-      if (claim.ok) return { status: 'ok', reason: null, detail: null }
+      const claim = this.store.claimVoucher(store, check.voucherKey, check.maxUses, check.localUses)
+      if (claim.ok) return { status: 'ok', reason: null, detail: null, allowedUses: claim.allowedUses }
       this.log.info({ store, voucher: check.voucherKey, detail: claim.detail }, 'online check refused')
       return { status: 'refused', reason: 'already_redeemed', detail: claim.detail }
     } catch (err) {

@@ -53,6 +53,11 @@ export interface RedeemArgs {
   campaign: number
   serial: number
   maxUses: number
+  /**
+   * Uses this store may reach, when lower than maxUses: what the cloud's online check
+   * left for it after other stores' uses and claims (issue #13: local + remote ≤ maxUses).
+   */
+  limit?: number
   store: string
   device: string | null
   cashier: string | null
@@ -74,7 +79,7 @@ export type RedeemResult =
 
 export function redeemVoucherTx(tx: TxContext, a: RedeemArgs): RedeemResult {
   tx.stmt('INSERT INTO voucher_uses (voucher_key, uses) VALUES (?, 0) ON CONFLICT DO NOTHING').run(a.voucherKey)
-  const taken = tx.stmt('UPDATE voucher_uses SET uses = uses + 1 WHERE voucher_key = ? AND uses < ? RETURNING uses').pluck().get(a.voucherKey, a.maxUses) as
+  const taken = tx.stmt('UPDATE voucher_uses SET uses = uses + 1 WHERE voucher_key = ? AND uses < ? RETURNING uses').pluck().get(a.voucherKey, Math.min(a.maxUses, a.limit ?? a.maxUses)) as
     | number
     | undefined
   const voucher = { voucherKey: a.voucherKey, kid: a.kid, campaign: a.campaign, serial: a.serial }
