@@ -2,8 +2,11 @@
  * The durable print queue of one printer. Jobs are stored (journal writer) before the
  * caller gets their id, printed in order, held while the printer cannot print, and
  * marked done only when the bytes were written *and* the status afterwards is healthy.
- * A job that cannot be rendered fails alone; the queue goes on. A job found 'printing'
- * at start is 'interrupted' — never silently printed twice.
+ * A job that cannot be rendered fails alone; the queue goes on. A job whose outcome is
+ * unknown — found 'printing' at start, a write that failed, a printer that went silent,
+ * ran out of paper or opened its cover right after the bytes went out — is 'interrupted'
+ * for a person to reprint: a slip may be on paper already, so it is never sent again by
+ * itself (issue #13: a late status answer once got a slip printed twice).
  */
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
@@ -123,9 +126,9 @@ export class PrintQueue implements Module {
     try {
       await printer.print(bytes)
     } catch (err) {
-      // Nothing (or part) reached the printer and the link is gone: print it again when back.
+      // Some, all or none of it may have reached the printer before the link went.
       await this.drop(`write failed: ${(err as Error).message}`)
-      await this.move(jobId, 'printing', 'queued', `write failed: ${(err as Error).message}`)
+      await this.interrupted(jobId, `write failed (${(err as Error).message}); part of the slip may be printed`)
       return
     }
     const after = await printer.status()
@@ -134,12 +137,17 @@ export class PrintQueue implements Module {
       await this.move(jobId, 'printing', 'done', null)
       this.log.info({ jobId }, 'printed')
     } else {
-      // Out of paper (or cover opened) during the job: the slip is incomplete, print it again.
-      await this.move(jobId, 'printing', 'queued', `printer ${after.state} after printing`)
+      if (after.problem === 'no_answer') await this.drop('no answer to status request')
+      await this.interrupted(jobId, `printer ${after.state}${after.problem ? ` (${after.problem})` : ''} right after printing; the slip may or may not be complete`)
     }
   }
 
-  private async move(jobId: string, from: 'queued' | 'printing', to: 'printing' | 'queued' | 'done' | 'failed' | 'cancelled', error: string | null): Promise<boolean> {
+  private async interrupted(jobId: string, why: string): Promise<void> {
+    await this.move(jobId, 'printing', 'interrupted', why)
+    this.log.warn({ jobId, why }, 'print outcome unknown: job interrupted, reprint it if the slip is not there')
+  }
+
+  private async move(jobId: string, from: 'queued' | 'printing', to: 'printing' | 'queued' | 'done' | 'failed' | 'cancelled' | 'interrupted', error: string | null): Promise<boolean> {
     const { result } = await this.journal.execute('print.transition', { jobId, from, to, error })
     return result.moved
   }

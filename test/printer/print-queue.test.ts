@@ -30,7 +30,8 @@ describe('print queue', () => {
     await journal.start()
     virtual = new VirtualPrinter()
     port = await virtual.listenTcp(0)
-    queue = new PrintQueue('receipt', PROFILE, async () => new EscPosPrinter(await openTcpPrinter('127.0.0.1', port, 500), 200), journal, { pollMs: 100, retryMs: 50 }, silentLogger())
+    // A status answer on a loaded machine can take a while: 2 s before "no answer".
+    queue = new PrintQueue('receipt', PROFILE, async () => new EscPosPrinter(await openTcpPrinter('127.0.0.1', port, 500), 2000), journal, { pollMs: 100, retryMs: 50 }, silentLogger())
     await queue.start()
   })
   afterEach(async () => {
@@ -96,5 +97,24 @@ describe('print queue', () => {
     virtual = again
     await waitFor(() => again.receipts.length === 1, 'printed after replug', 5000)
     expect(printed()).toEqual(['票据 2'])
+  })
+
+  it('never sends a job again whose outcome is unknown: no status after the bytes, or paper out right after', async () => {
+    // The printer prints job 1, then stops answering: was it printed? A person decides.
+    virtual.once('receipt', () => (virtual.statusMode = 'silent'))
+    const first = await queue.enqueue(slip(1), 'test')
+    await waitFor(() => jobStates()[0] === 'interrupted', 'job 1 interrupted')
+    virtual.statusMode = 'normal'
+    // Job 2 ran the printer out of paper as it finished: interrupted too, not printed again with new paper.
+    virtual.once('receipt', () => (virtual.condition.paperOut = true))
+    await queue.enqueue(slip(2), 'test')
+    await waitFor(() => jobStates()[1] === 'interrupted', 'job 2 interrupted')
+    virtual.condition.paperOut = false
+    await queue.enqueue(slip(3), 'test')
+    await waitFor(() => jobStates()[2] === 'done', 'job 3 printed')
+    expect(printed()).toEqual(['票据 1', '票据 2', '票据 3'])
+    const why = journal.reader.prepare('SELECT last_error FROM print_jobs WHERE id = ?').pluck().get(first.jobId)
+    expect(why).toMatch(/offline \(no_answer\) right after printing/)
+    expect(journal.reader.prepare("SELECT count(*) FROM events WHERE type = 'print.interrupted'").pluck().get()).toBe(2)
   })
 })

@@ -26,13 +26,13 @@ export function enqueuePrintTx(tx: TxContext, a: EnqueueArgs): EnqueueResult {
 export interface TransitionArgs {
   jobId: string
   from: 'queued' | 'printing' | 'interrupted'
-  to: 'printing' | 'queued' | 'done' | 'failed' | 'cancelled'
+  to: 'printing' | 'queued' | 'done' | 'failed' | 'cancelled' | 'interrupted'
   error: string | null
 }
 
 /** Moves a job on if (and only if) it is still in `from`; journaled except for the routine queued → printing. */
 export function transitionPrintTx(tx: TxContext, a: TransitionArgs): { moved: boolean } {
-  const finished = a.to === 'done' || a.to === 'failed' || a.to === 'cancelled' ? tx.now : null
+  const finished = a.to === 'done' || a.to === 'failed' || a.to === 'cancelled' || a.to === 'interrupted' ? tx.now : null
   const r = tx
     .stmt('UPDATE print_jobs SET state = ?, last_error = coalesce(?, last_error), attempts = attempts + ?, finished_at = ? WHERE id = ? AND state = ?')
     .run(a.to, a.error, a.to === 'printing' ? 1 : 0, finished, a.jobId, a.from)
