@@ -63,9 +63,9 @@ export const SyncSchema = Type.Object(
     reconnect: Type.Object(
       {
         initialMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 1000 }),
-        maxMs: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 60_000 }),
+        maxMs: Type.Integer({ minimum: 100, maximum: 300_000, default: 15_000, description: 'The longest wait between tries: a store is back at most this long after its broker' }),
       },
-      { additionalProperties: false, default: {}, description: 'Broker reconnect backoff (capped, jittered, exponential)' },
+      { additionalProperties: false, default: {}, description: 'Broker reconnect backoff (exponential, capped, full jitter so stores do not come back in lockstep)' },
     ),
   },
   { additionalProperties: false, default: {}, description: 'Cloud sync over MQTT; see docs/sync.md' },

@@ -12,6 +12,7 @@ import { benchTillDecision } from './bench/till-decision.js'
 import { benchPrintRender } from './bench/print-render.js'
 import { benchPrintQueue } from './bench/print-queue.js'
 import { benchSyncDrain } from './bench/sync-drain.js'
+import { benchSyncReconnect } from './bench/sync-reconnect.js'
 import { benchKiosk } from './bench/kiosk.js'
 import { benchPortalLogin, benchPortalProbe } from './bench/portal.js'
 
@@ -25,6 +26,7 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['print.render', benchPrintRender],
   ['print.queue', benchPrintQueue],
   ['sync.drain', benchSyncDrain, 'mosquitto'],
+  ['sync.reconnect', benchSyncReconnect, 'mosquitto'],
   ['kiosk', benchKiosk, 'chromium'],
   ['portal.probe', benchPortalProbe],
   ['portal.login', benchPortalLogin, 'nft'],

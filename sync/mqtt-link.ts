@@ -56,9 +56,14 @@ export class MqttLink extends EventEmitter implements Link {
     this.attempt()
   }
 
+  /**
+   * Publishes from CONNACK on, not only once 'up': a persistent session's queued messages
+   * arrive before our subscriptions are confirmed, and their answers (the ingest's acks)
+   * must not be dropped (issue #13: a restarted ingest left stores waiting 20 s).
+   */
   publish(topic: string, payload: string | Buffer, opts: PublishOptions): Promise<void> {
     const client = this.client
-    if (!client || !this.up) return Promise.reject(new LinkDownError(`not connected to ${this.opts.url}`))
+    if (!client || !client.connected) return Promise.reject(new LinkDownError(`not connected to ${this.opts.url}`))
     return new Promise((resolve, reject) => {
       const properties = this.opts.protocolVersion === 5 && (opts.responseTopic || opts.correlationData) ? { responseTopic: opts.responseTopic, correlationData: opts.correlationData } : undefined
       client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false, properties }, (err) => (err ? reject(err) : resolve()))
@@ -147,7 +152,7 @@ export class MqttLink extends EventEmitter implements Link {
 
   private retryLater(reason: string): void {
     if (this.stopped) return
-    const delay = backoffDelay(this.attempts++, this.opts.reconnect.initialMs, this.opts.reconnect.maxMs)
+    const delay = backoffDelay(this.attempts++, this.opts.reconnect.initialMs, this.opts.reconnect.maxMs, Math.random, 'full')
     this.log.info({ reason, retryInMs: delay, attempt: this.attempts }, 'broker unavailable; retrying')
     this.timer = setTimeout(() => this.attempt(), delay)
   }

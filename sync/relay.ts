@@ -41,6 +41,8 @@ export class Relay {
   /** Last seq of each batch sent and not yet covered by an ack, oldest first. */
   private out: number[] = []
   private lastProgress = Date.now()
+  /** Sent again over the same connection since the last progress (the first ack timeout stage). */
+  private resentOnLink = false
   private pumping = false
   private lingerTimer: NodeJS.Timeout | null = null
   private ackTimer: NodeJS.Timeout | null = null
@@ -105,6 +107,7 @@ export class Relay {
     }
     this.acked = result.acked
     this.lastProgress = Date.now()
+    this.resentOnLink = false
     this.out = this.out.filter((last) => last > this.acked)
     if (this.sent < this.acked) this.sent = this.acked
     void this.pump()
@@ -130,6 +133,7 @@ export class Relay {
     this.out = []
     this.sent = this.acked
     this.lastProgress = Date.now()
+    this.resentOnLink = false
   }
 
   /** New events: wait `lingerMs` so a burst goes out as one batch. */
@@ -173,15 +177,26 @@ export class Relay {
   }
 
   /**
-   * Batches out and no ack for too long: the cloud lost them, or the link is half-dead
-   * (it takes writes, nothing comes back; keepalive alone can take minutes to notice).
-   * Either way a fresh connection, which sends again from the checkpoint, fixes it.
+   * Batches out and no ack for a while. After a quarter of `ackTimeoutMs` they are sent
+   * again over the same connection (the cloud lost them or their acks; it answers a
+   * duplicate with a fresh ack). After the whole of it the link is taken for half-dead
+   * (it takes writes, nothing comes back; keepalive alone can take minutes to notice)
+   * and a fresh connection sends again from the checkpoint.
    */
   private checkAckTimeout(): void {
     if (!this.link.connected) return
     // Idle: look for events another process (the CLI, a second till) journaled; it does not wake us.
     if (this.out.length === 0) return void this.pump()
-    if (Date.now() - this.lastProgress < this.opts.ackTimeoutMs) return
+    const waited = Date.now() - this.lastProgress
+    if (waited >= this.opts.ackTimeoutMs / 4 && waited < this.opts.ackTimeoutMs && !this.resentOnLink) {
+      this.resentOnLink = true
+      this.resends++
+      this.log.info({ acked: this.acked, sent: this.sent, afterMs: waited }, 'no ack from the cloud yet; sending again from the checkpoint')
+      this.out = []
+      this.sent = this.acked
+      return void this.pump()
+    }
+    if (waited < this.opts.ackTimeoutMs) return
     this.resends++
     this.log.warn({ acked: this.acked, sent: this.sent, afterMs: this.opts.ackTimeoutMs }, 'no ack from the cloud; reconnecting to send again from the checkpoint')
     this.restart()

@@ -76,7 +76,8 @@ async function ingest(args: CloudArgs, broker: string): Promise<number> {
       protocolVersion: 5,
       keepaliveSeconds: 30,
       subscriptions: ingestSubscriptions(shared),
-      reconnect: { initialMs: 500, maxMs: 30_000 },
+      // A handful of ingests, not thousands of stores: back within seconds of the broker.
+      reconnect: { initialMs: 200, maxMs: 5_000 },
       ...brokerAuth(args),
     },
     moduleLogger(log, 'cloud:link'),

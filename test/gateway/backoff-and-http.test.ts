@@ -21,6 +21,19 @@ describe('backoffDelay', () => {
     )
     expect([0, 1, 2, 3, 10].map((a) => backoffDelay(a, 500, 30_000, () => 1))).toEqual([500, 1000, 2000, 4000, 30_000])
   })
+
+  it('with full jitter spreads over [0, exp] — the broker link, so stores do not return in lockstep', () => {
+    fc.assert(
+      fc.property(fc.nat(100), fc.double({ min: 0, max: 1, noNaN: true }), (attempt, r) => {
+        const d = backoffDelay(attempt, 1000, 15_000, () => r, 'full')
+        expect(d).toBeGreaterThanOrEqual(0)
+        expect(d).toBeLessThanOrEqual(Math.min(15_000, 1000 * 2 ** Math.min(attempt, 30)))
+      }),
+    )
+    // A store never waits longer than the cap after its broker is back (was 60 s by default, seen 35 s idle).
+    expect(parseConfig('store: { id: s, name: S }', 'x').sync.reconnect.maxMs).toBe(15_000)
+    expect(backoffDelay(50, 1000, 15_000, () => 0.999, 'full')).toBeLessThanOrEqual(15_000)
+  })
 })
 
 function services(journalState: JournalHealth['state'], dev = true): GatewayServices {
@@ -30,6 +43,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     version: '0.0.0-test',
     startedAt: new Date(),
     journal: { getHealth: () => ({ state: journalState }) as JournalHealth },
+    integrity: { status: () => ({ result: null, checkedAt: null, running: false, alarm: null }) },
     scans: { stats: () => ({ scans: 0, rejected: 0, lastScanAt: null, lastRejected: null }) },
     vouchers: {} as GatewayServices['vouchers'],
     till: {} as GatewayServices['till'],

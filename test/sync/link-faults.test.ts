@@ -78,6 +78,24 @@ describe.skipIf(!ready)('sync over a failing link', () => {
     await drained(store, await producer.stop())
   }, 90_000)
 
+  it('acknowledges at once what a restarted ingest finds waiting in its session', async () => {
+    // A long ack timeout: only the new ingest's acks can move the checkpoint within the wait.
+    let cloud = new CloudEnd(cloudDb(), broker.url).start()
+    const store = await new StoreEnd(storeConfig(join(tmp.dir, 'store'), 'shop-a', broker.url, { ackTimeoutMs: 120_000 })).start()
+    ends.push(store)
+    await store.produce(200)
+    await waitFor(() => store.acked() === 200, 'first events acknowledged')
+    await cloud.stop()
+    await store.produce(2_000, 2_000) // one burst, so it fits the window; the broker keeps it in the session
+    await waitFor(() => store.sync.status().sent === 2_200, 'batches handed to the broker', 30_000)
+    cloud = new CloudEnd(cloudDb(), broker.url).start()
+    ends.push(cloud)
+    // Delivered right after CONNACK, before the ingest's subscriptions are confirmed: their
+    // acks were dropped and the store waited out its ack timeout (issue #13, item 7).
+    await waitFor(() => store.acked() === 2_200, `acknowledged after the ingest came back (at ${store.acked()})`, 15_000)
+    expect(store.sync.status().resends).toBe(0)
+  }, 90_000)
+
   it('shares the load between two ingests on one database (MQTT 5 shared subscription)', async () => {
     const a = new CloudEnd(cloudDb(), broker.url, { shared: true, clientId: 'ingest-a' }).start()
     const b = new CloudEnd(cloudDb(), broker.url, { shared: true, clientId: 'ingest-b' }).start()
