@@ -126,6 +126,13 @@ export const ConfigSchema = Type.Object(
     ),
     dataDir: Type.String({ minLength: 1, default: './data', description: 'SQLite journal and keys; relative to the working directory' }),
     dev: Type.Boolean({ default: false, description: 'Development mode: enables /api/dev/* (simulated scans)' }),
+    database: Type.Object(
+      {
+        integrityCheckAfterMinutes: Type.Number({ minimum: 0, maximum: 1440, default: 10, description: 'The first full integrity check runs this long after start (in the background; start-up never waits for it)' }),
+        integrityCheckEveryHours: Type.Number({ minimum: 1, maximum: 720, default: 24, description: 'Then again this often; a failure raises an alarm' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     http: Type.Object(
       {
         host: Type.String({ minLength: 1, default: '127.0.0.1' }),

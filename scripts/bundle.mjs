@@ -6,7 +6,7 @@
 import { build } from 'esbuild'
 
 await build({
-  entryPoints: ['dist/gateway/cli/tillside.js', 'dist/gateway/store/journal-writer.js'],
+  entryPoints: ['dist/gateway/cli/tillside.js', 'dist/gateway/store/journal-writer.js', 'dist/gateway/store/integrity-check.js'],
   outdir: 'dist/bundle',
   entryNames: '[name]',
   bundle: true,

@@ -37,7 +37,9 @@ const StatusBody = Type.Object({
     largestBatch: Type.Integer(),
     pending: Type.Integer(),
     lastCommitMs: Nullable(Type.Number()),
-    integrity: Nullable(Type.String()),
+    integrity: Nullable(Type.String({ description: "The last full integrity check's result ('ok' or SQLite's problems); null before the first, which runs in the background after start" })),
+    integrityCheckedAt: Nullable(Type.String()),
+    integrityAlarm: Nullable(Type.String()),
     lastError: Nullable(Type.Object({ code: Type.String(), message: Type.String(), at: Type.String() })),
   }),
   devices: Type.Array(DeviceStatusBody),
@@ -75,13 +77,14 @@ export const healthRoutes = fp(
     })
 
     app.get('/api/status', { schema: { response: { 200: StatusBody, 500: ErrorBody } } }, async (): Promise<StatusBody> => {
-      const { config, journal, devices, scans, startedAt, version, print, sync, kiosk } = app.services
+      const { config, journal, integrity, devices, scans, startedAt, version, print, sync, kiosk } = app.services
+      const check = integrity.status()
       return {
         store: { id: config.store.id, name: config.store.name },
         version,
         startedAt: startedAt.toISOString(),
         uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-        journal: journal.getHealth(),
+        journal: { ...journal.getHealth(), integrity: check.result, integrityCheckedAt: check.checkedAt, integrityAlarm: check.alarm },
         devices: devices.status().map((d) => ({ ...d, ...scans.stats(d.id) })),
         printers: print.printers(),
         sync: sync.status(),

@@ -2,6 +2,7 @@
 import fp from 'fastify-plugin'
 import type { Config } from '../../config/schema.js'
 import type { Journal } from '../store/journal.js'
+import type { IntegrityMonitor } from '../store/integrity-monitor.js'
 import type { DeviceManager } from '../devices/device-manager.js'
 import type { ScanPipeline } from '../scan/scan-pipeline.js'
 import type { VoucherService } from '../vouchers/voucher-service.js'
@@ -22,6 +23,8 @@ import type { PortalSessions } from '../portal/portal-sessions.js'
 export interface GatewayServices {
   config: Config
   journal: Pick<Journal, 'getHealth'>
+  /** The database's full integrity check, run in the background. */
+  integrity: Pick<IntegrityMonitor, 'status'>
   devices: Pick<DeviceManager, 'status' | 'simulateScan'>
   scans: Pick<ScanPipeline, 'stats'>
   vouchers: Pick<VoucherService, 'validate' | 'redeem' | 'void' | 'issue'>

@@ -35,6 +35,7 @@ import { KioskService } from '../kiosk/kiosk-service.js'
 import { KioskAudit } from '../kiosk/kiosk-audit.js'
 import { KioskScans } from '../kiosk/kiosk-scans.js'
 import { KioskLimits } from '../kiosk/kiosk-limits.js'
+import { IntegrityMonitor } from '../store/integrity-monitor.js'
 import { createPortal } from '../portal/portal-module.js'
 import { buildGuestApp } from '../http/portal/guest-app.js'
 import type { GatewayServices } from '../http/services.js'
@@ -78,6 +79,7 @@ export class Gateway {
   readonly scans: ScanPipeline
   readonly devices: DeviceManager
   readonly cashiers: CashierSessions
+  readonly integrity: IntegrityMonitor
   vouchers: VoucherService | null = null
   members: MemberService | null = null
   pos: PosService | null = null
@@ -93,6 +95,8 @@ export class Gateway {
     const { config, log } = opts
     this.bus = new EventBus(moduleLogger(log, 'gateway:bus'))
     this.journal = new Journal(databasePath(config), moduleLogger(log, 'gateway:journal'))
+    const { integrityCheckAfterMinutes, integrityCheckEveryHours } = config.database
+    this.integrity = new IntegrityMonitor(databasePath(config), { firstAfterMs: integrityCheckAfterMinutes * 60_000, everyMs: integrityCheckEveryHours * 3_600_000 }, moduleLogger(log, 'gateway:integrity'))
     this.scans = new ScanPipeline(this.journal, this.bus, moduleLogger(log, 'gateway:scan'))
     const bindings: ScannerBindings = { serial: serialportBinding, hid: hidBindingFor(config.devices), stdin: opts.stdin ?? null, ...opts.bindings }
     this.devices = new DeviceManager(config, bindings, this.scans, this.bus, log)
@@ -159,6 +163,7 @@ export class Gateway {
       const services: GatewayServices = {
         config,
         journal: this.journal,
+        integrity: this.integrity,
         devices: this.devices,
         scans: this.scans,
         vouchers,
@@ -178,7 +183,7 @@ export class Gateway {
       // The guest listener opens after the controller's rules and the restored sessions are in place.
       this.guestHttp = portal ? new HttpModule(await buildGuestApp({ logger: moduleLogger(log, 'portal:http'), services }), config.portal.http.host, config.portal.http.port) : null
       const portalModules = portal ? [portal.controller, portal.sessions, this.guestHttp!] : []
-      this.started.push(...(await startModules([this.print, till, kioskScans, this.devices, this.http, ...portalModules, this.sync], signal, lifecycleLog)))
+      this.started.push(...(await startModules([this.print, till, kioskScans, this.devices, this.http, ...portalModules, this.sync, this.integrity], signal, lifecycleLog)))
     } catch (err) {
       await stopModules(this.started, lifecycleLog)
       this.started = []

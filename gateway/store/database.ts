@@ -31,7 +31,13 @@ export class DatabaseError extends Error {
  */
 const CACHE_KIB = -4000
 
-export function openWriteDatabase(file: string, migrations: Migration[] = MIGRATIONS): { db: Db; integrity: string } {
+/**
+ * Opens (and migrates) the journal for writing. No full integrity check here: it reads
+ * every page, minutes on a year's journal, and a store after a power cut must be back in
+ * seconds (issue #13) — IntegrityMonitor runs it in the background. Opening already
+ * replays the WAL and reads the schema; damage found on the way is reported as corrupt.
+ */
+export function openWriteDatabase(file: string, migrations: Migration[] = MIGRATIONS): { db: Db } {
   mkdirSync(dirname(file), { recursive: true })
   let db: Db
   try {
@@ -45,17 +51,14 @@ export function openWriteDatabase(file: string, migrations: Migration[] = MIGRAT
     db.pragma('busy_timeout = 5000')
     db.pragma('foreign_keys = ON')
     db.pragma(`cache_size = ${CACHE_KIB}`)
-    const integrity = checkIntegrity(db)
-    if (integrity !== 'ok') {
-      throw new DatabaseError(
-        'corrupt',
-        `${file} failed integrity_check (${integrity}); move it aside and restore the latest \`tillside backup\` copy`,
-      )
-    }
     migrate(db, migrations)
-    return { db, integrity }
+    return { db }
   } catch (err) {
     db.close()
+    const code = (err as { code?: string }).code
+    if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+      throw new DatabaseError('corrupt', `${file} is damaged (${(err as Error).message}); move it aside and restore the latest \`tillside backup\` copy`)
+    }
     throw err
   }
 }

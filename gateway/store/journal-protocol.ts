@@ -40,7 +40,7 @@ export type CommandOutcome =
 export type ToWriter = { type: 'commit'; batch: number; flat: FlatRows; commands: CommandCall[] } | { type: 'close' }
 
 export type FromWriter =
-  | { type: 'ready'; lastSeq: number; integrity: string; schemaVersion: number }
+  | { type: 'ready'; lastSeq: number; schemaVersion: number }
   | { type: 'open-failed'; code: string; message: string }
   | { type: 'committed'; batch: number; firstSeq: number; ms: number; outcomes: CommandOutcome[] }
   | { type: 'commit-failed'; batch: number; code: string; message: string }

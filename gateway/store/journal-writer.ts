@@ -46,7 +46,7 @@ function stmt(sql: string): Database.Statement {
   return s
 }
 
-post({ type: 'ready', lastSeq: readLastSeq.get() as number, integrity: opened.integrity, schemaVersion: schemaVersion(db) })
+post({ type: 'ready', lastSeq: readLastSeq.get() as number, schemaVersion: schemaVersion(db) })
 
 /** Inserts plain rows [from, to) of the batch starting at `seq`; returns the next seq. */
 function insertRows(flat: FlatRows, from: number, to: number, seq: number): number {

@@ -37,7 +37,6 @@ export interface JournalHealth {
   largestBatch: number
   pending: number
   lastCommitMs: number | null
-  integrity: string | null
   lastError: { code: string; message: string; at: string } | null
 }
 
@@ -62,7 +61,6 @@ export class Journal implements Module {
     largestBatch: 0,
     pending: 0,
     lastCommitMs: null,
-    integrity: null,
     lastError: null,
   }
   private accepting = false
@@ -105,7 +103,7 @@ export class Journal implements Module {
       if (this.health.state !== 'closed') this.writerFailed(new Error(`journal writer exited with code ${code}`))
     })
     this.readConnection = openReadDatabase(this.file)
-    this.health = { ...this.health, state: 'ok', lastSeq: ready.lastSeq, integrity: ready.integrity }
+    this.health = { ...this.health, state: 'ok', lastSeq: ready.lastSeq }
     this.accepting = true
     this.log.info({ file: this.file, lastSeq: ready.lastSeq, schemaVersion: ready.schemaVersion }, 'journal open')
   }

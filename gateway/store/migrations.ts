@@ -269,4 +269,14 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX portal_sessions_by_member ON portal_sessions (member, started_at);
     `,
   },
+  {
+    version: 10,
+    name: 'voucher outcomes index',
+    sql: `
+      -- The cashier screen's list after a restart reads the latest voucher outcomes; without
+      -- this it scanned the events backwards, the whole journal when there were few (start-up
+      -- grew with the database, issue #13). Partial: only outcome rows are in it.
+      CREATE INDEX events_voucher_outcomes ON events (seq) WHERE type IN ('voucher.redeemed', 'voucher.rejected');
+    `,
+  },
 ]
