@@ -1,7 +1,8 @@
 /**
  * The nftables controller: this machine routes the guest network. The ruleset
  * (nft-ruleset.ts) is replaced whole at start and removed at stop; a login adds the guest
- * to the sets with its session's remaining time.
+ * to the sets with its session's remaining time, through one long-lived `nft -i`
+ * (nft-session.ts); the rare whole-table and listing commands run nft on their own.
  */
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -11,6 +12,7 @@ import type { Logger } from '../../log.js'
 import type { AccessController, Grant, GuestClient } from './controller.js'
 import { ControllerError } from './controller.js'
 import { element, portalRuleset } from './nft-ruleset.js'
+import { NftSession } from './nft-session.js'
 
 export interface NftablesOptions {
   table: string
@@ -24,11 +26,14 @@ export interface NftablesOptions {
 export class NftablesController implements AccessController {
   readonly kind = 'nftables' as const
   readonly name = 'portal:controller:nftables'
+  private readonly session: NftSession
 
   constructor(
     private readonly o: NftablesOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.session = new NftSession(o.nft)
+  }
 
   async start(): Promise<void> {
     // The ruleset goes in whole from a file, so nft replaces the table in one transaction.
@@ -44,6 +49,7 @@ export class NftablesController implements AccessController {
   }
 
   async stop(): Promise<void> {
+    this.session.close()
     // Without Tillside nobody new gets on; those on keep nothing either (the table goes).
     await this.nft(`delete table inet ${this.o.table}`).catch((err: Error) => this.log.warn({ err: err.message }, 'guest firewall not removed'))
   }
@@ -71,7 +77,7 @@ export class NftablesController implements AccessController {
     const el = element(client.ip, client.mac)
     // One command each: a guest already gone from a set (expired) is not an error.
     for (const set of ['sessions', 'idle']) {
-      await this.nft(`delete element inet ${this.o.table} ${set} { ${el} }`).catch((err: Error) => {
+      await this.session.run(`delete element inet ${this.o.table} ${set} { ${el} }`).catch((err: Error) => {
         if (!/No such file or directory/.test(err.message)) throw err
       })
     }
@@ -104,7 +110,7 @@ export class NftablesController implements AccessController {
       const seconds = Math.max(1, Math.ceil((g.expiresAt - now) / 1000))
       return `add element inet ${this.o.table} sessions { ${el} timeout ${seconds}s }\nadd element inet ${this.o.table} idle { ${el} }`
     })
-    await this.nft(lines.join('\n'))
+    await this.session.run(lines.join('\n'))
   }
 
   /**
