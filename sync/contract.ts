@@ -163,6 +163,12 @@ export interface RpcRequest {
   v: 1
   id: string
   replyTo?: string
+  /**
+   * ms since the epoch after which the asker no longer waits: a request the broker held
+   * for a cloud that was away is dropped, not answered (and not acted on: an SMS after the
+   * guest gave up, a claim that blocks a voucher for nothing). Also sent as MQTT 5 message expiry.
+   */
+  expiresAt?: number
   body: unknown
 }
 
@@ -184,6 +190,7 @@ export function parseRpcRequest(payload: Buffer | string): RpcRequest {
   if (typeof o.id !== 'string' || !RPC_ID.test(o.id)) throw new ContractError('request.id must be 8–64 letters, digits, _ or -')
   if (o.replyTo !== undefined && typeof o.replyTo !== 'string') throw new ContractError('request.replyTo must be a topic')
   if (typeof o.body !== 'object' || o.body === null) throw new ContractError('request.body must be an object')
+  if (o.expiresAt !== undefined && !Number.isSafeInteger(o.expiresAt)) throw new ContractError('request.expiresAt must be ms since the epoch')
   return o as unknown as RpcRequest
 }
 

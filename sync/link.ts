@@ -16,6 +16,8 @@ export interface PublishOptions {
   /** MQTT 5 request/response properties; dropped on 3.1.1 (the payload must carry them too). */
   responseTopic?: string
   correlationData?: Buffer
+  /** MQTT 5 message expiry: the broker drops the message undelivered after this long. */
+  expirySeconds?: number
 }
 
 export interface Link {

@@ -65,7 +65,10 @@ export class MqttLink extends EventEmitter implements Link {
     const client = this.client
     if (!client || !client.connected) return Promise.reject(new LinkDownError(`not connected to ${this.opts.url}`))
     return new Promise((resolve, reject) => {
-      const properties = this.opts.protocolVersion === 5 && (opts.responseTopic || opts.correlationData) ? { responseTopic: opts.responseTopic, correlationData: opts.correlationData } : undefined
+      const properties =
+        this.opts.protocolVersion === 5 && (opts.responseTopic || opts.correlationData || opts.expirySeconds)
+          ? { responseTopic: opts.responseTopic, correlationData: opts.correlationData, messageExpiryInterval: opts.expirySeconds }
+          : undefined
       client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false, properties }, (err) => (err ? reject(err) : resolve()))
     })
   }

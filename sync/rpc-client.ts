@@ -31,7 +31,7 @@ export class RpcClient {
     if (!this.link.connected) return null
     const id = randomBytes(12).toString('base64url')
     const replyTo = topics.rpcReply(this.store)
-    const message: RpcRequest = { v: CONTRACT_VERSION, id, replyTo, body }
+    const message: RpcRequest = { v: CONTRACT_VERSION, id, replyTo, expiresAt: Date.now() + timeoutMs, body }
     const answer = new Promise<RpcResponse | null>((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id)
@@ -41,7 +41,7 @@ export class RpcClient {
       this.pending.set(id, { resolve, timer })
     })
     try {
-      await this.link.publish(topics.rpc(this.store, method), JSON.stringify(message), { qos: 1, responseTopic: replyTo, correlationData: Buffer.from(id) })
+      await this.link.publish(topics.rpc(this.store, method), JSON.stringify(message), { qos: 1, responseTopic: replyTo, correlationData: Buffer.from(id), expirySeconds: Math.max(1, Math.ceil(timeoutMs / 1000)) })
     } catch (err) {
       this.log.warn({ method, err: (err as Error).message }, 'request not sent')
       this.settle(id, null)

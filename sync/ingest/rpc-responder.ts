@@ -11,6 +11,8 @@ import type { Link, LinkMessage } from '../link.js'
 import { VOUCHER_CHECK } from '../voucher-check.js'
 import type { CloudStore } from './cloud-store.js'
 
+const EXPIRY_GRACE_MS = 2_000
+
 type Answer = Pick<RpcResponse, 'status' | 'reason' | 'detail' | 'allowedUses'>
 
 export class RpcResponder {
@@ -32,6 +34,12 @@ export class RpcResponder {
     const request = parseRpcRequest(m.payload)
     const replyTo = m.responseTopic ?? request.replyTo ?? topics.rpcReply(store)
     if (!replyTo.startsWith(`${ROOT}/${store}/`)) throw new ContractError(`response topic ${replyTo} is outside store ${store}'s topics`)
+    // The asker has given up (held by the broker while this ingest was away): do nothing.
+    // A few seconds' grace for clocks that are not quite in step.
+    if (request.expiresAt !== undefined && Date.now() > request.expiresAt + EXPIRY_GRACE_MS) {
+      this.log.info({ store, method, id: request.id }, 'expired request dropped')
+      return
+    }
     const answer = this.answer(store, method, request.body)
     const response: RpcResponse = { v: CONTRACT_VERSION, id: request.id, ...answer }
     this.answered++
@@ -42,7 +50,14 @@ export class RpcResponder {
   private answer(store: string, method: string, body: unknown): Answer {
     try {
       if (method === OTP_SEND) {
-        this.deliverCode(store, parseOtpSend(body))
+        const req = parseOtpSend(body)
+        try {
+          this.deliverCode(store, req)
+        } catch (err) {
+          // The SMS service said no: the guest is told at once, and the ingest goes on.
+          this.log.warn({ store, err: (err as Error).message }, 'one-time code not delivered')
+          return { status: 'error', reason: 'not_sent', detail: (err as Error).message }
+        }
         return { status: 'ok', reason: null, detail: null }
       }
       if (method !== VOUCHER_CHECK) return { status: 'error', reason: 'unknown_method', detail: `no method ${method}` }

@@ -113,9 +113,11 @@ describe('node-hid binding', () => {
   })
 
   it('reports an absent device as not_found through the real node-hid', async () => {
+    // not_found, not unsupported: node-hid must really load and enumerate here (setup-system
+    // installs libusb); a binding that fails to load must fail this test, not pass it.
     await expect(createNodeHidBinding('hidraw').open({ vendorId: 0xfffe, productId: 0xfffe, driver: 'hidraw' })).rejects.toMatchObject({
       name: 'DeviceOpenError',
-      code: expect.stringMatching(/^(not_found|unsupported)$/),
+      code: 'not_found',
     })
   })
 })

@@ -145,4 +145,32 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
     // The stores' own requests still work after all that.
     expect(await b.vouchers!.redeem(await issue(), ctx)).toMatchObject({ ok: true })
   })
+
+  it("sends a portal one-time code through the cloud's SMS service, and says at once when it cannot", async () => {
+    const delivered: { store: string; phone: string; code: string; lang: string }[] = []
+    const rpc = cloud.ingest.rpc as { deliverCode: (store: string, req: { phone: string; code: string; lang: string }) => void }
+    rpc.deliverCode = (store, req) => {
+      if (req.phone.endsWith('0000')) throw new Error('SMS gateway: number blocked')
+      delivered.push({ store, ...req })
+    }
+    await a.sync.codeSender.send('+8613800138001', '123456', 'en')
+    await b.sync.codeSender.send('+8613800138002', '654321', 'zh') // MQTT 3.1.1
+    expect(delivered).toEqual([
+      { store: 'shop-a', phone: '+8613800138001', code: '123456', lang: 'en' },
+      { store: 'shop-b', phone: '+8613800138002', code: '654321', lang: 'zh' },
+    ])
+    await expect(a.sync.codeSender.send('+8613800130000', '111111', 'en')).rejects.toThrow(/the cloud did not send the code: SMS gateway: number blocked/)
+    await cloud.link.stop() // nobody answers; the broker keeps the request for the cloud's session
+    const asked = Date.now()
+    await expect(a.sync.codeSender.send('+8613800138003', '222222', 'en')).rejects.toThrow(/cannot be reached/)
+    // The condition itself is time: once the request has expired (its 600 ms, the cloud's
+    // 2 s grace for clock skew), the cloud coming back must not send the SMS any more.
+    await waitFor(() => Date.now() - asked > 3_000, 'the request expired', 5_000)
+    cloud.link.start()
+    await waitFor(() => cloud.link.connected, 'cloud back')
+    // A fresh request comes after the held one (the broker keeps order): once it is
+    // delivered, the held one has been dropped.
+    await a.sync.codeSender.send('+8613800138004', '333333', 'en')
+    expect(delivered.map((d) => d.code)).toEqual(['123456', '654321', '333333'])
+  })
 })
