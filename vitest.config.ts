@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Rebuilds dist/bundle when a source is newer (tests of the built command run it).
+    globalSetup: ['test/global-setup.ts'],
   },
 })

@@ -45,11 +45,18 @@ async function ours(dir: string, brokerUrl: string, store: string, killHalfWay: 
   let gateway = await spawnGateway(config, port)
   let rss = 0
   let killed = !killHalfWay
+  let acked = 0
+  // A bounded wait, not "until every ack": what counts as lost is what the cloud's
+  // database does not hold when the time is up (a drain that stalls shows as loss).
   for (;;) {
     const status = (await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()) as { sync: { acked?: number } }
     rss = Math.max(rss, peakRssMb(gateway.pid!))
-    if (status.sync.acked === EVENTS) break
-    if (performance.now() - t0 > 600_000) throw new Error(`drain stalled at ${status.sync.acked} of ${EVENTS}`)
+    acked = status.sync.acked ?? 0
+    if (acked === EVENTS) break
+    if (performance.now() - t0 > 600_000) {
+      process.stderr.write(`sync.drain: ${store} stalled at ${acked} of ${EVENTS} after 600 s\n`)
+      break
+    }
     if (!killed && (status.sync.acked ?? 0) >= EVENTS / 2) {
       killed = true
       const exited = new Promise((r) => gateway.once('exit', r))
@@ -66,7 +73,7 @@ async function ours(dir: string, brokerUrl: string, store: string, killHalfWay: 
   const db = new Database(cloudDb, { readonly: true })
   const held = db.prepare('SELECT count(*) FROM events WHERE store = ?').pluck().get(store) as number
   db.close()
-  return { rate: EVENTS / seconds, rss, lost: EVENTS - held }
+  return { rate: acked / seconds, rss, lost: EVENTS - held }
 }
 
 /** The naive publisher; `handed` is how many events it had taken over (and so counted as sent). */
