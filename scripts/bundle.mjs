@@ -3,7 +3,12 @@
 // dependency tree (TypeBox, Ajv, fastify…) is hundreds of files: bundled, the gateway
 // starts about 0.4 s sooner and uses less memory. Native addons stay external, and so
 // does @fastify/swagger-ui, which serves its assets from its own directory.
+import { rmSync } from 'node:fs'
 import { build } from 'esbuild'
+
+// Chunk names carry content hashes: without a clean outdir, every build leaves the last
+// one's chunks behind (and `npm pack` would ship them).
+rmSync('dist/bundle', { recursive: true, force: true })
 
 await build({
   entryPoints: ['dist/gateway/cli/tillside.js', 'dist/gateway/store/journal-writer.js', 'dist/gateway/store/integrity-check.js'],
