@@ -7,7 +7,7 @@
  * The file holds the pid and the process's start time (/proc/<pid>/stat, field 22): after
  * a power cut the old pid may belong to another program by now, which must not block us.
  */
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Module } from '../lifecycle.js'
@@ -69,8 +69,12 @@ export class DataDirLock implements Module {
 
   async start(signal?: AbortSignal): Promise<void> {
     mkdirSync(this.dataDir, { recursive: true, mode: 0o700 })
-    // The journal, keys and cloud copy live here: private to the service user, also when made by an older version.
-    if ((statSync(this.dataDir).mode & 0o077) !== 0) chmodSync(this.dataDir, 0o700)
+    // The journal, keys and cloud copy live here: private to the service user, also when an
+    // older version or an installer made the directory. Only a directory that is ours (empty,
+    // or holding our journal or keys) is tightened: a dataDir set to a shared place (/,
+    // /tmp) is never chmodded.
+    const ours = readdirSync(this.dataDir).length === 0 || existsSync(join(this.dataDir, 'tillside.db')) || existsSync(join(this.dataDir, 'keys'))
+    if (ours && (statSync(this.dataDir).mode & 0o077) !== 0) chmodSync(this.dataDir, 0o700)
     const deadline = Date.now() + this.waitMs
     for (;;) {
       signal?.throwIfAborted()

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { DataDirLock, DataDirLockedError, processStartTime } from '../../gateway/runtime/data-dir-lock.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -44,5 +45,23 @@ describe('DataDirLock', () => {
     expect(exited).toBe(true)
     expect(readFileSync(lock.file, 'utf8')).toMatch(new RegExp(`^${process.pid} `))
     await lock.stop()
+  })
+
+  it('makes its own data dir private, but never chmods a shared directory it was pointed at', async () => {
+    const own = join(tmp.dir, 'own')
+    mkdirSync(own, { mode: 0o755 })
+    chmodSync(own, 0o755) // as an installer may have made it (the umask narrows mkdir's mode)
+    const lock = new DataDirLock(own, 300)
+    await lock.start()
+    await lock.stop()
+    expect(statSync(own).mode & 0o777).toBe(0o700)
+    const shared = join(tmp.dir, 'shared')
+    mkdirSync(shared)
+    chmodSync(shared, 0o755)
+    writeFileSync(join(shared, 'someone-elses-file'), '')
+    const there = new DataDirLock(shared, 300)
+    await there.start()
+    await there.stop()
+    expect(statSync(shared).mode & 0o777).toBe(0o755)
   })
 })
