@@ -63,7 +63,7 @@ async function checkPort(config: Config, say: Say): Promise<void> {
 }
 
 /** Files this process may open: each connection, the database, devices and pipes take one. */
-export function openFilesLimit(limitsText: string): number | null {
+function openFilesLimit(limitsText: string): number | null {
   const line = limitsText.split('\n').find((l) => l.startsWith('Max open files'))
   const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0]
   return soft === undefined ? null : soft === 'unlimited' ? Infinity : Number(soft)

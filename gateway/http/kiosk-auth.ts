@@ -13,8 +13,8 @@ import { matchToken } from '../auth/secrets.js'
 import { ErrorBody } from './error-schema.js'
 import { readCookie } from './cookies.js'
 
-export const KIOSK_COOKIE = 'tillside_kiosk'
-export const KIOSK_HEADER = 'x-kiosk-token'
+const KIOSK_COOKIE = 'tillside_kiosk'
+const KIOSK_HEADER = 'x-kiosk-token'
 /** Ten years: a kiosk stays paired until its token is taken out of the config. */
 const COOKIE_MAX_AGE = 10 * 365 * 24 * 3600
 /** Tokens are long and random; the limit keeps a guesser from trying at network speed. */

@@ -49,7 +49,8 @@ function holder(text: string): number | null {
   const pid = Number.parseInt(pidText ?? '', 10)
   if (!Number.isInteger(pid) || pid === process.pid || !alive(pid)) return null
   // Same pid, another process (reused after a reboot): stale.
-  if (started !== undefined && processStartTime(pid) !== null && processStartTime(pid) !== started) return null
+  const actual = processStartTime(pid)
+  if (started !== undefined && actual !== null && actual !== started) return null
   return pid
 }
 

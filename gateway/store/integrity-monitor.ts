@@ -14,7 +14,6 @@ export interface IntegrityStatus {
   /** 'ok', SQLite's list of problems, or null before the first check finished. */
   result: string | null
   checkedAt: string | null
-  running: boolean
   alarm: string | null
 }
 
@@ -23,7 +22,7 @@ export class IntegrityMonitor implements Module {
   private timer: NodeJS.Timeout | null = null
   private stopped = false
   private worker: Worker | null = null
-  private current: IntegrityStatus = { result: null, checkedAt: null, running: false, alarm: null }
+  private current: IntegrityStatus = { result: null, checkedAt: null, alarm: null }
 
   constructor(
     private readonly file: string,
@@ -52,7 +51,6 @@ export class IntegrityMonitor implements Module {
   check(): Promise<string> {
     if (this.worker) return Promise.reject(new Error('an integrity check is already running'))
     const started = Date.now()
-    this.current = { ...this.current, running: true }
     const worker = startWorker(import.meta.url, 'integrity-check', { file: this.file })
     this.worker = worker
     return new Promise<string>((resolve) => {
@@ -64,7 +62,7 @@ export class IntegrityMonitor implements Module {
         const alarm = ok
           ? null
           : `database integrity check failed (${result}): make a backup now (tillside backup), then stop the gateway, move ${this.file} aside and restore the latest good backup`
-        this.current = { result, checkedAt: new Date().toISOString(), running: false, alarm }
+        this.current = { result, checkedAt: new Date().toISOString(), alarm }
         if (ok) this.log.info({ ms: Date.now() - started }, 'database integrity check passed')
         else this.log.error({ result }, alarm!)
         resolve(result)

@@ -43,7 +43,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     version: '0.0.0-test',
     startedAt: new Date(),
     journal: { getHealth: () => ({ state: journalState }) as JournalHealth },
-    integrity: { status: () => ({ result: null, checkedAt: null, running: false, alarm: null }) },
+    integrity: { status: () => ({ result: null, checkedAt: null, alarm: null }) },
     scans: { stats: () => ({ scans: 0, rejected: 0, lastScanAt: null, lastRejected: null }) },
     vouchers: {} as GatewayServices['vouchers'],
     till: {} as GatewayServices['till'],
