@@ -83,7 +83,6 @@ async function ingest(args: CloudArgs, broker: string): Promise<number> {
     moduleLogger(log, 'cloud:link'),
   )
   const ingest = new Ingest(store, link, { shared, maxBatchBytes: 16 * 1024 * 1024 }, moduleLogger(log, 'cloud:ingest'))
-  ingest.onIngested = (r) => r.inserted > 0 && log.debug({ store: r.store, events: r.inserted, acked: r.contiguous }, 'stored')
   link.start()
   log.info({ broker, db: args.db ?? 'cloud.db', shared }, 'cloud ingest running')
   await new Promise<void>((resolve) => {

@@ -9,6 +9,7 @@ import { DocumentError } from '../../config/problems.js'
 import { CodedError } from '../errors.js'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
+import { Tally } from '../log-tally.js'
 import { PLAY_COLUMNS, type PlayRow } from '../store/tx/kiosk-tx.js'
 import type { PrintService } from '../print/print-service.js'
 import { voucherSlip } from '../print/templates.js'
@@ -38,6 +39,8 @@ export class KioskService {
   private readonly game: Config['kiosk']['game']
   private readonly printer: string | null
 
+  private readonly tally: Tally
+
   constructor(
     private readonly config: Pick<Config, 'kiosk' | 'printers' | 'store'>,
     private readonly authority: VoucherAuthority,
@@ -45,6 +48,7 @@ export class KioskService {
     private readonly print: Pick<PrintService, 'enqueue' | 'job'>,
     private readonly log: Logger,
   ) {
+    this.tally = new Tally(log, 'kiosk plays in the last minute')
     this.game = config.kiosk.game
     this.printer = config.printers.find((p) => p.role === 'kiosk')?.id ?? null
   }
@@ -110,7 +114,10 @@ export class KioskService {
       if (result.reason === 'daily_limit') throw new KioskError('daily_limit', `already played ${result.plays} time(s) today (limit ${this.game.playsPerMemberPerDay})`)
       throw new KioskError('nothing_to_win', 'no prizes in stock and no consolation prize configured')
     }
-    if (!result.repeat) this.log.info({ play: req.playId, prize: result.play.prizeId, draw: result.play.draw, kiosk: req.kiosk }, 'kiosk play')
+    if (!result.repeat) {
+      this.log.debug({ play: req.playId, prize: result.play.prizeId, draw: result.play.draw, kiosk: req.kiosk }, 'kiosk play')
+      this.tally.add(req.phone ? 'phonePlays' : 'plays')
+    }
     const view = this.view(result.play, result.repeat)
     // Queued once per play (request key), also when the first answer was lost to a reload.
     if (req.phone) return { ...view, print: { state: 'no_printer', jobId: null, detail: 'played on a phone; the QR code is the voucher' } }

@@ -6,6 +6,7 @@ import { CodedError } from '../errors.js'
 import { randomBytes } from 'node:crypto'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
+import { Tally } from '../log-tally.js'
 import type { ConsentInput } from '../store/tx/member-tx.js'
 import type { MemberKeys } from './member-keys.js'
 import { normalisePhone, PhoneError } from './phone.js'
@@ -26,12 +27,16 @@ export interface EnrolRequest {
 export type IdentifyResult = { ok: true; memberId: string } | { ok: false; reason: MemberCodeProblem | 'unknown_member'; detail: string }
 
 export class MemberService {
+  private readonly tally: Tally
+
   constructor(
     private readonly journal: Journal,
     private readonly keys: MemberKeys,
     private readonly opts: { defaultCountryCode: string; consentVersion: string },
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.tally = new Tally(log, 'members in the last minute')
+  }
 
   async enrol(req: EnrolRequest): Promise<{ memberId: string; created: boolean }> {
     if (req.consents.membership !== true) throw new MemberError('consent_required', 'membership needs the customer\'s explicit consent')
@@ -49,7 +54,8 @@ export class MemberService {
       channel: req.channel,
       device: req.device ?? null,
     })
-    this.log.info({ memberId: result.memberId, created: result.created, channel: req.channel }, result.created ? 'member enrolled' : 'member found')
+    this.log.debug({ memberId: result.memberId, created: result.created, channel: req.channel }, result.created ? 'member enrolled' : 'member found')
+    this.tally.add(result.created ? 'enrolled' : 'found')
     return result
   }
 

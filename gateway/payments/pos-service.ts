@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
+import { Tally } from '../log-tally.js'
 import { CodedError } from '../errors.js'
 import type { SaleArgs, SaleResponse } from '../store/tx/pos-tx.js'
 import { classifyScan } from '../till/classify.js'
@@ -32,11 +33,15 @@ export function maskCode(code: string): string {
 export class PosService {
   private readonly inFlight = new Map<string, Promise<ChargeResponse>>()
 
+  private readonly tally: Tally
+
   constructor(
     private readonly journal: Journal,
     readonly provider: PaymentProvider,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.tally = new Tally(log, 'POS in the last minute')
+  }
 
   async recordSale(pos: string, input: SaleInput): Promise<SaleResponse & { repeated: boolean }> {
     const { idempotencyKey, ...sale } = input
@@ -86,7 +91,8 @@ export class PosService {
     }
     const { result } = await this.journal.execute('pos.payment', { key, requestHash, device: `pos:${pos}`, outcome })
     if (result.status === 'conflict') throw new PosError('idempotency_conflict', `idempotency key ${input.idempotencyKey} was used for a different charge`)
-    this.log.info({ pos, status: outcome.status, wallet: cls.provider, code: masked }, 'payment code charged')
+    this.log.debug({ pos, status: outcome.status, wallet: cls.provider, code: masked }, 'payment code charged')
+    this.tally.add(outcome.status === 'paid' ? 'chargesPaid' : 'chargesDeclined')
     return result.response
   }
 }

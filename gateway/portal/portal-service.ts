@@ -6,6 +6,7 @@
  */
 import { CodedError } from '../errors.js'
 import type { Logger } from '../log.js'
+import { Tally } from '../log-tally.js'
 import type { EnrolRequest, MemberService } from '../members/member-service.js'
 import { normalisePhone } from '../members/phone.js'
 import type { PortalConfig } from '../../config/portal-schema.js'
@@ -19,6 +20,7 @@ type PortalCode = 'consent_required' | 'invalid_phone' | 'rate_limited' | 'wrong
 
 export class PortalError extends CodedError<PortalCode> {
   override readonly name = 'PortalError'
+
   constructor(code: PortalCode, message: string, readonly retryAfterSeconds?: number, readonly attemptsLeft?: number) {
     super(code, message)
   }
@@ -47,6 +49,7 @@ export class PortalService {
   private readonly codes: OneTimeCodes<Pending>
   private readonly perClient: RateLimiter
   private readonly perPhone: RateLimiter
+  private readonly tally: Tally
   private readonly codesPerPhone: RateLimiter
   /** openNDS hids already used for a login (a hid is one guest's one connection). */
   private readonly usedHids = new Map<string, number>()
@@ -56,6 +59,7 @@ export class PortalService {
     private readonly deps: { members: Pick<MemberService, 'enrol'>; sessions: PortalSessions; controller: AccessController; sender: CodeSender; defaultCountryCode: string },
     private readonly log: Logger,
   ) {
+    this.tally = new Tally(log, 'guest Wi-Fi in the last minute')
     this.codes = new OneTimeCodes(config.otp.ttlSeconds * 1000, config.limits.codeAttempts)
     this.perClient = new RateLimiter(config.limits.loginsPerClientPerHour, HOUR)
     this.perPhone = new RateLimiter(config.limits.loginsPerPhonePerHour, HOUR)
@@ -105,7 +109,9 @@ export class PortalService {
     if (p.fas) this.rememberHid(p.fas.hid, session.expiresAt)
     try {
       const { next } = await this.deps.controller.authorise({ sessionId: session.id, member: memberId, client: { ip: p.ip, mac: p.mac }, expiresAt: session.expiresAt, idleSeconds: this.config.session.idleMinutes * 60, fas: p.fas, landing: p.landing })
-      this.log.info({ session: session.id, memberId, created, controller: this.deps.controller.kind }, 'guest joined')
+      this.log.debug({ session: session.id, memberId, created, controller: this.deps.controller.kind }, 'guest joined')
+      this.tally.add('joined')
+      if (created) this.tally.add('newMembers')
       return { step: 'done', next, session, created }
     } catch (err) {
       // The member and consent stand; the session does not, since nobody was let on.

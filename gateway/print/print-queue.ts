@@ -10,6 +10,7 @@
  */
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
+import { Tally } from '../log-tally.js'
 import type { Module } from '../lifecycle.js'
 import { PrintRenderError, renderEscPos, type PrinterProfile } from '../../drivers/printer/escpos/encoder.js'
 import type { PrintDocument } from '../../drivers/printer/escpos/document.js'
@@ -50,6 +51,8 @@ export class PrintQueue implements Module {
   private wakeUp: (() => void) | null = null
   private current: Omit<PrintQueueStatus, 'id' | 'queued'> = { state: 'disconnected', problem: 'not connected yet', since: new Date().toISOString() }
 
+  private readonly tally: Tally
+
   constructor(
     readonly id: string,
     private readonly profile: PrinterProfile,
@@ -58,6 +61,7 @@ export class PrintQueue implements Module {
     private readonly opts: { pollMs: number; retryMs: number; onState?: (change: PrinterStateChange) => void },
     private readonly log: Logger,
   ) {
+    this.tally = new Tally(log, 'printed in the last minute')
     this.name = `printer:${id}`
   }
 
@@ -135,7 +139,8 @@ export class PrintQueue implements Module {
     this.setState(after.state, after.problem)
     if (PRINTABLE.includes(after.state)) {
       await this.move(jobId, 'printing', 'done', null)
-      this.log.info({ jobId }, 'printed')
+      this.log.debug({ jobId }, 'printed')
+      this.tally.add('printed')
     } else {
       if (after.problem === 'no_answer') await this.drop('no answer to status request')
       await this.interrupted(jobId, `printer ${after.state}${after.problem ? ` (${after.problem})` : ''} right after printing; the slip may or may not be complete`)

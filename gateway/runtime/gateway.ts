@@ -39,6 +39,7 @@ import { IntegrityMonitor } from '../store/integrity-monitor.js'
 import { createPortal } from '../portal/portal-module.js'
 import { buildGuestApp } from '../http/portal/guest-app.js'
 import type { GatewayServices } from '../http/services.js'
+import { flushTallies } from '../log-tally.js'
 
 export interface GatewayOptions {
   config: Config
@@ -207,6 +208,7 @@ export class Gateway {
     const started = this.started
     this.started = []
     await stopModules(started, moduleLogger(this.opts.log, 'gateway:lifecycle'))
+    flushTallies()
     this.opts.log.info('gateway stopped')
   }
 }

@@ -8,6 +8,7 @@
  * share the scan's group commit — one fsync for scan and outcome instead of two.
  */
 import type { Logger } from '../log.js'
+import { Tally } from '../log-tally.js'
 import type { EventBus } from '../bus.js'
 import type { Journal } from '../store/journal.js'
 import type { ScanRead, RejectedInput } from '../../drivers/scanner/types.js'
@@ -25,11 +26,15 @@ export class ScanPipeline {
   private readonly counters = new Map<string, ScanCounters>()
   private readonly claims = new Map<ScanPayload['role'], ScanClaim>()
 
+  private readonly tally: Tally
+
   constructor(
     private readonly journal: Pick<Journal, 'append' | 'newId'>,
     private readonly bus: EventBus,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.tally = new Tally(log, 'scans in the last minute')
+  }
 
   /** Hands every scan of `role` to `claim` as it is submitted (one claimant per role; null removes it). */
   claim(role: ScanPayload['role'], claim: ScanClaim | null): void {
@@ -61,6 +66,7 @@ export class ScanPipeline {
     c.scans++
     c.lastScanAt = new Date(scan.time).toISOString()
     this.log.debug({ deviceId: device.id, scanId: scan.id, seq: scan.seq, symbology: scan.symbology }, 'scan journaled')
+    this.tally.add(device.id)
     this.bus.emit('scan', scan)
     return scan
   }

@@ -6,6 +6,7 @@
 import { CodedError } from '../errors.js'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
+import { Tally } from '../log-tally.js'
 import type { PreviousRedemption, VoidRefusal } from '../store/tx/voucher-tx.js'
 import { issuableAt, type Campaign } from './campaigns.js'
 import { memberTag, hourFromMs, signVoucher, voucherKey } from './voucher-code.js'
@@ -73,13 +74,16 @@ export type VoidOutcome = { ok: true; time: number; seq: number } | { ok: false;
 export class VoucherService {
   /** Online-checked redemptions under way, by voucher key (see redeem). */
   private readonly inFlight = new Map<string, Promise<void>>()
+  private readonly tally: Tally
 
   constructor(
     readonly authority: VoucherAuthority,
     private readonly journal: Journal,
     private readonly opts: { voidWindowMs: number; onlineCheck?: OnlineCheck },
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.tally = new Tally(log, 'vouchers in the last minute')
+  }
 
   async issue(req: IssueRequest, now = Date.now()): Promise<IssuedVoucher> {
     const own = this.authority.ownIssuer()
@@ -107,7 +111,8 @@ export class VoucherService {
     const fields = { kid: own.kid, campaign: campaign.id, serial: result.serial, expiresHour, memberTag: memberTag(memberId) }
     const code = signVoucher(fields, this.authority.keys.privateKey)
     const key = voucherKey(fields)
-    this.log.info({ key, channel: req.channel, seq: result.seq }, 'voucher issued')
+    this.log.debug({ key, channel: req.channel, seq: result.seq }, 'voucher issued')
+    this.tally.add('issued')
     return { code, key, campaign, serial: result.serial, expiresAt, memberId, eventId: result.eventId, seq: result.seq }
   }
 
@@ -154,8 +159,12 @@ export class VoucherService {
     const voucher = voucherSummary(v)
     if (!result.ok) {
       const when = result.previous ? `${new Date(result.previous.time).toISOString()} at ${result.previous.store}` : 'earlier'
+      this.tally.add('rejected')
+      this.tally.add('already_redeemed')
       return { ok: false, reason: 'already_redeemed', detail: `already redeemed ${when}`, voucher, previous: result.previous, time: result.time, seq: result.seq }
     }
+    this.log.debug({ voucher: v.key, redemption: result.redemptionId, device: ctx.device }, 'voucher redeemed')
+    this.tally.add('redeemed')
     return { ok: true, redemptionId: result.redemptionId, voucher, use: result.use, maxUses: result.maxUses, time: result.time, seq: result.seq }
   }
 
@@ -180,6 +189,7 @@ export class VoucherService {
 
   async void(redemptionId: string, cashier: string, reason: string | null, device: string | null): Promise<VoidOutcome> {
     const { result } = await this.journal.execute('voucher.void', { redemptionId, cashier, reason, device, windowMs: this.opts.voidWindowMs })
+    this.tally.add(result.ok ? 'voided' : 'void_refused')
     return result
   }
 
@@ -212,7 +222,9 @@ export class VoucherService {
 
   private async reject(reason: RejectionReason, detail: string, voucher: VoucherSummary | undefined, ctx: RedeemContext): Promise<RedeemOutcome> {
     const ev = await this.journal.append({ type: 'voucher.rejected', device: ctx.device, payload: { reason, detail, ...voucher, cashier: ctx.cashier, source: ctx.source } })
-    this.log.info({ reason, voucher: voucher?.key, device: ctx.device }, 'voucher rejected')
+    this.log.debug({ reason, voucher: voucher?.key, device: ctx.device }, 'voucher rejected')
+    this.tally.add('rejected')
+    this.tally.add(reason)
     return { ok: false, reason, detail, voucher, time: ev.time, seq: ev.seq }
   }
 }

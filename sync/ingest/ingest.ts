@@ -5,9 +5,10 @@
  * processes split the load behind one broker or cluster; the database dedupes.
  */
 import type { Logger } from '../../gateway/log.js'
+import { Tally } from '../../gateway/log-tally.js'
 import { CONTRACT_VERSION, ContractError, ROOT, parseBatch, topics, type Ack } from '../contract.js'
 import type { Link, LinkMessage } from '../link.js'
-import type { CloudStore, IngestResult } from './cloud-store.js'
+import type { CloudStore } from './cloud-store.js'
 import { RpcResponder } from './rpc-responder.js'
 
 export interface IngestOptions {
@@ -35,9 +36,8 @@ export interface IngestStats {
 export class Ingest {
   readonly stats: IngestStats = { batches: 0, events: 0, duplicates: 0, refused: 0, alerts: 0 }
   private readonly resendAsked = new Map<string, { seq: number; at: number }>()
-  /** Called after each stored batch (tests and the embedded loop's log). */
-  onIngested: (result: IngestResult) => void = () => {}
   readonly rpc: RpcResponder
+  private readonly tally: Tally
 
   constructor(
     readonly store: CloudStore,
@@ -46,6 +46,7 @@ export class Ingest {
     private readonly log: Logger,
   ) {
     this.rpc = new RpcResponder(store, link, log)
+    this.tally = new Tally(log, 'stored in the last minute')
     link.on('message', (m) => this.onMessage(m))
   }
 
@@ -84,7 +85,10 @@ export class Ingest {
     }
     const ack: Ack = { v: CONTRACT_VERSION, seq: result.contiguous, ...(result.gap ? { resend: true } : {}) }
     this.link.publish(topics.ack(store), JSON.stringify(ack), { qos: 1 }).catch((err: Error) => this.log.debug({ store, err: err.message }, 'ack not sent; the store will resend'))
-    this.onIngested(result)
+    this.log.debug({ store, events: result.inserted, acked: result.contiguous }, 'batch stored')
+    this.tally.add('batches')
+    this.tally.add('events', result.inserted)
+    this.tally.add('duplicates', result.duplicates)
   }
 
   private onStatus(store: string, payload: Buffer): void {

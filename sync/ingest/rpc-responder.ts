@@ -5,6 +5,7 @@
  * a request cannot make the cloud publish into another store's topics.
  */
 import type { Logger } from '../../gateway/log.js'
+import { Tally } from '../../gateway/log-tally.js'
 import { CONTRACT_VERSION, ContractError, ROOT, parseOtpSend, parseRpcRequest, parseVoucherCheck, topics, type OtpSendRequest, type RpcResponse } from '../contract.js'
 import { OTP_SEND } from '../otp-sender.js'
 import type { Link, LinkMessage } from '../link.js'
@@ -17,6 +18,7 @@ type Answer = Pick<RpcResponse, 'status' | 'reason' | 'detail' | 'allowedUses'>
 
 export class RpcResponder {
   answered = 0
+  private readonly tally: Tally
 
   constructor(
     private readonly store: CloudStore,
@@ -27,7 +29,9 @@ export class RpcResponder {
      * code (a development cloud) unless a test or a real deployment puts its own here.
      */
     readonly deliverCode: (store: string, req: OtpSendRequest) => void = (store, req) => log.warn({ store, phoneEnd: req.phone.slice(-4), code: req.code }, 'one-time code (reference cloud: no SMS service, logged only)'),
-  ) {}
+  ) {
+    this.tally = new Tally(log, 'cloud requests in the last minute')
+  }
 
   /** A request on tillside/v1/{store}/rpc/{method}; ContractError when it cannot be answered at all. */
   onRequest(store: string, method: string, m: LinkMessage): void {
@@ -37,7 +41,8 @@ export class RpcResponder {
     // The asker has given up (held by the broker while this ingest was away): do nothing.
     // A few seconds' grace for clocks that are not quite in step.
     if (request.expiresAt !== undefined && Date.now() > request.expiresAt + EXPIRY_GRACE_MS) {
-      this.log.info({ store, method, id: request.id }, 'expired request dropped')
+      this.log.debug({ store, method, id: request.id }, 'expired request dropped')
+      this.tally.add('expiredDropped')
       return
     }
     const answer = this.answer(store, method, request.body)
@@ -63,8 +68,12 @@ export class RpcResponder {
       if (method !== VOUCHER_CHECK) return { status: 'error', reason: 'unknown_method', detail: `no method ${method}` }
       const check = parseVoucherCheck(body)
       const claim = this.store.claimVoucher(store, check.voucherKey, check.maxUses, check.localUses)
-      if (claim.ok) return { status: 'ok', reason: null, detail: null, allowedUses: claim.allowedUses }
-      this.log.info({ store, voucher: check.voucherKey, detail: claim.detail }, 'online check refused')
+      if (claim.ok) {
+        this.tally.add('onlineChecksAllowed')
+        return { status: 'ok', reason: null, detail: null, allowedUses: claim.allowedUses }
+      }
+      this.log.debug({ store, voucher: check.voucherKey, detail: claim.detail }, 'online check refused')
+      this.tally.add('onlineChecksRefused')
       return { status: 'refused', reason: 'already_redeemed', detail: claim.detail }
     } catch (err) {
       if (!(err instanceof ContractError)) throw err
