@@ -38,6 +38,8 @@ export interface SyncStatus extends Partial<RelayStatus> {
   alarm: string | null
 }
 
+/** The embedded ingest's SQLite page cache: it only appends, and the store box has little memory to spare. */
+const EMBEDDED_CACHE_KIB = 2000
 const ALARM_CHECK_MS = 30_000
 
 /** The Last Will's `at` is when the connection was made: the broker sends it as it was set. */
@@ -156,9 +158,8 @@ export class SyncService implements Module {
       { url, clientId: 'tillside-embedded-ingest', protocolVersion: 4, keepaliveSeconds: 30, subscriptions: ingestSubscriptions(false), reconnect: { initialMs: 100, maxMs: 2000 } },
       moduleLogger(this.root, 'cloud:link'),
     )
-    const cloud = new CloudStore(join(this.config.dataDir, 'cloud.db'))
+    const cloud = new CloudStore(join(this.config.dataDir, 'cloud.db'), EMBEDDED_CACHE_KIB)
     this.ingest = new Ingest(cloud, link, { shared: false, maxBatchBytes: 16 * 1024 * 1024 }, moduleLogger(this.root, 'cloud:ingest'))
-    this.ingest.onIngested = (r) => r.inserted > 0 && this.log.info({ store: r.store, events: r.inserted, acked: r.contiguous }, 'cloud ingest stored events')
     this.ingestLink = link
     const up = new Promise<void>((resolve) => link.once('up', resolve))
     link.start()

@@ -23,10 +23,13 @@ export interface VirtualPrinterEvents {
   dropped: [Printed]
 }
 
+export const RECEIPTS_KEPT = 200
+
 export class VirtualPrinter extends EventEmitter<VirtualPrinterEvents> {
   condition: PrinterCondition = { ...HEALTHY }
   /** 'silent': ignore status requests; 'garbage': answer 0xFF. */
   statusMode: 'normal' | 'silent' | 'garbage' = 'normal'
+  /** The latest receipts, oldest first; the simulator runs for days under `npm start`, so only the last RECEIPTS_KEPT. */
   readonly receipts: Receipt[] = []
   dropped = 0
   private current: Printed[] = []
@@ -108,6 +111,7 @@ export class VirtualPrinter extends EventEmitter<VirtualPrinterEvents> {
         const receipt = { items: this.current }
         this.current = []
         this.receipts.push(receipt)
+        if (this.receipts.length > RECEIPTS_KEPT) this.receipts.shift()
         this.emit('receipt', receipt)
       }
     }

@@ -1,6 +1,8 @@
 /**
  * Sliding-window limits against abuse (portal logins per device and phone, kiosk plays…).
  * Kept in memory: a restart forgets them, which only ever lets a guest try again sooner.
+ * Bounded twice: a key whose last try has left the window is forgotten (the map is kept in
+ * order of last accepted try, so those sit at its front), and at most `maxKeys` are kept.
  */
 export class RateLimiter {
   private readonly hits = new Map<string, number[]>()
@@ -24,6 +26,15 @@ export class RateLimiter {
     this.hits.delete(key)
     this.hits.set(key, recent)
     if (this.hits.size > this.maxKeys) this.hits.delete(this.hits.keys().next().value!)
+    for (const [k, times] of this.hits) {
+      if (times.at(-1)! > since) break
+      this.hits.delete(k)
+    }
     return { ok: true }
+  }
+
+  /** Keys remembered now (for tests of the bound). */
+  get size(): number {
+    return this.hits.size
   }
 }

@@ -4,6 +4,7 @@
  * listening for that scanner; anything else gets a reason the page can show.
  */
 import type { Logger } from '../log.js'
+import { Tally } from '../log-tally.js'
 import type { Module } from '../lifecycle.js'
 import type { MemberService } from '../members/member-service.js'
 import type { ScanPipeline } from '../scan/scan-pipeline.js'
@@ -17,11 +18,15 @@ export class KioskScans implements Module {
   readonly name = 'kiosk-scans'
   private readonly listeners = new Set<Listener>()
 
+  private readonly tally: Tally
+
   constructor(
     private readonly scans: Pick<ScanPipeline, 'claim'>,
     private readonly members: Pick<MemberService, 'identify'>,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.tally = new Tally(log, 'kiosk scans in the last minute')
+  }
 
   start(): Promise<void> {
     this.scans.claim('kiosk', (draft, durable) => void this.handle(draft, durable))
@@ -32,6 +37,11 @@ export class KioskScans implements Module {
     this.scans.claim('kiosk', null)
     this.listeners.clear()
     return Promise.resolve()
+  }
+
+  /** Screens listening now; each stream unsubscribes when it closes. */
+  get subscribers(): number {
+    return this.listeners.size
   }
 
   subscribe(listener: Listener): () => void {
@@ -48,7 +58,8 @@ export class KioskScans implements Module {
       const who = this.members.identify(draft.data)
       scan = who.ok ? { device: draft.deviceId, kind: 'member', memberId: who.memberId } : { device: draft.deviceId, kind: 'refused', reason: who.reason, detail: who.detail }
     }
-    this.log.info({ device: draft.deviceId, kind: scan.kind, scanId: draft.id }, 'kiosk scan')
+    this.log.debug({ device: draft.deviceId, kind: scan.kind, scanId: draft.id }, 'kiosk scan')
+    this.tally.add(scan.kind === 'member' ? 'members' : 'refused')
     for (const l of this.listeners) {
       try {
         l(scan)

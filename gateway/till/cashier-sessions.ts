@@ -64,7 +64,10 @@ export class CashierSessions {
     ])
     const account = await this.check(attempt, this.accounts, pin)
     if (!account) throw new LoginError('wrong_pin', 'wrong PIN')
-    const session = { token: randomBytes(24).toString('base64url'), cashierId: account.id, name: account.name, deviceId, expiresAt: this.now() + this.lifetimeMs }
+    const now = this.now()
+    // A session nobody logs out of is never asked for again: forget the expired ones here.
+    for (const [token, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(token)
+    const session = { token: randomBytes(24).toString('base64url'), cashierId: account.id, name: account.name, deviceId, expiresAt: now + this.lifetimeMs }
     this.sessions.set(session.token, session)
     return session
   }
@@ -117,6 +120,11 @@ export class CashierSessions {
       return null
     }
     return s
+  }
+
+  /** Sessions held in memory (expired ones are forgotten at the next login). */
+  get size(): number {
+    return this.sessions.size
   }
 
   logout(token: string): void {

@@ -92,6 +92,11 @@ export class TillService implements Module {
     return [...this.recent].reverse()
   }
 
+  /** Screens listening now; each stream unsubscribes when it closes. */
+  get subscribers(): number {
+    return this.listeners.size
+  }
+
   subscribe(listener: TillListener): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)

@@ -89,7 +89,12 @@ export class SignatureCache {
   private readonly entries = new Map<string, boolean>()
   private version = -1
 
+  /** 4096 × ~250 bytes: about 1 MB at most, whatever is scanned. */
   constructor(private readonly capacity = 4096) {}
+
+  get size(): number {
+    return this.entries.size
+  }
 
   verify(v: ParsedVoucher, issuer: TrustedIssuer, trustVersion: number): boolean {
     if (trustVersion !== this.version) {

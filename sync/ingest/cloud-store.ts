@@ -61,11 +61,17 @@ export class CloudStore {
   private readonly ingestTx: Database.Transaction<(batch: EventBatch) => IngestResult>
   private readonly claimTx: Database.Transaction<(store: string, voucherKey: string, maxUses: number, localUses: number, now: number) => ClaimResult>
 
-  constructor(file: string) {
+  /**
+   * @param cacheKiB SQLite's page cache for this connection. better-sqlite3 builds SQLite
+   * with a 16 MB default; the ingest embedded in a store's gateway only appends, so it asks
+   * for 2 MB (issue #22: the cache filling up was a steady climb in the gateway's memory).
+   */
+  constructor(file: string, cacheKiB = 16_000) {
     this.db = new Database(file)
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = FULL') // an ack promises the events are on disk
     this.db.pragma('busy_timeout = 10000')
+    this.db.pragma(`cache_size = -${cacheKiB}`)
     this.db.exec(SCHEMA)
     // Cloud databases from before claims counted uses (issue #13): one use each.
     const claimColumns = this.db.prepare("SELECT name FROM pragma_table_info('voucher_claims')").pluck().all() as string[]
