@@ -16,6 +16,7 @@ import { kioskRoutes } from './kiosk-routes.js'
 import { openApi } from './openapi.js'
 import { guestGuard } from './portal/guest-guard.js'
 import { capConnections, serverOptions } from './connection-limits.js'
+import { refusalOf } from './error-status.js'
 
 export interface BuildAppOptions {
   services: GatewayServices
@@ -50,13 +51,22 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   return app
 }
 
-/** One error answer for every listener: 4xx say why, 5xx say only "internal" (details in the log). */
+/**
+ * One error answer for every listener: a domain refusal gets its status from the one table
+ * (error-status.ts) and says why, also when that status is a 503 ("payment provider not
+ * reachable"); any other 4xx says why; any other 5xx says only "internal" (details in the log).
+ */
 export function answerErrors(app: FastifyInstance): void {
   // No answer of ours may be read as another type than it says (an SVG or JSON as HTML).
   app.addHook('onSend', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff')
   })
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string; retryAfterSeconds?: number }, req, reply) => {
+    const refusal = refusalOf(err)
+    if (refusal) {
+      if (refusal.retryAfterSeconds) reply.header('retry-after', String(refusal.retryAfterSeconds))
+      return reply.code(refusal.status).send(refusal.body)
+    }
     const status = err.statusCode ?? 500
     if (status === 429 && err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds))
     if (status >= 500) {

@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
 import { ErrorBody } from './error-schema.js'
+import { ERROR_STATUS } from './error-status.js'
 import { Nullable } from './schema-types.js'
 
 const ScanRequest = Type.Object(
@@ -20,8 +21,6 @@ const ScanCreated = Type.Object({
   symbology: Nullable(Type.String()),
 })
 
-const STATUS_BY_ERROR = { unknown_device: 404, not_simulator: 409, offline: 409, rejected: 422, not_recorded: 503 } as const
-
 export const devRoutes = fp(
   async (app) => {
     app.post<{ Body: Static<typeof ScanRequest> }>(
@@ -37,7 +36,7 @@ export const devRoutes = fp(
         const deviceId =
           req.body.device ?? config.devices.find((d) => d.transport.type === 'simulator' && d.role === 'till')?.id ?? ''
         const result = await devices.simulateScan(deviceId, req.body.data)
-        if (!result.ok) return reply.code(STATUS_BY_ERROR[result.error]).send({ error: result.error, message: result.detail })
+        if (!result.ok) return reply.code(ERROR_STATUS[result.error]).send({ error: result.error, message: result.detail })
         const { id, seq, data, symbology } = result.scan
         return reply.code(201).send({ id, seq, deviceId, data, symbology })
       },

@@ -11,8 +11,7 @@ import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { packageRoot } from '../version.js'
-import { KioskError, type PlayView } from '../kiosk/kiosk-service.js'
-import { MemberError } from '../members/member-service.js'
+import type { PlayView } from '../kiosk/kiosk-service.js'
 import { qrSvg } from '../kiosk/qr-svg.js'
 import { localDay } from '../kiosk/local-day.js'
 import { CONSOLATION } from '../kiosk/draw.js'
@@ -21,7 +20,6 @@ import { posAuthenticator } from './pos-auth.js'
 import { voucherPageRoutes } from './voucher-page.js'
 import { publicBase } from './public-base.js'
 import { kioskAuth } from './kiosk-auth.js'
-import { KioskLimitError } from '../kiosk/kiosk-limits.js'
 
 const PLAYER_TTL_MS = 15 * 60_000
 const HEARTBEAT_MS = 15_000
@@ -41,20 +39,6 @@ const PlayBody = Type.Object(
 const PlayParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' }) })
 const DayParams = Type.Object({ day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) })
 
-// 409, not 503: the app hides 5xx bodies, and the page must say why it cannot play.
-const KIOSK_STATUS: Record<KioskError['code'], number> = { daily_limit: 409, nothing_to_win: 409, not_enrolled: 409, unknown_play: 404 }
-
-/** Domain refusals become the app error handler's {error, message} with their status. */
-async function answering<T>(fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn()
-  } catch (err) {
-    if (err instanceof KioskError) throw Object.assign(err, { statusCode: KIOSK_STATUS[err.code] })
-    if (err instanceof MemberError) throw Object.assign(err, { statusCode: err.code === 'unknown_member' ? 404 : 400 })
-    if (err instanceof KioskLimitError) throw Object.assign(err, { statusCode: 429 })
-    throw err
-  }
-}
 
 export const kioskRoutes = fp(
   async (app) => {
@@ -106,8 +90,8 @@ export const kioskRoutes = fp(
 
     app.post<{ Body: Static<typeof IdentifyBody> }>('/api/kiosk/identify', { ...kioskGuard, schema: { tags: ['kiosk'], summary: 'Who is playing: phone number with consent (enrols a new member)', body: IdentifyBody } }, async (req) => {
       const device = kioskOf(req, req.body.kiosk)
-      await answering(() => kiosk.limits.take(req.kioskIdentity!.name, 'identify'))
-      const { memberId, created } = await answering(() => members.enrol({ phone: req.body.phone, consents: req.body.consents, channel: 'kiosk', device }))
+      await kiosk.limits.take(req.kioskIdentity!.name, 'identify')
+      const { memberId, created } = await members.enrol({ phone: req.body.phone, consents: req.body.consents, channel: 'kiosk', device })
       return { ...player(memberId), created }
     })
 
@@ -132,16 +116,16 @@ export const kioskRoutes = fp(
     app.post<{ Body: Static<typeof PlayBody> }>('/api/kiosk/play', { ...kioskGuard, schema: { tags: ['kiosk'], summary: 'Play once: the prize is drawn here, the page animates it', body: PlayBody } }, async (req) => {
       const member = memberOf(req.body.player)
       const device = kioskOf(req, req.body.kiosk)
-      await answering(() => kiosk.limits.take(req.kioskIdentity!.name, 'play'))
-      return withUrl(req, await answering(() => kiosk.service.play({ playId: req.body.playId, kiosk: device, member })))
+      await kiosk.limits.take(req.kioskIdentity!.name, 'play')
+      return withUrl(req, await kiosk.service.play({ playId: req.body.playId, kiosk: device, member }))
     })
 
     app.get<{ Params: Static<typeof PlayParams> }>('/api/kiosk/plays/:id', { ...kioskGuard, schema: { tags: ['kiosk'], summary: 'A play again (after a reload mid-game)', params: PlayParams } }, async (req) => {
-      return withUrl(req, await answering(() => kiosk.service.getPlay(req.params.id)))
+      return withUrl(req, await kiosk.service.getPlay(req.params.id))
     })
 
     app.get<{ Params: Static<typeof PlayParams> }>('/api/kiosk/plays/:id/qr.svg', { ...kioskGuard, schema: { hide: true, params: PlayParams } }, async (req, reply) => {
-      const { voucher } = withUrl(req, await answering(() => kiosk.service.getPlay(req.params.id)))
+      const { voucher } = withUrl(req, await kiosk.service.getPlay(req.params.id))
       return reply.header('content-type', 'image/svg+xml').header('cache-control', 'no-store').send(qrSvg(voucher.url, { level: 'L' }))
     })
 

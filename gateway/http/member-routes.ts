@@ -1,7 +1,6 @@
 /** Members through the POS API: enrol (with consent) or find by phone, and the live member QR. */
 import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
-import { MemberError } from '../members/member-service.js'
 import { ErrorBody } from './error-schema.js'
 import { posAuthenticator } from './pos-auth.js'
 
@@ -18,7 +17,6 @@ const EnrolBody = Type.Object(
 const EnrolReply = Type.Object({ memberId: Type.String(), created: Type.Boolean() })
 const MemberParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{20}$' }) })
 const CodeReply = Type.Object({ code: Type.String(), validForSeconds: Type.Integer() })
-const STATUS = { invalid_phone: 400, consent_required: 422, unknown_member: 404 } as const
 
 export const memberRoutes = fp(
   async (app) => {
@@ -29,27 +27,17 @@ export const memberRoutes = fp(
       '/api/pos/members',
       { onRequest: authenticate, schema: { tags: ['pos'], summary: 'Enrol a member by phone, or find the existing one', security, body: EnrolBody, response: { 200: EnrolReply, 201: EnrolReply, 400: ErrorBody, 401: ErrorBody, 422: ErrorBody } } },
       async (req, reply) => {
-        try {
-          const r = await app.services.members.enrol({ phone: req.body.phone, consents: req.body.consents, channel: 'pos', device: `pos:${req.posName}` })
-          return reply.code(r.created ? 201 : 200).send(r)
-        } catch (err) {
-          if (err instanceof MemberError) return reply.code(STATUS[err.code]).send({ error: err.code, message: err.message })
-          throw err
-        }
+        const r = await app.services.members.enrol({ phone: req.body.phone, consents: req.body.consents, channel: 'pos', device: `pos:${req.posName}` })
+        return reply.code(r.created ? 201 : 200).send(r)
       },
     )
 
     app.get<{ Params: Static<typeof MemberParams> }>(
       '/api/pos/members/:id/code',
       { onRequest: authenticate, schema: { tags: ['pos'], summary: 'The member QR to show now (rotates every 30 s)', security, params: MemberParams, response: { 200: CodeReply, 401: ErrorBody, 404: ErrorBody } } },
-      async (req, reply) => {
-        try {
-          const now = Date.now()
-          return { code: app.services.members.currentCode(req.params.id, now), validForSeconds: 30 - Math.floor((now % 30_000) / 1000) }
-        } catch (err) {
-          if (err instanceof MemberError) return reply.code(404).send({ error: err.code, message: err.message })
-          throw err
-        }
+      async (req) => {
+        const now = Date.now()
+        return { code: app.services.members.currentCode(req.params.id, now), validForSeconds: 30 - Math.floor((now % 30_000) / 1000) }
       },
     )
   },

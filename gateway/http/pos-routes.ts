@@ -7,8 +7,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { posAuthenticator } from './pos-auth.js'
-import { VoucherError, voucherSummary } from '../vouchers/voucher-service.js'
-import { LoginError } from '../till/cashier-sessions.js'
+import { voucherSummary } from '../vouchers/voucher-service.js'
 import { ErrorBody } from './error-schema.js'
 import { RedeemOutcomeSchema, VoidOutcomeSchema, VoucherSummarySchema, Reason } from './voucher-schemas.js'
 
@@ -37,7 +36,6 @@ const ValidateReply = Type.Object({
 })
 const IssueReply = Type.Object({ code: Type.String(), key: Type.String(), expiresAt: Type.Integer(), seq: Type.Integer() })
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 429: ErrorBody, 503: ErrorBody }
-const ISSUE_STATUS = { not_enrolled: 503, unknown_campaign: 404, not_issuer: 403, campaign_ended: 409, member_limit: 409 } as const
 
 export const posRoutes = fp(
   async (app) => {
@@ -67,31 +65,15 @@ export const posRoutes = fp(
     app.post<{ Body: Static<typeof VoidBody> }>(
       '/api/pos/vouchers/void',
       { onRequest: authenticate, schema: { tags: ['pos'], summary: 'Void a redemption within the void window (cashier PIN)', security, body: VoidBody, response: { 200: VoidOutcomeSchema, ...errors } } },
-      async (req, reply) => {
-        const { cashiers, vouchers, till } = app.services
-        try {
-          if (!(await cashiers.confirm(req.body.cashier, req.body.pin, req.ip))) return reply.code(403).send({ error: 'wrong_pin', message: 'wrong cashier or PIN' })
-        } catch (err) {
-          if (!(err instanceof LoginError)) throw err
-          return reply.code(429).header('retry-after', String(err.retryAfterSeconds)).send({ error: err.code, message: err.message })
-        }
-        const outcome = await vouchers.void(req.body.redemptionId, req.body.cashier, req.body.reason ?? null, device(req))
-        if (outcome.ok) till.markVoided(req.body.redemptionId)
-        return outcome
-      },
+      async (req) => app.services.till.void({ redemptionId: req.body.redemptionId, cashier: req.body.cashier, pin: req.body.pin, source: req.ip, reason: req.body.reason ?? null, device: device(req) }),
     )
 
     app.post<{ Body: Static<typeof IssueBody> }>(
       '/api/pos/vouchers/issue',
       { onRequest: authenticate, schema: { tags: ['pos'], summary: 'Issue a voucher at the counter', security, body: IssueBody, response: { 201: IssueReply, 404: ErrorBody, ...errors } } },
       async (req, reply) => {
-        try {
-          const v = await app.services.vouchers.issue({ campaignId: req.body.campaign, memberId: req.body.member ?? null, channel: 'pos', device: device(req) })
-          return reply.code(201).send({ code: v.code, key: v.key, expiresAt: v.expiresAt, seq: v.seq })
-        } catch (err) {
-          if (err instanceof VoucherError) return reply.code(ISSUE_STATUS[err.code]).send({ error: err.code, message: err.message })
-          throw err
-        }
+        const v = await app.services.vouchers.issue({ campaignId: req.body.campaign, memberId: req.body.member ?? null, channel: 'pos', device: device(req) })
+        return reply.code(201).send({ code: v.code, key: v.key, expiresAt: v.expiresAt, seq: v.seq })
       },
     )
   },

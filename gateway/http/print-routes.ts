@@ -2,8 +2,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
-import { PrintError } from '../print/print-service.js'
-import { PrintRenderError } from '../../drivers/printer/escpos/encoder.js'
 import { voucherSlip, testPage } from '../print/templates.js'
 import { ErrorBody } from './error-schema.js'
 import { posAuthenticator } from './pos-auth.js'
@@ -32,7 +30,6 @@ const VoucherBody = Type.Object(
   { code: Type.String({ minLength: 1, maxLength: 512 }), printer: Type.Optional(PrinterId), requestKey: Type.Optional(Type.String({ minLength: 8, maxLength: 64 })) },
   { additionalProperties: false },
 )
-const STATUS = { unknown_printer: 404, no_printer_for_role: 409, unknown_job: 404, not_cancellable: 409 } as const
 const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody }
 
 export const printRoutes = fp(
@@ -50,66 +47,54 @@ export const printRoutes = fp(
     }
     const security = [{ posToken: [] }]
     const schema = (summary: string, extra: object) => ({ tags: ['print'], summary, security, ...extra })
-    const handle = async <T>(reply: { code(n: number): { send(b: unknown): unknown } }, fn: () => Promise<T> | T) => {
-      try {
-        return await fn()
-      } catch (err) {
-        if (err instanceof PrintError) return reply.code(STATUS[err.code]).send({ error: err.code, message: err.message })
-        if (err instanceof PrintRenderError) return reply.code(422).send({ error: err.code, message: err.message })
-        throw err
-      }
-    }
 
     app.get('/api/print/printers', { onRequest: authenticate, schema: schema('Printers and their state', { response: { 200: Type.Array(PrinterStatus), 401: ErrorBody } }) }, async () => app.services.print.printers())
 
     app.post<{ Body: { printer: string } }>(
       '/api/print/test-page',
       { onRequest: authenticate, schema: schema('Print a test page', { body: Type.Object({ printer: PrinterId }, { additionalProperties: false }), response: { 202: Accepted, ...errors } }) },
-      async (req, reply) =>
-        handle(reply, async () => {
-          const { print, config } = app.services
-          const job = await print.enqueue(req.body.printer, testPage(req.body.printer, print.profileOf(req.body.printer), config.store.name), 'test_page')
-          return reply.code(202).send(withPreview(job))
-        }),
+      async (req, reply) => {
+        const { print, config } = app.services
+        const job = await print.enqueue(req.body.printer, testPage(req.body.printer, print.profileOf(req.body.printer), config.store.name), 'test_page')
+        return reply.code(202).send(withPreview(job))
+      },
     )
 
     app.post<{ Body: Static<typeof VoucherBody> }>(
       '/api/print/vouchers',
       { onRequest: authenticate, schema: schema('Print the slip of a voucher code (default: the kiosk printer)', { body: VoucherBody, response: { 202: Accepted, ...errors } }) },
-      async (req, reply) =>
-        handle(reply, async () => {
-          const { print, vouchers, config } = app.services
-          const verdict = vouchers.validate(req.body.code)
-          if (!verdict.ok && verdict.reason !== 'already_redeemed') return reply.code(422).send({ error: verdict.reason, message: verdict.detail })
-          if (!verdict.ok) return reply.code(409).send({ error: 'already_redeemed', message: 'this voucher is used up; no slip printed' })
-          const v = verdict.voucher
-          const printer = req.body.printer ?? print.printerFor('kiosk')
-          const doc = voucherSlip({ storeName: config.store.name, code: req.body.code, key: v.key, campaign: v.campaign, expiresAt: v.expiresAt })
-          return reply.code(202).send(withPreview(await print.enqueue(printer, doc, 'voucher_slip', req.body.requestKey ?? null)))
-        }),
+      async (req, reply) => {
+        const { print, vouchers, config } = app.services
+        const verdict = vouchers.validate(req.body.code)
+        if (!verdict.ok && verdict.reason !== 'already_redeemed') return reply.code(422).send({ error: verdict.reason, message: verdict.detail })
+        if (!verdict.ok) return reply.code(409).send({ error: 'already_redeemed', message: 'this voucher is used up; no slip printed' })
+        const v = verdict.voucher
+        const printer = req.body.printer ?? print.printerFor('kiosk')
+        const doc = voucherSlip({ storeName: config.store.name, code: req.body.code, key: v.key, campaign: v.campaign, expiresAt: v.expiresAt })
+        return reply.code(202).send(withPreview(await print.enqueue(printer, doc, 'voucher_slip', req.body.requestKey ?? null)))
+      },
     )
 
-    app.get<{ Params: Static<typeof JobParams> }>('/api/print/jobs/:id', { onRequest: authenticate, schema: schema('A print job', { params: JobParams, response: { 200: Job, ...errors } }) }, async (req, reply) =>
-      handle(reply, () => withPreview(app.services.print.job(req.params.id))),
+    app.get<{ Params: Static<typeof JobParams> }>('/api/print/jobs/:id', { onRequest: authenticate, schema: schema('A print job', { params: JobParams, response: { 200: Job, ...errors } }) }, async (req) =>
+      withPreview(app.services.print.job(req.params.id)),
     )
 
     app.get<{ Params: Static<typeof JobParams>; Querystring: Static<typeof PreviewQuery> }>(
       '/api/print/jobs/:id/preview',
       { onRequest: tokenOrLink, schema: schema('What the job prints, as SVG (POS token, or the signed previewUrl)', { params: JobParams, querystring: PreviewQuery, response: { 200: { type: 'string' }, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } }) },
-      async (req, reply) =>
-      handle(reply, () => {
+      async (req, reply) => {
         // Drawn before the SVG type is set: an unknown job answers 404 as JSON (was a 500).
         const svg = app.services.print.preview(req.params.id)
         return reply.header('content-type', 'image/svg+xml; charset=utf-8').send(svg)
-      }),
+      },
     )
 
     app.post<{ Params: Static<typeof JobParams> }>('/api/print/jobs/:id/reprint', { onRequest: authenticate, schema: schema('Print the job again (a new job)', { params: JobParams, response: { 202: Type.Object({ jobId: Type.String(), previewUrl: PreviewUrl }), ...errors } }) }, async (req, reply) =>
-      handle(reply, async () => reply.code(202).send(withPreview(await app.services.print.reprint(req.params.id)))),
+      reply.code(202).send(withPreview(await app.services.print.reprint(req.params.id))),
     )
 
-    app.post<{ Params: Static<typeof JobParams> }>('/api/print/jobs/:id/cancel', { onRequest: authenticate, schema: schema('Cancel a queued or interrupted job', { params: JobParams, response: { 200: Job, ...errors } }) }, async (req, reply) =>
-      handle(reply, async () => withPreview(await app.services.print.cancel(req.params.id))),
+    app.post<{ Params: Static<typeof JobParams> }>('/api/print/jobs/:id/cancel', { onRequest: authenticate, schema: schema('Cancel a queued or interrupted job', { params: JobParams, response: { 200: Job, ...errors } }) }, async (req) =>
+      withPreview(await app.services.print.cancel(req.params.id)),
     )
   },
   { name: 'print-routes', dependencies: ['tillside-services'] },

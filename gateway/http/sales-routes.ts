@@ -2,7 +2,6 @@
 import { Nullable, StringEnum } from './schema-types.js'
 import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
-import { PosError } from '../payments/pos-service.js'
 import { ErrorBody } from './error-schema.js'
 import { posAuthenticator } from './pos-auth.js'
 
@@ -37,44 +36,27 @@ const ChargeReply = Type.Object({
   detail: Type.String(),
   seq: Type.Integer(),
 })
-const STATUS = { idempotency_conflict: 409, payments_mismatch: 422, not_a_payment_code: 422, payment_offline: 503 } as const
 const errors = { 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 422: ErrorBody, 503: ErrorBody }
 
 export const salesRoutes = fp(
   async (app) => {
     const authenticate = posAuthenticator(app)
     const security = [{ posToken: [] }]
-    const refuse = (err: unknown) => {
-      if (err instanceof PosError) return { status: STATUS[err.code], body: { error: err.code, message: err.message } }
-      throw err
-    }
 
     app.post<{ Body: Static<typeof SaleBody> }>(
       '/api/pos/sales',
       { onRequest: authenticate, schema: { tags: ['pos'], summary: 'Report a sale and its payments (durable; idempotent)', security, body: SaleBody, response: { 200: SaleReply, 201: SaleReply, ...errors } } },
       async (req, reply) => {
         const b = req.body
-        try {
-          const r = await app.services.pos.recordSale(req.posName!, { ...b, member: b.member ?? null, redemptions: b.redemptions ?? [], reference: b.reference ?? null })
-          return reply.code(r.repeated ? 200 : 201).send(r)
-        } catch (err) {
-          const { status, body } = refuse(err)
-          return reply.code(status).send(body)
-        }
+        const r = await app.services.pos.recordSale(req.posName!, { ...b, member: b.member ?? null, redemptions: b.redemptions ?? [], reference: b.reference ?? null })
+        return reply.code(r.repeated ? 200 : 201).send(r)
       },
     )
 
     app.post<{ Body: Static<typeof ChargeBody> }>(
       '/api/pos/payments/charge',
       { onRequest: authenticate, schema: { tags: ['pos'], summary: 'Charge a wallet payment code now — refused at once (503) when the provider is unreachable', security, body: ChargeBody, response: { 200: ChargeReply, ...errors } } },
-      async (req, reply) => {
-        try {
-          return await app.services.pos.charge(req.posName!, req.body)
-        } catch (err) {
-          const { status, body } = refuse(err)
-          return reply.code(status).send(body)
-        }
-      },
+      async (req) => app.services.pos.charge(req.posName!, req.body),
     )
   },
   { name: 'sales-routes', dependencies: ['tillside-services'] },

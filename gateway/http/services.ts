@@ -31,7 +31,7 @@ export interface GatewayServices {
   members: Pick<MemberService, 'enrol' | 'findByPhone' | 'currentCode' | 'identify' | 'consents'>
   print: Pick<PrintService, 'printers' | 'printerFor' | 'profileOf' | 'enqueue' | 'job' | 'preview' | 'reprint' | 'cancel'>
   pos: Pick<PosService, 'recordSale' | 'charge'>
-  till: Pick<TillService, 'history' | 'subscribe' | 'subscribers' | 'markVoided'>
+  till: Pick<TillService, 'history' | 'subscribe' | 'subscribers' | 'void'>
   cashiers: CashierSessions
   /** Signs links that carry their own permission (print previews for a manager's browser). */
   links: LinkSigner

@@ -7,8 +7,8 @@ import { Nullable } from './schema-types.js'
 import { join } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
-import type { FastifyReply, FastifyRequest } from 'fastify'
-import { LoginError, type CashierSession } from '../till/cashier-sessions.js'
+import type { FastifyRequest } from 'fastify'
+import type { CashierSession } from '../till/cashier-sessions.js'
 import { packageRoot } from '../version.js'
 import { ErrorBody } from './error-schema.js'
 import { readCookie } from './cookies.js'
@@ -32,11 +32,6 @@ export const tillRoutes = fp(
       return s
     }
     const sessionReply = (s: CashierSession) => ({ cashier: s.cashierId, name: s.name, device: s.deviceId, expiresAt: s.expiresAt })
-    const refuse = (reply: FastifyReply, err: unknown) => {
-      if (!(err instanceof LoginError)) throw err
-      if (err.code === 'locked_out') reply.header('retry-after', String(err.retryAfterSeconds))
-      return reply.code(err.code === 'locked_out' ? 429 : 403).send({ error: err.code, message: err.message })
-    }
 
     serveFiles(app, join(packageRoot(), 'gateway/http/pages/till'), { '/till': 'index.html', '/till/app.js': 'app.js', '/till/app.css': 'app.css' })
 
@@ -48,14 +43,10 @@ export const tillRoutes = fp(
         if (device !== null && !config.devices.some((d) => d.id === device && d.role === 'till')) {
           return reply.code(404).send({ error: 'unknown_device', message: `${device} is not a till scanner` })
         }
-        try {
-          const s = await cashiers.login(req.body.pin, req.ip, device)
-          const maxAge = Math.floor((s.expiresAt - Date.now()) / 1000)
-          reply.header('set-cookie', `${COOKIE}=${s.token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}`)
-          return sessionReply(s)
-        } catch (err) {
-          return refuse(reply, err)
-        }
+        const s = await cashiers.login(req.body.pin, req.ip, device)
+        const maxAge = Math.floor((s.expiresAt - Date.now()) / 1000)
+        reply.header('set-cookie', `${COOKIE}=${s.token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}`)
+        return sessionReply(s)
       },
     )
 
@@ -89,16 +80,9 @@ export const tillRoutes = fp(
     app.post<{ Body: Static<typeof VoidBody> }>(
       '/api/till/void',
       { schema: { tags: ['till'], summary: "Void a redemption (the logged-in cashier's PIN again)", body: VoidBody, response: { 200: VoidOutcomeSchema, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody } } },
-      async (req, reply) => {
+      async (req) => {
         const s = session(req)
-        try {
-          if (!(await cashiers.confirm(s.cashierId, req.body.pin, req.ip))) return reply.code(403).send({ error: 'wrong_pin', message: 'wrong PIN' })
-        } catch (err) {
-          return refuse(reply, err)
-        }
-        const outcome = await app.services.vouchers.void(req.body.redemptionId, s.cashierId, req.body.reason ?? null, s.deviceId)
-        if (outcome.ok) app.services.till.markVoided(req.body.redemptionId)
-        return outcome
+        return app.services.till.void({ redemptionId: req.body.redemptionId, cashier: s.cashierId, pin: req.body.pin, source: req.ip, reason: req.body.reason ?? null, device: s.deviceId })
       },
     )
   },

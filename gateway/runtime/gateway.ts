@@ -139,7 +139,7 @@ export class Gateway {
       const tillPrinter = config.printers.find((p) => p.role === 'till')?.id
       const till = new TillService(
         this.scans,
-        { vouchers, members, payments: pos.provider },
+        { vouchers, members, payments: pos.provider, cashiers: this.cashiers },
         {
           cashierFor: (device) => this.cashiers.cashierFor(device),
           feedback: (device, good) => this.devices.feedback(device, good),

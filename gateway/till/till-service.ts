@@ -8,7 +8,8 @@ import type { ScanPipeline } from '../scan/scan-pipeline.js'
 import type { Logger } from '../log.js'
 import type { Module } from '../lifecycle.js'
 import type { JournaledScan, ScanDraft } from '../scan/scan-types.js'
-import type { RedeemOutcome, VoucherService, VoucherSummary } from '../vouchers/voucher-service.js'
+import type { RedeemOutcome, VoidOutcome, VoucherService, VoucherSummary } from '../vouchers/voucher-service.js'
+import { LoginError, type CashierSessions } from './cashier-sessions.js'
 import type { MemberService } from '../members/member-service.js'
 import type { PaymentProvider } from '../payments/payment-provider.js'
 import type { PreviousRedemption } from '../store/tx/voucher-tx.js'
@@ -58,16 +59,18 @@ export class TillService implements Module {
   private readonly vouchers: VoucherService
   private readonly members: Pick<MemberService, 'identify'>
   private readonly payments: Pick<PaymentProvider, 'available' | 'name'>
+  private readonly cashiers: Pick<CashierSessions, 'confirm'>
 
   constructor(
     private readonly scans: Pick<ScanPipeline, 'claim'>,
-    services: { vouchers: VoucherService; members: Pick<MemberService, 'identify'>; payments: Pick<PaymentProvider, 'available' | 'name'> },
+    services: { vouchers: VoucherService; members: Pick<MemberService, 'identify'>; payments: Pick<PaymentProvider, 'available' | 'name'>; cashiers: Pick<CashierSessions, 'confirm'> },
     private readonly hooks: TillHooks,
     private readonly log: Logger,
   ) {
     this.vouchers = services.vouchers
     this.members = services.members
     this.payments = services.payments
+    this.cashiers = services.cashiers
   }
 
   start(): Promise<void> {
@@ -150,8 +153,20 @@ export class TillService implements Module {
     return result
   }
 
+  /**
+   * A void, from the cashier screen or the POS: the cashier's PIN again (`source`, the
+   * asking address, counts towards the lockout), the void in the journal, and every cashier
+   * screen told. Throws LoginError (wrong_pin, locked_out).
+   */
+  async void(req: { redemptionId: string; cashier: string; pin: string; source: string; reason: string | null; device: string | null }): Promise<VoidOutcome> {
+    if (!(await this.cashiers.confirm(req.cashier, req.pin, req.source))) throw new LoginError('wrong_pin', 'wrong cashier or PIN')
+    const outcome = await this.vouchers.void(req.redemptionId, req.cashier, req.reason, req.device)
+    if (outcome.ok) this.markVoided(req.redemptionId)
+    return outcome
+  }
+
   /** Marks a listed redemption voided and tells the screens. */
-  markVoided(redemptionId: string): void {
+  private markVoided(redemptionId: string): void {
     const r = this.recent.find((x) => x.redemptionId === redemptionId)
     if (!r) return
     r.voided = true

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ERROR_STATUS } from '../error-status.js'
 import { PortalError, type JoinResult } from '../../portal/portal-service.js'
 import { FasQueryError, parseFasQuery, type FasQuery } from '../../portal/controllers/opennds-fas.js'
 import { KioskError } from '../../kiosk/kiosk-service.js'
@@ -23,19 +24,6 @@ type Form = Record<string, string | undefined>
  * are taken as their text (Ajv's type coercion); anything else is a 400.
  */
 const FormSchema = Type.Record(Type.String(), Type.String({ maxLength: 4096 }))
-
-const STATUS: Record<PortalError['code'], number> = {
-  consent_required: 400,
-  invalid_phone: 400,
-  wrong_code: 400,
-  rate_limited: 429,
-  too_many_attempts: 429,
-  code_expired: 410,
-  bad_fas: 403,
-  fas_used: 409,
-  code_not_sent: 503,
-  not_let_on: 503,
-}
 
 export function portalRoutes(app: FastifyInstance): void {
   const { config, links, kiosk, members } = app.services
@@ -82,8 +70,8 @@ export function portalRoutes(app: FastifyInstance): void {
     if (!(err instanceof PortalError)) throw err
     const lang = langOf(req.body, undefined)
     if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds))
-    if (wantsJson(req)) return reply.code(STATUS[err.code]).send({ error: err.code, message: err.message, ...(err.attemptsLeft !== undefined ? { attemptsLeft: err.attemptsLeft } : {}) })
-    return html(reply, STATUS[err.code], render(`${errorText(lang, err.code) ?? err.code}${err.code === 'wrong_code' ? ` (${err.attemptsLeft})` : ''}`))
+    if (wantsJson(req)) return reply.code(ERROR_STATUS[err.code]).send({ error: err.code, message: err.message, ...(err.attemptsLeft !== undefined ? { attemptsLeft: err.attemptsLeft } : {}) })
+    return html(reply, ERROR_STATUS[err.code], render(`${errorText(lang, err.code) ?? err.code}${err.code === 'wrong_code' ? ` (${err.attemptsLeft})` : ''}`))
   }
 
   app.post<{ Body: Form }>('/portal/join', { schema: { hide: true, body: FormSchema } }, async (req, reply) => {

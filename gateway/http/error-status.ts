@@ -1,0 +1,96 @@
+/**
+ * Every refusal the domain can give and the HTTP status it is answered with, in one place
+ * (issue #14: six route files kept their own maps and disagreed — `consent_required` was
+ * 422 at the POS and 400 at the kiosk and portal). The table is typed against each error
+ * class's codes, so a new code without a status does not compile. Routes let these errors
+ * through; the app's error handler answers `{error, message}` with the status here.
+ */
+import type { SimulateResult } from '../devices/device-manager.js'
+import type { KioskError } from '../kiosk/kiosk-service.js'
+import type { KioskLimitError } from '../kiosk/kiosk-limits.js'
+import type { MemberError } from '../members/member-service.js'
+import type { PosError } from '../payments/pos-service.js'
+import type { PortalError } from '../portal/portal-service.js'
+import type { PrintError } from '../print/print-service.js'
+import type { LoginError } from '../till/cashier-sessions.js'
+import type { VoucherError } from '../vouchers/voucher-service.js'
+import type { PrintRenderError } from '../../drivers/printer/escpos/encoder.js'
+
+type RefusalCode =
+  | VoucherError['code']
+  | MemberError['code']
+  | KioskError['code']
+  | KioskLimitError['code']
+  | PrintError['code']
+  | PrintRenderError['code']
+  | PosError['code']
+  | PortalError['code']
+  | LoginError['code']
+  | Extract<SimulateResult, { ok: false }>['error']
+
+export const ERROR_STATUS: Record<RefusalCode, number> = {
+  // vouchers and members
+  not_enrolled: 503, // this gateway's key is not in the trust list: nothing it issues would verify
+  unknown_campaign: 404,
+  not_issuer: 403,
+  campaign_ended: 409,
+  member_limit: 409,
+  invalid_phone: 400,
+  consent_required: 422,
+  unknown_member: 404,
+  // the kiosk game
+  daily_limit: 409,
+  nothing_to_win: 409,
+  unknown_play: 404,
+  kiosk_busy: 429,
+  // printing
+  unknown_printer: 404,
+  no_printer_for_role: 409,
+  unknown_job: 404,
+  not_cancellable: 409,
+  unencodable: 422,
+  qr_too_large: 422,
+  bad_block: 422,
+  // sales and payment codes
+  idempotency_conflict: 409,
+  payments_mismatch: 422,
+  not_a_payment_code: 422,
+  payment_offline: 503,
+  // the guest Wi-Fi portal
+  wrong_code: 400,
+  rate_limited: 429,
+  too_many_attempts: 429,
+  code_expired: 410,
+  bad_fas: 403,
+  fas_used: 409,
+  code_not_sent: 503,
+  not_let_on: 503,
+  // cashiers
+  wrong_pin: 403,
+  locked_out: 429,
+  // simulated scans (dev mode)
+  unknown_device: 404,
+  not_simulator: 409,
+  offline: 409,
+  rejected: 422,
+  not_recorded: 503,
+}
+
+export interface Refusal {
+  status: number
+  body: { error: string; message: string }
+  retryAfterSeconds?: number
+}
+
+/** The answer for a domain refusal, or null when `err` is not one (a bug: the handler logs it and answers 500). */
+export function refusalOf(err: unknown): Refusal | null {
+  if (!(err instanceof Error)) return null
+  const { code, retryAfterSeconds } = err as Error & { code?: unknown; retryAfterSeconds?: unknown }
+  if (typeof code !== 'string' || !Object.hasOwn(ERROR_STATUS, code)) return null
+  // Only the domain's own errors: a Node or library error with a coincident code is not a refusal.
+  if (!REFUSAL_NAMES.has(err.name)) return null
+  const status = ERROR_STATUS[code as RefusalCode]
+  return { status, body: { error: code, message: err.message }, ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}) }
+}
+
+const REFUSAL_NAMES = new Set(['VoucherError', 'MemberError', 'KioskError', 'KioskLimitError', 'PrintError', 'PrintRenderError', 'PosError', 'PortalError', 'LoginError'])
