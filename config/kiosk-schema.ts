@@ -1,8 +1,8 @@
 /** The kiosk and its prize game in the config (docs/kiosk.md). */
 import { Type, type Static } from '@sinclair/typebox'
-import { DeviceId } from './schema-parts.js'
+import { DeviceId, LocalText } from './schema-parts.js'
 
-const Text = Type.Object({ en: Type.String({ minLength: 1, maxLength: 80 }), zh: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })) }, { additionalProperties: false })
+const Text = LocalText(80)
 
 export const PrizeSchema = Type.Object(
   {

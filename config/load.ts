@@ -6,22 +6,23 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { ConfigSchema, type Config } from './schema.js'
-import { sharedAjv, toProblems, type Problem } from './problems.js'
+import { DocumentError, sharedAjv, toProblems, type Problem } from './problems.js'
 import { CONFIG_PATCH_FILE, mergePatch, type Json } from './merge-patch.js'
 
 export const DEFAULT_CONFIG_PATH = 'config/default.yaml'
 
 /** `path` is a dotted key, e.g. `devices[0].transport.baudRate`; `(file)` for problems with the file itself. */
-export type ConfigProblem = Problem
 
-export class ConfigError extends Error {
+/** The config's DocumentError: it names its file and puts each problem on a line of its own (the CLI prints it as is). */
+export class ConfigError extends DocumentError {
   override readonly name = 'ConfigError'
-  readonly code = 'invalid_config'
+  override readonly code = 'invalid_config'
   constructor(
     readonly file: string,
-    readonly problems: ConfigProblem[],
+    problems: Problem[],
   ) {
-    super(`invalid config ${file}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`)
+    super(`config ${file}`, problems)
+    this.message = `invalid config ${file}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`
   }
 }
 
@@ -76,7 +77,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     throw new ConfigError(file, [{ path: '(file)', message: 'must be a YAML mapping of keys' }])
   }
   if (opts.cloudPatch) raw = applyCloudPatch(raw as Record<string, unknown>, env)
-  const problems: ConfigProblem[] = []
+  const problems: Problem[] = []
   const fromEnv = applyEnvOverrides(raw as Record<string, unknown>, env, problems)
   if (!validate(raw)) {
     problems.push(...toProblems(validate.errors ?? [], fromEnv))
@@ -101,8 +102,8 @@ function applyCloudPatch(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): 
 }
 
 /** Checks JSON Schema cannot express. */
-function crossChecks(config: Config): ConfigProblem[] {
-  const problems: ConfigProblem[] = []
+function crossChecks(config: Config): Problem[] {
+  const problems: Problem[] = []
   const seen = new Map<string, number>()
   config.devices.forEach((d, i) => {
     const first = seen.get(d.id)
@@ -134,7 +135,7 @@ function crossChecks(config: Config): ConfigProblem[] {
   return problems
 }
 
-function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): Map<string, string> {
+function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: Problem[]): Map<string, string> {
   const applied = new Map<string, string>()
   for (const [name, { key, type }] of Object.entries(ENV_OVERRIDES)) {
     const text = env[name]

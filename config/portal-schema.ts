@@ -1,8 +1,8 @@
 /** The guest Wi-Fi captive portal in the config (docs/portal.md). */
 import { Type, type Static } from '@sinclair/typebox'
-import { Tagged, connectionLimits } from './schema-parts.js'
+import { LocalText, Tagged, connectionLimits } from './schema-parts.js'
 
-const Text = Type.Object({ en: Type.String({ minLength: 1, maxLength: 400 }), zh: Type.Optional(Type.String({ minLength: 1, maxLength: 400 })) }, { additionalProperties: false })
+const Text = LocalText(400)
 const Cidr = Type.String({ pattern: '^[0-9a-fA-F:.]+/\\d{1,3}$', description: 'Address range, e.g. 10.23.0.0/24' })
 const Kbit = (description: string) => Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0, description: `${description}; 0 = no limit` })
 

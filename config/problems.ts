@@ -12,8 +12,8 @@ export interface Problem {
 
 /** A document (file or message) that failed its schema; `problems` name the keys. */
 export class DocumentError extends Error {
-  override readonly name = 'DocumentError'
-  readonly code = 'invalid_document'
+  override readonly name: string = 'DocumentError'
+  readonly code: string = 'invalid_document'
   constructor(
     readonly what: string,
     readonly problems: Problem[],

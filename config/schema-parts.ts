@@ -1,5 +1,20 @@
-/** Schema pieces shared by the config's device sections. */
+/** Schema pieces shared by the config's sections, the campaign lists and the HTTP API. */
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
+
+/**
+ * Words people read: English, and Simplified Chinese where given. The one text type for
+ * store texts, campaign names, kiosk and portal words and the API (issue #14); each use
+ * sets its own length limit.
+ */
+export function LocalText(maxLength = 400) {
+  return Type.Object(
+    { en: Type.String({ minLength: 1, maxLength }), zh: Type.Optional(Type.String({ minLength: 1, maxLength })) },
+    { additionalProperties: false, description: 'Text in English and (optionally) Simplified Chinese' },
+  )
+}
+export type LocalText = Static<ReturnType<typeof LocalText>>
+/** Words Tillside itself ships (reasons, advice): always in both languages. */
+export type BothLanguages = Required<LocalText>
 
 /**
  * A tagged union written as JSON Schema `oneOf` + `discriminator`, so Ajv reports the

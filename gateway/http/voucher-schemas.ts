@@ -2,10 +2,11 @@
 import { Nullable, StringEnum } from './schema-types.js'
 import { Type } from '@sinclair/typebox'
 import { REJECTION_REASONS } from '../vouchers/verify.js'
+import { LocalText } from '../../config/schema-parts.js'
 
-const Text2 = Type.Object({ en: Type.String(), zh: Type.String() })
-const LocalText = Type.Object({ en: Type.String(), zh: Type.Optional(Type.String()) })
-const Value = Type.Union([Type.Object({ amount: Type.Integer(), currency: Type.String() }), Type.Object({ item: LocalText })])
+const Text = LocalText(400)
+const Text2 = Type.Required(Text)
+const Value = Type.Union([Type.Object({ amount: Type.Integer(), currency: Type.String() }), Type.Object({ item: Text })])
 
 export const VoucherSummarySchema = Type.Object({
   key: Type.String({ description: 'kid:campaign:serial — the voucher\'s identity chain-wide' }),
@@ -13,7 +14,7 @@ export const VoucherSummarySchema = Type.Object({
   campaign: Type.Integer(),
   serial: Type.Integer(),
   issuerStore: Type.Optional(Type.String()),
-  name: Type.Optional(LocalText),
+  name: Type.Optional(Text),
   value: Type.Optional(Value),
 })
 

@@ -13,7 +13,7 @@ import { Tally } from '../log-tally.js'
 import { PLAY_COLUMNS, type PlayRow } from '../store/tx/kiosk-tx.js'
 import type { PrintService } from '../print/print-service.js'
 import { voucherSlip } from '../print/templates.js'
-import { expiryMs, hourFromMs, memberTag, signVoucher, voucherKey } from '../vouchers/voucher-code.js'
+import { expiryMs, hourFromMs, memberTag, voucherKey } from '../vouchers/voucher-code.js'
 import type { Campaign } from '../vouchers/campaigns.js'
 import type { VoucherAuthority } from '../vouchers/voucher-authority.js'
 import { CONSOLATION } from './draw.js'
@@ -97,7 +97,7 @@ export class KioskService {
     const expiresHour: Record<number, number> = {}
     for (const id of campaigns) {
       const c = this.authority.campaigns.get(id)
-      if (c) expiresHour[id] = hourFromMs(Math.min(Date.parse(c.validTo), c.voucherLifetimeDays ? now + c.voucherLifetimeDays * 86_400_000 : Infinity))
+      if (c) expiresHour[id] = hourFromMs(this.authority.expiresAt(c, now))
     }
     const { result } = await this.journal.execute('kiosk.play', {
       playId: req.playId,
@@ -161,7 +161,7 @@ export class KioskService {
   private view(row: PlayRow, repeat: boolean): PlayView {
     const campaign = this.authority.campaigns.get(row.campaign)
     if (!campaign) throw new KioskError('unknown_play', `play ${row.id} won campaign ${row.campaign}, which is no longer known`)
-    const code = signVoucher({ kid: row.kid, campaign: row.campaign, serial: row.serial, expiresHour: row.expiresHour, memberTag: memberTag(row.member) }, this.authority.keys.privateKey)
+    const code = this.authority.codeOf({ kid: row.kid, campaign: row.campaign, serial: row.serial, expiresHour: row.expiresHour, memberTag: memberTag(row.member) })
     return {
       id: row.id,
       time: row.time,

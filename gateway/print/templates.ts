@@ -4,6 +4,7 @@
  */
 import type { Block, PrintDocument } from '../../drivers/printer/escpos/document.js'
 import type { Campaign } from '../vouchers/campaigns.js'
+import type { LocalText } from '../../config/schema-parts.js'
 import { valueText } from '../till/till-text.js'
 
 export interface VoucherSlipInput {
@@ -38,7 +39,7 @@ export function voucherSlip(v: VoucherSlipInput): PrintDocument {
 export interface RedemptionSlipInput {
   storeName: string
   voucherKey: string
-  campaignName: { en: string; zh?: string }
+  campaignName: LocalText
   value: Campaign['value']
   time: number
   cashier: string | null

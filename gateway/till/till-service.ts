@@ -14,7 +14,8 @@ import type { MemberService } from '../members/member-service.js'
 import type { PaymentProvider } from '../payments/payment-provider.js'
 import type { PreviousRedemption } from '../store/tx/voucher-tx.js'
 import { classifyScan, type ScanClass } from './classify.js'
-import { reasonText, valueText, type Text2 } from './till-text.js'
+import { reasonText, valueText } from './till-text.js'
+import type { BothLanguages } from '../../config/schema-parts.js'
 
 export interface TillResult {
   /** Unique per result: the outcome's event id, or the scan id when nothing else was written. */
@@ -26,11 +27,11 @@ export interface TillResult {
   kind: ScanClass['kind']
   ok: boolean
   reason: string | null
-  headline: Text2
+  headline: BothLanguages
   /** What to do, for rejections. */
-  advice: Text2 | null
+  advice: BothLanguages | null
   detail: string
-  handOver: Text2 | null
+  handOver: BothLanguages | null
   voucher?: VoucherSummary
   redemptionId?: string
   memberId?: string

@@ -3,14 +3,11 @@
  * Chinese. The screen shows these; APIs carry the machine `reason` beside them.
  */
 import type { Campaign } from '../vouchers/campaigns.js'
+import type { BothLanguages } from '../../config/schema-parts.js'
 
-export interface Text2 {
-  en: string
-  zh: string
-}
 
 /** A short headline the cashier reads at a glance, and advice on what to do. */
-export const REASON_TEXT: Record<string, { headline: Text2; advice: Text2 }> = {
+export const REASON_TEXT: Record<string, { headline: BothLanguages; advice: BothLanguages }> = {
   malformed: { headline: { en: 'Unreadable code', zh: '无法识别' }, advice: { en: 'Damaged or incomplete — scan again or type nothing in', zh: '券码损坏或不完整，请重新扫描' } },
   bad_signature: { headline: { en: 'FORGED', zh: '伪造券' }, advice: { en: 'Altered or forged voucher — do not accept', zh: '券码被篡改或伪造，请勿接受' } },
   unknown_issuer: { headline: { en: 'Unknown issuer', zh: '未知发券方' }, advice: { en: 'Not issued by a shop we trust — do not accept', zh: '非受信任门店发出，请勿接受' } },
@@ -33,12 +30,12 @@ export const REASON_TEXT: Record<string, { headline: Text2; advice: Text2 }> = {
   unknown: { headline: { en: 'Unknown code', zh: '无法识别的条码' }, advice: { en: 'Not a voucher, member or payment code', zh: '不是优惠券、会员码或付款码' } },
 }
 
-export function reasonText(reason: string): { headline: Text2; advice: Text2 } {
+export function reasonText(reason: string): { headline: BothLanguages; advice: BothLanguages } {
   return REASON_TEXT[reason] ?? REASON_TEXT.unknown!
 }
 
 /** "What to hand over" for a campaign's value. */
-export function valueText(value: Campaign['value']): Text2 {
+export function valueText(value: Campaign['value']): BothLanguages {
   if ('item' in value) return { en: value.item.en, zh: value.item.zh ?? value.item.en }
   const amount = (value.amount / 100).toFixed(2)
   const symbol = value.currency === 'CNY' ? '¥' : `${value.currency} `

@@ -7,11 +7,9 @@ import { readFileSync } from 'node:fs'
 import { Type, type Static } from '@sinclair/typebox'
 import { parse as parseYaml } from 'yaml'
 import { documentValidator, DocumentError, type Problem } from '../../config/problems.js'
+import { LocalText } from '../../config/schema-parts.js'
 
-const Text = Type.Object(
-  { en: Type.String({ minLength: 1, maxLength: 200 }), zh: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
-  { additionalProperties: false, description: 'Text in English and (optionally) Simplified Chinese' },
-)
+const Text = LocalText(200)
 const Id = Type.String({ minLength: 1, maxLength: 64 })
 const IsoTime = Type.String({ pattern: '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?(Z|[+-]\\d\\d:\\d\\d)$', description: 'ISO 8601 time with zone' })
 

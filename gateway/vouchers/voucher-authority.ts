@@ -10,7 +10,8 @@ import type { KeyObject } from 'node:crypto'
 import { parse as parseYaml } from 'yaml'
 import type { Config } from '../../config/schema.js'
 import type { Logger } from '../log.js'
-import { CampaignCatalog, loadCampaignFile, parseCampaigns, type StoreIdentity } from './campaigns.js'
+import { CampaignCatalog, loadCampaignFile, parseCampaigns, type Campaign, type StoreIdentity } from './campaigns.js'
+import { signVoucher, type VoucherFields } from './voucher-code.js'
 import { DocumentError } from '../../config/problems.js'
 import { loadOrCreateKeyPair, publicKeyFromText, type KeyPair } from './keys.js'
 import { RevocationList } from './revocations.js'
@@ -86,6 +87,20 @@ export class VoucherAuthority {
 
   check(code: string, now = Date.now()): Verdict {
     return checkVoucher(code, { trust: this.trust, revocations: this.revocations, campaigns: this.campaigns, store: this.store, now, signatures: this.signatures })
+  }
+
+  /**
+   * When a voucher of `campaign` issued now expires: its lifetime, never past the campaign's
+   * end. The one rule for every issuing path (POS, kiosk, portal game; issue #14).
+   */
+  expiresAt(campaign: Campaign, now: number): number {
+    const lifetime = campaign.voucherLifetimeDays ? campaign.voucherLifetimeDays * 86_400_000 : Infinity
+    return Math.min(Date.parse(campaign.validTo), now + lifetime)
+  }
+
+  /** The code of a voucher this gateway issued (Ed25519 is deterministic: the same fields, the same code). */
+  codeOf(fields: VoucherFields): string {
+    return signVoucher(fields, this.keys.privateKey)
   }
 
   /** This gateway's entry in the trust list; null until the operator enrols its key. */

@@ -9,7 +9,7 @@ import type { Logger } from '../log.js'
 import { Tally } from '../log-tally.js'
 import type { PreviousRedemption, VoidRefusal } from '../store/tx/voucher-tx.js'
 import { issuableAt, type Campaign } from './campaigns.js'
-import { memberTag, hourFromMs, signVoucher, voucherKey } from './voucher-code.js'
+import { memberTag, hourFromMs, voucherKey } from './voucher-code.js'
 import type { VoucherAuthority } from './voucher-authority.js'
 import type { RejectionReason, Verdict, VerifiedVoucher } from './verify.js'
 
@@ -91,10 +91,8 @@ export class VoucherService {
     const campaign = this.authority.campaigns.get(req.campaignId)
     if (!campaign) throw new VoucherError('unknown_campaign', `campaign ${req.campaignId} is not known at this store`)
     if (!issuableAt(campaign, this.authority.store)) throw new VoucherError('not_issuer', `store ${this.authority.store.id} may not issue campaign ${campaign.id}`)
-    const validTo = Date.parse(campaign.validTo)
-    if (now >= validTo) throw new VoucherError('campaign_ended', `campaign ${campaign.id} ended ${campaign.validTo}`)
-    const lifetime = campaign.voucherLifetimeDays ? campaign.voucherLifetimeDays * 86_400_000 : Infinity
-    const expiresAt = Math.min(validTo, now + lifetime)
+    if (now >= Date.parse(campaign.validTo)) throw new VoucherError('campaign_ended', `campaign ${campaign.id} ended ${campaign.validTo}`)
+    const expiresAt = this.authority.expiresAt(campaign, now)
     const memberId = req.memberId ?? null
     const expiresHour = hourFromMs(expiresAt)
     const { result } = await this.journal.execute('voucher.issue', {
@@ -109,7 +107,7 @@ export class VoucherService {
     })
     if (!result.ok) throw new VoucherError('member_limit', `member already has ${result.issued} voucher(s) of campaign ${campaign.id} (limit ${campaign.maxPerMember})`)
     const fields = { kid: own.kid, campaign: campaign.id, serial: result.serial, expiresHour, memberTag: memberTag(memberId) }
-    const code = signVoucher(fields, this.authority.keys.privateKey)
+    const code = this.authority.codeOf(fields)
     const key = voucherKey(fields)
     this.log.debug({ key, channel: req.channel, seq: result.seq }, 'voucher issued')
     this.tally.add('issued')

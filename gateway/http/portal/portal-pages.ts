@@ -4,12 +4,13 @@
  * weigh a few kilobytes on a cheap phone.
  */
 import { t, type Lang } from './portal-text.js'
+import type { LocalText } from '../../../config/schema-parts.js'
 
 export const PORTAL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self' http: https:; frame-ancestors 'none'"
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-type Text = { en: string; zh?: string }
-const pick = (lang: Lang, text: Text) => (lang === 'zh' ? (text.zh ?? text.en) : text.en)
+
+const pick = (lang: Lang, text: LocalText) => (lang === 'zh' ? (text.zh ?? text.en) : text.en)
 
 const STYLE = `*{box-sizing:border-box}body{font:17px/1.45 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;background:#f4f1ea;color:#222}
 main{max-width:30rem;margin:0 auto;padding:1rem}.card{background:#fff;border-radius:1rem;padding:1.1rem;box-shadow:0 2px 8px #0002;margin-bottom:1rem}
@@ -71,7 +72,7 @@ export function codePage(s: Shell, f: { action: string; challenge: string; phone
 }
 
 export interface VoucherLine {
-  name: Text
+  name: LocalText
   path: string
   expiresAt: number
 }
@@ -84,13 +85,13 @@ export interface Welcome {
   gameError?: string | null
   vouchers: VoucherLine[]
   following: boolean
-  store: { address?: Text; hours?: Text; about?: Text }
+  store: { address?: LocalText; hours?: LocalText; about?: LocalText }
 }
 
 export function welcomePage(s: Shell, w: Welcome): string {
   const lang = s.lang
   const canPlay = w.playsLeft === null || w.playsLeft > 0
-  const info = [w.store.about, w.store.address, w.store.hours].filter((x): x is Text => x !== undefined)
+  const info = [w.store.about, w.store.address, w.store.hours].filter((x): x is LocalText => x !== undefined)
   return layout(
     s,
     t(lang, 'online'),
@@ -102,7 +103,7 @@ ${info.length ? `<div class="card"><h2>${t(lang, 'store')}</h2>${info.map((x) =>
   )
 }
 
-export function prizePage(s: Shell, p: { name: Text; value: string | null; path: string; back: string }): string {
+export function prizePage(s: Shell, p: { name: LocalText; value: string | null; path: string; back: string }): string {
   const lang = s.lang
   return layout(
     s,
