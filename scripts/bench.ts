@@ -15,6 +15,7 @@ import { benchSyncDrain } from './bench/sync-drain.js'
 import { benchSyncReconnect } from './bench/sync-reconnect.js'
 import { benchKiosk } from './bench/kiosk.js'
 import { benchPortalLogin, benchPortalProbe } from './bench/portal.js'
+import { benchSoak } from './bench/soak.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
@@ -30,6 +31,7 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['kiosk', benchKiosk, 'chromium'],
   ['portal.probe', benchPortalProbe],
   ['portal.login', benchPortalLogin, 'nft'],
+  ['soak.rss', benchSoak],
 ]
 
 for (const [name, run, needs] of benches) {

@@ -1,6 +1,7 @@
 /** `/healthz` (for systemd/monitoring) and `/api/status` (for people and the admin page). */
 import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
+import { getHeapStatistics } from 'node:v8'
 import { ErrorBody } from './error-schema.js'
 import { Nullable, StringEnum } from './schema-types.js'
 import { PrinterStatus } from './print-routes.js'
@@ -65,6 +66,10 @@ const StatusBody = Type.Object({
       { description: 'Kiosks over a rate limit in the last hour (a script may be draining the prizes)' },
     ),
   }),
+  memory: Type.Object(
+    { rssBytes: Type.Integer(), heapUsedBytes: Type.Integer(), heapLimitBytes: Type.Integer(), externalBytes: Type.Integer() },
+    { description: "The gateway process's memory: resident set, V8 heap in use and its ceiling (--max-old-space-size), memory V8 objects hold outside the heap (Buffers)" },
+  ),
 })
 export type StatusBody = Static<typeof StatusBody>
 
@@ -79,6 +84,7 @@ export const healthRoutes = fp(
     app.get('/api/status', { schema: { response: { 200: StatusBody, 500: ErrorBody } } }, async (): Promise<StatusBody> => {
       const { config, journal, integrity, devices, scans, startedAt, version, print, sync, kiosk } = app.services
       const check = integrity.status()
+      const heap = getHeapStatistics()
       return {
         store: { id: config.store.id, name: config.store.name },
         version,
@@ -89,6 +95,7 @@ export const healthRoutes = fp(
         printers: print.printers(),
         sync: sync.status(),
         kiosk: { alarms: kiosk.limits.recent() },
+        memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: heap.used_heap_size, heapLimitBytes: heap.heap_size_limit, externalBytes: heap.external_memory },
       }
     })
   },

@@ -12,6 +12,12 @@ export const CLI = fileURLToPath(new URL('../../bundle/tillside.js', import.meta
  * growing while a long sync backlog drains: peak RSS 210 → 128 MB, same speed.
  */
 export const NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=128']
+/**
+ * The environment a store runs it with: glibc gives each thread that mallocs its own arena
+ * and keeps them; the journal writer, the integrity check and libuv's pool are threads, so
+ * two arenas keep the same work ~10 MB smaller (soak.rss: 133 vs 144 MB after 18 minutes).
+ */
+export const GATEWAY_ENV = { ...process.env, MALLOC_ARENA_MAX: '2' }
 
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -25,7 +31,7 @@ export function freePort(): Promise<number> {
 
 /** `tillside start --config file`; resolves once /healthz answers 200. */
 export async function spawnGateway(configFile: string, port: number, timeoutMs = 20_000): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'start', '--config', configFile], { stdio: 'ignore' })
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'start', '--config', configFile], { stdio: 'ignore', env: GATEWAY_ENV })
   const t0 = performance.now()
   for (;;) {
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false)

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CLI, NODE_FLAGS, freePort, spawnGateway, stopGateway } from './gateway-process.js'
+import { CLI, GATEWAY_ENV, NODE_FLAGS, freePort, spawnGateway, stopGateway } from './gateway-process.js'
 import { percentile, report, round } from './report.js'
 
 const CAMPAIGNS = fileURLToPath(new URL('../../../config/campaigns.example.yaml', import.meta.url))
@@ -76,7 +76,7 @@ export async function benchPortalLogin(dir: string): Promise<void> {
     const batch = Array.from({ length: GUESTS }, (_, i) => `addr add 10.63.${1 + Math.floor(i / 250)}.${1 + (i % 250)}/16 dev c0`).join('\n')
     execFileSync('ip', ['-n', client, '-batch', '-'], { input: batch })
     writeFileSync(join(dir, 'login.yaml'), base(dir, 8080, `http: { host: 10.63.0.1, port: 8081 }, controller: { type: nftables, interface: bg${id}, table: tillside_bench }`))
-    const gateway = spawn('ip', ['netns', 'exec', router, process.execPath, ...NODE_FLAGS, CLI, 'start', '--config', join(dir, 'login.yaml')], { stdio: 'ignore' })
+    const gateway = spawn('ip', ['netns', 'exec', router, process.execPath, ...NODE_FLAGS, CLI, 'start', '--config', join(dir, 'login.yaml')], { stdio: 'ignore', env: GATEWAY_ENV })
     try {
       const loader = `
         const http = require('node:http')
