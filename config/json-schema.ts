@@ -3,7 +3,11 @@ import { ConfigSchema } from './schema.js'
 import { CampaignFileSchema } from '../gateway/vouchers/campaigns.js'
 
 function draft7(title: string, schema: unknown): Record<string, unknown> {
-  return { $schema: 'http://json-schema.org/draft-07/schema#', title, ...(JSON.parse(JSON.stringify(schema)) as Record<string, unknown>) }
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title,
+    ...(JSON.parse(JSON.stringify(schema)) as Record<string, unknown>),
+  }
 }
 
 export function configJsonSchema(): Record<string, unknown> {

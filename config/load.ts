@@ -56,7 +56,9 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     text = readFileSync(file, 'utf8')
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    throw new ConfigError(file, [{ path: '(file)', message: code === 'ENOENT' ? 'file not found' : `cannot read: ${code}` }])
+    throw new ConfigError(file, [
+      { path: '(file)', message: code === 'ENOENT' ? 'file not found' : `cannot read: ${code}` },
+    ])
   }
   return parseConfig(text, file, env, { cloudPatch: true })
 }
@@ -65,7 +67,12 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
  * YAML text → the cloud's config patch (dataDir/config-patch.json, when `cloudPatch`)
  * → `TILLSIDE_*` overrides → defaults → validation.
  */
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = {}, opts: { cloudPatch?: boolean } = {}): Config {
+export function parseConfig(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = {},
+  opts: { cloudPatch?: boolean } = {},
+): Config {
   let raw: unknown
   try {
     raw = parseYaml(text, { prettyErrors: true }) ?? {}
@@ -107,35 +114,54 @@ function crossChecks(config: Config): Problem[] {
   const seen = new Map<string, number>()
   config.devices.forEach((d, i) => {
     const first = seen.get(d.id)
-    if (first !== undefined) problems.push({ path: `devices[${i}].id`, message: `duplicate id "${d.id}" (also devices[${first}])` })
+    if (first !== undefined)
+      problems.push({ path: `devices[${i}].id`, message: `duplicate id "${d.id}" (also devices[${first}])` })
     else seen.set(d.id, i)
     if (d.feedback && d.transport.type !== 'serial') {
-      problems.push({ path: `devices[${i}].feedback`, message: `only serial scanners take commands; this one is ${d.transport.type}` })
+      problems.push({
+        path: `devices[${i}].feedback`,
+        message: `only serial scanners take commands; this one is ${d.transport.type}`,
+      })
     }
   })
   config.printers.forEach((p, i) => {
     const first = seen.get(p.id)
-    if (first !== undefined) problems.push({ path: `printers[${i}].id`, message: `duplicate id "${p.id}" (also devices[${first}])` })
-    else if (config.printers.findIndex((q) => q.id === p.id) !== i) problems.push({ path: `printers[${i}].id`, message: `duplicate id "${p.id}"` })
+    if (first !== undefined)
+      problems.push({ path: `printers[${i}].id`, message: `duplicate id "${p.id}" (also devices[${first}])` })
+    else if (config.printers.findIndex((q) => q.id === p.id) !== i)
+      problems.push({ path: `printers[${i}].id`, message: `duplicate id "${p.id}"` })
   })
   if (config.reconnect.initialMs > config.reconnect.maxMs) {
     problems.push({ path: 'reconnect.initialMs', message: 'must not exceed reconnect.maxMs' })
   }
-  if (config.sync.reconnect.initialMs > config.sync.reconnect.maxMs) problems.push({ path: 'sync.reconnect.initialMs', message: 'must not exceed sync.reconnect.maxMs' })
-  if (config.sync.tls && !/^mqtts:/.test(config.sync.broker)) problems.push({ path: 'sync.tls', message: `only for mqtts:// brokers; sync.broker is ${config.sync.broker}` })
-  if (config.sync.tls && Boolean(config.sync.tls.cert) !== Boolean(config.sync.tls.key)) problems.push({ path: 'sync.tls', message: 'cert and key go together' })
+  if (config.sync.reconnect.initialMs > config.sync.reconnect.maxMs)
+    problems.push({ path: 'sync.reconnect.initialMs', message: 'must not exceed sync.reconnect.maxMs' })
+  if (config.sync.tls && !/^mqtts:/.test(config.sync.broker))
+    problems.push({ path: 'sync.tls', message: `only for mqtts:// brokers; sync.broker is ${config.sync.broker}` })
+  if (config.sync.tls && Boolean(config.sync.tls.cert) !== Boolean(config.sync.tls.key))
+    problems.push({ path: 'sync.tls', message: 'cert and key go together' })
   config.kiosk.game.prizes.forEach((p, i) => {
-    if (config.kiosk.game.prizes.findIndex((q) => q.id === p.id) !== i) problems.push({ path: `kiosk.game.prizes[${i}].id`, message: `duplicate prize id "${p.id}"` })
+    if (config.kiosk.game.prizes.findIndex((q) => q.id === p.id) !== i)
+      problems.push({ path: `kiosk.game.prizes[${i}].id`, message: `duplicate prize id "${p.id}"` })
   })
   const kioskDevices = new Set(config.devices.filter((d) => d.role === 'kiosk').map((d) => d.id))
   config.kiosk.credentials.forEach((c, i) => {
-    if (config.kiosk.credentials.findIndex((o) => o.name === c.name) !== i) problems.push({ path: `kiosk.credentials[${i}].name`, message: `duplicate kiosk name "${c.name}"` })
-    if (c.device !== undefined && !kioskDevices.has(c.device)) problems.push({ path: `kiosk.credentials[${i}].device`, message: `"${c.device}" is not a device with role kiosk` })
+    if (config.kiosk.credentials.findIndex((o) => o.name === c.name) !== i)
+      problems.push({ path: `kiosk.credentials[${i}].name`, message: `duplicate kiosk name "${c.name}"` })
+    if (c.device !== undefined && !kioskDevices.has(c.device))
+      problems.push({
+        path: `kiosk.credentials[${i}].device`,
+        message: `"${c.device}" is not a device with role kiosk`,
+      })
   })
   return problems
 }
 
-function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: Problem[]): Map<string, string> {
+function applyEnvOverrides(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  problems: Problem[],
+): Map<string, string> {
   const applied = new Map<string, string>()
   for (const [name, { key, type }] of Object.entries(ENV_OVERRIDES)) {
     const text = env[name]

@@ -54,7 +54,10 @@ function describe(e: ErrorObject): { path: string; message: string; allowed?: un
     case 'const':
       return { path, message: '', allowed: (p.allowedValues as unknown[] | undefined) ?? [p.allowedValue] }
     case 'discriminator':
-      return { path: joinPath(path, String(p.tag)), message: p.error === 'mapping' ? 'unknown type' : 'is required and must be a string' }
+      return {
+        path: joinPath(path, String(p.tag)),
+        message: p.error === 'mapping' ? 'unknown type' : 'is required and must be a string',
+      }
     default:
       return { path, message: e.message ?? 'is invalid' }
   }
@@ -77,7 +80,10 @@ export function toProblems(errors: ErrorObject[], fromEnv: Map<string, string> =
     const precise = messages.filter((m) => m !== ANY_OF)
     if (allowed.length > 0) precise.unshift(`must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`)
     const envName = fromEnv.get(path)
-    return (precise.length > 0 ? precise : messages).map((m) => ({ path, message: envName ? `${m} (set by ${envName})` : m }))
+    return (precise.length > 0 ? precise : messages).map((m) => ({
+      path,
+      message: envName ? `${m} (set by ${envName})` : m,
+    }))
   })
 }
 

@@ -42,7 +42,8 @@ function rows(node: Node, prefix: string, out: string[]): void {
   for (const [key, child] of Object.entries(node.properties ?? {})) {
     const path = `${prefix}${key}`
     const required = node.required?.includes(key) && child.default === undefined ? 'yes' : ''
-    const def = child.default !== undefined && typeof child.default !== 'object' ? `\`${JSON.stringify(child.default)}\`` : ''
+    const def =
+      child.default !== undefined && typeof child.default !== 'object' ? `\`${JSON.stringify(child.default)}\`` : ''
     const desc = [child.description, limits(child)].filter(Boolean).join(' — ')
     out.push(`| \`${path}\` | ${typeOf(child)} | ${required} | ${def} | ${desc} |`)
     if (child.properties) rows(child, `${path}.`, out)
@@ -50,7 +51,14 @@ function rows(node: Node, prefix: string, out: string[]): void {
     for (const variant of child.oneOf ?? []) {
       const tag = variant.properties?.type?.const
       out.push(`| *${path} with type ${JSON.stringify(tag)}* | | | | ${variant.description ?? ''} |`)
-      rows({ ...variant, properties: Object.fromEntries(Object.entries(variant.properties ?? {}).filter(([k]) => k !== 'type')) }, `${path}.`, out)
+      rows(
+        {
+          ...variant,
+          properties: Object.fromEntries(Object.entries(variant.properties ?? {}).filter(([k]) => k !== 'type')),
+        },
+        `${path}.`,
+        out,
+      )
     }
   }
 }
@@ -65,7 +73,9 @@ export function renderConfigReference(): string {
     'It is validated at start; every problem is printed as `path: message` and Tillside exits with code 2.',
     'Editors that understand `# yaml-language-server: $schema=…` validate as you type against `config/schema.json`.',
     '',
-    `Environment overrides (they win over the file): ${envOverrideNames().map((n) => `\`${n}\``).join(', ')}.`,
+    `Environment overrides (they win over the file): ${envOverrideNames()
+      .map((n) => `\`${n}\``)
+      .join(', ')}.`,
     '',
     '| key | type | required | default | notes |',
     '| --- | --- | --- | --- | --- |',

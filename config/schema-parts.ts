@@ -21,7 +21,11 @@ export type BothLanguages = Required<LocalText>
  * errors of the one branch the tag selects instead of every branch's (TypeBox's
  * `Union` is an untagged `anyOf`).
  */
-export function Tagged<T extends TSchema[]>(tag: string, branches: [...T], options: { description?: string; default?: unknown } = {}) {
+export function Tagged<T extends TSchema[]>(
+  tag: string,
+  branches: [...T],
+  options: { description?: string; default?: unknown } = {},
+) {
   return Type.Unsafe<Static<T[number]>>({ ...options, oneOf: branches, discriminator: { propertyName: tag } })
 }
 
@@ -39,8 +43,23 @@ export const Role = Type.Union([Type.Literal('till'), Type.Literal('kiosk')], {
 /** A listener's limits on what clients may hold (gateway/http/connection-limits.ts). */
 export function connectionLimits(defaults: { perAddress: number; total: number }) {
   return {
-    requestTimeoutMs: Type.Integer({ minimum: 1000, maximum: 300_000, default: 10_000, description: 'A request\'s headers and body must arrive within this; slower clients are cut off' }),
-    maxConnectionsPerAddress: Type.Integer({ minimum: 1, maximum: 10_000, default: defaults.perAddress, description: 'Connections one client address may hold open; more are refused' }),
-    maxConnections: Type.Integer({ minimum: 16, maximum: 100_000, default: defaults.total, description: 'Connections this listener holds at most (keep under the open-files limit, LimitNOFILE)' }),
+    requestTimeoutMs: Type.Integer({
+      minimum: 1000,
+      maximum: 300_000,
+      default: 10_000,
+      description: "A request's headers and body must arrive within this; slower clients are cut off",
+    }),
+    maxConnectionsPerAddress: Type.Integer({
+      minimum: 1,
+      maximum: 10_000,
+      default: defaults.perAddress,
+      description: 'Connections one client address may hold open; more are refused',
+    }),
+    maxConnections: Type.Integer({
+      minimum: 16,
+      maximum: 100_000,
+      default: defaults.total,
+      description: 'Connections this listener holds at most (keep under the open-files limit, LimitNOFILE)',
+    }),
   }
 }

@@ -99,10 +99,22 @@ export const ScannerDeviceSchema = Type.Object(
     feedback: Type.Optional(
       Type.Object(
         {
-          goodRead: Type.String({ pattern: '^([0-9a-fA-F]{2})+$', maxLength: 128, description: "Bytes (hex) that make the scanner signal an accepted code, from the scanner's programming guide" }),
-          badRead: Type.String({ pattern: '^([0-9a-fA-F]{2})+$', maxLength: 128, description: 'Bytes (hex) that make the scanner signal a refused code' }),
+          goodRead: Type.String({
+            pattern: '^([0-9a-fA-F]{2})+$',
+            maxLength: 128,
+            description:
+              "Bytes (hex) that make the scanner signal an accepted code, from the scanner's programming guide",
+          }),
+          badRead: Type.String({
+            pattern: '^([0-9a-fA-F]{2})+$',
+            maxLength: 128,
+            description: 'Bytes (hex) that make the scanner signal a refused code',
+          }),
         },
-        { additionalProperties: false, description: 'Serial scanners only: commands sent after each till decision (beep/LED)' },
+        {
+          additionalProperties: false,
+          description: 'Serial scanners only: commands sent after each till decision (beep/LED)',
+        },
       ),
     ),
   },
@@ -119,17 +131,36 @@ export const ConfigSchema = Type.Object(
         }),
         name: Type.String({ minLength: 1, maxLength: 120 }),
         merchant: Type.Optional(
-          Type.String({ minLength: 1, maxLength: 64, description: 'Merchant this store belongs to; campaigns can be redeemable at every store of a merchant' }),
+          Type.String({
+            minLength: 1,
+            maxLength: 64,
+            description: 'Merchant this store belongs to; campaigns can be redeemable at every store of a merchant',
+          }),
         ),
       },
       { additionalProperties: false },
     ),
-    dataDir: Type.String({ minLength: 1, default: './data', description: 'SQLite journal and keys; relative to the working directory' }),
+    dataDir: Type.String({
+      minLength: 1,
+      default: './data',
+      description: 'SQLite journal and keys; relative to the working directory',
+    }),
     dev: Type.Boolean({ default: false, description: 'Development mode: enables /api/dev/* (simulated scans)' }),
     database: Type.Object(
       {
-        integrityCheckAfterMinutes: Type.Number({ minimum: 0, maximum: 1440, default: 10, description: 'The first full integrity check runs this long after start (in the background; start-up never waits for it)' }),
-        integrityCheckEveryHours: Type.Number({ minimum: 1, maximum: 720, default: 24, description: 'Then again this often; a failure raises an alarm' }),
+        integrityCheckAfterMinutes: Type.Number({
+          minimum: 0,
+          maximum: 1440,
+          default: 10,
+          description:
+            'The first full integrity check runs this long after start (in the background; start-up never waits for it)',
+        }),
+        integrityCheckEveryHours: Type.Number({
+          minimum: 1,
+          maximum: 720,
+          default: 24,
+          description: 'Then again this often; a failure raises an alarm',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -142,26 +173,53 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     devices: Type.Array(ScannerDeviceSchema, { default: [] }),
-    printers: Type.Array(PrinterSchema, { default: [], description: 'Receipt printers (ESC/POS); see docs/printers.md' }),
+    printers: Type.Array(PrinterSchema, {
+      default: [],
+      description: 'Receipt printers (ESC/POS); see docs/printers.md',
+    }),
     vouchers: Type.Object(
       {
         rootPublicKey: Type.Optional(
           Type.String({
             pattern: '^[A-Za-z0-9_-]{43}$',
-            description: "The operator's root Ed25519 public key (raw, base64url) that signs trust lists. Without it (and dev off) every voucher is refused as unknown_issuer",
+            description:
+              "The operator's root Ed25519 public key (raw, base64url) that signs trust lists. Without it (and dev off) every voucher is refused as unknown_issuer",
           }),
         ),
-        trustListFile: Type.Optional(Type.String({ minLength: 1, description: 'Signed trust list (JSON); the newest verified version wins over the copy in dataDir' })),
-        campaignsFile: Type.Optional(Type.String({ minLength: 1, description: 'Campaigns (YAML or JSON), see docs/vouchers.md' })),
-        revocationsFile: Type.Optional(Type.String({ minLength: 1, description: 'Revoked vouchers, campaigns and issuer keys (YAML or JSON)' })),
-        voidWindowMinutes: Type.Integer({ minimum: 0, maximum: 1440, default: 15, description: 'How long after a redemption the cashier may void it' }),
+        trustListFile: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description: 'Signed trust list (JSON); the newest verified version wins over the copy in dataDir',
+          }),
+        ),
+        campaignsFile: Type.Optional(
+          Type.String({ minLength: 1, description: 'Campaigns (YAML or JSON), see docs/vouchers.md' }),
+        ),
+        revocationsFile: Type.Optional(
+          Type.String({ minLength: 1, description: 'Revoked vouchers, campaigns and issuer keys (YAML or JSON)' }),
+        ),
+        voidWindowMinutes: Type.Integer({
+          minimum: 0,
+          maximum: 1440,
+          default: 15,
+          description: 'How long after a redemption the cashier may void it',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
     members: Type.Object(
       {
-        defaultCountryCode: Type.String({ pattern: '^[1-9]\\d{0,2}$', default: '86', description: 'Calling code for phone numbers typed without one' }),
-        consentVersion: Type.String({ minLength: 1, maxLength: 32, default: '2026-11', description: 'Version of the consent wording shown to customers; recorded with every consent' }),
+        defaultCountryCode: Type.String({
+          pattern: '^[1-9]\\d{0,2}$',
+          default: '86',
+          description: 'Calling code for phone numbers typed without one',
+        }),
+        consentVersion: Type.String({
+          minLength: 1,
+          maxLength: 32,
+          default: '2026-11',
+          description: 'Version of the consent wording shown to customers; recorded with every consent',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -169,7 +227,8 @@ export const ConfigSchema = Type.Object(
       {
         provider: Type.Union([Type.Literal('none'), Type.Literal('sandbox')], {
           default: 'none',
-          description: 'Who charges wallet payment codes: none (refused at once) or the sandbox (development); real PSP adapters come later',
+          description:
+            'Who charges wallet payment codes: none (refused at once) or the sandbox (development); real PSP adapters come later',
         }),
       },
       { additionalProperties: false, default: {} },
@@ -181,7 +240,10 @@ export const ConfigSchema = Type.Object(
             {
               id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$' }),
               name: Type.String({ minLength: 1, maxLength: 80 }),
-              pinHash: Type.String({ pattern: '^scrypt\\$[A-Za-z0-9_-]{22}\\$[A-Za-z0-9_-]{43}$', description: 'Output of `tillside secret hash --pin`; never the PIN itself' }),
+              pinHash: Type.String({
+                pattern: '^scrypt\\$[A-Za-z0-9_-]{22}\\$[A-Za-z0-9_-]{43}$',
+                description: 'Output of `tillside secret hash --pin`; never the PIN itself',
+              }),
             },
             { additionalProperties: false },
           ),
@@ -190,14 +252,25 @@ export const ConfigSchema = Type.Object(
         posTokens: Type.Array(
           Type.Object(
             {
-              name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: 'Which POS this token belongs to (recorded with its requests)' }),
-              tokenHash: Type.String({ pattern: '^sha256\\$[0-9a-f]{64}$', description: 'Output of `tillside secret hash --token`' }),
+              name: Type.String({
+                pattern: '^[a-z0-9][a-z0-9_-]{0,31}$',
+                description: 'Which POS this token belongs to (recorded with its requests)',
+              }),
+              tokenHash: Type.String({
+                pattern: '^sha256\\$[0-9a-f]{64}$',
+                description: 'Output of `tillside secret hash --token`',
+              }),
             },
             { additionalProperties: false },
           ),
           { default: [], description: 'Bearer tokens the POS software uses for /api/pos/*' },
         ),
-        sessionMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 720, description: 'Cashier login lifetime at /till' }),
+        sessionMinutes: Type.Integer({
+          minimum: 1,
+          maximum: 1440,
+          default: 720,
+          description: 'Cashier login lifetime at /till',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -209,7 +282,11 @@ export const ConfigSchema = Type.Object(
         initialMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 500 }),
         maxMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 30_000 }),
       },
-      { additionalProperties: false, default: {}, description: 'Device reconnect backoff (capped, jittered, exponential)' },
+      {
+        additionalProperties: false,
+        default: {},
+        description: 'Device reconnect backoff (capped, jittered, exponential)',
+      },
     ),
     log: Type.Object(
       {

@@ -57,7 +57,8 @@ export class EventBus {
   }
 
   private reportFailure(owner: string, event: string, payload: unknown, err: unknown): void {
-    const id = typeof payload === 'object' && payload !== null && 'id' in payload ? (payload as { id: unknown }).id : undefined
+    const id =
+      typeof payload === 'object' && payload !== null && 'id' in payload ? (payload as { id: unknown }).id : undefined
     this.log.error({ err, owner, event, eventId: id }, 'event listener failed; event stays journaled')
   }
 }

@@ -12,7 +12,11 @@ import { build } from 'esbuild'
 rmSync('dist/bundle', { recursive: true, force: true })
 
 await build({
-  entryPoints: ['dist/gateway/cli/tillside.js', 'dist/gateway/store/journal-writer.js', 'dist/gateway/store/integrity-check.js'],
+  entryPoints: [
+    'dist/gateway/cli/tillside.js',
+    'dist/gateway/store/journal-writer.js',
+    'dist/gateway/store/integrity-check.js',
+  ],
   outdir: 'dist/bundle',
   entryNames: '[name]',
   bundle: true,
@@ -22,7 +26,9 @@ await build({
   target: 'node20',
   external: ['better-sqlite3', 'serialport', 'node-hid', '@fastify/swagger-ui'],
   // CommonJS dependencies inside an ES module bundle still call require().
-  banner: { js: "import { createRequire as __tillsideRequire } from 'node:module'; const require = __tillsideRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __tillsideRequire } from 'node:module'; const require = __tillsideRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 })
 

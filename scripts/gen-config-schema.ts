@@ -6,7 +6,10 @@ import { renderConfigReference } from '../config/reference.js'
 
 const schema = new URL('../config/schema.json', import.meta.url)
 writeFileSync(schema, `${JSON.stringify(configJsonSchema(), null, 2)}\n`)
-writeFileSync(new URL('../config/campaigns.schema.json', import.meta.url), `${JSON.stringify(campaignsJsonSchema(), null, 2)}\n`)
+writeFileSync(
+  new URL('../config/campaigns.schema.json', import.meta.url),
+  `${JSON.stringify(campaignsJsonSchema(), null, 2)}\n`,
+)
 const docs = new URL('../docs/config.md', import.meta.url)
 writeFileSync(docs, renderConfigReference())
 console.log(`wrote ${schema.pathname} and ${docs.pathname}`)

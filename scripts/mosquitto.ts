@@ -45,7 +45,14 @@ export class Mosquitto {
         // Run as root, mosquitto would switch to user "mosquitto", who cannot read our temp dirs.
         ...(process.getuid?.() === 0 ? ['user root'] : []),
         ...(this.opts.tls
-          ? [`cafile ${this.opts.tls.ca}`, `certfile ${this.opts.tls.cert}`, `keyfile ${this.opts.tls.key}`, 'require_certificate true', 'use_identity_as_username true', 'allow_anonymous false']
+          ? [
+              `cafile ${this.opts.tls.ca}`,
+              `certfile ${this.opts.tls.cert}`,
+              `keyfile ${this.opts.tls.key}`,
+              'require_certificate true',
+              'use_identity_as_username true',
+              'allow_anonymous false',
+            ]
           : ['allow_anonymous true']),
         ...(this.opts.aclFile ? [`acl_file ${this.opts.aclFile}`] : []),
         `persistence ${this.opts.persistence ? 'true' : 'false'}`,

@@ -69,7 +69,10 @@ export interface StoreStatus {
  * Builds a batch message from journal rows without parsing their payloads: each row's
  * payload is JSON the journal validated when it was appended, so it is spliced in as is.
  */
-export function encodeBatch(store: string, rows: { seq: number; id: string; type: string; time: number; device: string | null; payload: string }[]): string {
+export function encodeBatch(
+  store: string,
+  rows: { seq: number; id: string; type: string; time: number; device: string | null; payload: string }[],
+): string {
   let out = `{"v":1,"store":${JSON.stringify(store)},"events":[`
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!
@@ -91,15 +94,18 @@ function parseObject(payload: Buffer | string, maxBytes: number, what: string): 
   } catch {
     throw new ContractError(`${what} is not JSON`)
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ContractError(`${what} is not a JSON object`)
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ContractError(`${what} is not a JSON object`)
   const v = (value as { v?: unknown }).v
-  if (v !== CONTRACT_VERSION) throw new ContractError(`${what} has version ${JSON.stringify(v)}; this gateway speaks v${CONTRACT_VERSION}`)
+  if (v !== CONTRACT_VERSION)
+    throw new ContractError(`${what} has version ${JSON.stringify(v)}; this gateway speaks v${CONTRACT_VERSION}`)
   return value as Record<string, unknown>
 }
 
 export function parseAck(payload: Buffer | string): Ack {
   const o = parseObject(payload, 1024, 'ack')
-  if (!Number.isSafeInteger(o.seq) || (o.seq as number) < 0) throw new ContractError('ack.seq must be a non-negative integer')
+  if (!Number.isSafeInteger(o.seq) || (o.seq as number) < 0)
+    throw new ContractError('ack.seq must be a non-negative integer')
   if (o.resend !== undefined && typeof o.resend !== 'boolean') throw new ContractError('ack.resend must be a boolean')
   return { v: 1, seq: o.seq as number, ...(o.resend ? { resend: true } : {}) }
 }
@@ -110,13 +116,17 @@ const isInt = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 1
 export function parseBatch(payload: Buffer | string, maxBytes: number): EventBatch {
   const o = parseObject(payload, maxBytes, 'batch')
   if (typeof o.store !== 'string' || !STORE_ID.test(o.store)) throw new ContractError('batch.store is not a store id')
-  if (!Array.isArray(o.events) || o.events.length === 0) throw new ContractError('batch.events must be a non-empty array')
+  if (!Array.isArray(o.events) || o.events.length === 0)
+    throw new ContractError('batch.events must be a non-empty array')
   let previous = 0
   for (const [i, e] of (o.events as Record<string, unknown>[]).entries()) {
     if (typeof e !== 'object' || e === null) throw new ContractError(`batch.events[${i}] is not an object`)
-    if (!isInt(e.seq) || (e.seq as number) <= previous) throw new ContractError(`batch.events[${i}].seq must rise strictly`)
-    if (typeof e.id !== 'string' || typeof e.type !== 'string' || !Number.isSafeInteger(e.time)) throw new ContractError(`batch.events[${i}] lacks id, type or time`)
-    if (e.device !== null && typeof e.device !== 'string') throw new ContractError(`batch.events[${i}].device must be a string or null`)
+    if (!isInt(e.seq) || (e.seq as number) <= previous)
+      throw new ContractError(`batch.events[${i}].seq must rise strictly`)
+    if (typeof e.id !== 'string' || typeof e.type !== 'string' || !Number.isSafeInteger(e.time))
+      throw new ContractError(`batch.events[${i}] lacks id, type or time`)
+    if (e.device !== null && typeof e.device !== 'string')
+      throw new ContractError(`batch.events[${i}].device must be a string or null`)
     previous = e.seq as number
   }
   return o as unknown as EventBatch
@@ -147,7 +157,8 @@ export const MAX_COMMAND_BYTES = 1024 * 1024
 
 export function parseCommand(payload: Buffer | string): Command {
   const o = parseObject(payload, MAX_COMMAND_BYTES, 'command')
-  if (typeof o.id !== 'string' || !COMMAND_ID.test(o.id)) throw new ContractError('command.id must be 1–64 letters, digits or _ . : -')
+  if (typeof o.id !== 'string' || !COMMAND_ID.test(o.id))
+    throw new ContractError('command.id must be 1–64 letters, digits or _ . : -')
   if (o.store !== undefined && typeof o.store !== 'string') throw new ContractError('command.store must be a string')
   if (!('body' in o)) throw new ContractError('command.body is required')
   return o as unknown as Command
@@ -187,19 +198,34 @@ export const MAX_RPC_BYTES = 64 * 1024
 
 export function parseRpcRequest(payload: Buffer | string): RpcRequest {
   const o = parseObject(payload, MAX_RPC_BYTES, 'request')
-  if (typeof o.id !== 'string' || !RPC_ID.test(o.id)) throw new ContractError('request.id must be 8–64 letters, digits, _ or -')
-  if (o.replyTo !== undefined && typeof o.replyTo !== 'string') throw new ContractError('request.replyTo must be a topic')
+  if (typeof o.id !== 'string' || !RPC_ID.test(o.id))
+    throw new ContractError('request.id must be 8–64 letters, digits, _ or -')
+  if (o.replyTo !== undefined && typeof o.replyTo !== 'string')
+    throw new ContractError('request.replyTo must be a topic')
   if (typeof o.body !== 'object' || o.body === null) throw new ContractError('request.body must be an object')
-  if (o.expiresAt !== undefined && !Number.isSafeInteger(o.expiresAt)) throw new ContractError('request.expiresAt must be ms since the epoch')
+  if (o.expiresAt !== undefined && !Number.isSafeInteger(o.expiresAt))
+    throw new ContractError('request.expiresAt must be ms since the epoch')
   return o as unknown as RpcRequest
 }
 
 export function parseRpcResponse(payload: Buffer | string): RpcResponse {
   const o = parseObject(payload, MAX_RPC_BYTES, 'response')
-  if (typeof o.id !== 'string' || !RPC_ID.test(o.id)) throw new ContractError('response.id must be 8–64 letters, digits, _ or -')
-  if (o.status !== 'ok' && o.status !== 'refused' && o.status !== 'error') throw new ContractError('response.status must be ok, refused or error')
-  const allowed = Number.isSafeInteger(o.allowedUses) && (o.allowedUses as number) >= 0 ? { allowedUses: o.allowedUses as number } : {}
-  return { v: 1, id: o.id, status: o.status, reason: typeof o.reason === 'string' ? o.reason : null, detail: typeof o.detail === 'string' ? o.detail : null, ...allowed }
+  if (typeof o.id !== 'string' || !RPC_ID.test(o.id))
+    throw new ContractError('response.id must be 8–64 letters, digits, _ or -')
+  if (o.status !== 'ok' && o.status !== 'refused' && o.status !== 'error')
+    throw new ContractError('response.status must be ok, refused or error')
+  const allowed =
+    Number.isSafeInteger(o.allowedUses) && (o.allowedUses as number) >= 0
+      ? { allowedUses: o.allowedUses as number }
+      : {}
+  return {
+    v: 1,
+    id: o.id,
+    status: o.status,
+    reason: typeof o.reason === 'string' ? o.reason : null,
+    detail: typeof o.detail === 'string' ? o.detail : null,
+    ...allowed,
+  }
 }
 
 /** What a store asks before redeeming a voucher whose campaign needs an online check. */
@@ -213,10 +239,18 @@ export interface VoucherCheckRequest {
 
 export function parseVoucherCheck(body: unknown): VoucherCheckRequest {
   const b = body as Record<string, unknown>
-  if (typeof b.voucherKey !== 'string' || !/^\d{1,5}:\d{1,5}:\d{1,8}$/.test(b.voucherKey)) throw new ContractError('voucherKey must be kid:campaign:serial')
-  if (!Number.isSafeInteger(b.campaign) || !Number.isSafeInteger(b.maxUses) || (b.maxUses as number) < 1) throw new ContractError('campaign and maxUses must be integers (maxUses ≥ 1)')
-  if (b.localUses !== undefined && (!Number.isSafeInteger(b.localUses) || (b.localUses as number) < 0)) throw new ContractError('localUses must be an integer ≥ 0')
-  return { voucherKey: b.voucherKey, campaign: b.campaign as number, maxUses: b.maxUses as number, localUses: (b.localUses as number | undefined) ?? 0 }
+  if (typeof b.voucherKey !== 'string' || !/^\d{1,5}:\d{1,5}:\d{1,8}$/.test(b.voucherKey))
+    throw new ContractError('voucherKey must be kid:campaign:serial')
+  if (!Number.isSafeInteger(b.campaign) || !Number.isSafeInteger(b.maxUses) || (b.maxUses as number) < 1)
+    throw new ContractError('campaign and maxUses must be integers (maxUses ≥ 1)')
+  if (b.localUses !== undefined && (!Number.isSafeInteger(b.localUses) || (b.localUses as number) < 0))
+    throw new ContractError('localUses must be an integer ≥ 0')
+  return {
+    voucherKey: b.voucherKey,
+    campaign: b.campaign as number,
+    maxUses: b.maxUses as number,
+    localUses: (b.localUses as number | undefined) ?? 0,
+  }
 }
 
 /** What a store asks the cloud to deliver by SMS: the portal's one-time code (rpc/otp-send). */
@@ -228,8 +262,10 @@ export interface OtpSendRequest {
 
 export function parseOtpSend(body: unknown): OtpSendRequest {
   const o = body as Record<string, unknown>
-  if (typeof o.phone !== 'string' || !/^\+\d{6,15}$/.test(o.phone)) throw new ContractError('otp-send.phone must be an E.164 number (+ and 6–15 digits)')
-  if (typeof o.code !== 'string' || !/^\d{4,8}$/.test(o.code)) throw new ContractError('otp-send.code must be 4–8 digits')
+  if (typeof o.phone !== 'string' || !/^\+\d{6,15}$/.test(o.phone))
+    throw new ContractError('otp-send.phone must be an E.164 number (+ and 6–15 digits)')
+  if (typeof o.code !== 'string' || !/^\d{4,8}$/.test(o.code))
+    throw new ContractError('otp-send.code must be 4–8 digits')
   if (o.lang !== 'zh' && o.lang !== 'en') throw new ContractError('otp-send.lang must be zh or en')
   return { phone: o.phone, code: o.code, lang: o.lang }
 }

@@ -67,9 +67,15 @@ export class MqttLink extends EventEmitter implements Link {
     return new Promise((resolve, reject) => {
       const properties =
         this.opts.protocolVersion === 5 && (opts.responseTopic || opts.correlationData || opts.expirySeconds)
-          ? { responseTopic: opts.responseTopic, correlationData: opts.correlationData, messageExpiryInterval: opts.expirySeconds }
+          ? {
+              responseTopic: opts.responseTopic,
+              correlationData: opts.correlationData,
+              messageExpiryInterval: opts.expirySeconds,
+            }
           : undefined
-      client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false, properties }, (err) => (err ? reject(err) : resolve()))
+      client.publish(topic, payload, { qos: opts.qos, retain: opts.retain ?? false, properties }, (err) =>
+        err ? reject(err) : resolve(),
+      )
     })
   }
 
@@ -86,7 +92,8 @@ export class MqttLink extends EventEmitter implements Link {
     if (this.timer) clearTimeout(this.timer)
     const client = this.client
     if (!client) return
-    if (goodbye && this.up) await this.publish(goodbye.topic, goodbye.payload, { qos: 1, retain: true }).catch(() => undefined)
+    if (goodbye && this.up)
+      await this.publish(goodbye.topic, goodbye.payload, { qos: 1, retain: true }).catch(() => undefined)
     this.client = null
     this.up = false
     await new Promise<void>((resolve) => client.end(false, {}, () => resolve()))
@@ -139,7 +146,12 @@ export class MqttLink extends EventEmitter implements Link {
     client.on('message', (topic, payload, packet) => {
       if (this.client !== client) return
       const { responseTopic, correlationData } = packet.properties ?? {}
-      this.emit('message', { topic, payload, ...(responseTopic ? { responseTopic } : {}), ...(correlationData ? { correlationData } : {}) })
+      this.emit('message', {
+        topic,
+        payload,
+        ...(responseTopic ? { responseTopic } : {}),
+        ...(correlationData ? { correlationData } : {}),
+      })
     })
     client.on('error', (err) => this.log.warn({ err: err.message, url: o.url }, 'broker connection error'))
     client.on('close', () => {
@@ -155,7 +167,13 @@ export class MqttLink extends EventEmitter implements Link {
 
   private retryLater(reason: string): void {
     if (this.stopped) return
-    const delay = backoffDelay(this.attempts++, this.opts.reconnect.initialMs, this.opts.reconnect.maxMs, Math.random, 'full')
+    const delay = backoffDelay(
+      this.attempts++,
+      this.opts.reconnect.initialMs,
+      this.opts.reconnect.maxMs,
+      Math.random,
+      'full',
+    )
     this.log.info({ reason, retryInMs: delay, attempt: this.attempts }, 'broker unavailable; retrying')
     this.timer = setTimeout(() => this.attempt(), delay)
   }

@@ -22,6 +22,7 @@ export class CloudCodeSender implements CodeSender {
     const body: OtpSendRequest = { phone, code, lang }
     const response = await client.request(OTP_SEND, body, this.timeoutMs)
     if (!response) throw new Error('the cloud cannot be reached to send the code')
-    if (response.status !== 'ok') throw new Error(`the cloud did not send the code: ${response.detail ?? response.reason ?? response.status}`)
+    if (response.status !== 'ok')
+      throw new Error(`the cloud did not send the code: ${response.detail ?? response.reason ?? response.status}`)
   }
 }

@@ -101,7 +101,10 @@ export class Relay {
     if (!result.advanced) {
       if (result.reason === 'future') {
         this.refusedAcks++
-        this.log.warn({ seq, lastSeq: this.journal.getHealth().lastSeq }, 'cloud acknowledged a seq this store never journaled; ignored')
+        this.log.warn(
+          { seq, lastSeq: this.journal.getHealth().lastSeq },
+          'cloud acknowledged a seq this store never journaled; ignored',
+        )
       }
       return
     }
@@ -116,7 +119,10 @@ export class Relay {
   status(): RelayStatus {
     // From the database, not this process's counter: other processes append too.
     const lastSeq = this.journal.query('SELECT last_seq FROM journal_meta WHERE id = 1').pluck().get() as number
-    const oldest = this.journal.query('SELECT time FROM events WHERE seq > ? ORDER BY seq LIMIT 1').pluck().get(this.acked) as number | undefined
+    const oldest = this.journal
+      .query('SELECT time FROM events WHERE seq > ? ORDER BY seq LIMIT 1')
+      .pluck()
+      .get(this.acked) as number | undefined
     return {
       acked: this.acked,
       lastSeq,
@@ -158,7 +164,9 @@ export class Relay {
         this.out.push(last)
         // Not awaited: up to `window` batches travel at once. A failed publish means the
         // link went down; the next 'up' starts again from the checkpoint.
-        this.link.publish(topics.events(this.store), payload, { qos: 1 }).catch((err: Error) => this.log.debug({ err: err.message, last }, 'batch not published'))
+        this.link
+          .publish(topics.events(this.store), payload, { qos: 1 })
+          .catch((err: Error) => this.log.debug({ err: err.message, last }, 'batch not published'))
       }
     } finally {
       this.pumping = false
@@ -167,7 +175,9 @@ export class Relay {
 
   private nextRows(): Row[] {
     const { maxEvents, maxBytes } = this.opts.batch
-    const rows = this.journal.query('SELECT seq, id, type, time, device, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(this.sent, maxEvents) as Row[]
+    const rows = this.journal
+      .query('SELECT seq, id, type, time, device, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(this.sent, maxEvents) as Row[]
     let bytes = 0
     for (let i = 0; i < rows.length; i++) {
       bytes += rows[i]!.payload.length + ROW_OVERHEAD
@@ -191,14 +201,20 @@ export class Relay {
     if (waited >= this.opts.ackTimeoutMs / 4 && waited < this.opts.ackTimeoutMs && !this.resentOnLink) {
       this.resentOnLink = true
       this.resends++
-      this.log.info({ acked: this.acked, sent: this.sent, afterMs: waited }, 'no ack from the cloud yet; sending again from the checkpoint')
+      this.log.info(
+        { acked: this.acked, sent: this.sent, afterMs: waited },
+        'no ack from the cloud yet; sending again from the checkpoint',
+      )
       this.out = []
       this.sent = this.acked
       return void this.pump()
     }
     if (waited < this.opts.ackTimeoutMs) return
     this.resends++
-    this.log.warn({ acked: this.acked, sent: this.sent, afterMs: this.opts.ackTimeoutMs }, 'no ack from the cloud; reconnecting to send again from the checkpoint')
+    this.log.warn(
+      { acked: this.acked, sent: this.sent, afterMs: this.opts.ackTimeoutMs },
+      'no ack from the cloud; reconnecting to send again from the checkpoint',
+    )
     this.restart()
     this.link.reconnect('no ack from the cloud')
   }

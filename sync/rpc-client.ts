@@ -7,7 +7,14 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Logger } from '../gateway/log.js'
-import { CONTRACT_VERSION, ContractError, parseRpcResponse, topics, type RpcRequest, type RpcResponse } from './contract.js'
+import {
+  CONTRACT_VERSION,
+  ContractError,
+  parseRpcResponse,
+  topics,
+  type RpcRequest,
+  type RpcResponse,
+} from './contract.js'
 import type { Link, LinkMessage } from './link.js'
 
 interface Pending {
@@ -41,7 +48,12 @@ export class RpcClient {
       this.pending.set(id, { resolve, timer })
     })
     try {
-      await this.link.publish(topics.rpc(this.store, method), JSON.stringify(message), { qos: 1, responseTopic: replyTo, correlationData: Buffer.from(id), expirySeconds: Math.max(1, Math.ceil(timeoutMs / 1000)) })
+      await this.link.publish(topics.rpc(this.store, method), JSON.stringify(message), {
+        qos: 1,
+        responseTopic: replyTo,
+        correlationData: Buffer.from(id),
+        expirySeconds: Math.max(1, Math.ceil(timeoutMs / 1000)),
+      })
     } catch (err) {
       this.log.warn({ method, err: (err as Error).message }, 'request not sent')
       this.settle(id, null)

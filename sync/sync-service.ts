@@ -43,7 +43,8 @@ const EMBEDDED_CACHE_KIB = 2000
 const ALARM_CHECK_MS = 30_000
 
 /** The Last Will's `at` is when the connection was made: the broker sends it as it was set. */
-const offlineStatus = () => JSON.stringify({ v: 1, state: 'offline', at: new Date().toISOString() } satisfies StoreStatus)
+const offlineStatus = () =>
+  JSON.stringify({ v: 1, state: 'offline', at: new Date().toISOString() } satisfies StoreStatus)
 
 export class SyncService implements Module {
   readonly name = 'sync'
@@ -123,11 +124,21 @@ export class SyncService implements Module {
       relay.onDown()
     })
     link.on('message', (m) => this.onMessage(m))
-    this.sources.bus.on('sync', 'device.state', (c) => this.publishDevice({ id: c.deviceId, state: c.state, reason: c.reason, since: c.at }))
-    this.sources.bus.on('sync', 'printer.state', (c) => this.publishDevice({ id: c.printerId, state: c.state, problem: c.problem, since: c.at }))
+    this.sources.bus.on('sync', 'device.state', (c) =>
+      this.publishDevice({ id: c.deviceId, state: c.state, reason: c.reason, since: c.at }),
+    )
+    this.sources.bus.on('sync', 'printer.state', (c) =>
+      this.publishDevice({ id: c.printerId, state: c.state, problem: c.problem, since: c.at }),
+    )
     this.link = link
     this.relay = relay
-    this.runner = new CommandRunner(store.id, this.sources.journal, link, this.commands, moduleLogger(this.root, 'sync:commands'))
+    this.runner = new CommandRunner(
+      store.id,
+      this.sources.journal,
+      link,
+      this.commands,
+      moduleLogger(this.root, 'sync:commands'),
+    )
     this.rpc = new RpcClient(store.id, link, moduleLogger(this.root, 'sync:rpc'))
     relay.start()
     this.setState('connecting')
@@ -148,18 +159,37 @@ export class SyncService implements Module {
   }
 
   status(): SyncStatus {
-    return { broker: this.config.sync.broker, state: this.state, since: this.since, connects: this.connects, alarm: this.alarm, ...this.relay?.status() }
+    return {
+      broker: this.config.sync.broker,
+      state: this.state,
+      since: this.since,
+      connects: this.connects,
+      alarm: this.alarm,
+      ...this.relay?.status(),
+    }
   }
 
   private async startEmbeddedIngest(url: string, Link: typeof MqttLink): Promise<void> {
     const { CloudStore } = await import('./ingest/cloud-store.js')
     const { Ingest, ingestSubscriptions } = await import('./ingest/ingest.js')
     const link = new Link(
-      { url, clientId: 'tillside-embedded-ingest', protocolVersion: 4, keepaliveSeconds: 30, subscriptions: ingestSubscriptions(false), reconnect: { initialMs: 100, maxMs: 2000 } },
+      {
+        url,
+        clientId: 'tillside-embedded-ingest',
+        protocolVersion: 4,
+        keepaliveSeconds: 30,
+        subscriptions: ingestSubscriptions(false),
+        reconnect: { initialMs: 100, maxMs: 2000 },
+      },
       moduleLogger(this.root, 'cloud:link'),
     )
     const cloud = new CloudStore(join(this.config.dataDir, 'cloud.db'), EMBEDDED_CACHE_KIB)
-    this.ingest = new Ingest(cloud, link, { shared: false, maxBatchBytes: 16 * 1024 * 1024 }, moduleLogger(this.root, 'cloud:ingest'))
+    this.ingest = new Ingest(
+      cloud,
+      link,
+      { shared: false, maxBatchBytes: 16 * 1024 * 1024 },
+      moduleLogger(this.root, 'cloud:ingest'),
+    )
     this.ingestLink = link
     const up = new Promise<void>((resolve) => link.once('up', resolve))
     link.start()
@@ -178,7 +208,14 @@ export class SyncService implements Module {
     const store = this.config.store.id
     if (!this.link?.connected || !this.relay) return
     const { acked, lastSeq } = this.relay.status()
-    const birth: StoreStatus = { v: 1, state: 'online', at: new Date().toISOString(), version: this.sources.version, lastSeq, acked }
+    const birth: StoreStatus = {
+      v: 1,
+      state: 'online',
+      at: new Date().toISOString(),
+      version: this.sources.version,
+      lastSeq,
+      acked,
+    }
     this.link!.publish(topics.status(store), JSON.stringify(birth), { qos: 1, retain: true }).catch(() => undefined)
     for (const d of this.sources.deviceStates()) this.publishDevice(d)
   }
@@ -191,7 +228,9 @@ export class SyncService implements Module {
     else if (m.topic === topics.ack(store)) {
       try {
         const ack = parseAck(m.payload)
-        this.relay!.onAck(ack.seq, ack.resend).catch((err: Error) => this.log.error({ err }, 'could not record the ack; it will come again'))
+        this.relay!.onAck(ack.seq, ack.resend).catch((err: Error) =>
+          this.log.error({ err }, 'could not record the ack; it will come again'),
+        )
       } catch (err) {
         if (!(err instanceof ContractError)) throw err
         this.log.warn({ err: err.message }, 'ack refused')
@@ -199,7 +238,13 @@ export class SyncService implements Module {
     }
   }
 
-  private publishDevice(d: { id: string; state: string; since: string; reason?: string | null; problem?: string | null }): void {
+  private publishDevice(d: {
+    id: string
+    state: string
+    since: string
+    reason?: string | null
+    problem?: string | null
+  }): void {
     if (!this.link?.connected) return
     const body = JSON.stringify({ v: 1, ...d })
     this.link.publish(topics.device(this.config.store.id, d.id), body, { qos: 1, retain: true }).catch(() => undefined)
@@ -215,8 +260,16 @@ export class SyncService implements Module {
     if (!s) return
     const { events, ageHours } = this.config.sync.backlogAlarm
     const alarm =
-      s.backlog >= events ? `backlog of ${s.backlog} events (alarm at ${events})` : s.oldestWaitingMs !== null && s.oldestWaitingMs > ageHours * 3_600_000 ? `oldest waiting event is ${Math.round(s.oldestWaitingMs / 3_600_000)} h old (alarm at ${ageHours} h)` : null
-    if (alarm && !this.alarm) this.log.warn({ backlog: s.backlog, oldestWaitingMs: s.oldestWaitingMs }, `sync backlog alarm: ${alarm}; nothing is dropped`)
+      s.backlog >= events
+        ? `backlog of ${s.backlog} events (alarm at ${events})`
+        : s.oldestWaitingMs !== null && s.oldestWaitingMs > ageHours * 3_600_000
+          ? `oldest waiting event is ${Math.round(s.oldestWaitingMs / 3_600_000)} h old (alarm at ${ageHours} h)`
+          : null
+    if (alarm && !this.alarm)
+      this.log.warn(
+        { backlog: s.backlog, oldestWaitingMs: s.oldestWaitingMs },
+        `sync backlog alarm: ${alarm}; nothing is dropped`,
+      )
     if (!alarm && this.alarm) this.log.info({ backlog: s.backlog }, 'sync backlog back under its limits')
     this.alarm = alarm
   }

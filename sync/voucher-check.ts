@@ -21,11 +21,25 @@ export class CloudVoucherCheck implements OnlineCheck {
   async check(v: VerifiedVoucher, localUses: number): Promise<OnlineAnswer> {
     const client = this.client()
     if (!client) return { answer: 'unavailable', detail: 'this store does not sync with the cloud' }
-    const body: VoucherCheckRequest = { voucherKey: v.key, campaign: v.campaign.id, maxUses: v.campaign.uses, localUses }
+    const body: VoucherCheckRequest = {
+      voucherKey: v.key,
+      campaign: v.campaign.id,
+      maxUses: v.campaign.uses,
+      localUses,
+    }
     const response = await client.request(VOUCHER_CHECK, body, this.timeoutMs)
     if (!response) return { answer: 'unavailable', detail: 'the cloud cannot be reached' }
-    if (response.status === 'ok') return response.allowedUses === undefined ? { answer: 'ok' } : { answer: 'ok', allowedUses: response.allowedUses }
-    if (response.status === 'refused') return { answer: 'refused', reason: response.reason === 'already_redeemed' ? 'already_redeemed' : 'revoked', detail: response.detail ?? response.reason ?? 'refused' }
-    return { answer: 'unavailable', detail: `the cloud could not check it: ${response.detail ?? response.reason ?? 'error'}` }
+    if (response.status === 'ok')
+      return response.allowedUses === undefined ? { answer: 'ok' } : { answer: 'ok', allowedUses: response.allowedUses }
+    if (response.status === 'refused')
+      return {
+        answer: 'refused',
+        reason: response.reason === 'already_redeemed' ? 'already_redeemed' : 'revoked',
+        detail: response.detail ?? response.reason ?? 'refused',
+      }
+    return {
+      answer: 'unavailable',
+      detail: `the cloud could not check it: ${response.detail ?? response.reason ?? 'error'}`,
+    }
   }
 }

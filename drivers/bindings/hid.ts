@@ -69,7 +69,10 @@ async function openNodeHid(options: HidOpenOptions, backend: HidOpenOptions['dri
   } catch (err) {
     const text = (err as Error).message
     if (/permission|access/i.test(text)) {
-      throw new DeviceOpenError('permission_denied', `no permission for HID device ${id}: install the udev rule (docs/scanners.md)`)
+      throw new DeviceOpenError(
+        'permission_denied',
+        `no permission for HID device ${id}: install the udev rule (docs/scanners.md)`,
+      )
     }
     throw new DeviceOpenError('io', `cannot open HID device ${id}: ${text}`)
   }

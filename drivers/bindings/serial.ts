@@ -30,7 +30,9 @@ export const serialportBinding: SerialBinding = {
   async open(options) {
     const { SerialPort } = await import('serialport')
     const port = new SerialPort({ ...options, autoOpen: false, lock: true })
-    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(classifyOpenError(options.path, err)) : resolve())))
+    await new Promise<void>((resolve, reject) =>
+      port.open((err) => (err ? reject(classifyOpenError(options.path, err)) : resolve())),
+    )
     let closing = false
     let closeListener: (err: Error | null) => void = () => {}
     let reported = false
@@ -46,7 +48,10 @@ export const serialportBinding: SerialBinding = {
     return {
       onData: (listener) => void port.on('data', listener),
       onClose: (listener) => void (closeListener = listener),
-      write: (data) => new Promise<void>((resolve, reject) => port.write(data, (err) => (err ? reject(err) : port.drain((e) => (e ? reject(e) : resolve()))))),
+      write: (data) =>
+        new Promise<void>((resolve, reject) =>
+          port.write(data, (err) => (err ? reject(err) : port.drain((e) => (e ? reject(e) : resolve())))),
+        ),
       close: () =>
         new Promise<void>((resolve) => {
           closing = true
@@ -61,7 +66,10 @@ export function classifyOpenError(path: string, err: Error): DeviceOpenError {
   const text = err.message
   if (/ENOENT|No such file/i.test(text)) return new DeviceOpenError('not_found', `${path} not found (unplugged?)`)
   if (/EACCES|Permission denied/i.test(text)) {
-    return new DeviceOpenError('permission_denied', `no permission to open ${path}: add the service user to the dialout group`)
+    return new DeviceOpenError(
+      'permission_denied',
+      `no permission to open ${path}: add the service user to the dialout group`,
+    )
   }
   if (/lock|EBUSY|busy/i.test(text)) return new DeviceOpenError('busy', `${path} is in use by another program`)
   return new DeviceOpenError('io', `cannot open ${path}: ${text}`)

@@ -120,5 +120,15 @@ export class VirtualPrinter extends EventEmitter<VirtualPrinterEvents> {
 
 /** The text lines and QR payloads of a receipt, for eyes and assertions. */
 export function receiptText(r: Receipt): string[] {
-  return r.items.flatMap((i) => (i.type === 'text' ? [i.text] : i.type === 'qr' ? [`[QR ${i.data}]`] : i.type === 'raster' ? [`[image ${i.width}×${i.height}]`] : i.type === 'barcode' ? [`[barcode ${i.data}]`] : []))
+  return r.items.flatMap((i) =>
+    i.type === 'text'
+      ? [i.text]
+      : i.type === 'qr'
+        ? [`[QR ${i.data}]`]
+        : i.type === 'raster'
+          ? [`[image ${i.width}×${i.height}]`]
+          : i.type === 'barcode'
+            ? [`[barcode ${i.data}]`]
+            : [],
+  )
 }

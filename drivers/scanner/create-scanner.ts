@@ -17,7 +17,12 @@ export interface ScannerBindings {
   stdin: Readable | null
 }
 
-export function createScanner(device: ScannerDeviceConfig, events: ScannerEvents, bindings: ScannerBindings, log: Logger): ScannerDriver {
+export function createScanner(
+  device: ScannerDeviceConfig,
+  events: ScannerEvents,
+  bindings: ScannerBindings,
+  log: Logger,
+): ScannerDriver {
   const decode = { symbologyIds: device.symbologyIds, stripPrefix: device.stripPrefix, stripSuffix: device.stripSuffix }
   const t = device.transport
   switch (t.type) {
@@ -35,5 +40,7 @@ export function createScanner(device: ScannerDeviceConfig, events: ScannerEvents
 /** The real HID binding for a set of devices: libusb if any keyboard wedge needs it (see hidBackendFor). */
 export function hidBindingFor(devices: ScannerDeviceConfig[]): HidBinding {
   const hid = devices.filter((d) => d.transport.type === 'hid-pos' || d.transport.type === 'hid-keyboard')
-  return createNodeHidBinding(hidBackendFor(hid.map((d) => (d.transport.type === 'hid-keyboard' ? 'libusb' : 'hidraw'))))
+  return createNodeHidBinding(
+    hidBackendFor(hid.map((d) => (d.transport.type === 'hid-keyboard' ? 'libusb' : 'hidraw'))),
+  )
 }

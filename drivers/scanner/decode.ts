@@ -43,7 +43,11 @@ export function decodeFrame(bytes: Uint8Array, opts: DecodeOptions): DecodeResul
   return decodeText(text, opts, bytes.length)
 }
 
-export function decodeText(text: string, opts: Omit<DecodeOptions, 'encoding'>, byteLength = text.length): DecodeResult {
+export function decodeText(
+  text: string,
+  opts: Omit<DecodeOptions, 'encoding'>,
+  byteLength = text.length,
+): DecodeResult {
   if (opts.stripPrefix && text.startsWith(opts.stripPrefix)) text = text.slice(opts.stripPrefix.length)
   if (opts.stripSuffix && text.endsWith(opts.stripSuffix)) text = text.slice(0, -opts.stripSuffix.length)
   const bad = FORBIDDEN.exec(text)

@@ -27,7 +27,8 @@ export class SuffixFramer {
     private readonly maxFrameBytes: number,
   ) {
     if (!(suffix in SUFFIXES)) throw new TypeError(`unknown suffix ${suffix}`)
-    if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 1) throw new RangeError('maxFrameBytes must be a positive integer')
+    if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 1)
+      throw new RangeError('maxFrameBytes must be a positive integer')
     this.suffix = SUFFIXES[suffix]
   }
 
@@ -117,7 +118,8 @@ export class IdleFramer {
   private overflowed = 0
 
   constructor(private readonly maxFrameBytes: number) {
-    if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 1) throw new RangeError('maxFrameBytes must be a positive integer')
+    if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 1)
+      throw new RangeError('maxFrameBytes must be a positive integer')
   }
 
   push(chunk: Buffer): void {

@@ -95,7 +95,11 @@ export class KeyboardReportDecoder {
 }
 
 /** The decoder's inverse: text as boot reports (press, release per character), for replay tests. */
-export function encodeKeyboardReports(text: string, layoutName: LayoutName = 'us', end: 'enter' | 'tab' | null = 'enter'): Buffer[] {
+export function encodeKeyboardReports(
+  text: string,
+  layoutName: LayoutName = 'us',
+  end: 'enter' | 'tab' | null = 'enter',
+): Buffer[] {
   const layout = LAYOUTS[layoutName]
   const reports: Buffer[] = []
   const release = Buffer.alloc(8)

@@ -53,10 +53,19 @@ export class HidKeyboardScanner extends HidScannerBase {
     this.text = ''
     this.overflow = 0
     this.unknownKeys = []
-    if (overflow > 0) return this.events.reject({ reason: 'overflow', detail: `no Enter within ${MAX_SCAN_CHARS} characters`, bytes: overflow })
+    if (overflow > 0)
+      return this.events.reject({
+        reason: 'overflow',
+        detail: `no Enter within ${MAX_SCAN_CHARS} characters`,
+        bytes: overflow,
+      })
     if (unknownKeys.length > 0) {
       const keys = unknownKeys.map((k) => `0x${k.toString(16)}`).join(',')
-      return this.events.reject({ reason: 'bad_report', detail: `keys not on layout ${this.config.layout}: ${keys}`, bytes: text.length })
+      return this.events.reject({
+        reason: 'bad_report',
+        detail: `keys not on layout ${this.config.layout}: ${keys}`,
+        bytes: text.length,
+      })
     }
     const result = decodeText(text, this.decode)
     if (result.ok) this.events.scan(result.read)

@@ -33,12 +33,24 @@ export class HidPosAssembler {
     if (report.length < DATA_OFFSET || report[0] !== HID_POS_REPORT_ID) {
       // Other report IDs (status, attribute reports) are not scans: ignore quietly.
       if (report.length > 0 && report[0] !== HID_POS_REPORT_ID) return null
-      return { rejected: { reason: 'bad_report', detail: `report of ${report.length} bytes is too short`, bytes: report.length } }
+      return {
+        rejected: {
+          reason: 'bad_report',
+          detail: `report of ${report.length} bytes is too short`,
+          bytes: report.length,
+        },
+      }
     }
     const length = report[1]!
     if (length > MAX_DATA_PER_REPORT || DATA_OFFSET + length > report.length) {
       this.reset()
-      return { rejected: { reason: 'bad_report', detail: `data length ${length} does not fit the report`, bytes: report.length } }
+      return {
+        rejected: {
+          reason: 'bad_report',
+          detail: `data length ${length} does not fit the report`,
+          bytes: report.length,
+        },
+      }
     }
     if (this.size === 0 && this.overflowed === 0) this.aimId = readAim(report)
     const data = Buffer.from(report.subarray(DATA_OFFSET, DATA_OFFSET + length))
@@ -54,7 +66,9 @@ export class HidPosAssembler {
     if (more) return null
     const piece: HidPosPiece =
       this.overflowed > 0
-        ? { rejected: { reason: 'overflow', detail: `scan longer than ${this.maxBytes} bytes`, bytes: this.overflowed } }
+        ? {
+            rejected: { reason: 'overflow', detail: `scan longer than ${this.maxBytes} bytes`, bytes: this.overflowed },
+          }
         : { scan: { aimId: this.aimId, bytes: Buffer.concat(this.parts, this.size) } }
     this.reset()
     return piece

@@ -64,7 +64,11 @@ export class SerialScanner implements ScannerDriver {
 
   private emit(piece: FramePiece): void {
     if ('overflow' in piece) {
-      this.events.reject({ reason: 'overflow', detail: `no frame end within ${this.config.maxFrameBytes} bytes`, bytes: piece.overflow })
+      this.events.reject({
+        reason: 'overflow',
+        detail: `no frame end within ${this.config.maxFrameBytes} bytes`,
+        bytes: piece.overflow,
+      })
       return
     }
     const result = decodeFrame(piece.frame, { ...this.decode, encoding: this.config.encoding })
@@ -83,4 +87,3 @@ export class SerialScanner implements ScannerDriver {
     if (held > 0) this.events.reject({ reason: 'partial_frame', detail: why, bytes: held })
   }
 }
-

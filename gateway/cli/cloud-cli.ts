@@ -42,7 +42,12 @@ function brokerAuth(args: CloudArgs): Pick<MqttLinkOptions, 'tls' | 'username' |
 
 function checkAuthFiles(args: CloudArgs): string | null {
   if (Boolean(args.cert) !== Boolean(args.key)) return '--cert and --key go together'
-  for (const [flag, file] of [['--ca', args.ca], ['--cert', args.cert], ['--key', args.key], ['--password-file', args.passwordFile]] as const) {
+  for (const [flag, file] of [
+    ['--ca', args.ca],
+    ['--cert', args.cert],
+    ['--key', args.key],
+    ['--password-file', args.passwordFile],
+  ] as const) {
     if (file !== undefined && !existsSync(file)) return `${flag} ${file}: no such file`
   }
   return null
@@ -109,7 +114,15 @@ async function send(args: CloudArgs, broker: string): Promise<number> {
   }
   const log = createRootLogger('warn')
   const link = new MqttLink(
-    { url: broker, clientId: `tillside-send-${process.pid}`, protocolVersion: 5, keepaliveSeconds: 30, subscriptions: [topics.commandResult(args.store)], reconnect: { initialMs: 500, maxMs: 5000 }, ...brokerAuth(args) },
+    {
+      url: broker,
+      clientId: `tillside-send-${process.pid}`,
+      protocolVersion: 5,
+      keepaliveSeconds: 30,
+      subscriptions: [topics.commandResult(args.store)],
+      reconnect: { initialMs: 500, maxMs: 5000 },
+      ...brokerAuth(args),
+    },
     moduleLogger(log, 'cloud:link'),
   )
   const sender = new CommandSender(link, moduleLogger(log, 'cloud:send'))

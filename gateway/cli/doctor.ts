@@ -58,7 +58,8 @@ async function checkPort(config: Config, say: Say): Promise<void> {
   const running = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${port}/healthz`)
     .then((r) => r.json() as Promise<{ journal?: string }>)
     .catch(() => null)
-  if (running?.journal) say('✓', `http ${host}:${port}: a Tillside gateway is running there (journal ${running.journal})`)
+  if (running?.journal)
+    say('✓', `http ${host}:${port}: a Tillside gateway is running there (journal ${running.journal})`)
   else say('✗', `http ${host}:${port}: in use by another program`)
 }
 
@@ -79,7 +80,10 @@ function checkOpenFiles(config: Config, say: Say): void {
   }
   if (limit === null) return say('!', 'open files: limit unknown')
   if (limit >= needed) return say('✓', `open files: limit ${limit} ≥ ${needed} (listeners' connection caps + 256)`)
-  say('✗', `open files: limit ${limit} < ${needed} the listeners may hold (http.maxConnections + portal.http.maxConnections + 256): set LimitNOFILE=${Math.max(needed, 8192)} in the service unit (or ulimit -n), or lower the caps`)
+  say(
+    '✗',
+    `open files: limit ${limit} < ${needed} the listeners may hold (http.maxConnections + portal.http.maxConnections + 256): set LimitNOFILE=${Math.max(needed, 8192)} in the service unit (or ulimit -n), or lower the caps`,
+  )
 }
 
 function listSerialById(say: Say): void {
@@ -97,7 +101,13 @@ async function checkDevice(device: ScannerDeviceConfig, hid: HidBinding, say: Sa
   try {
     const conn =
       t.type === 'serial'
-        ? await serialportBinding.open({ path: t.path, baudRate: t.baudRate, dataBits: t.dataBits, parity: t.parity, stopBits: t.stopBits })
+        ? await serialportBinding.open({
+            path: t.path,
+            baudRate: t.baudRate,
+            dataBits: t.dataBits,
+            parity: t.parity,
+            stopBits: t.stopBits,
+          })
         : await hid.open({
             vendorId: t.vendorId,
             productId: t.productId,
@@ -121,9 +131,15 @@ function checkDatabase(config: Config, say: Say): void {
     db = new Database(file, { readonly: true, fileMustExist: true })
     const integrity = checkIntegrity(db)
     const version = schemaVersion(db)
-    const { n, last } = db.prepare('SELECT count(*) AS n, max(seq) AS last FROM events').get() as { n: number; last: number | null }
+    const { n, last } = db.prepare('SELECT count(*) AS n, max(seq) AS last FROM events').get() as {
+      n: number
+      last: number | null
+    }
     const mb = (statSync(file).size / 1e6).toFixed(1)
-    say(integrity === 'ok' ? '✓' : '✗', `database ${file}: integrity ${integrity}, schema v${version}, ${n} events, last seq ${last ?? 0}, ${mb} MB`)
+    say(
+      integrity === 'ok' ? '✓' : '✗',
+      `database ${file}: integrity ${integrity}, schema v${version}, ${n} events, last seq ${last ?? 0}, ${mb} MB`,
+    )
   } catch (err) {
     say('✗', `database ${file}: ${(err as Error).message}`)
   } finally {

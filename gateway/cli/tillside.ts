@@ -104,9 +104,9 @@ async function main(argv: string[]): Promise<number> {
     usageError((err as Error).message)
   }
   const { values, positionals } = parsed
-  if (values.version) return void process.stdout.write(`${packageVersion()}\n`), 0
+  if (values.version) return (void process.stdout.write(`${packageVersion()}\n`), 0)
   const [command, ...rest] = positionals
-  if (values.help || command === undefined || command === 'help') return void process.stdout.write(HELP), 0
+  if (values.help || command === undefined || command === 'help') return (void process.stdout.write(HELP), 0)
   const configPath = resolveConfigPath(values.config, process.env)
   switch (command) {
     case 'start':
@@ -134,10 +134,26 @@ async function main(argv: string[]): Promise<number> {
     case 'secret':
       return runSecret(rest[0])
     case 'cloud':
-      if (rest.length > 1 || (rest.length === 1 && rest[0] !== 'send')) usageError(`usage: cloud [send] --broker <url> … (got ${rest.join(' ')})`)
+      if (rest.length > 1 || (rest.length === 1 && rest[0] !== 'send'))
+        usageError(`usage: cloud [send] --broker <url> … (got ${rest.join(' ')})`)
       {
-        const auth = { ca: values.ca, cert: values.cert, key: values.key, username: values.username, passwordFile: values['password-file'] }
-        if (rest[0] === 'send') return runCloud({ send: true, broker: values.broker, store: values.store, type: values.type, file: values.file, id: values.id, ...auth })
+        const auth = {
+          ca: values.ca,
+          cert: values.cert,
+          key: values.key,
+          username: values.username,
+          passwordFile: values['password-file'],
+        }
+        if (rest[0] === 'send')
+          return runCloud({
+            send: true,
+            broker: values.broker,
+            store: values.store,
+            type: values.type,
+            file: values.file,
+            id: values.id,
+            ...auth,
+          })
         return runCloud({ broker: values.broker, db: values.db, shared: values.shared, id: values.id, ...auth })
       }
     case 'sim':

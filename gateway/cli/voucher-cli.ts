@@ -24,7 +24,11 @@ const out = (s: string) => process.stdout.write(`${s}\n`)
 const err = (s: string) => process.stderr.write(`${s}\n`)
 
 /** Issues through the same journal and service as the gateway (the database allows a second writer process). */
-export async function runVoucherIssue(config: Config, campaign: string | undefined, member: string | undefined): Promise<number> {
+export async function runVoucherIssue(
+  config: Config,
+  campaign: string | undefined,
+  member: string | undefined,
+): Promise<number> {
   const campaignId = Number(campaign)
   if (!campaign || !Number.isInteger(campaignId) || campaignId < 1 || campaignId > 65535) {
     err('tillside voucher issue: --campaign <id> is required (1..65535)')
@@ -55,7 +59,9 @@ export async function runVoucherIssue(config: Config, campaign: string | undefin
 export function runKeysShow(config: Config): number {
   const keys = loadOrCreateKeyPair(join(config.dataDir, ISSUER_KEY_FILE))
   out(`issuer public key: ${keys.publicKeyText}`)
-  out(`trust list entry:  { kid: <free kid>, store: ${config.store.id}, merchant: ${config.store.merchant ?? '<merchant>'}, publicKey: ${keys.publicKeyText} }`)
+  out(
+    `trust list entry:  { kid: <free kid>, store: ${config.store.id}, merchant: ${config.store.merchant ?? '<merchant>'}, publicKey: ${keys.publicKeyText} }`,
+  )
   return 0
 }
 
@@ -74,7 +80,9 @@ const validateBody = documentValidator(TrustListBodySchema, 'issuers file')
 
 export function runTrustSign(rootFile: string | undefined, issuersFile: string | undefined): number {
   if (!rootFile || !issuersFile) {
-    err('tillside trust sign: usage: trust sign --root <root.key> <issuers.yaml>   (issuers.yaml: { version, issuers: [...] })')
+    err(
+      'tillside trust sign: usage: trust sign --root <root.key> <issuers.yaml>   (issuers.yaml: { version, issuers: [...] })',
+    )
     return 2
   }
   const root = readPrivateKeyFile(rootFile)

@@ -5,7 +5,13 @@
  * planned. "full" (anywhere from 0 to the cap) for the broker link: thousands of stores
  * coming back after a broker outage spread over the whole window.
  */
-export function backoffDelay(attempt: number, initialMs: number, maxMs: number, random: () => number = Math.random, jitter: 'equal' | 'full' = 'equal'): number {
+export function backoffDelay(
+  attempt: number,
+  initialMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+  jitter: 'equal' | 'full' = 'equal',
+): number {
   const exp = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30))
   return jitter === 'full' ? Math.round(random() * exp) : Math.round(exp / 2 + random() * (exp / 2))
 }

@@ -148,7 +148,11 @@ export class DeviceManager implements Module {
     const m = this.devices.get(deviceId)
     if (!m) return { ok: false, error: 'unknown_device', detail: `no device "${deviceId}" is configured` }
     if (m.config.transport.type !== 'simulator') {
-      return { ok: false, error: 'not_simulator', detail: `device "${deviceId}" is a ${m.config.transport.type} scanner, not a simulator` }
+      return {
+        ok: false,
+        error: 'not_simulator',
+        detail: `device "${deviceId}" is a ${m.config.transport.type} scanner, not a simulator`,
+      }
     }
     if (m.state !== 'online') return { ok: false, error: 'offline', detail: `device "${deviceId}" is ${m.state}` }
     const decoded = decodeText(text, m.config)

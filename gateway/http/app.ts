@@ -36,7 +36,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   })
   capConnections(app.server, opts.services.config.http, opts.logger)
   answerErrors(app)
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url}` }))
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url}` }),
+  )
   guestGuard(app, opts.services.config.portal.guestNetworks)
   await app.register(openApi)
   await app.register(servicesPlugin, { services: opts.services })
@@ -61,20 +63,26 @@ export function answerErrors(app: FastifyInstance): void {
   app.addHook('onSend', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff')
   })
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string; retryAfterSeconds?: number }, req, reply) => {
-    const refusal = refusalOf(err)
-    if (refusal) {
-      if (refusal.retryAfterSeconds) reply.header('retry-after', String(refusal.retryAfterSeconds))
-      return reply.code(refusal.status).send(refusal.body)
-    }
-    const status = err.statusCode ?? 500
-    if (status === 429 && err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds))
-    if (status >= 500) {
-      // Internals stay in the log; the client gets a stable code only.
-      req.log.error({ err, url: req.url }, 'request failed')
-      return reply.code(status).send({ error: 'internal', message: 'internal error; see the gateway log' })
-    }
-    const error = err.validation ? 'invalid_request' : (err.code ?? 'bad_request').toLowerCase()
-    return reply.code(status).send({ error, message: err.message })
-  })
+  app.setErrorHandler(
+    (
+      err: Error & { statusCode?: number; validation?: unknown; code?: string; retryAfterSeconds?: number },
+      req,
+      reply,
+    ) => {
+      const refusal = refusalOf(err)
+      if (refusal) {
+        if (refusal.retryAfterSeconds) reply.header('retry-after', String(refusal.retryAfterSeconds))
+        return reply.code(refusal.status).send(refusal.body)
+      }
+      const status = err.statusCode ?? 500
+      if (status === 429 && err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds))
+      if (status >= 500) {
+        // Internals stay in the log; the client gets a stable code only.
+        req.log.error({ err, url: req.url }, 'request failed')
+        return reply.code(status).send({ error: 'internal', message: 'internal error; see the gateway log' })
+      }
+      const error = err.validation ? 'invalid_request' : (err.code ?? 'bad_request').toLowerCase()
+      return reply.code(status).send({ error, message: err.message })
+    },
+  )
 }

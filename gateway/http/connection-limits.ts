@@ -19,7 +19,11 @@ export interface ConnectionLimits {
 }
 
 /** Fastify options for a listener with these limits. */
-export function serverOptions(limits: ConnectionLimits): Pick<FastifyServerOptions, 'requestTimeout' | 'forceCloseConnections'> & { http: { headersTimeout: number; connectionsCheckingInterval: number } } {
+export function serverOptions(
+  limits: ConnectionLimits,
+): Pick<FastifyServerOptions, 'requestTimeout' | 'forceCloseConnections'> & {
+  http: { headersTimeout: number; connectionsCheckingInterval: number }
+} {
   return {
     requestTimeout: limits.requestTimeoutMs,
     // Node checks the two timeouts on an interval (30 s by default): every second keeps them near their word.

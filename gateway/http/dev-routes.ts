@@ -28,7 +28,14 @@ export const devRoutes = fp(
       {
         schema: {
           body: ScanRequest,
-          response: { 201: ScanCreated, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 503: ErrorBody },
+          response: {
+            201: ScanCreated,
+            400: ErrorBody,
+            404: ErrorBody,
+            409: ErrorBody,
+            422: ErrorBody,
+            503: ErrorBody,
+          },
         },
       },
       async (req, reply) => {
@@ -36,7 +43,8 @@ export const devRoutes = fp(
         const deviceId =
           req.body.device ?? config.devices.find((d) => d.transport.type === 'simulator' && d.role === 'till')?.id ?? ''
         const result = await devices.simulateScan(deviceId, req.body.data)
-        if (!result.ok) return reply.code(ERROR_STATUS[result.error]).send({ error: result.error, message: result.detail })
+        if (!result.ok)
+          return reply.code(ERROR_STATUS[result.error]).send({ error: result.error, message: result.detail })
         const { id, seq, data, symbology } = result.scan
         return reply.code(201).send({ id, seq, deviceId, data, symbology })
       },

@@ -90,7 +90,21 @@ export function refusalOf(err: unknown): Refusal | null {
   // Only the domain's own errors: a Node or library error with a coincident code is not a refusal.
   if (!REFUSAL_NAMES.has(err.name)) return null
   const status = ERROR_STATUS[code as RefusalCode]
-  return { status, body: { error: code, message: err.message }, ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}) }
+  return {
+    status,
+    body: { error: code, message: err.message },
+    ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}),
+  }
 }
 
-const REFUSAL_NAMES = new Set(['VoucherError', 'MemberError', 'KioskError', 'KioskLimitError', 'PrintError', 'PrintRenderError', 'PosError', 'PortalError', 'LoginError'])
+const REFUSAL_NAMES = new Set([
+  'VoucherError',
+  'MemberError',
+  'KioskError',
+  'KioskLimitError',
+  'PrintError',
+  'PrintRenderError',
+  'PosError',
+  'PortalError',
+  'LoginError',
+])

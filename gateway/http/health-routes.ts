@@ -22,7 +22,10 @@ const DeviceStatusBody = Type.Object({
   scans: Type.Integer(),
   rejected: Type.Integer(),
   lastScanAt: Nullable(Type.String()),
-  lastRejected: Type.Union([Type.Object({ reason: Type.String(), detail: Type.String(), at: Type.String() }), Type.Null()]),
+  lastRejected: Type.Union([
+    Type.Object({ reason: Type.String(), detail: Type.String(), at: Type.String() }),
+    Type.Null(),
+  ]),
 })
 
 const StatusBody = Type.Object({
@@ -38,7 +41,12 @@ const StatusBody = Type.Object({
     largestBatch: Type.Integer(),
     pending: Type.Integer(),
     lastCommitMs: Nullable(Type.Number()),
-    integrity: Nullable(Type.String({ description: "The last full integrity check's result ('ok' or SQLite's problems); null before the first, which runs in the background after start" })),
+    integrity: Nullable(
+      Type.String({
+        description:
+          "The last full integrity check's result ('ok' or SQLite's problems); null before the first, which runs in the background after start",
+      }),
+    ),
     integrityCheckedAt: Nullable(Type.String()),
     integrityAlarm: Nullable(Type.String()),
     lastError: Nullable(Type.Object({ code: Type.String(), message: Type.String(), at: Type.String() })),
@@ -62,13 +70,26 @@ const StatusBody = Type.Object({
   }),
   kiosk: Type.Object({
     alarms: Type.Array(
-      Type.Object({ kiosk: Type.String(), action: StringEnum(['identify', 'play']), limit: Type.String(), at: Type.Integer() }),
+      Type.Object({
+        kiosk: Type.String(),
+        action: StringEnum(['identify', 'play']),
+        limit: Type.String(),
+        at: Type.Integer(),
+      }),
       { description: 'Kiosks over a rate limit in the last hour (a script may be draining the prizes)' },
     ),
   }),
   memory: Type.Object(
-    { rssBytes: Type.Integer(), heapUsedBytes: Type.Integer(), heapLimitBytes: Type.Integer(), externalBytes: Type.Integer() },
-    { description: "The gateway process's memory: resident set, V8 heap in use and its ceiling (--max-old-space-size), memory V8 objects hold outside the heap (Buffers)" },
+    {
+      rssBytes: Type.Integer(),
+      heapUsedBytes: Type.Integer(),
+      heapLimitBytes: Type.Integer(),
+      externalBytes: Type.Integer(),
+    },
+    {
+      description:
+        "The gateway process's memory: resident set, V8 heap in use and its ceiling (--max-old-space-size), memory V8 objects hold outside the heap (Buffers)",
+    },
   ),
 })
 export type StatusBody = Static<typeof StatusBody>
@@ -81,23 +102,37 @@ export const healthRoutes = fp(
       return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', journal })
     })
 
-    app.get('/api/status', { schema: { response: { 200: StatusBody, 500: ErrorBody } } }, async (): Promise<StatusBody> => {
-      const { config, journal, integrity, devices, scans, startedAt, version, print, sync, kiosk } = app.services
-      const check = integrity.status()
-      const heap = getHeapStatistics()
-      return {
-        store: { id: config.store.id, name: config.store.name },
-        version,
-        startedAt: startedAt.toISOString(),
-        uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-        journal: { ...journal.getHealth(), integrity: check.result, integrityCheckedAt: check.checkedAt, integrityAlarm: check.alarm },
-        devices: devices.status().map((d) => ({ ...d, ...scans.stats(d.id) })),
-        printers: print.printers(),
-        sync: sync.status(),
-        kiosk: { alarms: kiosk.limits.recent() },
-        memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: heap.used_heap_size, heapLimitBytes: heap.heap_size_limit, externalBytes: heap.external_memory },
-      }
-    })
+    app.get(
+      '/api/status',
+      { schema: { response: { 200: StatusBody, 500: ErrorBody } } },
+      async (): Promise<StatusBody> => {
+        const { config, journal, integrity, devices, scans, startedAt, version, print, sync, kiosk } = app.services
+        const check = integrity.status()
+        const heap = getHeapStatistics()
+        return {
+          store: { id: config.store.id, name: config.store.name },
+          version,
+          startedAt: startedAt.toISOString(),
+          uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+          journal: {
+            ...journal.getHealth(),
+            integrity: check.result,
+            integrityCheckedAt: check.checkedAt,
+            integrityAlarm: check.alarm,
+          },
+          devices: devices.status().map((d) => ({ ...d, ...scans.stats(d.id) })),
+          printers: print.printers(),
+          sync: sync.status(),
+          kiosk: { alarms: kiosk.limits.recent() },
+          memory: {
+            rssBytes: process.memoryUsage.rss(),
+            heapUsedBytes: heap.used_heap_size,
+            heapLimitBytes: heap.heap_size_limit,
+            externalBytes: heap.external_memory,
+          },
+        }
+      },
+    )
   },
   { name: 'health-routes', dependencies: ['tillside-services'] },
 )

@@ -32,7 +32,10 @@ declare module 'fastify' {
   }
 }
 
-const PairBody = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9._~-]{16,200}$' }) }, { additionalProperties: false })
+const PairBody = Type.Object(
+  { token: Type.String({ pattern: '^[A-Za-z0-9._~-]{16,200}$' }) },
+  { additionalProperties: false },
+)
 const Paired = Type.Object({ kiosk: Type.String() })
 
 /** Registers pair/unpair and returns the onRequest hook for every kiosk route. */
@@ -47,35 +50,58 @@ export function kioskAuth(app: FastifyInstance): (req: FastifyRequest) => Promis
 
   app.post<{ Body: Static<typeof PairBody> }>(
     '/api/kiosk/pair',
-    { schema: { tags: ['kiosk'], summary: 'Pair this browser as a kiosk (sets an HttpOnly cookie)', body: PairBody, response: { 200: Paired, 400: ErrorBody, 403: ErrorBody, 429: ErrorBody } } },
+    {
+      schema: {
+        tags: ['kiosk'],
+        summary: 'Pair this browser as a kiosk (sets an HttpOnly cookie)',
+        body: PairBody,
+        response: { 200: Paired, 400: ErrorBody, 403: ErrorBody, 429: ErrorBody },
+      },
+    },
     async (req, reply: FastifyReply) => {
       let attempt
       try {
         attempt = guard.begin([{ key: req.ip, limits: PAIR_LIMITS }])
       } catch (err) {
         if (!(err instanceof LockedOutError)) throw err
-        return reply.code(429).header('retry-after', String(err.retryAfterSeconds)).send({ error: 'locked_out', message: 'too many wrong kiosk tokens; wait before trying again' })
+        return reply
+          .code(429)
+          .header('retry-after', String(err.retryAfterSeconds))
+          .send({ error: 'locked_out', message: 'too many wrong kiosk tokens; wait before trying again' })
       }
       const kiosk = identify(req.body.token)
       if (!kiosk) {
-        if (attempt.failed().length > 0) req.log.warn({ source: req.ip }, 'kiosk pairing locked after repeated wrong tokens')
+        if (attempt.failed().length > 0)
+          req.log.warn({ source: req.ip }, 'kiosk pairing locked after repeated wrong tokens')
         return reply.code(403).send({ error: 'wrong_kiosk_token', message: 'that is not a kiosk token of this store' })
       }
       attempt.succeeded()
       req.log.info({ kiosk: kiosk.name, source: req.ip }, 'browser paired as a kiosk')
-      reply.header('set-cookie', `${KIOSK_COOKIE}=${req.body.token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${COOKIE_MAX_AGE}`)
+      reply.header(
+        'set-cookie',
+        `${KIOSK_COOKIE}=${req.body.token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${COOKIE_MAX_AGE}`,
+      )
       return { kiosk: kiosk.name }
     },
   )
 
-  app.post('/api/kiosk/unpair', { schema: { tags: ['kiosk'], summary: 'Forget the kiosk cookie in this browser', response: { 204: Type.Null() } } }, async (_req, reply) =>
-    reply.code(204).header('set-cookie', `${KIOSK_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`).send(),
+  app.post(
+    '/api/kiosk/unpair',
+    { schema: { tags: ['kiosk'], summary: 'Forget the kiosk cookie in this browser', response: { 204: Type.Null() } } },
+    async (_req, reply) =>
+      reply.code(204).header('set-cookie', `${KIOSK_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`).send(),
   )
 
   return async (req) => {
     const header = req.headers[KIOSK_HEADER]
-    const kiosk = identify((typeof header === 'string' ? header : undefined) ?? readCookie(req.headers.cookie, KIOSK_COOKIE) ?? '')
-    if (!kiosk) throw Object.assign(new Error('this screen is not a kiosk of this store: pair it with its kiosk token'), { statusCode: 401, code: 'kiosk_unpaired' })
+    const kiosk = identify(
+      (typeof header === 'string' ? header : undefined) ?? readCookie(req.headers.cookie, KIOSK_COOKIE) ?? '',
+    )
+    if (!kiosk)
+      throw Object.assign(new Error('this screen is not a kiosk of this store: pair it with its kiosk token'), {
+        statusCode: 401,
+        code: 'kiosk_unpaired',
+      })
     req.kioskIdentity = kiosk
   }
 }

@@ -12,8 +12,16 @@ export const openApi = fp(
   async (app) => {
     await app.register(swagger, {
       openapi: {
-        info: { title: 'Tillside gateway API', version: packageVersion(), description: 'POS API (/api/pos/*), cashier screen API (/api/till/*) and status.' },
-        components: { securitySchemes: { posToken: { type: 'http', scheme: 'bearer', description: 'A token whose hash is in till.posTokens' } } },
+        info: {
+          title: 'Tillside gateway API',
+          version: packageVersion(),
+          description: 'POS API (/api/pos/*), cashier screen API (/api/till/*) and status.',
+        },
+        components: {
+          securitySchemes: {
+            posToken: { type: 'http', scheme: 'bearer', description: 'A token whose hash is in till.posTokens' },
+          },
+        },
       },
     })
     // Swagger UI's own policy (scripts from /docs and its inline hashes only), less what
@@ -21,7 +29,8 @@ export const openApi = fp(
     await app.register(swaggerUi, {
       routePrefix: '/docs',
       staticCSP: true,
-      transformStaticCSP: (csp) => csp.replace(/ ?upgrade-insecure-requests;/, '').replace(/ validator\.swagger\.io| https:/g, ''),
+      transformStaticCSP: (csp) =>
+        csp.replace(/ ?upgrade-insecure-requests;/, '').replace(/ validator\.swagger\.io| https:/g, ''),
     })
   },
   { name: 'openapi' },

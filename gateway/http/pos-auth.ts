@@ -15,7 +15,11 @@ export function posAuthenticator(app: FastifyInstance): (req: FastifyRequest) =>
     const header = req.headers.authorization ?? ''
     const token = header.startsWith('Bearer ') ? header.slice(7) : ''
     const i = token ? matchToken(token, hashes) : -1
-    if (i < 0) throw Object.assign(new Error('a valid POS token is required (Authorization: Bearer …)'), { statusCode: 401, code: 'unauthorized' })
+    if (i < 0)
+      throw Object.assign(new Error('a valid POS token is required (Authorization: Bearer …)'), {
+        statusCode: 401,
+        code: 'unauthorized',
+      })
     req.posName = names[i]
   }
 }

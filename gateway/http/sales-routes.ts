@@ -5,7 +5,12 @@ import fp from 'fastify-plugin'
 import { ErrorBody } from './error-schema.js'
 import { posAuthenticator } from './pos-auth.js'
 
-const Key = Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$', description: 'Unique per sale or charge; a retry with the same key gets the first answer' })
+const Key = Type.String({
+  minLength: 8,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9_.:-]+$',
+  description: 'Unique per sale or charge; a retry with the same key gets the first answer',
+})
 const Amount = Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'Minor units (fen, cents)' })
 const Currency = Type.String({ pattern: '^[A-Z]{3}$' })
 const Method = StringEnum(['cash', 'card', 'alipay', 'wechat', 'unionpay', 'voucher', 'other'])
@@ -14,16 +19,37 @@ const SaleBody = Type.Object(
     idempotencyKey: Key,
     amount: Amount,
     currency: Currency,
-    payments: Type.Array(Type.Object({ method: Method, amount: Amount }, { additionalProperties: false }), { minItems: 1, maxItems: 20 }),
+    payments: Type.Array(Type.Object({ method: Method, amount: Amount }, { additionalProperties: false }), {
+      minItems: 1,
+      maxItems: 20,
+    }),
     member: Type.Optional(Type.String({ pattern: '^[0-9a-f]{20}$' })),
-    redemptions: Type.Optional(Type.Array(Type.String({ minLength: 26, maxLength: 26 }), { maxItems: 50, description: 'Voucher redemptions applied to this sale' })),
+    redemptions: Type.Optional(
+      Type.Array(Type.String({ minLength: 26, maxLength: 26 }), {
+        maxItems: 50,
+        description: 'Voucher redemptions applied to this sale',
+      }),
+    ),
     reference: Type.Optional(Type.String({ maxLength: 64, description: "The POS's own receipt number" })),
   },
   { additionalProperties: false },
 )
-const SaleReply = Type.Object({ saleId: Type.String(), seq: Type.Integer(), time: Type.Integer(), repeated: Type.Boolean() })
+const SaleReply = Type.Object({
+  saleId: Type.String(),
+  seq: Type.Integer(),
+  time: Type.Integer(),
+  repeated: Type.Boolean(),
+})
 const ChargeBody = Type.Object(
-  { idempotencyKey: Key, authCode: Type.String({ pattern: '^\\d{16,24}$', description: 'The payment code scanned from the customer\'s wallet app' }), amount: Amount, currency: Currency },
+  {
+    idempotencyKey: Key,
+    authCode: Type.String({
+      pattern: '^\\d{16,24}$',
+      description: "The payment code scanned from the customer's wallet app",
+    }),
+    amount: Amount,
+    currency: Currency,
+  },
   { additionalProperties: false },
 )
 const ChargeReply = Type.Object({
@@ -45,17 +71,40 @@ export const salesRoutes = fp(
 
     app.post<{ Body: Static<typeof SaleBody> }>(
       '/api/pos/sales',
-      { onRequest: authenticate, schema: { tags: ['pos'], summary: 'Report a sale and its payments (durable; idempotent)', security, body: SaleBody, response: { 200: SaleReply, 201: SaleReply, ...errors } } },
+      {
+        onRequest: authenticate,
+        schema: {
+          tags: ['pos'],
+          summary: 'Report a sale and its payments (durable; idempotent)',
+          security,
+          body: SaleBody,
+          response: { 200: SaleReply, 201: SaleReply, ...errors },
+        },
+      },
       async (req, reply) => {
         const b = req.body
-        const r = await app.services.pos.recordSale(req.posName!, { ...b, member: b.member ?? null, redemptions: b.redemptions ?? [], reference: b.reference ?? null })
+        const r = await app.services.pos.recordSale(req.posName!, {
+          ...b,
+          member: b.member ?? null,
+          redemptions: b.redemptions ?? [],
+          reference: b.reference ?? null,
+        })
         return reply.code(r.repeated ? 200 : 201).send(r)
       },
     )
 
     app.post<{ Body: Static<typeof ChargeBody> }>(
       '/api/pos/payments/charge',
-      { onRequest: authenticate, schema: { tags: ['pos'], summary: 'Charge a wallet payment code now — refused at once (503) when the provider is unreachable', security, body: ChargeBody, response: { 200: ChargeReply, ...errors } } },
+      {
+        onRequest: authenticate,
+        schema: {
+          tags: ['pos'],
+          summary: 'Charge a wallet payment code now — refused at once (503) when the provider is unreachable',
+          security,
+          body: ChargeBody,
+          response: { 200: ChargeReply, ...errors },
+        },
+      },
       async (req) => app.services.pos.charge(req.posName!, req.body),
     )
   },

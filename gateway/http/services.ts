@@ -29,14 +29,22 @@ export interface GatewayServices {
   scans: Pick<ScanPipeline, 'stats'>
   vouchers: Pick<VoucherService, 'validate' | 'redeem' | 'void' | 'issue'>
   members: Pick<MemberService, 'enrol' | 'findByPhone' | 'currentCode' | 'identify' | 'consents'>
-  print: Pick<PrintService, 'printers' | 'printerFor' | 'profileOf' | 'enqueue' | 'job' | 'preview' | 'reprint' | 'cancel'>
+  print: Pick<
+    PrintService,
+    'printers' | 'printerFor' | 'profileOf' | 'enqueue' | 'job' | 'preview' | 'reprint' | 'cancel'
+  >
   pos: Pick<PosService, 'recordSale' | 'charge'>
   till: Pick<TillService, 'history' | 'subscribe' | 'subscribers' | 'void'>
   cashiers: CashierSessions
   /** Signs links that carry their own permission (print previews for a manager's browser). */
   links: LinkSigner
   sync: Pick<SyncService, 'status'>
-  kiosk: { service: Pick<KioskService, 'play' | 'getPlay' | 'playsLeft' | 'memberPlays' | 'campaignName'>; audit: KioskAudit; scans: Pick<KioskScans, 'subscribe' | 'subscribers'>; limits: Pick<KioskLimits, 'take' | 'recent'> }
+  kiosk: {
+    service: Pick<KioskService, 'play' | 'getPlay' | 'playsLeft' | 'memberPlays' | 'campaignName'>
+    audit: KioskAudit
+    scans: Pick<KioskScans, 'subscribe' | 'subscribers'>
+    limits: Pick<KioskLimits, 'take' | 'recent'>
+  }
   /** The guest Wi-Fi portal; null when portal.enabled is off. */
   portal?: { service: PortalService; sessions: PortalSessions } | null
   startedAt: Date

@@ -17,9 +17,24 @@ import { TillResultSchema, VoidOutcomeSchema } from './voucher-schemas.js'
 
 const COOKIE = 'tillside_till'
 const Pin = Type.String({ pattern: '^\\d{4,8}$' })
-const LoginBody = Type.Object({ pin: Pin, device: Type.Optional(Type.String({ minLength: 1, maxLength: 48 })) }, { additionalProperties: false })
-const VoidBody = Type.Object({ redemptionId: Type.String({ minLength: 26, maxLength: 26 }), pin: Pin, reason: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false })
-const SessionReply = Type.Object({ cashier: Type.String(), name: Type.String(), device: Nullable(Type.String()), expiresAt: Type.Integer() })
+const LoginBody = Type.Object(
+  { pin: Pin, device: Type.Optional(Type.String({ minLength: 1, maxLength: 48 })) },
+  { additionalProperties: false },
+)
+const VoidBody = Type.Object(
+  {
+    redemptionId: Type.String({ minLength: 26, maxLength: 26 }),
+    pin: Pin,
+    reason: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+)
+const SessionReply = Type.Object({
+  cashier: Type.String(),
+  name: Type.String(),
+  device: Nullable(Type.String()),
+  expiresAt: Type.Integer(),
+})
 const HEARTBEAT_MS = 15_000
 
 export const tillRoutes = fp(
@@ -31,13 +46,29 @@ export const tillRoutes = fp(
       if (!s) throw Object.assign(new Error('log in at /till with your PIN'), { statusCode: 401, code: 'unauthorized' })
       return s
     }
-    const sessionReply = (s: CashierSession) => ({ cashier: s.cashierId, name: s.name, device: s.deviceId, expiresAt: s.expiresAt })
+    const sessionReply = (s: CashierSession) => ({
+      cashier: s.cashierId,
+      name: s.name,
+      device: s.deviceId,
+      expiresAt: s.expiresAt,
+    })
 
-    serveFiles(app, join(packageRoot(), 'gateway/http/pages/till'), { '/till': 'index.html', '/till/app.js': 'app.js', '/till/app.css': 'app.css' })
+    serveFiles(app, join(packageRoot(), 'gateway/http/pages/till'), {
+      '/till': 'index.html',
+      '/till/app.js': 'app.js',
+      '/till/app.css': 'app.css',
+    })
 
     app.post<{ Body: Static<typeof LoginBody> }>(
       '/api/till/login',
-      { schema: { tags: ['till'], summary: 'Cashier login by PIN (sets a session cookie)', body: LoginBody, response: { 200: SessionReply, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody } } },
+      {
+        schema: {
+          tags: ['till'],
+          summary: 'Cashier login by PIN (sets a session cookie)',
+          body: LoginBody,
+          response: { 200: SessionReply, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody },
+        },
+      },
       async (req, reply) => {
         const device = req.body.device ?? defaultDevice
         if (device !== null && !config.devices.some((d) => d.id === device && d.role === 'till')) {
@@ -50,7 +81,11 @@ export const tillRoutes = fp(
       },
     )
 
-    app.get('/api/till/session', { schema: { tags: ['till'], response: { 200: SessionReply, 401: ErrorBody } } }, async (req) => sessionReply(session(req)))
+    app.get(
+      '/api/till/session',
+      { schema: { tags: ['till'], response: { 200: SessionReply, 401: ErrorBody } } },
+      async (req) => sessionReply(session(req)),
+    )
 
     app.post('/api/till/logout', { schema: { tags: ['till'], response: { 204: Type.Null() } } }, async (req, reply) => {
       const token = readCookie(req.headers.cookie, COOKIE)
@@ -58,31 +93,72 @@ export const tillRoutes = fp(
       return reply.code(204).header('set-cookie', `${COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`).send()
     })
 
-    app.get('/api/till/results', { schema: { tags: ['till'], summary: 'The last 20 till results, newest first', response: { 200: Type.Array(TillResultSchema), 401: ErrorBody } } }, async (req) => {
-      session(req)
-      return app.services.till.history()
-    })
+    app.get(
+      '/api/till/results',
+      {
+        schema: {
+          tags: ['till'],
+          summary: 'The last 20 till results, newest first',
+          response: { 200: Type.Array(TillResultSchema), 401: ErrorBody },
+        },
+      },
+      async (req) => {
+        session(req)
+        return app.services.till.history()
+      },
+    )
 
-    app.get('/api/till/events', { schema: { tags: ['till'], summary: 'Server-Sent Events: `history` once, then `result` per outcome', response: { 401: ErrorBody } } }, (req, reply) => {
-      session(req)
-      reply.hijack()
-      const res = reply.raw
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
-      res.write(`retry: 2000\nevent: history\ndata: ${JSON.stringify(app.services.till.history())}\n\n`)
-      const unsubscribe = app.services.till.subscribe((r) => res.write(`event: result\ndata: ${JSON.stringify(r)}\n\n`))
-      const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS)
-      res.on('close', () => {
-        unsubscribe()
-        clearInterval(heartbeat)
-      })
-    })
+    app.get(
+      '/api/till/events',
+      {
+        schema: {
+          tags: ['till'],
+          summary: 'Server-Sent Events: `history` once, then `result` per outcome',
+          response: { 401: ErrorBody },
+        },
+      },
+      (req, reply) => {
+        session(req)
+        reply.hijack()
+        const res = reply.raw
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        })
+        res.write(`retry: 2000\nevent: history\ndata: ${JSON.stringify(app.services.till.history())}\n\n`)
+        const unsubscribe = app.services.till.subscribe((r) =>
+          res.write(`event: result\ndata: ${JSON.stringify(r)}\n\n`),
+        )
+        const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS)
+        res.on('close', () => {
+          unsubscribe()
+          clearInterval(heartbeat)
+        })
+      },
+    )
 
     app.post<{ Body: Static<typeof VoidBody> }>(
       '/api/till/void',
-      { schema: { tags: ['till'], summary: "Void a redemption (the logged-in cashier's PIN again)", body: VoidBody, response: { 200: VoidOutcomeSchema, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody } } },
+      {
+        schema: {
+          tags: ['till'],
+          summary: "Void a redemption (the logged-in cashier's PIN again)",
+          body: VoidBody,
+          response: { 200: VoidOutcomeSchema, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody },
+        },
+      },
       async (req) => {
         const s = session(req)
-        return app.services.till.void({ redemptionId: req.body.redemptionId, cashier: s.cashierId, pin: req.body.pin, source: req.ip, reason: req.body.reason ?? null, device: s.deviceId })
+        return app.services.till.void({
+          redemptionId: req.body.redemptionId,
+          cashier: s.cashierId,
+          pin: req.body.pin,
+          source: req.ip,
+          reason: req.body.reason ?? null,
+          device: s.deviceId,
+        })
       },
     )
   },

@@ -22,33 +22,51 @@ h1{font-size:1.5rem;margin:.2rem 0}.value{font-size:2rem;font-weight:700;color:#
 
 export function voucherPageRoutes(app: FastifyInstance): void {
   const { vouchers, config } = app.services
-  app.get<{ Params: Static<typeof Params> }>('/v/:code', { schema: { hide: true, params: Params } }, async (req, reply) => {
-    const code = req.params.code
-    const verdict = vouchers.validate(code)
-    reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', CSP).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer')
-    const headline = verdict.ok ? null : reasonText(verdict.reason).headline
-    const problem = headline ? `<div class="bad">${esc(headline.zh)} · ${esc(headline.en)}</div>` : ''
-    // A code that is not a voucher of ours shows only why; a used or expired one still says what it was.
-    const known = verdict.ok ? null : (verdict.voucher as Partial<VoucherSummary> | undefined)
-    if (!verdict.ok && !known?.name) return reply.code(404).send(page('Voucher', `${problem}<p>${esc(verdict.detail)}</p>`))
-    const c = verdict.ok ? verdict.voucher.campaign : null
-    const name = c?.name ?? known?.name ?? { en: 'Voucher' }
-    const rawValue = c?.value ?? known?.value
-    const value = rawValue ? valueText(rawValue) : null
-    const where = c ? [...c.redeemableAt.stores.map((s) => (s === config.store.id ? `${config.store.name} (${s})` : s)), ...c.redeemableAt.merchants.map((m) => `${m} (all stores)`)] : []
-    const qr = Buffer.from(qrSvg(code, { title: 'voucher code' })).toString('base64')
-    const body = `${problem}
+  app.get<{ Params: Static<typeof Params> }>(
+    '/v/:code',
+    { schema: { hide: true, params: Params } },
+    async (req, reply) => {
+      const code = req.params.code
+      const verdict = vouchers.validate(code)
+      reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', CSP)
+        .header('cache-control', 'no-store')
+        .header('referrer-policy', 'no-referrer')
+      const headline = verdict.ok ? null : reasonText(verdict.reason).headline
+      const problem = headline ? `<div class="bad">${esc(headline.zh)} · ${esc(headline.en)}</div>` : ''
+      // A code that is not a voucher of ours shows only why; a used or expired one still says what it was.
+      const known = verdict.ok ? null : (verdict.voucher as Partial<VoucherSummary> | undefined)
+      if (!verdict.ok && !known?.name)
+        return reply.code(404).send(page('Voucher', `${problem}<p>${esc(verdict.detail)}</p>`))
+      const c = verdict.ok ? verdict.voucher.campaign : null
+      const name = c?.name ?? known?.name ?? { en: 'Voucher' }
+      const rawValue = c?.value ?? known?.value
+      const value = rawValue ? valueText(rawValue) : null
+      const where = c
+        ? [
+            ...c.redeemableAt.stores.map((s) => (s === config.store.id ? `${config.store.name} (${s})` : s)),
+            ...c.redeemableAt.merchants.map((m) => `${m} (all stores)`),
+          ]
+        : []
+      const qr = Buffer.from(qrSvg(code, { title: 'voucher code' })).toString('base64')
+      const body = `${problem}
 <h1>${esc(name.zh ?? name.en)}</h1>${name.zh ? `<div>${esc(name.en)}</div>` : ''}
 ${value ? `<div class="value">${esc(value.zh)}</div><div>${esc(value.en)}</div>` : ''}
-${verdict.ok ? `<img class="qr" alt="voucher QR code" src="data:image/svg+xml;base64,${qr}">
-<p class="muted">出示此码给收银员扫描 · Show this code to the cashier</p>` : ''}
+${
+  verdict.ok
+    ? `<img class="qr" alt="voucher QR code" src="data:image/svg+xml;base64,${qr}">
+<p class="muted">出示此码给收银员扫描 · Show this code to the cashier</p>`
+    : ''
+}
 <dl>${verdict.ok ? `<dt>有效期至 Valid until</dt><dd>${date(verdict.voucher.expiresAt)}</dd>` : ''}
 ${where.length ? `<dt>可用门店 Where to use it</dt><dd>${where.map(esc).join('<br>')}</dd>` : ''}
 ${c?.terms ? `<dt>使用条款 Terms</dt><dd>${esc(c.terms.zh ?? c.terms.en)}${c.terms.zh ? `<br>${esc(c.terms.en)}` : ''}</dd>` : ''}
 <dt>发券门店 From</dt><dd>${esc(config.store.name)}</dd></dl>
 ${verdict.ok ? '<p class="muted">请截图保存 · Take a screenshot to keep it</p>' : ''}`
-    return reply.send(page(name.en, body))
-  })
+      return reply.send(page(name.en, body))
+    },
+  )
 }
 
 function page(title: string, body: string): string {

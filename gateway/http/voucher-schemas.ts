@@ -6,10 +6,13 @@ import { LocalText } from '../../config/schema-parts.js'
 
 const Text = LocalText(400)
 const Text2 = Type.Required(Text)
-const Value = Type.Union([Type.Object({ amount: Type.Integer(), currency: Type.String() }), Type.Object({ item: Text })])
+const Value = Type.Union([
+  Type.Object({ amount: Type.Integer(), currency: Type.String() }),
+  Type.Object({ item: Text }),
+])
 
 export const VoucherSummarySchema = Type.Object({
-  key: Type.String({ description: 'kid:campaign:serial — the voucher\'s identity chain-wide' }),
+  key: Type.String({ description: "kid:campaign:serial — the voucher's identity chain-wide" }),
   kid: Type.Integer(),
   campaign: Type.Integer(),
   serial: Type.Integer(),
@@ -19,7 +22,13 @@ export const VoucherSummarySchema = Type.Object({
 })
 
 export const PreviousSchema = Type.Union([
-  Type.Object({ redemptionId: Type.String(), time: Type.Integer(), store: Type.String(), device: Nullable(Type.String()), cashier: Nullable(Type.String()) }),
+  Type.Object({
+    redemptionId: Type.String(),
+    time: Type.Integer(),
+    store: Type.String(),
+    device: Nullable(Type.String()),
+    cashier: Nullable(Type.String()),
+  }),
   Type.Null(),
 ])
 

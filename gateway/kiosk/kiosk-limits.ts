@@ -45,7 +45,10 @@ export class KioskLimits {
   ) {
     this.limiters = {
       identify: [
-        { name: `${limits.identifiesPerMinute}/minute`, limiter: new RateLimiter(limits.identifiesPerMinute, MINUTE, 1000) },
+        {
+          name: `${limits.identifiesPerMinute}/minute`,
+          limiter: new RateLimiter(limits.identifiesPerMinute, MINUTE, 1000),
+        },
         { name: `${limits.identifiesPerHour}/hour`, limiter: new RateLimiter(limits.identifiesPerHour, HOUR, 1000) },
       ],
       play: [
@@ -62,7 +65,10 @@ export class KioskLimits {
       const r = limiter.take(kiosk, now)
       if (!r.ok) {
         this.raise({ kiosk, action, limit: name, at: now })
-        throw new KioskLimitError(`this kiosk is over its limit of ${name} for ${action === 'play' ? 'plays' : 'identifications'}; ask staff`, r.retryAfterSeconds)
+        throw new KioskLimitError(
+          `this kiosk is over its limit of ${name} for ${action === 'play' ? 'plays' : 'identifications'}; ask staff`,
+          r.retryAfterSeconds,
+        )
       }
     }
   }

@@ -11,7 +11,9 @@ import type { ScanPipeline } from '../scan/scan-pipeline.js'
 import type { ScanDraft, JournaledScan } from '../scan/scan-types.js'
 import { MEMBER_PREFIX } from '../till/classify.js'
 
-export type KioskScan = { device: string; kind: 'member'; memberId: string } | { device: string; kind: 'refused'; reason: string; detail: string }
+export type KioskScan =
+  | { device: string; kind: 'member'; memberId: string }
+  | { device: string; kind: 'refused'; reason: string; detail: string }
 type Listener = (scan: KioskScan) => void
 
 export class KioskScans implements Module {
@@ -56,7 +58,9 @@ export class KioskScans implements Module {
       scan = { device: draft.deviceId, kind: 'refused', reason: 'not_member_code', detail: 'show your member QR code' }
     } else {
       const who = this.members.identify(draft.data)
-      scan = who.ok ? { device: draft.deviceId, kind: 'member', memberId: who.memberId } : { device: draft.deviceId, kind: 'refused', reason: who.reason, detail: who.detail }
+      scan = who.ok
+        ? { device: draft.deviceId, kind: 'member', memberId: who.memberId }
+        : { device: draft.deviceId, kind: 'refused', reason: who.reason, detail: who.detail }
     }
     this.log.debug({ device: draft.deviceId, kind: scan.kind, scanId: draft.id }, 'kiosk scan')
     this.tally.add(scan.kind === 'member' ? 'members' : 'refused')

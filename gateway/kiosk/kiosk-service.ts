@@ -56,13 +56,20 @@ export class KioskService {
   /** Checks the game's campaigns and puts the config's prizes in force when no lease is. */
   async start(): Promise<void> {
     const problems = leaseProblems(this.game.prizes, this.authority, 'kiosk.game.prizes')
-    if (this.game.consolation) problems.push(...campaignProblems(this.game.consolation.campaign, this.authority, 'kiosk.game.consolation.campaign'))
+    if (this.game.consolation)
+      problems.push(
+        ...campaignProblems(this.game.consolation.campaign, this.authority, 'kiosk.game.consolation.campaign'),
+      )
     if (problems.length > 0) throw new DocumentError('kiosk game', problems)
     // The config's prizes are lease version 0: put in force when they changed, unless the cloud's lease rules.
-    const version = this.journal.query('SELECT version FROM prize_lease WHERE id = 1').pluck().get() as number | undefined
-    const granted = this.journal.query('SELECT prize_id AS id, campaign, granted AS stock FROM prize_stock ORDER BY prize_id').all()
+    const version = this.journal.query('SELECT version FROM prize_lease WHERE id = 1').pluck().get() as
+      number | undefined
+    const granted = this.journal
+      .query('SELECT prize_id AS id, campaign, granted AS stock FROM prize_stock ORDER BY prize_id')
+      .all()
     const wanted = [...this.game.prizes].sort((a, b) => (a.id < b.id ? -1 : 1)) // SQLite's binary order
-    const changed = JSON.stringify(granted) !== JSON.stringify(wanted.map(({ id, campaign, stock }) => ({ id, campaign, stock })))
+    const changed =
+      JSON.stringify(granted) !== JSON.stringify(wanted.map(({ id, campaign, stock }) => ({ id, campaign, stock })))
     if ((version === undefined && wanted.length > 0) || (version === 0 && changed)) {
       await this.journal.execute('kiosk.lease', { version: 0, validTo: null, prizes: this.game.prizes })
       this.log.info({ prizes: wanted.length }, 'prize lease from the config in force')
@@ -72,7 +79,11 @@ export class KioskService {
   /** Replaces the prize lease (the cloud's prize-inventory command); DocumentError / stale → the command is refused. */
   async replaceLease(body: unknown): Promise<{ applied: boolean; current?: number; prizes: number }> {
     const lease = parsePrizeLease(body, this.authority)
-    const { result } = await this.journal.execute('kiosk.lease', { version: lease.version, validTo: lease.validTo ? Date.parse(lease.validTo) : null, prizes: lease.prizes })
+    const { result } = await this.journal.execute('kiosk.lease', {
+      version: lease.version,
+      validTo: lease.validTo ? Date.parse(lease.validTo) : null,
+      prizes: lease.prizes,
+    })
     if (!result.applied) return { applied: false, current: result.current, prizes: lease.prizes.length }
     this.log.info({ version: lease.version, prizes: lease.prizes.length }, 'prize lease applied')
     return { applied: true, prizes: lease.prizes.length }
@@ -83,15 +94,22 @@ export class KioskService {
   }
 
   playsLeft(memberId: string, now = Date.now()): number {
-    const plays = this.journal.query('SELECT count(*) FROM kiosk_plays WHERE member = ? AND day = ?').pluck().get(memberId, localDay(now)) as number
+    const plays = this.journal
+      .query('SELECT count(*) FROM kiosk_plays WHERE member = ? AND day = ?')
+      .pluck()
+      .get(memberId, localDay(now)) as number
     return Math.max(0, this.game.playsPerMemberPerDay - plays)
   }
 
   /** One play, keyed by the kiosk's request id: asking again returns the same play. */
   /** `phone: true` for plays on the guest's own phone (the portal): no slip is printed. */
-  async play(req: { playId: string; kiosk: string | null; member: string; phone?: boolean }, now = Date.now()): Promise<PlayView> {
+  async play(
+    req: { playId: string; kiosk: string | null; member: string; phone?: boolean },
+    now = Date.now(),
+  ): Promise<PlayView> {
     const own = this.authority.ownIssuer()
-    if (!own) throw new KioskError('not_enrolled', `this gateway's key is not in the trust list, so it cannot issue prizes`)
+    if (!own)
+      throw new KioskError('not_enrolled', `this gateway's key is not in the trust list, so it cannot issue prizes`)
     // What the draw can land on: the lease's prizes (the config's, or the cloud's) and the consolation.
     const campaigns = [...this.stockCampaigns(), ...(this.game.consolation ? [this.game.consolation.campaign] : [])]
     const expiresHour: Record<number, number> = {}
@@ -111,37 +129,59 @@ export class KioskService {
       expiresHour,
     })
     if (!result.ok) {
-      if (result.reason === 'daily_limit') throw new KioskError('daily_limit', `already played ${result.plays} time(s) today (limit ${this.game.playsPerMemberPerDay})`)
+      if (result.reason === 'daily_limit')
+        throw new KioskError(
+          'daily_limit',
+          `already played ${result.plays} time(s) today (limit ${this.game.playsPerMemberPerDay})`,
+        )
       throw new KioskError('nothing_to_win', 'no prizes in stock and no consolation prize configured')
     }
     if (!result.repeat) {
-      this.log.debug({ play: req.playId, prize: result.play.prizeId, draw: result.play.draw, kiosk: req.kiosk }, 'kiosk play')
+      this.log.debug(
+        { play: req.playId, prize: result.play.prizeId, draw: result.play.draw, kiosk: req.kiosk },
+        'kiosk play',
+      )
       this.tally.add(req.phone ? 'phonePlays' : 'plays')
     }
     const view = this.view(result.play, result.repeat)
     // Queued once per play (request key), also when the first answer was lost to a reload.
-    if (req.phone) return { ...view, print: { state: 'no_printer', jobId: null, detail: 'played on a phone; the QR code is the voucher' } }
+    if (req.phone)
+      return {
+        ...view,
+        print: { state: 'no_printer', jobId: null, detail: 'played on a phone; the QR code is the voucher' },
+      }
     return { ...view, print: await this.printSlip(result.play, view.voucher.code) }
   }
 
   getPlay(id: string): PlayView {
-    const row = this.journal.query(`SELECT ${PLAY_COLUMNS} FROM kiosk_plays WHERE id = ?`).get(id) as PlayRow | undefined
+    const row = this.journal.query(`SELECT ${PLAY_COLUMNS} FROM kiosk_plays WHERE id = ?`).get(id) as
+      PlayRow | undefined
     if (!row) throw new KioskError('unknown_play', `no play ${id}`)
     return this.view(row, true)
   }
 
   /** A member's kiosk vouchers, newest first ("my vouchers"). */
   memberPlays(memberId: string, limit = 20): PlayView[] {
-    const ids = this.journal.query('SELECT id FROM kiosk_plays WHERE member = ? ORDER BY time DESC LIMIT ?').pluck().all(memberId, limit) as string[]
+    const ids = this.journal
+      .query('SELECT id FROM kiosk_plays WHERE member = ? ORDER BY time DESC LIMIT ?')
+      .pluck()
+      .all(memberId, limit) as string[]
     return ids.map((id) => this.getPlay(id))
   }
 
   /** The voucher slip on the kiosk printer, once per play (the print job's request key is the play id). */
   private async printSlip(row: PlayRow, code: string): Promise<PlayView['print']> {
-    if (!this.printer) return { state: 'no_printer', jobId: null, detail: 'this kiosk has no printer; the QR code is the voucher' }
+    if (!this.printer)
+      return { state: 'no_printer', jobId: null, detail: 'this kiosk has no printer; the QR code is the voucher' }
     try {
       const campaign = this.authority.campaigns.get(row.campaign)!
-      const doc = voucherSlip({ storeName: this.config.store.name, code, key: voucherKey(row), campaign, expiresAt: expiryMs(row.expiresHour) })
+      const doc = voucherSlip({
+        storeName: this.config.store.name,
+        code,
+        key: voucherKey(row),
+        campaign,
+        expiresAt: expiryMs(row.expiresHour),
+      })
       const job = await this.print.enqueue(this.printer, doc, 'voucher_slip', `play:${row.id}`)
       const state = this.print.job(job.jobId).state
       return { state, jobId: job.jobId, detail: null }
@@ -153,22 +193,44 @@ export class KioskService {
 
   /** The slip's print job as it stands (none yet when the gateway stopped between draw and print). */
   private printState(playId: string): PlayView['print'] {
-    const job = this.journal.query('SELECT id, state, last_error AS lastError FROM print_jobs WHERE request_key = ?').get(`play:${playId}`) as { id: string; state: string; lastError: string | null } | undefined
+    const job = this.journal
+      .query('SELECT id, state, last_error AS lastError FROM print_jobs WHERE request_key = ?')
+      .get(`play:${playId}`) as { id: string; state: string; lastError: string | null } | undefined
     if (!this.printer) return { state: 'no_printer', jobId: null, detail: null }
-    return job ? { state: job.state, jobId: job.id, detail: job.lastError } : { state: 'not_queued', jobId: null, detail: null }
+    return job
+      ? { state: job.state, jobId: job.id, detail: job.lastError }
+      : { state: 'not_queued', jobId: null, detail: null }
   }
 
   private view(row: PlayRow, repeat: boolean): PlayView {
     const campaign = this.authority.campaigns.get(row.campaign)
-    if (!campaign) throw new KioskError('unknown_play', `play ${row.id} won campaign ${row.campaign}, which is no longer known`)
-    const code = this.authority.codeOf({ kid: row.kid, campaign: row.campaign, serial: row.serial, expiresHour: row.expiresHour, memberTag: memberTag(row.member) })
+    if (!campaign)
+      throw new KioskError('unknown_play', `play ${row.id} won campaign ${row.campaign}, which is no longer known`)
+    const code = this.authority.codeOf({
+      kid: row.kid,
+      campaign: row.campaign,
+      serial: row.serial,
+      expiresHour: row.expiresHour,
+      memberTag: memberTag(row.member),
+    })
     return {
       id: row.id,
       time: row.time,
       repeat,
       member: row.member,
-      prize: { id: row.prizeId, campaign: row.campaign, name: campaign.name, value: campaign.value, consolation: row.prizeId === CONSOLATION },
-      voucher: { code, key: voucherKey(row), expiresAt: expiryMs(row.expiresHour), path: `/v/${encodeURIComponent(code)}` },
+      prize: {
+        id: row.prizeId,
+        campaign: row.campaign,
+        name: campaign.name,
+        value: campaign.value,
+        consolation: row.prizeId === CONSOLATION,
+      },
+      voucher: {
+        code,
+        key: voucherKey(row),
+        expiresAt: expiryMs(row.expiresHour),
+        path: `/v/${encodeURIComponent(code)}`,
+      },
       print: this.printState(row.id),
       playsLeft: row.member ? this.playsLeft(row.member) : null,
     }

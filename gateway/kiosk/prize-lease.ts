@@ -13,7 +13,9 @@ import type { VoucherAuthority } from '../vouchers/voucher-authority.js'
 export const PrizeLeaseSchema = Type.Object(
   {
     version: Type.Integer({ minimum: 1, description: 'Only a newer version replaces the lease in force' }),
-    validTo: Type.Optional(Type.String({ minLength: 10, description: 'After this only the consolation prize is drawn' })),
+    validTo: Type.Optional(
+      Type.String({ minLength: 10, description: 'After this only the consolation prize is drawn' }),
+    ),
     prizes: Type.Array(PrizeSchema, { maxItems: 64 }),
   },
   { additionalProperties: false },
@@ -23,10 +25,15 @@ export type PrizeLease = Static<typeof PrizeLeaseSchema>
 const validateLease = documentValidator(PrizeLeaseSchema, 'prize lease')
 
 /** Checks what the schema cannot: unique ids, known campaigns this store may issue. */
-export function leaseProblems(prizes: { id: string; campaign: number }[], authority: VoucherAuthority, path: string): Problem[] {
+export function leaseProblems(
+  prizes: { id: string; campaign: number }[],
+  authority: VoucherAuthority,
+  path: string,
+): Problem[] {
   const problems: Problem[] = []
   prizes.forEach((p, i) => {
-    if (prizes.findIndex((q) => q.id === p.id) !== i) problems.push({ path: `${path}[${i}].id`, message: `duplicate prize id "${p.id}"` })
+    if (prizes.findIndex((q) => q.id === p.id) !== i)
+      problems.push({ path: `${path}[${i}].id`, message: `duplicate prize id "${p.id}"` })
     problems.push(...campaignProblems(p.campaign, authority, `${path}[${i}].campaign`))
   })
   return problems
@@ -35,7 +42,8 @@ export function leaseProblems(prizes: { id: string; campaign: number }[], author
 export function campaignProblems(id: number, authority: VoucherAuthority, path: string): Problem[] {
   const c = authority.campaigns.get(id)
   if (!c) return [{ path, message: `campaign ${id} is not known at this store` }]
-  if (!issuableAt(c, authority.store)) return [{ path, message: `store ${authority.store.id} may not issue campaign ${id}` }]
+  if (!issuableAt(c, authority.store))
+    return [{ path, message: `store ${authority.store.id} may not issue campaign ${id}` }]
   return []
 }
 

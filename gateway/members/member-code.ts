@@ -35,10 +35,19 @@ export function parseMemberCode(code: string): { memberId: string; step: number;
   }
   if (bytes.length !== ID_BYTES + 4 + MAC_BYTES) return null
   const body = bytes.subarray(0, ID_BYTES + 4)
-  return { memberId: body.subarray(0, ID_BYTES).toString('hex'), step: body.readUInt32BE(ID_BYTES), body, tag: bytes.subarray(ID_BYTES + 4) }
+  return {
+    memberId: body.subarray(0, ID_BYTES).toString('hex'),
+    step: body.readUInt32BE(ID_BYTES),
+    body,
+    tag: bytes.subarray(ID_BYTES + 4),
+  }
 }
 
-export function checkMemberCode(parsed: NonNullable<ReturnType<typeof parseMemberCode>>, secret: Buffer, now = Date.now()): MemberCodeProblem | null {
+export function checkMemberCode(
+  parsed: NonNullable<ReturnType<typeof parseMemberCode>>,
+  secret: Buffer,
+  now = Date.now(),
+): MemberCodeProblem | null {
   if (!timingSafeEqual(mac(secret, parsed.body), parsed.tag)) return 'bad_signature'
   if (Math.abs(Math.floor(now / STEP_MS) - parsed.step) > ACCEPTED_STEPS) return 'member_code_expired'
   return null

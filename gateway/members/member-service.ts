@@ -24,7 +24,8 @@ export interface EnrolRequest {
   device?: string | null
 }
 
-export type IdentifyResult = { ok: true; memberId: string } | { ok: false; reason: MemberCodeProblem | 'unknown_member'; detail: string }
+export type IdentifyResult =
+  { ok: true; memberId: string } | { ok: false; reason: MemberCodeProblem | 'unknown_member'; detail: string }
 
 export class MemberService {
   private readonly tally: Tally
@@ -39,12 +40,15 @@ export class MemberService {
   }
 
   async enrol(req: EnrolRequest): Promise<{ memberId: string; created: boolean }> {
-    if (req.consents.membership !== true) throw new MemberError('consent_required', 'membership needs the customer\'s explicit consent')
+    if (req.consents.membership !== true)
+      throw new MemberError('consent_required', "membership needs the customer's explicit consent")
     const phone = this.normalise(req.phone)
     const version = this.opts.consentVersion
     const consents: ConsentInput[] = [{ kind: 'membership', version, granted: true }]
-    if (req.consents.marketing !== undefined) consents.push({ kind: 'marketing', version, granted: req.consents.marketing })
-    if (req.consents.followStore !== undefined) consents.push({ kind: 'follow_store', version, granted: req.consents.followStore })
+    if (req.consents.marketing !== undefined)
+      consents.push({ kind: 'marketing', version, granted: req.consents.marketing })
+    if (req.consents.followStore !== undefined)
+      consents.push({ kind: 'follow_store', version, granted: req.consents.followStore })
     const { result } = await this.journal.execute('member.enrol', {
       memberId: randomBytes(10).toString('hex'),
       phoneHash: this.keys.phoneHash(phone),
@@ -54,25 +58,35 @@ export class MemberService {
       channel: req.channel,
       device: req.device ?? null,
     })
-    this.log.debug({ memberId: result.memberId, created: result.created, channel: req.channel }, result.created ? 'member enrolled' : 'member found')
+    this.log.debug(
+      { memberId: result.memberId, created: result.created, channel: req.channel },
+      result.created ? 'member enrolled' : 'member found',
+    )
     this.tally.add(result.created ? 'enrolled' : 'found')
     return result
   }
 
   findByPhone(phone: string): string | null {
     const hash = this.keys.phoneHash(this.normalise(phone))
-    return (this.journal.query('SELECT id FROM members WHERE phone_hash = ?').pluck().get(hash) as string | undefined) ?? null
+    return (
+      (this.journal.query('SELECT id FROM members WHERE phone_hash = ?').pluck().get(hash) as string | undefined) ??
+      null
+    )
   }
 
   /** Whether the member's latest answer for a consent kind (membership, marketing, follow_store) is yes. */
   consents(memberId: string, kind: string): boolean {
-    const granted = this.journal.query('SELECT granted FROM member_consents WHERE member = ? AND kind = ? ORDER BY event_seq DESC LIMIT 1').pluck().get(memberId, kind) as number | undefined
+    const granted = this.journal
+      .query('SELECT granted FROM member_consents WHERE member = ? AND kind = ? ORDER BY event_seq DESC LIMIT 1')
+      .pluck()
+      .get(memberId, kind) as number | undefined
     return granted === 1
   }
 
   /** The member's own phone number (for "my account"); never logged or synced. */
   phoneOf(memberId: string): string | null {
-    const sealed = this.journal.query('SELECT phone_enc FROM members WHERE id = ?').pluck().get(memberId) as string | null | undefined
+    const sealed = this.journal.query('SELECT phone_enc FROM members WHERE id = ?').pluck().get(memberId) as
+      string | null | undefined
     return sealed ? this.keys.decrypt(sealed) : null
   }
 
@@ -91,13 +105,15 @@ export class MemberService {
       return { ok: false, reason: 'unknown_member', detail: `member ${parsed.memberId} is not known at this store` }
     }
     const problem = checkMemberCode(parsed, secret, now)
-    if (problem === 'member_code_expired') return { ok: false, reason: problem, detail: 'an old screenshot of the member code; ask for the live code' }
+    if (problem === 'member_code_expired')
+      return { ok: false, reason: problem, detail: 'an old screenshot of the member code; ask for the live code' }
     if (problem) return { ok: false, reason: problem, detail: 'member code does not verify' }
     return { ok: true, memberId: parsed.memberId }
   }
 
   private secretOf(memberId: string): Buffer {
-    const secret = this.journal.query('SELECT qr_secret FROM members WHERE id = ?').pluck().get(memberId) as string | undefined
+    const secret = this.journal.query('SELECT qr_secret FROM members WHERE id = ?').pluck().get(memberId) as
+      string | undefined
     if (!secret) throw new MemberError('unknown_member', `member ${memberId} is not known at this store`)
     return Buffer.from(secret, 'base64url')
   }

@@ -12,7 +12,8 @@ export class PhoneError extends CodedError<'empty' | 'bad_characters' | 'bad_len
 export function normalisePhone(input: string, defaultCountry = '86'): string {
   const text = input.normalize('NFKC').trim() // NFKC turns full-width digits (１３８…) into ASCII
   if (text === '') throw new PhoneError('empty', 'phone number is empty')
-  if (!/^[+\d\s().\-/]+$/.test(text)) throw new PhoneError('bad_characters', 'phone number may contain only digits, spaces, + ( ) . - /')
+  if (!/^[+\d\s().\-/]+$/.test(text))
+    throw new PhoneError('bad_characters', 'phone number may contain only digits, spaces, + ( ) . - /')
   // "+44 (0)20 …": the bracketed trunk zero is dialled only inside the country.
   let digits = text.replace(/\(0\)/g, '').replace(/[^\d+]/g, '')
   if (digits.lastIndexOf('+') > 0) throw new PhoneError('bad_characters', '+ may only start the number')
@@ -26,11 +27,15 @@ export function normalisePhone(input: string, defaultCountry = '86'): string {
     country = '86'
     const national = digits.slice(2)
     if (!/^1\d{10}$/.test(national)) {
-      throw new PhoneError(national.length === 11 ? 'not_mobile' : 'bad_length', 'a mainland China mobile number has 11 digits starting with 1')
+      throw new PhoneError(
+        national.length === 11 ? 'not_mobile' : 'bad_length',
+        'a mainland China mobile number has 11 digits starting with 1',
+      )
     }
     if (!/^1[3-9]/.test(national)) throw new PhoneError('not_mobile', 'a mainland China mobile number starts 13–19')
     return `+${country}${national}`
   }
-  if (!/^[1-9]\d{7,14}$/.test(digits)) throw new PhoneError('bad_length', 'an international number has 8 to 15 digits after the country code')
+  if (!/^[1-9]\d{7,14}$/.test(digits))
+    throw new PhoneError('bad_length', 'an international number has 8 to 15 digits after the country code')
   return `+${digits}`
 }

@@ -31,7 +31,8 @@ export interface PaymentProvider {
 export const NO_PROVIDER: PaymentProvider = {
   name: 'none',
   available: () => false,
-  charge: () => Promise.resolve({ status: 'unavailable', detail: 'no payment provider is configured (payments.provider)' }),
+  charge: () =>
+    Promise.resolve({ status: 'unavailable', detail: 'no payment provider is configured (payments.provider)' }),
 }
 
 /**
@@ -49,7 +50,12 @@ export class SandboxProvider implements PaymentProvider {
 
   charge(req: ChargeRequest): Promise<ChargeResult> {
     if (!this.online) return Promise.resolve({ status: 'unavailable', detail: 'sandbox provider is offline' })
-    if (req.authCode.endsWith('0000')) return Promise.resolve({ status: 'declined', detail: 'insufficient balance (sandbox)' })
-    return Promise.resolve({ status: 'paid', transactionId: `sandbox-${req.wallet}-${this.next++}`, detail: 'paid (sandbox)' })
+    if (req.authCode.endsWith('0000'))
+      return Promise.resolve({ status: 'declined', detail: 'insufficient balance (sandbox)' })
+    return Promise.resolve({
+      status: 'paid',
+      transactionId: `sandbox-${req.wallet}-${this.next++}`,
+      detail: 'paid (sandbox)',
+    })
   }
 }

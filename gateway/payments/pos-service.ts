@@ -12,7 +12,9 @@ import { classifyScan } from '../till/classify.js'
 import { canonicalJson } from '../vouchers/canonical-json.js'
 import type { PaymentProvider } from './payment-provider.js'
 
-export class PosError extends CodedError<'idempotency_conflict' | 'payments_mismatch' | 'not_a_payment_code' | 'payment_offline'> {
+export class PosError extends CodedError<
+  'idempotency_conflict' | 'payments_mismatch' | 'not_a_payment_code' | 'payment_offline'
+> {
   override readonly name = 'PosError'
 }
 
@@ -23,7 +25,16 @@ export interface ChargeInput {
   amount: number
   currency: string
 }
-export type ChargeResponse = { status: 'paid' | 'declined'; provider: string; amount: number; currency: string; maskedCode: string; transactionId: string | null; detail: string; seq: number }
+export type ChargeResponse = {
+  status: 'paid' | 'declined'
+  provider: string
+  amount: number
+  currency: string
+  maskedCode: string
+  transactionId: string | null
+  detail: string
+  seq: number
+}
 
 /** Enough to recognise a code in a log or on a receipt, never enough to charge it. */
 export function maskCode(code: string): string {
@@ -46,9 +57,17 @@ export class PosService {
   async recordSale(pos: string, input: SaleInput): Promise<SaleResponse & { repeated: boolean }> {
     const { idempotencyKey, ...sale } = input
     const paid = sale.payments.reduce((sum, p) => sum + p.amount, 0)
-    if (paid !== sale.amount) throw new PosError('payments_mismatch', `payments add up to ${paid}, the sale is ${sale.amount}`)
-    const { result } = await this.journal.execute('pos.sale', { key: `${pos}:${idempotencyKey}`, requestHash: hash(sale), pos, device: `pos:${pos}`, sale })
-    if (result.status === 'conflict') throw new PosError('idempotency_conflict', `idempotency key ${idempotencyKey} was used for a different sale`)
+    if (paid !== sale.amount)
+      throw new PosError('payments_mismatch', `payments add up to ${paid}, the sale is ${sale.amount}`)
+    const { result } = await this.journal.execute('pos.sale', {
+      key: `${pos}:${idempotencyKey}`,
+      requestHash: hash(sale),
+      pos,
+      device: `pos:${pos}`,
+      sale,
+    })
+    if (result.status === 'conflict')
+      throw new PosError('idempotency_conflict', `idempotency key ${idempotencyKey} was used for a different sale`)
     return { ...result.response, repeated: result.status === 'repeat' }
   }
 
@@ -64,21 +83,46 @@ export class PosService {
 
   private async chargeOnce(pos: string, key: string, input: ChargeInput): Promise<ChargeResponse> {
     const cls = classifyScan(input.authCode)
-    if (cls.kind !== 'payment') throw new PosError('not_a_payment_code', 'not an Alipay, WeChat Pay or UnionPay payment code')
+    if (cls.kind !== 'payment')
+      throw new PosError('not_a_payment_code', 'not an Alipay, WeChat Pay or UnionPay payment code')
     const requestHash = hash({ authCode: input.authCode, amount: input.amount, currency: input.currency })
-    const prior = this.journal.query('SELECT request_hash AS h, response FROM idempotency WHERE key = ?').get(key) as { h: string; response: string } | undefined
+    const prior = this.journal.query('SELECT request_hash AS h, response FROM idempotency WHERE key = ?').get(key) as
+      { h: string; response: string } | undefined
     if (prior) {
-      if (prior.h !== requestHash) throw new PosError('idempotency_conflict', `idempotency key ${input.idempotencyKey} was used for a different charge`)
+      if (prior.h !== requestHash)
+        throw new PosError(
+          'idempotency_conflict',
+          `idempotency key ${input.idempotencyKey} was used for a different charge`,
+        )
       return JSON.parse(prior.response) as ChargeResponse
     }
     const masked = maskCode(input.authCode)
     const answer = this.provider.available()
-      ? await this.provider.charge({ wallet: cls.provider, authCode: input.authCode, amount: input.amount, currency: input.currency, reference: key })
+      ? await this.provider.charge({
+          wallet: cls.provider,
+          authCode: input.authCode,
+          amount: input.amount,
+          currency: input.currency,
+          reference: key,
+        })
       : ({ status: 'unavailable', detail: `${this.provider.name} payment provider is not reachable` } as const)
     if (answer.status === 'unavailable') {
       // Never stored under the key: the code expires in a minute, a later retry must ask afresh.
-      await this.journal.append({ type: 'payment.refused_offline', device: `pos:${pos}`, payload: { wallet: cls.provider, maskedCode: masked, amount: input.amount, currency: input.currency, detail: answer.detail } })
-      throw new PosError('payment_offline', `${answer.detail}; ask for another way to pay — payment codes are never queued`)
+      await this.journal.append({
+        type: 'payment.refused_offline',
+        device: `pos:${pos}`,
+        payload: {
+          wallet: cls.provider,
+          maskedCode: masked,
+          amount: input.amount,
+          currency: input.currency,
+          detail: answer.detail,
+        },
+      })
+      throw new PosError(
+        'payment_offline',
+        `${answer.detail}; ask for another way to pay — payment codes are never queued`,
+      )
     }
     const outcome = {
       status: answer.status,
@@ -90,7 +134,11 @@ export class PosService {
       detail: answer.detail,
     }
     const { result } = await this.journal.execute('pos.payment', { key, requestHash, device: `pos:${pos}`, outcome })
-    if (result.status === 'conflict') throw new PosError('idempotency_conflict', `idempotency key ${input.idempotencyKey} was used for a different charge`)
+    if (result.status === 'conflict')
+      throw new PosError(
+        'idempotency_conflict',
+        `idempotency key ${input.idempotencyKey} was used for a different charge`,
+      )
     this.log.debug({ pos, status: outcome.status, wallet: cls.provider, code: masked }, 'payment code charged')
     this.tally.add(outcome.status === 'paid' ? 'chargesPaid' : 'chargesDeclined')
     return result.response

@@ -21,7 +21,10 @@ export class DevCodeSender implements CodeSender {
   }
 }
 
-export type CodeCheck<T> = { ok: true; pending: T } | { ok: false; reason: 'wrong_code'; attemptsLeft: number } | { ok: false; reason: 'code_expired' | 'too_many_attempts' }
+export type CodeCheck<T> =
+  | { ok: true; pending: T }
+  | { ok: false; reason: 'wrong_code'; attemptsLeft: number }
+  | { ok: false; reason: 'code_expired' | 'too_many_attempts' }
 
 interface Challenge<T> {
   hash: Buffer
@@ -43,7 +46,12 @@ export class OneTimeCodes<T> {
     this.prune(now)
     const id = randomBytes(16).toString('base64url')
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
-    this.challenges.set(id, { hash: hashOf(id, code), expiresAt: now + this.ttlMs, attemptsLeft: this.attempts, pending })
+    this.challenges.set(id, {
+      hash: hashOf(id, code),
+      expiresAt: now + this.ttlMs,
+      attemptsLeft: this.attempts,
+      pending,
+    })
     return { id, code }
   }
 
@@ -59,7 +67,9 @@ export class OneTimeCodes<T> {
       return { ok: true, pending: c.pending }
     }
     c.attemptsLeft--
-    return c.attemptsLeft > 0 ? { ok: false, reason: 'wrong_code', attemptsLeft: c.attemptsLeft } : { ok: false, reason: 'too_many_attempts' }
+    return c.attemptsLeft > 0
+      ? { ok: false, reason: 'wrong_code', attemptsLeft: c.attemptsLeft }
+      : { ok: false, reason: 'too_many_attempts' }
   }
 
   private prune(now: number): void {

@@ -21,18 +21,46 @@ export interface Portal {
   service: PortalService
 }
 
-export function createPortal(config: Config, deps: { journal: Journal; members: MemberService; cloudSender: CodeSender; landing: string }, log: Logger): Portal {
+export function createPortal(
+  config: Config,
+  deps: { journal: Journal; members: MemberService; cloudSender: CodeSender; landing: string },
+  log: Logger,
+): Portal {
   const p = config.portal
   const c = p.controller
   const controllerLog = moduleLogger(log, `portal:controller:${c.type}`)
   const controller: AccessController =
     c.type === 'nftables'
-      ? new NftablesController({ table: c.table, interface: c.interface, nft: c.nft, allowPorts: c.allowPorts, portalPort: p.http.port, idleSeconds: p.session.idleMinutes * 60 }, controllerLog)
+      ? new NftablesController(
+          {
+            table: c.table,
+            interface: c.interface,
+            nft: c.nft,
+            allowPorts: c.allowPorts,
+            portalPort: p.http.port,
+            idleSeconds: p.session.idleMinutes * 60,
+          },
+          controllerLog,
+        )
       : c.type === 'opennds'
         ? new OpenNdsController(c, controllerLog)
         : new NoController()
-  const sessions = new PortalSessions(deps.journal, controller, { lengthMs: p.session.lengthMinutes * 60_000, idleSeconds: p.session.idleMinutes * 60, devicesPerMember: p.session.devicesPerMember, landing: deps.landing }, moduleLogger(log, 'portal:sessions'))
+  const sessions = new PortalSessions(
+    deps.journal,
+    controller,
+    {
+      lengthMs: p.session.lengthMinutes * 60_000,
+      idleSeconds: p.session.idleMinutes * 60,
+      devicesPerMember: p.session.devicesPerMember,
+      landing: deps.landing,
+    },
+    moduleLogger(log, 'portal:sessions'),
+  )
   const sender = p.otp.sender === 'cloud' ? deps.cloudSender : new DevCodeSender(moduleLogger(log, 'portal:codes'))
-  const service = new PortalService(p, { members: deps.members, sessions, controller, sender, defaultCountryCode: config.members.defaultCountryCode }, moduleLogger(log, 'portal'))
+  const service = new PortalService(
+    p,
+    { members: deps.members, sessions, controller, sender, defaultCountryCode: config.members.defaultCountryCode },
+    moduleLogger(log, 'portal'),
+  )
   return { controller, sessions, service }
 }

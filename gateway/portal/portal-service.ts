@@ -16,12 +16,27 @@ import { OneTimeCodes, type CodeSender } from './one-time-codes.js'
 import type { OpenSession, PortalSessions } from './portal-sessions.js'
 import { RateLimiter } from '../auth/rate-limiter.js'
 
-type PortalCode = 'consent_required' | 'invalid_phone' | 'rate_limited' | 'wrong_code' | 'code_expired' | 'too_many_attempts' | 'code_not_sent' | 'bad_fas' | 'fas_used' | 'not_let_on'
+type PortalCode =
+  | 'consent_required'
+  | 'invalid_phone'
+  | 'rate_limited'
+  | 'wrong_code'
+  | 'code_expired'
+  | 'too_many_attempts'
+  | 'code_not_sent'
+  | 'bad_fas'
+  | 'fas_used'
+  | 'not_let_on'
 
 export class PortalError extends CodedError<PortalCode> {
   override readonly name = 'PortalError'
 
-  constructor(code: PortalCode, message: string, readonly retryAfterSeconds?: number, readonly attemptsLeft?: number) {
+  constructor(
+    code: PortalCode,
+    message: string,
+    readonly retryAfterSeconds?: number,
+    readonly attemptsLeft?: number,
+  ) {
     super(code, message)
   }
 }
@@ -37,7 +52,9 @@ export interface JoinRequest {
   fas?: FasQuery
 }
 
-export type JoinResult = { step: 'code'; challenge: string; phoneEnd: string } | { step: 'done'; next: string; session: OpenSession; created: boolean }
+export type JoinResult =
+  | { step: 'code'; challenge: string; phoneEnd: string }
+  | { step: 'done'; next: string; session: OpenSession; created: boolean }
 
 interface Pending extends JoinRequest {
   mac: string | null
@@ -56,7 +73,13 @@ export class PortalService {
 
   constructor(
     private readonly config: PortalConfig,
-    private readonly deps: { members: Pick<MemberService, 'enrol'>; sessions: PortalSessions; controller: AccessController; sender: CodeSender; defaultCountryCode: string },
+    private readonly deps: {
+      members: Pick<MemberService, 'enrol'>
+      sessions: PortalSessions
+      controller: AccessController
+      sender: CodeSender
+      defaultCountryCode: string
+    },
     private readonly log: Logger,
   ) {
     this.tally = new Tally(log, 'guest Wi-Fi in the last minute')
@@ -67,10 +90,12 @@ export class PortalService {
   }
 
   async join(req: JoinRequest): Promise<JoinResult> {
-    if (req.consents.membership !== true) throw new PortalError('consent_required', 'joining the Wi-Fi needs your consent to membership')
+    if (req.consents.membership !== true)
+      throw new PortalError('consent_required', 'joining the Wi-Fi needs your consent to membership')
     if (req.fas) {
       if (req.fas.clientip !== req.ip) throw new PortalError('bad_fas', 'this login link belongs to another device')
-      if (this.usedHids.has(req.fas.hid)) throw new PortalError('fas_used', 'this login link was already used; reconnect to the Wi-Fi for a new one')
+      if (this.usedHids.has(req.fas.hid))
+        throw new PortalError('fas_used', 'this login link was already used; reconnect to the Wi-Fi for a new one')
     }
     const mac = req.fas?.clientmac ?? (await this.deps.controller.macOf(req.ip))
     // Per device first: a flood of made-up numbers from one phone stops here.
@@ -94,21 +119,42 @@ export class PortalService {
   async verify(challenge: string, code: string, ip: string): Promise<JoinResult> {
     const check = this.codes.check(challenge, code.trim())
     if (!check.ok) {
-      if (check.reason === 'wrong_code') throw new PortalError('wrong_code', `wrong code; ${check.attemptsLeft} tries left`, undefined, check.attemptsLeft)
-      if (check.reason === 'too_many_attempts') throw new PortalError('too_many_attempts', 'too many wrong codes; ask for a new one')
+      if (check.reason === 'wrong_code')
+        throw new PortalError(
+          'wrong_code',
+          `wrong code; ${check.attemptsLeft} tries left`,
+          undefined,
+          check.attemptsLeft,
+        )
+      if (check.reason === 'too_many_attempts')
+        throw new PortalError('too_many_attempts', 'too many wrong codes; ask for a new one')
       throw new PortalError('code_expired', 'the code has expired; ask for a new one')
     }
     // The code proves the phone, not the device: it must be finished where it was asked.
-    if (check.pending.ip !== ip) throw new PortalError('bad_fas', 'finish the login on the device that asked for the code')
+    if (check.pending.ip !== ip)
+      throw new PortalError('bad_fas', 'finish the login on the device that asked for the code')
     return this.complete(check.pending)
   }
 
   private async complete(p: Pending): Promise<JoinResult> {
-    const { memberId, created } = await this.deps.members.enrol({ phone: p.phone, consents: p.consents, channel: 'portal', device: null })
+    const { memberId, created } = await this.deps.members.enrol({
+      phone: p.phone,
+      consents: p.consents,
+      channel: 'portal',
+      device: null,
+    })
     const session = await this.deps.sessions.open(memberId, { ip: p.ip, mac: p.mac }, this.deps.controller.kind)
     if (p.fas) this.rememberHid(p.fas.hid, session.expiresAt)
     try {
-      const { next } = await this.deps.controller.authorise({ sessionId: session.id, member: memberId, client: { ip: p.ip, mac: p.mac }, expiresAt: session.expiresAt, idleSeconds: this.config.session.idleMinutes * 60, fas: p.fas, landing: p.landing })
+      const { next } = await this.deps.controller.authorise({
+        sessionId: session.id,
+        member: memberId,
+        client: { ip: p.ip, mac: p.mac },
+        expiresAt: session.expiresAt,
+        idleSeconds: this.config.session.idleMinutes * 60,
+        fas: p.fas,
+        landing: p.landing,
+      })
       this.log.debug({ session: session.id, memberId, created, controller: this.deps.controller.kind }, 'guest joined')
       this.tally.add('joined')
       if (created) this.tally.add('newMembers')
@@ -138,5 +184,10 @@ export class PortalService {
 
 function limit(limiter: RateLimiter, key: string, what: string): void {
   const r = limiter.take(key)
-  if (!r.ok) throw new PortalError('rate_limited', `${what}; try again in ${Math.ceil(r.retryAfterSeconds / 60)} min`, r.retryAfterSeconds)
+  if (!r.ok)
+    throw new PortalError(
+      'rate_limited',
+      `${what}; try again in ${Math.ceil(r.retryAfterSeconds / 60)} min`,
+      r.retryAfterSeconds,
+    )
 }

@@ -33,10 +33,27 @@ export class PortalSessions implements Module {
   ) {}
 
   async start(): Promise<void> {
-    for (const s of this.journal.query('SELECT id, member, ip, mac, expires_at AS expiresAt FROM portal_sessions WHERE ended_at IS NULL AND expires_at > ?').all(Date.now()) as OpenSession[]) this.byIp.set(s.ip, s)
-    await this.controller.restore([...this.byIp.values()].map((s) => ({ sessionId: s.id, member: s.member, client: s, expiresAt: s.expiresAt, idleSeconds: this.opts.idleSeconds, landing: this.opts.landing })))
+    for (const s of this.journal
+      .query(
+        'SELECT id, member, ip, mac, expires_at AS expiresAt FROM portal_sessions WHERE ended_at IS NULL AND expires_at > ?',
+      )
+      .all(Date.now()) as OpenSession[])
+      this.byIp.set(s.ip, s)
+    await this.controller.restore(
+      [...this.byIp.values()].map((s) => ({
+        sessionId: s.id,
+        member: s.member,
+        client: s,
+        expiresAt: s.expiresAt,
+        idleSeconds: this.opts.idleSeconds,
+        landing: this.opts.landing,
+      })),
+    )
     if (this.byIp.size > 0) this.log.info({ sessions: this.byIp.size }, 'open guest sessions restored')
-    this.timer = setInterval(() => void this.sweep().catch((err: Error) => this.log.warn({ err: err.message }, 'session sweep failed')), SWEEP_MS)
+    this.timer = setInterval(
+      () => void this.sweep().catch((err: Error) => this.log.warn({ err: err.message }, 'session sweep failed')),
+      SWEEP_MS,
+    )
     this.timer.unref()
   }
 
@@ -52,13 +69,23 @@ export class PortalSessions implements Module {
   }
 
   byId(id: string, now = Date.now()): OpenSession | null {
-    const row = this.journal.query('SELECT id, member, ip, mac, expires_at AS expiresAt FROM portal_sessions WHERE id = ? AND ended_at IS NULL').get(id) as OpenSession | undefined
+    const row = this.journal
+      .query(
+        'SELECT id, member, ip, mac, expires_at AS expiresAt FROM portal_sessions WHERE id = ? AND ended_at IS NULL',
+      )
+      .get(id) as OpenSession | undefined
     return row && row.expiresAt > now ? row : null
   }
 
   /** Records a new session (ending what it replaces) and returns it; the caller authorises it. */
   async open(member: string, client: GuestClient, controller: string): Promise<OpenSession> {
-    const session: OpenSession = { id: randomBytes(12).toString('base64url'), member, ip: client.ip, mac: client.mac, expiresAt: Date.now() + this.opts.lengthMs }
+    const session: OpenSession = {
+      id: randomBytes(12).toString('base64url'),
+      member,
+      ip: client.ip,
+      mac: client.mac,
+      expiresAt: Date.now() + this.opts.lengthMs,
+    }
     const { result } = await this.journal.execute('portal.start', {
       sessionId: session.id,
       member,
@@ -96,7 +123,9 @@ export class PortalSessions implements Module {
   private async forget(ended: EndedSession[]): Promise<void> {
     for (const e of ended) {
       if (this.byIp.get(e.ip)?.id === e.id) this.byIp.delete(e.ip)
-      await this.controller.revoke({ ip: e.ip, mac: e.mac }).catch((err: Error) => this.log.warn({ err: err.message, session: e.id }, 'guest not taken off the network'))
+      await this.controller
+        .revoke({ ip: e.ip, mac: e.mac })
+        .catch((err: Error) => this.log.warn({ err: err.message, session: e.id }, 'guest not taken off the network'))
     }
     if (ended.length > 0) this.log.info({ ended: ended.length }, 'guest sessions ended')
   }

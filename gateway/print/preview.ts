@@ -21,12 +21,15 @@ export function previewSvg(printed: Iterable<Printed>, profile: PrinterProfile):
   const charW = profile.dots / profile.cpl
   const parts: string[] = []
   let y = 8
-  const x0 = (width: number, align: string) => (align === 'center' ? (profile.dots - width) / 2 : align === 'right' ? profile.dots - width : 0)
+  const x0 = (width: number, align: string) =>
+    align === 'center' ? (profile.dots - width) / 2 : align === 'right' ? profile.dots - width : 0
   for (const item of printed) {
     if (item.type === 'text') {
       const w = textWidth(item.text) * charW * item.size
       y += LINE * item.size
-      parts.push(`<text x="${x0(w, item.align).toFixed(1)}" y="${y - 6}" font-size="${20 * item.size}"${item.bold ? ' font-weight="bold"' : ''} textLength="${w.toFixed(1)}" lengthAdjust="spacingAndGlyphs">${esc(item.text)}</text>`)
+      parts.push(
+        `<text x="${x0(w, item.align).toFixed(1)}" y="${y - 6}" font-size="${20 * item.size}"${item.bold ? ' font-weight="bold"' : ''} textLength="${w.toFixed(1)}" lengthAdjust="spacingAndGlyphs">${esc(item.text)}</text>`,
+      )
     } else if (item.type === 'qr') {
       const m = qrMatrix(item.data, item.level)
       if (!m) continue // the encoder refused it already; cannot happen for a queued job
@@ -34,18 +37,23 @@ export function previewSvg(printed: Iterable<Printed>, profile: PrinterProfile):
       const left = x0((m.size + 8) * size, item.align) + 4 * size
       const top = y + 4 * size
       let d = ''
-      for (let r = 0; r < m.size; r++) for (let c = 0; c < m.size; c++) if (m.get(r, c)) d += `M${left + c * size},${top + r * size}h${size}v${size}h-${size}z`
+      for (let r = 0; r < m.size; r++)
+        for (let c = 0; c < m.size; c++)
+          if (m.get(r, c)) d += `M${left + c * size},${top + r * size}h${size}v${size}h-${size}z`
       parts.push(`<path d="${d}"/>`)
       y += (m.size + 8) * size
     } else if (item.type === 'raster') {
       let d = ''
       const left = x0(item.width, item.align)
-      for (let r = 0; r < item.height; r++) for (let c = 0; c < item.width; c++) if (item.bits[r * item.width + c]) d += `M${left + c},${y + r}h1v1h-1z`
+      for (let r = 0; r < item.height; r++)
+        for (let c = 0; c < item.width; c++) if (item.bits[r * item.width + c]) d += `M${left + c},${y + r}h1v1h-1z`
       parts.push(`<path d="${d}"/>`)
       y += item.height
     } else if (item.type === 'barcode') {
       y += LINE * 3
-      parts.push(`<text x="${profile.dots / 2}" y="${y - 6}" font-size="16" text-anchor="middle">||| ${esc(item.data)} |||</text>`)
+      parts.push(
+        `<text x="${profile.dots / 2}" y="${y - 6}" font-size="16" text-anchor="middle">||| ${esc(item.data)} |||</text>`,
+      )
     } else if (item.type === 'feed') {
       y += LINE * item.lines
     } else if (item.type === 'cut') {

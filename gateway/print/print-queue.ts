@@ -49,7 +49,11 @@ export class PrintQueue implements Module {
   private stopping = false
   private running: Promise<void> | null = null
   private wakeUp: (() => void) | null = null
-  private current: Omit<PrintQueueStatus, 'id' | 'queued'> = { state: 'disconnected', problem: 'not connected yet', since: new Date().toISOString() }
+  private current: Omit<PrintQueueStatus, 'id' | 'queued'> = {
+    state: 'disconnected',
+    problem: 'not connected yet',
+    since: new Date().toISOString(),
+  }
 
   private readonly tally: Tally
 
@@ -67,7 +71,11 @@ export class PrintQueue implements Module {
 
   async start(): Promise<void> {
     const { result } = await this.journal.execute('print.recover', { printer: this.id })
-    if (result.interrupted.length) this.log.warn({ jobs: result.interrupted }, 'jobs interrupted by a restart while printing: reprint or cancel them')
+    if (result.interrupted.length)
+      this.log.warn(
+        { jobs: result.interrupted },
+        'jobs interrupted by a restart while printing: reprint or cancel them',
+      )
     this.running = this.loop()
   }
 
@@ -83,22 +91,37 @@ export class PrintQueue implements Module {
    * Stores a job; resolves with its id once durable. Rendering is tried first, so a
    * document this printer cannot print (unencodable text, QR too large) is refused now.
    */
-  async enqueue(document: PrintDocument, kind: string, requestKey: string | null = null, reprintOf: string | null = null): Promise<{ jobId: string; repeated: boolean; state: string }> {
+  async enqueue(
+    document: PrintDocument,
+    kind: string,
+    requestKey: string | null = null,
+    reprintOf: string | null = null,
+  ): Promise<{ jobId: string; repeated: boolean; state: string }> {
     renderEscPos(document, this.profile)
-    const { result } = await this.journal.execute('print.enqueue', { printer: this.id, kind, document: JSON.stringify(document), requestKey, reprintOf })
+    const { result } = await this.journal.execute('print.enqueue', {
+      printer: this.id,
+      kind,
+      document: JSON.stringify(document),
+      requestKey,
+      reprintOf,
+    })
     this.wakeUp?.()
     return result
   }
 
   status(): PrintQueueStatus {
-    const queued = this.journal.query("SELECT count(*) FROM print_jobs WHERE printer = ? AND state = 'queued'").pluck().get(this.id) as number
+    const queued = this.journal
+      .query("SELECT count(*) FROM print_jobs WHERE printer = ? AND state = 'queued'")
+      .pluck()
+      .get(this.id) as number
     return { id: this.id, queued, ...this.current }
   }
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
       try {
-        const job = this.journal.query("SELECT id, document FROM print_jobs WHERE printer = ? AND state = 'queued' ORDER BY position LIMIT 1")
+        const job = this.journal
+          .query("SELECT id, document FROM print_jobs WHERE printer = ? AND state = 'queued' ORDER BY position LIMIT 1")
           .get(this.id) as { id: string; document: string } | undefined
         const printer = await this.connected()
         const reading = printer ? await printer.status() : null
@@ -143,7 +166,10 @@ export class PrintQueue implements Module {
       this.tally.add('printed')
     } else {
       if (after.problem === 'no_answer') await this.drop('no answer to status request')
-      await this.interrupted(jobId, `printer ${after.state}${after.problem ? ` (${after.problem})` : ''} right after printing; the slip may or may not be complete`)
+      await this.interrupted(
+        jobId,
+        `printer ${after.state}${after.problem ? ` (${after.problem})` : ''} right after printing; the slip may or may not be complete`,
+      )
     }
   }
 
@@ -152,7 +178,12 @@ export class PrintQueue implements Module {
     this.log.warn({ jobId, why }, 'print outcome unknown: job interrupted, reprint it if the slip is not there')
   }
 
-  private async move(jobId: string, from: 'queued' | 'printing', to: 'printing' | 'queued' | 'done' | 'failed' | 'cancelled' | 'interrupted', error: string | null): Promise<boolean> {
+  private async move(
+    jobId: string,
+    from: 'queued' | 'printing',
+    to: 'printing' | 'queued' | 'done' | 'failed' | 'cancelled' | 'interrupted',
+    error: string | null,
+  ): Promise<boolean> {
     const { result } = await this.journal.execute('print.transition', { jobId, from, to, error })
     return result.moved
   }

@@ -16,7 +16,9 @@ import { VirtualPrinter, receiptText } from '../../drivers/printer/virtual-print
 import { PrintQueue, type PrintQueueStatus, type PrinterStateChange } from './print-queue.js'
 import { documentPreview, previewSvg } from './preview.js'
 
-export class PrintError extends CodedError<'unknown_printer' | 'no_printer_for_role' | 'unknown_job' | 'not_cancellable'> {
+export class PrintError extends CodedError<
+  'unknown_printer' | 'no_printer_for_role' | 'unknown_job' | 'not_cancellable'
+> {
   override readonly name = 'PrintError'
 }
 
@@ -48,7 +50,14 @@ export class PrintService implements Module {
   ) {
     for (const p of config.printers) {
       const simulator = () => this.simulatorFor(p, join(config.dataDir, 'print-sim'))
-      const queue = new PrintQueue(p.id, printerProfile(p), printerConnector(p, serial, simulator), journal, { pollMs: p.pollMs, retryMs: Math.min(1000, p.pollMs), onState }, moduleLogger(log, 'drivers:printer', { printerId: p.id }))
+      const queue = new PrintQueue(
+        p.id,
+        printerProfile(p),
+        printerConnector(p, serial, simulator),
+        journal,
+        { pollMs: p.pollMs, retryMs: Math.min(1000, p.pollMs), onState },
+        moduleLogger(log, 'drivers:printer', { printerId: p.id }),
+      )
       this.queues.set(p.id, { queue, config: p })
     }
   }
@@ -79,12 +88,20 @@ export class PrintService implements Module {
     return printerProfile(this.entry(printerId).config)
   }
 
-  enqueue(printerId: string, doc: PrintDocument, kind: string, requestKey: string | null = null): Promise<{ jobId: string; repeated: boolean; state: string }> {
+  enqueue(
+    printerId: string,
+    doc: PrintDocument,
+    kind: string,
+    requestKey: string | null = null,
+  ): Promise<{ jobId: string; repeated: boolean; state: string }> {
     return this.entry(printerId).queue.enqueue(doc, kind, requestKey)
   }
 
   job(id: string): PrintJob {
-    const row = this.journal.query('SELECT id, printer, kind, state, attempts, last_error AS lastError, reprint_of AS reprintOf, created_at AS createdAt, finished_at AS finishedAt FROM print_jobs WHERE id = ?')
+    const row = this.journal
+      .query(
+        'SELECT id, printer, kind, state, attempts, last_error AS lastError, reprint_of AS reprintOf, created_at AS createdAt, finished_at AS finishedAt FROM print_jobs WHERE id = ?',
+      )
       .get(id) as PrintJob | undefined
     if (!row) throw new PrintError('unknown_job', `no print job ${id}`)
     return row
@@ -103,14 +120,25 @@ export class PrintService implements Module {
 
   async cancel(id: string): Promise<PrintJob> {
     const job = this.job(id)
-    if (job.state !== 'queued' && job.state !== 'interrupted') throw new PrintError('not_cancellable', `job ${id} is ${job.state}; only queued or interrupted jobs can be cancelled`)
-    const { result } = await this.journal.execute('print.transition', { jobId: id, from: job.state, to: 'cancelled', error: null })
+    if (job.state !== 'queued' && job.state !== 'interrupted')
+      throw new PrintError(
+        'not_cancellable',
+        `job ${id} is ${job.state}; only queued or interrupted jobs can be cancelled`,
+      )
+    const { result } = await this.journal.execute('print.transition', {
+      jobId: id,
+      from: job.state,
+      to: 'cancelled',
+      error: null,
+    })
     if (!result.moved) throw new PrintError('not_cancellable', `job ${id} changed state meanwhile`)
     return this.job(id)
   }
 
   private documentOf(id: string): PrintDocument {
-    return JSON.parse(this.journal.query('SELECT document FROM print_jobs WHERE id = ?').pluck().get(id) as string) as PrintDocument
+    return JSON.parse(
+      this.journal.query('SELECT document FROM print_jobs WHERE id = ?').pluck().get(id) as string,
+    ) as PrintDocument
   }
 
   private entry(printerId: string) {

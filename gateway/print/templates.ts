@@ -20,7 +20,9 @@ const time = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T'
 
 export function voucherSlip(v: VoucherSlipInput): PrintDocument {
   const value = valueText(v.campaign.value)
-  const where = [...v.campaign.redeemableAt.stores, ...v.campaign.redeemableAt.merchants.map((m) => `${m} *`)].join(', ')
+  const where = [...v.campaign.redeemableAt.stores, ...v.campaign.redeemableAt.merchants.map((m) => `${m} *`)].join(
+    ', ',
+  )
   const blocks: Block[] = [
     { type: 'text', text: v.storeName, align: 'center', bold: true },
     { type: 'divider', char: '=' },
@@ -31,8 +33,17 @@ export function voucherSlip(v: VoucherSlipInput): PrintDocument {
     { type: 'columns', left: '有效期至 Valid until', right: day(v.expiresAt) },
     { type: 'text', text: `可用门店 Redeemable at: ${where}` },
   ]
-  if (v.campaign.terms) blocks.push({ type: 'text', text: v.campaign.terms.zh ?? v.campaign.terms.en }, ...(v.campaign.terms.zh ? [{ type: 'text' as const, text: v.campaign.terms.en }] : []))
-  blocks.push({ type: 'divider' }, { type: 'text', text: `No. ${v.key}`, align: 'right' }, { type: 'feed', lines: 3 }, { type: 'cut' })
+  if (v.campaign.terms)
+    blocks.push(
+      { type: 'text', text: v.campaign.terms.zh ?? v.campaign.terms.en },
+      ...(v.campaign.terms.zh ? [{ type: 'text' as const, text: v.campaign.terms.en }] : []),
+    )
+  blocks.push(
+    { type: 'divider' },
+    { type: 'text', text: `No. ${v.key}`, align: 'right' },
+    { type: 'feed', lines: 3 },
+    { type: 'cut' },
+  )
   return { blocks }
 }
 
@@ -66,7 +77,12 @@ export function redemptionSlip(r: RedemptionSlipInput): PrintDocument {
   }
 }
 
-export function testPage(printerId: string, profile: { cpl: number; encoding: string; nativeQr: boolean }, storeName: string, now = Date.now()): PrintDocument {
+export function testPage(
+  printerId: string,
+  profile: { cpl: number; encoding: string; nativeQr: boolean },
+  storeName: string,
+  now = Date.now(),
+): PrintDocument {
   return {
     blocks: [
       { type: 'text', text: 'TILLSIDE TEST PAGE', align: 'center', bold: true, size: 2 },
@@ -78,7 +94,9 @@ export function testPage(printerId: string, profile: { cpl: number; encoding: st
       { type: 'columns', left: 'Encoding', right: profile.encoding },
       { type: 'columns', left: 'QR', right: profile.nativeQr ? 'native (GS ( k)' : 'image' },
       { type: 'columns', left: 'Time', right: time(now) },
-      ...(profile.encoding === 'gb18030' ? [{ type: 'text' as const, text: '中文打印正常：扫码领券，到店核销。' }] : []),
+      ...(profile.encoding === 'gb18030'
+        ? [{ type: 'text' as const, text: '中文打印正常：扫码领券，到店核销。' }]
+        : []),
       { type: 'text', text: '0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz' },
       { type: 'qr', data: `TILLSIDE TEST ${printerId}`, size: 4 },
       { type: 'divider', char: '=' },

@@ -74,13 +74,19 @@ export class DataDirLock implements Module {
     // older version or an installer made the directory. Only a directory that is ours (empty,
     // or holding our journal or keys) is tightened: a dataDir set to a shared place (/,
     // /tmp) is never chmodded.
-    const ours = readdirSync(this.dataDir).length === 0 || existsSync(join(this.dataDir, 'tillside.db')) || existsSync(join(this.dataDir, 'keys'))
+    const ours =
+      readdirSync(this.dataDir).length === 0 ||
+      existsSync(join(this.dataDir, 'tillside.db')) ||
+      existsSync(join(this.dataDir, 'keys'))
     if (ours && (statSync(this.dataDir).mode & 0o077) !== 0) chmodSync(this.dataDir, 0o700)
     const deadline = Date.now() + this.waitMs
     for (;;) {
       signal?.throwIfAborted()
       try {
-        writeFileSync(this.file, `${process.pid} ${processStartTime(process.pid) ?? ''}`.trim() + '\n', { flag: 'wx', mode: 0o600 })
+        writeFileSync(this.file, `${process.pid} ${processStartTime(process.pid) ?? ''}`.trim() + '\n', {
+          flag: 'wx',
+          mode: 0o600,
+        })
         this.held = true
         return
       } catch (err) {

@@ -97,12 +97,27 @@ export class Gateway {
     this.bus = new EventBus(moduleLogger(log, 'gateway:bus'))
     this.journal = new Journal(databasePath(config), moduleLogger(log, 'gateway:journal'))
     const { integrityCheckAfterMinutes, integrityCheckEveryHours } = config.database
-    this.integrity = new IntegrityMonitor(databasePath(config), { firstAfterMs: integrityCheckAfterMinutes * 60_000, everyMs: integrityCheckEveryHours * 3_600_000 }, moduleLogger(log, 'gateway:integrity'))
+    this.integrity = new IntegrityMonitor(
+      databasePath(config),
+      { firstAfterMs: integrityCheckAfterMinutes * 60_000, everyMs: integrityCheckEveryHours * 3_600_000 },
+      moduleLogger(log, 'gateway:integrity'),
+    )
     this.scans = new ScanPipeline(this.journal, this.bus, moduleLogger(log, 'gateway:scan'))
-    const bindings: ScannerBindings = { serial: serialportBinding, hid: hidBindingFor(config.devices), stdin: opts.stdin ?? null, ...opts.bindings }
+    const bindings: ScannerBindings = {
+      serial: serialportBinding,
+      hid: hidBindingFor(config.devices),
+      stdin: opts.stdin ?? null,
+      ...opts.bindings,
+    }
     this.devices = new DeviceManager(config, bindings, this.scans, this.bus, log)
-    this.print = new PrintService(config, this.journal, bindings.serial, log, (change) => this.bus.emit('printer.state', change))
-    this.sync = new SyncService(config, { journal: this.journal, bus: this.bus, deviceStates: () => this.deviceStates(), version: packageVersion() }, log)
+    this.print = new PrintService(config, this.journal, bindings.serial, log, (change) =>
+      this.bus.emit('printer.state', change),
+    )
+    this.sync = new SyncService(
+      config,
+      { journal: this.journal, bus: this.bus, deviceStates: () => this.deviceStates(), version: packageVersion() },
+      log,
+    )
     const tillLog = moduleLogger(log, 'gateway:till')
     this.cashiers = new CashierSessions(config.till.cashiers, config.till.sessionMinutes * 60_000, Date.now, (key) =>
       tillLog.warn({ key }, 'PIN attempts locked after repeated wrong PINs (someone may be guessing)'),
@@ -133,9 +148,23 @@ export class Gateway {
     this.started = await startModules([new DataDirLock(resolve(config.dataDir)), this.journal], signal, lifecycleLog)
     try {
       const authority = VoucherAuthority.load(config, moduleLogger(log, 'gateway:vouchers'))
-      const vouchers = new VoucherService(authority, this.journal, { voidWindowMs: config.vouchers.voidWindowMinutes * 60_000, onlineCheck: this.sync.onlineCheck }, moduleLogger(log, 'gateway:vouchers'))
-      const members = new MemberService(this.journal, MemberKeys.loadOrCreate(join(config.dataDir, MEMBER_KEY_FILE)), config.members, moduleLogger(log, 'gateway:members'))
-      const pos = new PosService(this.journal, config.payments.provider === 'sandbox' ? new SandboxProvider() : NO_PROVIDER, moduleLogger(log, 'gateway:pos'))
+      const vouchers = new VoucherService(
+        authority,
+        this.journal,
+        { voidWindowMs: config.vouchers.voidWindowMinutes * 60_000, onlineCheck: this.sync.onlineCheck },
+        moduleLogger(log, 'gateway:vouchers'),
+      )
+      const members = new MemberService(
+        this.journal,
+        MemberKeys.loadOrCreate(join(config.dataDir, MEMBER_KEY_FILE)),
+        config.members,
+        moduleLogger(log, 'gateway:members'),
+      )
+      const pos = new PosService(
+        this.journal,
+        config.payments.provider === 'sandbox' ? new SandboxProvider() : NO_PROVIDER,
+        moduleLogger(log, 'gateway:pos'),
+      )
       const tillPrinter = config.printers.find((p) => p.role === 'till')?.id
       const till = new TillService(
         this.scans,
@@ -151,15 +180,32 @@ export class Gateway {
       const kiosk = new KioskService(config, authority, this.journal, this.print, kioskLog)
       await kiosk.start()
       const kioskScans = new KioskScans(this.scans, members, kioskLog)
-      const kioskLimits = new KioskLimits(config.kiosk.limits, kioskLog, (alarm) => this.journal.append({ type: 'kiosk.limit_reached', payload: alarm }))
-      this.sync.commands = commandHandlers({ config, authority, print: this.print, kiosk, reannounce: () => this.sync.reannounce() })
+      const kioskLimits = new KioskLimits(config.kiosk.limits, kioskLog, (alarm) =>
+        this.journal.append({ type: 'kiosk.limit_reached', payload: alarm }),
+      )
+      this.sync.commands = commandHandlers({
+        config,
+        authority,
+        print: this.print,
+        kiosk,
+        reannounce: () => this.sync.reannounce(),
+      })
       this.kiosk = kiosk
       this.vouchers = vouchers
       this.members = members
       this.pos = pos
       this.till = till
       const portal = config.portal.enabled
-        ? createPortal(config, { journal: this.journal, members, cloudSender: this.sync.codeSender, landing: `${config.portal.publicUrl ?? `http://${config.portal.http.host}:${config.portal.http.port}`}/portal/welcome` }, log)
+        ? createPortal(
+            config,
+            {
+              journal: this.journal,
+              members,
+              cloudSender: this.sync.codeSender,
+              landing: `${config.portal.publicUrl ?? `http://${config.portal.http.host}:${config.portal.http.port}`}/portal/welcome`,
+            },
+            log,
+          )
         : null
       const services: GatewayServices = {
         config,
@@ -180,11 +226,27 @@ export class Gateway {
         startedAt: new Date(),
         version: packageVersion(),
       }
-      this.http = new HttpModule(await buildApp({ logger: moduleLogger(log, 'gateway:http'), services }), config.http.host, config.http.port)
+      this.http = new HttpModule(
+        await buildApp({ logger: moduleLogger(log, 'gateway:http'), services }),
+        config.http.host,
+        config.http.port,
+      )
       // The guest listener opens after the controller's rules and the restored sessions are in place.
-      this.guestHttp = portal ? new HttpModule(await buildGuestApp({ logger: moduleLogger(log, 'portal:http'), services }), config.portal.http.host, config.portal.http.port) : null
+      this.guestHttp = portal
+        ? new HttpModule(
+            await buildGuestApp({ logger: moduleLogger(log, 'portal:http'), services }),
+            config.portal.http.host,
+            config.portal.http.port,
+          )
+        : null
       const portalModules = portal ? [portal.controller, portal.sessions, this.guestHttp!] : []
-      this.started.push(...(await startModules([this.print, till, kioskScans, this.devices, this.http, ...portalModules, this.sync, this.integrity], signal, lifecycleLog)))
+      this.started.push(
+        ...(await startModules(
+          [this.print, till, kioskScans, this.devices, this.http, ...portalModules, this.sync, this.integrity],
+          signal,
+          lifecycleLog,
+        )),
+      )
     } catch (err) {
       await stopModules(this.started, lifecycleLog)
       this.started = []
@@ -194,13 +256,26 @@ export class Gateway {
   }
 
   private deviceStates() {
-    return [...this.devices.status(), ...this.print.printers()].map((d) => ({ id: d.id, state: d.state, since: d.since, ...('reason' in d ? { reason: d.reason } : { problem: d.problem }) }))
+    return [...this.devices.status(), ...this.print.printers()].map((d) => ({
+      id: d.id,
+      state: d.state,
+      since: d.since,
+      ...('reason' in d ? { reason: d.reason } : { problem: d.problem }),
+    }))
   }
 
   /** The slip for a redemption at the till; keyed by redemption id, so it prints once. */
   private async printRedemptionSlip(printer: string, r: TillResult): Promise<void> {
     const v = r.voucher!
-    const doc = redemptionSlip({ storeName: this.opts.config.store.name, voucherKey: v.key, campaignName: v.name ?? { en: `campaign ${v.campaign}` }, value: v.value ?? { item: { en: '-' } }, time: r.time, cashier: r.cashier, redemptionId: r.redemptionId! })
+    const doc = redemptionSlip({
+      storeName: this.opts.config.store.name,
+      voucherKey: v.key,
+      campaignName: v.name ?? { en: `campaign ${v.campaign}` },
+      value: v.value ?? { item: { en: '-' } },
+      time: r.time,
+      cashier: r.cashier,
+      redemptionId: r.redemptionId!,
+    })
     await this.print.enqueue(printer, doc, 'redemption_slip', `redemption:${r.redemptionId}`)
   }
 

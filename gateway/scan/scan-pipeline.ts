@@ -59,7 +59,12 @@ export class ScanPipeline {
       // Not durable, so not acknowledged: no handler ever sees it, the cashier gets no beep.
       this.log.error({ err, deviceId: device.id, chars: read.data.length }, 'scan NOT recorded: journal refused it')
       this.countRejected(device.id, 'journal_unavailable', (err as Error).message)
-      this.bus.emit('scan.rejected', { deviceId: device.id, reason: 'journal_unavailable', detail: (err as Error).message, bytes: read.data.length })
+      this.bus.emit('scan.rejected', {
+        deviceId: device.id,
+        reason: 'journal_unavailable',
+        detail: (err as Error).message,
+        bytes: read.data.length,
+      })
       return null
     }
     const c = this.countersFor(device.id)
@@ -72,7 +77,10 @@ export class ScanPipeline {
   }
 
   reject(deviceId: string, rejected: RejectedInput): void {
-    this.log.warn({ deviceId, reason: rejected.reason, detail: rejected.detail, bytes: rejected.bytes }, 'scanner input rejected')
+    this.log.warn(
+      { deviceId, reason: rejected.reason, detail: rejected.detail, bytes: rejected.bytes },
+      'scanner input rejected',
+    )
     this.countRejected(deviceId, rejected.reason, rejected.detail)
     const event: ScanRejection = { deviceId, ...rejected }
     this.bus.emit('scan.rejected', event)

@@ -57,7 +57,10 @@ export function openWriteDatabase(file: string, migrations: Migration[] = MIGRAT
     db.close()
     const code = (err as { code?: string }).code
     if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
-      throw new DatabaseError('corrupt', `${file} is damaged (${(err as Error).message}); move it aside and restore the latest \`tillside backup\` copy`)
+      throw new DatabaseError(
+        'corrupt',
+        `${file} is damaged (${(err as Error).message}); move it aside and restore the latest \`tillside backup\` copy`,
+      )
     }
     throw err
   }
@@ -89,7 +92,10 @@ export function migrate(db: Db, migrations: Migration[]): void {
   const current = schemaVersion(db)
   const latest = migrations.at(-1)?.version ?? 0
   if (current > latest) {
-    throw new DatabaseError('too_new', `database schema version ${current} is newer than this Tillside knows (${latest}); upgrade Tillside`)
+    throw new DatabaseError(
+      'too_new',
+      `database schema version ${current} is newer than this Tillside knows (${latest}); upgrade Tillside`,
+    )
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
   for (const m of migrations) {
@@ -100,7 +106,10 @@ export function migrate(db: Db, migrations: Migration[]): void {
         record.run(m.version, m.name, Date.now())
       })()
     } catch (err) {
-      throw new DatabaseError('migration_failed', `migration ${m.version} (${m.name}) failed: ${(err as Error).message}`)
+      throw new DatabaseError(
+        'migration_failed',
+        `migration ${m.version} (${m.name}) failed: ${(err as Error).message}`,
+      )
     }
   }
 }

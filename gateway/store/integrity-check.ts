@@ -19,6 +19,9 @@ try {
 } catch (err) {
   // Damage bad enough that SQLite stops the check is its answer too, not a failure to check.
   const code = (err as { code?: string }).code
-  result = code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' ? { integrity: (err as Error).message } : { error: (err as Error).message }
+  result =
+    code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB'
+      ? { integrity: (err as Error).message }
+      : { error: (err as Error).message }
 }
 parentPort!.postMessage(result)

@@ -67,7 +67,9 @@ export class IntegrityMonitor implements Module {
         else this.log.error({ result }, alarm!)
         resolve(result)
       }
-      worker.once('message', (m: { integrity?: string; error?: string }) => finish(m.integrity ?? `could not check: ${m.error}`))
+      worker.once('message', (m: { integrity?: string; error?: string }) =>
+        finish(m.integrity ?? `could not check: ${m.error}`),
+      )
       worker.once('error', (err) => finish(`could not check: ${err.message}`))
       worker.once('exit', (code) => finish(`could not check: the checker exited (${code})`))
     })

@@ -2,7 +2,14 @@
  * Turns a group-commit batch (plain appends and writer commands, in submission order)
  * into the writer's message, and the writer's answer back into each caller's result.
  */
-import { ROW_WIDTH, type CommandCall, type CommandOutcome, type EventRow, type FlatRows, type WrittenEvent } from './journal-protocol.js'
+import {
+  ROW_WIDTH,
+  type CommandCall,
+  type CommandOutcome,
+  type EventRow,
+  type FlatRows,
+  type WrittenEvent,
+} from './journal-protocol.js'
 import { JournalCommandError } from './journal-errors.js'
 
 export interface JournalEvent<P = unknown> {
@@ -67,5 +74,12 @@ export function countEvents(items: Pending[], outcomes: CommandOutcome[]): numbe
 }
 
 function parseWritten(e: WrittenEvent): JournalEvent {
-  return { id: e.id, seq: e.seq, type: e.type, time: e.time, device: e.device, payload: JSON.parse(e.payload) as unknown }
+  return {
+    id: e.id,
+    seq: e.seq,
+    type: e.type,
+    time: e.time,
+    device: e.device,
+    payload: JSON.parse(e.payload) as unknown,
+  }
 }

@@ -33,7 +33,8 @@ export class JournalUnavailableError extends Error {
 }
 
 export function writeErrorFromSqlite(sqliteCode: string, message: string): JournalWriteError {
-  if (sqliteCode.startsWith('SQLITE_FULL')) return new JournalWriteError('disk_full', sqliteCode, `disk full: ${message}`)
+  if (sqliteCode.startsWith('SQLITE_FULL'))
+    return new JournalWriteError('disk_full', sqliteCode, `disk full: ${message}`)
   if (sqliteCode.startsWith('SQLITE_IOERR')) return new JournalWriteError('io_error', sqliteCode, message)
   if (sqliteCode.startsWith('SQLITE_READONLY')) return new JournalWriteError('read_only', sqliteCode, message)
   if (sqliteCode === 'internal') return new JournalWriteError('internal', sqliteCode, message)

@@ -34,8 +34,7 @@ export interface WrittenEvent extends EventRow {
 }
 
 export type CommandOutcome =
-  | { ok: true; result: unknown; events: WrittenEvent[] }
-  | { ok: false; code: string; message: string }
+  { ok: true; result: unknown; events: WrittenEvent[] } | { ok: false; code: string; message: string }
 
 export type ToWriter = { type: 'commit'; batch: number; flat: FlatRows; commands: CommandCall[] } | { type: 'close' }
 

@@ -7,7 +7,15 @@ import { parentPort, workerData } from 'node:worker_threads'
 import type Database from 'better-sqlite3'
 import { monotonicFactory } from 'ulid'
 import { openWriteDatabase, schemaVersion } from './database.js'
-import { ROW_WIDTH, type CommandCall, type CommandOutcome, type FlatRows, type FromWriter, type ToWriter, type WrittenEvent } from './journal-protocol.js'
+import {
+  ROW_WIDTH,
+  type CommandCall,
+  type CommandOutcome,
+  type FlatRows,
+  type FromWriter,
+  type ToWriter,
+  type WrittenEvent,
+} from './journal-protocol.js'
 import { WRITER_COMMANDS } from './tx/index.js'
 import type { TxContext, WriterCommand } from './tx/tx-context.js'
 
@@ -31,12 +39,16 @@ const insertOne = db.prepare(`INSERT INTO events ${COLUMNS} VALUES (?, ?, ?, ?, 
 // Rows go in chunks of CHUNK per statement: one call into SQLite per 64 rows instead of
 // per row roughly halves the writer's CPU per event, which bounds throughput under load.
 const CHUNK = 64
-const insertChunk = db.prepare(`INSERT INTO events ${COLUMNS} VALUES ${Array(CHUNK).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`)
+const insertChunk = db.prepare(
+  `INSERT INTO events ${COLUMNS} VALUES ${Array(CHUNK).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+)
 const insertOutbox = db.prepare('INSERT INTO outbox (seq, type) VALUES (?, ?)')
 // The highest seq ever given: the meta row, or the table itself if they ever disagree.
 // Read inside each write transaction (not cached), so two processes sharing one database
 // file (two tills, or the CLI beside a running gateway) never hand out the same seq.
-const readLastSeq = db.prepare('SELECT max(last_seq, coalesce((SELECT max(seq) FROM events), 0)) AS s FROM journal_meta WHERE id = 1').pluck()
+const readLastSeq = db
+  .prepare('SELECT max(last_seq, coalesce((SELECT max(seq) FROM events), 0)) AS s FROM journal_meta WHERE id = 1')
+  .pluck()
 const saveLastSeq = db.prepare('UPDATE journal_meta SET last_seq = ? WHERE id = 1')
 const params: (string | number | null)[] = new Array(CHUNK * (ROW_WIDTH + 1))
 const statements = new Map<string, Database.Statement>()
@@ -74,7 +86,8 @@ function isStorageFailure(err: unknown): boolean {
 
 function runCommand(call: CommandCall, seq: number): { outcome: CommandOutcome; seq: number } {
   const command = (WRITER_COMMANDS as Record<string, WriterCommand | undefined>)[call.name]
-  if (!command) return { outcome: { ok: false, code: 'unknown_command', message: `no writer command ${call.name}` }, seq }
+  if (!command)
+    return { outcome: { ok: false, code: 'unknown_command', message: `no writer command ${call.name}` }, seq }
   const events: WrittenEvent[] = []
   const now = Date.now()
   let next = seq
@@ -98,27 +111,36 @@ function runCommand(call: CommandCall, seq: number): { outcome: CommandOutcome; 
   } catch (err) {
     if (isStorageFailure(err)) throw err
     const e = err as { code?: unknown; message?: string }
-    return { outcome: { ok: false, code: typeof e.code === 'string' ? e.code : 'command_failed', message: e.message ?? String(err) }, seq }
+    return {
+      outcome: {
+        ok: false,
+        code: typeof e.code === 'string' ? e.code : 'command_failed',
+        message: e.message ?? String(err),
+      },
+      seq,
+    }
   }
 }
 
-const commitBatch = db.transaction((flat: FlatRows, commands: CommandCall[]): { firstSeq: number; outcomes: CommandOutcome[] } => {
-  const firstSeq = readLastSeq.get() as number + 1
-  const rows = flat.length / ROW_WIDTH
-  const outcomes: CommandOutcome[] = []
-  let seq = firstSeq
-  let row = 0
-  for (const call of commands) {
-    seq = insertRows(flat, row, call.at, seq)
-    row = call.at
-    const ran = runCommand(call, seq)
-    outcomes.push(ran.outcome)
-    seq = ran.seq
-  }
-  seq = insertRows(flat, row, rows, seq)
-  saveLastSeq.run(seq - 1)
-  return { firstSeq, outcomes }
-})
+const commitBatch = db.transaction(
+  (flat: FlatRows, commands: CommandCall[]): { firstSeq: number; outcomes: CommandOutcome[] } => {
+    const firstSeq = (readLastSeq.get() as number) + 1
+    const rows = flat.length / ROW_WIDTH
+    const outcomes: CommandOutcome[] = []
+    let seq = firstSeq
+    let row = 0
+    for (const call of commands) {
+      seq = insertRows(flat, row, call.at, seq)
+      row = call.at
+      const ran = runCommand(call, seq)
+      outcomes.push(ran.outcome)
+      seq = ran.seq
+    }
+    seq = insertRows(flat, row, rows, seq)
+    saveLastSeq.run(seq - 1)
+    return { firstSeq, outcomes }
+  },
+)
 
 port.on('message', (msg: ToWriter) => {
   if (msg.type === 'commit') {

@@ -13,7 +13,14 @@ import { startWorker } from '../worker.js'
 import { openReadDatabase, type Db } from './database.js'
 import { GroupCommitQueue } from './group-commit.js'
 import type { EventRow, FromWriter, ToWriter } from './journal-protocol.js'
-import { countEvents, fromWriterResults, toWriterBatch, type CommandResult, type JournalEvent, type Pending } from './journal-batch.js'
+import {
+  countEvents,
+  fromWriterResults,
+  toWriterBatch,
+  type CommandResult,
+  type JournalEvent,
+  type Pending,
+} from './journal-batch.js'
 import type { CommandMap } from './tx/index.js'
 import { JournalInputError, JournalUnavailableError, writeErrorFromSqlite } from './journal-errors.js'
 
@@ -50,7 +57,10 @@ export class Journal implements Module {
   private readConnection: Db | null = null
   private readonly statements = new Map<string, Statement>()
   private readonly queue = new GroupCommitQueue<Pending, unknown>((items) => this.commitToWriter(items))
-  private readonly inFlight = new Map<number, { items: Pending[]; resolve: (r: unknown[]) => void; reject: (e: unknown) => void }>()
+  private readonly inFlight = new Map<
+    number,
+    { items: Pending[]; resolve: (r: unknown[]) => void; reject: (e: unknown) => void }
+  >()
   private nextBatch = 1
   private readonly ulid = monotonicFactory()
   private health: JournalHealth = {
@@ -86,7 +96,10 @@ export class Journal implements Module {
         else reject(new Error(`journal writer sent ${msg.type} before ready`))
       }
       const onError = (err: Error) => (cleanup(), reject(err))
-      const onExit = (code: number) => (cleanup(), reject(new Error(`journal writer exited (${code}) while opening ${this.file}`)))
+      const onExit = (code: number) => (
+        cleanup(),
+        reject(new Error(`journal writer exited (${code}) while opening ${this.file}`))
+      )
       // Remove only our own listeners: Worker keeps internal ones (removeAllListeners breaks messaging).
       const cleanup = () => {
         worker.off('message', onMessage)
@@ -130,7 +143,10 @@ export class Journal implements Module {
    * its events commit together, after the appends submitted before it. Resolves after
    * COMMIT; rejects with JournalCommandError if the command threw (it alone is rolled back).
    */
-  execute<K extends keyof CommandMap & string>(name: K, args: CommandMap[K]['args']): Promise<CommandResult<CommandMap[K]['result']>> {
+  execute<K extends keyof CommandMap & string>(
+    name: K,
+    args: CommandMap[K]['args'],
+  ): Promise<CommandResult<CommandMap[K]['result']>> {
     if (!this.accepting) return Promise.reject(this.unavailable())
     return this.queue.submit({ kind: 'command', name, args }).then((r) => {
       if (r instanceof Error) throw r
@@ -139,7 +155,8 @@ export class Journal implements Module {
   }
 
   private unavailable(): JournalUnavailableError {
-    const code = this.health.state === 'failed' ? 'writer_failed' : this.health.state === 'starting' ? 'not_started' : 'closed'
+    const code =
+      this.health.state === 'failed' ? 'writer_failed' : this.health.state === 'starting' ? 'not_started' : 'closed'
     return new JournalUnavailableError(code, `journal is ${this.health.state}; event not recorded`)
   }
 
@@ -206,7 +223,10 @@ export class Journal implements Module {
     try {
       payload = JSON.stringify(input.payload)
     } catch (err) {
-      throw new JournalInputError('unserialisable_payload', `payload is not JSON-serialisable: ${(err as Error).message}`)
+      throw new JournalInputError(
+        'unserialisable_payload',
+        `payload is not JSON-serialisable: ${(err as Error).message}`,
+      )
     }
     if (typeof payload !== 'string' || typeof input.payload !== 'object' || input.payload === null) {
       throw new JournalInputError('unserialisable_payload', 'payload must be a JSON object or array')
@@ -216,7 +236,8 @@ export class Journal implements Module {
     if (bytes > MAX_PAYLOAD_BYTES) {
       throw new JournalInputError('payload_too_large', `payload is ${bytes} bytes; limit ${MAX_PAYLOAD_BYTES}`)
     }
-    if (input.id !== undefined && !ULID_PATTERN.test(input.id)) throw new JournalInputError('invalid_id', 'id must be a ULID from journal.newId()')
+    if (input.id !== undefined && !ULID_PATTERN.test(input.id))
+      throw new JournalInputError('invalid_id', 'id must be a ULID from journal.newId()')
     return { id: input.id ?? this.ulid(), type: input.type, time: input.time ?? Date.now(), device, payload }
   }
 

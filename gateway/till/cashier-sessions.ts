@@ -67,7 +67,13 @@ export class CashierSessions {
     const now = this.now()
     // A session nobody logs out of is never asked for again: forget the expired ones here.
     for (const [token, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(token)
-    const session = { token: randomBytes(24).toString('base64url'), cashierId: account.id, name: account.name, deviceId, expiresAt: now + this.lifetimeMs }
+    const session = {
+      token: randomBytes(24).toString('base64url'),
+      cashierId: account.id,
+      name: account.name,
+      deviceId,
+      expiresAt: now + this.lifetimeMs,
+    }
     this.sessions.set(session.token, session)
     return session
   }
@@ -78,7 +84,13 @@ export class CashierSessions {
       { key: `source:${source}`, limits: PER_SOURCE },
       { key: `cashier:${cashierId}`, limits: PER_SOURCE },
     ])
-    return (await this.check(attempt, this.accounts.filter((a) => a.id === cashierId), pin)) !== null
+    return (
+      (await this.check(
+        attempt,
+        this.accounts.filter((a) => a.id === cashierId),
+        pin,
+      )) !== null
+    )
   }
 
   get lockedKeys(): string[] {

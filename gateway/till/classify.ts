@@ -35,11 +35,15 @@ export function classifyScan(text: string): ScanClass {
   if (data.startsWith(VOUCHER_PREFIX)) return { kind: 'voucher', code: data }
   if (data.startsWith(MEMBER_PREFIX)) return { kind: 'member', code: data }
   if (/^\d+$/.test(data)) {
-    for (const { provider, pattern } of PAYMENT_CODES) if (pattern.test(data)) return { kind: 'payment', provider, code: data }
+    for (const { provider, pattern } of PAYMENT_CODES)
+      if (pattern.test(data)) return { kind: 'payment', provider, code: data }
     const format = PRODUCT_LENGTHS[data.length]
     if (format) {
       if (gtinCheckDigitOk(data)) return { kind: 'product', format, gtin: data.padStart(14, '0') }
-      return { kind: 'unknown', detail: `${data.length} digits like an ${format} barcode, but the check digit is wrong` }
+      return {
+        kind: 'unknown',
+        detail: `${data.length} digits like an ${format} barcode, but the check digit is wrong`,
+      }
     }
     return { kind: 'unknown', detail: `${data.length} digits: not a product barcode or a known payment code` }
   }

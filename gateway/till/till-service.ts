@@ -64,7 +64,12 @@ export class TillService implements Module {
 
   constructor(
     private readonly scans: Pick<ScanPipeline, 'claim'>,
-    services: { vouchers: VoucherService; members: Pick<MemberService, 'identify'>; payments: Pick<PaymentProvider, 'available' | 'name'>; cashiers: Pick<CashierSessions, 'confirm'> },
+    services: {
+      vouchers: VoucherService
+      members: Pick<MemberService, 'identify'>
+      payments: Pick<PaymentProvider, 'available' | 'name'>
+      cashiers: Pick<CashierSessions, 'confirm'>
+    },
     private readonly hooks: TillHooks,
     private readonly log: Logger,
   ) {
@@ -77,10 +82,18 @@ export class TillService implements Module {
   start(): Promise<void> {
     // The screen's list survives a restart: voucher outcomes are in the journal.
     for (const { outcome, device, cashier, voided } of this.vouchers.recentOutcomes(HISTORY).reverse()) {
-      this.recent.push({ device, cashier, kind: 'voucher', ...fromRedeemOutcome(outcome), ...(voided ? { voided } : {}) })
+      this.recent.push({
+        device,
+        cashier,
+        kind: 'voucher',
+        ...fromRedeemOutcome(outcome),
+        ...(voided ? { voided } : {}),
+      })
     }
     this.scans.claim('till', (draft, durable) => {
-      this.handleScan(draft, durable).catch((err: unknown) => this.log.error({ err, scanId: draft.id }, 'till scan handling failed'))
+      this.handleScan(draft, durable).catch((err: unknown) =>
+        this.log.error({ err, scanId: draft.id }, 'till scan handling failed'),
+      )
     })
     return Promise.resolve()
   }
@@ -115,7 +128,11 @@ export class TillService implements Module {
     const cls = classifyScan(draft.data)
     const cashier = this.hooks.cashierFor(draft.deviceId)
     const redeemed =
-      cls.kind === 'voucher' ? this.vouchers.redeem(cls.code, { device: draft.deviceId, cashier, source: { scanId: draft.id } }).then(fromRedeemOutcome) : null
+      cls.kind === 'voucher'
+        ? this.vouchers
+            .redeem(cls.code, { device: draft.deviceId, cashier, source: { scanId: draft.id } })
+            .then(fromRedeemOutcome)
+        : null
     const scan = await durable
     if (!scan) {
       await redeemed?.catch(() => undefined) // failed with the scan's batch; the pipeline logged it
@@ -130,7 +147,11 @@ export class TillService implements Module {
         // Wallet codes expire within about a minute: never queued. With no reachable provider, refused at once.
         outcome = this.payments.available()
           ? scanOnly(scan, 'payment_code', `${cls.provider} payment code`)
-          : scanOnly(scan, 'payment_offline', `${cls.provider} payment code; ${this.payments.name} provider not reachable`)
+          : scanOnly(
+              scan,
+              'payment_offline',
+              `${cls.provider} payment code; ${this.payments.name} provider not reachable`,
+            )
         break
       case 'product':
         outcome = scanOnly(scan, 'product', `${cls.format} ${cls.gtin}`)
@@ -138,8 +159,22 @@ export class TillService implements Module {
       case 'member': {
         const who = this.members.identify(cls.code, scan.time)
         outcome = who.ok
-          ? { ...scanOnly(scan, 'member', `member ${who.memberId}`), ok: true, reason: null, advice: null, memberId: who.memberId }
-          : scanOnly(scan, who.reason === 'malformed' ? 'malformed_member' : who.reason === 'bad_signature' ? 'forged_member' : who.reason, who.detail)
+          ? {
+              ...scanOnly(scan, 'member', `member ${who.memberId}`),
+              ok: true,
+              reason: null,
+              advice: null,
+              memberId: who.memberId,
+            }
+          : scanOnly(
+              scan,
+              who.reason === 'malformed'
+                ? 'malformed_member'
+                : who.reason === 'bad_signature'
+                  ? 'forged_member'
+                  : who.reason,
+              who.detail,
+            )
         break
       }
       default:
@@ -149,7 +184,11 @@ export class TillService implements Module {
     this.publish(result)
     void this.hooks.feedback(draft.deviceId, result.ok)
     if (result.ok && result.redemptionId) {
-      this.hooks.redeemed?.(result).catch((err: unknown) => this.log.error({ err, redemptionId: result.redemptionId }, 'redemption slip not queued'))
+      this.hooks
+        .redeemed?.(result)
+        .catch((err: unknown) =>
+          this.log.error({ err, redemptionId: result.redemptionId }, 'redemption slip not queued'),
+        )
     }
     return result
   }
@@ -159,8 +198,16 @@ export class TillService implements Module {
    * asking address, counts towards the lockout), the void in the journal, and every cashier
    * screen told. Throws LoginError (wrong_pin, locked_out).
    */
-  async void(req: { redemptionId: string; cashier: string; pin: string; source: string; reason: string | null; device: string | null }): Promise<VoidOutcome> {
-    if (!(await this.cashiers.confirm(req.cashier, req.pin, req.source))) throw new LoginError('wrong_pin', 'wrong cashier or PIN')
+  async void(req: {
+    redemptionId: string
+    cashier: string
+    pin: string
+    source: string
+    reason: string | null
+    device: string | null
+  }): Promise<VoidOutcome> {
+    if (!(await this.cashiers.confirm(req.cashier, req.pin, req.source)))
+      throw new LoginError('wrong_pin', 'wrong cashier or PIN')
     const outcome = await this.vouchers.void(req.redemptionId, req.cashier, req.reason, req.device)
     if (outcome.ok) this.markVoided(req.redemptionId)
     return outcome
@@ -209,9 +256,29 @@ function fromRedeemOutcome(o: RedeemOutcome): Outcome {
       redemptionId: o.redemptionId,
     }
   }
-  return { id: `r${o.seq}`, seq: o.seq, time: o.time, ok: false, reason: o.reason, ...reasonText(o.reason), detail: o.detail, handOver: null, voucher: o.voucher, previous: o.previous }
+  return {
+    id: `r${o.seq}`,
+    seq: o.seq,
+    time: o.time,
+    ok: false,
+    reason: o.reason,
+    ...reasonText(o.reason),
+    detail: o.detail,
+    handOver: null,
+    voucher: o.voucher,
+    previous: o.previous,
+  }
 }
 
 function scanOnly(scan: JournaledScan, reason: string, detail: string): Outcome {
-  return { id: scan.id, seq: scan.seq, time: scan.time, ok: false, reason, ...reasonText(reason), detail, handOver: null }
+  return {
+    id: scan.id,
+    seq: scan.seq,
+    time: scan.time,
+    ok: false,
+    reason,
+    ...reasonText(reason),
+    detail,
+    handOver: null,
+  }
 }

@@ -11,41 +11,77 @@ import { LocalText } from '../../config/schema-parts.js'
 
 const Text = LocalText(200)
 const Id = Type.String({ minLength: 1, maxLength: 64 })
-const IsoTime = Type.String({ pattern: '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?(Z|[+-]\\d\\d:\\d\\d)$', description: 'ISO 8601 time with zone' })
+const IsoTime = Type.String({
+  pattern: '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?(Z|[+-]\\d\\d:\\d\\d)$',
+  description: 'ISO 8601 time with zone',
+})
 
 export const CampaignSchema = Type.Object(
   {
     id: Type.Integer({ minimum: 1, maximum: 65535, description: 'Numeric id, printed in every voucher code' }),
     name: Text,
     issuer: Type.Object(
-      { merchant: Id, stores: Type.Optional(Type.Array(Id, { minItems: 1, description: 'Only these stores may issue; default every store of the merchant' })) },
+      {
+        merchant: Id,
+        stores: Type.Optional(
+          Type.Array(Id, {
+            minItems: 1,
+            description: 'Only these stores may issue; default every store of the merchant',
+          }),
+        ),
+      },
       { additionalProperties: false },
     ),
     redeemableAt: Type.Object(
       { merchants: Type.Array(Id, { default: [] }), stores: Type.Array(Id, { default: [] }) },
-      { additionalProperties: false, description: 'A store redeems when its id is in stores or its merchant in merchants' },
+      {
+        additionalProperties: false,
+        description: 'A store redeems when its id is in stores or its merchant in merchants',
+      },
     ),
     value: Type.Union([
       Type.Object(
-        { amount: Type.Integer({ minimum: 1, description: 'Face value in minor units (fen, cents)' }), currency: Type.String({ pattern: '^[A-Z]{3}$' }) },
+        {
+          amount: Type.Integer({ minimum: 1, description: 'Face value in minor units (fen, cents)' }),
+          currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+        },
         { additionalProperties: false },
       ),
       Type.Object({ item: Text }, { additionalProperties: false }),
     ]),
     validFrom: IsoTime,
     validTo: IsoTime,
-    voucherLifetimeDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650, description: 'A voucher expires this long after issue (or at validTo, if sooner)' })),
-    uses: Type.Integer({ minimum: 1, maximum: 1000, default: 1, description: 'How many times one voucher can be redeemed' }),
-    maxPerMember: Type.Optional(Type.Integer({ minimum: 1, description: 'Vouchers of this campaign one member can be issued' })),
+    voucherLifetimeDays: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 3650,
+        description: 'A voucher expires this long after issue (or at validTo, if sooner)',
+      }),
+    ),
+    uses: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      default: 1,
+      description: 'How many times one voucher can be redeemed',
+    }),
+    maxPerMember: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Vouchers of this campaign one member can be issued' }),
+    ),
     onlineCheckAbove: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'Vouchers worth at least this (minor units) need an online check with the cloud' }),
+      Type.Integer({
+        minimum: 1,
+        description: 'Vouchers worth at least this (minor units) need an online check with the cloud',
+      }),
     ),
     terms: Type.Optional(Text),
   },
   { additionalProperties: false },
 )
 
-export const CampaignFileSchema = Type.Object({ campaigns: Type.Array(CampaignSchema) }, { additionalProperties: false })
+export const CampaignFileSchema = Type.Object(
+  { campaigns: Type.Array(CampaignSchema) },
+  { additionalProperties: false },
+)
 
 export type Campaign = Static<typeof CampaignSchema>
 const validateFile = documentValidator(CampaignFileSchema, 'campaigns')
@@ -63,7 +99,8 @@ export function parseCampaigns(data: unknown): Campaign[] {
   campaigns.forEach((c, i) => {
     if (seen.has(c.id)) problems.push({ path: `campaigns[${i}].id`, message: `duplicate id ${c.id}` })
     seen.add(c.id)
-    if (!(Date.parse(c.validFrom) < Date.parse(c.validTo))) problems.push({ path: `campaigns[${i}].validTo`, message: 'must be after validFrom' })
+    if (!(Date.parse(c.validFrom) < Date.parse(c.validTo)))
+      problems.push({ path: `campaigns[${i}].validTo`, message: 'must be after validFrom' })
     if (c.redeemableAt.merchants.length + c.redeemableAt.stores.length === 0) {
       problems.push({ path: `campaigns[${i}].redeemableAt`, message: 'names no merchant or store' })
     }
@@ -77,13 +114,17 @@ export function loadCampaignFile(file: string): Campaign[] {
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
-    throw new DocumentError(`campaigns file ${file}`, [{ path: '(file)', message: (err as NodeJS.ErrnoException).code ?? String(err) }])
+    throw new DocumentError(`campaigns file ${file}`, [
+      { path: '(file)', message: (err as NodeJS.ErrnoException).code ?? String(err) },
+    ])
   }
   let data: unknown
   try {
     data = parseYaml(text) // YAML is a superset of JSON
   } catch (err) {
-    throw new DocumentError(`campaigns file ${file}`, [{ path: '(file)', message: `not YAML/JSON: ${(err as Error).message.split('\n')[0]}` }])
+    throw new DocumentError(`campaigns file ${file}`, [
+      { path: '(file)', message: `not YAML/JSON: ${(err as Error).message.split('\n')[0]}` },
+    ])
   }
   return parseCampaigns(data)
 }
@@ -109,7 +150,10 @@ export class CampaignCatalog {
 }
 
 export function redeemableAt(c: Campaign, store: StoreIdentity): boolean {
-  return c.redeemableAt.stores.includes(store.id) || (store.merchant !== undefined && c.redeemableAt.merchants.includes(store.merchant))
+  return (
+    c.redeemableAt.stores.includes(store.id) ||
+    (store.merchant !== undefined && c.redeemableAt.merchants.includes(store.merchant))
+  )
 }
 
 export function issuableAt(c: Campaign, store: StoreIdentity): boolean {

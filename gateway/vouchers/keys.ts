@@ -25,7 +25,10 @@ export function loadOrCreateKeyPair(file: string): KeyPair & { created: boolean 
   try {
     const mode = statSync(file).mode & 0o777
     if ((mode & 0o077) !== 0) {
-      throw new KeyFileError('insecure_mode', `${file} is readable by others (mode ${mode.toString(8)}); run: chmod 600 ${file}`)
+      throw new KeyFileError(
+        'insecure_mode',
+        `${file} is readable by others (mode ${mode.toString(8)}); run: chmod 600 ${file}`,
+      )
     }
     pem = readFileSync(file, 'utf8')
   } catch (err) {

@@ -10,9 +10,14 @@ import { voucherKey, type VoucherFields } from './voucher-code.js'
 export const RevocationListSchema = Type.Object(
   {
     version: Type.Integer({ minimum: 0 }),
-    vouchers: Type.Array(Type.String({ pattern: '^\\d{1,5}:\\d{1,5}:\\d{1,8}$', description: 'kid:campaign:serial' }), { default: [] }),
+    vouchers: Type.Array(Type.String({ pattern: '^\\d{1,5}:\\d{1,5}:\\d{1,8}$', description: 'kid:campaign:serial' }), {
+      default: [],
+    }),
     campaigns: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), { default: [] }),
-    kids: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), { default: [], description: 'Issuer keys whose vouchers are all refused (stolen key)' }),
+    kids: Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), {
+      default: [],
+      description: 'Issuer keys whose vouchers are all refused (stolen key)',
+    }),
   },
   { additionalProperties: false },
 )

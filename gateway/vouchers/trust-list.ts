@@ -26,7 +26,10 @@ const IssuerSchema = Type.Object(
 export const TrustListBodySchema = Type.Object(
   {
     format: Type.Literal(TRUST_LIST_FORMAT),
-    version: Type.Integer({ minimum: 1, description: 'Increases with every list; an older list never replaces a newer one' }),
+    version: Type.Integer({
+      minimum: 1,
+      description: 'Increases with every list; an older list never replaces a newer one',
+    }),
     issuedAt: Type.String({ minLength: 1 }),
     issuers: Type.Array(IssuerSchema, { maxItems: 65535 }),
   },
@@ -34,7 +37,13 @@ export const TrustListBodySchema = Type.Object(
 )
 
 const SignedTrustListSchema = Type.Object(
-  { ...TrustListBodySchema.properties, signature: Type.String({ minLength: 1, description: 'Ed25519 over the canonical JSON of the other keys, base64url' }) },
+  {
+    ...TrustListBodySchema.properties,
+    signature: Type.String({
+      minLength: 1,
+      description: 'Ed25519 over the canonical JSON of the other keys, base64url',
+    }),
+  },
   { additionalProperties: false },
 )
 
@@ -65,7 +74,13 @@ export class TrustList {
   ) {}
 
   static empty(): TrustList {
-    return new TrustList(0, '', new Map(), { format: TRUST_LIST_FORMAT, version: 0, issuedAt: '', issuers: [], signature: '' })
+    return new TrustList(0, '', new Map(), {
+      format: TRUST_LIST_FORMAT,
+      version: 0,
+      issuedAt: '',
+      issuers: [],
+      signature: '',
+    })
   }
 
   /** Validates shape, root signature and unique kids; throws TrustListError naming what is wrong. */
@@ -80,11 +95,15 @@ export class TrustList {
     const { signature, ...body } = doc
     const sig = Buffer.from(signature, 'base64url')
     if (sig.length !== 64 || !verify(null, Buffer.from(canonicalJson(body)), rootKey, sig)) {
-      throw new TrustListError('bad_signature', `trust list version ${doc.version} is not signed by the configured root key`)
+      throw new TrustListError(
+        'bad_signature',
+        `trust list version ${doc.version} is not signed by the configured root key`,
+      )
     }
     const byKid = new Map<number, TrustedIssuer>()
     doc.issuers.forEach((issuer, i) => {
-      if (byKid.has(issuer.kid)) throw new TrustListError('duplicate_kid', `issuers[${i}].kid: ${issuer.kid} appears twice`)
+      if (byKid.has(issuer.kid))
+        throw new TrustListError('duplicate_kid', `issuers[${i}].kid: ${issuer.kid} appears twice`)
       let publicKey: KeyObject
       try {
         publicKey = publicKeyFromText(issuer.publicKey, `issuers[${i}].publicKey`)
@@ -92,7 +111,13 @@ export class TrustList {
         if (err instanceof KeyFileError) throw new TrustListError('malformed', err.message)
         throw err
       }
-      byKid.set(issuer.kid, { kid: issuer.kid, store: issuer.store, merchant: issuer.merchant, publicKey, publicKeyText: issuer.publicKey })
+      byKid.set(issuer.kid, {
+        kid: issuer.kid,
+        store: issuer.store,
+        merchant: issuer.merchant,
+        publicKey,
+        publicKeyText: issuer.publicKey,
+      })
     })
     return new TrustList(doc.version, doc.issuedAt, byKid, doc)
   }

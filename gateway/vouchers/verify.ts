@@ -7,7 +7,14 @@ import type { Campaign, CampaignCatalog, StoreIdentity } from './campaigns.js'
 import { redeemableAt } from './campaigns.js'
 import type { RevocationList } from './revocations.js'
 import type { TrustList, TrustedIssuer } from './trust-list.js'
-import { expiryMs, parseVoucherCode, verifyVoucherSignature, VoucherCodeError, voucherKey, type ParsedVoucher } from './voucher-code.js'
+import {
+  expiryMs,
+  parseVoucherCode,
+  verifyVoucherSignature,
+  VoucherCodeError,
+  voucherKey,
+  type ParsedVoucher,
+} from './voucher-code.js'
 
 export const REJECTION_REASONS = [
   'malformed',
@@ -62,22 +69,49 @@ export function checkVoucher(code: string, ctx: CheckContext): Verdict {
   }
   const key = voucherKey(v)
   const ref = { key, kid: v.kid, campaign: v.campaign, serial: v.serial }
-  const reject = (reason: RejectionReason, detail: string, issuerStore?: string): Rejection => ({ ok: false, reason, detail, voucher: { ...ref, issuerStore } })
+  const reject = (reason: RejectionReason, detail: string, issuerStore?: string): Rejection => ({
+    ok: false,
+    reason,
+    detail,
+    voucher: { ...ref, issuerStore },
+  })
   const issuer = ctx.trust.issuer(v.kid)
   if (!issuer) return reject('unknown_issuer', `issuer key ${v.kid} is not in trust list version ${ctx.trust.version}`)
-  const signed = ctx.signatures ? ctx.signatures.verify(v, issuer, ctx.trust.version) : verifyVoucherSignature(v, issuer.publicKey)
-  if (!signed) return reject('bad_signature', `signature does not match issuer key ${v.kid} (${issuer.store})`, issuer.store)
+  const signed = ctx.signatures
+    ? ctx.signatures.verify(v, issuer, ctx.trust.version)
+    : verifyVoucherSignature(v, issuer.publicKey)
+  if (!signed)
+    return reject('bad_signature', `signature does not match issuer key ${v.kid} (${issuer.store})`, issuer.store)
   const revoked = ctx.revocations.check(v)
-  if (revoked) return reject('revoked', `${revoked === 'voucher' ? 'voucher' : revoked === 'campaign' ? `campaign ${v.campaign}` : `issuer key ${v.kid}`} is revoked`, issuer.store)
+  if (revoked)
+    return reject(
+      'revoked',
+      `${revoked === 'voucher' ? 'voucher' : revoked === 'campaign' ? `campaign ${v.campaign}` : `issuer key ${v.kid}`} is revoked`,
+      issuer.store,
+    )
   const campaign = ctx.campaigns.get(v.campaign)
   if (!campaign) return reject('unknown_campaign', `campaign ${v.campaign} is not known at this store`, issuer.store)
-  if (ctx.now < Date.parse(campaign.validFrom)) return reject('not_yet_valid', `campaign ${campaign.id} starts ${campaign.validFrom}`, issuer.store)
+  if (ctx.now < Date.parse(campaign.validFrom))
+    return reject('not_yet_valid', `campaign ${campaign.id} starts ${campaign.validFrom}`, issuer.store)
   const expiresAt = Math.min(expiryMs(v.expiresHour), Date.parse(campaign.validTo))
   if (ctx.now > expiresAt) return reject('expired', `expired ${new Date(expiresAt).toISOString()}`, issuer.store)
-  if (!redeemableAt(campaign, ctx.store)) return reject('wrong_store', `campaign ${campaign.id} is not redeemable at ${ctx.store.id}`, issuer.store)
+  if (!redeemableAt(campaign, ctx.store))
+    return reject('wrong_store', `campaign ${campaign.id} is not redeemable at ${ctx.store.id}`, issuer.store)
   const amount = 'amount' in campaign.value ? campaign.value.amount : 0
   const needsOnlineCheck = campaign.onlineCheckAbove !== undefined && amount >= campaign.onlineCheckAbove
-  return { ok: true, voucher: { key, kid: v.kid, campaign, serial: v.serial, memberTag: v.memberTag, expiresAt, issuer, needsOnlineCheck } }
+  return {
+    ok: true,
+    voucher: {
+      key,
+      kid: v.kid,
+      campaign,
+      serial: v.serial,
+      memberTag: v.memberTag,
+      expiresAt,
+      issuer,
+      needsOnlineCheck,
+    },
+  }
 }
 
 /**

@@ -50,21 +50,41 @@ export class VoucherAuthority {
     const dataDir = config.dataDir
     const store = { id: config.store.id, merchant: config.store.merchant }
     const keys = loadOrCreateKeyPair(join(dataDir, ISSUER_KEY_FILE))
-    if (keys.created) log.info({ publicKey: keys.publicKeyText }, 'created this gateway\'s issuer key; enrol it in the trust list (tillside keys show)')
+    if (keys.created)
+      log.info(
+        { publicKey: keys.publicKeyText },
+        "created this gateway's issuer key; enrol it in the trust list (tillside keys show)",
+      )
     const v = config.vouchers
-    let rootKey: KeyObject | null = v.rootPublicKey ? publicKeyFromText(v.rootPublicKey, 'vouchers.rootPublicKey') : null
+    let rootKey: KeyObject | null = v.rootPublicKey
+      ? publicKeyFromText(v.rootPublicKey, 'vouchers.rootPublicKey')
+      : null
     let trust = TrustList.empty()
     if (!rootKey && config.dev) {
       // Development only: a local root that trusts just this gateway, so `npm start` can issue and redeem.
       const devRoot = loadOrCreateKeyPair(join(dataDir, DEV_ROOT_KEY_FILE))
       rootKey = devRoot.publicKey
       const issuer = { kid: 1, store: store.id, merchant: store.merchant ?? store.id, publicKey: keys.publicKeyText }
-      trust = TrustList.verify(signTrustList({ format: TRUST_LIST_FORMAT, version: 1, issuedAt: new Date().toISOString(), issuers: [issuer] }, devRoot.privateKey), rootKey)
+      trust = TrustList.verify(
+        signTrustList(
+          { format: TRUST_LIST_FORMAT, version: 1, issuedAt: new Date().toISOString(), issuers: [issuer] },
+          devRoot.privateKey,
+        ),
+        rootKey,
+      )
       log.warn({ kid: 1 }, 'dev mode without vouchers.rootPublicKey: using a local development trust list')
     } else if (!rootKey) {
       log.warn('vouchers.rootPublicKey is not set: no issuer is trusted, every voucher is refused as unknown_issuer')
     }
-    const authority = new VoucherAuthority(store, keys, rootKey, trust, RevocationList.empty(), new CampaignCatalog(), dataDir)
+    const authority = new VoucherAuthority(
+      store,
+      keys,
+      rootKey,
+      trust,
+      RevocationList.empty(),
+      new CampaignCatalog(),
+      dataDir,
+    )
     const copy = join(dataDir, TRUST_LIST_COPY)
     for (const file of [copy, v.trustListFile]) {
       if (!file || !existsSync(file) || !rootKey) continue
@@ -76,17 +96,34 @@ export class VoucherAuthority {
       }
     }
     const pushedCampaigns = join(dataDir, CAMPAIGNS_COPY)
-    if (existsSync(pushedCampaigns)) authority.replaceCampaigns(JSON.parse(readFileSync(pushedCampaigns, 'utf8')) as unknown)
+    if (existsSync(pushedCampaigns))
+      authority.replaceCampaigns(JSON.parse(readFileSync(pushedCampaigns, 'utf8')) as unknown)
     else if (v.campaignsFile) authority.campaigns.replace(loadCampaignFile(v.campaignsFile))
     const pushedRevocations = join(dataDir, REVOCATIONS_COPY)
-    if (existsSync(pushedRevocations)) authority.revocations = RevocationList.parse(JSON.parse(readFileSync(pushedRevocations, 'utf8')) as unknown)
+    if (existsSync(pushedRevocations))
+      authority.revocations = RevocationList.parse(JSON.parse(readFileSync(pushedRevocations, 'utf8')) as unknown)
     else if (v.revocationsFile) authority.revocations = RevocationList.parse(readDocument(v.revocationsFile))
-    log.info({ trustListVersion: authority.trust.version, issuers: authority.trust.size, campaigns: authority.campaigns.list().length, ownKid: authority.ownIssuer()?.kid ?? null }, 'vouchers ready')
+    log.info(
+      {
+        trustListVersion: authority.trust.version,
+        issuers: authority.trust.size,
+        campaigns: authority.campaigns.list().length,
+        ownKid: authority.ownIssuer()?.kid ?? null,
+      },
+      'vouchers ready',
+    )
     return authority
   }
 
   check(code: string, now = Date.now()): Verdict {
-    return checkVoucher(code, { trust: this.trust, revocations: this.revocations, campaigns: this.campaigns, store: this.store, now, signatures: this.signatures })
+    return checkVoucher(code, {
+      trust: this.trust,
+      revocations: this.revocations,
+      campaigns: this.campaigns,
+      store: this.store,
+      now,
+      signatures: this.signatures,
+    })
   }
 
   /**
@@ -113,7 +150,10 @@ export class VoucherAuthority {
     if (!this.rootKey) throw new TrustListError('bad_signature', 'no root key configured (vouchers.rootPublicKey)')
     const next = TrustList.verify(document, this.rootKey)
     if (next.version <= this.trust.version) {
-      throw new TrustListError('stale_version', `trust list version ${next.version} is not newer than ${this.trust.version}`)
+      throw new TrustListError(
+        'stale_version',
+        `trust list version ${next.version} is not newer than ${this.trust.version}`,
+      )
     }
     this.trust = next
     this.saveCopy(TRUST_LIST_COPY, next.document)
@@ -123,9 +163,11 @@ export class VoucherAuthority {
   /** A campaign list pushed by the cloud: `{version, campaigns}`; validated whole, only a newer version replaces. */
   replaceCampaigns(document: unknown): number {
     const { version, campaigns } = (document ?? {}) as { version?: unknown; campaigns?: unknown }
-    if (!Number.isSafeInteger(version) || (version as number) < 1) throw new DocumentError('campaigns', [{ path: 'version', message: 'must be an integer ≥ 1' }])
+    if (!Number.isSafeInteger(version) || (version as number) < 1)
+      throw new DocumentError('campaigns', [{ path: 'version', message: 'must be an integer ≥ 1' }])
     const parsed = parseCampaigns({ campaigns })
-    if ((version as number) <= this.campaignsVersion) throw new ListVersionError(`campaign list version ${version} is not newer than ${this.campaignsVersion}`)
+    if ((version as number) <= this.campaignsVersion)
+      throw new ListVersionError(`campaign list version ${version} is not newer than ${this.campaignsVersion}`)
     this.campaigns.replace(parsed)
     this.campaignsVersion = version as number
     this.saveCopy(CAMPAIGNS_COPY, { version, campaigns: parsed })
@@ -135,7 +177,10 @@ export class VoucherAuthority {
   /** A revocation list pushed by the cloud; only a newer version replaces the current one. */
   replaceRevocations(document: unknown): RevocationList {
     const next = RevocationList.parse(document)
-    if (next.version <= this.revocations.version) throw new ListVersionError(`revocation list version ${next.version} is not newer than ${this.revocations.version}`)
+    if (next.version <= this.revocations.version)
+      throw new ListVersionError(
+        `revocation list version ${next.version} is not newer than ${this.revocations.version}`,
+      )
     this.revocations = next
     this.saveCopy(REVOCATIONS_COPY, document)
     return next

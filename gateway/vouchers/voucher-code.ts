@@ -53,7 +53,8 @@ export class VoucherCodeError extends Error {
 
 /** Parses the structure only (cheap): length, prefix, alphabet, field ranges. */
 export function parseVoucherCode(code: string): ParsedVoucher {
-  if (code.length !== VOUCHER_CODE_LENGTH) throw new VoucherCodeError(`a voucher code has ${VOUCHER_CODE_LENGTH} characters; got ${code.length}`)
+  if (code.length !== VOUCHER_CODE_LENGTH)
+    throw new VoucherCodeError(`a voucher code has ${VOUCHER_CODE_LENGTH} characters; got ${code.length}`)
   if (!code.startsWith(VOUCHER_PREFIX)) throw new VoucherCodeError(`a voucher code starts with ${VOUCHER_PREFIX}`)
   let bytes: Buffer
   try {
@@ -63,7 +64,8 @@ export function parseVoucherCode(code: string): ParsedVoucher {
     throw err
   }
   const fields = readFields(bytes)
-  if (fields.kid === 0 || fields.campaign === 0 || fields.serial === 0) throw new VoucherCodeError('kid, campaign and serial start at 1')
+  if (fields.kid === 0 || fields.campaign === 0 || fields.serial === 0)
+    throw new VoucherCodeError('kid, campaign and serial start at 1')
   return {
     ...fields,
     code,
@@ -116,7 +118,8 @@ function readFields(b: Buffer): VoucherFields {
 
 function writeFields(f: VoucherFields): Buffer {
   const check = (name: string, v: number, max: number, min = 1) => {
-    if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`voucher ${name} ${v} is outside ${min}..${max}`)
+    if (!Number.isInteger(v) || v < min || v > max)
+      throw new RangeError(`voucher ${name} ${v} is outside ${min}..${max}`)
   }
   check('kid', f.kid, 0xffff)
   check('campaign', f.campaign, 0xffff)

@@ -13,7 +13,9 @@ import { memberTag, hourFromMs, voucherKey } from './voucher-code.js'
 import type { VoucherAuthority } from './voucher-authority.js'
 import type { RejectionReason, Verdict, VerifiedVoucher } from './verify.js'
 
-export class VoucherError extends CodedError<'not_enrolled' | 'unknown_campaign' | 'not_issuer' | 'campaign_ended' | 'member_limit'> {
+export class VoucherError extends CodedError<
+  'not_enrolled' | 'unknown_campaign' | 'not_issuer' | 'campaign_ended' | 'member_limit'
+> {
   override readonly name = 'VoucherError'
 }
 
@@ -41,12 +43,17 @@ export interface IssuedVoucher {
  * Asks the cloud about a high-value voucher (sync/voucher-check.ts); without a link the
  * answer is 'unavailable'. A refusal says why: used elsewhere, or revoked.
  */
-export type OnlineAnswer = { answer: 'ok'; allowedUses?: number } | { answer: 'refused'; reason: 'already_redeemed' | 'revoked'; detail: string } | { answer: 'unavailable'; detail: string }
+export type OnlineAnswer =
+  | { answer: 'ok'; allowedUses?: number }
+  | { answer: 'refused'; reason: 'already_redeemed' | 'revoked'; detail: string }
+  | { answer: 'unavailable'; detail: string }
 export interface OnlineCheck {
   /** `localUses`: this store's live uses of the voucher, which the cloud may not have heard of yet. */
   check(voucher: VerifiedVoucher, localUses: number): Promise<OnlineAnswer>
 }
-export const NO_ONLINE_CHECK: OnlineCheck = { check: () => Promise.resolve({ answer: 'unavailable', detail: 'this store does not sync with the cloud' }) }
+export const NO_ONLINE_CHECK: OnlineCheck = {
+  check: () => Promise.resolve({ answer: 'unavailable', detail: 'this store does not sync with the cloud' }),
+}
 
 export interface VoucherSummary {
   key: string
@@ -60,7 +67,15 @@ export interface VoucherSummary {
 
 export type RedeemOutcome =
   | { ok: true; redemptionId: string; voucher: VoucherSummary; use: number; maxUses: number; time: number; seq: number }
-  | { ok: false; reason: RejectionReason; detail: string; voucher?: VoucherSummary; previous?: PreviousRedemption | null; time: number; seq: number }
+  | {
+      ok: false
+      reason: RejectionReason
+      detail: string
+      voucher?: VoucherSummary
+      previous?: PreviousRedemption | null
+      time: number
+      seq: number
+    }
 
 export interface RedeemContext {
   device: string | null
@@ -69,7 +84,8 @@ export interface RedeemContext {
   source: Record<string, unknown>
 }
 
-export type VoidOutcome = { ok: true; time: number; seq: number } | { ok: false; reason: VoidRefusal; redeemedAt: number | null; seq: number }
+export type VoidOutcome =
+  { ok: true; time: number; seq: number } | { ok: false; reason: VoidRefusal; redeemedAt: number | null; seq: number }
 
 export class VoucherService {
   /** Online-checked redemptions under way, by voucher key (see redeem). */
@@ -87,11 +103,17 @@ export class VoucherService {
 
   async issue(req: IssueRequest, now = Date.now()): Promise<IssuedVoucher> {
     const own = this.authority.ownIssuer()
-    if (!own) throw new VoucherError('not_enrolled', `this gateway's key ${this.authority.keys.publicKeyText} is not in the trust list`)
+    if (!own)
+      throw new VoucherError(
+        'not_enrolled',
+        `this gateway's key ${this.authority.keys.publicKeyText} is not in the trust list`,
+      )
     const campaign = this.authority.campaigns.get(req.campaignId)
     if (!campaign) throw new VoucherError('unknown_campaign', `campaign ${req.campaignId} is not known at this store`)
-    if (!issuableAt(campaign, this.authority.store)) throw new VoucherError('not_issuer', `store ${this.authority.store.id} may not issue campaign ${campaign.id}`)
-    if (now >= Date.parse(campaign.validTo)) throw new VoucherError('campaign_ended', `campaign ${campaign.id} ended ${campaign.validTo}`)
+    if (!issuableAt(campaign, this.authority.store))
+      throw new VoucherError('not_issuer', `store ${this.authority.store.id} may not issue campaign ${campaign.id}`)
+    if (now >= Date.parse(campaign.validTo))
+      throw new VoucherError('campaign_ended', `campaign ${campaign.id} ended ${campaign.validTo}`)
     const expiresAt = this.authority.expiresAt(campaign, now)
     const memberId = req.memberId ?? null
     const expiresHour = hourFromMs(expiresAt)
@@ -105,8 +127,18 @@ export class VoucherService {
       device: req.device ?? null,
       store: this.authority.store.id,
     })
-    if (!result.ok) throw new VoucherError('member_limit', `member already has ${result.issued} voucher(s) of campaign ${campaign.id} (limit ${campaign.maxPerMember})`)
-    const fields = { kid: own.kid, campaign: campaign.id, serial: result.serial, expiresHour, memberTag: memberTag(memberId) }
+    if (!result.ok)
+      throw new VoucherError(
+        'member_limit',
+        `member already has ${result.issued} voucher(s) of campaign ${campaign.id} (limit ${campaign.maxPerMember})`,
+      )
+    const fields = {
+      kid: own.kid,
+      campaign: campaign.id,
+      serial: result.serial,
+      expiresHour,
+      memberTag: memberTag(memberId),
+    }
     const code = this.authority.codeOf(fields)
     const key = voucherKey(fields)
     this.log.debug({ key, channel: req.channel, seq: result.seq }, 'voucher issued')
@@ -120,7 +152,13 @@ export class VoucherService {
     if (!verdict.ok) return verdict
     const uses = this.usesOf(verdict.voucher.key)
     const usesLeft = verdict.voucher.campaign.uses - uses
-    if (usesLeft <= 0) return { ok: false, reason: 'already_redeemed', detail: `used ${uses} of ${verdict.voucher.campaign.uses}`, voucher: voucherSummary(verdict.voucher) }
+    if (usesLeft <= 0)
+      return {
+        ok: false,
+        reason: 'already_redeemed',
+        detail: `used ${uses} of ${verdict.voucher.campaign.uses}`,
+        voucher: voucherSummary(verdict.voucher),
+      }
     return { ...verdict, usesLeft }
   }
 
@@ -133,8 +171,15 @@ export class VoucherService {
     // cloud is told include every yes it gave this store before.
     return this.oneAtATime(v.key, async () => {
       const online = await (this.opts.onlineCheck ?? NO_ONLINE_CHECK).check(v, this.usesOf(v.key))
-      if (online.answer === 'refused') return this.reject(online.reason, `the cloud refused it: ${online.detail}`, voucherSummary(v), ctx)
-      if (online.answer === 'unavailable') return this.reject('online_check_required', `vouchers of campaign ${v.campaign.id} need an online check: ${online.detail}`, voucherSummary(v), ctx)
+      if (online.answer === 'refused')
+        return this.reject(online.reason, `the cloud refused it: ${online.detail}`, voucherSummary(v), ctx)
+      if (online.answer === 'unavailable')
+        return this.reject(
+          'online_check_required',
+          `vouchers of campaign ${v.campaign.id} need an online check: ${online.detail}`,
+          voucherSummary(v),
+          ctx,
+        )
       return this.record(v, ctx, online.allowedUses)
     })
   }
@@ -156,14 +201,32 @@ export class VoucherService {
     })
     const voucher = voucherSummary(v)
     if (!result.ok) {
-      const when = result.previous ? `${new Date(result.previous.time).toISOString()} at ${result.previous.store}` : 'earlier'
+      const when = result.previous
+        ? `${new Date(result.previous.time).toISOString()} at ${result.previous.store}`
+        : 'earlier'
       this.tally.add('rejected')
       this.tally.add('already_redeemed')
-      return { ok: false, reason: 'already_redeemed', detail: `already redeemed ${when}`, voucher, previous: result.previous, time: result.time, seq: result.seq }
+      return {
+        ok: false,
+        reason: 'already_redeemed',
+        detail: `already redeemed ${when}`,
+        voucher,
+        previous: result.previous,
+        time: result.time,
+        seq: result.seq,
+      }
     }
     this.log.debug({ voucher: v.key, redemption: result.redemptionId, device: ctx.device }, 'voucher redeemed')
     this.tally.add('redeemed')
-    return { ok: true, redemptionId: result.redemptionId, voucher, use: result.use, maxUses: result.maxUses, time: result.time, seq: result.seq }
+    return {
+      ok: true,
+      redemptionId: result.redemptionId,
+      voucher,
+      use: result.use,
+      maxUses: result.maxUses,
+      time: result.time,
+      seq: result.seq,
+    }
   }
 
   private async oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -182,11 +245,25 @@ export class VoucherService {
 
   /** Live local uses of a voucher (voids given back). */
   private usesOf(key: string): number {
-    return (this.journal.query('SELECT uses FROM voucher_uses WHERE voucher_key = ?').pluck().get(key) as number | undefined) ?? 0
+    return (
+      (this.journal.query('SELECT uses FROM voucher_uses WHERE voucher_key = ?').pluck().get(key) as
+        number | undefined) ?? 0
+    )
   }
 
-  async void(redemptionId: string, cashier: string, reason: string | null, device: string | null): Promise<VoidOutcome> {
-    const { result } = await this.journal.execute('voucher.void', { redemptionId, cashier, reason, device, windowMs: this.opts.voidWindowMs })
+  async void(
+    redemptionId: string,
+    cashier: string,
+    reason: string | null,
+    device: string | null,
+  ): Promise<VoidOutcome> {
+    const { result } = await this.journal.execute('voucher.void', {
+      redemptionId,
+      cashier,
+      reason,
+      device,
+      windowMs: this.opts.voidWindowMs,
+    })
     this.tally.add(result.ok ? 'voided' : 'void_refused')
     return result
   }
@@ -195,31 +272,76 @@ export class VoucherService {
    * The latest redemption outcomes from the journal, newest first — what the cashier
    * screen shows again after a restart. Voided redemptions are marked.
    */
-  recentOutcomes(limit: number): { outcome: RedeemOutcome; device: string | null; cashier: string | null; voided: boolean }[] {
+  recentOutcomes(
+    limit: number,
+  ): { outcome: RedeemOutcome; device: string | null; cashier: string | null; voided: boolean }[] {
     const db = this.journal.reader
     const rows = db
-      .prepare("SELECT seq, id, time, device, type, payload FROM events WHERE type IN ('voucher.redeemed', 'voucher.rejected') ORDER BY seq DESC LIMIT ?")
+      .prepare(
+        "SELECT seq, id, time, device, type, payload FROM events WHERE type IN ('voucher.redeemed', 'voucher.rejected') ORDER BY seq DESC LIMIT ?",
+      )
       .all(limit) as { seq: number; id: string; time: number; device: string | null; type: string; payload: string }[]
     const voided = db.prepare('SELECT voided_at FROM redemptions WHERE id = ?').pluck()
     return rows.map((r) => {
-      const p = JSON.parse(r.payload) as Record<string, unknown> & { kid?: number; campaign?: number; serial?: number; cashier?: string | null }
+      const p = JSON.parse(r.payload) as Record<string, unknown> & {
+        kid?: number
+        campaign?: number
+        serial?: number
+        cashier?: string | null
+      }
       const key = (p.voucherKey ?? p.key) as string | undefined
       const campaign = p.campaign !== undefined ? this.authority.campaigns.get(p.campaign) : undefined
       const voucher: VoucherSummary | undefined =
         key && p.kid !== undefined && p.campaign !== undefined && p.serial !== undefined
-          ? { key, kid: p.kid, campaign: p.campaign, serial: p.serial, issuerStore: p.issuerStore as string | undefined, name: campaign?.name, value: (p.value ?? campaign?.value) as Campaign['value'] | undefined }
+          ? {
+              key,
+              kid: p.kid,
+              campaign: p.campaign,
+              serial: p.serial,
+              issuerStore: p.issuerStore as string | undefined,
+              name: campaign?.name,
+              value: (p.value ?? campaign?.value) as Campaign['value'] | undefined,
+            }
           : undefined
       const base = { time: r.time, seq: r.seq }
       const outcome: RedeemOutcome =
         r.type === 'voucher.redeemed'
-          ? { ok: true, redemptionId: r.id, voucher: voucher!, use: p.use as number, maxUses: p.maxUses as number, ...base }
-          : { ok: false, reason: p.reason as RejectionReason, detail: (p.detail as string | undefined) ?? '', voucher, previous: (p.previous as PreviousRedemption | null | undefined) ?? undefined, ...base }
-      return { outcome, device: r.device, cashier: p.cashier ?? null, voided: r.type === 'voucher.redeemed' && voided.get(r.id) != null }
+          ? {
+              ok: true,
+              redemptionId: r.id,
+              voucher: voucher!,
+              use: p.use as number,
+              maxUses: p.maxUses as number,
+              ...base,
+            }
+          : {
+              ok: false,
+              reason: p.reason as RejectionReason,
+              detail: (p.detail as string | undefined) ?? '',
+              voucher,
+              previous: (p.previous as PreviousRedemption | null | undefined) ?? undefined,
+              ...base,
+            }
+      return {
+        outcome,
+        device: r.device,
+        cashier: p.cashier ?? null,
+        voided: r.type === 'voucher.redeemed' && voided.get(r.id) != null,
+      }
     })
   }
 
-  private async reject(reason: RejectionReason, detail: string, voucher: VoucherSummary | undefined, ctx: RedeemContext): Promise<RedeemOutcome> {
-    const ev = await this.journal.append({ type: 'voucher.rejected', device: ctx.device, payload: { reason, detail, ...voucher, cashier: ctx.cashier, source: ctx.source } })
+  private async reject(
+    reason: RejectionReason,
+    detail: string,
+    voucher: VoucherSummary | undefined,
+    ctx: RedeemContext,
+  ): Promise<RedeemOutcome> {
+    const ev = await this.journal.append({
+      type: 'voucher.rejected',
+      device: ctx.device,
+      payload: { reason, detail, ...voucher, cashier: ctx.cashier, source: ctx.source },
+    })
     this.log.debug({ reason, voucher: voucher?.key, device: ctx.device }, 'voucher rejected')
     this.tally.add('rejected')
     this.tally.add(reason)
@@ -229,5 +351,13 @@ export class VoucherService {
 
 /** What APIs and screens show of a checked voucher. */
 export function voucherSummary(v: VerifiedVoucher): VoucherSummary {
-  return { key: v.key, kid: v.kid, campaign: v.campaign.id, serial: v.serial, issuerStore: v.issuer.store, name: v.campaign.name, value: v.campaign.value }
+  return {
+    key: v.key,
+    kid: v.kid,
+    campaign: v.campaign.id,
+    serial: v.serial,
+    issuerStore: v.issuer.store,
+    name: v.campaign.name,
+    value: v.campaign.value,
+  }
 }

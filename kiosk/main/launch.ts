@@ -16,7 +16,9 @@ try {
   binary = ''
 }
 if (!binary || !existsSync(binary)) {
-  process.stderr.write('tillside kiosk: the Electron binary is not installed. Run once: node node_modules/electron/install.js\n')
+  process.stderr.write(
+    'tillside kiosk: the Electron binary is not installed. Run once: node node_modules/electron/install.js\n',
+  )
   process.exit(1)
 }
 const main = fileURLToPath(new URL('./main.js', import.meta.url))

@@ -5,7 +5,18 @@
  */
 import { readFileSync } from 'node:fs'
 import { app, BrowserWindow, powerSaveBlocker, session, type WebContents } from 'electron'
-import { CrashPolicy, allowNavigation, allowPermission, kioskCredentialCookie, parseKioskArgs, parseKioskToken, waitForGateway, waitingPage, webPreferences, windowOpenDecision } from './policy.js'
+import {
+  CrashPolicy,
+  allowNavigation,
+  allowPermission,
+  kioskCredentialCookie,
+  parseKioskArgs,
+  parseKioskToken,
+  waitForGateway,
+  waitingPage,
+  webPreferences,
+  windowOpenDecision,
+} from './policy.js'
 
 const options = parseKioskArgs(process.argv, process.env)
 const token = options.tokenFile ? parseKioskToken(readFileSync(options.tokenFile, 'utf8'), options.tokenFile) : null
@@ -37,20 +48,31 @@ function reloadLater(win: BrowserWindow, why: string): void {
 }
 
 app.on('web-contents-created', (_e, contents) => guard(contents))
-app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowPermission(permission)))
-  session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission))
-  powerSaveBlocker.start('prevent-display-sleep')
-  window = new BrowserWindow({ kiosk: true, fullscreen: true, autoHideMenuBar: true, backgroundColor: '#f2c14e', webPreferences: webPreferences(options.devtools) })
-  const win = window
-  win.webContents.on('render-process-gone', (_e, details) => reloadLater(win, `renderer gone (${details.reason})`))
-  win.on('unresponsive', () => reloadLater(win, 'page unresponsive'))
-  win.webContents.on('did-fail-load', (_e, code, description, url) => {
-    if (url !== waitingPage()) reloadLater(win, `load failed (${code} ${description})`)
-  })
-  void load(win)
-}, (err: unknown) => {
-  process.stderr.write(`kiosk: ${String(err)}\n`)
-  app.exit(1)
-})
+app.whenReady().then(
+  () => {
+    session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) =>
+      callback(allowPermission(permission)),
+    )
+    session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowPermission(permission))
+    powerSaveBlocker.start('prevent-display-sleep')
+    window = new BrowserWindow({
+      kiosk: true,
+      fullscreen: true,
+      autoHideMenuBar: true,
+      backgroundColor: '#f2c14e',
+      webPreferences: webPreferences(options.devtools),
+    })
+    const win = window
+    win.webContents.on('render-process-gone', (_e, details) => reloadLater(win, `renderer gone (${details.reason})`))
+    win.on('unresponsive', () => reloadLater(win, 'page unresponsive'))
+    win.webContents.on('did-fail-load', (_e, code, description, url) => {
+      if (url !== waitingPage()) reloadLater(win, `load failed (${code} ${description})`)
+    })
+    void load(win)
+  },
+  (err: unknown) => {
+    process.stderr.write(`kiosk: ${String(err)}\n`)
+    app.exit(1)
+  },
+)
 app.on('window-all-closed', () => app.quit())

@@ -25,11 +25,16 @@ export function parseKioskArgs(argv: string[], env: NodeJS.ProcessEnv): KioskOpt
   } catch {
     throw new Error(`--url ${base} is not a URL`)
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--url must be http(s); got ${url.protocol}`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`--url must be http(s); got ${url.protocol}`)
   const kiosk = value('--kiosk')
   if (kiosk) url.searchParams.set('kiosk', kiosk)
   const tokenFile = value('--token-file') ?? env.TILLSIDE_KIOSK_TOKEN_FILE ?? null
-  return { url: url.toString(), devtools: argv.includes('--devtools') || env.TILLSIDE_KIOSK_DEVTOOLS === '1', tokenFile }
+  return {
+    url: url.toString(),
+    devtools: argv.includes('--devtools') || env.TILLSIDE_KIOSK_DEVTOOLS === '1',
+    tokenFile,
+  }
 }
 
 const TOKEN = /^[A-Za-z0-9._~-]{16,200}$/
@@ -37,7 +42,10 @@ const TOKEN = /^[A-Za-z0-9._~-]{16,200}$/
 /** The kiosk's token from its file (first line, trimmed); a clear error when it is not one. */
 export function parseKioskToken(text: string, file: string): string {
   const token = text.split('\n')[0]!.trim()
-  if (!TOKEN.test(token)) throw new Error(`${file} does not hold a kiosk token (16–200 letters, digits, . _ ~ -; made by tillside secret token)`)
+  if (!TOKEN.test(token))
+    throw new Error(
+      `${file} does not hold a kiosk token (16–200 letters, digits, . _ ~ -; made by tillside secret token)`,
+    )
   return token
 }
 
@@ -47,7 +55,16 @@ export function parseKioskToken(text: string, file: string): string {
  */
 export function kioskCredentialCookie(kioskUrl: string, token: string) {
   const origin = new URL(kioskUrl).origin
-  return { url: origin, name: 'tillside_kiosk', value: token, path: '/', httpOnly: true, secure: origin.startsWith('https:'), sameSite: 'strict' as const, expirationDate: Math.floor(Date.now() / 1000) + 10 * 365 * 24 * 3600 }
+  return {
+    url: origin,
+    name: 'tillside_kiosk',
+    value: token,
+    path: '/',
+    httpOnly: true,
+    secure: origin.startsWith('https:'),
+    sameSite: 'strict' as const,
+    expirationDate: Math.floor(Date.now() / 1000) + 10 * 365 * 24 * 3600,
+  }
 }
 
 /** Only the gateway's own origin: a link in a voucher's terms must not take the kiosk onto the web. */
@@ -67,7 +84,16 @@ export const allowPermission = (_permission: string): boolean => false
 
 /** The window's web preferences: no Node in the page, sandboxed, isolated, no <webview>. */
 export function webPreferences(devtools: boolean) {
-  return { contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInSubFrames: false, webviewTag: false, devTools: devtools, spellcheck: false, navigateOnDragDrop: false }
+  return {
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInSubFrames: false,
+    webviewTag: false,
+    devTools: devtools,
+    spellcheck: false,
+    navigateOnDragDrop: false,
+  }
 }
 
 /**
@@ -92,7 +118,16 @@ export class CrashPolicy {
 }
 
 /** Polls until the gateway answers its health check; the shell shows a waiting screen meanwhile. */
-export async function waitForGateway(kioskUrl: string, opts: { fetch: (url: string) => Promise<{ ok: boolean }>; sleep: (ms: number) => Promise<void>; onWaiting?: (attempt: number, reason: string) => void; intervalMs?: number; signal?: AbortSignal }): Promise<boolean> {
+export async function waitForGateway(
+  kioskUrl: string,
+  opts: {
+    fetch: (url: string) => Promise<{ ok: boolean }>
+    sleep: (ms: number) => Promise<void>
+    onWaiting?: (attempt: number, reason: string) => void
+    intervalMs?: number
+    signal?: AbortSignal
+  },
+): Promise<boolean> {
   const health = new URL('/healthz', kioskUrl).toString()
   for (let attempt = 1; !opts.signal?.aborted; attempt++) {
     let reason: string

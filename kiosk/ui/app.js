@@ -8,7 +8,13 @@ const $ = (id) => document.getElementById(id)
 const params = new URLSearchParams(location.search)
 const kioskParam = params.get('kiosk')
 const SPIN_MS = Number(params.get('spinMs') ?? 3200)
-const store = { get: (k) => JSON.parse(sessionStorage.getItem(`tillside.${k}`) ?? 'null'), set: (k, v) => (v === null ? sessionStorage.removeItem(`tillside.${k}`) : sessionStorage.setItem(`tillside.${k}`, JSON.stringify(v))) }
+const store = {
+  get: (k) => JSON.parse(sessionStorage.getItem(`tillside.${k}`) ?? 'null'),
+  set: (k, v) =>
+    v === null
+      ? sessionStorage.removeItem(`tillside.${k}`)
+      : sessionStorage.setItem(`tillside.${k}`, JSON.stringify(v)),
+}
 let lang = store.get('lang') ?? 'zh'
 let setup = null
 let phone = ''
@@ -23,7 +29,11 @@ function render() {
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t)
   if (setup?.title) $('title').textContent = setup.title[lang] ?? setup.title.en
   $('store').textContent = setup?.store.name ?? ''
-  $('prizes').replaceChildren(...(setup?.prizes ?? []).map((p) => Object.assign(document.createElement('li'), { textContent: p.name[lang] ?? p.name.en })))
+  $('prizes').replaceChildren(
+    ...(setup?.prizes ?? []).map((p) =>
+      Object.assign(document.createElement('li'), { textContent: p.name[lang] ?? p.name.en }),
+    ),
+  )
   $('phone').textContent = phone || '—'
   $('identify-go').disabled = !(phone.length >= 6 && $('consent').checked)
   const left = store.get('player')?.playsLeft
@@ -37,10 +47,23 @@ function show(screen) {
 
 async function api(path, body, headers = {}) {
   const kiosk = kioskParam ? { kiosk: kioskParam } : {}
-  const res = await fetch(path, body ? { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ ...body, ...kiosk }) } : { headers })
+  const res = await fetch(
+    path,
+    body
+      ? {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ ...body, ...kiosk }),
+        }
+      : { headers },
+  )
   const data = await res.json().catch(() => ({}))
   if (res.status === 401 && data.error === 'kiosk_unpaired') showPairing()
-  if (!res.ok) throw Object.assign(new Error(data.message ?? res.statusText), { code: data.error ?? 'network', status: res.status })
+  if (!res.ok)
+    throw Object.assign(new Error(data.message ?? res.statusText), {
+      code: data.error ?? 'network',
+      status: res.status,
+    })
   return data
 }
 
@@ -69,7 +92,12 @@ function signedIn(player) {
 async function identifyByPhone() {
   $('identify-error').textContent = ''
   try {
-    signedIn(await api('/api/kiosk/identify', { phone, consents: { membership: $('consent').checked, marketing: $('marketing').checked } }))
+    signedIn(
+      await api('/api/kiosk/identify', {
+        phone,
+        consents: { membership: $('consent').checked, marketing: $('marketing').checked },
+      }),
+    )
   } catch (err) {
     $('identify-error').textContent = errorText(err.code)
   }
@@ -92,7 +120,10 @@ function buildKeypad() {
 
 function newPlayId() {
   const bytes = crypto.getRandomValues(new Uint8Array(16))
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 }
 
 async function play() {
@@ -125,28 +156,35 @@ function wheelFace() {
   const seg = 360 / Math.max(1, names.length)
   const face = $('wheel-face')
   face.style.background = `conic-gradient(${names.map((_, i) => `${COLOURS[i % COLOURS.length]} ${i * seg}deg ${(i + 1) * seg}deg`).join(', ') || '#b3261e 0 360deg'})`
-  face.replaceChildren(...names.map((n, i) => {
-    const s = Object.assign(document.createElement('span'), { textContent: n })
-    s.style.transform = `rotate(${(i + 0.5) * seg - 90}deg) translate(36px, -50%)`
-    s.style.color = i % 2 ? '#2b1d0e' : '#fff'
-    return s
-  }))
+  face.replaceChildren(
+    ...names.map((n, i) => {
+      const s = Object.assign(document.createElement('span'), { textContent: n })
+      s.style.transform = `rotate(${(i + 0.5) * seg - 90}deg) translate(36px, -50%)`
+      s.style.color = i % 2 ? '#2b1d0e' : '#fff'
+      return s
+    }),
+  )
   return names.length
 }
 
 function spin(result) {
   const count = wheelFace() || 1
-  const index = Math.max(0, (setup?.prizes ?? []).findIndex((p) => p.id === result.prize.id))
+  const index = Math.max(
+    0,
+    (setup?.prizes ?? []).findIndex((p) => p.id === result.prize.id),
+  )
   spinning = true
   const face = $('wheel-face')
   face.style.transition = `transform ${SPIN_MS}ms cubic-bezier(.15,.85,.25,1)`
   face.style.transform = `rotate(${360 * 5 - (360 / count) * (index + 0.5)}deg)` // that segment's middle under the pointer
-  return new Promise((resolve) => setTimeout(() => {
-    spinning = false
-    face.style.transition = 'none'
-    face.style.transform = 'rotate(0deg)'
-    resolve()
-  }, SPIN_MS))
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      spinning = false
+      face.style.transition = 'none'
+      face.style.transform = 'rotate(0deg)'
+      resolve()
+    }, SPIN_MS),
+  )
 }
 
 function showPrize(result) {
@@ -154,7 +192,9 @@ function showPrize(result) {
   if (player && result.playsLeft !== null) store.set('player', { ...player, playsLeft: result.playsLeft })
   store.set('play', null)
   $('prize-name').textContent = result.prize.name[lang] ?? result.prize.name.en
-  $('prize-value').textContent = result.prize.value.item ? (result.prize.value.item[lang] ?? result.prize.value.item.en) : `¥${(result.prize.value.amount / 100).toFixed(2)}`
+  $('prize-value').textContent = result.prize.value.item
+    ? (result.prize.value.item[lang] ?? result.prize.value.item.en)
+    : `¥${(result.prize.value.amount / 100).toFixed(2)}`
   $('prize-qr').src = `/api/kiosk/plays/${encodeURIComponent(result.id)}/qr.svg`
   $('prize-qr').dataset.url = result.voucher.url
   $('print-state').textContent = TEXT[lang].print[result.print.state] ?? result.print.state
@@ -168,12 +208,22 @@ async function myVouchers() {
   if (!player) return toAttract()
   try {
     const { vouchers } = await api('/api/kiosk/my-vouchers', null, { 'x-player': player.token })
-    $('voucher-list').replaceChildren(...(vouchers.length ? vouchers : [null]).map((v) => {
-      const li = document.createElement('li')
-      if (!v) li.textContent = t('noVouchers')
-      else li.append(Object.assign(document.createElement('strong'), { textContent: v.prize.name[lang] ?? v.prize.name.en }), ` · ${t('until')} ${new Date(v.voucher.expiresAt).toISOString().slice(0, 10)}`, Object.assign(document.createElement('img'), { src: `/api/kiosk/plays/${encodeURIComponent(v.id)}/qr.svg`, alt: '' }))
-      return li
-    }))
+    $('voucher-list').replaceChildren(
+      ...(vouchers.length ? vouchers : [null]).map((v) => {
+        const li = document.createElement('li')
+        if (!v) li.textContent = t('noVouchers')
+        else
+          li.append(
+            Object.assign(document.createElement('strong'), { textContent: v.prize.name[lang] ?? v.prize.name.en }),
+            ` · ${t('until')} ${new Date(v.voucher.expiresAt).toISOString().slice(0, 10)}`,
+            Object.assign(document.createElement('img'), {
+              src: `/api/kiosk/plays/${encodeURIComponent(v.id)}/qr.svg`,
+              alt: '',
+            }),
+          )
+        return li
+      }),
+    )
     show('vouchers')
   } catch (err) {
     $('game-error').textContent = errorText(err.code)
@@ -205,7 +255,11 @@ function showPairing() {
   $('pair-form').onsubmit = async (e) => {
     e.preventDefault()
     $('pair-error').textContent = ''
-    const res = await fetch('/api/kiosk/pair', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: $('pair-token').value.trim() }) }).catch(() => null)
+    const res = await fetch('/api/kiosk/pair', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: $('pair-token').value.trim() }),
+    }).catch(() => null)
     const data = res ? await res.json().catch(() => ({})) : { error: 'network' }
     if (!res?.ok) return ($('pair-error').textContent = errorText(data.error ?? 'network'))
     $('pair-token').value = ''
@@ -214,7 +268,12 @@ function showPairing() {
 }
 
 let booted = false
-$('lang').onclick = () => { lang = lang === 'zh' ? 'en' : 'zh'; store.set('lang', lang); render(); wheelFace() }
+$('lang').onclick = () => {
+  lang = lang === 'zh' ? 'en' : 'zh'
+  store.set('lang', lang)
+  render()
+  wheelFace()
+}
 async function boot() {
   try {
     setup = await api(`/api/kiosk/setup${kioskParam ? `?kiosk=${encodeURIComponent(kioskParam)}` : ''}`)

@@ -31,10 +31,16 @@ export function freePort(): Promise<number> {
 
 /** `tillside start --config file`; resolves once /healthz answers 200. */
 export async function spawnGateway(configFile: string, port: number, timeoutMs = 20_000): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'start', '--config', configFile], { stdio: 'ignore', env: GATEWAY_ENV })
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'start', '--config', configFile], {
+    stdio: 'ignore',
+    env: GATEWAY_ENV,
+  })
   const t0 = performance.now()
   for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false)
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.status === 200,
+      () => false,
+    )
     if (ok) return child
     if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode} before answering`)
     if (performance.now() - t0 > timeoutMs) throw new Error(`gateway did not start within ${timeoutMs} ms`)

@@ -21,14 +21,32 @@ async function bigJournal(dataDir: string): Promise<void> {
   const journal = new Journal(join(dataDir, DB_FILE), silentLogger())
   await journal.start()
   const scan = { deviceId: 'till-scanner', data: '6901234567892', symbology: 'E', channel: 'serial' }
-  const sale = { idempotencyKey: 'k', amount: 3500, currency: 'CNY', payments: [{ method: 'cash', amount: 3500 }], reference: 'R-000001' }
+  const sale = {
+    idempotencyKey: 'k',
+    amount: 3500,
+    currency: 'CNY',
+    payments: [{ method: 'cash', amount: 3500 }],
+    reference: 'R-000001',
+  }
   for (let i = 0; i < BIG; i += 20_000) {
-    await Promise.all(Array.from({ length: 20_000 }, (_, k) => journal.append<object>(k % 10 === 0 ? { type: 'pos.sale', device: 'pos:pos-1', payload: sale } : { type: 'scan', device: 'till-scanner', payload: scan })))
+    await Promise.all(
+      Array.from({ length: 20_000 }, (_, k) =>
+        journal.append<object>(
+          k % 10 === 0
+            ? { type: 'pos.sale', device: 'pos:pos-1', payload: sale }
+            : { type: 'scan', device: 'till-scanner', payload: scan },
+        ),
+      ),
+    )
   }
   await journal.stop()
 }
 
-async function starts(dir: string, name: string, dataDir: (run: number) => string): Promise<{ times: number[]; rssMb: number }> {
+async function starts(
+  dir: string,
+  name: string,
+  dataDir: (run: number) => string,
+): Promise<{ times: number[]; rssMb: number }> {
   const times: number[] = []
   let rssMb = 0
   for (let run = 0; run < RUNS; run++) {
@@ -53,10 +71,29 @@ async function starts(dir: string, name: string, dataDir: (run: number) => strin
 
 export async function benchGatewayStart(dir: string): Promise<void> {
   const empty = await starts(dir, 'empty', (run) => join(dir, `start-${run}`))
-  report({ bench: 'gateway.start', metric: 'spawn_to_healthz_median', value: round(percentile(empty.times, 50), 1), unit: 'ms', runs: RUNS, max: round(empty.times.at(-1)!, 1), events: 0 })
+  report({
+    bench: 'gateway.start',
+    metric: 'spawn_to_healthz_median',
+    value: round(percentile(empty.times, 50), 1),
+    unit: 'ms',
+    runs: RUNS,
+    max: round(empty.times.at(-1)!, 1),
+    events: 0,
+  })
   report({ bench: 'gateway.start', metric: 'idle_rss', value: round(empty.rssMb, 1), unit: 'MB', events: 0 })
   await bigJournal(join(dir, 'big'))
   const big = await starts(dir, 'big', () => join(dir, 'big'))
-  report({ bench: 'gateway.start', metric: 'spawn_to_healthz_median_5m_events', value: round(percentile(big.times, 50), 1), unit: 'ms', runs: RUNS, max: round(big.times.at(-1)!, 1), events: BIG, baseline: 'the same start on an empty database', baseline_value: round(percentile(empty.times, 50), 1), ratio: round(percentile(big.times, 50) / percentile(empty.times, 50), 2) })
+  report({
+    bench: 'gateway.start',
+    metric: 'spawn_to_healthz_median_5m_events',
+    value: round(percentile(big.times, 50), 1),
+    unit: 'ms',
+    runs: RUNS,
+    max: round(big.times.at(-1)!, 1),
+    events: BIG,
+    baseline: 'the same start on an empty database',
+    baseline_value: round(percentile(empty.times, 50), 1),
+    ratio: round(percentile(big.times, 50) / percentile(empty.times, 50), 2),
+  })
   report({ bench: 'gateway.start', metric: 'idle_rss_5m_events', value: round(big.rssMb, 1), unit: 'MB', events: BIG })
 }

@@ -30,13 +30,24 @@ export async function benchKiosk(dir: string): Promise<void> {
       '  game: { playsPerMemberPerDay: 100, prizes: [{ id: coffee, campaign: 2, stock: 200 }, { id: twenty, campaign: 1, stock: 100 }], consolation: { campaign: 4, weight: 30 } } }\n',
   )
   const gateway = await spawnGateway(config, port)
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  })
   try {
     const url = `http://127.0.0.1:${port}/kiosk`
     // What the Electron shell does from its token file: the kiosk cookie, before the page loads.
     const kioskContext = async () => {
       const context = await browser.newContext()
-      await context.addCookies([{ name: 'tillside_kiosk', value: KIOSK_TOKEN, url: `http://127.0.0.1:${port}`, httpOnly: true, sameSite: 'Strict' }])
+      await context.addCookies([
+        {
+          name: 'tillside_kiosk',
+          value: KIOSK_TOKEN,
+          url: `http://127.0.0.1:${port}`,
+          httpOnly: true,
+          sameSite: 'Strict',
+        },
+      ])
       return context
     }
     const loads: number[] = []
@@ -53,11 +64,22 @@ export async function benchKiosk(dir: string): Promise<void> {
     await page.waitForSelector('body[data-ready="true"]')
     // The page's own request, timed where the page sees it; members play up to the daily limit.
     const plays: number[] = await page.evaluate(async (count) => {
-      const post = (path: string, body: object) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ player: string; voucher?: unknown }>)
+      const post = (path: string, body: object) =>
+        fetch(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then((r) => r.json() as Promise<{ player: string; voucher?: unknown }>)
       const out: number[] = []
       let player = ''
       for (let i = 0; i < count + 20; i++) {
-        if (i % 100 === 0) player = (await post('/api/kiosk/identify', { phone: `1380000${String(1000 + i / 100)}`, consents: { membership: true } })).player
+        if (i % 100 === 0)
+          player = (
+            await post('/api/kiosk/identify', {
+              phone: `1380000${String(1000 + i / 100)}`,
+              consents: { membership: true },
+            })
+          ).player
         const t0 = performance.now()
         const result = await post('/api/kiosk/play', { playId: `bench-play-${String(i).padStart(8, '0')}`, player })
         if (!result.voucher) throw new Error(`play refused: ${JSON.stringify(result)}`)
@@ -67,8 +89,21 @@ export async function benchKiosk(dir: string): Promise<void> {
     }, PLAYS)
     plays.sort((a, b) => a - b)
     loads.sort((a, b) => a - b)
-    for (const p of [50, 99] as const) report({ bench: 'kiosk.play', metric: `p${p}`, value: round(percentile(plays, p), 2), unit: 'ms', samples: PLAYS })
-    report({ bench: 'kiosk.load', metric: 'median', value: round(percentile(loads, 50), 1), unit: 'ms', samples: LOADS })
+    for (const p of [50, 99] as const)
+      report({
+        bench: 'kiosk.play',
+        metric: `p${p}`,
+        value: round(percentile(plays, p), 2),
+        unit: 'ms',
+        samples: PLAYS,
+      })
+    report({
+      bench: 'kiosk.load',
+      metric: 'median',
+      value: round(percentile(loads, 50), 1),
+      unit: 'ms',
+      samples: LOADS,
+    })
     report({ bench: 'kiosk.load', metric: 'max', value: round(loads.at(-1)!, 1), unit: 'ms', samples: LOADS })
   } finally {
     await browser.close()

@@ -28,7 +28,9 @@ function handOver(after: number): void {
       if (acked % 10_000 === 0) process.stdout.write(`acked ${acked}\n`)
       if (--left > 0) return
       if (acked < total) return handOver(row.seq)
-      process.stdout.write(`${JSON.stringify({ done: true, events: acked, ms: performance.now() - t0, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`)
+      process.stdout.write(
+        `${JSON.stringify({ done: true, events: acked, ms: performance.now() - t0, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+      )
       client.end(false, {}, () => process.exit(0))
     })
   }

@@ -26,9 +26,26 @@ export async function benchPortalProbe(dir: string): Promise<void> {
   const gateway = await spawnGateway(join(dir, 'probe.yaml'), port)
   try {
     const url = `http://127.0.0.1:${guestPort}`
-    report({ bench: 'portal.probe', metric: 'captive', value: round(await probeRate(guestPort, 302), 0), unit: 'answers/s', connections: 32 })
-    await fetch(`${url}/portal/join`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'phone=13800138000&membership=yes', redirect: 'manual' })
-    report({ bench: 'portal.probe', metric: 'online', value: round(await probeRate(guestPort, 204), 0), unit: 'answers/s', connections: 32 })
+    report({
+      bench: 'portal.probe',
+      metric: 'captive',
+      value: round(await probeRate(guestPort, 302), 0),
+      unit: 'answers/s',
+      connections: 32,
+    })
+    await fetch(`${url}/portal/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'phone=13800138000&membership=yes',
+      redirect: 'manual',
+    })
+    report({
+      bench: 'portal.probe',
+      metric: 'online',
+      value: round(await probeRate(guestPort, 204), 0),
+      unit: 'answers/s',
+      connections: 32,
+    })
   } finally {
     await stopGateway(gateway)
   }
@@ -44,7 +61,9 @@ async function probeRate(port: number, status: number): Promise<number> {
     new Promise<void>((resolve, reject) => {
       const req = request({ port, path: '/generate_204', agent }, (res) => {
         res.resume()
-        res.on('end', () => (res.statusCode === status ? resolve() : reject(new Error(`probe answered ${res.statusCode}`))))
+        res.on('end', () =>
+          res.statusCode === status ? resolve() : reject(new Error(`probe answered ${res.statusCode}`)),
+        )
       })
       req.on('error', reject)
       req.end()
@@ -71,12 +90,32 @@ export async function benchPortalLogin(dir: string): Promise<void> {
   try {
     ip('link', 'add', `bg${id}`, 'netns', router, 'type', 'veth', 'peer', 'name', 'c0', 'netns', client)
     ip('-n', router, 'addr', 'add', '10.63.0.1/16', 'dev', `bg${id}`)
-    for (const [ns, dev] of [[router, `bg${id}`], [client, 'c0'], [router, 'lo'], [client, 'lo']]) ip('-n', ns!, 'link', 'set', dev!, 'up')
+    for (const [ns, dev] of [
+      [router, `bg${id}`],
+      [client, 'c0'],
+      [router, 'lo'],
+      [client, 'lo'],
+    ])
+      ip('-n', ns!, 'link', 'set', dev!, 'up')
     // One address per guest on the client's link: each login is a new (address, MAC) in the sets.
-    const batch = Array.from({ length: GUESTS }, (_, i) => `addr add 10.63.${1 + Math.floor(i / 250)}.${1 + (i % 250)}/16 dev c0`).join('\n')
+    const batch = Array.from(
+      { length: GUESTS },
+      (_, i) => `addr add 10.63.${1 + Math.floor(i / 250)}.${1 + (i % 250)}/16 dev c0`,
+    ).join('\n')
     execFileSync('ip', ['-n', client, '-batch', '-'], { input: batch })
-    writeFileSync(join(dir, 'login.yaml'), base(dir, 8080, `http: { host: 10.63.0.1, port: 8081 }, controller: { type: nftables, interface: bg${id}, table: tillside_bench }`))
-    const gateway = spawn('ip', ['netns', 'exec', router, process.execPath, ...NODE_FLAGS, CLI, 'start', '--config', join(dir, 'login.yaml')], { stdio: 'ignore', env: GATEWAY_ENV })
+    writeFileSync(
+      join(dir, 'login.yaml'),
+      base(
+        dir,
+        8080,
+        `http: { host: 10.63.0.1, port: 8081 }, controller: { type: nftables, interface: bg${id}, table: tillside_bench }`,
+      ),
+    )
+    const gateway = spawn(
+      'ip',
+      ['netns', 'exec', router, process.execPath, ...NODE_FLAGS, CLI, 'start', '--config', join(dir, 'login.yaml')],
+      { stdio: 'ignore', env: GATEWAY_ENV },
+    )
     try {
       const loader = `
         const http = require('node:http')
@@ -96,7 +135,15 @@ export async function benchPortalLogin(dir: string): Promise<void> {
         })().catch((e) => { console.error(e.message); process.exit(1) })`
       const out = execFileSync('ip', ['netns', 'exec', client, process.execPath, '-e', loader], { encoding: 'utf8' })
       const times = (JSON.parse(out) as number[]).slice(10).sort((a, b) => a - b)
-      for (const p of [50, 99] as const) report({ bench: 'portal.login', metric: `p${p}`, value: round(percentile(times, p), 2), unit: 'ms', samples: times.length, controller: 'nftables' })
+      for (const p of [50, 99] as const)
+        report({
+          bench: 'portal.login',
+          metric: `p${p}`,
+          value: round(percentile(times, p), 2),
+          unit: 'ms',
+          samples: times.length,
+          controller: 'nftables',
+        })
     } finally {
       gateway.kill('SIGTERM')
       await new Promise((r) => gateway.once('exit', r))

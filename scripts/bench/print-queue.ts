@@ -20,12 +20,28 @@ export async function benchPrintQueue(dir: string): Promise<void> {
   await journal.start()
   const virtual = new VirtualPrinter()
   const port = await virtual.listenTcp(0)
-  const queue = new PrintQueue('bench', { cpl: 48, dots: 576, encoding: 'gb18030', nativeQr: true }, async () => new EscPosPrinter(await openTcpPrinter('127.0.0.1', port, 1000), 500), journal, { pollMs: 1000, retryMs: 50 }, silentLogger())
+  const queue = new PrintQueue(
+    'bench',
+    { cpl: 48, dots: 576, encoding: 'gb18030', nativeQr: true },
+    async () => new EscPosPrinter(await openTcpPrinter('127.0.0.1', port, 1000), 500),
+    journal,
+    { pollMs: 1000, retryMs: 50 },
+    silentLogger(),
+  )
   await queue.start()
   const samples: number[] = []
   for (let i = 0; i < SAMPLES + WARMUP; i++) {
     const printed = new Promise((resolve) => virtual.once('receipt', resolve))
-    await queue.enqueue({ blocks: [{ type: 'text', text: `优惠券 ${i}`, size: 2 }, { type: 'qr', data: `TS1:BENCH-${i}` }, { type: 'cut' }] }, 'bench')
+    await queue.enqueue(
+      {
+        blocks: [
+          { type: 'text', text: `优惠券 ${i}`, size: 2 },
+          { type: 'qr', data: `TS1:BENCH-${i}` },
+          { type: 'cut' },
+        ],
+      },
+      'bench',
+    )
     const t0 = performance.now()
     await printed
     if (i >= WARMUP) samples.push(performance.now() - t0)
@@ -34,5 +50,12 @@ export async function benchPrintQueue(dir: string): Promise<void> {
   await virtual.close()
   await journal.stop()
   samples.sort((a, b) => a - b)
-  for (const p of [50, 99] as const) report({ bench: 'print.queue', metric: `p${p}`, value: round(percentile(samples, p), 3), unit: 'ms', samples: SAMPLES })
+  for (const p of [50, 99] as const)
+    report({
+      bench: 'print.queue',
+      metric: `p${p}`,
+      value: round(percentile(samples, p), 3),
+      unit: 'ms',
+      samples: SAMPLES,
+    })
 }

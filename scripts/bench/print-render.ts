@@ -8,7 +8,8 @@ import type { PrintDocument } from '../../drivers/printer/escpos/document.js'
 import { report } from './report.js'
 
 const SLIPS = 2000
-const CODE = 'TS1:100100000V5089U000.40H0WZ7KRATSHQ+8LLKEN-6$OIPZ6NR8L04.$QD5NBWDZ+NJA54OR71RU+SU-0YPSGYS313B+391F3E6LJURMTNNVZ$3OU100'
+const CODE =
+  'TS1:100100000V5089U000.40H0WZ7KRATSHQ+8LLKEN-6$OIPZ6NR8L04.$QD5NBWDZ+NJA54OR71RU+SU-0YPSGYS313B+391F3E6LJURMTNNVZ$3OU100'
 
 function slip(i: number): PrintDocument {
   return {
@@ -19,7 +20,10 @@ function slip(i: number): PrintDocument {
       { type: 'qr', data: CODE.slice(0, 110) + String(i).padStart(10, '0'), size: 5 },
       { type: 'columns', left: '面值 Value', right: '¥20.00' },
       { type: 'columns', left: '有效期至 Valid until', right: '2026-12-23' },
-      { type: 'text', text: '可用门店：B店 · Redeemable at shop B. 每次限用一张，不可兑换现金。One per visit, not exchangeable for cash.' },
+      {
+        type: 'text',
+        text: '可用门店：B店 · Redeemable at shop B. 每次限用一张，不可兑换现金。One per visit, not exchangeable for cash.',
+      },
       { type: 'feed', lines: 3 },
       { type: 'cut' },
     ],
@@ -34,7 +38,13 @@ export function benchPrintRender(): Promise<void> {
     let bytes = 0
     for (let i = 0; i < SLIPS; i++) bytes += renderEscPos(slip(i), profile).length
     const perSec = Math.round((SLIPS / (performance.now() - t0)) * 1000)
-    report({ bench: 'print.render', metric: nativeQr ? 'voucher_slips_per_s_native_qr' : 'voucher_slips_per_s_raster_qr', value: perSec, unit: 'slips/s', bytes_per_slip: Math.round(bytes / SLIPS) })
+    report({
+      bench: 'print.render',
+      metric: nativeQr ? 'voucher_slips_per_s_native_qr' : 'voucher_slips_per_s_raster_qr',
+      value: perSec,
+      unit: 'slips/s',
+      bytes_per_slip: Math.round(bytes / SLIPS),
+    })
   }
   return Promise.resolve()
 }

@@ -34,7 +34,18 @@ export async function benchScanLatency(dir: string): Promise<void> {
           symbologyIds: 'aim',
           stripPrefix: '',
           stripSuffix: '',
-          transport: { type: 'serial', path: devicePath, baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1, framing: 'CR', idleGapMs: 50, maxFrameBytes: 4096, encoding: 'utf8' },
+          transport: {
+            type: 'serial',
+            path: devicePath,
+            baudRate: 115200,
+            dataBits: 8,
+            parity: 'none',
+            stopBits: 1,
+            framing: 'CR',
+            idleGapMs: 50,
+            maxFrameBytes: 4096,
+            encoding: 'utf8',
+          },
         },
       ],
       reconnect: { initialMs: 50, maxMs: 500 },
@@ -64,6 +75,12 @@ export async function benchScanLatency(dir: string): Promise<void> {
   stopPty()
   samples.sort((a, b) => a - b)
   for (const p of [50, 99] as const) {
-    report({ bench: 'scan.latency', metric: `p${p}`, value: round(percentile(samples, p), 3), unit: 'ms', samples: SAMPLES })
+    report({
+      bench: 'scan.latency',
+      metric: `p${p}`,
+      value: round(percentile(samples, p), 3),
+      unit: 'ms',
+      samples: SAMPLES,
+    })
   }
 }

@@ -80,22 +80,39 @@ export class SoakMix {
     this.counts.lastError = message
   }
 
-  private call(port: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, localAddress?: string): Promise<Answer> {
+  private call(
+    port: number,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    localAddress?: string,
+  ): Promise<Answer> {
     const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
     const type = typeof body === 'string' ? 'application/x-www-form-urlencoded' : 'application/json'
     return new Promise((resolve, reject) => {
-      const req = request({ port, method, path, localAddress, agent: localAddress ? false : this.agent, headers: { ...(text === undefined ? {} : { 'content-type': type }), accept: 'application/json', ...headers } }, (res) => {
-        let data = ''
-        res.setEncoding('utf8')
-        res.on('data', (d: string) => (data += d))
-        res.on('end', () => {
-          const status = res.statusCode ?? 0
-          this.counts.requests++
-          this.counts.byStatus[status] = (this.counts.byStatus[status] ?? 0) + 1
-          if (status >= 500) this.fail(`${method} ${path} → ${status} ${data.slice(0, 200)}`)
-          resolve({ status, body: data, headers: res.headers })
-        })
-      })
+      const req = request(
+        {
+          port,
+          method,
+          path,
+          localAddress,
+          agent: localAddress ? false : this.agent,
+          headers: { ...(text === undefined ? {} : { 'content-type': type }), accept: 'application/json', ...headers },
+        },
+        (res) => {
+          let data = ''
+          res.setEncoding('utf8')
+          res.on('data', (d: string) => (data += d))
+          res.on('end', () => {
+            const status = res.statusCode ?? 0
+            this.counts.requests++
+            this.counts.byStatus[status] = (this.counts.byStatus[status] ?? 0) + 1
+            if (status >= 500) this.fail(`${method} ${path} → ${status} ${data.slice(0, 200)}`)
+            resolve({ status, body: data, headers: res.headers })
+          })
+        },
+      )
       req.on('error', (e) => reject(new Error(`${method} ${path}: ${e.message}`)))
       req.end(text)
     })
@@ -117,7 +134,8 @@ export class SoakMix {
     const pick = i % 10
     let data: string
     if (pick < 3) data = ean13(String(690_000_000_000 + (i % 5000)).slice(0, 12))
-    else if (pick === 3 && this.members.length > 0) data = (await this.memberCode(this.members[i % this.members.length]!)) ?? 'garbage'
+    else if (pick === 3 && this.members.length > 0)
+      data = (await this.memberCode(this.members[i % this.members.length]!)) ?? 'garbage'
     else if (pick === 4 && this.fresh.length > 0) data = this.fresh.shift()!
     else if (pick === 5 && this.used.length > 0) data = this.used[i % this.used.length]!
     else if (pick === 6 && this.used.length > 0) data = forge(this.used[i % this.used.length]!, i)
@@ -130,7 +148,9 @@ export class SoakMix {
   }
 
   private async memberCode(member: string): Promise<string | null> {
-    const res = await this.call(this.port, 'GET', `/api/pos/members/${member}/code`, undefined, { authorization: `Bearer ${POS_TOKEN}` })
+    const res = await this.call(this.port, 'GET', `/api/pos/members/${member}/code`, undefined, {
+      authorization: `Bearer ${POS_TOKEN}`,
+    })
     return res.status === 200 ? (JSON.parse(res.body) as { code: string }).code : null
   }
 
@@ -146,15 +166,23 @@ export class SoakMix {
     const key = retry ? this.saleKeys[this.n % this.saleKeys.length]! : `soak-sale-${process.pid}-${this.n++}`
     if (!retry) this.remember(this.saleKeys, key, 100)
     const amount = 1000 + (key.length % 7) * 100
-    await this.pos('/api/pos/sales', { idempotencyKey: key, amount, currency: 'CNY', payments: [{ method: 'cash', amount }] })
+    await this.pos('/api/pos/sales', {
+      idempotencyKey: key,
+      amount,
+      currency: 'CNY',
+      payments: [{ method: 'cash', amount }],
+    })
   }
 
   private openStream(): void {
     this.stream?.destroy()
-    const req = request({ port: this.port, path: '/api/till/events', headers: { cookie: this.cookie }, agent: false }, (res) => {
-      if (res.statusCode !== 200) this.fail(`till events → ${res.statusCode}`)
-      res.resume()
-    })
+    const req = request(
+      { port: this.port, path: '/api/till/events', headers: { cookie: this.cookie }, agent: false },
+      (res) => {
+        if (res.statusCode !== 200) this.fail(`till events → ${res.statusCode}`)
+        res.resume()
+      },
+    )
     req.on('error', () => undefined) // destroyed on purpose at each reconnect
     req.end()
     this.stream = req
@@ -167,15 +195,28 @@ export class SoakMix {
     const kiosk = { 'x-kiosk-token': KIOSK_TOKEN }
     if (this.playsLeft === 0) {
       const phone = `139${String(10_000_000 + this.n++).slice(-8)}`
-      const res = await this.call(this.port, 'POST', '/api/kiosk/identify', { phone, consents: { membership: true } }, kiosk)
+      const res = await this.call(
+        this.port,
+        'POST',
+        '/api/kiosk/identify',
+        { phone, consents: { membership: true } },
+        kiosk,
+      )
       if (res.status !== 200) return
       this.player = (JSON.parse(res.body) as { player: string }).player
       const found = await this.pos('/api/pos/members', { phone, consents: { membership: true } })
-      if (found.status === 200) this.remember(this.members, (JSON.parse(found.body) as { memberId: string }).memberId, 50)
+      if (found.status === 200)
+        this.remember(this.members, (JSON.parse(found.body) as { memberId: string }).memberId, 50)
       this.playsLeft = 3
     }
     this.playsLeft--
-    await this.call(this.port, 'POST', '/api/kiosk/play', { playId: `soak-play-${process.pid}-${this.n++}`, player: this.player }, kiosk)
+    await this.call(
+      this.port,
+      'POST',
+      '/api/kiosk/play',
+      { playId: `soak-play-${process.pid}-${this.n++}`, player: this.player },
+      kiosk,
+    )
   }
 
   /** Each guest from its own address (any of 127/8 is local), as phones on the Wi-Fi are. */

@@ -45,13 +45,23 @@ export async function benchSoak(dir: string): Promise<void> {
   const logFile = join(dir, 'gateway.log')
   const out = openSync(logFile, 'a')
   const extra = process.env.TILLSIDE_SOAK_NODE_FLAGS?.split(' ').filter(Boolean) ?? []
-  const gateway = spawn(process.execPath, [...NODE_FLAGS, ...extra, CLI, 'start', '--config', configFile], { stdio: ['ignore', out, out], env: GATEWAY_ENV })
+  const gateway = spawn(process.execPath, [...NODE_FLAGS, ...extra, CLI, 'start', '--config', configFile], {
+    stdio: ['ignore', out, out],
+    env: GATEWAY_ENV,
+  })
   closeSync(out)
   const exited = new Promise((r) => gateway.once('exit', r))
   const base = `http://127.0.0.1:${port}`
   try {
-    for (let t0 = Date.now(); !(await fetch(`${base}/healthz`).then((r) => r.ok, () => false)); ) {
-      if (gateway.exitCode !== null || Date.now() - t0 > 30_000) throw new Error(`gateway did not start; see ${logFile}`)
+    for (
+      let t0 = Date.now();
+      !(await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+    ) {
+      if (gateway.exitCode !== null || Date.now() - t0 > 30_000)
+        throw new Error(`gateway did not start; see ${logFile}`)
       await sleep(20)
     }
     const only = process.env.TILLSIDE_SOAK_ONLY?.split(',')
@@ -62,24 +72,76 @@ export async function benchSoak(dir: string): Promise<void> {
     const end = Date.now() + minutes * 60_000
     while (Date.now() < end) {
       await sleep(SAMPLE_MS)
-      const status = (await fetch(`${base}/api/status`).then((r) => r.json())) as { memory: { heapUsedBytes: number; externalBytes: number } }
+      const status = (await fetch(`${base}/api/status`).then((r) => r.json())) as {
+        memory: { heapUsedBytes: number; externalBytes: number }
+      }
       const proc = readFileSync(`/proc/${gateway.pid}/status`, 'utf8')
       const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(proc)?.[1] ?? NaN) * 1024
-      samples.push({ t: Date.now(), rss: kb('VmRSS'), anon: kb('RssAnon'), heap: status.memory.heapUsedBytes, external: status.memory.externalBytes, log: statSync(logFile).size })
+      samples.push({
+        t: Date.now(),
+        rss: kb('VmRSS'),
+        anon: kb('RssAnon'),
+        heap: status.memory.heapUsedBytes,
+        external: status.memory.externalBytes,
+        log: statSync(logFile).size,
+      })
       const s = samples.at(-1)!
-      if (samples.length % 12 === 0) process.stderr.write(`soak: ${round((s.t - samples[0]!.t) / 60_000, 1)} min rss ${round(s.rss / MB, 1)} MB heap ${round(s.heap / MB, 1)} MB external ${round(s.external / MB, 1)} MB, ${mix.counts.requests} requests, ${mix.counts.errors} errors\n`)
+      if (samples.length % 12 === 0)
+        process.stderr.write(
+          `soak: ${round((s.t - samples[0]!.t) / 60_000, 1)} min rss ${round(s.rss / MB, 1)} MB heap ${round(s.heap / MB, 1)} MB external ${round(s.external / MB, 1)} MB, ${mix.counts.requests} requests, ${mix.counts.errors} errors\n`,
+        )
     }
     mix.stop()
     const backlog = await drained(base)
     const half = samples.slice(Math.floor(samples.length / 2))
     const hours = (half.at(-1)!.t - half[0]!.t) / 3_600_000
     const common = { minutes, samples: samples.length, fittedOver: 'second half' }
-    report({ bench: 'soak.rss', metric: 'rss_slope', value: round(slope(half, 'rss') / MB, 2), unit: 'MB/hour', ...common })
-    report({ bench: 'soak.rss', metric: 'anon_slope', value: round(slope(half, 'anon') / MB, 2), unit: 'MB/hour', ...common })
-    report({ bench: 'soak.rss', metric: 'heap_used_slope', value: round(slope(half, 'heap') / MB, 2), unit: 'MB/hour', ...common })
-    report({ bench: 'soak.rss', metric: 'peak_rss', value: round(Math.max(...samples.map((s) => s.rss)) / MB, 1), unit: 'MB', flags: [...NODE_FLAGS, ...extra].join(' '), env: 'MALLOC_ARENA_MAX=2' })
-    report({ bench: 'soak.rss', metric: 'log_growth', value: round((half.at(-1)!.log - half[0]!.log) / MB / hours, 3), unit: 'MB/hour', level: 'info' })
-    report({ bench: 'soak.rss', metric: 'requests', value: mix.counts.requests, unit: 'requests', errors: mix.counts.errors, byStatus: mix.counts.byStatus, lastError: mix.counts.lastError, syncBacklogAfter: backlog })
+    report({
+      bench: 'soak.rss',
+      metric: 'rss_slope',
+      value: round(slope(half, 'rss') / MB, 2),
+      unit: 'MB/hour',
+      ...common,
+    })
+    report({
+      bench: 'soak.rss',
+      metric: 'anon_slope',
+      value: round(slope(half, 'anon') / MB, 2),
+      unit: 'MB/hour',
+      ...common,
+    })
+    report({
+      bench: 'soak.rss',
+      metric: 'heap_used_slope',
+      value: round(slope(half, 'heap') / MB, 2),
+      unit: 'MB/hour',
+      ...common,
+    })
+    report({
+      bench: 'soak.rss',
+      metric: 'peak_rss',
+      value: round(Math.max(...samples.map((s) => s.rss)) / MB, 1),
+      unit: 'MB',
+      flags: [...NODE_FLAGS, ...extra].join(' '),
+      env: 'MALLOC_ARENA_MAX=2',
+    })
+    report({
+      bench: 'soak.rss',
+      metric: 'log_growth',
+      value: round((half.at(-1)!.log - half[0]!.log) / MB / hours, 3),
+      unit: 'MB/hour',
+      level: 'info',
+    })
+    report({
+      bench: 'soak.rss',
+      metric: 'requests',
+      value: mix.counts.requests,
+      unit: 'requests',
+      errors: mix.counts.errors,
+      byStatus: mix.counts.byStatus,
+      lastError: mix.counts.lastError,
+      syncBacklogAfter: backlog,
+    })
   } finally {
     gateway.kill('SIGTERM')
     await exited
@@ -105,7 +167,8 @@ export function slope(samples: Sample[], field: 'rss' | 'anon' | 'heap' | 'exter
 async function drained(base: string): Promise<number> {
   let backlog = NaN
   for (let t0 = Date.now(); Date.now() - t0 < 30_000; await sleep(250)) {
-    backlog = ((await fetch(`${base}/api/status`).then((r) => r.json())) as { sync: { backlog?: number } }).sync.backlog ?? NaN
+    backlog =
+      ((await fetch(`${base}/api/status`).then((r) => r.json())) as { sync: { backlog?: number } }).sync.backlog ?? NaN
     if (backlog === 0) break
   }
   return backlog
@@ -125,9 +188,16 @@ async function soakConfig(dir: string, port: number, portalPort: number): Promis
     printers: [{ id: 'kiosk-printer', role: 'kiosk', transport: { type: 'simulator' }, paperWidth: 80 }],
     vouchers: { campaignsFile: CAMPAIGNS },
     payments: { provider: 'sandbox' },
-    till: { cashiers: [{ id: 'soak', name: 'Soak cashier', pinHash: await hashPin('1234') }], posTokens: [{ name: 'soak-pos', tokenHash: hashToken(POS_TOKEN) }] },
+    till: {
+      cashiers: [{ id: 'soak', name: 'Soak cashier', pinHash: await hashPin('1234') }],
+      posTokens: [{ name: 'soak-pos', tokenHash: hashToken(POS_TOKEN) }],
+    },
     kiosk: {
-      game: { playsPerMemberPerDay: 3, prizes: [{ id: 'coffee', campaign: 2, stock: 100_000 }], consolation: { campaign: 4, weight: 30 } },
+      game: {
+        playsPerMemberPerDay: 3,
+        prizes: [{ id: 'coffee', campaign: 2, stock: 100_000 }],
+        consolation: { campaign: 4, weight: 30 },
+      },
       limits: { playsPerMinute: 20 },
       credentials: [{ name: 'soak-kiosk', device: 'kiosk-scanner', tokenHash: hashToken(KIOSK_TOKEN) }],
     },

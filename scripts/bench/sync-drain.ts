@@ -27,20 +27,36 @@ async function journalOf(dir: string, n: number): Promise<void> {
   const journal = new Journal(join(dir, DB_FILE), silentLogger())
   await journal.start()
   const payload = { deviceId: 'till-scanner', data: '6901234567892', symbology: 'E', channel: 'bench' }
-  for (let i = 0; i < n; i += 10_000) await Promise.all(Array.from({ length: 10_000 }, () => journal.append({ type: 'scan', device: 'till-scanner', payload })))
+  for (let i = 0; i < n; i += 10_000)
+    await Promise.all(
+      Array.from({ length: 10_000 }, () => journal.append({ type: 'scan', device: 'till-scanner', payload })),
+    )
   await journal.stop()
 }
 
-const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
+const peakRssMb = (pid: number) =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
 
 /** Drains `storeDir`'s journal through the built gateway; with `killHalfWay`, SIGKILLs it at half and starts it again. */
-async function ours(dir: string, brokerUrl: string, store: string, killHalfWay: boolean): Promise<{ rate: number; rss: number; lost: number }> {
+async function ours(
+  dir: string,
+  brokerUrl: string,
+  store: string,
+  killHalfWay: boolean,
+): Promise<{ rate: number; rss: number; lost: number }> {
   const cloudDb = join(dir, `cloud-${store}.db`)
-  const cloud = spawn(process.execPath, [CLI, 'cloud', '--broker', brokerUrl, '--db', cloudDb, '--id', `ingest-${store}`], { stdio: 'ignore' })
+  const cloud = spawn(
+    process.execPath,
+    [CLI, 'cloud', '--broker', brokerUrl, '--db', cloudDb, '--id', `ingest-${store}`],
+    { stdio: 'ignore' },
+  )
   await new Promise((r) => setTimeout(r, 500))
   const port = await freePort()
   const config = join(dir, `${store}.yaml`)
-  writeFileSync(config, `store: { id: ${store}, name: Bench }\ndataDir: ${join(dir, store)}\nhttp: { port: ${port} }\nlog: { level: warn }\nsync: { broker: '${brokerUrl}' }\n`)
+  writeFileSync(
+    config,
+    `store: { id: ${store}, name: Bench }\ndataDir: ${join(dir, store)}\nhttp: { port: ${port} }\nlog: { level: warn }\nsync: { broker: '${brokerUrl}' }\n`,
+  )
   const t0 = performance.now()
   let gateway = await spawnGateway(config, port)
   let rss = 0
@@ -77,8 +93,15 @@ async function ours(dir: string, brokerUrl: string, store: string, killHalfWay: 
 }
 
 /** The naive publisher; `handed` is how many events it had taken over (and so counted as sent). */
-function runNaive(db: string, brokerUrl: string, topic: string, killAt?: number): { child: ChildProcess; result: Promise<{ ms: number; peakRssMb: number } | null>; handed: () => number } {
-  const child = spawn(process.execPath, [...NODE_FLAGS, NAIVE, db, brokerUrl, topic], { stdio: ['ignore', 'pipe', 'inherit'] })
+function runNaive(
+  db: string,
+  brokerUrl: string,
+  topic: string,
+  killAt?: number,
+): { child: ChildProcess; result: Promise<{ ms: number; peakRssMb: number } | null>; handed: () => number } {
+  const child = spawn(process.execPath, [...NODE_FLAGS, NAIVE, db, brokerUrl, topic], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   let out = ''
   let handed = 0
   const result = new Promise<{ ms: number; peakRssMb: number } | null>((resolve) => {
@@ -113,15 +136,42 @@ export async function benchSyncDrain(dir: string): Promise<void> {
     // Naive, killed half-way: count what reached the broker against what it had handed over.
     const watcher = connect(broker.url, { protocolVersion: 5 })
     let delivered = 0
-    await new Promise<void>((resolve) => watcher.once('connect', () => watcher.subscribe('naive/killed', { qos: 1 }, () => resolve())))
+    await new Promise<void>((resolve) =>
+      watcher.once('connect', () => watcher.subscribe('naive/killed', { qos: 1 }, () => resolve())),
+    )
     watcher.on('message', () => delivered++)
     const killed = runNaive(join(dir, 'bench', DB_FILE), broker.url, 'naive/killed', EVENTS / 2 + 25_000) // mid-chunk
     await killed.result
     await new Promise((r) => setTimeout(r, 1000))
     watcher.end(true)
-    report({ bench: 'sync.drain', metric: 'events_per_second', value: Math.round(mine.rate), unit: 'events/s', baseline: 'naive: mqtt.js QoS 1 per event from its in-memory queue, 50k at a time (to PUBACK only)', baseline_value: naive ? Math.round(EVENTS / (naive.ms / 1000)) : NaN, ratio: naive ? round(mine.rate / (EVENTS / (naive.ms / 1000)), 2) : NaN, events: EVENTS })
-    report({ bench: 'sync.drain', metric: 'gateway_peak_rss', value: round(mine.rss, 1), unit: 'MB', baseline: 'naive publisher peak RSS', baseline_value: naive ? round(naive.peakRssMb, 1) : NaN, ratio: naive ? round(mine.rss / naive.peakRssMb, 2) : NaN })
-    report({ bench: 'sync.drain', metric: 'lost_when_killed_mid_drain', value: mineKilled.lost, unit: 'events', baseline: 'naive: handed to mqtt.js, never delivered', baseline_value: killed.handed() - delivered, drain_with_kill_events_per_second: Math.round(mineKilled.rate) })
+    report({
+      bench: 'sync.drain',
+      metric: 'events_per_second',
+      value: Math.round(mine.rate),
+      unit: 'events/s',
+      baseline: 'naive: mqtt.js QoS 1 per event from its in-memory queue, 50k at a time (to PUBACK only)',
+      baseline_value: naive ? Math.round(EVENTS / (naive.ms / 1000)) : NaN,
+      ratio: naive ? round(mine.rate / (EVENTS / (naive.ms / 1000)), 2) : NaN,
+      events: EVENTS,
+    })
+    report({
+      bench: 'sync.drain',
+      metric: 'gateway_peak_rss',
+      value: round(mine.rss, 1),
+      unit: 'MB',
+      baseline: 'naive publisher peak RSS',
+      baseline_value: naive ? round(naive.peakRssMb, 1) : NaN,
+      ratio: naive ? round(mine.rss / naive.peakRssMb, 2) : NaN,
+    })
+    report({
+      bench: 'sync.drain',
+      metric: 'lost_when_killed_mid_drain',
+      value: mineKilled.lost,
+      unit: 'events',
+      baseline: 'naive: handed to mqtt.js, never delivered',
+      baseline_value: killed.handed() - delivered,
+      drain_with_kill_events_per_second: Math.round(mineKilled.rate),
+    })
   } finally {
     await broker.kill()
   }

@@ -22,21 +22,34 @@ interface Status {
 async function store(dir: string, name: string, brokerUrl: string, reconnect: string) {
   const port = await freePort()
   const config = join(dir, `${name}.yaml`)
-  writeFileSync(config, `store: { id: ${name}, name: Bench }\ndev: true\ndataDir: ${join(dir, name)}\nhttp: { port: ${port} }\nlog: { level: warn }\nsync: { broker: '${brokerUrl}', reconnect: ${reconnect} }\n`)
+  writeFileSync(
+    config,
+    `store: { id: ${name}, name: Bench }\ndev: true\ndataDir: ${join(dir, name)}\nhttp: { port: ${port} }\nlog: { level: warn }\nsync: { broker: '${brokerUrl}', reconnect: ${reconnect} }\n`,
+  )
   const child = await spawnGateway(config, port)
   const base = `http://127.0.0.1:${port}`
   return {
     child,
     status: async () => (await (await fetch(`${base}/api/status`)).json()) as Status,
-    scan: () => fetch(`${base}/api/dev/scan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: '6901234567892' }) }),
+    scan: () =>
+      fetch(`${base}/api/dev/scan`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ data: '6901234567892' }),
+      }),
   }
 }
 
 export async function benchSyncReconnect(dir: string): Promise<void> {
   const broker = new Mosquitto({ dir: join(dir, 'broker'), port: await freePort() })
   await broker.start()
-  const cloud = spawn(process.execPath, [CLI, 'cloud', '--broker', broker.url, '--db', join(dir, 'cloud.db')], { stdio: 'ignore' })
-  const stores = [await store(dir, 'capped', broker.url, '{ initialMs: 1000, maxMs: 15000 }'), await store(dir, 'before', broker.url, '{ initialMs: 1000, maxMs: 60000 }')]
+  const cloud = spawn(process.execPath, [CLI, 'cloud', '--broker', broker.url, '--db', join(dir, 'cloud.db')], {
+    stdio: 'ignore',
+  })
+  const stores = [
+    await store(dir, 'capped', broker.url, '{ initialMs: 1000, maxMs: 15000 }'),
+    await store(dir, 'before', broker.url, '{ initialMs: 1000, maxMs: 60000 }'),
+  ]
   try {
     const drained = async (s: (typeof stores)[number]) => {
       const st = await s.status()
@@ -63,7 +76,17 @@ export async function benchSyncReconnect(dir: string): Promise<void> {
         }
       }),
     )
-    report({ bench: 'sync.reconnect', metric: 'broker_back_to_drained', value: round(took[0]! / 1000, 1), unit: 's', outage_s: OUTAGE_MS / 1000, cap_s: 15, baseline: 'the same store with the 60 s cap it had before', baseline_value: round(took[1]! / 1000, 1), ratio: round(took[0]! / took[1]!, 2) })
+    report({
+      bench: 'sync.reconnect',
+      metric: 'broker_back_to_drained',
+      value: round(took[0]! / 1000, 1),
+      unit: 's',
+      outage_s: OUTAGE_MS / 1000,
+      cap_s: 15,
+      baseline: 'the same store with the 60 s cap it had before',
+      baseline_value: round(took[1]! / 1000, 1),
+      ratio: round(took[0]! / took[1]!, 2),
+    })
   } finally {
     for (const s of stores) await stopGateway(s.child)
     cloud.kill('SIGTERM')

@@ -30,7 +30,22 @@ const TOKEN = 'bench-pos-token'
 export async function benchTillDecision(dir: string): Promise<void> {
   const { devicePath, hostPath, stop: stopPty } = await ptyPair(dir)
   const campaignsFile = join(dir, 'campaigns.yaml')
-  writeFileSync(campaignsFile, stringify({ campaigns: [{ id: 1, name: { en: 'Bench' }, issuer: { merchant: 'm' }, redeemableAt: { merchants: ['m'] }, value: { amount: 100, currency: 'CNY' }, validFrom: '2020-01-01T00:00:00Z', validTo: '2099-01-01T00:00:00Z' }] }))
+  writeFileSync(
+    campaignsFile,
+    stringify({
+      campaigns: [
+        {
+          id: 1,
+          name: { en: 'Bench' },
+          issuer: { merchant: 'm' },
+          redeemableAt: { merchants: ['m'] },
+          value: { amount: 100, currency: 'CNY' },
+          validFrom: '2020-01-01T00:00:00Z',
+          validTo: '2099-01-01T00:00:00Z',
+        },
+      ],
+    }),
+  )
   const port = await freePort()
   const configFile = join(dir, 'till.yaml')
   writeFileSync(
@@ -40,16 +55,30 @@ export async function benchTillDecision(dir: string): Promise<void> {
       dataDir: join(dir, 'data'),
       dev: true, // local development trust list: this gateway issues and redeems its own vouchers
       http: { port },
-      devices: [{ id: 'till', kind: 'scanner', role: 'till', transport: { type: 'serial', path: devicePath, baudRate: 115200 } }],
+      devices: [
+        {
+          id: 'till',
+          kind: 'scanner',
+          role: 'till',
+          transport: { type: 'serial', path: devicePath, baudRate: 115200 },
+        },
+      ],
       vouchers: { campaignsFile },
-      till: { cashiers: [{ id: 'bench', name: 'Bench', pinHash: await hashPin('1234') }], posTokens: [{ name: 'bench', tokenHash: hashToken(TOKEN) }] },
+      till: {
+        cashiers: [{ id: 'bench', name: 'Bench', pinHash: await hashPin('1234') }],
+        posTokens: [{ name: 'bench', tokenHash: hashToken(TOKEN) }],
+      },
       log: { level: 'warn' },
     }),
   )
   const gateway = await spawnGateway(configFile, port)
   const base = `http://127.0.0.1:${port}`
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    })
   const codes: string[] = []
   for (let i = 0; i < SAMPLES + WARMUP; i++) {
     const res = await post('/api/pos/vouchers/issue', { campaign: 1 }, { authorization: `Bearer ${TOKEN}` })
@@ -71,7 +100,8 @@ export async function benchTillDecision(dir: string): Promise<void> {
         const message = buffer.slice(0, end)
         buffer = buffer.slice(end + 2)
         const data = message.split('\n').find((l) => l.startsWith('data: '))
-        if (message.startsWith('event: result') && data) waiter.resolve?.((JSON.parse(data.slice(6)) as { ok: boolean }).ok)
+        if (message.startsWith('event: result') && data)
+          waiter.resolve?.((JSON.parse(data.slice(6)) as { ok: boolean }).ok)
       }
     }
   })()
@@ -125,8 +155,31 @@ export async function benchTillDecision(dir: string): Promise<void> {
     const decision = percentile(samples, p)
     const bare = percentile(floor, p)
     const socat = percentile(relayFloor, p)
-    report({ bench: 'till.decision', metric: `p${p}`, value: round(decision, 3), unit: 'ms', samples: SAMPLES, baseline: 'the floor: one bare single-row synchronous=FULL commit on the same disk, interleaved', baseline_value: round(bare, 3), ratio: round(decision / bare, 2) })
-    report({ bench: 'till.decision', metric: `relay_floor_p${p}`, value: round(socat, 3), unit: 'ms', samples: SAMPLES, note: 'the harness: 121 bytes through a socat pty pair into a tty read by the bench' })
-    report({ bench: 'till.decision', metric: `tillside_share_p${p}`, value: round(decision - bare, 3), unit: 'ms', samples: SAMPLES, without_relay: round(decision - bare - socat, 3) })
+    report({
+      bench: 'till.decision',
+      metric: `p${p}`,
+      value: round(decision, 3),
+      unit: 'ms',
+      samples: SAMPLES,
+      baseline: 'the floor: one bare single-row synchronous=FULL commit on the same disk, interleaved',
+      baseline_value: round(bare, 3),
+      ratio: round(decision / bare, 2),
+    })
+    report({
+      bench: 'till.decision',
+      metric: `relay_floor_p${p}`,
+      value: round(socat, 3),
+      unit: 'ms',
+      samples: SAMPLES,
+      note: 'the harness: 121 bytes through a socat pty pair into a tty read by the bench',
+    })
+    report({
+      bench: 'till.decision',
+      metric: `tillside_share_p${p}`,
+      value: round(decision - bare, 3),
+      unit: 'ms',
+      samples: SAMPLES,
+      without_relay: round(decision - bare - socat, 3),
+    })
   }
 }

@@ -22,15 +22,43 @@ export function benchVoucherVerify(): Promise<void> {
   const root = generateKeyPair()
   const issuer = generateKeyPair()
   const trust = TrustList.verify(
-    signTrustList({ format: TRUST_LIST_FORMAT, version: 1, issuedAt: new Date().toISOString(), issuers: [{ kid: 1, store: 'a', merchant: 'm', publicKey: issuer.publicKeyText }] }, root.privateKey),
+    signTrustList(
+      {
+        format: TRUST_LIST_FORMAT,
+        version: 1,
+        issuedAt: new Date().toISOString(),
+        issuers: [{ kid: 1, store: 'a', merchant: 'm', publicKey: issuer.publicKeyText }],
+      },
+      root.privateKey,
+    ),
     root.publicKey,
   )
   const campaigns = new CampaignCatalog(
-    parseCampaigns({ campaigns: [{ id: 1, name: { en: 'x' }, issuer: { merchant: 'm' }, redeemableAt: { stores: ['a'] }, value: { amount: 100, currency: 'CNY' }, validFrom: '2020-01-01T00:00:00Z', validTo: '2099-01-01T00:00:00Z' }] }),
+    parseCampaigns({
+      campaigns: [
+        {
+          id: 1,
+          name: { en: 'x' },
+          issuer: { merchant: 'm' },
+          redeemableAt: { stores: ['a'] },
+          value: { amount: 100, currency: 'CNY' },
+          validFrom: '2020-01-01T00:00:00Z',
+          validTo: '2099-01-01T00:00:00Z',
+        },
+      ],
+    }),
   )
-  const ctx: CheckContext = { trust, campaigns, revocations: RevocationList.parse({ version: 1, vouchers: ['1:1:999999'] }), store: { id: 'a', merchant: 'm' }, now: Date.now() }
+  const ctx: CheckContext = {
+    trust,
+    campaigns,
+    revocations: RevocationList.parse({ version: 1, vouchers: ['1:1:999999'] }),
+    store: { id: 'a', merchant: 'm' },
+    now: Date.now(),
+  }
   const expiresHour = hourFromMs(Date.now() + 86_400_000)
-  const codes = Array.from({ length: CODES }, (_, i) => signVoucher({ kid: 1, campaign: 1, serial: i + 1, expiresHour, memberTag: 0 }, issuer.privateKey))
+  const codes = Array.from({ length: CODES }, (_, i) =>
+    signVoucher({ kid: 1, campaign: 1, serial: i + 1, expiresHour, memberTag: 0 }, issuer.privateKey),
+  )
   const parsed = codes.map(parseVoucherCode)
 
   // Ours and the bare verify alternate, run after run; each side reports its median, so a
@@ -52,7 +80,17 @@ export function benchVoucherVerify(): Promise<void> {
   const ours = median(oursRuns)
   const bare = median(bareRuns)
   const perSec = (ms: number) => Math.round((CODES / ms) * 1000)
-  report({ bench: 'voucher.verify', metric: 'distinct_codes_per_s', value: perSec(ours), unit: 'verifications/s', baseline: 'bare OpenSSL Ed25519 verify (ceiling)', baseline_value: perSec(bare), ratio: round(perSec(ours) / perSec(bare), 3), codes: CODES, runs: RUNS })
+  report({
+    bench: 'voucher.verify',
+    metric: 'distinct_codes_per_s',
+    value: perSec(ours),
+    unit: 'verifications/s',
+    baseline: 'bare OpenSSL Ed25519 verify (ceiling)',
+    baseline_value: perSec(bare),
+    ratio: round(perSec(ours) / perSec(bare), 3),
+    codes: CODES,
+    runs: RUNS,
+  })
 
   const signatures = new SignatureCache(1024)
   const repeated = codes.slice(0, 100)
@@ -60,7 +98,15 @@ export function benchVoucherVerify(): Promise<void> {
   const cached = time(() => {
     for (let i = 0; i < CODES; i++) checkVoucher(repeated[i % repeated.length]!, { ...ctx, signatures })
   })
-  report({ bench: 'voucher.verify', metric: 'repeated_codes_per_s', value: perSec(cached), unit: 'verifications/s', baseline: 'distinct codes', baseline_value: perSec(ours), ratio: round(perSec(cached) / perSec(ours), 1) })
+  report({
+    bench: 'voucher.verify',
+    metric: 'repeated_codes_per_s',
+    value: perSec(cached),
+    unit: 'verifications/s',
+    baseline: 'distinct codes',
+    baseline_value: perSec(ours),
+    ratio: round(perSec(cached) / perSec(ours), 1),
+  })
   return Promise.resolve()
 }
 

@@ -25,7 +25,9 @@ export class CommandRunner {
 
   /** Queues a command message; commands apply in arrival order, never two at once. */
   submit(type: string, payload: Buffer): Promise<void> {
-    this.queue = this.queue.then(() => this.run(type, payload)).catch((err: unknown) => this.log.error({ err, type }, 'command failed unexpectedly'))
+    this.queue = this.queue
+      .then(() => this.run(type, payload))
+      .catch((err: unknown) => this.log.error({ err, type }, 'command failed unexpectedly'))
     return this.queue
   }
 
@@ -37,15 +39,21 @@ export class CommandRunner {
     try {
       const command = parseCommand(payload)
       id = command.id
-      if (command.store !== undefined && command.store !== this.store) throw new CommandRejected('wrong_store', `command for store ${command.store} reached ${this.store}`)
-      const prior = this.journal.query('SELECT status, reason, detail FROM commands WHERE id = ?').get(id) as Pick<CommandResult, 'status' | 'reason' | 'detail'> | undefined
+      if (command.store !== undefined && command.store !== this.store)
+        throw new CommandRejected('wrong_store', `command for store ${command.store} reached ${this.store}`)
+      const prior = this.journal.query('SELECT status, reason, detail FROM commands WHERE id = ?').get(id) as
+        Pick<CommandResult, 'status' | 'reason' | 'detail'> | undefined
       if (prior) {
         this.stats.repeated++
         this.log.info({ id, type }, 'command seen before; answering with its first result')
         return this.publish({ v: CONTRACT_VERSION, id, type, ...prior, at: new Date().toISOString() })
       }
       const handler = this.handlers[type]
-      if (!handler) throw new CommandRejected('unknown_type', `no command "${type}"; known: ${Object.keys(this.handlers).join(', ')}`)
+      if (!handler)
+        throw new CommandRejected(
+          'unknown_type',
+          `no command "${type}"; known: ${Object.keys(this.handlers).join(', ')}`,
+        )
       detail = (await handler(command.body, { id, type })) ?? null
     } catch (err) {
       status = 'rejected'
@@ -64,11 +72,26 @@ export class CommandRunner {
     }
     this.stats[status === 'ok' ? 'applied' : 'rejected']++
     this.log[status === 'ok' ? 'info' : 'warn']({ id, type, status, reason, detail }, 'command')
-    await this.publish({ v: CONTRACT_VERSION, id: id ?? '', type, status, reason, detail, at: new Date().toISOString() })
+    await this.publish({
+      v: CONTRACT_VERSION,
+      id: id ?? '',
+      type,
+      status,
+      reason,
+      detail,
+      at: new Date().toISOString(),
+    })
   }
 
   private async publish(result: CommandResult): Promise<void> {
-    await this.link.publish(topics.commandResult(this.store), JSON.stringify(result), { qos: 1 }).catch((err: Error) => this.log.warn({ err: err.message, id: result.id }, 'command result not sent (recorded; a repeat of the command gets it)'))
+    await this.link
+      .publish(topics.commandResult(this.store), JSON.stringify(result), { qos: 1 })
+      .catch((err: Error) =>
+        this.log.warn(
+          { err: err.message, id: result.id },
+          'command result not sent (recorded; a repeat of the command gets it)',
+        ),
+      )
   }
 }
 

@@ -2,7 +2,10 @@
 import { CodedError } from '../../gateway/errors.js'
 
 /** Returns a short detail for the result (or nothing); throws CommandRejected to refuse. */
-export type CommandHandler = (body: unknown, meta: { id: string; type: string }) => Promise<string | void> | string | void
+export type CommandHandler = (
+  body: unknown,
+  meta: { id: string; type: string },
+) => Promise<string | void> | string | void
 
 export type CommandHandlers = Record<string, CommandHandler>
 

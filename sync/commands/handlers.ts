@@ -31,14 +31,16 @@ async function refusing<T>(fn: () => T | Promise<T>): Promise<T> {
     return await fn()
   } catch (err) {
     if (err instanceof DocumentError) throw new CommandRejected('invalid', err.message)
-    if (err instanceof ListVersionError || err instanceof TrustListError) throw new CommandRejected(err.code, err.message)
+    if (err instanceof ListVersionError || err instanceof TrustListError)
+      throw new CommandRejected(err.code, err.message)
     if (err instanceof PrintError) throw new CommandRejected(err.code, err.message)
     throw err
   }
 }
 
 const object = (body: unknown, what: string): Record<string, unknown> => {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new CommandRejected('invalid', `${what}: body must be a JSON object`)
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new CommandRejected('invalid', `${what}: body must be a JSON object`)
   return body as Record<string, unknown>
 }
 
@@ -49,14 +51,16 @@ export function commandHandlers(deps: HandlerDeps): CommandHandlers {
       const count = await refusing(() => authority.replaceCampaigns(object(body, 'campaigns')))
       return `${count} campaign(s), version ${authority.campaignsVersion}`
     },
-    revocations: async (body) => `version ${(await refusing(() => authority.replaceRevocations(object(body, 'revocations')))).version}`,
+    revocations: async (body) =>
+      `version ${(await refusing(() => authority.replaceRevocations(object(body, 'revocations')))).version}`,
     'trust-list': async (body) => {
       const list = await refusing(() => authority.replaceTrustList(object(body, 'trust-list')))
       return `version ${list.version}, ${list.size} issuer(s)`
     },
     'prize-inventory': async (body) => {
       const lease = await refusing(() => deps.kiosk.replaceLease(object(body, 'prize-inventory')))
-      if (!lease.applied) throw new CommandRejected('stale_version', `lease version ${lease.current} is in force; send a newer one`)
+      if (!lease.applied)
+        throw new CommandRejected('stale_version', `lease version ${lease.current} is in force; send a newer one`)
       return `${lease.prizes} prize(s) leased`
     },
     'config-patch': (body) => {
@@ -65,13 +69,15 @@ export function commandHandlers(deps: HandlerDeps): CommandHandlers {
       if (unsafe) throw new CommandRejected('forbidden_key', `${unsafe}: a key that would reach the config's prototype`)
       // Where the data lives and whose store this is are the installer's to change.
       if ('dataDir' in patch) throw new CommandRejected('forbidden_key', 'dataDir cannot be changed remotely')
-      if (typeof patch.store === 'object' && patch.store !== null && 'id' in patch.store) throw new CommandRejected('forbidden_key', 'store.id cannot be changed remotely')
+      if (typeof patch.store === 'object' && patch.store !== null && 'id' in patch.store)
+        throw new CommandRejected('forbidden_key', 'store.id cannot be changed remotely')
       const file = join(config.dataDir, CONFIG_PATCH_FILE)
       const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Json) : {}
       try {
         parseConfig(JSON.stringify(mergePatch(config as unknown as Json, patch)), 'config patch')
       } catch (err) {
-        if (err instanceof ConfigError) throw new CommandRejected('invalid_config', err.problems.map((p) => `${p.path}: ${p.message}`).join('; '))
+        if (err instanceof ConfigError)
+          throw new CommandRejected('invalid_config', err.problems.map((p) => `${p.path}: ${p.message}`).join('; '))
         throw err
       }
       writeFileSync(`${file}.tmp`, JSON.stringify(mergePatch(stored, patch), null, 2))
@@ -80,8 +86,16 @@ export function commandHandlers(deps: HandlerDeps): CommandHandlers {
     },
     'print-test-page': async (body, { id }) => {
       const printer = object(body, 'print-test-page').printer
-      if (typeof printer !== 'string') throw new CommandRejected('invalid', 'print-test-page: body.printer (a printer id) is required')
-      const job = await refusing(() => deps.print.enqueue(printer, testPage(printer, deps.print.profileOf(printer), config.store.name), 'test_page', `cmd:${id}`))
+      if (typeof printer !== 'string')
+        throw new CommandRejected('invalid', 'print-test-page: body.printer (a printer id) is required')
+      const job = await refusing(() =>
+        deps.print.enqueue(
+          printer,
+          testPage(printer, deps.print.profileOf(printer), config.store.name),
+          'test_page',
+          `cmd:${id}`,
+        ),
+      )
       return `print job ${job.jobId}`
     },
     reannounce: () => {

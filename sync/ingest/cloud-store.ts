@@ -59,7 +59,9 @@ export type ClaimResult = { ok: true; allowedUses: number } | { ok: false; detai
 export class CloudStore {
   readonly db: Database.Database
   private readonly ingestTx: Database.Transaction<(batch: EventBatch) => IngestResult>
-  private readonly claimTx: Database.Transaction<(store: string, voucherKey: string, maxUses: number, localUses: number, now: number) => ClaimResult>
+  private readonly claimTx: Database.Transaction<
+    (store: string, voucherKey: string, maxUses: number, localUses: number, now: number) => ClaimResult
+  >
 
   /**
    * @param cacheKiB SQLite's page cache for this connection. better-sqlite3 builds SQLite
@@ -74,15 +76,25 @@ export class CloudStore {
     this.db.pragma(`cache_size = -${cacheKiB}`)
     this.db.exec(SCHEMA)
     // Cloud databases from before claims counted uses (issue #13): one use each.
-    const claimColumns = this.db.prepare("SELECT name FROM pragma_table_info('voucher_claims')").pluck().all() as string[]
-    if (!claimColumns.includes('uses')) this.db.exec('ALTER TABLE voucher_claims ADD COLUMN uses INTEGER NOT NULL DEFAULT 1')
+    const claimColumns = this.db
+      .prepare("SELECT name FROM pragma_table_info('voucher_claims')")
+      .pluck()
+      .all() as string[]
+    if (!claimColumns.includes('uses'))
+      this.db.exec('ALTER TABLE voucher_claims ADD COLUMN uses INTEGER NOT NULL DEFAULT 1')
     const s = {
       store: this.db.prepare('INSERT INTO stores (store) VALUES (?) ON CONFLICT DO NOTHING'),
       mark: this.db.prepare('SELECT contiguous FROM stores WHERE store = ?').pluck(),
       arrivals: this.db.prepare('UPDATE meta SET arrivals = arrivals + ? WHERE id = 1 RETURNING arrivals'),
-      insert: this.db.prepare('INSERT INTO events (store, seq, id, type, time, device, payload, received_at, arrival) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-      update: this.db.prepare('UPDATE stores SET contiguous = ?, received = received + ?, duplicates = duplicates + ?, gaps = gaps + ? WHERE store = ?'),
-      redemption: this.db.prepare('INSERT INTO redemptions (voucher_key, store, seq, redemption_id, time, max_uses) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      insert: this.db.prepare(
+        'INSERT INTO events (store, seq, id, type, time, device, payload, received_at, arrival) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      update: this.db.prepare(
+        'UPDATE stores SET contiguous = ?, received = received + ?, duplicates = duplicates + ?, gaps = gaps + ? WHERE store = ?',
+      ),
+      redemption: this.db.prepare(
+        'INSERT INTO redemptions (voucher_key, store, seq, redemption_id, time, max_uses) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
       voided: this.db.prepare('UPDATE redemptions SET voided = 1 WHERE redemption_id = ?'),
       uses: this.db.prepare('SELECT store, seq FROM redemptions WHERE voucher_key = ? AND voided = 0 ORDER BY time'),
       alert: this.db.prepare('INSERT INTO alerts (kind, store, detail, time) VALUES (?, ?, ?, ?)'),
@@ -92,7 +104,9 @@ export class CloudStore {
       ),
       usedAt: this.db.prepare('SELECT store, time FROM redemptions WHERE voucher_key = ? AND voided = 0 ORDER BY time'),
       claims: this.db.prepare('SELECT store, uses FROM voucher_claims WHERE voucher_key = ? AND at > ?'),
-      claim: this.db.prepare('INSERT INTO voucher_claims (voucher_key, store, at, uses) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at, uses = excluded.uses'),
+      claim: this.db.prepare(
+        'INSERT INTO voucher_claims (voucher_key, store, at, uses) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at, uses = excluded.uses',
+      ),
     }
     this.ingestTx = this.db.transaction((batch: EventBatch): IngestResult => {
       const { store, events } = batch
@@ -107,7 +121,11 @@ export class CloudStore {
       let inserted = 0
       const alerts: IngestResult['alerts'] = []
       for (const e of events) {
-        if (s.insert.run(store, e.seq, e.id, e.type, e.time, e.device, JSON.stringify(e.payload), now, ++arrival).changes === 0) continue
+        if (
+          s.insert.run(store, e.seq, e.id, e.type, e.time, e.device, JSON.stringify(e.payload), now, ++arrival)
+            .changes === 0
+        )
+          continue
         inserted++
         const p = e.payload as Record<string, unknown>
         if (e.type === 'voucher.redeemed' && typeof p.voucherKey === 'string') {
@@ -129,27 +147,40 @@ export class CloudStore {
       s.update.run(contiguous, inserted, duplicates, 0, store)
       return { store, contiguous, inserted, duplicates, gap: false, alerts }
     })
-    this.claimTx = this.db.transaction((store: string, voucherKey: string, maxUses: number, localUses: number, now: number): ClaimResult => {
-      // Each store counts as what has arrived from it or what it was told yes for, whichever is more;
-      // the asking store as what has arrived or what it says it has used, whichever is more.
-      const used = s.usedAt.all(voucherKey) as { store: string; time: number }[]
-      const claims = new Map((s.claims.all(voucherKey, now - CLAIM_TTL_MS) as { store: string; uses: number }[]).map((c) => [c.store, c.uses]))
-      const arrived = new Map<string, number>()
-      for (const u of used) arrived.set(u.store, (arrived.get(u.store) ?? 0) + 1)
-      let others = 0
-      for (const other of new Set([...arrived.keys(), ...claims.keys()])) {
-        if (other !== store) others += Math.max(arrived.get(other) ?? 0, claims.get(other) ?? 0)
-      }
-      const own = Math.max(arrived.get(store) ?? 0, localUses)
-      if (others + own >= maxUses) {
-        const pending = [...claims].filter(([c, n]) => c !== store && n > (arrived.get(c) ?? 0)).map(([c]) => `being redeemed at ${c}`)
-        const mine = localUses > (arrived.get(store) ?? 0) ? [`${localUses} use(s) here`] : []
-        const where = [...used.map((u) => `redeemed at ${u.store} ${new Date(u.time).toISOString()}`), ...pending, ...mine]
-        return { ok: false, detail: `${where.join('; ')} (uses allowed: ${maxUses})` }
-      }
-      s.claim.run(voucherKey, store, now, own + 1)
-      return { ok: true, allowedUses: maxUses - others }
-    })
+    this.claimTx = this.db.transaction(
+      (store: string, voucherKey: string, maxUses: number, localUses: number, now: number): ClaimResult => {
+        // Each store counts as what has arrived from it or what it was told yes for, whichever is more;
+        // the asking store as what has arrived or what it says it has used, whichever is more.
+        const used = s.usedAt.all(voucherKey) as { store: string; time: number }[]
+        const claims = new Map(
+          (s.claims.all(voucherKey, now - CLAIM_TTL_MS) as { store: string; uses: number }[]).map((c) => [
+            c.store,
+            c.uses,
+          ]),
+        )
+        const arrived = new Map<string, number>()
+        for (const u of used) arrived.set(u.store, (arrived.get(u.store) ?? 0) + 1)
+        let others = 0
+        for (const other of new Set([...arrived.keys(), ...claims.keys()])) {
+          if (other !== store) others += Math.max(arrived.get(other) ?? 0, claims.get(other) ?? 0)
+        }
+        const own = Math.max(arrived.get(store) ?? 0, localUses)
+        if (others + own >= maxUses) {
+          const pending = [...claims]
+            .filter(([c, n]) => c !== store && n > (arrived.get(c) ?? 0))
+            .map(([c]) => `being redeemed at ${c}`)
+          const mine = localUses > (arrived.get(store) ?? 0) ? [`${localUses} use(s) here`] : []
+          const where = [
+            ...used.map((u) => `redeemed at ${u.store} ${new Date(u.time).toISOString()}`),
+            ...pending,
+            ...mine,
+          ]
+          return { ok: false, detail: `${where.join('; ')} (uses allowed: ${maxUses})` }
+        }
+        s.claim.run(voucherKey, store, now, own + 1)
+        return { ok: true, allowedUses: maxUses - others }
+      },
+    )
   }
 
   /** Stores a batch (idempotently) and returns what to acknowledge. */
@@ -167,13 +198,25 @@ export class CloudStore {
     return this.claimTx.immediate(store, voucherKey, maxUses, localUses, now)
   }
 
-
   setStatus(store: string, status: string): void {
-    this.db.prepare('INSERT INTO stores (store, status, status_at) VALUES (?, ?, ?) ON CONFLICT (store) DO UPDATE SET status = excluded.status, status_at = excluded.status_at').run(store, status, Date.now())
+    this.db
+      .prepare(
+        'INSERT INTO stores (store, status, status_at) VALUES (?, ?, ?) ON CONFLICT (store) DO UPDATE SET status = excluded.status, status_at = excluded.status_at',
+      )
+      .run(store, status, Date.now())
   }
 
-  stores(): { store: string; contiguous: number; received: number; duplicates: number; gaps: number; status: string | null }[] {
-    return this.db.prepare('SELECT store, contiguous, received, duplicates, gaps, status FROM stores ORDER BY store').all() as ReturnType<CloudStore['stores']>
+  stores(): {
+    store: string
+    contiguous: number
+    received: number
+    duplicates: number
+    gaps: number
+    status: string | null
+  }[] {
+    return this.db
+      .prepare('SELECT store, contiguous, received, duplicates, gaps, status FROM stores ORDER BY store')
+      .all() as ReturnType<CloudStore['stores']>
   }
 
   close(): void {

@@ -20,7 +20,13 @@ export class CommandSender {
     })
   }
 
-  send(store: string, type: string, body: unknown, id: string = randomUUID(), timeoutMs = 30_000): Promise<CommandResult> {
+  send(
+    store: string,
+    type: string,
+    body: unknown,
+    id: string = randomUUID(),
+    timeoutMs = 30_000,
+  ): Promise<CommandResult> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id)
@@ -28,7 +34,9 @@ export class CommandSender {
       }, timeoutMs)
       this.waiting.set(id, (r) => (clearTimeout(timer), resolve(r)))
       const command: Command = { v: CONTRACT_VERSION, id, store, issuedAt: new Date().toISOString(), body }
-      this.link.publish(topics.command(store, type), JSON.stringify(command), { qos: 1 }).catch((err: Error) => (clearTimeout(timer), this.waiting.delete(id), reject(err)))
+      this.link
+        .publish(topics.command(store, type), JSON.stringify(command), { qos: 1 })
+        .catch((err: Error) => (clearTimeout(timer), this.waiting.delete(id), reject(err)))
     })
   }
 
@@ -39,7 +47,10 @@ export class CommandSender {
     } catch {
       return void this.log.warn({ topic }, 'command result is not JSON')
     }
-    this.log.info({ topic, id: result.id, type: result.type, status: result.status, reason: result.reason, detail: result.detail }, 'command result')
+    this.log.info(
+      { topic, id: result.id, type: result.type, status: result.status, reason: result.reason, detail: result.detail },
+      'command result',
+    )
     this.waiting.get(result.id)?.(result)
     this.waiting.delete(result.id)
   }

@@ -77,14 +77,19 @@ export class Ingest {
       const asked = this.resendAsked.get(store)
       if (asked && asked.seq === result.contiguous && Date.now() - asked.at < 1000) return
       this.resendAsked.set(store, { seq: result.contiguous, at: Date.now() })
-      this.log.info({ store, contiguous: result.contiguous, first: batch.events[0]!.seq }, 'gap: batch refused, store asked to send again')
+      this.log.info(
+        { store, contiguous: result.contiguous, first: batch.events[0]!.seq },
+        'gap: batch refused, store asked to send again',
+      )
     }
     for (const a of result.alerts) {
       this.stats.alerts++
       this.log.warn({ store, kind: a.kind, detail: a.detail }, 'alert')
     }
     const ack: Ack = { v: CONTRACT_VERSION, seq: result.contiguous, ...(result.gap ? { resend: true } : {}) }
-    this.link.publish(topics.ack(store), JSON.stringify(ack), { qos: 1 }).catch((err: Error) => this.log.debug({ store, err: err.message }, 'ack not sent; the store will resend'))
+    this.link
+      .publish(topics.ack(store), JSON.stringify(ack), { qos: 1 })
+      .catch((err: Error) => this.log.debug({ store, err: err.message }, 'ack not sent; the store will resend'))
     this.log.debug({ store, events: result.inserted, acked: result.contiguous }, 'batch stored')
     this.tally.add('batches')
     this.tally.add('events', result.inserted)
@@ -99,7 +104,8 @@ export class Ingest {
     } catch {
       throw new ContractError('status is not JSON')
     }
-    if (status?.state !== 'online' && status.state !== 'offline') throw new ContractError('status.state must be online or offline')
+    if (status?.state !== 'online' && status.state !== 'offline')
+      throw new ContractError('status.state must be online or offline')
     this.store.setStatus(store, status.state)
     this.log.info({ store, state: status.state }, 'store status')
   }

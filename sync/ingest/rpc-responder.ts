@@ -6,7 +6,17 @@
  */
 import type { Logger } from '../../gateway/log.js'
 import { Tally } from '../../gateway/log-tally.js'
-import { CONTRACT_VERSION, ContractError, ROOT, parseOtpSend, parseRpcRequest, parseVoucherCheck, topics, type OtpSendRequest, type RpcResponse } from '../contract.js'
+import {
+  CONTRACT_VERSION,
+  ContractError,
+  ROOT,
+  parseOtpSend,
+  parseRpcRequest,
+  parseVoucherCheck,
+  topics,
+  type OtpSendRequest,
+  type RpcResponse,
+} from '../contract.js'
 import { OTP_SEND } from '../otp-sender.js'
 import type { Link, LinkMessage } from '../link.js'
 import { VOUCHER_CHECK } from '../voucher-check.js'
@@ -28,7 +38,11 @@ export class RpcResponder {
      * Hands a portal code to the SMS service. The reference ingest has none: it logs the
      * code (a development cloud) unless a test or a real deployment puts its own here.
      */
-    readonly deliverCode: (store: string, req: OtpSendRequest) => void = (store, req) => log.warn({ store, phoneEnd: req.phone.slice(-4), code: req.code }, 'one-time code (reference cloud: no SMS service, logged only)'),
+    readonly deliverCode: (store: string, req: OtpSendRequest) => void = (store, req) =>
+      log.warn(
+        { store, phoneEnd: req.phone.slice(-4), code: req.code },
+        'one-time code (reference cloud: no SMS service, logged only)',
+      ),
   ) {
     this.tally = new Tally(log, 'cloud requests in the last minute')
   }
@@ -37,7 +51,8 @@ export class RpcResponder {
   onRequest(store: string, method: string, m: LinkMessage): void {
     const request = parseRpcRequest(m.payload)
     const replyTo = m.responseTopic ?? request.replyTo ?? topics.rpcReply(store)
-    if (!replyTo.startsWith(`${ROOT}/${store}/`)) throw new ContractError(`response topic ${replyTo} is outside store ${store}'s topics`)
+    if (!replyTo.startsWith(`${ROOT}/${store}/`))
+      throw new ContractError(`response topic ${replyTo} is outside store ${store}'s topics`)
     // The asker has given up (held by the broker while this ingest was away): do nothing.
     // A few seconds' grace for clocks that are not quite in step.
     if (request.expiresAt !== undefined && Date.now() > request.expiresAt + EXPIRY_GRACE_MS) {
@@ -49,7 +64,9 @@ export class RpcResponder {
     const response: RpcResponse = { v: CONTRACT_VERSION, id: request.id, ...answer }
     this.answered++
     const correlationData = m.correlationData ?? Buffer.from(request.id)
-    this.link.publish(replyTo, JSON.stringify(response), { qos: 1, correlationData }).catch((err: Error) => this.log.debug({ store, err: err.message }, 'answer not sent; the store will time out'))
+    this.link
+      .publish(replyTo, JSON.stringify(response), { qos: 1, correlationData })
+      .catch((err: Error) => this.log.debug({ store, err: err.message }, 'answer not sent; the store will time out'))
   }
 
   private answer(store: string, method: string, body: unknown): Answer {

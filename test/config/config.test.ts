@@ -21,14 +21,33 @@ describe('config', () => {
   it('loads the shipped default and fills schema defaults', () => {
     const c = loadConfigFile('config/default.yaml', {})
     expect(c.store.id).toBe('demo-store')
-    expect(c.http).toEqual({ host: '127.0.0.1', port: 8080, requestTimeoutMs: 10_000, maxConnectionsPerAddress: 64, maxConnections: 512 })
-    expect(c.devices[0]).toMatchObject({ id: 'till-scanner', symbologyIds: 'none', transport: { type: 'simulator', stdin: true } })
+    expect(c.http).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      requestTimeoutMs: 10_000,
+      maxConnectionsPerAddress: 64,
+      maxConnections: 512,
+    })
+    expect(c.devices[0]).toMatchObject({
+      id: 'till-scanner',
+      symbologyIds: 'none',
+      transport: { type: 'simulator', stdin: true },
+    })
     const m = parseConfig(minimal, 'x')
-    expect(m).toMatchObject({ dataDir: './data', dev: false, devices: [], log: { level: 'info' }, reconnect: { initialMs: 500, maxMs: 30000 } })
+    expect(m).toMatchObject({
+      dataDir: './data',
+      dev: false,
+      devices: [],
+      log: { level: 'info' },
+      reconnect: { initialMs: 500, maxMs: 30000 },
+    })
   })
 
   it('fills serial defaults', () => {
-    const c = parseConfig(`${minimal}devices: [{ id: s1, kind: scanner, role: till, transport: { type: serial, path: /dev/ttyACM0 } }]`, 'x')
+    const c = parseConfig(
+      `${minimal}devices: [{ id: s1, kind: scanner, role: till, transport: { type: serial, path: /dev/ttyACM0 } }]`,
+      'x',
+    )
     expect(c.devices[0]!.transport).toEqual({
       type: 'serial',
       path: '/dev/ttyACM0',
@@ -67,7 +86,10 @@ devices:
 devices:
   - { id: s1, kind: scanner, role: till, transport: { type: simulator } }
   - { id: s1, kind: scanner, role: kiosk, transport: { type: simulator } }`
-    expect(problems(yaml)).toEqual(['devices[1].id: duplicate id "s1" (also devices[0])', 'reconnect.initialMs: must not exceed reconnect.maxMs'])
+    expect(problems(yaml)).toEqual([
+      'devices[1].id: duplicate id "s1" (also devices[0])',
+      'reconnect.initialMs: must not exceed reconnect.maxMs',
+    ])
   })
 
   it('checks the sync settings JSON Schema cannot: TLS only for mqtts, cert with key, backoff bounds', () => {
@@ -77,7 +99,9 @@ devices:
       'sync.tls: only for mqtts:// brokers; sync.broker is mqtt://b:1883',
       'sync.tls: cert and key go together',
     ])
-    expect(problems(`${minimal}sync: { broker: 'ftp://b' }`)).toEqual(['sync.broker: must match pattern "^(none|embedded|mqtts?://[^\\s]+)$"'])
+    expect(problems(`${minimal}sync: { broker: 'ftp://b' }`)).toEqual([
+      'sync.broker: must match pattern "^(none|embedded|mqtts?://[^\\s]+)$"',
+    ])
   })
 
   it('refuses scanner feedback commands for scanners that cannot take them, and bad hex', () => {
@@ -87,14 +111,20 @@ devices:
     expect(problems(yaml)).toEqual(['devices[1].feedback.goodRead: must match pattern "^([0-9a-fA-F]{2})+$"'])
     const onlyCross = `${minimal}devices:
   - { id: s1, kind: scanner, role: till, transport: { type: simulator }, feedback: { goodRead: '07', badRead: '0707' } }`
-    expect(problems(onlyCross)).toEqual(['devices[0].feedback: only serial scanners take commands; this one is simulator'])
+    expect(problems(onlyCross)).toEqual([
+      'devices[0].feedback: only serial scanners take commands; this one is simulator',
+    ])
   })
 
   it('applies TILLSIDE_* overrides and blames the variable when one is wrong', () => {
     const c = parseConfig(minimal, 'x', { TILLSIDE_HTTP_PORT: '9090', TILLSIDE_STORE_ID: 'shop-b', TILLSIDE_DEV: '1' })
     expect([c.http.port, c.store.id, c.dev]).toEqual([9090, 'shop-b', true])
-    expect(problems(minimal, { TILLSIDE_HTTP_PORT: 'eighty' })).toEqual(['http.port: TILLSIDE_HTTP_PORT="eighty" is not an integer'])
-    expect(problems(minimal, { TILLSIDE_LOG_LEVEL: 'loud' })[0]).toMatch(/^log\.level: must be one of .* \(set by TILLSIDE_LOG_LEVEL\)$/)
+    expect(problems(minimal, { TILLSIDE_HTTP_PORT: 'eighty' })).toEqual([
+      'http.port: TILLSIDE_HTTP_PORT="eighty" is not an integer',
+    ])
+    expect(problems(minimal, { TILLSIDE_LOG_LEVEL: 'loud' })[0]).toMatch(
+      /^log\.level: must be one of .* \(set by TILLSIDE_LOG_LEVEL\)$/,
+    )
   })
 
   it('explains unreadable files and broken YAML', () => {
@@ -110,7 +140,10 @@ devices:
   })
 
   it('merge patches never reach a prototype', () => {
-    const patched = mergePatch({ store: { id: 'a' } }, JSON.parse('{"__proto__":{"dataDir":"/tmp/x"},"store":{"constructor":{"prototype":{"p":1}},"name":"B"}}') as Json) as Record<string, unknown>
+    const patched = mergePatch(
+      { store: { id: 'a' } },
+      JSON.parse('{"__proto__":{"dataDir":"/tmp/x"},"store":{"constructor":{"prototype":{"p":1}},"name":"B"}}') as Json,
+    ) as Record<string, unknown>
     expect(patched).toEqual({ store: { id: 'a', name: 'B' } })
     expect(Object.getPrototypeOf(patched)).toBe(Object.prototype)
     expect(patched.dataDir).toBeUndefined()

@@ -12,12 +12,18 @@ import { CashierSessions } from '../../gateway/till/cashier-sessions.js'
 describe('backoffDelay', () => {
   it('grows exponentially, is capped, and jitters within [exp/2, exp]', () => {
     fc.assert(
-      fc.property(fc.nat(100), fc.integer({ min: 10, max: 1000 }), fc.integer({ min: 1000, max: 60_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (attempt, initial, max, r) => {
-        const exp = Math.min(max, initial * 2 ** Math.min(attempt, 30))
-        const d = backoffDelay(attempt, initial, max, () => r)
-        expect(d).toBeGreaterThanOrEqual(Math.floor(exp / 2))
-        expect(d).toBeLessThanOrEqual(Math.ceil(exp))
-      }),
+      fc.property(
+        fc.nat(100),
+        fc.integer({ min: 10, max: 1000 }),
+        fc.integer({ min: 1000, max: 60_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (attempt, initial, max, r) => {
+          const exp = Math.min(max, initial * 2 ** Math.min(attempt, 30))
+          const d = backoffDelay(attempt, initial, max, () => r)
+          expect(d).toBeGreaterThanOrEqual(Math.floor(exp / 2))
+          expect(d).toBeLessThanOrEqual(Math.ceil(exp))
+        },
+      ),
     )
     expect([0, 1, 2, 3, 10].map((a) => backoffDelay(a, 500, 30_000, () => 1))).toEqual([500, 1000, 2000, 4000, 30_000])
   })
@@ -37,7 +43,10 @@ describe('backoffDelay', () => {
 })
 
 function services(journalState: JournalHealth['state'], dev = true): GatewayServices {
-  const config = parseConfig(`store: { id: s, name: S }\ndev: ${dev}\ndevices: [{ id: sim, kind: scanner, role: till, transport: { type: simulator } }]`, 'x')
+  const config = parseConfig(
+    `store: { id: s, name: S }\ndev: ${dev}\ndevices: [{ id: sim, kind: scanner, role: till, transport: { type: simulator } }]`,
+    'x',
+  )
   return {
     config,
     version: '0.0.0-test',
@@ -53,7 +62,9 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     cashiers: new CashierSessions([], 60_000),
     links: new LinkSigner(Buffer.alloc(32)),
     kiosk: { limits: { recent: () => [] } } as unknown as GatewayServices['kiosk'],
-    sync: { status: () => ({ broker: 'none', state: 'disabled', since: new Date().toISOString(), connects: 0, alarm: null }) },
+    sync: {
+      status: () => ({ broker: 'none', state: 'disabled', since: new Date().toISOString(), connects: 0, alarm: null }),
+    },
     devices: {
       status: () => [],
       simulateScan: async () => {
@@ -74,11 +85,17 @@ describe('HTTP app', () => {
     const app = await buildApp({ services: services('ok'), logger: silentLogger() })
     const bad = await app.inject({ method: 'POST', url: '/api/dev/scan', payload: { data: '' } })
     expect(bad.statusCode).toBe(400)
-    expect(bad.json()).toMatchObject({ error: 'invalid_request', message: expect.stringMatching(/data must NOT have fewer than 1 characters/) })
+    expect(bad.json()).toMatchObject({
+      error: 'invalid_request',
+      message: expect.stringMatching(/data must NOT have fewer than 1 characters/),
+    })
     const extra = await app.inject({ method: 'POST', url: '/api/dev/scan', payload: { data: 'x', colour: 'red' } })
     expect(extra.statusCode).toBe(400)
     const boom = await app.inject({ method: 'POST', url: '/api/dev/scan', payload: { data: 'x' } })
-    expect([boom.statusCode, boom.json()]).toEqual([500, { error: 'internal', message: 'internal error; see the gateway log' }])
+    expect([boom.statusCode, boom.json()]).toEqual([
+      500,
+      { error: 'internal', message: 'internal error; see the gateway log' },
+    ])
     expect((await app.inject('/nope')).json()).toEqual({ error: 'not_found', message: 'no route GET /nope' })
   })
 

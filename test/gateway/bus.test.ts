@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { EventBus } from '../../gateway/bus.js'
 import { captureLogs } from '../helpers/log-capture.js'
 
-const scan = { id: 'S1', seq: 1, time: 0, deviceId: 'd', data: 'x', symbology: null, aimId: null, role: 'till' as const }
+const scan = {
+  id: 'S1',
+  seq: 1,
+  time: 0,
+  deviceId: 'd',
+  data: 'x',
+  symbology: null,
+  aimId: null,
+  role: 'till' as const,
+}
 
 describe('EventBus', () => {
   it('isolates a throwing or rejecting listener and logs it with the event id', async () => {

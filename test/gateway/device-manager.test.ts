@@ -25,7 +25,11 @@ describe('DeviceManager reconnect policy', () => {
     const bus = new EventBus(log)
     const states: string[] = []
     bus.on('t', 'device.state', (s) => void states.push(`${s.state}:${s.reason ?? ''}`))
-    const pipeline = new ScanPipeline({ append: async () => Promise.reject(new Error('unused')), newId: () => '01JUNUSEDUNUSEDUNUSEDUNUSE' }, bus, log)
+    const pipeline = new ScanPipeline(
+      { append: async () => Promise.reject(new Error('unused')), newId: () => '01JUNUSEDUNUSEDUNUSEDUNUSE' },
+      bus,
+      log,
+    )
     const manager = new DeviceManager(
       { devices: [serialScanner('s', '/dev/ttyACM0')], reconnect: { initialMs: 100, maxMs: 800 } },
       { serial, hid: serial as never, stdin: null },

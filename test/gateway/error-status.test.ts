@@ -8,9 +8,15 @@ import { POS_TOKEN, kioskCredential, kioskHeaders, startStoreGateway } from '../
 
 describe('error statuses', () => {
   it('answers a domain refusal from the table, with its message and Retry-After', () => {
-    expect(refusalOf(new MemberError('consent_required', 'ask first'))).toEqual({ status: 422, body: { error: 'consent_required', message: 'ask first' } })
+    expect(refusalOf(new MemberError('consent_required', 'ask first'))).toEqual({
+      status: 422,
+      body: { error: 'consent_required', message: 'ask first' },
+    })
     // A deliberate 503 keeps its words: the cashier must know to ask for another way to pay.
-    expect(refusalOf(new PosError('payment_offline', 'provider not reachable'))).toMatchObject({ status: 503, body: { message: 'provider not reachable' } })
+    expect(refusalOf(new PosError('payment_offline', 'provider not reachable'))).toMatchObject({
+      status: 503,
+      body: { message: 'provider not reachable' },
+    })
     expect(refusalOf(new KioskLimitError('busy', 30))).toMatchObject({ status: 429, retryAfterSeconds: 30 })
   })
 
@@ -29,8 +35,16 @@ describe('error statuses', () => {
     try {
       const body = JSON.stringify({ phone: '13800138000', consents: { membership: false } })
       const json = { 'content-type': 'application/json' }
-      const pos = await fetch(`${gateway.address}/api/pos/members`, { method: 'POST', headers: { ...json, authorization: `Bearer ${POS_TOKEN}` }, body })
-      const kiosk = await fetch(`${gateway.address}/api/kiosk/identify`, { method: 'POST', headers: { ...json, ...kioskHeaders }, body })
+      const pos = await fetch(`${gateway.address}/api/pos/members`, {
+        method: 'POST',
+        headers: { ...json, authorization: `Bearer ${POS_TOKEN}` },
+        body,
+      })
+      const kiosk = await fetch(`${gateway.address}/api/kiosk/identify`, {
+        method: 'POST',
+        headers: { ...json, ...kioskHeaders },
+        body,
+      })
       for (const res of [pos, kiosk]) {
         expect(res.status).toBe(422)
         expect(await res.json()).toMatchObject({ error: 'consent_required' })

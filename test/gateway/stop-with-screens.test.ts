@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest'
 import { CASHIER_PIN, KIOSK_TOKEN, kioskCredential, startStoreGateway } from '../helpers/vouchers.js'
 
 /** Opens an event stream and resolves once its first bytes arrived; `ended` when the server closed it. */
-function openStream(url: string, headers: Record<string, string>): Promise<{ res: IncomingMessage; ended: Promise<void> }> {
+function openStream(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ res: IncomingMessage; ended: Promise<void> }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers, agent: false }, (res) => {
       const ended = new Promise<void>((done) => res.on('close', () => done()))
@@ -28,7 +31,11 @@ describe('stopping with screens open', () => {
       ],
       kiosk: { credentials: [kioskCredential('front', 'kiosk-1')] },
     })
-    const login = await fetch(`${gateway.address}/api/till/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin: CASHIER_PIN }) })
+    const login = await fetch(`${gateway.address}/api/till/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pin: CASHIER_PIN }),
+    })
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!
     const streams = await Promise.all([
       openStream(`${gateway.address}/api/till/events`, { cookie }),

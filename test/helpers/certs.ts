@@ -26,8 +26,38 @@ function issue(dir: string, name: string, ca: CertFiles, subject: string, extens
   const cert = join(dir, `${name}.crt`)
   const ext = join(dir, `${name}.ext`)
   writeFileSync(ext, extensions)
-  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', csr, '-subj', subject])
-  openssl(['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-days', '2', '-out', cert, '-extfile', ext])
+  openssl([
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    csr,
+    '-subj',
+    subject,
+  ])
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    ca.cert,
+    '-CAkey',
+    ca.key,
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-out',
+    cert,
+    '-extfile',
+    ext,
+  ])
   return { cert, key }
 }
 
@@ -35,8 +65,30 @@ function issue(dir: string, name: string, ca: CertFiles, subject: string, extens
 export function makeCertChain(dir: string, clients: string[], caName = 'Tillside Test CA'): CertChain {
   mkdirSync(dir, { recursive: true })
   const ca = { cert: join(dir, 'ca.crt'), key: join(dir, 'ca.key') }
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', ca.key, '-out', ca.cert, '-days', '2', '-subj', `/CN=${caName}`])
-  const server = issue(dir, 'server', ca, '/CN=localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n')
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    ca.key,
+    '-out',
+    ca.cert,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${caName}`,
+  ])
+  const server = issue(
+    dir,
+    'server',
+    ca,
+    '/CN=localhost',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
+  )
   const made: Record<string, CertFiles> = {}
   for (const c of clients) made[c] = issue(dir, `client-${c}`, ca, `/CN=${c}`, 'extendedKeyUsage=clientAuth\n')
   return { ca: ca.cert, server, clients: made }

@@ -4,9 +4,15 @@ import { fileURLToPath } from 'node:url'
 
 export const CLI = fileURLToPath(new URL('../../gateway/cli/tillside.ts', import.meta.url))
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -23,12 +29,17 @@ export const BUNDLE = fileURLToPath(new URL('../../dist/bundle/tillside.js', imp
  * and its HTTP address once it logged "gateway started". No config file: the embedded
  * defaults, as `npm start` uses them. `netns`: inside that network namespace.
  */
-export function startGatewayProcess(configFile: string | null, opts: { env?: NodeJS.ProcessEnv; bundle?: boolean; netns?: string } = {}): Promise<{ child: ChildProcess; address: string; logs: string[] }> {
+export function startGatewayProcess(
+  configFile: string | null,
+  opts: { env?: NodeJS.ProcessEnv; bundle?: boolean; netns?: string } = {},
+): Promise<{ child: ChildProcess; address: string; logs: string[] }> {
   return new Promise((resolve, reject) => {
     const entry = opts.bundle ? [BUNDLE] : ['--import', 'tsx', CLI]
     const args = [...entry, 'start', ...(configFile ? ['--config', configFile] : [])]
     // In a network namespace (the Wi-Fi tests): the same process, started by ip netns exec.
-    const [cmd, argv] = opts.netns ? ['ip', ['netns', 'exec', opts.netns, process.execPath, ...args]] : [process.execPath, args]
+    const [cmd, argv] = opts.netns
+      ? ['ip', ['netns', 'exec', opts.netns, process.execPath, ...args]]
+      : [process.execPath, args]
     const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } })
     const logs: string[] = []
     let buffer = ''
@@ -44,6 +55,8 @@ export function startGatewayProcess(configFile: string | null, opts: { env?: Nod
         if (entry.msg === 'gateway started') resolve({ child, address: entry.address!, logs })
       }
     })
-    child.on('exit', (code) => reject(new Error(`gateway exited (${code}) before starting: ${stderr}${logs.join('\n')}`)))
+    child.on('exit', (code) =>
+      reject(new Error(`gateway exited (${code}) before starting: ${stderr}${logs.join('\n')}`)),
+    )
   })
 }

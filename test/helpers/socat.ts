@@ -23,9 +23,13 @@ export class PtyPair {
   ) {}
 
   async start(): Promise<void> {
-    this.proc = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${this.devicePath}`, `pty,raw,echo=0,link=${this.hostPath}`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    })
+    this.proc = spawn(
+      'socat',
+      ['-d', '-d', `pty,raw,echo=0,link=${this.devicePath}`, `pty,raw,echo=0,link=${this.hostPath}`],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    )
     const started = Date.now()
     while (!(existsSync(this.devicePath) && existsSync(this.hostPath))) {
       if (this.proc.exitCode !== null) throw new Error(`socat exited with ${this.proc.exitCode}`)

@@ -17,7 +17,13 @@ import { Ingest, ingestSubscriptions } from '../../sync/ingest/ingest.js'
 import { CommandSender } from '../../sync/ingest/command-sender.js'
 
 /** Sync settings that make faults show quickly (seconds, not the field's minutes). */
-export const FAST_SYNC = { keepaliveSeconds: 5, ackTimeoutMs: 2000, reconnect: { initialMs: 50, maxMs: 400 }, batch: { maxEvents: 500, maxBytes: 262_144, lingerMs: 2 }, window: 8 }
+export const FAST_SYNC = {
+  keepaliveSeconds: 5,
+  ackTimeoutMs: 2000,
+  reconnect: { initialMs: 50, maxMs: 400 },
+  batch: { maxEvents: 500, maxBytes: 262_144, lingerMs: 2 },
+  window: 8,
+}
 
 export function storeConfig(dir: string, store: string, broker: string, sync: object = {}): Config {
   const config = parseConfig(`store: { id: ${store}, name: ${store} }\ndataDir: ${dir}\n`, 'test')
@@ -35,7 +41,11 @@ export class StoreEnd {
   ) {
     this.journal = new Journal(join(config.dataDir, 'journal.db'), log)
     this.bus = new EventBus(log)
-    this.sync = new SyncService(config, { journal: this.journal, bus: this.bus, deviceStates: () => [], version: 'test' }, log)
+    this.sync = new SyncService(
+      config,
+      { journal: this.journal, bus: this.bus, deviceStates: () => [], version: 'test' },
+      log,
+    )
   }
 
   async start(): Promise<this> {
@@ -52,7 +62,11 @@ export class StoreEnd {
   /** Appends `n` events in bursts of `burst`, as a busy store would. */
   async produce(n: number, burst = 50): Promise<void> {
     for (let i = 0; i < n; i += burst) {
-      await Promise.all(Array.from({ length: Math.min(burst, n - i) }, (_, k) => this.journal.append({ type: 'test.event', device: null, payload: { n: i + k } })))
+      await Promise.all(
+        Array.from({ length: Math.min(burst, n - i) }, (_, k) =>
+          this.journal.append({ type: 'test.event', device: null, payload: { n: i + k } }),
+        ),
+      )
     }
   }
 
@@ -87,13 +101,30 @@ export class CloudEnd {
   readonly ingest: Ingest
   readonly commands: CommandSender
 
-  constructor(dbFile: string, brokerUrl: string, opts: { shared?: boolean; clientId?: string; protocolVersion?: 4 | 5 } = {}, log: Logger = silentLogger()) {
+  constructor(
+    dbFile: string,
+    brokerUrl: string,
+    opts: { shared?: boolean; clientId?: string; protocolVersion?: 4 | 5 } = {},
+    log: Logger = silentLogger(),
+  ) {
     this.store = new CloudStore(dbFile)
     this.link = new MqttLink(
-      { url: brokerUrl, clientId: opts.clientId ?? 'test-ingest', protocolVersion: opts.protocolVersion ?? 5, keepaliveSeconds: 5, subscriptions: ingestSubscriptions(opts.shared ?? false), reconnect: { initialMs: 50, maxMs: 400 } },
+      {
+        url: brokerUrl,
+        clientId: opts.clientId ?? 'test-ingest',
+        protocolVersion: opts.protocolVersion ?? 5,
+        keepaliveSeconds: 5,
+        subscriptions: ingestSubscriptions(opts.shared ?? false),
+        reconnect: { initialMs: 50, maxMs: 400 },
+      },
       log,
     )
-    this.ingest = new Ingest(this.store, this.link, { shared: opts.shared ?? false, maxBatchBytes: 16 * 1024 * 1024 }, log)
+    this.ingest = new Ingest(
+      this.store,
+      this.link,
+      { shared: opts.shared ?? false, maxBatchBytes: 16 * 1024 * 1024 },
+      log,
+    )
     this.commands = new CommandSender(this.link, log)
   }
 
@@ -125,7 +156,11 @@ export function checkQueue(journalFile: string, cloudFile: string, store: string
   const c = new Database(cloudFile, { readonly: true })
   try {
     const journaled = j.prepare('SELECT seq, id FROM events ORDER BY seq').all() as { seq: number; id: string }[]
-    const cloud = c.prepare('SELECT seq, id, arrival FROM events WHERE store = ? ORDER BY seq').all(store) as { seq: number; id: string; arrival: number }[]
+    const cloud = c.prepare('SELECT seq, id, arrival FROM events WHERE store = ? ORDER BY seq').all(store) as {
+      seq: number
+      id: string
+      arrival: number
+    }[]
     const bySeq = new Map(cloud.map((e) => [e.seq, e]))
     const lost = journaled.filter((e) => !bySeq.has(e.seq)).map((e) => e.seq)
     const mismatched = journaled.filter((e) => bySeq.has(e.seq) && bySeq.get(e.seq)!.id !== e.id).length

@@ -9,7 +9,8 @@ import { hasProgram } from '../../scripts/system-programs.js'
 export function requireProgram(name: string, suite: string): boolean {
   if (hasProgram(name)) return true
   const message = `${suite}: "${name}" is not installed — run scripts/setup-system`
-  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${message} (CI: missing programs fail, they do not skip)`)
+  if (process.env.CI === 'true' || process.env.CI === '1')
+    throw new Error(`${message} (CI: missing programs fail, they do not skip)`)
   process.stderr.write(`\n  !!! SKIPPING ${message}\n\n`)
   return false
 }

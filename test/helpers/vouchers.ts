@@ -22,7 +22,11 @@ export const POS_TOKEN = 'test-pos-token-0123456789'
 export const CASHIER_PIN = '2468'
 export const KIOSK_TOKEN = 'test-kiosk-token-0123456789'
 /** A kiosk credential for `kiosk.credentials` (bound to `device` when given). */
-export const kioskCredential = (name = 'test-kiosk', device?: string) => ({ name, ...(device ? { device } : {}), tokenHash: hashToken(KIOSK_TOKEN) })
+export const kioskCredential = (name = 'test-kiosk', device?: string) => ({
+  name,
+  ...(device ? { device } : {}),
+  tokenHash: hashToken(KIOSK_TOKEN),
+})
 export const kioskHeaders = { 'x-kiosk-token': KIOSK_TOKEN }
 let pinHash: string | undefined
 
@@ -70,7 +74,12 @@ export async function makeChain(
     return { ...s, dir, kid: i + 1, keys: loadOrCreateKeyPair(join(dir, ISSUER_KEY_FILE)) }
   })
   const trust = signTrustList(
-    { format: TRUST_LIST_FORMAT, version: 1, issuedAt: new Date().toISOString(), issuers: made.map((s) => ({ kid: s.kid, store: s.id, merchant: s.merchant, publicKey: s.keys.publicKeyText })) },
+    {
+      format: TRUST_LIST_FORMAT,
+      version: 1,
+      issuedAt: new Date().toISOString(),
+      issuers: made.map((s) => ({ kid: s.kid, store: s.id, merchant: s.merchant, publicKey: s.keys.publicKeyText })),
+    },
     root.privateKey,
   )
   const trustListFile = join(base, 'trust-list.json')
@@ -82,7 +91,10 @@ export async function makeChain(
       dataDir: s.dir,
       http: { port: 0 },
       vouchers: { rootPublicKey: root.publicKeyText, trustListFile, campaignsFile },
-      till: { cashiers: [{ id: 'ann', name: 'Ann', pinHash }], posTokens: [{ name: 'pos-1', tokenHash: hashToken(POS_TOKEN) }] },
+      till: {
+        cashiers: [{ id: 'ann', name: 'Ann', pinHash }],
+        posTokens: [{ name: 'pos-1', tokenHash: hashToken(POS_TOKEN) }],
+      },
       log: { level: 'silent' },
       ...extra,
     }
@@ -92,7 +104,9 @@ export async function makeChain(
 }
 
 /** One store's gateway, started in-process on a fresh data dir with `extra` config; stop() also removes the dir. */
-export async function startStoreGateway(extra: Record<string, unknown> = {}): Promise<{ gateway: Gateway; app: FastifyInstance; stop: () => Promise<void> }> {
+export async function startStoreGateway(
+  extra: Record<string, unknown> = {},
+): Promise<{ gateway: Gateway; app: FastifyInstance; stop: () => Promise<void> }> {
   const tmp = tempDir()
   const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], undefined, extra)
   const gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })

@@ -16,7 +16,8 @@ import { silentLogger } from '../../gateway/log.js'
 function canMount(): boolean {
   if (process.getuid?.() === 0) return true
   const message = 'disk-full test: needs root to mount a tmpfs'
-  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${message} (CI runs as root; this must not skip there)`)
+  if (process.env.CI === 'true' || process.env.CI === '1')
+    throw new Error(`${message} (CI runs as root; this must not skip there)`)
   process.stderr.write(`\n  !!! SKIPPING ${message}\n\n`)
   return false
 }

@@ -21,12 +21,19 @@ describe('background integrity check', () => {
     gateway = null
   })
 
-  const config = (dir: string) => parseConfig(`store: { id: s, name: S }\ndataDir: ${dir}\nhttp: { port: 0 }\nportal: { enabled: false }\ndatabase: { integrityCheckAfterMinutes: 0 }\n`, 'test')
+  const config = (dir: string) =>
+    parseConfig(
+      `store: { id: s, name: S }\ndataDir: ${dir}\nhttp: { port: 0 }\nportal: { enabled: false }\ndatabase: { integrityCheckAfterMinutes: 0 }\n`,
+      'test',
+    )
 
   it('reports ok for a sound journal, without start-up waiting for it', async () => {
     gateway = new Gateway({ config: config(join(tmp.dir, 'sound')), log: silentLogger() })
     await gateway.start()
-    const status = async () => (await (await fetch(`${gateway!.address}/api/status`)).json()) as { journal: { integrity: string | null; integrityAlarm: string | null } }
+    const status = async () =>
+      (await (await fetch(`${gateway!.address}/api/status`)).json()) as {
+        journal: { integrity: string | null; integrityAlarm: string | null }
+      }
     await waitFor(async () => (await status()).journal.integrity === 'ok', 'integrity ok')
     expect((await status()).journal.integrityAlarm).toBeNull()
   })
@@ -36,7 +43,8 @@ describe('background integrity check', () => {
     const journal = new Journal(databasePath(c), silentLogger())
     await journal.start()
     const payload = { data: 'x'.repeat(200) }
-    for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: 1000 }, () => journal.append({ type: 'scan', payload })))
+    for (let i = 0; i < 20; i++)
+      await Promise.all(Array.from({ length: 1000 }, () => journal.append({ type: 'scan', payload })))
     await journal.stop() // checkpointed into the main file
     const file = databasePath(c)
     const pages = statSync(file).size / 4096
@@ -47,7 +55,9 @@ describe('background integrity check', () => {
     await gateway.start()
     const alarm = await waitFor(() => gateway!.integrity.status().alarm, 'integrity alarm', 30_000)
     expect(alarm).toMatch(/integrity check failed \(.*malformed.*\): make a backup now \(tillside backup\)/)
-    const status = (await (await fetch(`${gateway.address}/api/status`)).json()) as { journal: { integrityAlarm: string } }
+    const status = (await (await fetch(`${gateway.address}/api/status`)).json()) as {
+      journal: { integrityAlarm: string }
+    }
     expect(status.journal.integrityAlarm).toBe(alarm)
   })
 })

@@ -32,7 +32,9 @@ describe('Journal', () => {
   })
 
   it('shares one commit between appends that arrive together, each resolved with its own seq', async () => {
-    const events = await Promise.all(Array.from({ length: 500 }, (_, i) => journal.append({ type: 'test', payload: { i } })))
+    const events = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => journal.append({ type: 'test', payload: { i } })),
+    )
     const seqs = events.map((e) => e.seq)
     expect(new Set(seqs).size).toBe(500)
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y))
@@ -47,8 +49,12 @@ describe('Journal', () => {
     cyclic.self = cyclic
     await expect(journal.append({ type: 'Bad Type', payload: {} })).rejects.toMatchObject({ code: 'invalid_type' })
     await expect(journal.append({ type: 'x', payload: cyclic })).rejects.toBeInstanceOf(JournalInputError)
-    await expect(journal.append({ type: 'x', payload: { big: 'x'.repeat(300_000) } })).rejects.toMatchObject({ code: 'payload_too_large' })
-    await expect(journal.append({ type: 'x', device: '', payload: {} })).rejects.toMatchObject({ code: 'invalid_device' })
+    await expect(journal.append({ type: 'x', payload: { big: 'x'.repeat(300_000) } })).rejects.toMatchObject({
+      code: 'payload_too_large',
+    })
+    await expect(journal.append({ type: 'x', device: '', payload: {} })).rejects.toMatchObject({
+      code: 'invalid_device',
+    })
     expect(journal.getHealth().lastSeq).toBe(0)
   })
 
@@ -85,15 +91,28 @@ describe('Journal', () => {
     const other = new Database(journal.file)
     other.prepare('INSERT INTO voucher_serials (kid, campaign, last_serial) VALUES (1, 5, ?)').run(0xffffff)
     other.close()
-    const issue = { kid: 1, campaign: 5, member: null, maxPerMember: null, expiresHour: 1, channel: 'cli', device: null, store: 's' }
+    const issue = {
+      kid: 1,
+      campaign: 5,
+      member: null,
+      maxPerMember: null,
+      expiresHour: 1,
+      channel: 'cli',
+      device: null,
+      store: 's',
+    }
     const [a, failed, ok, b] = await Promise.allSettled([
       journal.append({ type: 'before', payload: {} }),
       journal.execute('voucher.issue', issue),
       journal.execute('voucher.issue', { ...issue, campaign: 6 }),
       journal.append({ type: 'after', payload: {} }),
     ])
-    expect(failed).toMatchObject({ status: 'rejected', reason: { name: 'JournalCommandError', code: 'serials_exhausted' } })
-    if (a.status !== 'fulfilled' || ok.status !== 'fulfilled' || b.status !== 'fulfilled') throw new Error('expected the rest to commit')
+    expect(failed).toMatchObject({
+      status: 'rejected',
+      reason: { name: 'JournalCommandError', code: 'serials_exhausted' },
+    })
+    if (a.status !== 'fulfilled' || ok.status !== 'fulfilled' || b.status !== 'fulfilled')
+      throw new Error('expected the rest to commit')
     expect(ok.value.result).toMatchObject({ ok: true, serial: 1 })
     expect([a.value.seq, ok.value.events[0]!.seq, b.value.seq]).toEqual([a.value.seq, a.value.seq + 1, a.value.seq + 2])
     const db = new Database(journal.file, { readonly: true })

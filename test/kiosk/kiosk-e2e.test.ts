@@ -35,8 +35,10 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
   let browser: Browser
   let page: Page
   const receipts: Receipt[] = []
-  const playsOf = (memberId: string) => gateway.journal.reader.prepare('SELECT count(*) FROM kiosk_plays WHERE member = ?').pluck().get(memberId) as number
-  const codeOnScreen = async () => decodeURIComponent(new URL((await page.getAttribute('#prize-qr', 'data-url'))!).pathname.slice(3))
+  const playsOf = (memberId: string) =>
+    gateway.journal.reader.prepare('SELECT count(*) FROM kiosk_plays WHERE member = ?').pluck().get(memberId) as number
+  const codeOnScreen = async () =>
+    decodeURIComponent(new URL((await page.getAttribute('#prize-qr', 'data-url'))!).pathname.slice(3))
 
   beforeAll(async () => {
     tmp = tempDir()
@@ -45,13 +47,48 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
     const printerPort = await printer.listenTcp(0)
     pty = new PtyPair(join(tmp.dir, 'till'), join(tmp.dir, 'till-host'))
     await pty.start()
-    const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], [campaign(), campaign({ id: 13, name: { en: 'Thanks for playing', zh: '谢谢参与' }, value: { item: { en: 'A sticker', zh: '贴纸一张' } } })], {
-      printers: [{ id: 'kiosk-printer', role: 'kiosk', transport: { type: 'tcp', host: '127.0.0.1', port: printerPort }, nativeQr: false }],
-      kiosk: { credentials: [kioskCredential('front-kiosk')], idleResetSeconds: 5, game: { playsPerMemberPerDay: 3, prizes: [{ id: 'big', campaign: 12, stock: 3 }], consolation: { campaign: 13, weight: 1 } } },
-    })
+    const chain = await makeChain(
+      tmp.dir,
+      [{ id: 'shop-a', merchant: 'm-a' }],
+      [
+        campaign(),
+        campaign({
+          id: 13,
+          name: { en: 'Thanks for playing', zh: '谢谢参与' },
+          value: { item: { en: 'A sticker', zh: '贴纸一张' } },
+        }),
+      ],
+      {
+        printers: [
+          {
+            id: 'kiosk-printer',
+            role: 'kiosk',
+            transport: { type: 'tcp', host: '127.0.0.1', port: printerPort },
+            nativeQr: false,
+          },
+        ],
+        kiosk: {
+          credentials: [kioskCredential('front-kiosk')],
+          idleResetSeconds: 5,
+          game: {
+            playsPerMemberPerDay: 3,
+            prizes: [{ id: 'big', campaign: 12, stock: 3 }],
+            consolation: { campaign: 13, weight: 1 },
+          },
+        },
+      },
+    )
     const config = chain.stores.get('shop-a')!.config
-    const kioskScanner = { id: 'kiosk-scanner', kind: 'scanner', role: 'kiosk', transport: { type: 'simulator', stdin: false } } as (typeof config.devices)[number]
-    gateway = new Gateway({ config: { ...config, devices: [serialScanner('till-scanner', pty.devicePath), kioskScanner] }, log: silentLogger() })
+    const kioskScanner = {
+      id: 'kiosk-scanner',
+      kind: 'scanner',
+      role: 'kiosk',
+      transport: { type: 'simulator', stdin: false },
+    } as (typeof config.devices)[number]
+    gateway = new Gateway({
+      config: { ...config, devices: [serialScanner('till-scanner', pty.devicePath), kioskScanner] },
+      log: silentLogger(),
+    })
     await gateway.start()
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1280, height: 1024 }, reducedMotion: 'reduce' }) // a pulsing button is never 'stable' to click
@@ -90,14 +127,18 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
     await screenshot(page, 'kiosk-4-prize')
     const code = await codeOnScreen()
     expect(code).toMatch(/^TS1:/)
-    await waitFor(() => receipts.some((r) => decodeRasterQr(r) === code), 'the slip with the voucher QR printed', 15_000)
+    await waitFor(
+      () => receipts.some((r) => decodeRasterQr(r) === code),
+      'the slip with the voucher QR printed',
+      15_000,
+    )
 
     await pty.write(`${code}\r`)
     await waitFor(() => gateway.till!.history()[0]?.voucher?.key !== undefined, 'till handled the scan', 10_000)
     expect(gateway.till!.history()[0]).toMatchObject({ ok: true })
     // The phone page says it is used now.
     const phonePage = await browser.newPage({ viewport: { width: 390, height: 844 } })
-    await phonePage.goto(await page.getAttribute('#prize-qr', 'data-url') as string)
+    await phonePage.goto((await page.getAttribute('#prize-qr', 'data-url')) as string)
     await phonePage.getByText('Already used').waitFor()
     await screenshot(phonePage, 'kiosk-5-phone-page-used')
     await phonePage.close()
@@ -106,7 +147,11 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
   })
 
   it('identifies by member QR at the kiosk scanner, and a double tap or a reload mid-game is still one play', async () => {
-    const { memberId } = await gateway.members!.enrol({ phone: '13900139000', consents: { membership: true }, channel: 'pos' })
+    const { memberId } = await gateway.members!.enrol({
+      phone: '13900139000',
+      consents: { membership: true },
+      channel: 'pos',
+    })
     await gateway.devices.simulateScan('kiosk-scanner', gateway.members!.currentCode(memberId))
     await page.waitForSelector('#game:not([hidden])')
     await page.dblclick('#play')
@@ -122,7 +167,11 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
 
   it('shows the QR at once when the printer is out of paper, and prints the slip once paper is back', async () => {
     printer.condition.paperOut = true
-    const { memberId } = await gateway.members!.enrol({ phone: '13700137000', consents: { membership: true }, channel: 'pos' })
+    const { memberId } = await gateway.members!.enrol({
+      phone: '13700137000',
+      consents: { membership: true },
+      channel: 'pos',
+    })
     await gateway.devices.simulateScan('kiosk-scanner', gateway.members!.currentCode(memberId))
     await page.waitForSelector('#game:not([hidden])')
     await page.click('#lang') // and in English
@@ -132,7 +181,11 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
     expect(await page.textContent('#print-state')).toMatch(/Printing|attention|Scan/)
     await screenshot(page, 'kiosk-7-prize-paper-out-en')
     printer.condition.paperOut = false
-    await waitFor(() => receipts.some((r) => decodeRasterQr(r) === code), 'the slip printed after paper came back', 30_000)
+    await waitFor(
+      () => receipts.some((r) => decodeRasterQr(r) === code),
+      'the slip printed after paper came back',
+      30_000,
+    )
     await page.click('#lang')
   })
 

@@ -25,14 +25,30 @@ describe('kiosk game', () => {
   let config: Config
 
   beforeAll(async () => {
-    const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], [campaign(), campaign({ id: 13, name: { en: 'Thanks for playing', zh: '谢谢参与' }, value: { item: { en: 'A sticker' } } })], {
-      devices: [
-        { id: 'kiosk-1', kind: 'scanner', role: 'kiosk', transport: { type: 'simulator' } },
-        { id: 'kiosk-2', kind: 'scanner', role: 'kiosk', transport: { type: 'simulator' } },
+    const chain = await makeChain(
+      tmp.dir,
+      [{ id: 'shop-a', merchant: 'm-a' }],
+      [
+        campaign(),
+        campaign({ id: 13, name: { en: 'Thanks for playing', zh: '谢谢参与' }, value: { item: { en: 'A sticker' } } }),
       ],
-      printers: [{ id: 'kp', role: 'kiosk', transport: { type: 'simulator' } }],
-      kiosk: { credentials: [kioskCredential()], limits: { identifiesPerMinute: 600, playsPerMinute: 600 }, game: { playsPerMemberPerDay: 2, prizes: [{ id: 'big', campaign: 12, stock: 5 }], consolation: { campaign: 13, weight: 1 } } },
-    })
+      {
+        devices: [
+          { id: 'kiosk-1', kind: 'scanner', role: 'kiosk', transport: { type: 'simulator' } },
+          { id: 'kiosk-2', kind: 'scanner', role: 'kiosk', transport: { type: 'simulator' } },
+        ],
+        printers: [{ id: 'kp', role: 'kiosk', transport: { type: 'simulator' } }],
+        kiosk: {
+          credentials: [kioskCredential()],
+          limits: { identifiesPerMinute: 600, playsPerMinute: 600 },
+          game: {
+            playsPerMemberPerDay: 2,
+            prizes: [{ id: 'big', campaign: 12, stock: 5 }],
+            consolation: { campaign: 13, weight: 1 },
+          },
+        },
+      },
+    )
     config = chain.stores.get('shop-a')!.config
     gateway = new Gateway({ config, log: silentLogger() })
     await gateway.start()
@@ -43,9 +59,21 @@ describe('kiosk game', () => {
     tmp.cleanup()
   })
 
-  const identify = async (n: number, consent = true) => app.inject({ method: 'POST', url: '/api/kiosk/identify', headers: kioskHeaders, payload: { phone: phone(n), consents: { membership: consent }, kiosk: 'kiosk-1' } })
+  const identify = async (n: number, consent = true) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/kiosk/identify',
+      headers: kioskHeaders,
+      payload: { phone: phone(n), consents: { membership: consent }, kiosk: 'kiosk-1' },
+    })
   const player = async (n: number) => (await identify(n)).json<{ player: string }>().player
-  const play = (token: string, playId = newPlayId(), kiosk = 'kiosk-1') => app.inject({ method: 'POST', url: '/api/kiosk/play', headers: kioskHeaders, payload: { playId, player: token, kiosk } })
+  const play = (token: string, playId = newPlayId(), kiosk = 'kiosk-1') =>
+    app.inject({
+      method: 'POST',
+      url: '/api/kiosk/play',
+      headers: kioskHeaders,
+      payload: { playId, player: token, kiosk },
+    })
 
   it('needs consent to identify, then plays once per request id', async () => {
     expect((await identify(1, false)).json()).toMatchObject({ error: 'consent_required' })
@@ -53,12 +81,25 @@ describe('kiosk game', () => {
     const id = newPlayId()
     const first = await play(token, id)
     expect(first.statusCode).toBe(200)
-    const body = first.json<{ repeat: boolean; prize: { id: string }; voucher: { code: string; url: string }; print: { state: string } }>()
-    expect(body).toMatchObject({ repeat: false, voucher: { code: expect.stringMatching(/^TS1:/), url: expect.stringContaining('/v/TS1') }, print: { state: expect.stringMatching(/queued|printing|done/) } })
+    const body = first.json<{
+      repeat: boolean
+      prize: { id: string }
+      voucher: { code: string; url: string }
+      print: { state: string }
+    }>()
+    expect(body).toMatchObject({
+      repeat: false,
+      voucher: { code: expect.stringMatching(/^TS1:/), url: expect.stringContaining('/v/TS1') },
+      print: { state: expect.stringMatching(/queued|printing|done/) },
+    })
     const again = (await play(token, id)).json<typeof body>()
     expect(again).toMatchObject({ repeat: true, prize: body.prize, voucher: { code: body.voucher.code } })
-    expect(gateway.journal.reader.prepare("SELECT count(*) FROM print_jobs WHERE request_key = ?").pluck().get(`play:${id}`)).toBe(1)
-    expect((await app.inject({ url: `/api/kiosk/plays/${id}`, headers: kioskHeaders })).json()).toMatchObject({ voucher: { code: body.voucher.code } })
+    expect(
+      gateway.journal.reader.prepare('SELECT count(*) FROM print_jobs WHERE request_key = ?').pluck().get(`play:${id}`),
+    ).toBe(1)
+    expect((await app.inject({ url: `/api/kiosk/plays/${id}`, headers: kioskHeaders })).json()).toMatchObject({
+      voucher: { code: body.voucher.code },
+    })
   })
 
   it('holds the daily limit and refuses a forged or missing player token', async () => {
@@ -75,7 +116,10 @@ describe('kiosk game', () => {
     const results = await Promise.all(players.map((t, i) => play(t, newPlayId(), i % 2 ? 'kiosk-2' : 'kiosk-1')))
     expect(results.every((r) => r.statusCode === 200)).toBe(true)
     const stock = new KioskAudit(gateway.journal).stock()
-    const big = gateway.journal.reader.prepare("SELECT count(*) FROM kiosk_plays WHERE prize_id = 'big'").pluck().get() as number
+    const big = gateway.journal.reader
+      .prepare("SELECT count(*) FROM kiosk_plays WHERE prize_id = 'big'")
+      .pluck()
+      .get() as number
     expect(big).toBe(5 - stock.prizes[0]!.remaining)
     expect(big).toBeLessThanOrEqual(5)
     // Every play is a voucher and a journaled draw with contiguous draw numbers.
@@ -84,26 +128,50 @@ describe('kiosk game', () => {
   })
 
   it('takes a pushed prize lease only when newer and about campaigns this store issues', async () => {
-    const handlers = commandHandlers({ config, authority: gateway.vouchers!.authority, print: gateway.print, kiosk: gateway.kiosk!, reannounce: () => {} })
+    const handlers = commandHandlers({
+      config,
+      authority: gateway.vouchers!.authority,
+      print: gateway.print,
+      kiosk: gateway.kiosk!,
+      reannounce: () => {},
+    })
     const meta = { id: 'c1', type: 'prize-inventory' }
-    expect(await handlers['prize-inventory']!({ version: 3, prizes: [{ id: 'big', campaign: 12, stock: 2 }] }, meta)).toBe('1 prize(s) leased')
-    await expect(handlers['prize-inventory']!({ version: 2, prizes: [] }, meta)).rejects.toMatchObject({ code: 'stale_version' })
-    await expect(handlers['prize-inventory']!({ version: 4, prizes: [{ id: 'x', campaign: 999, stock: 1 }] }, meta)).rejects.toThrow(/prizes\[0\]\.campaign: campaign 999 is not known/)
-    await expect(handlers['prize-inventory']!({ version: 4, prizes: [{ id: 'x', campaign: 12 }] }, meta)).rejects.toThrow(/stock/)
-    expect(new KioskAudit(gateway.journal).stock()).toMatchObject({ lease: { version: 3 }, prizes: [{ id: 'big', granted: 2, remaining: 2 }] })
+    expect(
+      await handlers['prize-inventory']!({ version: 3, prizes: [{ id: 'big', campaign: 12, stock: 2 }] }, meta),
+    ).toBe('1 prize(s) leased')
+    await expect(handlers['prize-inventory']!({ version: 2, prizes: [] }, meta)).rejects.toMatchObject({
+      code: 'stale_version',
+    })
+    await expect(
+      handlers['prize-inventory']!({ version: 4, prizes: [{ id: 'x', campaign: 999, stock: 1 }] }, meta),
+    ).rejects.toThrow(/prizes\[0\]\.campaign: campaign 999 is not known/)
+    await expect(
+      handlers['prize-inventory']!({ version: 4, prizes: [{ id: 'x', campaign: 12 }] }, meta),
+    ).rejects.toThrow(/stock/)
+    expect(new KioskAudit(gateway.journal).stock()).toMatchObject({
+      lease: { version: 3 },
+      prizes: [{ id: 'big', granted: 2, remaining: 2 }],
+    })
   })
 
   it("reveals a day's seed only after the day, and every draw re-verifies", async () => {
     const auth = { authorization: `Bearer ${POS_TOKEN}` }
     const day = localDay(Date.now())
-    const now = (await app.inject({ url: `/api/kiosk/admin/audit/${day}`, headers: auth })).json<{ commitment: string; seed: string | null; draws: number }>()
+    const now = (await app.inject({ url: `/api/kiosk/admin/audit/${day}`, headers: auth })).json<{
+      commitment: string
+      seed: string | null
+      draws: number
+    }>()
     expect(now).toMatchObject({ commitment: expect.stringMatching(/^[0-9a-f]{64}$/), seed: null })
     expect((await app.inject({ url: `/api/kiosk/admin/audit/${day}` })).statusCode).toBe(401)
     const later = new KioskAudit(gateway.journal).audit(day, Date.now() + 2 * 86_400_000)
     expect(later.seed).toMatch(/^[0-9a-f]{64}$/)
     expect(later.plays.length).toBe(now.draws)
     expect(later.plays.every((p) => p.verified === true)).toBe(true)
-    const committed = gateway.journal.reader.prepare("SELECT json_extract(payload, '$.commitment') FROM events WHERE type = 'kiosk.seed_committed'").pluck().get()
+    const committed = gateway.journal.reader
+      .prepare("SELECT json_extract(payload, '$.commitment') FROM events WHERE type = 'kiosk.seed_committed'")
+      .pluck()
+      .get()
     expect(committed).toBe(now.commitment)
   })
 

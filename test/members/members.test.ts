@@ -47,7 +47,12 @@ describe('MemberService (real journal)', () => {
     tmp = tempDir()
     journal = new Journal(join(tmp.dir, 'store.db'), silentLogger())
     await journal.start()
-    members = new MemberService(journal, MemberKeys.loadOrCreate(keyFile()), { defaultCountryCode: '86', consentVersion: 'v1' }, silentLogger())
+    members = new MemberService(
+      journal,
+      MemberKeys.loadOrCreate(keyFile()),
+      { defaultCountryCode: '86', consentVersion: 'v1' },
+      silentLogger(),
+    )
   })
   afterEach(async () => {
     await journal.stop()
@@ -55,21 +60,39 @@ describe('MemberService (real journal)', () => {
   })
 
   it('enrols once per phone, whatever the format, and needs explicit consent', async () => {
-    const a = await members.enrol({ phone: '138 0013 8000', consents: { membership: true, marketing: false }, channel: 'portal' })
-    const b = await members.enrol({ phone: '+86 13800138000', consents: { membership: true, marketing: false }, channel: 'kiosk' })
+    const a = await members.enrol({
+      phone: '138 0013 8000',
+      consents: { membership: true, marketing: false },
+      channel: 'portal',
+    })
+    const b = await members.enrol({
+      phone: '+86 13800138000',
+      consents: { membership: true, marketing: false },
+      channel: 'kiosk',
+    })
     expect(a.created).toBe(true)
     expect(b).toEqual({ memberId: a.memberId, created: false })
     expect(a.memberId).toMatch(/^[0-9a-f]{20}$/)
-    await expect(members.enrol({ phone: '13900139000', consents: { membership: false }, channel: 'portal' })).rejects.toMatchObject({ code: 'consent_required' })
-    await expect(members.enrol({ phone: '139', consents: { membership: true }, channel: 'portal' })).rejects.toBeInstanceOf(MemberError)
+    await expect(
+      members.enrol({ phone: '13900139000', consents: { membership: false }, channel: 'portal' }),
+    ).rejects.toMatchObject({ code: 'consent_required' })
+    await expect(
+      members.enrol({ phone: '139', consents: { membership: true }, channel: 'portal' }),
+    ).rejects.toBeInstanceOf(MemberError)
     expect(members.findByPhone('0086-138-0013-8000')).toBe(a.memberId)
     expect(members.phoneOf(a.memberId)).toBe('+8613800138000')
     // Consent recorded once; a change (marketing now yes) adds one row.
     const consents = () => journal.reader.prepare('SELECT kind, granted FROM member_consents ORDER BY event_seq').all()
-    expect(consents()).toEqual([{ kind: 'membership', granted: 1 }, { kind: 'marketing', granted: 0 }])
+    expect(consents()).toEqual([
+      { kind: 'membership', granted: 1 },
+      { kind: 'marketing', granted: 0 },
+    ])
     await members.enrol({ phone: '13800138000', consents: { membership: true, marketing: true }, channel: 'portal' })
     expect(consents()).toHaveLength(3)
-    const types = journal.reader.prepare('SELECT e.type FROM events e JOIN outbox USING (seq) ORDER BY seq').pluck().all()
+    const types = journal.reader
+      .prepare('SELECT e.type FROM events e JOIN outbox USING (seq) ORDER BY seq')
+      .pluck()
+      .all()
     expect(types).toEqual(['member.created', 'member.consent', 'member.consent', 'member.consent'])
   })
 
@@ -91,13 +114,26 @@ describe('MemberService (real journal)', () => {
   })
 
   it('identifies by the rotating member code; old screenshots, forgeries and strangers are refused', async () => {
-    const { memberId } = await members.enrol({ phone: '13800138000', consents: { membership: true }, channel: 'portal' })
+    const { memberId } = await members.enrol({
+      phone: '13800138000',
+      consents: { membership: true },
+      channel: 'portal',
+    })
     const now = Date.now()
     expect(members.identify(members.currentCode(memberId, now), now)).toEqual({ ok: true, memberId })
     expect(members.identify(members.currentCode(memberId, now - 60_000), now)).toEqual({ ok: true, memberId }) // clock drift
-    expect(members.identify(members.currentCode(memberId, now - 120_000), now)).toMatchObject({ ok: false, reason: 'member_code_expired' })
-    expect(members.identify(memberCode(memberId, Buffer.alloc(20, 7), now), now)).toMatchObject({ ok: false, reason: 'bad_signature' })
-    expect(members.identify(memberCode('00'.repeat(10), Buffer.alloc(20), now), now)).toMatchObject({ ok: false, reason: 'unknown_member' })
+    expect(members.identify(members.currentCode(memberId, now - 120_000), now)).toMatchObject({
+      ok: false,
+      reason: 'member_code_expired',
+    })
+    expect(members.identify(memberCode(memberId, Buffer.alloc(20, 7), now), now)).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    })
+    expect(members.identify(memberCode('00'.repeat(10), Buffer.alloc(20), now), now)).toMatchObject({
+      ok: false,
+      reason: 'unknown_member',
+    })
     expect(members.identify('TM1:garbage', now)).toMatchObject({ ok: false, reason: 'malformed' })
   })
 })

@@ -78,7 +78,12 @@ describe.skipIf(!ready)('portal with the nftables controller, in network namespa
   })
 
   it('after login the internet is reachable and probes pass; when the session ends, captive again', async () => {
-    const join = await curl(t, `${portal}/portal/join`, ['-H', 'accept: application/json', '--data', 'phone=13800138000&membership=yes'])
+    const join = await curl(t, `${portal}/portal/join`, [
+      '-H',
+      'accept: application/json',
+      '--data',
+      'phone=13800138000&membership=yes',
+    ])
     expect(join.status).toBe(200)
     const started = Date.now()
     expect(JSON.parse(join.body)).toMatchObject({ step: 'done', next: `${portal}/portal/welcome` })
@@ -88,11 +93,18 @@ describe.skipIf(!ready)('portal with the nftables controller, in network namespa
     expect((await curl(t, `http://${t.internetIp}/generate_204`)).status).toBe(204)
     const listing = await t.exec(t.router, 'nft', ['list', 'set', 'inet', 'tillside_test', 'sessions'])
     expect(listing.stdout).toContain(`${t.clientIp} . ${t.clientMac}`)
-    const api = JSON.parse((await curl(t, `${portal}/api/captive`)).body) as { captive: boolean; 'seconds-remaining': number }
+    const api = JSON.parse((await curl(t, `${portal}/api/captive`)).body) as {
+      captive: boolean
+      'seconds-remaining': number
+    }
     expect(api).toMatchObject({ captive: false })
     expect(api['seconds-remaining']).toBeLessThanOrEqual(SESSION_SECONDS)
     // The kernel drops the guest at the session's end; the gateway's sweep records it.
-    await waitFor(async () => (await curl(t, `http://${t.internetIp}/news`)).status === 302 || null, 'the session to end', 20_000)
+    await waitFor(
+      async () => (await curl(t, `http://${t.internetIp}/news`)).status === 302 || null,
+      'the session to end',
+      20_000,
+    )
     expect(Date.now() - started).toBeGreaterThanOrEqual(SESSION_SECONDS * 1000 - 1000)
     await captive()
   }, 40_000)

@@ -22,7 +22,9 @@ import { startGatewayProcess } from '../helpers/cli.js'
 import { waitFor } from '../helpers/wait.js'
 import { INTERNET_SERVER, curl, makeTopology, type Topology } from '../helpers/netns.js'
 
-const ready = ['opennds', 'ndsctl', 'iptables-legacy', 'unshare', 'curl'].every((p) => requireProgram(p, 'portal openNDS'))
+const ready = ['opennds', 'ndsctl', 'iptables-legacy', 'unshare', 'curl'].every((p) =>
+  requireProgram(p, 'portal openNDS'),
+)
 const FASKEY = 'tillsidetest123'
 const BINAUTH = resolve('scripts/opennds/tillside-binauth.sh')
 
@@ -42,7 +44,10 @@ describe.skipIf(!ready)('portal as the FAS of a real openNDS, in network namespa
     mkdirSync(join(dir, 'misc'))
     writeFileSync(join(dir, 'bin', 'iptables'), '#!/bin/sh\nexec iptables-legacy "$@"\n')
     chmodSync(join(dir, 'bin', 'iptables'), 0o755)
-    writeFileSync(join(dir, 'misc', 'dnsmasq.leases'), `${Math.floor(Date.now() / 1000) + 3600} ${t.clientMac} ${t.clientIp} phone *\n`)
+    writeFileSync(
+      join(dir, 'misc', 'dnsmasq.leases'),
+      `${Math.floor(Date.now() / 1000) + 3600} ${t.clientMac} ${t.clientIp} phone *\n`,
+    )
     writeFileSync(join(dir, 'faskey'), `${FASKEY}\n`, { mode: 0o600 })
     writeFileSync(
       join(dir, 'opennds.conf'),
@@ -57,7 +62,14 @@ describe.skipIf(!ready)('portal as the FAS of a real openNDS, in network namespa
         enabled: true,
         http: { host: t.routerIp, port: 8081 },
         session: { lengthMinutes: 90 },
-        controller: { type: 'opennds', faskeyFile: join(dir, 'faskey'), gatewayAddresses: [`${t.routerIp}:2050`], gatewayName: 'tillside-test', downloadRateKbit: 2048, uploadRateKbit: 512 },
+        controller: {
+          type: 'opennds',
+          faskeyFile: join(dir, 'faskey'),
+          gatewayAddresses: [`${t.routerIp}:2050`],
+          gatewayName: 'tillside-test',
+          downloadRateKbit: 2048,
+          uploadRateKbit: 512,
+        },
       },
     }
     writeFileSync(join(dir, 'router.json'), JSON.stringify(config))
@@ -68,7 +80,11 @@ describe.skipIf(!ready)('portal as the FAS of a real openNDS, in network namespa
     nds = spawn('unshare', ['-m', 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] })
     nds.stdout!.on('data', (d: Buffer) => (ndsLog += d.toString()))
     nds.stderr!.on('data', (d: Buffer) => (ndsLog += d.toString()))
-    await waitFor(async () => (await curl(t, `http://${t.internetIp}/generate_204`)).status === 307 || null, 'openNDS to capture the client', 30_000).catch((err: Error) => {
+    await waitFor(
+      async () => (await curl(t, `http://${t.internetIp}/generate_204`)).status === 307 || null,
+      'openNDS to capture the client',
+      30_000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${ndsLog.slice(-2000)}`)
     })
   }, 90_000)
@@ -89,7 +105,9 @@ describe.skipIf(!ready)('portal as the FAS of a real openNDS, in network namespa
     expect(page.status).toBe(200)
     expect(page.body).toContain('name="fas"')
     // A query naming a router that is not ours (where the auth link would go) is refused.
-    const fields = Buffer.from(new URL(fasUrl).searchParams.get('fas')!, 'base64').toString().replace(`gatewayaddress=${t.routerIp}:2050`, 'gatewayaddress=6.6.6.6:2050')
+    const fields = Buffer.from(new URL(fasUrl).searchParams.get('fas')!, 'base64')
+      .toString()
+      .replace(`gatewayaddress=${t.routerIp}:2050`, 'gatewayaddress=6.6.6.6:2050')
     const forged = await curl(t, `${portal}/portal?fas=${encodeURIComponent(Buffer.from(fields).toString('base64'))}`)
     expect(forged.status).toBe(400)
     expect(forged.body).toContain('6.6.6.6:2050')
@@ -98,7 +116,14 @@ describe.skipIf(!ready)('portal as the FAS of a real openNDS, in network namespa
 
   it('joining sends the browser to the router with tok; openNDS lets it on with our session length and rates', async () => {
     const fas = new URL(fasUrl).searchParams.get('fas')!
-    const join = await curl(t, `${portal}/portal/join`, ['-H', 'accept: application/json', '--data-urlencode', `fas=${fas}`, '--data', 'phone=13800138000&membership=yes'])
+    const join = await curl(t, `${portal}/portal/join`, [
+      '-H',
+      'accept: application/json',
+      '--data-urlencode',
+      `fas=${fas}`,
+      '--data',
+      'phone=13800138000&membership=yes',
+    ])
     expect(join.status).toBe(200)
     const { next } = JSON.parse(join.body) as { next: string }
     expect(next.startsWith(`http://${t.routerIp}:2050/opennds_auth/?tok=`)).toBe(true)
@@ -118,7 +143,14 @@ describe.skipIf(!ready)('portal as the FAS of a real openNDS, in network namespa
 
   it('a replayed query is refused', async () => {
     const fas = new URL(fasUrl).searchParams.get('fas')!
-    const again = await curl(t, `${portal}/portal/join`, ['-H', 'accept: application/json', '--data-urlencode', `fas=${fas}`, '--data', 'phone=13800138000&membership=yes'])
+    const again = await curl(t, `${portal}/portal/join`, [
+      '-H',
+      'accept: application/json',
+      '--data-urlencode',
+      `fas=${fas}`,
+      '--data',
+      'phone=13800138000&membership=yes',
+    ])
     expect(again.status).toBe(409)
     expect(JSON.parse(again.body)).toMatchObject({ error: 'fas_used' })
   })

@@ -29,14 +29,18 @@ describe.skipIf(!ready)('nft session', () => {
 
   it('applies commands through one nft, many requests in a row', async () => {
     for (let i = 1; i <= 50; i++) await session.run(`add element inet t s { 10.1.0.${i} timeout 60s }`)
-    await Promise.all(Array.from({ length: 50 }, (_, i) => session.run(`add element inet t s { 10.2.0.${i + 1} timeout 60s }`)))
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => session.run(`add element inet t s { 10.2.0.${i + 1} timeout 60s }`)),
+    )
     const listed = elements()
     expect(listed).toContain('10.1.0.50')
     expect(listed).toContain('10.2.0.50')
   })
 
   it("rejects a failing request with nft's own words, applies none of it, and goes on", async () => {
-    await expect(session.run('add element inet t s { 10.3.0.1 }\nadd element inet t s { 10.3.0.999 }')).rejects.toThrow(/nft failed: Error: .*resolve/)
+    await expect(session.run('add element inet t s { 10.3.0.1 }\nadd element inet t s { 10.3.0.999 }')).rejects.toThrow(
+      /nft failed: Error: .*resolve/,
+    )
     expect(elements()).not.toContain('10.3.0.1') // one transaction: nothing of it applied
     await expect(session.run('delete element inet t s { 10.9.9.9 }')).rejects.toThrow(/No such file or directory/)
     await session.run('add element inet t s { 10.3.0.2 timeout 60s }')

@@ -57,10 +57,21 @@ describe('captive portal', () => {
   })
 
   const join = (form: Record<string, string>, headers: Record<string, string> = {}) =>
-    fetch(`${guest}/portal/join`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...headers }, body: new URLSearchParams(form), redirect: 'manual' })
+    fetch(`${guest}/portal/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...headers },
+      body: new URLSearchParams(form),
+      redirect: 'manual',
+    })
   const verify = (challenge: string | undefined, code: string) =>
-    fetch(`${guest}/portal/verify`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams({ challenge: challenge ?? '', code }), redirect: 'manual' })
-  const lastCode = () => String([...logs.lines].reverse().find((l) => l.msg?.toString().startsWith('one-time code'))!.code)
+    fetch(`${guest}/portal/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ challenge: challenge ?? '', code }),
+      redirect: 'manual',
+    })
+  const lastCode = () =>
+    String([...logs.lines].reverse().find((l) => l.msg?.toString().startsWith('one-time code'))!.code)
 
   it('sends every probe to the portal before login, and the API says captive', async () => {
     for (const [path] of PROBES) {
@@ -70,9 +81,15 @@ describe('captive portal', () => {
     }
     const api = await fetch(`${guest}/api/captive`)
     expect(api.headers.get('content-type')).toBe('application/captive+json')
-    expect(await json(api)).toEqual({ captive: true, 'user-portal-url': `${guest}/portal`, 'venue-info-url': `${guest}/portal/welcome` })
+    expect(await json(api)).toEqual({
+      captive: true,
+      'user-portal-url': `${guest}/portal`,
+      'venue-info-url': `${guest}/portal/welcome`,
+    })
     // Any other address a guest's browser was sent here with goes to the portal too.
-    expect((await fetch(`${guest}/some/page?x=1`, { redirect: 'manual' })).headers.get('location')).toBe(`${guest}/portal`)
+    expect((await fetch(`${guest}/some/page?x=1`, { redirect: 'manual' })).headers.get('location')).toBe(
+      `${guest}/portal`,
+    )
   })
 
   it('refuses without consent, and bad phone numbers precisely', async () => {
@@ -85,7 +102,11 @@ describe('captive portal', () => {
       expect((await json(res)).error).toBe('invalid_phone')
     }
     // The HTML form answers in the guest's language and keeps what was typed.
-    const page = await fetch(`${guest}/portal/join`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'phone=138&membership=yes&lang=en' })
+    const page = await fetch(`${guest}/portal/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'phone=138&membership=yes&lang=en',
+    })
     expect(page.status).toBe(400)
     expect(await page.text()).toContain('That is not a valid phone number')
   })
@@ -114,7 +135,9 @@ describe('captive portal', () => {
     expect(api.captive).toBe(false)
     expect(api['seconds-remaining']).toBeGreaterThan(7000)
     // The welcome page knows the member by the cookie: follows the store, can play.
-    const welcome = await fetch(`${guest}/portal/welcome?lang=en`, { headers: { cookie: ok.headers.get('set-cookie')!.split(';')[0]! } })
+    const welcome = await fetch(`${guest}/portal/welcome?lang=en`, {
+      headers: { cookie: ok.headers.get('set-cookie')!.split(';')[0]! },
+    })
     const html = await welcome.text()
     expect(html).toContain('You follow this store')
     expect(html).toContain('plays left today')
@@ -143,21 +166,35 @@ describe('captive portal', () => {
 
   it('keeps the till, POS and admin off the guest listener, and guests off the main one', async () => {
     for (const url of ['/api/pos/health', '/admin', '/api/kiosk/admin/stock', '/api/till/history', '/docs']) {
-      const res = await fetch(`${guest}${url}`, { redirect: 'manual', headers: { authorization: `Bearer ${POS_TOKEN}` } })
+      const res = await fetch(`${guest}${url}`, {
+        redirect: 'manual',
+        headers: { authorization: `Bearer ${POS_TOKEN}` },
+      })
       expect(res.status, url).toBe(302) // to the portal: nothing but the portal lives here
     }
     // The same request from a guest address (127.0.0.2, the test's guest network) is refused.
     const fromGuest = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: new URL(main).port, path: '/api/kiosk/admin/stock', localAddress: '127.0.0.2', headers: { authorization: `Bearer ${POS_TOKEN}` } }, (res) => {
-        let body = ''
-        res.on('data', (d: Buffer) => (body += d.toString()))
-        res.on('end', () => resolve({ status: res.statusCode!, body }))
-      })
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: new URL(main).port,
+          path: '/api/kiosk/admin/stock',
+          localAddress: '127.0.0.2',
+          headers: { authorization: `Bearer ${POS_TOKEN}` },
+        },
+        (res) => {
+          let body = ''
+          res.on('data', (d: Buffer) => (body += d.toString()))
+          res.on('end', () => resolve({ status: res.statusCode!, body }))
+        },
+      )
       req.on('error', reject)
       req.end()
     })
     expect(fromGuest.status).toBe(403)
     expect((JSON.parse(fromGuest.body) as Answer).error).toBe('guest_network')
-    expect((await fetch(`${main}/api/kiosk/admin/stock`, { headers: { authorization: `Bearer ${POS_TOKEN}` } })).status).toBe(200)
+    expect(
+      (await fetch(`${main}/api/kiosk/admin/stock`, { headers: { authorization: `Bearer ${POS_TOKEN}` } })).status,
+    ).toBe(200)
   })
 })

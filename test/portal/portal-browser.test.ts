@@ -20,14 +20,29 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
   let browser: Browser
 
   beforeAll(async () => {
-    const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], [campaign(), campaign({ id: 13, name: { en: 'A free coffee', zh: '免费咖啡一杯' }, value: { item: { en: 'One coffee', zh: '咖啡一杯' } } })], {
-      kiosk: { game: { playsPerMemberPerDay: 1, prizes: [], consolation: { campaign: 13, weight: 1 } } },
-      portal: {
-        enabled: true,
-        http: { host: '127.0.0.1', port: 0 },
-        store: { address: { en: '8 Harbour Road', zh: '海港路 8 号' }, hours: { en: 'Daily 9:00–21:00', zh: '每天 9:00–21:00' } },
+    const chain = await makeChain(
+      tmp.dir,
+      [{ id: 'shop-a', merchant: 'm-a' }],
+      [
+        campaign(),
+        campaign({
+          id: 13,
+          name: { en: 'A free coffee', zh: '免费咖啡一杯' },
+          value: { item: { en: 'One coffee', zh: '咖啡一杯' } },
+        }),
+      ],
+      {
+        kiosk: { game: { playsPerMemberPerDay: 1, prizes: [], consolation: { campaign: 13, weight: 1 } } },
+        portal: {
+          enabled: true,
+          http: { host: '127.0.0.1', port: 0 },
+          store: {
+            address: { en: '8 Harbour Road', zh: '海港路 8 号' },
+            hours: { en: 'Daily 9:00–21:00', zh: '每天 9:00–21:00' },
+          },
+        },
       },
-    })
+    )
     gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
     await gateway.start()
     browser = await launchChromium()
@@ -39,7 +54,14 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
   })
 
   it('walks from the probe to membership to a prize', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'zh-CN' })).newPage()
+    const page = await (
+      await browser.newContext({
+        viewport: { width: 360, height: 740 },
+        isMobile: true,
+        hasTouch: true,
+        locale: 'zh-CN',
+      })
+    ).newPage()
     // What a phone's captive sheet does: open the probe, follow the redirect.
     await page.goto(`${gateway.guestAddress}/hotspot-detect.html`)
     expect(new URL(page.url()).pathname).toBe('/portal')

@@ -27,7 +27,12 @@ describe('print API', () => {
 
   it('prints a voucher slip whose QR is the voucher code, with a preview', async () => {
     const { code } = await gateway.vouchers!.issue({ campaignId: 12, channel: 'kiosk' })
-    const res = await app.inject({ method: 'POST', url: '/api/print/vouchers', headers: auth, payload: { code, requestKey: 'play-0001' } })
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/print/vouchers',
+      headers: auth,
+      payload: { code, requestKey: 'play-0001' },
+    })
     expect(res.statusCode).toBe(202)
     const { jobId } = res.json<{ jobId: string }>()
     const sim = gateway.print.simulators.get('kiosk-printer')!
@@ -35,8 +40,18 @@ describe('print API', () => {
     const slip = sim.receipts[0]!
     expect(slip.items.find((i) => i.type === 'qr')).toMatchObject({ data: code })
     expect(receiptText(slip)).toContain('B店立减20元')
-    await waitFor(async () => (await app.inject({ method: 'GET', url: `/api/print/jobs/${jobId}`, headers: auth })).json<{ state: string }>().state === 'done', 'job done')
-    const again = await app.inject({ method: 'POST', url: '/api/print/vouchers', headers: auth, payload: { code, requestKey: 'play-0001' } })
+    await waitFor(
+      async () =>
+        (await app.inject({ method: 'GET', url: `/api/print/jobs/${jobId}`, headers: auth })).json<{ state: string }>()
+          .state === 'done',
+      'job done',
+    )
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/print/vouchers',
+      headers: auth,
+      payload: { code, requestKey: 'play-0001' },
+    })
     expect(again.json()).toMatchObject({ jobId, repeated: true })
     const preview = await app.inject({ method: 'GET', url: `/api/print/jobs/${jobId}/preview`, headers: auth })
     expect(preview.headers['content-type']).toContain('image/svg+xml')
@@ -47,17 +62,32 @@ describe('print API', () => {
 
   it("opens the preview from the job's signed link without a token, and only that job's, only until it expires", async () => {
     const { code } = await gateway.vouchers!.issue({ campaignId: 12, channel: 'kiosk' })
-    const { jobId, previewUrl } = (await app.inject({ method: 'POST', url: '/api/print/vouchers', headers: auth, payload: { code } })).json<{ jobId: string; previewUrl: string }>()
+    const { jobId, previewUrl } = (
+      await app.inject({ method: 'POST', url: '/api/print/vouchers', headers: auth, payload: { code } })
+    ).json<{ jobId: string; previewUrl: string }>()
     expect(previewUrl).toMatch(new RegExp(`^/api/print/jobs/${jobId}/preview\\?exp=\\d+&sig=[\\w-]{43}$`))
     const opened = await app.inject({ method: 'GET', url: previewUrl })
     expect(opened.statusCode).toBe(200)
     expect(opened.headers['content-type']).toContain('image/svg+xml')
-    expect((await app.inject({ method: 'GET', url: `/api/print/jobs/${jobId}`, headers: auth })).json()).toMatchObject({ previewUrl: expect.stringContaining(`/api/print/jobs/${jobId}/preview?exp=`) })
+    expect((await app.inject({ method: 'GET', url: `/api/print/jobs/${jobId}`, headers: auth })).json()).toMatchObject({
+      previewUrl: expect.stringContaining(`/api/print/jobs/${jobId}/preview?exp=`),
+    })
     // Another job's path with this job's signature, a changed expiry, a changed signature: refused.
     const [, query] = previewUrl.split('?')
-    const other = (await app.inject({ method: 'POST', url: '/api/print/test-page', headers: auth, payload: { printer: 'kiosk-printer' } })).json<{ jobId: string }>().jobId
+    const other = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/print/test-page',
+        headers: auth,
+        payload: { printer: 'kiosk-printer' },
+      })
+    ).json<{ jobId: string }>().jobId
     const exp = Number(/exp=(\d+)/.exec(previewUrl)![1])
-    for (const url of [`/api/print/jobs/${other}/preview?${query}`, previewUrl.replace(`exp=${exp}`, `exp=${exp + 1}`), previewUrl.replace(/sig=./, (m) => (m.endsWith('A') ? 'sig=B' : 'sig=A'))]) {
+    for (const url of [
+      `/api/print/jobs/${other}/preview?${query}`,
+      previewUrl.replace(`exp=${exp}`, `exp=${exp + 1}`),
+      previewUrl.replace(/sig=./, (m) => (m.endsWith('A') ? 'sig=B' : 'sig=A')),
+    ]) {
       const res = await app.inject({ method: 'GET', url })
       expect(res.statusCode, url).toBe(403)
       expect(res.json()).toMatchObject({ error: 'bad_link' })
@@ -69,18 +99,40 @@ describe('print API', () => {
   it('prints a test page, reprints it, refuses to cancel a finished job, and reports printers on /api/status', async () => {
     const sim = gateway.print.simulators.get('kiosk-printer')!
     const before = sim.receipts.length
-    const { jobId } = (await app.inject({ method: 'POST', url: '/api/print/test-page', headers: auth, payload: { printer: 'kiosk-printer' } })).json<{ jobId: string }>()
+    const { jobId } = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/print/test-page',
+        headers: auth,
+        payload: { printer: 'kiosk-printer' },
+      })
+    ).json<{ jobId: string }>()
     await waitFor(() => sim.receipts.length === before + 1, 'test page')
-    expect(receiptText(sim.receipts.at(-1)!)).toEqual(expect.arrayContaining(['TILLSIDE TEST', 'PAGE', '打印测试页', '中文打印正常：扫码领券，到店核销']))
+    expect(receiptText(sim.receipts.at(-1)!)).toEqual(
+      expect.arrayContaining(['TILLSIDE TEST', 'PAGE', '打印测试页', '中文打印正常：扫码领券，到店核销']),
+    )
     await waitFor(() => gateway.print.job(jobId).state === 'done', 'done')
     const reprint = await app.inject({ method: 'POST', url: `/api/print/jobs/${jobId}/reprint`, headers: auth })
     expect(reprint.statusCode).toBe(202)
     await waitFor(() => sim.receipts.length === before + 2, 'reprinted')
-    expect((await app.inject({ method: 'POST', url: `/api/print/jobs/${jobId}/cancel`, headers: auth })).json()).toMatchObject({ error: 'not_cancellable' })
-    expect((await app.inject({ method: 'GET', url: '/api/print/jobs/01JZZZZZZZZZZZZZZZZZZZZZZZ', headers: auth })).statusCode).toBe(404)
-    expect((await app.inject({ method: 'POST', url: '/api/print/test-page', headers: auth, payload: { printer: 'nope' } })).statusCode).toBe(404)
-    const status = (await app.inject({ method: 'GET', url: '/api/status' })).json<{ printers: { id: string; state: string }[] }>()
-    expect(status.printers).toEqual([expect.objectContaining({ id: 'kiosk-printer', state: 'online' }), expect.objectContaining({ id: 'till-printer' })])
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/print/jobs/${jobId}/cancel`, headers: auth })).json(),
+    ).toMatchObject({ error: 'not_cancellable' })
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/print/jobs/01JZZZZZZZZZZZZZZZZZZZZZZZ', headers: auth }))
+        .statusCode,
+    ).toBe(404)
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/print/test-page', headers: auth, payload: { printer: 'nope' } }))
+        .statusCode,
+    ).toBe(404)
+    const status = (await app.inject({ method: 'GET', url: '/api/status' })).json<{
+      printers: { id: string; state: string }[]
+    }>()
+    expect(status.printers).toEqual([
+      expect.objectContaining({ id: 'kiosk-printer', state: 'online' }),
+      expect.objectContaining({ id: 'till-printer' }),
+    ])
   })
 
   it('prints a redemption slip at the till for each redemption, once', async () => {
@@ -101,9 +153,18 @@ describe('print API', () => {
     const changes: string[] = []
     gateway.bus.on('test', 'printer.state', (c) => void changes.push(`${c.printerId}:${c.state}`))
     sim.condition.paperOut = true
-    const { jobId } = (await app.inject({ method: 'POST', url: '/api/print/test-page', headers: auth, payload: { printer: 'kiosk-printer' } })).json<{ jobId: string }>()
+    const { jobId } = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/print/test-page',
+        headers: auth,
+        payload: { printer: 'kiosk-printer' },
+      })
+    ).json<{ jobId: string }>()
     await waitFor(() => gateway.print.printers()[0]!.state === 'paper_out', 'paper out')
-    expect((await app.inject({ method: 'POST', url: `/api/print/jobs/${jobId}/cancel`, headers: auth })).json()).toMatchObject({ state: 'cancelled' })
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/print/jobs/${jobId}/cancel`, headers: auth })).json(),
+    ).toMatchObject({ state: 'cancelled' })
     const count = sim.receipts.length
     sim.condition.paperOut = false
     await new Promise((r) => setTimeout(r, 400))

@@ -17,7 +17,9 @@ const CHILD = fileURLToPath(new URL('./print-child.ts', import.meta.url))
 const JOBS = 40
 
 function start(file: string, port: number, enqueue: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file, String(port), String(enqueue)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file, String(port), String(enqueue)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child))
     child.on('exit', (code) => reject(new Error(`print child exited ${code}`)))
@@ -55,20 +57,32 @@ describe('print queue across SIGKILL', () => {
         child = await start(file, port, 0)
       }
       const db = () => new Database(file, { readonly: true })
-      await waitFor(() => {
-        const d = db()
-        const open = d.prepare("SELECT count(*) FROM print_jobs WHERE state IN ('queued', 'printing')").pluck().get() as number
-        d.close()
-        return open === 0
-      }, 'queue drained', 30_000)
+      await waitFor(
+        () => {
+          const d = db()
+          const open = d
+            .prepare("SELECT count(*) FROM print_jobs WHERE state IN ('queued', 'printing')")
+            .pluck()
+            .get() as number
+          d.close()
+          return open === 0
+        },
+        'queue drained',
+        30_000,
+      )
       const exited = new Promise((r) => child.once('exit', r))
       child.kill('SIGTERM')
       await exited
       const d = db()
-      const states = new Map(d.prepare('SELECT document, state FROM print_jobs').all().map((r) => {
-        const row = r as { document: string; state: string }
-        return [(JSON.parse(row.document) as { blocks: { text: string }[] }).blocks[0]!.text, row.state] as const
-      }))
+      const states = new Map(
+        d
+          .prepare('SELECT document, state FROM print_jobs')
+          .all()
+          .map((r) => {
+            const row = r as { document: string; state: string }
+            return [(JSON.parse(row.document) as { blocks: { text: string }[] }).blocks[0]!.text, row.state] as const
+          }),
+      )
       d.close()
       const printed = virtual.receipts.map((r) => receiptText(r)[0]!)
       expect(new Set(printed).size).toBe(printed.length) // none twice

@@ -13,7 +13,9 @@ import { tempDir } from '../helpers/tmp.js'
 import { waitFor } from '../helpers/wait.js'
 
 const PROFILE: PrinterProfile = { cpl: 32, dots: 384, encoding: 'gb18030', nativeQr: true }
-const slip = (n: number): PrintDocument => ({ blocks: [{ type: 'text', text: `票据 ${n}` }, { type: 'qr', data: `TS1:JOB-${n}` }, { type: 'cut' }] })
+const slip = (n: number): PrintDocument => ({
+  blocks: [{ type: 'text', text: `票据 ${n}` }, { type: 'qr', data: `TS1:JOB-${n}` }, { type: 'cut' }],
+})
 
 describe('print queue', () => {
   let tmp: ReturnType<typeof tempDir>
@@ -31,7 +33,14 @@ describe('print queue', () => {
     virtual = new VirtualPrinter()
     port = await virtual.listenTcp(0)
     // A status answer on a loaded machine can take a while: 2 s before "no answer".
-    queue = new PrintQueue('receipt', PROFILE, async () => new EscPosPrinter(await openTcpPrinter('127.0.0.1', port, 500), 2000), journal, { pollMs: 100, retryMs: 50 }, silentLogger())
+    queue = new PrintQueue(
+      'receipt',
+      PROFILE,
+      async () => new EscPosPrinter(await openTcpPrinter('127.0.0.1', port, 500), 2000),
+      journal,
+      { pollMs: 100, retryMs: 50 },
+      silentLogger(),
+    )
     await queue.start()
   })
   afterEach(async () => {
@@ -67,14 +76,23 @@ describe('print queue', () => {
   })
 
   it('refuses a document the printer cannot print at once, and keeps printing the rest', async () => {
-    await expect(queue.enqueue({ blocks: [{ type: 'qr', data: 'x'.repeat(4000) }] }, 'test')).rejects.toBeInstanceOf(PrintRenderError)
+    await expect(queue.enqueue({ blocks: [{ type: 'qr', data: 'x'.repeat(4000) }] }, 'test')).rejects.toBeInstanceOf(
+      PrintRenderError,
+    )
     await queue.enqueue(slip(1), 'test')
     await waitFor(() => virtual.receipts.length === 1, 'the good job printed')
   })
 
   it('prints blind to a printer configured without a status channel', async () => {
     await queue.stop()
-    queue = new PrintQueue('blind', PROFILE, async () => new EscPosPrinter(await openTcpPrinter('127.0.0.1', port, 500), 200, false), journal, { pollMs: 100, retryMs: 50 }, silentLogger())
+    queue = new PrintQueue(
+      'blind',
+      PROFILE,
+      async () => new EscPosPrinter(await openTcpPrinter('127.0.0.1', port, 500), 200, false),
+      journal,
+      { pollMs: 100, retryMs: 50 },
+      silentLogger(),
+    )
     await queue.start()
     virtual.statusMode = 'silent'
     await queue.enqueue(slip(9), 'test')
@@ -85,7 +103,10 @@ describe('print queue', () => {
   it('waits for a printer that answers nothing, and for one that is gone, then prints', async () => {
     virtual.statusMode = 'silent'
     await queue.enqueue(slip(1), 'test')
-    await waitFor(() => queue.status().problem === 'no answer to status request' || queue.status().state === 'offline', 'offline reported')
+    await waitFor(
+      () => queue.status().problem === 'no answer to status request' || queue.status().state === 'offline',
+      'offline reported',
+    )
     expect(virtual.receipts).toHaveLength(0)
     virtual.statusMode = 'normal'
     await waitFor(() => virtual.receipts.length === 1, 'printed after it answered again')

@@ -9,7 +9,9 @@ import { renderEscPos } from '../../drivers/printer/escpos/encoder.js'
 
 describe('tillside sim printer', () => {
   it('prints what it receives and answers status from stdin commands', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'sim', 'printer', '--port', '0'], { stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'sim', 'printer', '--port', '0'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     let out = ''
     let err = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
@@ -17,7 +19,12 @@ describe('tillside sim printer', () => {
     try {
       const port = Number((await waitFor(() => /tcp port (\d+)/.exec(err), 'listening'))[1])
       const printer = new EscPosPrinter(await openTcpPrinter('127.0.0.1', port, 1000), 500)
-      await printer.print(renderEscPos({ blocks: [{ type: 'text', text: '测试 slip' }, { type: 'qr', data: 'TS1:CLI' }, { type: 'cut' }] }, { cpl: 32, dots: 384, encoding: 'gb18030', nativeQr: true }))
+      await printer.print(
+        renderEscPos(
+          { blocks: [{ type: 'text', text: '测试 slip' }, { type: 'qr', data: 'TS1:CLI' }, { type: 'cut' }] },
+          { cpl: 32, dots: 384, encoding: 'gb18030', nativeQr: true },
+        ),
+      )
       await waitFor(() => out.includes('[QR TS1:CLI]'), 'slip on stdout')
       expect(out).toContain('测试 slip')
       child.stdin.write('paper-out\n')

@@ -16,11 +16,18 @@ import { tempDir } from '../helpers/tmp.js'
 import { PtyPair } from '../helpers/socat.js'
 
 const PROFILE: PrinterProfile = { cpl: 32, dots: 384, encoding: 'gb18030', nativeQr: true }
-const SLIP = renderEscPos({ blocks: [{ type: 'text', text: '优惠券 ¥20' }, { type: 'qr', data: 'TS1:HELLO WORLD' }, { type: 'cut' }] }, PROFILE)
+const SLIP = renderEscPos(
+  { blocks: [{ type: 'text', text: '优惠券 ¥20' }, { type: 'qr', data: 'TS1:HELLO WORLD' }, { type: 'cut' }] },
+  PROFILE,
+)
 const nextReceipt = (v: VirtualPrinter) => new Promise<Receipt>((resolve) => v.once('receipt', resolve))
 
 async function exercise(printer: EscPosPrinter, virtual: VirtualPrinter): Promise<void> {
-  expect(await printer.status()).toEqual({ state: 'online', condition: { coverOpen: false, paperOut: false, paperNearEnd: false, error: false }, problem: null })
+  expect(await printer.status()).toEqual({
+    state: 'online',
+    condition: { coverOpen: false, paperOut: false, paperNearEnd: false, error: false },
+    problem: null,
+  })
   const got = nextReceipt(virtual)
   await printer.print(SLIP)
   expect(receiptText(await got)).toEqual(['优惠券 ¥20', '[QR TS1:HELLO WORLD]'])
@@ -55,7 +62,10 @@ describe('ESC/POS printer ↔ virtual printer', () => {
   })
 
   it('refuses to open a TCP printer that is not there', async () => {
-    await expect(openTcpPrinter('127.0.0.1', 1, 1000)).rejects.toMatchObject({ name: 'DeviceOpenError', code: 'not_found' })
+    await expect(openTcpPrinter('127.0.0.1', 1, 1000)).rejects.toMatchObject({
+      name: 'DeviceOpenError',
+      code: 'not_found',
+    })
   })
 
   /** A socat pty pair with the virtual printer on its host end; returns the device end's path. */
@@ -71,17 +81,23 @@ describe('ESC/POS printer ↔ virtual printer', () => {
     return { device: pty.devicePath, virtual, dir: tmp.dir }
   }
 
-  it.skipIf(!requireProgram('socat', 'printer over pty'))('through a character device with a polled back channel (USB printer class code path, on a pty)', async () => {
-    const { device, virtual, dir } = await virtualPrinterOnPty()
-    const printer = new EscPosPrinter(await openUsbPrinter(device), 300)
-    cleanups.push(() => printer.close())
-    await exercise(printer, virtual)
-    await expect(openUsbPrinter(join(dir, 'lp9'))).rejects.toMatchObject({ code: 'not_found' })
-  })
+  it.skipIf(!requireProgram('socat', 'printer over pty'))(
+    'through a character device with a polled back channel (USB printer class code path, on a pty)',
+    async () => {
+      const { device, virtual, dir } = await virtualPrinterOnPty()
+      const printer = new EscPosPrinter(await openUsbPrinter(device), 300)
+      cleanups.push(() => printer.close())
+      await exercise(printer, virtual)
+      await expect(openUsbPrinter(join(dir, 'lp9'))).rejects.toMatchObject({ code: 'not_found' })
+    },
+  )
 
   it.skipIf(!requireProgram('socat', 'printer over pty'))('over a serial line (socat pty, serialport)', async () => {
     const { device, virtual } = await virtualPrinterOnPty()
-    const printer = new EscPosPrinter(await serialportBinding.open({ path: device, baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 }), 300)
+    const printer = new EscPosPrinter(
+      await serialportBinding.open({ path: device, baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 }),
+      300,
+    )
     cleanups.push(() => printer.close())
     await exercise(printer, virtual)
   })

@@ -33,9 +33,15 @@ describe('AIM identifiers', () => {
 
 describe('decodeFrame', () => {
   it('keeps GS1 separators and rejects other control characters and bad encodings', () => {
-    expect(decodeFrame(Buffer.from(']C1\x1d0104', 'latin1'), opts)).toMatchObject({ ok: true, read: { data: '\x1d0104' } })
+    expect(decodeFrame(Buffer.from(']C1\x1d0104', 'latin1'), opts)).toMatchObject({
+      ok: true,
+      read: { data: '\x1d0104' },
+    })
     expect(decodeFrame(Buffer.from('a\x00b'), opts)).toMatchObject({ ok: false, rejected: { reason: 'control_chars' } })
-    expect(decodeFrame(Buffer.from([0xc3, 0x28]), opts)).toMatchObject({ ok: false, rejected: { reason: 'bad_encoding' } })
+    expect(decodeFrame(Buffer.from([0xc3, 0x28]), opts)).toMatchObject({
+      ok: false,
+      rejected: { reason: 'bad_encoding' },
+    })
     expect(decodeFrame(Buffer.alloc(0), opts)).toMatchObject({ ok: false, rejected: { reason: 'empty' } })
     expect(decodeFrame(Buffer.from(']Q1'), opts)).toMatchObject({ ok: false, rejected: { reason: 'empty' } })
   })
@@ -47,11 +53,15 @@ describe('decodeFrame', () => {
 
   it('never throws on arbitrary bytes', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), fc.constantFrom('utf8', 'latin1', 'gb18030'), (bytes, encoding) => {
-        const r = decodeFrame(bytes, { ...opts, encoding: encoding as 'utf8' })
-        if (r.ok) expect(r.read.data.length).toBeGreaterThan(0)
-        else expect(r.rejected.bytes).toBe(bytes.length)
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.constantFrom('utf8', 'latin1', 'gb18030'),
+        (bytes, encoding) => {
+          const r = decodeFrame(bytes, { ...opts, encoding: encoding as 'utf8' })
+          if (r.ok) expect(r.read.data.length).toBeGreaterThan(0)
+          else expect(r.rejected.bytes).toBe(bytes.length)
+        },
+      ),
     )
   })
 })

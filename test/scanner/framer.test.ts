@@ -17,30 +17,41 @@ function chunk(buf: Buffer, cuts: number[]): Buffer[] {
   return out
 }
 
-const describePieces = (pieces: FramePiece[]) => pieces.map((p) => ('frame' in p ? p.frame.toString('latin1') : { overflow: p.overflow }))
+const describePieces = (pieces: FramePiece[]) =>
+  pieces.map((p) => ('frame' in p ? p.frame.toString('latin1') : { overflow: p.overflow }))
 
 describe('SuffixFramer', () => {
   for (const name of Object.keys(SUFFIX) as SuffixName[]) {
     it(`${name}: any chunking of terminated frames yields exactly those frames`, () => {
-      const noSuffix = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ':', '\r', '\n', '\t', 'é').filter((c) => !SUFFIX[name].includes(c)), maxLength: 40 })
+      const noSuffix = fc.string({
+        unit: fc.constantFrom('a', 'Z', '0', ':', '\r', '\n', '\t', 'é').filter((c) => !SUFFIX[name].includes(c)),
+        maxLength: 40,
+      })
       fc.assert(
-        fc.property(fc.array(noSuffix, { maxLength: 20 }), fc.array(fc.nat(2000), { maxLength: 30 }), (frames, cuts) => {
-          const framer = new SuffixFramer(name, 4096)
-          const stream = Buffer.from(frames.map((f) => f + SUFFIX[name]).join(''), 'latin1')
-          const pieces = chunk(stream, cuts).flatMap((c) => framer.push(c))
-          expect(describePieces(pieces)).toEqual(frames)
-          expect(framer.buffered).toBe(0)
-        }),
+        fc.property(
+          fc.array(noSuffix, { maxLength: 20 }),
+          fc.array(fc.nat(2000), { maxLength: 30 }),
+          (frames, cuts) => {
+            const framer = new SuffixFramer(name, 4096)
+            const stream = Buffer.from(frames.map((f) => f + SUFFIX[name]).join(''), 'latin1')
+            const pieces = chunk(stream, cuts).flatMap((c) => framer.push(c))
+            expect(describePieces(pieces)).toEqual(frames)
+            expect(framer.buffered).toBe(0)
+          },
+        ),
       )
     })
   }
 
   it('CRLF: a frame of exactly the limit whose CR and LF arrive apart is still a frame', () => {
     const f = new SuffixFramer('CRLF', 4)
-    expect(describePieces([...f.push(Buffer.from('abcd\r')), ...f.push(Buffer.from('\nabcde\r')), ...f.push(Buffer.from('\n'))])).toEqual([
-      'abcd',
-      { overflow: 5 },
-    ])
+    expect(
+      describePieces([
+        ...f.push(Buffer.from('abcd\r')),
+        ...f.push(Buffer.from('\nabcde\r')),
+        ...f.push(Buffer.from('\n')),
+      ]),
+    ).toEqual(['abcd', { overflow: 5 }])
   })
 
   it('CRLF: a CR alone inside a frame is data, a CRLF split across chunks still ends it', () => {
@@ -51,7 +62,10 @@ describe('SuffixFramer', () => {
   it('frames over the limit become one overflow report; the frames around them survive; memory stays bounded', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.string({ unit: fc.constantFrom('x', 'y'), maxLength: 10 }), fc.integer({ min: 11, max: 5000 })), { maxLength: 15 }),
+        fc.array(
+          fc.oneof(fc.string({ unit: fc.constantFrom('x', 'y'), maxLength: 10 }), fc.integer({ min: 11, max: 5000 })),
+          { maxLength: 15 },
+        ),
         fc.array(fc.nat(100_000), { maxLength: 40 }),
         fc.constantFrom<SuffixName>('CR', 'CRLF'),
         (spec, cuts, name) => {

@@ -50,7 +50,9 @@ describe('HID POS reports', () => {
 describe('keyboard boot reports', () => {
   for (const layout of Object.keys(LAYOUTS) as LayoutName[]) {
     it(`${layout}: every character on the layout round-trips`, () => {
-      const chars = [...new Set([...LAYOUTS[layout].values()].filter((e) => !e.dead).flatMap((e) => [e.plain, e.shift]))].filter((c) => c !== ' ')
+      const chars = [
+        ...new Set([...LAYOUTS[layout].values()].filter((e) => !e.dead).flatMap((e) => [e.plain, e.shift])),
+      ].filter((c) => c !== ' ')
       fc.assert(
         fc.property(fc.array(fc.constantFrom(...chars), { minLength: 1, maxLength: 60 }), (cs) => {
           const text = cs.join('')
@@ -72,18 +74,36 @@ describe('keyboard boot reports', () => {
       Buffer.from([1, 0, 0, 0x06, 0, 0, 0, 0, 0]), // report ID 1 + 'c' (caps → C)
       ...press(0, 0x28),
     ]
-    const text = reports.flatMap((r) => d.push(r)).map((p) => ('text' in p ? p.text : 'end' in p ? '⏎' : '?')).join('')
+    const text = reports
+      .flatMap((r) => d.push(r))
+      .map((p) => ('text' in p ? p.text : 'end' in p ? '⏎' : '?'))
+      .join('')
     expect(text).toBe('Ab1C⏎')
   })
 
   it('reads the reports of a scanner programmed for German (QWERTZ)', () => {
     // "Zy-2024/ß" + Enter as such a scanner sends it: Z sits on usage 0x1c (US "y"), y on 0x1d.
     const recorded = [
-      '0200 1c00 0000 0000', '0000 0000 0000 0000', '0000 1d00 0000 0000', '0000 0000 0000 0000',
-      '0000 3800 0000 0000', '0000 0000 0000 0000', '0000 1f00 0000 0000', '0000 0000 0000 0000',
-      '0000 2700 0000 0000', '0000 0000 0000 0000', '0000 1f00 0000 0000', '0000 0000 0000 0000',
-      '0000 2100 0000 0000', '0000 0000 0000 0000', '0200 2400 0000 0000', '0000 0000 0000 0000',
-      '0000 2d00 0000 0000', '0000 0000 0000 0000', '0000 2800 0000 0000', '0000 0000 0000 0000',
+      '0200 1c00 0000 0000',
+      '0000 0000 0000 0000',
+      '0000 1d00 0000 0000',
+      '0000 0000 0000 0000',
+      '0000 3800 0000 0000',
+      '0000 0000 0000 0000',
+      '0000 1f00 0000 0000',
+      '0000 0000 0000 0000',
+      '0000 2700 0000 0000',
+      '0000 0000 0000 0000',
+      '0000 1f00 0000 0000',
+      '0000 0000 0000 0000',
+      '0000 2100 0000 0000',
+      '0000 0000 0000 0000',
+      '0200 2400 0000 0000',
+      '0000 0000 0000 0000',
+      '0000 2d00 0000 0000',
+      '0000 0000 0000 0000',
+      '0000 2800 0000 0000',
+      '0000 0000 0000 0000',
     ].map((h) => Buffer.from(h.replace(/ /g, ''), 'hex'))
     expect(decodeKeys(recorded, 'de')).toEqual(['Zy-2024/ß'])
   })

@@ -4,7 +4,13 @@
  * driver, device manager, pipeline, journal) is the real code.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createNodeHidBinding, hidBackendFor, type HidBinding, type HidConnection, type HidOpenOptions } from '../../drivers/bindings/hid.js'
+import {
+  createNodeHidBinding,
+  hidBackendFor,
+  type HidBinding,
+  type HidConnection,
+  type HidOpenOptions,
+} from '../../drivers/bindings/hid.js'
 import { DeviceOpenError } from '../../drivers/scanner/types.js'
 import { encodeHidPosReports } from '../../drivers/scanner/hid-pos-decoder.js'
 import { encodeKeyboardReports } from '../../drivers/scanner/hid-keyboard-decoder.js'
@@ -38,7 +44,13 @@ class ReplayHid implements HidBinding {
   }
 }
 
-const base = { kind: 'scanner' as const, role: 'kiosk' as const, symbologyIds: 'none' as const, stripPrefix: '', stripSuffix: '' }
+const base = {
+  kind: 'scanner' as const,
+  role: 'kiosk' as const,
+  symbologyIds: 'none' as const,
+  stripPrefix: '',
+  stripSuffix: '',
+}
 
 describe('HID scanners with replayed reports', () => {
   let tmp: ReturnType<typeof tempDir>
@@ -60,7 +72,11 @@ describe('HID scanners with replayed reports', () => {
   }
 
   it('HID POS: multi-report QR with AIM id is journaled with its symbology, over hidraw', async () => {
-    await start({ ...base, id: 'pos', transport: { type: 'hid-pos', vendorId: 0x0c2e, productId: 0x0b87, encoding: 'utf8' } })
+    await start({
+      ...base,
+      id: 'pos',
+      transport: { type: 'hid-pos', vendorId: 0x0c2e, productId: 0x0b87, encoding: 'utf8' },
+    })
     const code = `TS1:${'Q'.repeat(100)}`
     hid.send(encodeHidPosReports(Buffer.from(code), ']Q1'))
     hid.send(encodeHidPosReports(Buffer.from('4006381333931'), ']E0'))
@@ -107,7 +123,9 @@ describe('node-hid binding', () => {
   it('uses one backend per process: libusb as soon as a keyboard wedge needs it', async () => {
     expect(hidBackendFor(['hidraw', 'hidraw'])).toBe('hidraw')
     expect(hidBackendFor(['hidraw', 'libusb'])).toBe('libusb')
-    await expect(createNodeHidBinding('hidraw').open({ vendorId: 1, productId: 2, driver: 'libusb' })).rejects.toMatchObject({
+    await expect(
+      createNodeHidBinding('hidraw').open({ vendorId: 1, productId: 2, driver: 'libusb' }),
+    ).rejects.toMatchObject({
       code: 'unsupported',
     })
   })
@@ -115,7 +133,9 @@ describe('node-hid binding', () => {
   it('reports an absent device as not_found through the real node-hid', async () => {
     // not_found, not unsupported: node-hid must really load and enumerate here (setup-system
     // installs libusb); a binding that fails to load must fail this test, not pass it.
-    await expect(createNodeHidBinding('hidraw').open({ vendorId: 0xfffe, productId: 0xfffe, driver: 'hidraw' })).rejects.toMatchObject({
+    await expect(
+      createNodeHidBinding('hidraw').open({ vendorId: 0xfffe, productId: 0xfffe, driver: 'hidraw' }),
+    ).rejects.toMatchObject({
       name: 'DeviceOpenError',
       code: 'not_found',
     })

@@ -42,7 +42,9 @@ describe.skipIf(!haveSocat)('serial scanner through a socat pty pair', () => {
     const pairs = await Promise.all(names.map((n) => pty(n.toLowerCase())))
     harness = new ScannerHarness(
       tmp.dir,
-      names.map((framing, i) => serialScanner(`s-${framing.toLowerCase()}`, pairs[i]!.devicePath, { framing, idleGapMs: 40 })),
+      names.map((framing, i) =>
+        serialScanner(`s-${framing.toLowerCase()}`, pairs[i]!.devicePath, { framing, idleGapMs: 40 }),
+      ),
     )
     const journaledWhenSeen: boolean[] = []
     harness.bus.on('check', 'scan', (s) => {

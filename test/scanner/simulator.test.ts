@@ -12,8 +12,24 @@ describe('simulator scanner', () => {
     harness = new ScannerHarness(
       tmp.dir,
       [
-        { id: 'sim', kind: 'scanner', role: 'till', symbologyIds: 'aim', stripPrefix: '', stripSuffix: '', transport: { type: 'simulator', stdin: true } },
-        { id: 'quiet', kind: 'scanner', role: 'kiosk', symbologyIds: 'none', stripPrefix: '', stripSuffix: '', transport: { type: 'simulator', stdin: false } },
+        {
+          id: 'sim',
+          kind: 'scanner',
+          role: 'till',
+          symbologyIds: 'aim',
+          stripPrefix: '',
+          stripSuffix: '',
+          transport: { type: 'simulator', stdin: true },
+        },
+        {
+          id: 'quiet',
+          kind: 'scanner',
+          role: 'kiosk',
+          symbologyIds: 'none',
+          stripPrefix: '',
+          stripSuffix: '',
+          transport: { type: 'simulator', stdin: false },
+        },
       ],
       { stdin },
     )
@@ -39,7 +55,11 @@ describe('simulator scanner', () => {
 
   it('simulateScan reports unknown, non-simulator and rejected input precisely', async () => {
     expect(await harness.devices.simulateScan('nope', 'x')).toMatchObject({ ok: false, error: 'unknown_device' })
-    expect(await harness.devices.simulateScan('quiet', 'a\u0007b')).toMatchObject({ ok: false, error: 'rejected', detail: expect.stringContaining('control_chars') })
+    expect(await harness.devices.simulateScan('quiet', 'a\u0007b')).toMatchObject({
+      ok: false,
+      error: 'rejected',
+      detail: expect.stringContaining('control_chars'),
+    })
     const ok = await harness.devices.simulateScan('quiet', 'KIOSK-1')
     expect(ok).toMatchObject({ ok: true, scan: { deviceId: 'quiet', role: 'kiosk', data: 'KIOSK-1', seq: 1 } })
   })

@@ -14,13 +14,22 @@ describe('kiosk credential and limits', () => {
   let gateway: Gateway
   let base: string
   const post = (path: string, body: object, headers: Record<string, string> = kioskHeaders) =>
-    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
-  const identify = (n: number, headers?: Record<string, string>) => post('/api/kiosk/identify', { phone: `139${String(10_000_000 + n)}`, consents: { membership: true } }, headers)
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    })
+  const identify = (n: number, headers?: Record<string, string>) =>
+    post('/api/kiosk/identify', { phone: `139${String(10_000_000 + n)}`, consents: { membership: true } }, headers)
 
   beforeAll(async () => {
     const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], [campaign()], {
       devices: [{ id: 'kiosk-1', kind: 'scanner', role: 'kiosk', transport: { type: 'simulator' } }],
-      kiosk: { credentials: [kioskCredential('front', 'kiosk-1')], limits: { identifiesPerMinute: 4, identifiesPerHour: 20, playsPerMinute: 3 }, game: { playsPerMemberPerDay: 50, prizes: [{ id: 'big', campaign: 12, stock: 100 }] } },
+      kiosk: {
+        credentials: [kioskCredential('front', 'kiosk-1')],
+        limits: { identifiesPerMinute: 4, identifiesPerHour: 20, playsPerMinute: 3 },
+        game: { playsPerMemberPerDay: 50, prizes: [{ id: 'big', campaign: 12, stock: 100 }] },
+      },
     })
     gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
     await gateway.start()
@@ -32,7 +41,11 @@ describe('kiosk credential and limits', () => {
   })
 
   it('answers nothing of the kiosk API without a kiosk token', async () => {
-    for (const headers of [{}, { 'x-kiosk-token': 'test-pos-token-0123456789' }, { cookie: 'tillside_kiosk=made-up-token-000000' }] as Record<string, string>[]) {
+    for (const headers of [
+      {},
+      { 'x-kiosk-token': 'test-pos-token-0123456789' },
+      { cookie: 'tillside_kiosk=made-up-token-000000' },
+    ] as Record<string, string>[]) {
       const r = await identify(1, headers)
       expect(r.status).toBe(401)
       expect(await r.json()).toMatchObject({ error: 'kiosk_unpaired' })
@@ -63,9 +76,16 @@ describe('kiosk credential and limits', () => {
     expect(Number(busy[0]!.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(await busy[0]!.json()).toMatchObject({ error: 'kiosk_busy' })
     expect(gateway.journal.reader.prepare('SELECT count(*) FROM members').pluck().get()).toBe(4)
-    const status = (await (await fetch(`${base}/api/status`)).json()) as { kiosk: { alarms: { kiosk: string; action: string }[] } }
-    expect(status.kiosk.alarms).toEqual([expect.objectContaining({ kiosk: 'front', action: 'identify', limit: '4/minute' })])
-    const alarms = gateway.journal.reader.prepare("SELECT count(*) FROM events WHERE type = 'kiosk.limit_reached'").pluck().get()
+    const status = (await (await fetch(`${base}/api/status`)).json()) as {
+      kiosk: { alarms: { kiosk: string; action: string }[] }
+    }
+    expect(status.kiosk.alarms).toEqual([
+      expect.objectContaining({ kiosk: 'front', action: 'identify', limit: '4/minute' }),
+    ])
+    const alarms = gateway.journal.reader
+      .prepare("SELECT count(*) FROM events WHERE type = 'kiosk.limit_reached'")
+      .pluck()
+      .get()
     expect(alarms).toBe(1) // one alarm per kiosk and action and hour, not one per refusal
   })
 
@@ -73,7 +93,14 @@ describe('kiosk credential and limits', () => {
     // A member the script did enrol, playing as fast as it can.
     const member = gateway.journal.reader.prepare('SELECT id FROM members LIMIT 1').pluck().get() as string
     const { exp, sig } = gateway.app!.services.links.signature(`player/${member}`, 60_000)
-    const plays = await Promise.all(Array.from({ length: 8 }, (_, i) => post('/api/kiosk/play', { playId: `drain-play-${String(i).padStart(8, '0')}`, player: `${member}.${exp}.${sig}` })))
+    const plays = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        post('/api/kiosk/play', {
+          playId: `drain-play-${String(i).padStart(8, '0')}`,
+          player: `${member}.${exp}.${sig}`,
+        }),
+      ),
+    )
     expect(plays.filter((r) => r.status === 200).length).toBe(3)
     expect(plays.filter((r) => r.status === 429).length).toBe(5)
     expect(gateway.journal.reader.prepare('SELECT count(*) FROM kiosk_plays').pluck().get()).toBe(3)

@@ -15,16 +15,35 @@ interface Answer {
 }
 
 /** A POST to the real listener, optionally from another loopback address. */
-function post(base: string, path: string, body: unknown, from = '127.0.0.1', headers: Record<string, string> = {}): Promise<Answer> {
+function post(
+  base: string,
+  path: string,
+  body: unknown,
+  from = '127.0.0.1',
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const url = new URL(path, base)
   const data = JSON.stringify(body)
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress: from, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress: from,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers },
+      },
       (res) => {
         let text = ''
         res.on('data', (c: Buffer) => (text += c.toString()))
-        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text || '{}') as Answer['body'], retryAfter: res.headers['retry-after'] as string | undefined }))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            body: JSON.parse(text || '{}') as Answer['body'],
+            retryAfter: res.headers['retry-after'] as string | undefined,
+          }),
+        )
       },
     )
     req.on('error', reject)
@@ -46,7 +65,9 @@ describe('PIN guessing in parallel', () => {
 
   it('checks at most five of 32 simultaneous wrong PINs, then refuses even the right one', async () => {
     const wrong = ['0000', '1111', '1234', '9999']
-    const answers = await Promise.all(Array.from({ length: 32 }, (_, i) => post(base, '/api/till/login', { pin: wrong[i % wrong.length] })))
+    const answers = await Promise.all(
+      Array.from({ length: 32 }, (_, i) => post(base, '/api/till/login', { pin: wrong[i % wrong.length] })),
+    )
     expect(count(answers, 403)).toBeLessThanOrEqual(5)
     expect(count(answers, 429)).toBeGreaterThanOrEqual(27)
     expect(count(answers, 403) + count(answers, 429)).toBe(32)
@@ -59,12 +80,14 @@ describe('PIN guessing in parallel', () => {
     expect(gateway.cashiers.lockedKeys).toContain('source:127.0.0.1')
   })
 
-  it('locks a cashier\'s void PIN across addresses, and the POS void the same way', async () => {
+  it("locks a cashier's void PIN across addresses, and the POS void the same way", async () => {
     const auth = { authorization: `Bearer ${POS_TOKEN}` }
     const body = { redemptionId: '01JAAAAAAAAAAAAAAAAAAAAAAA', cashier: 'ann', pin: '0000' }
     // Four addresses guess in parallel: the cashier key admits five guesses in all.
     const from = ['127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7']
-    const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => post(base, '/api/pos/vouchers/void', body, from[i % from.length], auth)))
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => post(base, '/api/pos/vouchers/void', body, from[i % from.length], auth)),
+    )
     expect(count(answers, 403)).toBeLessThanOrEqual(5)
     expect(count(answers, 429)).toBeGreaterThanOrEqual(19)
     const right = await post(base, '/api/pos/vouchers/void', { ...body, pin: CASHIER_PIN }, '127.0.0.8', auth)

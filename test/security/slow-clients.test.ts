@@ -14,14 +14,22 @@ import { waitFor } from '../helpers/wait.js'
 const REQUEST_TIMEOUT_MS = 1500
 
 /** Opens a connection and starts a POST whose body then trickles a byte every 200 ms. */
-function trickle(base: string, path: string, headers: Record<string, string> = {}): { socket: Socket; closed: Promise<number> } {
+function trickle(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+): { socket: Socket; closed: Promise<number> } {
   const url = new URL(base)
   const socket = connect(Number(url.port), url.hostname)
   const started = Date.now()
   const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now() - started)))
   socket.on('error', () => {})
-  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')
-  socket.write(`POST ${path} HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n${extra}\r\n{`)
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')
+  socket.write(
+    `POST ${path} HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n${extra}\r\n{`,
+  )
   const timer = setInterval(() => socket.write(' '), 200)
   socket.on('close', () => clearInterval(timer))
   return { socket, closed }
@@ -36,7 +44,16 @@ describe('slow and greedy clients', () => {
     const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], undefined, {
       http: { port: 0, requestTimeoutMs: REQUEST_TIMEOUT_MS },
       kiosk: { credentials: [kioskCredential()] },
-      portal: { enabled: true, http: { host: '127.0.0.1', port: 0, requestTimeoutMs: REQUEST_TIMEOUT_MS, maxConnectionsPerAddress: 4, maxConnections: 16 } },
+      portal: {
+        enabled: true,
+        http: {
+          host: '127.0.0.1',
+          port: 0,
+          requestTimeoutMs: REQUEST_TIMEOUT_MS,
+          maxConnectionsPerAddress: 4,
+          maxConnections: 16,
+        },
+      },
     })
     gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
     await gateway.start()

@@ -42,7 +42,14 @@ describe.skipIf(!ready)('sync through a broker that keeps crashing', () => {
       const events = await producer.stop()
       await waitFor(() => store.acked() === events, `all ${events} acknowledged (at ${store.acked()})`, 60_000)
       const check = checkQueue(join(tmp.dir, 'store', 'journal.db'), join(tmp.dir, 'cloud.db'), 'shop-a')
-      expect(check).toEqual({ journaled: events, received: events, lost: [], duplicated: 0, mismatched: 0, reordered: 0 })
+      expect(check).toEqual({
+        journaled: events,
+        received: events,
+        lost: [],
+        duplicated: 0,
+        mismatched: 0,
+        reordered: 0,
+      })
       await waitFor(() => store.sync.status().state === 'online', 'store back online after the last restart')
       expect(store.sync.status().connects).toBeGreaterThanOrEqual(4) // the faults really cut the link (7 when every restart is caught between kills)
     }, 90_000)

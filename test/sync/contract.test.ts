@@ -3,26 +3,51 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { parseConfig } from '../../config/load.js'
-import { ContractError, encodeBatch, parseAck, parseBatch, parseCommand, parseRpcRequest, parseRpcResponse, parseVoucherCheck, topics } from '../../sync/contract.js'
+import {
+  ContractError,
+  encodeBatch,
+  parseAck,
+  parseBatch,
+  parseCommand,
+  parseRpcRequest,
+  parseRpcResponse,
+  parseVoucherCheck,
+  topics,
+} from '../../sync/contract.js'
 
 describe('sync contract', () => {
   it('documents every topic in docs/asyncapi.yaml', () => {
-    const doc = parse(readFileSync(new URL('../../docs/asyncapi.yaml', import.meta.url), 'utf8')) as { channels: Record<string, { address: string }> }
+    const doc = parse(readFileSync(new URL('../../docs/asyncapi.yaml', import.meta.url), 'utf8')) as {
+      channels: Record<string, { address: string }>
+    }
     const addresses = Object.values(doc.channels).map((c) => c.address)
     const samples = Object.values(topics).map((make) => (make as (s: string, x: string) => string)('{storeId}', '{x}'))
     for (const topic of samples) {
       const pattern = new RegExp(`^${topic.replace('{x}', '\\{[a-zA-Z]+\\}').replace(/[/]/g, '\\/')}$`)
-      expect(addresses.some((a) => pattern.test(a)), topic).toBe(true)
+      expect(
+        addresses.some((a) => pattern.test(a)),
+        topic,
+      ).toBe(true)
     }
   })
 
   it('encodes a batch the cloud parses back, payloads spliced as journaled', () => {
-    const text = encodeBatch('shop-a', [{ seq: 1, id: '01J0000000000000000000000A', type: 'scan', time: 5, device: null, payload: '{"data":"x"}' }])
-    expect(parseBatch(text, 1000)).toEqual({ v: 1, store: 'shop-a', events: [{ seq: 1, id: '01J0000000000000000000000A', type: 'scan', time: 5, device: null, payload: { data: 'x' } }] })
+    const text = encodeBatch('shop-a', [
+      { seq: 1, id: '01J0000000000000000000000A', type: 'scan', time: 5, device: null, payload: '{"data":"x"}' },
+    ])
+    expect(parseBatch(text, 1000)).toEqual({
+      v: 1,
+      store: 'shop-a',
+      events: [
+        { seq: 1, id: '01J0000000000000000000000A', type: 'scan', time: 5, device: null, payload: { data: 'x' } },
+      ],
+    })
   })
 
   it('takes a batch from any store id the config accepts', () => {
-    const text = encodeBatch('Shop-A_1', [{ seq: 1, id: '01J0000000000000000000000A', type: 'scan', time: 5, device: null, payload: '{}' }])
+    const text = encodeBatch('Shop-A_1', [
+      { seq: 1, id: '01J0000000000000000000000A', type: 'scan', time: 5, device: null, payload: '{}' },
+    ])
     expect(parseBatch(text, 1000).store).toBe('Shop-A_1')
     expect(parseConfig('store: { id: Shop-A_1, name: A }', 'x').store.id).toBe('Shop-A_1')
   })
@@ -32,7 +57,12 @@ describe('sync contract', () => {
     refuse(() => parseAck('{"v":1,"seq":-1}'))
     refuse(() => parseAck('{"v":2,"seq":1}'))
     refuse(() => parseAck('nope'))
-    refuse(() => parseBatch('{"v":1,"store":"shop-a","events":[{"seq":2,"id":"a","type":"t","time":1,"device":null,"payload":{}},{"seq":2,"id":"b","type":"t","time":1,"device":null,"payload":{}}]}', 10_000))
+    refuse(() =>
+      parseBatch(
+        '{"v":1,"store":"shop-a","events":[{"seq":2,"id":"a","type":"t","time":1,"device":null,"payload":{}},{"seq":2,"id":"b","type":"t","time":1,"device":null,"payload":{}}]}',
+        10_000,
+      ),
+    )
     refuse(() => parseBatch('{"v":1,"store":"Shop A","events":[]}', 10_000))
     refuse(() => parseBatch('{"v":1,"store":"shop-a","events":[]}', 10_000))
     refuse(() => parseCommand('{"v":1,"id":"has space","body":{}}'))
@@ -45,6 +75,12 @@ describe('sync contract', () => {
     refuse(() => parseRpcResponse('{"v":1,"id":"request-1","status":"maybe"}'))
     refuse(() => parseVoucherCheck({ voucherKey: '1:2', campaign: 2, maxUses: 1 }))
     refuse(() => parseVoucherCheck({ voucherKey: '1:2:3', campaign: 2, maxUses: 0 }))
-    expect(parseRpcResponse('{"v":1,"id":"request-1","status":"ok"}')).toEqual({ v: 1, id: 'request-1', status: 'ok', reason: null, detail: null })
+    expect(parseRpcResponse('{"v":1,"id":"request-1","status":"ok"}')).toEqual({
+      v: 1,
+      id: 'request-1',
+      status: 'ok',
+      reason: null,
+      detail: null,
+    })
   })
 })

@@ -20,20 +20,39 @@ describe('embedded sync', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()))
     const port = (taken.address() as { port: number }).port
     const config = storeConfig(tmp.dir, 'shop-a', 'embedded')
-    const gateway = new Gateway({ config: { ...config, http: { ...config.http, port: 0 }, sync: { ...config.sync, embedded: { ...config.sync.embedded, port } } }, log: silentLogger() })
+    const gateway = new Gateway({
+      config: {
+        ...config,
+        http: { ...config.http, port: 0 },
+        sync: { ...config.sync, embedded: { ...config.sync.embedded, port } },
+      },
+      log: silentLogger(),
+    })
     await expect(gateway.start()).rejects.toThrow(new RegExp(`EADDRINUSE.*${port}`))
     taken.close()
     // Nothing left behind: the same data dir starts again once the port is free.
-    const again = new Gateway({ config: { ...config, http: { ...config.http, port: 0 }, sync: { ...config.sync, embedded: { ...config.sync.embedded, port: 0 } } }, log: silentLogger() })
+    const again = new Gateway({
+      config: {
+        ...config,
+        http: { ...config.http, port: 0 },
+        sync: { ...config.sync, embedded: { ...config.sync.embedded, port: 0 } },
+      },
+      log: silentLogger(),
+    })
     await again.start()
     expect(again.sync.status().broker).toBe('embedded')
     await again.stop()
   })
 
   it('answers online checks through the embedded broker and ingest', async () => {
-    const chain = await makeChain(`${tmp.dir}/chain`, [{ id: 'shop-a', merchant: 'm-a' }], [campaign({ id: 14, onlineCheckAbove: 1000 })], {
-      sync: { broker: 'embedded', embedded: { port: 0 } },
-    })
+    const chain = await makeChain(
+      `${tmp.dir}/chain`,
+      [{ id: 'shop-a', merchant: 'm-a' }],
+      [campaign({ id: 14, onlineCheckAbove: 1000 })],
+      {
+        sync: { broker: 'embedded', embedded: { port: 0 } },
+      },
+    )
     const gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
     await gateway.start()
     try {

@@ -37,7 +37,14 @@ describe.skipIf(!ready)('sync over a failing link', () => {
 
   async function drained(store: StoreEnd, events: number) {
     await waitFor(() => store.acked() === events, `all ${events} acknowledged (at ${store.acked()})`, 60_000)
-    expect(checkQueue(journalDb(), cloudDb(), 'shop-a')).toEqual({ journaled: events, received: events, lost: [], duplicated: 0, mismatched: 0, reordered: 0 })
+    expect(checkQueue(journalDb(), cloudDb(), 'shop-a')).toEqual({
+      journaled: events,
+      received: events,
+      lost: [],
+      duplicated: 0,
+      mismatched: 0,
+      reordered: 0,
+    })
   }
 
   it('survives the link cut five times and stalled twice mid-drain', async () => {
@@ -81,7 +88,9 @@ describe.skipIf(!ready)('sync over a failing link', () => {
   it('acknowledges at once what a restarted ingest finds waiting in its session', async () => {
     // A long ack timeout: only the new ingest's acks can move the checkpoint within the wait.
     let cloud = new CloudEnd(cloudDb(), broker.url).start()
-    const store = await new StoreEnd(storeConfig(join(tmp.dir, 'store'), 'shop-a', broker.url, { ackTimeoutMs: 120_000 })).start()
+    const store = await new StoreEnd(
+      storeConfig(join(tmp.dir, 'store'), 'shop-a', broker.url, { ackTimeoutMs: 120_000 }),
+    ).start()
     ends.push(store)
     await store.produce(200)
     await waitFor(() => store.acked() === 200, 'first events acknowledged')
@@ -92,7 +101,11 @@ describe.skipIf(!ready)('sync over a failing link', () => {
     ends.push(cloud)
     // Delivered right after CONNACK, before the ingest's subscriptions are confirmed: their
     // acks were dropped and the store waited out its ack timeout (issue #13, item 7).
-    await waitFor(() => store.acked() === 2_200, `acknowledged after the ingest came back (at ${store.acked()})`, 15_000)
+    await waitFor(
+      () => store.acked() === 2_200,
+      `acknowledged after the ingest came back (at ${store.acked()})`,
+      15_000,
+    )
     expect(store.sync.status().resends).toBe(0)
   }, 90_000)
 

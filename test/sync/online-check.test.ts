@@ -33,10 +33,22 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
     broker = new Mosquitto({ dir: join(tmp.dir, 'broker'), port: await freePort() })
     await broker.start()
     cloud = new CloudEnd(join(tmp.dir, 'cloud.db'), broker.url).start()
-    const big = campaign({ id: 14, onlineCheckAbove: 1000, redeemableAt: { merchants: [], stores: ['shop-a', 'shop-b'] } })
-    const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }, { id: 'shop-b', merchant: 'm-b' }], [big, campaign({ id: 15, onlineCheckAbove: 1000, uses: 2 })], {
-      sync: { ...FAST_SYNC, broker: broker.url, onlineCheckTimeoutMs: 600 },
+    const big = campaign({
+      id: 14,
+      onlineCheckAbove: 1000,
+      redeemableAt: { merchants: [], stores: ['shop-a', 'shop-b'] },
     })
+    const chain = await makeChain(
+      tmp.dir,
+      [
+        { id: 'shop-a', merchant: 'm-a' },
+        { id: 'shop-b', merchant: 'm-b' },
+      ],
+      [big, campaign({ id: 15, onlineCheckAbove: 1000, uses: 2 })],
+      {
+        sync: { ...FAST_SYNC, broker: broker.url, onlineCheckTimeoutMs: 600 },
+      },
+    )
     const configA = chain.stores.get('shop-a')!.config
     const configB = chain.stores.get('shop-b')!.config
     a = new Gateway({ config: configA, log: silentLogger() })
@@ -44,7 +56,10 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
     b = new Gateway({ config: { ...configB, sync: { ...configB.sync, protocolVersion: 4 } }, log: silentLogger() })
     await a.start()
     await b.start()
-    await waitFor(() => a.sync.status().state === 'online' && b.sync.status().state === 'online' && cloud.link.connected, 'stores and cloud connected')
+    await waitFor(
+      () => a.sync.status().state === 'online' && b.sync.status().state === 'online' && cloud.link.connected,
+      'stores and cloud connected',
+    )
     raw = connect(broker.url, { protocolVersion: 5 })
     await new Promise<void>((resolve) => raw.once('connect', () => resolve()))
   })
@@ -68,7 +83,10 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
     expect(second.ok === false && second.detail).toMatch(/shop-b/)
     expect(cloud.ingest.rpc.answered).toBeGreaterThanOrEqual(2)
     // The claim is released by the redemption itself once it reaches the cloud.
-    await waitFor(() => cloud.store.db.prepare('SELECT count(*) FROM voucher_claims').pluck().get() === 0, 'claim replaced by the redemption')
+    await waitFor(
+      () => cloud.store.db.prepare('SELECT count(*) FROM voucher_claims').pluck().get() === 0,
+      'claim replaced by the redemption',
+    )
     expect(await a.vouchers!.redeem(code, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
   })
 
@@ -83,17 +101,38 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
     // once let B use it a second time (issue #13, item 5).
     const ingest = cloud.store.ingest.bind(cloud.store)
     const markOf = (store: string) => cloud.store.stores().find((s) => s.store === store)?.contiguous ?? 0
-    cloud.store.ingest = (batch) => (batch.store === 'shop-b' ? { store: 'shop-b', contiguous: markOf('shop-b'), inserted: 0, duplicates: 0, gap: true, alerts: [] } : ingest(batch))
+    cloud.store.ingest = (batch) =>
+      batch.store === 'shop-b'
+        ? { store: 'shop-b', contiguous: markOf('shop-b'), inserted: 0, duplicates: 0, gap: true, alerts: [] }
+        : ingest(batch)
     try {
       const code = await issue(15)
-      expect((await Promise.all([a.vouchers!.redeem(code, ctx), b.vouchers!.redeem(code, ctx)])).every((o) => o.ok)).toBe(true)
-      await waitFor(() => cloud.store.db.prepare("SELECT count(*) FROM redemptions WHERE store = 'shop-a' AND voucher_key LIKE '%:15:%'").pluck().get() === 1, "A's redemption in the cloud")
-      expect(cloud.store.db.prepare("SELECT count(*) FROM redemptions WHERE store = 'shop-b' AND voucher_key LIKE '%:15:%'").pluck().get()).toBe(0)
+      expect(
+        (await Promise.all([a.vouchers!.redeem(code, ctx), b.vouchers!.redeem(code, ctx)])).every((o) => o.ok),
+      ).toBe(true)
+      await waitFor(
+        () =>
+          cloud.store.db
+            .prepare("SELECT count(*) FROM redemptions WHERE store = 'shop-a' AND voucher_key LIKE '%:15:%'")
+            .pluck()
+            .get() === 1,
+        "A's redemption in the cloud",
+      )
+      expect(
+        cloud.store.db
+          .prepare("SELECT count(*) FROM redemptions WHERE store = 'shop-b' AND voucher_key LIKE '%:15:%'")
+          .pluck()
+          .get(),
+      ).toBe(0)
       expect(await b.vouchers!.redeem(code, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
       expect(await a.vouchers!.redeem(code, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
       // One store asking twice at once for a voucher it may use twice gets two uses, never three.
       const twice = await issue(15)
-      const three = await Promise.all([b.vouchers!.redeem(twice, ctx), b.vouchers!.redeem(twice, ctx), b.vouchers!.redeem(twice, ctx)])
+      const three = await Promise.all([
+        b.vouchers!.redeem(twice, ctx),
+        b.vouchers!.redeem(twice, ctx),
+        b.vouchers!.redeem(twice, ctx),
+      ])
       expect(three.filter((o) => o.ok)).toHaveLength(2)
       expect(await a.vouchers!.redeem(twice, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
     } finally {
@@ -128,19 +167,41 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
 
   it('answers a malformed request with an error and never publishes outside the asking store', async () => {
     const replies: { topic: string; body: Record<string, unknown>; correlation?: string }[] = []
-    await new Promise<void>((resolve) => raw.subscribe(['tillside/v1/shop-a/#', 'tillside/v1/shop-b/rpc-reply'], { qos: 1 }, () => resolve()))
+    await new Promise<void>((resolve) =>
+      raw.subscribe(['tillside/v1/shop-a/#', 'tillside/v1/shop-b/rpc-reply'], { qos: 1 }, () => resolve()),
+    )
     raw.on('message', (topic, payload, packet) => {
-      if (topic.endsWith('rpc-reply') || topic.endsWith('/elsewhere')) replies.push({ topic, body: JSON.parse(payload.toString()) as Record<string, unknown>, correlation: packet.properties?.correlationData?.toString() })
+      if (topic.endsWith('rpc-reply') || topic.endsWith('/elsewhere'))
+        replies.push({
+          topic,
+          body: JSON.parse(payload.toString()) as Record<string, unknown>,
+          correlation: packet.properties?.correlationData?.toString(),
+        })
     })
     const ask = (store: string, body: unknown, responseTopic: string, id = 'request-0001') =>
-      raw.publish(topics.rpc(store, 'voucher-check'), JSON.stringify({ v: 1, id, body }), { qos: 1, properties: { responseTopic, correlationData: Buffer.from(`corr-${id}`) } })
+      raw.publish(topics.rpc(store, 'voucher-check'), JSON.stringify({ v: 1, id, body }), {
+        qos: 1,
+        properties: { responseTopic, correlationData: Buffer.from(`corr-${id}`) },
+      })
     ask('shop-b', { voucherKey: 'nope' }, topics.rpcReply('shop-b'), 'request-bad-body')
     ask('shop-b', { voucherKey: '1:14:999', campaign: 14, maxUses: 1 }, topics.rpcReply('shop-a'), 'request-elsewhere')
-    ask('shop-a', { voucherKey: '1:14:999', campaign: 14, maxUses: 1 }, 'tillside/v1/shop-a/elsewhere', 'request-own-tree')
+    ask(
+      'shop-a',
+      { voucherKey: '1:14:999', campaign: 14, maxUses: 1 },
+      'tillside/v1/shop-a/elsewhere',
+      'request-own-tree',
+    )
     await waitFor(() => replies.length >= 2, 'answers')
     await new Promise((r) => setTimeout(r, 300))
-    expect(replies.find((r) => r.body.id === 'request-bad-body')).toMatchObject({ topic: topics.rpcReply('shop-b'), correlation: 'corr-request-bad-body', body: { status: 'error', reason: 'bad_request' } })
-    expect(replies.find((r) => r.body.id === 'request-own-tree')).toMatchObject({ topic: 'tillside/v1/shop-a/elsewhere', body: { status: 'ok' } })
+    expect(replies.find((r) => r.body.id === 'request-bad-body')).toMatchObject({
+      topic: topics.rpcReply('shop-b'),
+      correlation: 'corr-request-bad-body',
+      body: { status: 'error', reason: 'bad_request' },
+    })
+    expect(replies.find((r) => r.body.id === 'request-own-tree')).toMatchObject({
+      topic: 'tillside/v1/shop-a/elsewhere',
+      body: { status: 'ok' },
+    })
     expect(replies.find((r) => r.body.id === 'request-elsewhere')).toBeUndefined()
     // The stores' own requests still work after all that.
     expect(await b.vouchers!.redeem(await issue(), ctx)).toMatchObject({ ok: true })
@@ -148,7 +209,9 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
 
   it("sends a portal one-time code through the cloud's SMS service, and says at once when it cannot", async () => {
     const delivered: { store: string; phone: string; code: string; lang: string }[] = []
-    const rpc = cloud.ingest.rpc as { deliverCode: (store: string, req: { phone: string; code: string; lang: string }) => void }
+    const rpc = cloud.ingest.rpc as {
+      deliverCode: (store: string, req: { phone: string; code: string; lang: string }) => void
+    }
     rpc.deliverCode = (store, req) => {
       if (req.phone.endsWith('0000')) throw new Error('SMS gateway: number blocked')
       delivered.push({ store, ...req })
@@ -159,7 +222,9 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
       { store: 'shop-a', phone: '+8613800138001', code: '123456', lang: 'en' },
       { store: 'shop-b', phone: '+8613800138002', code: '654321', lang: 'zh' },
     ])
-    await expect(a.sync.codeSender.send('+8613800130000', '111111', 'en')).rejects.toThrow(/the cloud did not send the code: SMS gateway: number blocked/)
+    await expect(a.sync.codeSender.send('+8613800130000', '111111', 'en')).rejects.toThrow(
+      /the cloud did not send the code: SMS gateway: number blocked/,
+    )
     await cloud.link.stop() // nobody answers; the broker keeps the request for the cloud's session
     const asked = Date.now()
     await expect(a.sync.codeSender.send('+8613800138003', '222222', 'en')).rejects.toThrow(/cannot be reached/)

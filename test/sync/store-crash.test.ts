@@ -21,7 +21,9 @@ const ready = requireProgram('mosquitto', 'sync store crash')
 const CHILD = fileURLToPath(new URL('./store-child.ts', import.meta.url))
 
 function startStore(dir: string, broker: string, mode: 'produce' | 'drain'): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, broker, mode], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, broker, mode], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child))
     child.once('exit', (code) => reject(new Error(`store exited ${code} before ready`)))
@@ -40,8 +42,13 @@ describe.skipIf(!ready)('store gateway killed mid-drain', () => {
     await broker.start()
     cloud = new CloudEnd(join(tmp.dir, 'cloud.db'), broker.url).start()
     watcher = connect(broker.url, { protocolVersion: 5, reconnectPeriod: 0 })
-    await new Promise<void>((resolve) => watcher.once('connect', () => watcher.subscribe(topics.status('shop-a'), { qos: 1 }, () => resolve())))
-    watcher.on('message', (_t, payload) => payload.length && statuses.push((JSON.parse(payload.toString()) as { state: string }).state))
+    await new Promise<void>((resolve) =>
+      watcher.once('connect', () => watcher.subscribe(topics.status('shop-a'), { qos: 1 }, () => resolve())),
+    )
+    watcher.on(
+      'message',
+      (_t, payload) => payload.length && statuses.push((JSON.parse(payload.toString()) as { state: string }).state),
+    )
   })
   afterAll(async () => {
     watcher?.end(true)
@@ -63,7 +70,11 @@ describe.skipIf(!ready)('store gateway killed mid-drain', () => {
     const child = await startStore(dir, broker.url, 'drain')
     const journal = new Database(db, { readonly: true })
     const lastSeq = journal.prepare('SELECT last_seq FROM journal_meta').pluck().get() as number
-    await waitFor(() => journal.prepare('SELECT acked_seq FROM sync_state').pluck().get() === lastSeq, `all ${lastSeq} acknowledged`, 60_000)
+    await waitFor(
+      () => journal.prepare('SELECT acked_seq FROM sync_state').pluck().get() === lastSeq,
+      `all ${lastSeq} acknowledged`,
+      60_000,
+    )
     journal.close()
     child.kill('SIGTERM')
     await new Promise((r) => child.once('exit', r))
@@ -71,6 +82,13 @@ describe.skipIf(!ready)('store gateway killed mid-drain', () => {
     expect(statuses.at(-1)).toBe('offline')
     const check = checkQueue(db, join(tmp.dir, 'cloud.db'), 'shop-a')
     expect(check.journaled).toBeGreaterThan(1000)
-    expect(check).toEqual({ journaled: lastSeq, received: lastSeq, lost: [], duplicated: 0, mismatched: 0, reordered: 0 })
+    expect(check).toEqual({
+      journaled: lastSeq,
+      received: lastSeq,
+      lost: [],
+      duplicated: 0,
+      mismatched: 0,
+      reordered: 0,
+    })
   }, 90_000)
 })

@@ -12,7 +12,10 @@ describe('a flood of bad and replayed voucher scans', () => {
   let gateway: Gateway
   let stop: () => Promise<void>
   beforeAll(async () => {
-    ;({ gateway, stop } = await startStoreGateway({ dev: true, devices: [{ id: 'sim', kind: 'scanner', role: 'till', transport: { type: 'simulator' } }] }))
+    ;({ gateway, stop } = await startStoreGateway({
+      dev: true,
+      devices: [{ id: 'sim', kind: 'scanner', role: 'till', transport: { type: 'simulator' } }],
+    }))
   })
   afterAll(() => stop())
 
@@ -32,7 +35,20 @@ describe('a flood of bad and replayed voucher scans', () => {
     expect(results).toHaveLength(scans.length)
     expect(results.filter((r) => r.ok)).toHaveLength(1)
     const reasons = new Set(results.filter((r) => !r.ok).map((r) => r.reason))
-    expect([...reasons].every((r) => ['already_redeemed', 'bad_signature', 'malformed', 'unknown_issuer', 'unknown_campaign', 'expired', 'wrong_store', 'not_yet_valid'].includes(r!))).toBe(true)
+    expect(
+      [...reasons].every((r) =>
+        [
+          'already_redeemed',
+          'bad_signature',
+          'malformed',
+          'unknown_issuer',
+          'unknown_campaign',
+          'expired',
+          'wrong_store',
+          'not_yet_valid',
+        ].includes(r!),
+      ),
+    ).toBe(true)
     expect(reasons.has('already_redeemed') && reasons.has('bad_signature') && reasons.has('malformed')).toBe(true)
     const db = gateway.journal.reader
     const count = (type: string) => db.prepare('SELECT count(*) FROM events WHERE type = ?').pluck().get(type)

@@ -11,13 +11,22 @@ import { waitFor } from '../helpers/wait.js'
 
 describe('one commit per till decision', () => {
   it('journals the scan and its redemption, or its rejection, in the same commit', async () => {
-    const { gateway, app, stop } = await startStoreGateway({ devices: [{ id: 'till-1', kind: 'scanner', role: 'till', transport: { type: 'simulator' } }] })
+    const { gateway, app, stop } = await startStoreGateway({
+      devices: [{ id: 'till-1', kind: 'scanner', role: 'till', transport: { type: 'simulator' } }],
+    })
     try {
-      const issued = await fetch(`${gateway.address}/api/pos/vouchers/issue`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${POS_TOKEN}` }, body: JSON.stringify({ campaign: 12 }) })
+      const issued = await fetch(`${gateway.address}/api/pos/vouchers/issue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${POS_TOKEN}` },
+        body: JSON.stringify({ campaign: 12 }),
+      })
       const { code } = (await issued.json()) as { code: string }
       const { devices, till } = app.services
       const journal = gateway.journal
-      for (const [n, expected] of [[1, 'voucher.redeemed'], [2, 'voucher.rejected']] as const) {
+      for (const [n, expected] of [
+        [1, 'voucher.redeemed'],
+        [2, 'voucher.rejected'],
+      ] as const) {
         await waitFor(() => journal.getHealth().pending === 0, 'the journal idle')
         const before = journal.getHealth()
         const scanned = await devices.simulateScan('till-1', code)

@@ -14,7 +14,12 @@ const config = JSON.parse(readFileSync(configFile, 'utf8')) as Config
 const codes = JSON.parse(readFileSync(codesFile, 'utf8')) as string[]
 const journal = new Journal(databasePath(config), silentLogger())
 await journal.start()
-const vouchers = new VoucherService(VoucherAuthority.load(config, silentLogger()), journal, { voidWindowMs: 0 }, silentLogger())
+const vouchers = new VoucherService(
+  VoucherAuthority.load(config, silentLogger()),
+  journal,
+  { voidWindowMs: 0 },
+  silentLogger(),
+)
 // Warm the verify and read paths so both tills start the race at full speed.
 for (const code of codes) vouchers.validate(code)
 process.stdout.write('ready\n')

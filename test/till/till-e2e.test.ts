@@ -59,7 +59,10 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     pty.listen()
     // Good-read / bad-read commands as a scanner's programming guide would give them (here readable ASCII).
     const feedback = { goodRead: Buffer.from('<GOOD>').toString('hex'), badRead: Buffer.from('<BAD>').toString('hex') }
-    gateway = new Gateway({ config: { ...b, devices: [serialScanner('till-scanner', pty.devicePath, {}, { feedback })] }, log: silentLogger() })
+    gateway = new Gateway({
+      config: { ...b, devices: [serialScanner('till-scanner', pty.devicePath, {}, { feedback })] },
+      log: silentLogger(),
+    })
     await gateway.start()
     browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1024, height: 768 }, locale: 'en-GB' })
@@ -89,9 +92,18 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     await screenshot(page, 'till-valid')
     await waitFor(() => pty.received.includes('<GOOD>'), 'good-read command sent to the scanner')
     const db = gateway.journal.reader
-    const row = db.prepare("SELECT e.seq, e.payload, o.type AS outbox FROM events e JOIN outbox o USING (seq) WHERE e.type = 'voucher.redeemed'").get() as { payload: string; outbox: string }
+    const row = db
+      .prepare(
+        "SELECT e.seq, e.payload, o.type AS outbox FROM events e JOIN outbox o USING (seq) WHERE e.type = 'voucher.redeemed'",
+      )
+      .get() as { payload: string; outbox: string }
     expect(row.outbox).toBe('voucher.redeemed')
-    expect(JSON.parse(row.payload)).toMatchObject({ voucherKey: '1:12:1', issuerStore: 'shop-a', store: 'shop-b', cashier: 'ann' })
+    expect(JSON.parse(row.payload)).toMatchObject({
+      voucherKey: '1:12:1',
+      issuerStore: 'shop-a',
+      store: 'shop-b',
+      cashier: 'ann',
+    })
     expect(db.prepare('SELECT count(*) FROM redemptions WHERE voided_at IS NULL').pluck().get()).toBe(1)
   })
 
@@ -118,7 +130,11 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
   })
 
   it('recognises a member by the live member code, and refuses an old screenshot of it', async () => {
-    const { memberId } = await gateway.members!.enrol({ phone: '138 0013 8000', consents: { membership: true }, channel: 'pos' })
+    const { memberId } = await gateway.members!.enrol({
+      phone: '138 0013 8000',
+      consents: { membership: true },
+      channel: 'pos',
+    })
     await scan(gateway.members!.currentCode(memberId), /^MEMBER$/)
     expect(await page.textContent('#detail')).toContain(memberId)
     await scan(gateway.members!.currentCode(memberId, Date.now() - 5 * 60_000), /^Old member code$/)
@@ -128,7 +144,10 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     await page.click('#history li.ok button.void')
     await enterPin('#void-keypad', CASHIER_PIN)
     await page.waitForSelector('#history li.voided')
-    const voided = gateway.journal.reader.prepare("SELECT count(*) FROM events e JOIN outbox USING (seq) WHERE e.type = 'voucher.voided'").pluck().get()
+    const voided = gateway.journal.reader
+      .prepare("SELECT count(*) FROM events e JOIN outbox USING (seq) WHERE e.type = 'voucher.voided'")
+      .pluck()
+      .get()
     expect(voided).toBe(1)
     await scan(code, /^VALID$/)
   })

@@ -20,7 +20,10 @@ describe('till history across a restart', () => {
     for (const code of codes) await gateway.vouchers!.redeem(code, ctx)
     const again = await gateway.vouchers!.redeem(codes[0]!, ctx)
     const last = await gateway.vouchers!.redeem(codes[24]!.slice(0, 50), ctx)
-    const firstValid = await gateway.vouchers!.redeem((await gateway.vouchers!.issue({ campaignId: 12, channel: 'cli' })).code, ctx)
+    const firstValid = await gateway.vouchers!.redeem(
+      (await gateway.vouchers!.issue({ campaignId: 12, channel: 'cli' })).code,
+      ctx,
+    )
     if (!firstValid.ok) throw new Error('expected a redemption')
     await gateway.vouchers!.void(firstValid.redemptionId, 'ann', null, null)
     await gateway.stop()
@@ -30,9 +33,22 @@ describe('till history across a restart', () => {
     const history = gateway.till!.history()
     await gateway.stop()
     expect(history).toHaveLength(20)
-    expect(history[0]).toMatchObject({ ok: true, redemptionId: firstValid.redemptionId, voided: true, headline: { en: 'VALID' }, handOver: { en: '¥20.00 off' }, cashier: 'ann', device: 'pos:x' })
+    expect(history[0]).toMatchObject({
+      ok: true,
+      redemptionId: firstValid.redemptionId,
+      voided: true,
+      headline: { en: 'VALID' },
+      handOver: { en: '¥20.00 off' },
+      cashier: 'ann',
+      device: 'pos:x',
+    })
     expect(history[1]).toMatchObject({ ok: false, reason: 'malformed', headline: { en: 'Unreadable code' } })
-    expect(history[2]).toMatchObject({ ok: false, reason: 'already_redeemed', previous: { store: 'shop-a' }, seq: again.seq })
+    expect(history[2]).toMatchObject({
+      ok: false,
+      reason: 'already_redeemed',
+      previous: { store: 'shop-a' },
+      seq: again.seq,
+    })
     expect(history[3]).toMatchObject({ ok: true, voucher: { key: '1:12:25', name: { en: '20 off at Shop B' } } })
     expect(history.map((r) => r.seq)).toEqual([...history.map((r) => r.seq)].sort((a, b) => b - a))
     expect(last.ok).toBe(false)

@@ -23,8 +23,14 @@ const CHILD = fileURLToPath(new URL('./redeem-child.ts', import.meta.url))
 const CODES = 40
 const ROUNDS = 4
 
-function startTill(configFile: string, codesFile: string, name: string): Promise<{ child: ChildProcess; result: Promise<{ ok: boolean; reason: string | null; key: string }[]> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, configFile, codesFile, name], { stdio: ['pipe', 'pipe', 'inherit'] })
+function startTill(
+  configFile: string,
+  codesFile: string,
+  name: string,
+): Promise<{ child: ChildProcess; result: Promise<{ ok: boolean; reason: string | null; key: string }[]> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, configFile, codesFile, name], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
   let out = ''
   return new Promise((resolve, reject) => {
     let resolveResult: (r: { ok: boolean; reason: string | null; key: string }[]) => void
@@ -33,7 +39,8 @@ function startTill(configFile: string, codesFile: string, name: string): Promise
       out += d.toString()
       if (out.startsWith('ready\n')) {
         const rest = out.slice(6)
-        if (rest.endsWith('\n')) resolveResult(JSON.parse(rest) as { ok: boolean; reason: string | null; key: string }[])
+        if (rest.endsWith('\n'))
+          resolveResult(JSON.parse(rest) as { ok: boolean; reason: string | null; key: string }[])
         resolve({ child, result })
       }
     })
@@ -51,7 +58,12 @@ describe('two tills, one database, the same codes at once', () => {
     const config = chain.stores.get('shop-a')!.config
     const journal = new Journal(databasePath(config), silentLogger())
     await journal.start()
-    const vouchers = new VoucherService(VoucherAuthority.load(config, silentLogger()), journal, { voidWindowMs: 0 }, silentLogger())
+    const vouchers = new VoucherService(
+      VoucherAuthority.load(config, silentLogger()),
+      journal,
+      { voidWindowMs: 0 },
+      silentLogger(),
+    )
     rounds = []
     for (let r = 0; r < ROUNDS; r++) {
       const codes: string[] = []
@@ -71,7 +83,10 @@ describe('two tills, one database, the same codes at once', () => {
     for (const codes of rounds) {
       const codesFile = join(tmp.dir, `codes-${played}.json`)
       writeFileSync(codesFile, JSON.stringify(codes))
-      const [t1, t2] = await Promise.all([startTill(configFile, codesFile, 'till-1'), startTill(configFile, codesFile, 'till-2')])
+      const [t1, t2] = await Promise.all([
+        startTill(configFile, codesFile, 'till-1'),
+        startTill(configFile, codesFile, 'till-2'),
+      ])
       t1.child.stdin!.write('go\n')
       t2.child.stdin!.write('go\n')
       const [r1, r2] = await Promise.all([t1.result, t2.result])

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { decodeBase45, encodeBase45, Base45Error } from '../../gateway/vouchers/base45.js'
 import { generateKeyPair } from '../../gateway/vouchers/keys.js'
-import { parseVoucherCode, signVoucher, verifyVoucherSignature, VOUCHER_CODE_LENGTH, VoucherCodeError, expiryMs, hourFromMs } from '../../gateway/vouchers/voucher-code.js'
+import {
+  parseVoucherCode,
+  signVoucher,
+  verifyVoucherSignature,
+  VOUCHER_CODE_LENGTH,
+  VoucherCodeError,
+  expiryMs,
+  hourFromMs,
+} from '../../gateway/vouchers/voucher-code.js'
 import { canonicalJson } from '../../gateway/vouchers/canonical-json.js'
 
 describe('Base45 (RFC 9285)', () => {
@@ -14,11 +22,13 @@ describe('Base45 (RFC 9285)', () => {
   })
 
   it('round-trips any bytes, and every string decodes to at most one byte string', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-      const text = encodeBase45(bytes)
-      expect([...decodeBase45(text)]).toEqual([...bytes])
-      expect(encodeBase45(decodeBase45(text))).toBe(text)
-    }))
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        const text = encodeBase45(bytes)
+        expect([...decodeBase45(text)]).toEqual([...bytes])
+        expect(encodeBase45(decodeBase45(text))).toBe(text)
+      }),
+    )
   })
 
   it('rejects characters outside the alphabet, dangling characters and out-of-range groups', () => {
@@ -27,19 +37,27 @@ describe('Base45 (RFC 9285)', () => {
     expect(() => decodeBase45('ab')).toThrow(/not Base45/)
     expect(() => decodeBase45(':: ')).toThrow(/above 65535/)
     expect(() => decodeBase45('::')).toThrow(/above 255/)
-    fc.assert(fc.property(fc.string({ maxLength: 60 }), (s) => {
-      try {
-        expect(encodeBase45(decodeBase45(s))).toBe(s)
-      } catch (err) {
-        expect(err).toBeInstanceOf(Base45Error)
-      }
-    }))
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (s) => {
+        try {
+          expect(encodeBase45(decodeBase45(s))).toBe(s)
+        } catch (err) {
+          expect(err).toBeInstanceOf(Base45Error)
+        }
+      }),
+    )
   })
 })
 
 describe('voucher codes', () => {
   const issuer = generateKeyPair()
-  const fields = { kid: 7, campaign: 12, serial: 123_456, expiresHour: hourFromMs(Date.UTC(2027, 5, 30, 12)), memberTag: 0xabcdef }
+  const fields = {
+    kid: 7,
+    campaign: 12,
+    serial: 123_456,
+    expiresHour: hourFromMs(Date.UTC(2027, 5, 30, 12)),
+    memberTag: 0xabcdef,
+  }
 
   it('are exactly 120 QR-alphanumeric characters and parse back to their fields', () => {
     const code = signVoucher(fields, issuer.privateKey)
@@ -54,20 +72,43 @@ describe('voucher codes', () => {
   })
 
   it('round-trips every field range', () => {
-    fc.assert(fc.property(
-      fc.record({ kid: fc.integer({ min: 1, max: 0xffff }), campaign: fc.integer({ min: 1, max: 0xffff }), serial: fc.integer({ min: 1, max: 0xffffff }), expiresHour: fc.integer({ min: 0, max: 0xffffff }), memberTag: fc.integer({ min: 0, max: 0xffffff }) }),
-      (f) => {
-        const parsed = parseVoucherCode(signVoucher(f, issuer.privateKey))
-        expect({ kid: parsed.kid, campaign: parsed.campaign, serial: parsed.serial, expiresHour: parsed.expiresHour, memberTag: parsed.memberTag }).toEqual(f)
-      },
-    ), { numRuns: 300 })
+    fc.assert(
+      fc.property(
+        fc.record({
+          kid: fc.integer({ min: 1, max: 0xffff }),
+          campaign: fc.integer({ min: 1, max: 0xffff }),
+          serial: fc.integer({ min: 1, max: 0xffffff }),
+          expiresHour: fc.integer({ min: 0, max: 0xffffff }),
+          memberTag: fc.integer({ min: 0, max: 0xffffff }),
+        }),
+        (f) => {
+          const parsed = parseVoucherCode(signVoucher(f, issuer.privateKey))
+          expect({
+            kid: parsed.kid,
+            campaign: parsed.campaign,
+            serial: parsed.serial,
+            expiresHour: parsed.expiresHour,
+            memberTag: parsed.memberTag,
+          }).toEqual(f)
+        },
+      ),
+      { numRuns: 300 },
+    )
     expect(() => signVoucher({ ...fields, serial: 0x1000000 }, issuer.privateKey)).toThrow(RangeError)
     expect(expiryMs(fields.expiresHour)).toBe(Date.UTC(2027, 5, 30, 12, 59, 59, 999))
   })
 
   it('refuses wrong lengths, prefixes and control characters as malformed', () => {
     const code = signVoucher(fields, issuer.privateKey)
-    for (const bad of [code.slice(0, 119), `${code}A`, `TS2:${code.slice(4)}`, `ts1:${code.slice(4)}`, code.replace(/.$/, '\u0007'), '', 'TS1:']) {
+    for (const bad of [
+      code.slice(0, 119),
+      `${code}A`,
+      `TS2:${code.slice(4)}`,
+      `ts1:${code.slice(4)}`,
+      code.replace(/.$/, '\u0007'),
+      '',
+      'TS1:',
+    ]) {
       expect(() => parseVoucherCode(bad)).toThrow(VoucherCodeError)
     }
   })

@@ -13,7 +13,12 @@ import { campaign } from '../helpers/vouchers.js'
 const root = generateKeyPair()
 const shopA = generateKeyPair()
 const outsider = generateKeyPair()
-const body = { format: TRUST_LIST_FORMAT, version: 3, issuedAt: '2026-11-01T00:00:00Z', issuers: [{ kid: 1, store: 'shop-a', merchant: 'm-a', publicKey: shopA.publicKeyText }] } as const
+const body = {
+  format: TRUST_LIST_FORMAT,
+  version: 3,
+  issuedAt: '2026-11-01T00:00:00Z',
+  issuers: [{ kid: 1, store: 'shop-a', merchant: 'm-a', publicKey: shopA.publicKeyText }],
+} as const
 const trust = TrustList.verify(signTrustList({ ...body, issuers: [...body.issuers] }, root.privateKey), root.publicKey)
 const NOW = Date.UTC(2026, 10, 23, 12)
 const campaigns = new CampaignCatalog(
@@ -27,14 +32,30 @@ const campaigns = new CampaignCatalog(
     ],
   }),
 )
-const ctx: CheckContext = { trust, campaigns, revocations: RevocationList.parse({ version: 1, vouchers: ['1:12:666'] }), store: { id: 'shop-b', merchant: 'm-b' }, now: NOW }
-const fields = (f: Partial<VoucherFields> = {}): VoucherFields => ({ kid: 1, campaign: 12, serial: 1, expiresHour: hourFromMs(NOW + 86_400_000), memberTag: 0, ...f })
+const ctx: CheckContext = {
+  trust,
+  campaigns,
+  revocations: RevocationList.parse({ version: 1, vouchers: ['1:12:666'] }),
+  store: { id: 'shop-b', merchant: 'm-b' },
+  now: NOW,
+}
+const fields = (f: Partial<VoucherFields> = {}): VoucherFields => ({
+  kid: 1,
+  campaign: 12,
+  serial: 1,
+  expiresHour: hourFromMs(NOW + 86_400_000),
+  memberTag: 0,
+  ...f,
+})
 const issue = (f: Partial<VoucherFields> = {}, key = shopA) => signVoucher(fields(f), key.privateKey)
 
 describe('checkVoucher: every rejection reason, with real keys and a signed trust list', () => {
   it('accepts a good voucher from a trusted issuer at an eligible store', () => {
     const v = checkVoucher(issue(), ctx)
-    expect(v).toMatchObject({ ok: true, voucher: { key: '1:12:1', issuer: { store: 'shop-a' }, needsOnlineCheck: false } })
+    expect(v).toMatchObject({
+      ok: true,
+      voucher: { key: '1:12:1', issuer: { store: 'shop-a' }, needsOnlineCheck: false },
+    })
   })
 
   it.each([
@@ -57,8 +78,12 @@ describe('checkVoucher: every rejection reason, with real keys and a signed trus
   })
 
   it('revokes by campaign and by issuer key too', () => {
-    expect(checkVoucher(issue(), { ...ctx, revocations: RevocationList.parse({ version: 2, campaigns: [12] }) })).toMatchObject({ reason: 'revoked' })
-    expect(checkVoucher(issue(), { ...ctx, revocations: RevocationList.parse({ version: 2, kids: [1] }) })).toMatchObject({ reason: 'revoked' })
+    expect(
+      checkVoucher(issue(), { ...ctx, revocations: RevocationList.parse({ version: 2, campaigns: [12] }) }),
+    ).toMatchObject({ reason: 'revoked' })
+    expect(
+      checkVoucher(issue(), { ...ctx, revocations: RevocationList.parse({ version: 2, kids: [1] }) }),
+    ).toMatchObject({ reason: 'revoked' })
     expect(() => RevocationList.parse({ version: 1, vouchers: ['nope'] })).toThrow(DocumentError)
   })
 })
@@ -69,11 +94,26 @@ describe('trust list', () => {
     expect(() => TrustList.verify(signed, outsider.publicKey)).toThrow(TrustListError)
     const tampered = { ...signed, issuers: [{ ...signed.issuers[0]!, publicKey: outsider.publicKeyText }] }
     expect(() => TrustList.verify(tampered, root.publicKey)).toThrow(/not signed by the configured root key/)
-    const dup = signTrustList({ ...body, issuers: [body.issuers[0], { ...body.issuers[0], store: 'x' }] }, root.privateKey)
+    const dup = signTrustList(
+      { ...body, issuers: [body.issuers[0], { ...body.issuers[0], store: 'x' }] },
+      root.privateKey,
+    )
     expect(() => TrustList.verify(dup, root.publicKey)).toThrow(/appears twice/)
     expect(() => TrustList.verify({ ...signed, format: 'other' }, root.publicKey)).toThrow(/malformed|format/)
     // Re-ordered keys and whitespace keep it valid (canonical JSON).
-    const reordered = JSON.parse(JSON.stringify({ signature: signed.signature, issuers: signed.issuers, version: signed.version, issuedAt: signed.issuedAt, format: signed.format }, null, 4))
+    const reordered = JSON.parse(
+      JSON.stringify(
+        {
+          signature: signed.signature,
+          issuers: signed.issuers,
+          version: signed.version,
+          issuedAt: signed.issuedAt,
+          format: signed.format,
+        },
+        null,
+        4,
+      ),
+    )
     expect(TrustList.verify(reordered, root.publicKey).version).toBe(3)
   })
 })
@@ -101,12 +141,18 @@ describe('a million mutations of valid codes', () => {
     if (code.length === 0) return o.k === 'ins' ? ALPHABET[o.c]! : code
     const i = o.at % code.length
     switch (o.k) {
-      case 'sub': return code.slice(0, i) + ALPHABET[o.c] + code.slice(i + 1)
-      case 'ins': return code.slice(0, i) + ALPHABET[o.c] + code.slice(i)
-      case 'del': return code.slice(0, i) + code.slice(i + 1)
-      case 'swap': return i + 1 < code.length ? code.slice(0, i) + code[i + 1] + code[i] + code.slice(i + 2) : code
-      case 'cut': return code.slice(0, i)
-      case 'lower': return code.slice(0, i) + code[i]!.toLowerCase() + code.slice(i + 1)
+      case 'sub':
+        return code.slice(0, i) + ALPHABET[o.c] + code.slice(i + 1)
+      case 'ins':
+        return code.slice(0, i) + ALPHABET[o.c] + code.slice(i)
+      case 'del':
+        return code.slice(0, i) + code.slice(i + 1)
+      case 'swap':
+        return i + 1 < code.length ? code.slice(0, i) + code[i + 1] + code[i] + code.slice(i + 2) : code
+      case 'cut':
+        return code.slice(0, i)
+      case 'lower':
+        return code.slice(0, i) + code[i]!.toLowerCase() + code.slice(i + 1)
       case 'flip': {
         let bytes: Buffer
         try {

@@ -17,15 +17,27 @@ describe('VoucherService (real journal, real keys, signed trust list)', () => {
     const journal = new Journal(databasePath(s.config), silentLogger())
     await journal.start()
     open.push(journal)
-    return { journal, vouchers: new VoucherService(VoucherAuthority.load(s.config, silentLogger()), journal, { voidWindowMs }, silentLogger()) }
+    return {
+      journal,
+      vouchers: new VoucherService(
+        VoucherAuthority.load(s.config, silentLogger()),
+        journal,
+        { voidWindowMs },
+        silentLogger(),
+      ),
+    }
   }
   beforeEach(async () => {
     tmp = tempDir()
-    chain = await makeChain(tmp.dir, [
-      { id: 'shop-a', merchant: 'm-a' },
-      { id: 'shop-b', merchant: 'm-b' },
-      { id: 'shop-c', merchant: 'm-c' },
-    ], [campaign(), campaign({ id: 13, uses: 2, maxPerMember: 1 }), campaign({ id: 14, onlineCheckAbove: 1000 })])
+    chain = await makeChain(
+      tmp.dir,
+      [
+        { id: 'shop-a', merchant: 'm-a' },
+        { id: 'shop-b', merchant: 'm-b' },
+        { id: 'shop-c', merchant: 'm-c' },
+      ],
+      [campaign(), campaign({ id: 13, uses: 2, maxPerMember: 1 }), campaign({ id: 14, onlineCheckAbove: 1000 })],
+    )
   })
   afterEach(async () => {
     for (const j of open.splice(0)) await j.stop()
@@ -42,7 +54,11 @@ describe('VoucherService (real journal, real keys, signed trust list)', () => {
     const first = await b.vouchers.redeem(issued.code, ctx)
     expect(first).toMatchObject({ ok: true, use: 1, maxUses: 1, voucher: { key: '1:12:1', issuerStore: 'shop-a' } })
     const second = await b.vouchers.redeem(issued.code, ctx)
-    expect(second).toMatchObject({ ok: false, reason: 'already_redeemed', previous: { store: 'shop-b', device: 'till-scanner', cashier: 'ann' } })
+    expect(second).toMatchObject({
+      ok: false,
+      reason: 'already_redeemed',
+      previous: { store: 'shop-b', device: 'till-scanner', cashier: 'ann' },
+    })
     // The journal event, the redemption row and the outbox row exist together.
     const db = b.journal.reader
     const redeemed = db.prepare("SELECT seq FROM events WHERE type = 'voucher.redeemed'").all() as { seq: number }[]
@@ -51,20 +67,30 @@ describe('VoucherService (real journal, real keys, signed trust list)', () => {
     expect(db.prepare('SELECT count(*) FROM redemptions WHERE event_seq = ?').pluck().get(redeemed[0]!.seq)).toBe(1)
     expect(db.prepare("SELECT count(*) FROM events WHERE type = 'voucher.rejected'").pluck().get()).toBe(1)
     // Issuing journaled at A, in the outbox too.
-    expect(a.journal.reader.prepare("SELECT count(*) FROM events e JOIN outbox o USING (seq) WHERE e.type = 'voucher.issued'").pluck().get()).toBe(1)
+    expect(
+      a.journal.reader
+        .prepare("SELECT count(*) FROM events e JOIN outbox o USING (seq) WHERE e.type = 'voucher.issued'")
+        .pluck()
+        .get(),
+    ).toBe(1)
   })
 
   it('refuses at a store the campaign does not name, and multi-use vouchers count uses', async () => {
     const a = await service('shop-a')
     const c = await service('shop-c')
     const v = await a.vouchers.issue({ campaignId: 13, memberId: 'mem-2', channel: 'kiosk' })
-    expect(await c.vouchers.redeem(v.code, { device: null, cashier: null, source: {} })).toMatchObject({ ok: false, reason: 'wrong_store' })
+    expect(await c.vouchers.redeem(v.code, { device: null, cashier: null, source: {} })).toMatchObject({
+      ok: false,
+      reason: 'wrong_store',
+    })
     const ctx = { device: null, cashier: null, source: {} }
     expect(await a.vouchers.redeem(v.code, ctx)).toMatchObject({ ok: true, use: 1, maxUses: 2 })
     expect(a.vouchers.validate(v.code)).toMatchObject({ ok: true, usesLeft: 1 })
     expect(await a.vouchers.redeem(v.code, ctx)).toMatchObject({ ok: true, use: 2 })
     expect(await a.vouchers.redeem(v.code, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
-    await expect(a.vouchers.issue({ campaignId: 13, memberId: 'mem-2', channel: 'kiosk' })).rejects.toMatchObject({ code: 'member_limit' })
+    await expect(a.vouchers.issue({ campaignId: 13, memberId: 'mem-2', channel: 'kiosk' })).rejects.toMatchObject({
+      code: 'member_limit',
+    })
   })
 
   it('voids within the window (the voucher can be used again) and refuses outside it or twice', async () => {
@@ -73,8 +99,14 @@ describe('VoucherService (real journal, real keys, signed trust list)', () => {
     const r = await a.vouchers.redeem(v.code, { device: null, cashier: 'ann', source: {} })
     if (!r.ok) throw new Error('expected success')
     expect(await a.vouchers.void(r.redemptionId, 'ann', 'mistake', null)).toMatchObject({ ok: true })
-    expect(await a.vouchers.void(r.redemptionId, 'ann', null, null)).toMatchObject({ ok: false, reason: 'already_voided' })
-    expect(await a.vouchers.void('01JUNKJUNKJUNKJUNKJUNKJUNK', 'ann', null, null)).toMatchObject({ ok: false, reason: 'not_found' })
+    expect(await a.vouchers.void(r.redemptionId, 'ann', null, null)).toMatchObject({
+      ok: false,
+      reason: 'already_voided',
+    })
+    expect(await a.vouchers.void('01JUNKJUNKJUNKJUNKJUNKJUNK', 'ann', null, null)).toMatchObject({
+      ok: false,
+      reason: 'not_found',
+    })
     const again = await a.vouchers.redeem(v.code, { device: null, cashier: 'ann', source: {} })
     expect(again.ok).toBe(true)
     const late = await service('shop-b', 0)
@@ -82,7 +114,10 @@ describe('VoucherService (real journal, real keys, signed trust list)', () => {
     const r2 = await late.vouchers.redeem(v2.code, { device: null, cashier: 'ann', source: {} })
     if (!r2.ok) throw new Error('expected success')
     await new Promise((res) => setTimeout(res, 5))
-    expect(await late.vouchers.void(r2.redemptionId, 'ann', null, null)).toMatchObject({ ok: false, reason: 'void_window_passed' })
+    expect(await late.vouchers.void(r2.redemptionId, 'ann', null, null)).toMatchObject({
+      ok: false,
+      reason: 'void_window_passed',
+    })
     const types = late.journal.reader.prepare('SELECT type FROM events ORDER BY seq').pluck().all()
     expect(types).toEqual(['voucher.redeemed', 'voucher.void_refused'])
   })
@@ -90,7 +125,10 @@ describe('VoucherService (real journal, real keys, signed trust list)', () => {
   it('needs an online check above the threshold and says so offline', async () => {
     const a = await service('shop-a')
     const v = await a.vouchers.issue({ campaignId: 14, channel: 'cli' })
-    expect(await a.vouchers.redeem(v.code, { device: null, cashier: null, source: {} })).toMatchObject({ ok: false, reason: 'online_check_required' })
+    expect(await a.vouchers.redeem(v.code, { device: null, cashier: null, source: {} })).toMatchObject({
+      ok: false,
+      reason: 'online_check_required',
+    })
   })
 
   it('refuses to issue for unknown campaigns or before this gateway is enrolled', async () => {
@@ -100,7 +138,12 @@ describe('VoucherService (real journal, real keys, signed trust list)', () => {
     const journal = new Journal(databasePath(stranger), silentLogger())
     await journal.start()
     open.push(journal)
-    const s = new VoucherService(VoucherAuthority.load(stranger, silentLogger()), journal, { voidWindowMs: 0 }, silentLogger())
+    const s = new VoucherService(
+      VoucherAuthority.load(stranger, silentLogger()),
+      journal,
+      { voidWindowMs: 0 },
+      silentLogger(),
+    )
     await expect(s.issue({ campaignId: 12, channel: 'cli' })).rejects.toMatchObject({ code: 'not_enrolled' })
   })
 })

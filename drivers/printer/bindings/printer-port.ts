@@ -24,7 +24,12 @@ export function openTcpPrinter(host: string, port: number, timeoutMs: number): P
     }, timeoutMs)
     socket.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer)
-      reject(new DeviceOpenError(err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' ? 'not_found' : 'io', `cannot reach ${host}:${port}: ${err.message}`))
+      reject(
+        new DeviceOpenError(
+          err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' ? 'not_found' : 'io',
+          `cannot reach ${host}:${port}: ${err.message}`,
+        ),
+      )
     })
     socket.once('connect', () => {
       clearTimeout(timer)

@@ -18,8 +18,13 @@ export async function openUsbPrinter(path: string): Promise<PrinterPort> {
     fh = await open(path, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOCTTY)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENODEV' || code === 'ENXIO') throw new DeviceOpenError('not_found', `${path} not found (unplugged?)`)
-    if (code === 'EACCES' || code === 'EPERM') throw new DeviceOpenError('permission_denied', `no permission to open ${path}: add the service user to the lp group`)
+    if (code === 'ENOENT' || code === 'ENODEV' || code === 'ENXIO')
+      throw new DeviceOpenError('not_found', `${path} not found (unplugged?)`)
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new DeviceOpenError(
+        'permission_denied',
+        `no permission to open ${path}: add the service user to the lp group`,
+      )
     if (code === 'EBUSY') throw new DeviceOpenError('busy', `${path} is in use by another program (CUPS?)`)
     throw new DeviceOpenError('io', `cannot open ${path}: ${(err as Error).message}`)
   }

@@ -63,7 +63,13 @@ export class EscPosDecoder {
     const avail = b.length - i
     const c = b[i]!
     if (c === LF) {
-      out.push({ type: 'text', text: iconv.decode(Buffer.from(this.line), this.chinese ? 'gb18030' : this.codePage), align: this.align, bold: this.bold, size: this.size })
+      out.push({
+        type: 'text',
+        text: iconv.decode(Buffer.from(this.line), this.chinese ? 'gb18030' : this.codePage),
+        align: this.align,
+        bold: this.bold,
+        size: this.size,
+      })
       this.line = []
       return 1
     }
@@ -124,7 +130,8 @@ export class EscPosDecoder {
           const len = arg(1) | (arg(2) << 8)
           if (!need(3 + len)) return 0
           if (arg(0) === 0x6b) this.qrFunction(b.subarray(i + 5, i + 5 + len), out)
-          else if (arg(0) !== 0x4c && arg(0) !== 0x41) out.push({ type: 'unknown', bytes: `1d28${arg(0).toString(16)}`, offset: this.consumed + i })
+          else if (arg(0) !== 0x4c && arg(0) !== 0x41)
+            out.push({ type: 'unknown', bytes: `1d28${arg(0).toString(16)}`, offset: this.consumed + i })
           return 5 + len
         }
         case 0x76: {
@@ -143,7 +150,14 @@ export class EscPosDecoder {
           if (!need(2)) return 0
           const n = arg(1)
           if (!need(2 + n)) return 0
-          out.push({ type: 'barcode', system: arg(0), data: b.subarray(i + 4, i + 4 + n).toString('latin1').replace(/^\{B/, '') })
+          out.push({
+            type: 'barcode',
+            system: arg(0),
+            data: b
+              .subarray(i + 4, i + 4 + n)
+              .toString('latin1')
+              .replace(/^\{B/, ''),
+          })
           return 4 + n
         }
         case 0x38: {
@@ -154,8 +168,8 @@ export class EscPosDecoder {
         }
       }
     } else if (c === FS) {
-      if (op === 0x26) return (this.chinese = true), 2
-      if (op === 0x2e) return (this.chinese = false), 2
+      if (op === 0x26) return ((this.chinese = true), 2)
+      if (op === 0x2e) return ((this.chinese = false), 2)
       if (op === 0x28) {
         if (!need(3)) return 0
         const len = arg(1) | (arg(2) << 8)
@@ -175,7 +189,8 @@ export class EscPosDecoder {
     if (fn === 0x43) this.qr.size = p[2]!
     else if (fn === 0x45) this.qr.level = LEVELS[p[2]! - 48] ?? 'M'
     else if (fn === 0x50) this.qr.data = p.subarray(3).toString('utf8')
-    else if (fn === 0x51) out.push({ type: 'qr', data: this.qr.data, size: this.qr.size, level: this.qr.level, align: this.align })
+    else if (fn === 0x51)
+      out.push({ type: 'qr', data: this.qr.data, size: this.qr.size, level: this.qr.level, align: this.align })
   }
 
   private reset(): void {

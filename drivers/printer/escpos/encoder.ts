@@ -33,7 +33,11 @@ export function renderEscPos(doc: PrintDocument, profile: PrinterProfile): Buffe
   const flush = () => {
     if (out.length) chunks.push(Buffer.from(out.splice(0)))
   }
-  out.push(...(profile.encoding === 'gb18030' ? C.CHINESE_ON : [...C.CHINESE_OFF, ...C.selectCodePage(C.CODE_PAGES[profile.encoding])]))
+  out.push(
+    ...(profile.encoding === 'gb18030'
+      ? C.CHINESE_ON
+      : [...C.CHINESE_OFF, ...C.selectCodePage(C.CODE_PAGES[profile.encoding])]),
+  )
   const line = (text: string, where: string) => {
     flush()
     chunks.push(encodeText(text, profile, where), Buffer.from([C.LF]))
@@ -93,7 +97,16 @@ export function textWidth(text: string): number {
 }
 
 function isWide(cp: number): boolean {
-  return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x20000
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    cp >= 0x20000
+  )
 }
 
 /** Wraps at spaces when a Latin word fits, anywhere between CJK characters. */
@@ -101,7 +114,9 @@ export function wrap(text: string, width: number): string[] {
   const lines: string[] = []
   for (const para of text.split('\n')) {
     let cur = ''
-    for (const token of para.match(/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|\S+|\s+/gu) ?? ['']) {
+    for (const token of para.match(
+      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|\S+|\s+/gu,
+    ) ?? ['']) {
       if (textWidth(cur + token) <= width) {
         cur += token
         continue
@@ -125,7 +140,9 @@ function columns(left: string, right: string, cpl: number): string[] {
   const lines = wrap(left, Math.max(1, cpl - rightWidth - 1))
   const last = lines.pop() ?? ''
   const gap = cpl - textWidth(last) - rightWidth
-  return gap >= 1 ? [...lines, `${last}${' '.repeat(gap)}${right}`] : [...lines, last, `${' '.repeat(Math.max(0, cpl - rightWidth))}${right}`]
+  return gap >= 1
+    ? [...lines, `${last}${' '.repeat(gap)}${right}`]
+    : [...lines, last, `${' '.repeat(Math.max(0, cpl - rightWidth))}${right}`]
 }
 
 function encodeText(text: string, profile: PrinterProfile, where: string): Buffer {
@@ -133,7 +150,10 @@ function encodeText(text: string, profile: PrinterProfile, where: string): Buffe
   // iconv-lite writes "?" for what the character set lacks: check the round trip instead of printing it.
   if (iconv.decode(bytes, profile.encoding) !== text) {
     const bad = [...text].find((ch) => iconv.decode(iconv.encode(ch, profile.encoding), profile.encoding) !== ch)
-    throw new PrintRenderError('unencodable', `${where}: ${JSON.stringify(bad)} cannot be printed in ${profile.encoding}`)
+    throw new PrintRenderError(
+      'unencodable',
+      `${where}: ${JSON.stringify(bad)} cannot be printed in ${profile.encoding}`,
+    )
   }
   return bytes
 }
@@ -146,7 +166,8 @@ function qr(b: Extract<Block, { type: 'qr' }>, profile: PrinterProfile, where: s
   if (profile.nativeQr) {
     const modules = qrModules(b.data, level)
     if (modules === null) throw tooLarge(`${Buffer.byteLength(b.data)} bytes do not fit a QR code at level ${level}`)
-    if (modules * size > profile.dots) throw tooLarge(`${modules} modules × ${size} dots exceed the ${profile.dots}-dot line`)
+    if (modules * size > profile.dots)
+      throw tooLarge(`${modules} modules × ${size} dots exceed the ${profile.dots}-dot line`)
     const data = [...Buffer.from(b.data, 'utf8')]
     return [
       ...C.qrCommand(C.QR_FN.model, [50, 0]),
@@ -193,8 +214,25 @@ function raster(width: number, height: number, bits: Uint8Array, profile: Printe
 }
 
 function barcode(data: string, symbology: 'ean13' | 'code128', where: string): number[] {
-  if (symbology === 'ean13' && !/^\d{12,13}$/.test(data)) throw new PrintRenderError('bad_block', `${where}: EAN-13 takes 12 or 13 digits`)
-  if (symbology === 'code128' && !/^[\x20-\x7e]{1,60}$/.test(data)) throw new PrintRenderError('bad_block', `${where}: CODE128 takes 1–60 printable ASCII characters`)
+  if (symbology === 'ean13' && !/^\d{12,13}$/.test(data))
+    throw new PrintRenderError('bad_block', `${where}: EAN-13 takes 12 or 13 digits`)
+  if (symbology === 'code128' && !/^[\x20-\x7e]{1,60}$/.test(data))
+    throw new PrintRenderError('bad_block', `${where}: CODE128 takes 1–60 printable ASCII characters`)
   const payload = [...Buffer.from(symbology === 'code128' ? `{B${data}` : data, 'ascii')]
-  return [C.GS, 0x68, 80, C.GS, 0x77, 2, C.GS, 0x48, 2, C.GS, 0x6b, C.BARCODE_SYSTEMS[symbology], payload.length, ...payload]
+  return [
+    C.GS,
+    0x68,
+    80,
+    C.GS,
+    0x77,
+    2,
+    C.GS,
+    0x48,
+    2,
+    C.GS,
+    0x6b,
+    C.BARCODE_SYSTEMS[symbology],
+    payload.length,
+    ...payload,
+  ]
 }

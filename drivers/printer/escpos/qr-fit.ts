@@ -23,7 +23,9 @@ let capacity: Record<QrLevel, number[]> | null = null
 /** Byte-mode capacity per version, from qrcode's tables (pinned version; test/printer checks known values). */
 function capacities(): Record<QrLevel, number[]> {
   if (capacity) return capacity
-  const version = requireCjs('qrcode/lib/core/version') as { getCapacity(v: number, ecl: unknown, mode: unknown): number }
+  const version = requireCjs('qrcode/lib/core/version') as {
+    getCapacity(v: number, ecl: unknown, mode: unknown): number
+  }
   const mode = requireCjs('qrcode/lib/core/mode') as { BYTE: unknown }
   const ecLevels = requireCjs('qrcode/lib/core/error-correction-level') as Record<QrLevel, unknown>
   const table: Record<QrLevel, number[]> = { L: [], M: [], Q: [], H: [] }
@@ -46,7 +48,9 @@ export function byteCapacity(versionNumber: number, level: QrLevel): number {
 
 /** The QR matrix (without quiet zone), or null when the data does not fit. */
 export function qrMatrix(data: string, level: QrLevel): QrMatrix | null {
-  const core = requireCjs('qrcode/lib/core/qrcode') as { create(data: string, opts: { errorCorrectionLevel: QrLevel }): { modules: QrMatrix } }
+  const core = requireCjs('qrcode/lib/core/qrcode') as {
+    create(data: string, opts: { errorCorrectionLevel: QrLevel }): { modules: QrMatrix }
+  }
   try {
     return core.create(data, { errorCorrectionLevel: level }).modules
   } catch {

@@ -33,9 +33,13 @@ export function statusBytes(c: PrinterCondition): Record<1 | 2 | 3 | 4, number> 
 }
 
 /** Reads the four answers back into a condition and the single state to report. */
-export function parseStatus(bytes: Record<1 | 2 | 3 | 4, number>): { state: PrinterState; condition: PrinterCondition } {
+export function parseStatus(bytes: Record<1 | 2 | 3 | 4, number>): {
+  state: PrinterState
+  condition: PrinterCondition
+} {
   for (const n of [1, 2, 3, 4] as const) {
-    if (!isStatusByte(bytes[n])) throw new RangeError(`DLE EOT ${n} answer 0x${bytes[n].toString(16)} is not a status byte`)
+    if (!isStatusByte(bytes[n]))
+      throw new RangeError(`DLE EOT ${n} answer 0x${bytes[n].toString(16)} is not a status byte`)
   }
   const condition: PrinterCondition = {
     coverOpen: (bytes[2] & 0x04) !== 0,

@@ -35,8 +35,11 @@ export async function buildGuestApp(opts: { services: GatewayServices; logger: L
   voucherPageRoutes(app)
   app.get('/', { schema: { hide: true } }, (req, reply) => reply.redirect('/portal', 302))
   app.setNotFoundHandler((req, reply) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url}` })
-    return reply.header('cache-control', 'no-store').redirect(`${publicBase(req, opts.services.config.portal.publicUrl)}/portal`, 302)
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url}` })
+    return reply
+      .header('cache-control', 'no-store')
+      .redirect(`${publicBase(req, opts.services.config.portal.publicUrl)}/portal`, 302)
   })
   return app
 }

@@ -26,6 +26,8 @@ export function guestGuard(app: FastifyInstance, cidrs: string[]): void {
   app.addHook('onRequest', async (req, reply) => {
     if (!isGuest(list, req.socket.remoteAddress ?? '')) return
     req.log.warn({ ip: req.socket.remoteAddress, url: req.url }, 'guest network refused on the main listener')
-    return reply.code(403).send({ error: 'guest_network', message: 'the till, POS and admin are not reachable from the guest Wi-Fi' })
+    return reply
+      .code(403)
+      .send({ error: 'guest_network', message: 'the till, POS and admin are not reachable from the guest Wi-Fi' })
   })
 }

@@ -26,5 +26,8 @@ export function guestOf(req: FastifyRequest, sessions: PortalSessions, links: Li
 export function setGuestCookie(reply: FastifyReply, session: OpenSession, links: LinkSigner): void {
   const ttl = session.expiresAt - Date.now()
   const { exp, sig } = links.signature(`guest/${session.id}`, ttl)
-  reply.header('set-cookie', `${GUEST_COOKIE}=${session.id}.${exp}.${sig}; Path=/; Max-Age=${Math.floor(ttl / 1000)}; HttpOnly; SameSite=Lax`)
+  reply.header(
+    'set-cookie',
+    `${GUEST_COOKIE}=${session.id}.${exp}.${sig}; Path=/; Max-Age=${Math.floor(ttl / 1000)}; HttpOnly; SameSite=Lax`,
+  )
 }

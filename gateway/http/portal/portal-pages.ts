@@ -6,7 +6,8 @@
 import { t, type Lang } from './portal-text.js'
 import type { LocalText } from '../../../config/schema-parts.js'
 
-export const PORTAL_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self' http: https:; frame-ancestors 'none'"
+export const PORTAL_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self' http: https:; frame-ancestors 'none'"
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
@@ -59,7 +60,10 @@ export function joinPage(s: Shell, f: JoinForm): string {
   )
 }
 
-export function codePage(s: Shell, f: { action: string; challenge: string; phoneEnd: string; error?: string | null; restart: string }): string {
+export function codePage(
+  s: Shell,
+  f: { action: string; challenge: string; phoneEnd: string; error?: string | null; restart: string },
+): string {
   const lang = s.lang
   return layout(
     s,

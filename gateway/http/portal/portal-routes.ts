@@ -38,13 +38,27 @@ export function portalRoutes(app: FastifyInstance): void {
     return { lang, storeName: config.store.name, otherLang: `${url.pathname}${url.search}` }
   }
   const html = (reply: FastifyReply, status: number, body: string) =>
-    reply.code(status).header('content-type', 'text/html; charset=utf-8').header('content-security-policy', PORTAL_CSP).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send(body)
+    reply
+      .code(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', PORTAL_CSP)
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .send(body)
   const fasOf = (raw: string | undefined): FasQuery | undefined => {
     if (controller.type !== 'opennds') return undefined
     return parseFasQuery(raw, { gatewayAddresses: controller.gatewayAddresses, gatewayName: controller.gatewayName })
   }
-  const joinForm = (req: FastifyRequest, lang: Lang, extra: { fas?: string; phone?: string; error?: string | null; consents?: { marketing?: boolean; followStore?: boolean } }) =>
-    joinPage(shell(req, lang), { action: '/portal/join', retentionMonths: portal.privacy.retentionMonths, ...extra })
+  const joinForm = (
+    req: FastifyRequest,
+    lang: Lang,
+    extra: {
+      fas?: string
+      phone?: string
+      error?: string | null
+      consents?: { marketing?: boolean; followStore?: boolean }
+    },
+  ) => joinPage(shell(req, lang), { action: '/portal/join', retentionMonths: portal.privacy.retentionMonths, ...extra })
 
   app.get<{ Querystring: Form }>('/portal', { schema: { hide: true, querystring: FormSchema } }, (req, reply) => {
     const lang = langOf(req.query, req.headers['accept-language'])
@@ -63,21 +77,43 @@ export function portalRoutes(app: FastifyInstance): void {
   /** A finished login: the cookie, then the controller's next stop (openNDS: the router's auth link). */
   const done = (req: FastifyRequest, reply: FastifyReply, lang: Lang, result: JoinResult & { step: 'done' }) => {
     setGuestCookie(reply, result.session, links)
-    if (wantsJson(req)) return reply.send({ step: 'done', next: result.next, session: result.session.id, expiresAt: result.session.expiresAt, created: result.created })
+    if (wantsJson(req))
+      return reply.send({
+        step: 'done',
+        next: result.next,
+        session: result.session.id,
+        expiresAt: result.session.expiresAt,
+        created: result.created,
+      })
     return reply.redirect(result.next.includes('/portal/welcome') ? `${result.next}?lang=${lang}` : result.next, 303)
   }
   const refused = (req: FastifyRequest, reply: FastifyReply, err: unknown, render: (message: string) => string) => {
     if (!(err instanceof PortalError)) throw err
     const lang = langOf(req.body, undefined)
     if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds))
-    if (wantsJson(req)) return reply.code(ERROR_STATUS[err.code]).send({ error: err.code, message: err.message, ...(err.attemptsLeft !== undefined ? { attemptsLeft: err.attemptsLeft } : {}) })
-    return html(reply, ERROR_STATUS[err.code], render(`${errorText(lang, err.code) ?? err.code}${err.code === 'wrong_code' ? ` (${err.attemptsLeft})` : ''}`))
+    if (wantsJson(req))
+      return reply
+        .code(ERROR_STATUS[err.code])
+        .send({
+          error: err.code,
+          message: err.message,
+          ...(err.attemptsLeft !== undefined ? { attemptsLeft: err.attemptsLeft } : {}),
+        })
+    return html(
+      reply,
+      ERROR_STATUS[err.code],
+      render(`${errorText(lang, err.code) ?? err.code}${err.code === 'wrong_code' ? ` (${err.attemptsLeft})` : ''}`),
+    )
   }
 
   app.post<{ Body: Form }>('/portal/join', { schema: { hide: true, body: FormSchema } }, async (req, reply) => {
     const f = req.body ?? {}
     const lang = langOf(f, req.headers['accept-language'])
-    const consents = { membership: f.membership === 'yes', marketing: f.marketing === 'yes', followStore: f.followStore === 'yes' }
+    const consents = {
+      membership: f.membership === 'yes',
+      marketing: f.marketing === 'yes',
+      followStore: f.followStore === 'yes',
+    }
     const again = (error: string) => joinForm(req, lang, { fas: f.fas, phone: f.phone, error, consents })
     try {
       let fas: FasQuery | undefined
@@ -91,7 +127,16 @@ export function portalRoutes(app: FastifyInstance): void {
       const result = await service.join({ ip: req.ip, phone: String(f.phone ?? ''), consents, lang, landing, fas })
       if (result.step === 'done') return done(req, reply, lang, result)
       if (wantsJson(req)) return reply.send(result)
-      return html(reply, 200, codePage(shell(req, lang), { action: '/portal/verify', challenge: result.challenge, phoneEnd: result.phoneEnd, restart: `/portal?lang=${lang}` }))
+      return html(
+        reply,
+        200,
+        codePage(shell(req, lang), {
+          action: '/portal/verify',
+          challenge: result.challenge,
+          phoneEnd: result.phoneEnd,
+          restart: `/portal?lang=${lang}`,
+        }),
+      )
     } catch (err) {
       return refused(req, reply, err, again)
     }
@@ -101,11 +146,24 @@ export function portalRoutes(app: FastifyInstance): void {
     const f = req.body ?? {}
     const lang = langOf(f, undefined)
     try {
-      return done(req, reply, lang, (await service.verify(String(f.challenge ?? ''), String(f.code ?? ''), req.ip)) as JoinResult & { step: 'done' })
+      return done(
+        req,
+        reply,
+        lang,
+        (await service.verify(String(f.challenge ?? ''), String(f.code ?? ''), req.ip)) as JoinResult & {
+          step: 'done'
+        },
+      )
     } catch (err) {
       return refused(req, reply, err, (error) =>
         err instanceof PortalError && err.code === 'wrong_code'
-          ? codePage(shell(req, lang), { action: '/portal/verify', challenge: String(f.challenge), phoneEnd: '····', error, restart: `/portal?lang=${lang}` })
+          ? codePage(shell(req, lang), {
+              action: '/portal/verify',
+              challenge: String(f.challenge),
+              phoneEnd: '····',
+              error,
+              restart: `/portal?lang=${lang}`,
+            })
           : joinForm(req, lang, { error }),
       )
     }
@@ -130,14 +188,17 @@ export function portalRoutes(app: FastifyInstance): void {
       }),
     )
   }
-  app.get<{ Querystring: Form }>('/portal/welcome', { schema: { hide: true } }, (req, reply) => welcome(req, reply, langOf(req.query, req.headers['accept-language'])))
+  app.get<{ Querystring: Form }>('/portal/welcome', { schema: { hide: true } }, (req, reply) =>
+    welcome(req, reply, langOf(req.query, req.headers['accept-language'])),
+  )
 
   app.post<{ Body: Form }>('/portal/play', { schema: { hide: true, body: FormSchema } }, async (req, reply) => {
     const f = req.body ?? {}
     const lang = langOf(f, undefined)
     const guest = guestOf(req, sessions, links)
     if (!guest) return reply.redirect(`/portal?lang=${lang}`, 303)
-    if (!/^[A-Za-z0-9_-]{16,64}$/.test(f.playId ?? '')) return welcome(req, reply, lang, errorText(lang, 'invalid_request'))
+    if (!/^[A-Za-z0-9_-]{16,64}$/.test(f.playId ?? ''))
+      return welcome(req, reply, lang, errorText(lang, 'invalid_request'))
     try {
       // The play id comes with the page, so a double tap or a resubmit is the same play.
       await kiosk.service.play({ playId: f.playId!, kiosk: null, member: guest.member, phone: true })
@@ -148,19 +209,32 @@ export function portalRoutes(app: FastifyInstance): void {
     }
   })
 
-  app.get<{ Params: { id: string }; Querystring: Form }>('/portal/prize/:id', { schema: { hide: true } }, (req, reply) => {
-    const lang = langOf(req.query, req.headers['accept-language'])
-    const guest = guestOf(req, sessions, links)
-    if (!guest) return reply.redirect(`/portal?lang=${lang}`, 303)
-    let play
-    try {
-      play = kiosk.service.getPlay(req.params.id)
-    } catch (err) {
-      if (err instanceof KioskError) return reply.redirect(`/portal/welcome?lang=${lang}`, 303)
-      throw err
-    }
-    if (play.member !== guest.member) return reply.redirect(`/portal/welcome?lang=${lang}`, 303)
-    const value = play.prize.value ? valueText(play.prize.value)[lang] : null
-    return html(reply, 200, prizePage(shell(req, lang), { name: play.prize.name, value, path: play.voucher.path, back: `/portal/welcome?lang=${lang}` }))
-  })
+  app.get<{ Params: { id: string }; Querystring: Form }>(
+    '/portal/prize/:id',
+    { schema: { hide: true } },
+    (req, reply) => {
+      const lang = langOf(req.query, req.headers['accept-language'])
+      const guest = guestOf(req, sessions, links)
+      if (!guest) return reply.redirect(`/portal?lang=${lang}`, 303)
+      let play
+      try {
+        play = kiosk.service.getPlay(req.params.id)
+      } catch (err) {
+        if (err instanceof KioskError) return reply.redirect(`/portal/welcome?lang=${lang}`, 303)
+        throw err
+      }
+      if (play.member !== guest.member) return reply.redirect(`/portal/welcome?lang=${lang}`, 303)
+      const value = play.prize.value ? valueText(play.prize.value)[lang] : null
+      return html(
+        reply,
+        200,
+        prizePage(shell(req, lang), {
+          name: play.prize.name,
+          value,
+          path: play.voucher.path,
+          back: `/portal/welcome?lang=${lang}`,
+        }),
+      )
+    },
+  )
 }

@@ -39,7 +39,10 @@ const TEXT = {
     wrong_code: { zh: '验证码错误', en: 'Wrong code' },
     code_expired: { zh: '验证码已过期,请重新获取', en: 'The code expired; please start over' },
     too_many_attempts: { zh: '错误次数过多,请重新获取验证码', en: 'Too many wrong codes; please start over' },
-    code_not_sent: { zh: '验证码发送失败,请稍后再试或询问店员', en: 'The code could not be sent; try again or ask the staff' },
+    code_not_sent: {
+      zh: '验证码发送失败,请稍后再试或询问店员',
+      en: 'The code could not be sent; try again or ask the staff',
+    },
     bad_fas: { zh: '登录链接无效,请重新连接 Wi-Fi', en: 'This login link is not valid; reconnect to the Wi-Fi' },
     fas_used: { zh: '登录链接已使用,请重新连接 Wi-Fi', en: 'This login link was used already; reconnect to the Wi-Fi' },
     not_let_on: { zh: '暂时无法连接,请询问店员', en: 'We could not connect you; please ask the staff' },

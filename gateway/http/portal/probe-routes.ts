@@ -11,8 +11,16 @@ import { publicBase } from '../public-base.js'
 /** Each probe's online answer, exactly as its OS checks it. */
 const ONLINE: Record<string, { status: number; type?: string; body?: string }> = {
   // Apple (captive.apple.com); the older path is checked the same way.
-  '/hotspot-detect.html': { status: 200, type: 'text/html', body: '<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>' },
-  '/library/test/success.html': { status: 200, type: 'text/html', body: '<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>' },
+  '/hotspot-detect.html': {
+    status: 200,
+    type: 'text/html',
+    body: '<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>',
+  },
+  '/library/test/success.html': {
+    status: 200,
+    type: 'text/html',
+    body: '<HTML><HEAD><TITLE>Success</TITLE></HEAD><BODY>Success</BODY></HTML>',
+  },
   // Android and ChromeOS (connectivitycheck.gstatic.com, clients3.google.com).
   '/generate_204': { status: 204 },
   '/gen_204': { status: 204 },
@@ -21,7 +29,11 @@ const ONLINE: Record<string, { status: number; type?: string; body?: string }> =
   '/ncsi.txt': { status: 200, type: 'text/plain', body: 'Microsoft NCSI' },
   // Firefox (detectportal.firefox.com).
   '/success.txt': { status: 200, type: 'text/plain', body: 'success\n' },
-  '/canonical.html': { status: 200, type: 'text/html', body: '<meta http-equiv="refresh" content="0;url=https://support.mozilla.org/kb/captive-portal"/>' },
+  '/canonical.html': {
+    status: 200,
+    type: 'text/html',
+    body: '<meta http-equiv="refresh" content="0;url=https://support.mozilla.org/kb/captive-portal"/>',
+  },
 }
 
 export function probeRoutes(app: FastifyInstance): void {
@@ -42,19 +54,28 @@ export function probeRoutes(app: FastifyInstance): void {
   // Windows opens this to show the portal; once online it goes to the welcome page.
   app.get('/redirect', { schema: { hide: true } }, (req, reply) => {
     const base = publicBase(req, publicUrl)
-    return reply.header('cache-control', 'no-store').redirect(sessions.at(req.ip) ? `${base}/portal/welcome` : `${base}/portal`, 302)
+    return reply
+      .header('cache-control', 'no-store')
+      .redirect(sessions.at(req.ip) ? `${base}/portal/welcome` : `${base}/portal`, 302)
   })
 
   // RFC 8908: the URI a router hands out in DHCP option 114 (RFC 8910); see docs/portal.md.
   app.get('/api/captive', { schema: { hide: true } }, (req, reply) => {
     const base = publicBase(req, publicUrl)
     const session = guestOf(req, sessions, links)
-    const body: Record<string, unknown> = { captive: session === null, 'user-portal-url': `${base}/portal`, 'venue-info-url': `${base}/portal/welcome` }
+    const body: Record<string, unknown> = {
+      captive: session === null,
+      'user-portal-url': `${base}/portal`,
+      'venue-info-url': `${base}/portal/welcome`,
+    }
     if (session) {
       body['seconds-remaining'] = Math.max(0, Math.floor((session.expiresAt - Date.now()) / 1000))
       body['can-extend-session'] = true
     }
     // A Buffer, so no charset is appended to the RFC's media type.
-    return reply.header('content-type', 'application/captive+json').header('cache-control', 'private, no-store').send(Buffer.from(JSON.stringify(body)))
+    return reply
+      .header('content-type', 'application/captive+json')
+      .header('cache-control', 'private, no-store')
+      .send(Buffer.from(JSON.stringify(body)))
   })
 }

@@ -40,7 +40,16 @@ export class NftablesController implements AccessController {
     const dir = await mkdtemp(join(tmpdir(), 'tillside-nft-'))
     try {
       const file = join(dir, 'portal.nft')
-      await writeFile(file, portalRuleset({ table: this.o.table, iface: this.o.interface, portalPort: this.o.portalPort, allowPorts: this.o.allowPorts, idleSeconds: this.o.idleSeconds }))
+      await writeFile(
+        file,
+        portalRuleset({
+          table: this.o.table,
+          iface: this.o.interface,
+          portalPort: this.o.portalPort,
+          allowPorts: this.o.allowPorts,
+          idleSeconds: this.o.idleSeconds,
+        }),
+      )
       await this.nft(file, ['-f'])
     } finally {
       await rm(dir, { recursive: true, force: true })
@@ -51,14 +60,17 @@ export class NftablesController implements AccessController {
   async stop(): Promise<void> {
     this.session.close()
     // Without Tillside nobody new gets on; those on keep nothing either (the table goes).
-    await this.nft(`delete table inet ${this.o.table}`).catch((err: Error) => this.log.warn({ err: err.message }, 'guest firewall not removed'))
+    await this.nft(`delete table inet ${this.o.table}`).catch((err: Error) =>
+      this.log.warn({ err: err.message }, 'guest firewall not removed'),
+    )
   }
 
   async macOf(ip: string): Promise<string | null> {
     const arp = await readFile('/proc/net/arp', 'utf8')
     for (const line of arp.split('\n').slice(1)) {
       const [addr, , flags, mac, , dev] = line.trim().split(/\s+/)
-      if (addr === ip && dev === this.o.interface && flags !== '0x0' && mac && mac !== '00:00:00:00:00:00') return mac.toLowerCase()
+      if (addr === ip && dev === this.o.interface && flags !== '0x0' && mac && mac !== '00:00:00:00:00:00')
+        return mac.toLowerCase()
     }
     return null
   }
@@ -89,7 +101,9 @@ export class NftablesController implements AccessController {
   }
 
   private async elements(set: string): Promise<GuestClient[]> {
-    const listing = JSON.parse(await this.nft(`list set inet ${this.o.table} ${set}`, ['-j'])) as { nftables: { set?: { elem?: unknown[] } }[] }
+    const listing = JSON.parse(await this.nft(`list set inet ${this.o.table} ${set}`, ['-j'])) as {
+      nftables: { set?: { elem?: unknown[] } }[]
+    }
     const clients: GuestClient[] = []
     for (const item of listing.nftables) {
       for (const e of item.set?.elem ?? []) {
@@ -105,7 +119,10 @@ export class NftablesController implements AccessController {
   private async add(grants: Grant[]): Promise<void> {
     const now = Date.now()
     const lines = grants.map((g) => {
-      if (!g.client.mac) throw new ControllerError(`no MAC known for ${g.client.ip} on ${this.o.interface}; is this guest on the guest network?`)
+      if (!g.client.mac)
+        throw new ControllerError(
+          `no MAC known for ${g.client.ip} on ${this.o.interface}; is this guest on the guest network?`,
+        )
       const el = element(g.client.ip, g.client.mac)
       const seconds = Math.max(1, Math.ceil((g.expiresAt - now) / 1000))
       return `add element inet ${this.o.table} sessions { ${el} timeout ${seconds}s }\nadd element inet ${this.o.table} idle { ${el} }`
@@ -119,11 +136,22 @@ export class NftablesController implements AccessController {
    */
   private nft(commands: string, flags: string[] = []): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile(this.o.nft, [...flags, commands.replace(/\n/g, '; ')], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-        if (!err) return resolve(stdout)
-        const code = (err as { code?: unknown }).code
-        reject(new ControllerError(typeof code === 'string' ? `cannot run ${this.o.nft}: ${err.message}` : `nft failed (${code}): ${stderr.trim().split('\n')[0] ?? ''}`))
-      })
+      execFile(
+        this.o.nft,
+        [...flags, commands.replace(/\n/g, '; ')],
+        { maxBuffer: 16 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          if (!err) return resolve(stdout)
+          const code = (err as { code?: unknown }).code
+          reject(
+            new ControllerError(
+              typeof code === 'string'
+                ? `cannot run ${this.o.nft}: ${err.message}`
+                : `nft failed (${code}): ${stderr.trim().split('\n')[0] ?? ''}`,
+            ),
+          )
+        },
+      )
     })
   }
 }

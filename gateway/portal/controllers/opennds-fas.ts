@@ -26,7 +26,10 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/
 
 /** Parses and checks a level-1 `fas` parameter; FasQueryError names what is wrong. */
-export function parseFasQuery(fas: string | undefined, expect: { gatewayAddresses: string[]; gatewayName?: string }): FasQuery {
+export function parseFasQuery(
+  fas: string | undefined,
+  expect: { gatewayAddresses: string[]; gatewayName?: string },
+): FasQuery {
   if (!fas) throw new FasQueryError('no fas parameter: open the portal through the Wi-Fi login page')
   if (fas.length > 4096 || !/^[A-Za-z0-9+/=_-]+$/.test(fas)) throw new FasQueryError('the fas parameter is not base64')
   const fields = new Map<string, string>()
@@ -51,15 +54,19 @@ export function parseFasQuery(fas: string | undefined, expect: { gatewayAddresse
   if (!IPV4.test(q.clientip)) throw new FasQueryError(`clientip ${q.clientip} is not an IPv4 address`)
   if (!MAC.test(q.clientmac)) throw new FasQueryError(`clientmac ${q.clientmac} is not a MAC address`)
   // The auth link goes to gatewayaddress: only routers we know may receive it.
-  if (!expect.gatewayAddresses.includes(q.gatewayaddress)) throw new FasQueryError(`gateway ${q.gatewayaddress} is not one of this store's openNDS routers`)
+  if (!expect.gatewayAddresses.includes(q.gatewayaddress))
+    throw new FasQueryError(`gateway ${q.gatewayaddress} is not one of this store's openNDS routers`)
   // openNDS appends " Node:{mac} " to the configured name.
-  if (expect.gatewayName && q.gatewayname.split(' Node:')[0]!.trim() !== expect.gatewayName) throw new FasQueryError(`gatewayname ${q.gatewayname} is not this store's`)
+  if (expect.gatewayName && q.gatewayname.split(' Node:')[0]!.trim() !== expect.gatewayName)
+    throw new FasQueryError(`gatewayname ${q.gatewayname} is not this store's`)
   return q
 }
 
 /** The authorisation token openNDS expects for this guest: sha256(hid + faskey), hex. */
 export function fasToken(hid: string, faskey: string): string {
-  return createHash('sha256').update(hid + faskey).digest('hex')
+  return createHash('sha256')
+    .update(hid + faskey)
+    .digest('hex')
 }
 
 export interface SessionLimits {

@@ -34,10 +34,15 @@ export class OpenNdsController implements AccessController {
     try {
       key = readFileSync(this.o.faskeyFile, 'utf8').trim()
     } catch (err) {
-      throw new ControllerError(`portal.controller.faskeyFile: cannot read ${this.o.faskeyFile}: ${(err as Error).message}`)
+      throw new ControllerError(
+        `portal.controller.faskeyFile: cannot read ${this.o.faskeyFile}: ${(err as Error).message}`,
+      )
     }
     // openNDS's own rule for the key: letters and digits, no spaces.
-    if (!/^[A-Za-z0-9]{8,}$/.test(key)) throw new ControllerError(`portal.controller.faskeyFile: the faskey in ${this.o.faskeyFile} must be at least 8 letters or digits`)
+    if (!/^[A-Za-z0-9]{8,}$/.test(key))
+      throw new ControllerError(
+        `portal.controller.faskeyFile: the faskey in ${this.o.faskeyFile} must be at least 8 letters or digits`,
+      )
     this.faskey = key
   }
 
@@ -48,7 +53,8 @@ export class OpenNdsController implements AccessController {
   }
 
   async authorise(grant: Grant): Promise<{ next: string }> {
-    if (!grant.fas) throw new ControllerError('open the Wi-Fi login from the network: the router did not send this guest here')
+    if (!grant.fas)
+      throw new ControllerError('open the Wi-Fi login from the network: the router did not send this guest here')
     const limits: SessionLimits = {
       sessionSeconds: Math.max(60, Math.round((grant.expiresAt - Date.now()) / 1000)),
       uploadRateKbit: this.o.uploadRateKbit,
@@ -56,7 +62,10 @@ export class OpenNdsController implements AccessController {
       uploadQuotaKB: this.o.uploadQuotaKB,
       downloadQuotaKB: this.o.downloadQuotaKB,
     }
-    this.log.debug({ session: grant.sessionId, gateway: grant.fas.gatewayaddress }, 'guest sent to its router to authorise')
+    this.log.debug(
+      { session: grant.sessionId, gateway: grant.fas.gatewayaddress },
+      'guest sent to its router to authorise',
+    )
     return { next: authUrl(grant.fas, this.faskey, grant.landing, binauthCustom(grant.sessionId, limits)) }
   }
 

@@ -27,4 +27,6 @@ export const WRITER_COMMANDS = {
 } satisfies Record<string, WriterCommand>
 
 type Commands = typeof WRITER_COMMANDS
-export type CommandMap = { [K in keyof Commands]: { args: Parameters<Commands[K]>[1]; result: ReturnType<Commands[K]> } }
+export type CommandMap = {
+  [K in keyof Commands]: { args: Parameters<Commands[K]>[1]; result: ReturnType<Commands[K]> }
+}

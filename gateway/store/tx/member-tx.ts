@@ -27,10 +27,14 @@ export function enrolMemberTx(tx: TxContext, a: EnrolArgs): EnrolResult {
   // The UNIQUE phone_hash decides "new or existing" inside the statement, so two
   // screens enrolling the same phone at once still make one member.
   const inserted = tx
-    .stmt('INSERT INTO members (id, phone_hash, phone_enc, qr_secret, created_at, created_seq) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (phone_hash) DO NOTHING')
+    .stmt(
+      'INSERT INTO members (id, phone_hash, phone_enc, qr_secret, created_at, created_seq) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (phone_hash) DO NOTHING',
+    )
     .run(a.memberId, a.phoneHash, a.phoneEnc, a.qrSecret, tx.now)
   const created = inserted.changes === 1
-  const memberId = created ? a.memberId : (tx.stmt('SELECT id FROM members WHERE phone_hash = ?').pluck().get(a.phoneHash) as string)
+  const memberId = created
+    ? a.memberId
+    : (tx.stmt('SELECT id FROM members WHERE phone_hash = ?').pluck().get(a.phoneHash) as string)
   if (created) {
     const ev = tx.append('member.created', a.device, { memberId, channel: a.channel }, { outbox: true })
     tx.stmt('UPDATE members SET created_seq = ? WHERE id = ?').run(ev.seq, memberId)
@@ -40,23 +44,30 @@ export function enrolMemberTx(tx: TxContext, a: EnrolArgs): EnrolResult {
 }
 
 /** Records only what changes the current state, so re-submitting a form adds nothing. */
-function recordConsents(tx: TxContext, memberId: string, consents: ConsentInput[], channel: string, device: string | null): number {
+function recordConsents(
+  tx: TxContext,
+  memberId: string,
+  consents: ConsentInput[],
+  channel: string,
+  device: string | null,
+): number {
   let recorded = 0
   for (const c of consents) {
     const current = tx
-      .stmt('SELECT version, granted FROM member_consents WHERE member = ? AND kind = ? ORDER BY event_seq DESC LIMIT 1')
+      .stmt(
+        'SELECT version, granted FROM member_consents WHERE member = ? AND kind = ? ORDER BY event_seq DESC LIMIT 1',
+      )
       .get(memberId, c.kind) as { version: string; granted: number } | undefined
     if (current && current.version === c.version && current.granted === Number(c.granted)) continue
-    const ev = tx.append('member.consent', device, { memberId, kind: c.kind, version: c.version, granted: c.granted, channel }, { outbox: true })
-    tx.stmt('INSERT INTO member_consents (member, kind, version, granted, channel, time, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-      memberId,
-      c.kind,
-      c.version,
-      Number(c.granted),
-      channel,
-      ev.time,
-      ev.seq,
+    const ev = tx.append(
+      'member.consent',
+      device,
+      { memberId, kind: c.kind, version: c.version, granted: c.granted, channel },
+      { outbox: true },
     )
+    tx.stmt(
+      'INSERT INTO member_consents (member, kind, version, granted, channel, time, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(memberId, c.kind, c.version, Number(c.granted), channel, ev.time, ev.seq)
     recorded++
   }
   return recorded

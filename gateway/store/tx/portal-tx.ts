@@ -32,25 +32,35 @@ export function startSessionTx(tx: TxContext, a: SessionStartArgs): { ended: End
     .stmt(`SELECT id, member, ip, mac FROM portal_sessions WHERE ${OPEN} AND (ip = ? OR (mac IS NOT NULL AND mac = ?))`)
     .all(tx.now, a.ip, a.mac) as EndedSession[]
   const ended = endSessions(tx, sameDevice, 'replaced')
-  const others = tx.stmt(`SELECT id, member, ip, mac FROM portal_sessions WHERE ${OPEN} AND member = ? ORDER BY started_at`).all(tx.now, a.member) as EndedSession[]
+  const others = tx
+    .stmt(`SELECT id, member, ip, mac FROM portal_sessions WHERE ${OPEN} AND member = ? ORDER BY started_at`)
+    .all(tx.now, a.member) as EndedSession[]
   ended.push(...endSessions(tx, others.slice(0, Math.max(0, others.length - a.devicesPerMember + 1)), 'device_limit'))
-  const ev = tx.append('portal.session_started', null, { sessionId: a.sessionId, memberId: a.member, controller: a.controller, expiresAt: a.expiresAt, randomisedMac: a.randomisedMac }, { outbox: true })
-  tx.stmt('INSERT INTO portal_sessions (id, member, ip, mac, controller, started_at, expires_at, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-    a.sessionId,
-    a.member,
-    a.ip,
-    a.mac,
-    a.controller,
-    ev.time,
-    a.expiresAt,
-    ev.seq,
+  const ev = tx.append(
+    'portal.session_started',
+    null,
+    {
+      sessionId: a.sessionId,
+      memberId: a.member,
+      controller: a.controller,
+      expiresAt: a.expiresAt,
+      randomisedMac: a.randomisedMac,
+    },
+    { outbox: true },
   )
+  tx.stmt(
+    'INSERT INTO portal_sessions (id, member, ip, mac, controller, started_at, expires_at, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(a.sessionId, a.member, a.ip, a.mac, a.controller, ev.time, a.expiresAt, ev.seq)
   return { ended }
 }
 
 export function endSessionsTx(tx: TxContext, a: { ids: string[]; reason: string }): { ended: EndedSession[] } {
   const rows = a.ids
-    .map((id) => tx.stmt('SELECT id, member, ip, mac FROM portal_sessions WHERE id = ? AND ended_at IS NULL').get(id) as EndedSession | undefined)
+    .map(
+      (id) =>
+        tx.stmt('SELECT id, member, ip, mac FROM portal_sessions WHERE id = ? AND ended_at IS NULL').get(id) as
+          EndedSession | undefined,
+    )
     .filter((r): r is EndedSession => r !== undefined)
   return { ended: endSessions(tx, rows, a.reason) }
 }

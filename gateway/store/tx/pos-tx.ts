@@ -8,13 +8,18 @@ import type { TxContext } from './tx-context.js'
 export type Idempotent<R> = { status: 'new'; response: R } | { status: 'repeat'; response: R } | { status: 'conflict' }
 
 function replay<R>(tx: TxContext, key: string, requestHash: string): Idempotent<R> | null {
-  const prior = tx.stmt('SELECT request_hash AS hash, response FROM idempotency WHERE key = ?').get(key) as { hash: string; response: string } | undefined
+  const prior = tx.stmt('SELECT request_hash AS hash, response FROM idempotency WHERE key = ?').get(key) as
+    { hash: string; response: string } | undefined
   if (!prior) return null
-  return prior.hash === requestHash ? { status: 'repeat', response: JSON.parse(prior.response) as R } : { status: 'conflict' }
+  return prior.hash === requestHash
+    ? { status: 'repeat', response: JSON.parse(prior.response) as R }
+    : { status: 'conflict' }
 }
 
 function remember(tx: TxContext, key: string, requestHash: string, response: unknown): void {
-  const claimed = tx.stmt('INSERT INTO idempotency (key, request_hash, response, time) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(key, requestHash, JSON.stringify(response), tx.now)
+  const claimed = tx
+    .stmt('INSERT INTO idempotency (key, request_hash, response, time) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+    .run(key, requestHash, JSON.stringify(response), tx.now)
   if (claimed.changes !== 1) throw new Error(`idempotency key ${key} was claimed inside this transaction`)
 }
 
@@ -23,7 +28,14 @@ export interface SaleArgs {
   requestHash: string
   pos: string
   device: string
-  sale: { amount: number; currency: string; member: string | null; payments: { method: string; amount: number }[]; redemptions: string[]; reference: string | null }
+  sale: {
+    amount: number
+    currency: string
+    member: string | null
+    payments: { method: string; amount: number }[]
+    redemptions: string[]
+    reference: string | null
+  }
 }
 export interface SaleResponse {
   saleId: string
@@ -35,7 +47,15 @@ export function recordSaleTx(tx: TxContext, a: SaleArgs): Idempotent<SaleRespons
   const prior = replay<SaleResponse>(tx, a.key, a.requestHash)
   if (prior) return prior
   const ev = tx.append('pos.sale', a.device, { pos: a.pos, ...a.sale }, { outbox: true })
-  tx.stmt('INSERT INTO sales (id, pos, amount, currency, member, time, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?)').run(ev.id, a.pos, a.sale.amount, a.sale.currency, a.sale.member, ev.time, ev.seq)
+  tx.stmt('INSERT INTO sales (id, pos, amount, currency, member, time, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    ev.id,
+    a.pos,
+    a.sale.amount,
+    a.sale.currency,
+    a.sale.member,
+    ev.time,
+    ev.seq,
+  )
   const response = { saleId: ev.id, seq: ev.seq, time: ev.time }
   remember(tx, a.key, a.requestHash, response)
   return { status: 'new', response }
@@ -46,7 +66,15 @@ export interface PaymentArgs {
   requestHash: string
   device: string
   /** The provider's answer, already obtained; the auth code is masked before it gets here. */
-  outcome: { status: 'paid' | 'declined'; provider: string; amount: number; currency: string; maskedCode: string; transactionId: string | null; detail: string }
+  outcome: {
+    status: 'paid' | 'declined'
+    provider: string
+    amount: number
+    currency: string
+    maskedCode: string
+    transactionId: string | null
+    detail: string
+  }
 }
 
 export function recordPaymentTx(tx: TxContext, a: PaymentArgs): Idempotent<PaymentArgs['outcome'] & { seq: number }> {

@@ -12,10 +12,16 @@ export type EnqueueResult = { jobId: string; repeated: boolean; state: string }
 
 export function enqueuePrintTx(tx: TxContext, a: EnqueueArgs): EnqueueResult {
   if (a.requestKey !== null) {
-    const prior = tx.stmt('SELECT id, state FROM print_jobs WHERE request_key = ?').get(a.requestKey) as { id: string; state: string } | undefined
+    const prior = tx.stmt('SELECT id, state FROM print_jobs WHERE request_key = ?').get(a.requestKey) as
+      { id: string; state: string } | undefined
     if (prior) return { jobId: prior.id, repeated: true, state: prior.state }
   }
-  const ev = tx.append('print.queued', null, { printer: a.printer, kind: a.kind, requestKey: a.requestKey, reprintOf: a.reprintOf })
+  const ev = tx.append('print.queued', null, {
+    printer: a.printer,
+    kind: a.kind,
+    requestKey: a.requestKey,
+    reprintOf: a.reprintOf,
+  })
   tx.stmt(
     `INSERT INTO print_jobs (id, printer, position, kind, document, state, request_key, reprint_of, created_at)
      VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
@@ -32,17 +38,26 @@ export interface TransitionArgs {
 
 /** Moves a job on if (and only if) it is still in `from`; journaled except for the routine queued → printing. */
 export function transitionPrintTx(tx: TxContext, a: TransitionArgs): { moved: boolean } {
-  const finished = a.to === 'done' || a.to === 'failed' || a.to === 'cancelled' || a.to === 'interrupted' ? tx.now : null
+  const finished =
+    a.to === 'done' || a.to === 'failed' || a.to === 'cancelled' || a.to === 'interrupted' ? tx.now : null
   const r = tx
-    .stmt('UPDATE print_jobs SET state = ?, last_error = coalesce(?, last_error), attempts = attempts + ?, finished_at = ? WHERE id = ? AND state = ?')
+    .stmt(
+      'UPDATE print_jobs SET state = ?, last_error = coalesce(?, last_error), attempts = attempts + ?, finished_at = ? WHERE id = ? AND state = ?',
+    )
     .run(a.to, a.error, a.to === 'printing' ? 1 : 0, finished, a.jobId, a.from)
-  if (r.changes === 1 && a.to !== 'printing') tx.append(`print.${a.to === 'queued' ? 'retry' : a.to}`, null, { jobId: a.jobId, error: a.error })
+  if (r.changes === 1 && a.to !== 'printing')
+    tx.append(`print.${a.to === 'queued' ? 'retry' : a.to}`, null, { jobId: a.jobId, error: a.error })
   return { moved: r.changes === 1 }
 }
 
 /** At start: jobs a crash left 'printing' become 'interrupted' (maybe on paper, maybe not). */
 export function recoverPrintTx(tx: TxContext, a: { printer: string }): { interrupted: string[] } {
-  const ids = tx.stmt("UPDATE print_jobs SET state = 'interrupted', finished_at = ? WHERE printer = ? AND state = 'printing' RETURNING id").pluck().all(tx.now, a.printer) as string[]
+  const ids = tx
+    .stmt(
+      "UPDATE print_jobs SET state = 'interrupted', finished_at = ? WHERE printer = ? AND state = 'printing' RETURNING id",
+    )
+    .pluck()
+    .all(tx.now, a.printer) as string[]
   for (const jobId of ids) tx.append('print.interrupted', null, { jobId, printer: a.printer })
   return { interrupted: ids }
 }

@@ -1,7 +1,8 @@
 /** The sync checkpoint, moved by the cloud's acks (sync/relay.ts). */
 import type { TxContext } from './tx-context.js'
 
-export type AckResult = { advanced: true; acked: number } | { advanced: false; acked: number; reason: 'stale' | 'future' }
+export type AckResult =
+  { advanced: true; acked: number } | { advanced: false; acked: number; reason: 'stale' | 'future' }
 
 /**
  * Records that the cloud holds every event up to `seq`. Never moves back (a late,
@@ -27,10 +28,22 @@ export interface CommandOutcome {
 }
 
 /** Records a cloud command's outcome once (journaled, and sent to the cloud like any event); a repeat returns the first. */
-export function recordCommandTx(tx: TxContext, a: CommandOutcome): { recorded: boolean; outcome: CommandOutcome & { time: number } } {
-  const prior = tx.stmt('SELECT id, type, status, reason, detail, time FROM commands WHERE id = ?').get(a.id) as (CommandOutcome & { time: number }) | undefined
+export function recordCommandTx(
+  tx: TxContext,
+  a: CommandOutcome,
+): { recorded: boolean; outcome: CommandOutcome & { time: number } } {
+  const prior = tx.stmt('SELECT id, type, status, reason, detail, time FROM commands WHERE id = ?').get(a.id) as
+    (CommandOutcome & { time: number }) | undefined
   if (prior) return { recorded: false, outcome: prior }
   const ev = tx.append(`command.${a.status === 'ok' ? 'applied' : 'rejected'}`, null, { ...a }, { outbox: true })
-  tx.stmt('INSERT INTO commands (id, type, status, reason, detail, time, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?)').run(a.id, a.type, a.status, a.reason, a.detail, ev.time, ev.seq)
+  tx.stmt('INSERT INTO commands (id, type, status, reason, detail, time, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    a.id,
+    a.type,
+    a.status,
+    a.reason,
+    a.detail,
+    ev.time,
+    ev.seq,
+  )
   return { recorded: true, outcome: { ...a, time: ev.time } }
 }

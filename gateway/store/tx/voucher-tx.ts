@@ -19,11 +19,15 @@ export interface IssueArgs {
   device: string | null
   store: string
 }
-export type IssueResult = { ok: true; serial: number; eventId: string; seq: number } | { ok: false; reason: 'member_limit'; issued: number }
+export type IssueResult =
+  { ok: true; serial: number; eventId: string; seq: number } | { ok: false; reason: 'member_limit'; issued: number }
 
 export function issueVoucherTx(tx: TxContext, a: IssueArgs): IssueResult {
   if (a.member !== null && a.maxPerMember !== null) {
-    const issued = tx.stmt('SELECT count(*) FROM vouchers_issued WHERE campaign = ? AND member = ?').pluck().get(a.campaign, a.member) as number
+    const issued = tx
+      .stmt('SELECT count(*) FROM vouchers_issued WHERE campaign = ? AND member = ?')
+      .pluck()
+      .get(a.campaign, a.member) as number
     if (issued >= a.maxPerMember) return { ok: false, reason: 'member_limit', issued }
   }
   const serial = tx
@@ -33,11 +37,20 @@ export function issueVoucherTx(tx: TxContext, a: IssueArgs): IssueResult {
     )
     .pluck()
     .get(a.kid, a.campaign) as number
-  if (serial > MAX_SERIAL) throw new TxError('serials_exhausted', `campaign ${a.campaign} has used all ${MAX_SERIAL} serials of key ${a.kid}`)
+  if (serial > MAX_SERIAL)
+    throw new TxError('serials_exhausted', `campaign ${a.campaign} has used all ${MAX_SERIAL} serials of key ${a.kid}`)
   const ev = tx.append(
     'voucher.issued',
     a.device,
-    { kid: a.kid, campaign: a.campaign, serial, member: a.member, expiresHour: a.expiresHour, channel: a.channel, store: a.store },
+    {
+      kid: a.kid,
+      campaign: a.campaign,
+      serial,
+      member: a.member,
+      expiresHour: a.expiresHour,
+      channel: a.channel,
+      store: a.store,
+    },
     { outbox: true },
   )
   tx.stmt(
@@ -79,9 +92,10 @@ export type RedeemResult =
 
 export function redeemVoucherTx(tx: TxContext, a: RedeemArgs): RedeemResult {
   tx.stmt('INSERT INTO voucher_uses (voucher_key, uses) VALUES (?, 0) ON CONFLICT DO NOTHING').run(a.voucherKey)
-  const taken = tx.stmt('UPDATE voucher_uses SET uses = uses + 1 WHERE voucher_key = ? AND uses < ? RETURNING uses').pluck().get(a.voucherKey, Math.min(a.maxUses, a.limit ?? a.maxUses)) as
-    | number
-    | undefined
+  const taken = tx
+    .stmt('UPDATE voucher_uses SET uses = uses + 1 WHERE voucher_key = ? AND uses < ? RETURNING uses')
+    .pluck()
+    .get(a.voucherKey, Math.min(a.maxUses, a.limit ?? a.maxUses)) as number | undefined
   const voucher = { voucherKey: a.voucherKey, kid: a.kid, campaign: a.campaign, serial: a.serial }
   if (taken === undefined) {
     const previous = (tx
@@ -90,7 +104,13 @@ export function redeemVoucherTx(tx: TxContext, a: RedeemArgs): RedeemResult {
          WHERE voucher_key = ? AND voided_at IS NULL ORDER BY time DESC LIMIT 1`,
       )
       .get(a.voucherKey) ?? null) as PreviousRedemption | null
-    const ev = tx.append('voucher.rejected', a.device, { reason: 'already_redeemed', ...voucher, previous, cashier: a.cashier, ...a.details })
+    const ev = tx.append('voucher.rejected', a.device, {
+      reason: 'already_redeemed',
+      ...voucher,
+      previous,
+      cashier: a.cashier,
+      ...a.details,
+    })
     return { ok: false, reason: 'already_redeemed', previous, seq: ev.seq, time: ev.time }
   }
   const ev = tx.append(
@@ -115,7 +135,9 @@ export interface VoidArgs {
 }
 
 export type VoidRefusal = 'not_found' | 'already_voided' | 'void_window_passed'
-export type VoidResult = { ok: true; seq: number; time: number; voucherKey: string } | { ok: false; reason: VoidRefusal; seq: number; redeemedAt: number | null }
+export type VoidResult =
+  | { ok: true; seq: number; time: number; voucherKey: string }
+  | { ok: false; reason: VoidRefusal; seq: number; redeemedAt: number | null }
 
 interface RedemptionRow {
   voucher_key: string
@@ -124,22 +146,43 @@ interface RedemptionRow {
 }
 
 export function voidRedemptionTx(tx: TxContext, a: VoidArgs): VoidResult {
-  const r = tx.stmt('SELECT voucher_key, time, voided_at FROM redemptions WHERE id = ?').get(a.redemptionId) as RedemptionRow | undefined
-  const refusal: VoidRefusal | null = !r ? 'not_found' : r.voided_at !== null ? 'already_voided' : tx.now - r.time > a.windowMs ? 'void_window_passed' : null
+  const r = tx.stmt('SELECT voucher_key, time, voided_at FROM redemptions WHERE id = ?').get(a.redemptionId) as
+    RedemptionRow | undefined
+  const refusal: VoidRefusal | null = !r
+    ? 'not_found'
+    : r.voided_at !== null
+      ? 'already_voided'
+      : tx.now - r.time > a.windowMs
+        ? 'void_window_passed'
+        : null
   if (refusal !== null) {
     // A refused void is still a cashier action worth keeping (and auditing).
-    const ev = tx.append('voucher.void_refused', a.device, { redemptionId: a.redemptionId, reason: refusal, cashier: a.cashier })
+    const ev = tx.append('voucher.void_refused', a.device, {
+      redemptionId: a.redemptionId,
+      reason: refusal,
+      cashier: a.cashier,
+    })
     return { ok: false, reason: refusal, seq: ev.seq, redeemedAt: r?.time ?? null }
   }
   const ev = tx.append(
     'voucher.voided',
     a.device,
-    { redemptionId: a.redemptionId, voucherKey: r!.voucher_key, cashier: a.cashier, reason: a.reason, redeemedAt: r!.time },
+    {
+      redemptionId: a.redemptionId,
+      voucherKey: r!.voucher_key,
+      cashier: a.cashier,
+      reason: a.reason,
+      redeemedAt: r!.time,
+    },
     { outbox: true },
   )
-  const voided = tx.stmt('UPDATE redemptions SET voided_at = ?, voided_by = ?, void_seq = ? WHERE id = ? AND voided_at IS NULL').run(ev.time, a.cashier, ev.seq, a.redemptionId)
+  const voided = tx
+    .stmt('UPDATE redemptions SET voided_at = ?, voided_by = ?, void_seq = ? WHERE id = ? AND voided_at IS NULL')
+    .run(ev.time, a.cashier, ev.seq, a.redemptionId)
   if (voided.changes !== 1) throw new TxError('void_race', `redemption ${a.redemptionId} changed while voiding`)
-  const released = tx.stmt('UPDATE voucher_uses SET uses = uses - 1 WHERE voucher_key = ? AND uses > 0').run(r!.voucher_key)
+  const released = tx
+    .stmt('UPDATE voucher_uses SET uses = uses - 1 WHERE voucher_key = ? AND uses > 0')
+    .run(r!.voucher_key)
   if (released.changes !== 1) throw new TxError('use_count_mismatch', `no use to release for ${r!.voucher_key}`)
   return { ok: true, seq: ev.seq, time: ev.time, voucherKey: r!.voucher_key }
 }

@@ -3,8 +3,42 @@
 'use strict'
 
 const TEXT = {
-  en: { title: 'Till', enterPin: 'Enter your PIN', logout: 'Log out', waiting: 'Scan a voucher', recent: 'Recent', voidTitle: 'Void this redemption?', cancel: 'Cancel', void: 'Void', voided: 'voided', wrongPin: 'Wrong PIN', locked: 'Too many wrong PINs — wait', handOver: 'Hand over:', redeemedAt: 'Redeemed', at: 'at', clear: 'Clear', ok: 'OK' },
-  zh: { title: '收银台', enterPin: '请输入PIN码', logout: '退出', waiting: '请扫描优惠券', recent: '最近记录', voidTitle: '撤销这次核销？', cancel: '取消', void: '撤销', voided: '已撤销', wrongPin: 'PIN码错误', locked: '错误次数过多，请稍候', handOver: '给顾客：', redeemedAt: '核销于', at: '门店', clear: '清除', ok: '确定' },
+  en: {
+    title: 'Till',
+    enterPin: 'Enter your PIN',
+    logout: 'Log out',
+    waiting: 'Scan a voucher',
+    recent: 'Recent',
+    voidTitle: 'Void this redemption?',
+    cancel: 'Cancel',
+    void: 'Void',
+    voided: 'voided',
+    wrongPin: 'Wrong PIN',
+    locked: 'Too many wrong PINs — wait',
+    handOver: 'Hand over:',
+    redeemedAt: 'Redeemed',
+    at: 'at',
+    clear: 'Clear',
+    ok: 'OK',
+  },
+  zh: {
+    title: '收银台',
+    enterPin: '请输入PIN码',
+    logout: '退出',
+    waiting: '请扫描优惠券',
+    recent: '最近记录',
+    voidTitle: '撤销这次核销？',
+    cancel: '取消',
+    void: '撤销',
+    voided: '已撤销',
+    wrongPin: 'PIN码错误',
+    locked: '错误次数过多，请稍候',
+    handOver: '给顾客：',
+    redeemedAt: '核销于',
+    at: '门店',
+    clear: '清除',
+    ok: '确定',
+  },
 }
 let lang = localStorage.getItem('tillside.lang') || (navigator.language.startsWith('zh') ? 'zh' : 'en')
 let session = null
@@ -23,7 +57,9 @@ function applyLanguage() {
 
 function keypad(container, onDone, dots) {
   let pin = ''
-  const show = () => { dots.textContent = '•'.repeat(pin.length) }
+  const show = () => {
+    dots.textContent = '•'.repeat(pin.length)
+  }
   for (const key of ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'ok']) {
     const b = document.createElement('button')
     b.type = 'button'
@@ -31,17 +67,29 @@ function keypad(container, onDone, dots) {
     b.textContent = key === 'clear' ? '⌫' : key === 'ok' ? '✓' : key
     b.addEventListener('click', () => {
       if (key === 'clear') pin = pin.slice(0, -1)
-      else if (key === 'ok') { if (pin.length >= 4) { const p = pin; pin = ''; onDone(p) } }
-      else if (pin.length < 8) pin += key
+      else if (key === 'ok') {
+        if (pin.length >= 4) {
+          const p = pin
+          pin = ''
+          onDone(p)
+        }
+      } else if (pin.length < 8) pin += key
       show()
     })
     container.appendChild(b)
   }
-  return () => { pin = ''; show() }
+  return () => {
+    pin = ''
+    show()
+  }
 }
 
 async function api(path, body) {
-  const res = await fetch(path, { method: body ? 'POST' : 'GET', headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined })
+  const res = await fetch(path, {
+    method: body ? 'POST' : 'GET',
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  })
   const data = res.status === 204 ? null : await res.json()
   return { status: res.status, data }
 }
@@ -68,19 +116,28 @@ function connect() {
   if (events) events.close()
   events = new EventSource('/api/till/events')
   $('link').dataset.state = 'connecting'
-  events.addEventListener('open', () => { $('link').dataset.state = 'open' })
+  events.addEventListener('open', () => {
+    $('link').dataset.state = 'open'
+  })
   events.addEventListener('error', async () => {
     $('link').dataset.state = 'closed'
     // A 401 (session expired, gateway restarted) also lands here: check, then log in again.
     const { status } = await api('/api/till/session')
     if (status === 401) showLogin()
   })
-  events.addEventListener('history', (e) => { results = JSON.parse(e.data); render() })
+  events.addEventListener('history', (e) => {
+    results = JSON.parse(e.data)
+    render()
+  })
   events.addEventListener('result', (e) => {
     const r = JSON.parse(e.data)
     const i = results.findIndex((x) => x.id === r.id)
     if (i >= 0) results[i] = r
-    else { results.unshift(r); results.length = Math.min(results.length, 20); beep(r.ok); }
+    else {
+      results.unshift(r)
+      results.length = Math.min(results.length, 20)
+      beep(r.ok)
+    }
     render(i < 0 ? r : null)
   })
 }
@@ -106,21 +163,30 @@ function render(latest) {
     $('detail').textContent = d.detail
   }
   const list = $('history')
-  list.replaceChildren(...results.map((r) => {
-    const li = document.createElement('li')
-    li.className = `${r.ok ? 'ok' : 'bad'}${r.voided ? ' voided' : ''}`
-    li.dataset.id = r.id
-    const d = describe(r)
-    const mark = Object.assign(document.createElement('span'), { className: 'mark', textContent: r.ok ? '✓' : '✗' })
-    const text = Object.assign(document.createElement('span'), { className: 'text', textContent: `${new Date(r.time).toLocaleTimeString()}  ${d.headline}  ${d.handOver}` })
-    li.append(mark, text)
-    if (r.ok && r.redemptionId && !r.voided) {
-      const b = Object.assign(document.createElement('button'), { type: 'button', textContent: t('void'), className: 'void' })
-      b.addEventListener('click', () => askVoid(r))
-      li.append(b)
-    }
-    return li
-  }))
+  list.replaceChildren(
+    ...results.map((r) => {
+      const li = document.createElement('li')
+      li.className = `${r.ok ? 'ok' : 'bad'}${r.voided ? ' voided' : ''}`
+      li.dataset.id = r.id
+      const d = describe(r)
+      const mark = Object.assign(document.createElement('span'), { className: 'mark', textContent: r.ok ? '✓' : '✗' })
+      const text = Object.assign(document.createElement('span'), {
+        className: 'text',
+        textContent: `${new Date(r.time).toLocaleTimeString()}  ${d.headline}  ${d.handOver}`,
+      })
+      li.append(mark, text)
+      if (r.ok && r.redemptionId && !r.voided) {
+        const b = Object.assign(document.createElement('button'), {
+          type: 'button',
+          textContent: t('void'),
+          className: 'void',
+        })
+        b.addEventListener('click', () => askVoid(r))
+        li.append(b)
+      }
+      return li
+    }),
+  )
 }
 
 let voidTarget = null
@@ -136,14 +202,24 @@ function askVoid(r) {
 async function doVoid(pin) {
   const { status, data } = await api('/api/till/void', { redemptionId: voidTarget.redemptionId, pin })
   if (status === 200 && data.ok) return $('void-dialog').close()
-  $('void-error').textContent = status === 403 ? t('wrongPin') : status === 429 ? t('locked') : (data && (data.reason || data.message)) || String(status)
+  $('void-error').textContent =
+    status === 403
+      ? t('wrongPin')
+      : status === 429
+        ? t('locked')
+        : (data && (data.reason || data.message)) || String(status)
 }
 
 let audio = null
 function beep(good) {
   try {
     audio = audio || new AudioContext()
-    const tones = good ? [[1800, 0.12]] : [[400, 0.15], [300, 0.25]]
+    const tones = good
+      ? [[1800, 0.12]]
+      : [
+          [400, 0.15],
+          [300, 0.25],
+        ]
     let at = audio.currentTime
     for (const [freq, len] of tones) {
       const o = audio.createOscillator()
@@ -153,18 +229,33 @@ function beep(good) {
       o.stop(at + len)
       at += len + 0.05
     }
-  } catch { /* no audio device: the colour still tells */ }
+  } catch {
+    /* no audio device: the colour still tells */
+  }
 }
 
-keypad($('login-keypad'), async (pin) => {
-  const { status, data } = await api('/api/till/login', { pin })
-  if (status === 200) { $('login-error').textContent = ''; showTill(data) }
-  else $('login-error').textContent = status === 429 ? t('locked') : t('wrongPin')
-}, $('pin-dots'))
+keypad(
+  $('login-keypad'),
+  async (pin) => {
+    const { status, data } = await api('/api/till/login', { pin })
+    if (status === 200) {
+      $('login-error').textContent = ''
+      showTill(data)
+    } else $('login-error').textContent = status === 429 ? t('locked') : t('wrongPin')
+  },
+  $('pin-dots'),
+)
 resetVoidPad = keypad($('void-keypad'), doVoid, $('void-dots'))
 
-$('lang').addEventListener('click', () => { lang = lang === 'zh' ? 'en' : 'zh'; localStorage.setItem('tillside.lang', lang); applyLanguage() })
-$('logout').addEventListener('click', async () => { await api('/api/till/logout', {}); showLogin() })
+$('lang').addEventListener('click', () => {
+  lang = lang === 'zh' ? 'en' : 'zh'
+  localStorage.setItem('tillside.lang', lang)
+  applyLanguage()
+})
+$('logout').addEventListener('click', async () => {
+  await api('/api/till/logout', {})
+  showLogin()
+})
 
 applyLanguage()
 api('/api/till/session').then(({ status, data }) => (status === 200 ? showTill(data) : showLogin()))
