@@ -68,6 +68,7 @@ export class PosService {
     })
     if (result.status === 'conflict')
       throw new PosError('idempotency_conflict', `idempotency key ${idempotencyKey} was used for a different sale`)
+    this.tally.add(result.status === 'repeat' ? 'salesRepeated' : 'sales')
     return { ...result.response, repeated: result.status === 'repeat' }
   }
 
