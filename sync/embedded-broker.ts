@@ -5,6 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net'
 import { Aedes } from 'aedes'
+import { warmMqttPacketCache } from './mqtt-packet-cache.js'
 
 export class EmbeddedBroker {
   private server: Server | null = null
@@ -13,6 +14,7 @@ export class EmbeddedBroker {
   port = 0
 
   async start(host: string, port: number): Promise<string> {
+    void warmMqttPacketCache()
     const broker = await Aedes.createBroker()
     const server = createServer((socket) => {
       this.sockets.add(socket)

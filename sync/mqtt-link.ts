@@ -10,6 +10,7 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt'
 import type { Logger } from '../gateway/log.js'
 import { backoffDelay } from '../gateway/devices/backoff.js'
 import { LinkDownError, type Link, type PublishOptions } from './link.js'
+import { warmMqttPacketCache } from './mqtt-packet-cache.js'
 
 export interface MqttLinkOptions {
   url: string
@@ -53,6 +54,7 @@ export class MqttLink extends EventEmitter implements Link {
 
   start(): void {
     this.stopped = false
+    void warmMqttPacketCache()
     this.attempt()
   }
 
