@@ -19,9 +19,10 @@ export interface ConnectionLimits {
 }
 
 /** Fastify options for a listener with these limits. */
-export function serverOptions(
-  limits: ConnectionLimits,
-): Pick<FastifyServerOptions, 'requestTimeout' | 'forceCloseConnections'> & {
+export function serverOptions(limits: ConnectionLimits): Pick<
+  FastifyServerOptions,
+  'requestTimeout' | 'forceCloseConnections'
+> & {
   http: { headersTimeout: number; connectionsCheckingInterval: number }
 } {
   return {

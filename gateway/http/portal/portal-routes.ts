@@ -92,13 +92,11 @@ export function portalRoutes(app: FastifyInstance): void {
     const lang = langOf(req.body, undefined)
     if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds))
     if (wantsJson(req))
-      return reply
-        .code(ERROR_STATUS[err.code])
-        .send({
-          error: err.code,
-          message: err.message,
-          ...(err.attemptsLeft !== undefined ? { attemptsLeft: err.attemptsLeft } : {}),
-        })
+      return reply.code(ERROR_STATUS[err.code]).send({
+        error: err.code,
+        message: err.message,
+        ...(err.attemptsLeft !== undefined ? { attemptsLeft: err.attemptsLeft } : {}),
+      })
     return html(
       reply,
       ERROR_STATUS[err.code],
