@@ -5,6 +5,7 @@
  * class's codes, so a new code without a status does not compile. Routes let these errors
  * through; the app's error handler answers `{error, message}` with the status here.
  */
+import { CodedError } from '../errors.js'
 import type { SimulateResult } from '../devices/device-manager.js'
 import type { KioskError } from '../kiosk/kiosk-service.js'
 import type { KioskLimitError } from '../kiosk/kiosk-limits.js'
@@ -84,27 +85,13 @@ export interface Refusal {
 
 /** The answer for a domain refusal, or null when `err` is not one (a bug: the handler logs it and answers 500). */
 export function refusalOf(err: unknown): Refusal | null {
-  if (!(err instanceof Error)) return null
-  const { code, retryAfterSeconds } = err as Error & { code?: unknown; retryAfterSeconds?: unknown }
-  if (typeof code !== 'string' || !Object.hasOwn(ERROR_STATUS, code)) return null
   // Only the domain's own errors: a Node or library error with a coincident code is not a refusal.
-  if (!REFUSAL_NAMES.has(err.name)) return null
-  const status = ERROR_STATUS[code as RefusalCode]
+  if (!(err instanceof CodedError) || !Object.hasOwn(ERROR_STATUS, err.code)) return null
+  const { retryAfterSeconds } = err as CodedError<string> & { retryAfterSeconds?: unknown }
+  const status = ERROR_STATUS[err.code as RefusalCode]
   return {
     status,
-    body: { error: code, message: err.message },
+    body: { error: err.code, message: err.message },
     ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}),
   }
 }
-
-const REFUSAL_NAMES = new Set([
-  'VoucherError',
-  'MemberError',
-  'KioskError',
-  'KioskLimitError',
-  'PrintError',
-  'PrintRenderError',
-  'PosError',
-  'PortalError',
-  'LoginError',
-])

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { AttemptGuard, LockedOutError, type Attempt, type AttemptLimits } from '../auth/attempt-guard.js'
 import { verifyPin } from '../auth/secrets.js'
+import { CodedError } from '../errors.js'
 
 export interface CashierAccount {
   id: string
@@ -22,14 +23,14 @@ export interface CashierSession {
   expiresAt: number
 }
 
-export class LoginError extends Error {
+export class LoginError extends CodedError<'wrong_pin' | 'locked_out'> {
   override readonly name = 'LoginError'
   constructor(
-    readonly code: 'wrong_pin' | 'locked_out',
+    code: 'wrong_pin' | 'locked_out',
     message: string,
     readonly retryAfterSeconds = 0,
   ) {
-    super(message)
+    super(code, message)
   }
 }
 

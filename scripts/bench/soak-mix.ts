@@ -40,6 +40,8 @@ export class SoakMix {
   private readonly saleKeys: string[] = []
   private stream: { destroy(): void } | null = null
   private cookie = ''
+  private playsLeft = 0
+  private player = ''
   private n = 0
 
   constructor(
@@ -187,9 +189,6 @@ export class SoakMix {
     req.end()
     this.stream = req
   }
-
-  private playsLeft = 0
-  private player = ''
 
   private async play(): Promise<void> {
     const kiosk = { 'x-kiosk-token': KIOSK_TOKEN }
