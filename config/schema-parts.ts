@@ -16,6 +16,18 @@ export type LocalText = Static<ReturnType<typeof LocalText>>
 /** Words Tillside itself ships (reasons, advice): always in both languages. */
 export type BothLanguages = Required<LocalText>
 
+/** What a voucher is worth: money in minor units, or an item. */
+export const VoucherValue = Type.Union([
+  Type.Object(
+    {
+      amount: Type.Integer({ minimum: 1, description: 'Face value in minor units (fen, cents)' }),
+      currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ item: LocalText(200) }, { additionalProperties: false }),
+])
+
 /**
  * A tagged union written as JSON Schema `oneOf` + `discriminator`, so Ajv reports the
  * errors of the one branch the tag selects instead of every branch's (TypeBox's

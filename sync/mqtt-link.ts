@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { connect, type IClientOptions, type MqttClient } from 'mqtt'
 import type { Logger } from '../gateway/log.js'
-import { backoffDelay } from '../gateway/devices/backoff.js'
+import { backoffDelay } from '../gateway/backoff.js'
 import { LinkDownError, type Link, type PublishOptions } from './link.js'
 import { warmMqttPacketCache } from './mqtt-packet-cache.js'
 

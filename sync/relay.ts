@@ -5,20 +5,12 @@
  * or an ack timeout everything after the checkpoint is sent again — the cloud dedupes by
  * (store, seq). Nothing is held in memory that the journal does not also hold.
  */
+import { SyncReads, type StoredEvent } from '../gateway/store/read/sync-reads.js'
 import type { Journal } from '../gateway/store/journal.js'
 import type { Logger } from '../gateway/log.js'
 import type { SyncConfig } from '../config/sync-schema.js'
 import { encodeBatch, topics } from './contract.js'
 import type { Link } from './link.js'
-
-interface Row {
-  seq: number
-  id: string
-  type: string
-  time: number
-  device: string | null
-  payload: string
-}
 
 export interface RelayStatus {
   acked: number
@@ -50,6 +42,7 @@ export class Relay {
   private resends = 0
   private lastResend: { from: number; at: number } | null = null
   private refusedAcks = 0
+  private readonly reads: SyncReads
 
   constructor(
     private readonly store: string,
@@ -57,10 +50,12 @@ export class Relay {
     private readonly link: Link,
     private readonly opts: Pick<SyncConfig, 'batch' | 'window' | 'ackTimeoutMs'>,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.reads = new SyncReads(journal)
+  }
 
   start(): void {
-    this.acked = this.journal.query('SELECT acked_seq FROM sync_state WHERE id = 1').pluck().get() as number
+    this.acked = this.reads.ackedSeq()
     this.sent = this.acked
     this.unsubscribe = this.journal.onCommit(() => this.schedule())
     this.ackTimer = setInterval(() => this.checkAckTimeout(), Math.min(1000, this.opts.ackTimeoutMs / 4))
@@ -118,17 +113,14 @@ export class Relay {
 
   status(): RelayStatus {
     // From the database, not this process's counter: other processes append too.
-    const lastSeq = this.journal.query('SELECT last_seq FROM journal_meta WHERE id = 1').pluck().get() as number
-    const oldest = this.journal
-      .query('SELECT time FROM events WHERE seq > ? ORDER BY seq LIMIT 1')
-      .pluck()
-      .get(this.acked) as number | undefined
+    const lastSeq = this.reads.lastSeq()
+    const oldest = this.reads.firstTimeAfter(this.acked)
     return {
       acked: this.acked,
       lastSeq,
       sent: this.sent,
       backlog: Math.max(0, lastSeq - this.acked),
-      oldestWaitingMs: oldest === undefined ? null : Math.max(0, Date.now() - oldest),
+      oldestWaitingMs: oldest === null ? null : Math.max(0, Date.now() - oldest),
       batchesOut: this.out.length,
       resends: this.resends,
       refusedAcks: this.refusedAcks,
@@ -173,11 +165,9 @@ export class Relay {
     }
   }
 
-  private nextRows(): Row[] {
+  private nextRows(): StoredEvent[] {
     const { maxEvents, maxBytes } = this.opts.batch
-    const rows = this.journal
-      .query('SELECT seq, id, type, time, device, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
-      .all(this.sent, maxEvents) as Row[]
+    const rows = this.reads.eventsAfter(this.sent, maxEvents)
     let bytes = 0
     for (let i = 0; i < rows.length; i++) {
       bytes += rows[i]!.payload.length + ROW_OVERHEAD

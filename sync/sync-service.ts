@@ -27,6 +27,8 @@ export interface SyncSources {
   /** Current state of every device (scanners and printers), for the retained device topics. */
   deviceStates: () => { id: string; state: string; reason?: string | null; problem?: string | null; since: string }[]
   version: string
+  /** Downlink command handlers (gateway/runtime/command-handlers.ts). */
+  commands: CommandHandlers
 }
 
 export interface SyncStatus extends Partial<RelayStatus> {
@@ -53,8 +55,6 @@ export class SyncService implements Module {
   private broker: EmbeddedBroker | null = null
   private ingestLink: MqttLink | null = null
   private ingest: Ingest | null = null
-  /** Downlink command handlers (sync/commands/handlers.ts), set by the gateway before start. */
-  commands: CommandHandlers = {}
   private runner: CommandRunner | null = null
   private rpc: RpcClient | null = null
   /** For the voucher service: asks the cloud while sync runs, 'unavailable' otherwise. */
@@ -136,7 +136,7 @@ export class SyncService implements Module {
       store.id,
       this.sources.journal,
       link,
-      this.commands,
+      this.sources.commands,
       moduleLogger(this.root, 'sync:commands'),
     )
     this.rpc = new RpcClient(store.id, link, moduleLogger(this.root, 'sync:rpc'))

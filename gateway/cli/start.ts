@@ -9,15 +9,8 @@ export async function runStart(config: Config): Promise<number> {
   // Whatever the gateway writes (journal, keys, slips, backups of config) is the service user's alone.
   process.umask(0o077)
   const log = createRootLogger(config.log.level)
-  const gateway = new Gateway({
-    config,
-    log,
-    stdin: process.stdin,
-    onFatal: (err) => {
-      log.fatal({ err }, 'journal failed; stopping so the service manager restarts us')
-      void shutdown(1)
-    },
-  })
+  let gateway: Gateway | null = null
+  const abort = new AbortController()
   let stopping: Promise<void> | null = null
   const shutdown = (code: number): Promise<void> => {
     if (stopping) return stopping
@@ -26,7 +19,8 @@ export async function runStart(config: Config): Promise<number> {
       process.exit(1)
     }, SHUTDOWN_TIMEOUT_MS)
     timer.unref()
-    stopping = gateway.stop().then(() => {
+    abort.abort() // a gateway still opening (waiting for the lock) gives up
+    stopping = (gateway?.stop() ?? Promise.resolve()).then(() => {
       process.exitCode = code
       // stdin (simulator) and worker handles must not keep a stopped gateway alive.
       process.stdin.destroy()
@@ -43,8 +37,19 @@ export async function runStart(config: Config): Promise<number> {
       void shutdown(0)
     })
   }
-  const abort = new AbortController()
   try {
+    gateway = await Gateway.open(
+      {
+        config,
+        log,
+        stdin: process.stdin,
+        onFatal: (err) => {
+          log.fatal({ err }, 'journal failed; stopping so the service manager restarts us')
+          void shutdown(1)
+        },
+      },
+      abort.signal,
+    )
     await gateway.start(abort.signal)
   } catch (err) {
     log.fatal({ err }, 'gateway failed to start')

@@ -13,7 +13,7 @@ import { DeviceOpenError, type ScannerDriver } from '../../drivers/scanner/types
 import { decodeText } from '../../drivers/scanner/decode.js'
 import type { ScanPipeline } from '../scan/scan-pipeline.js'
 import type { JournaledScan } from '../scan/scan-types.js'
-import { backoffDelay } from './backoff.js'
+import { backoffDelay } from '../backoff.js'
 import type { DeviceState } from './device-state.js'
 
 /** Online this long before a disconnect counts as a fresh failure (backoff restarts). */

@@ -5,7 +5,7 @@
  * class's codes, so a new code without a status does not compile. Routes let these errors
  * through; the app's error handler answers `{error, message}` with the status here.
  */
-import { CodedError } from '../errors.js'
+import { CodedError } from '../../config/coded-error.js'
 import type { SimulateResult } from '../devices/device-manager.js'
 import type { KioskError } from '../kiosk/kiosk-service.js'
 import type { KioskLimitError } from '../kiosk/kiosk-limits.js'

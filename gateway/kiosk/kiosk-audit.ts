@@ -4,14 +4,12 @@
  * is over, so nobody can compute the draws still to come; from then on every draw of
  * that day can be re-run against the hash journaled before the first one.
  */
-import type { Journal } from '../store/journal.js'
-import { verifyDraw, type Weights } from './draw.js'
+import { verifyDraw, type Weights } from '../store/tx/draw.js'
+import { KioskReads, type PlayListed, type PrizeStock } from '../store/read/kiosk-reads.js'
+import type { ReadSource } from '../store/read/read-source.js'
 import { localDay } from './local-day.js'
 
-export interface PrizeStock {
-  lease: { version: number; validTo: number | null; appliedAt: number } | null
-  prizes: { id: string; campaign: number; granted: number; remaining: number }[]
-}
+export type { PrizeStock }
 
 export interface DayAudit {
   day: string
@@ -23,68 +21,30 @@ export interface DayAudit {
 }
 
 export class KioskAudit {
-  constructor(private readonly journal: Journal) {}
+  private readonly reads: KioskReads
 
-  stock(): PrizeStock {
-    const lease =
-      (this.journal
-        .query('SELECT version, valid_to AS validTo, applied_at AS appliedAt FROM prize_lease WHERE id = 1')
-        .get() as PrizeStock['lease'] | undefined) ?? null
-    const prizes = this.journal
-      .query('SELECT prize_id AS id, campaign, granted, remaining FROM prize_stock ORDER BY prize_id')
-      .all() as PrizeStock['prizes']
-    return { lease, prizes }
+  constructor(source: ReadSource) {
+    this.reads = new KioskReads(source)
   }
 
-  plays(
-    day: string,
-    limit = 200,
-  ): {
-    id: string
-    draw: number
-    kiosk: string | null
-    prize: string
-    campaign: number
-    member: boolean
-    time: number
-  }[] {
-    const rows = this.journal
-      .query(
-        'SELECT id, draw, kiosk, prize_id AS prize, campaign, member, time FROM kiosk_plays WHERE day = ? ORDER BY draw DESC LIMIT ?',
-      )
-      .all(day, limit) as {
-      id: string
-      draw: number
-      kiosk: string | null
-      prize: string
-      campaign: number
-      member: string | null
-      time: number
-    }[]
+  stock(): PrizeStock {
+    return this.reads.stock()
+  }
+
+  plays(day: string, limit = 200): (Omit<PlayListed, 'member'> & { member: boolean })[] {
     // Member ids stay out of the admin list: whether a member played is enough here.
-    return rows.map((r) => ({ ...r, member: r.member !== null }))
+    return this.reads.playsOfDay(day, limit).map((r) => ({ ...r, member: r.member !== null }))
   }
 
   audit(day: string, now = Date.now()): DayAudit {
-    const row = this.journal.query('SELECT seed, commitment, draws FROM draw_seeds WHERE day = ?').get(day) as
-      { seed: Buffer; commitment: string; draws: number } | undefined
+    const row = this.reads.daySeed(day)
     const revealed = row && day < localDay(now) ? row.seed : null
-    const plays = (
-      this.journal
-        .query('SELECT id, draw, prize_id AS prize, weights FROM kiosk_plays WHERE day = ? ORDER BY draw')
-        .all(day) as { id: string; draw: number; prize: string; weights: string }[]
-    ).map((p) => {
-      const weights = JSON.parse(p.weights) as Weights
-      return {
-        id: p.id,
-        draw: p.draw,
-        prize: p.prize,
-        weights,
-        verified: revealed
-          ? verifyDraw(revealed, row!.commitment, { day, draw: p.draw, weights, prizeId: p.prize })
-          : null,
-      }
-    })
+    const plays = this.reads.drawsOfDay(day).map((p) => ({
+      ...p,
+      verified: revealed
+        ? verifyDraw(revealed, row!.commitment, { day, draw: p.draw, weights: p.weights, prizeId: p.prize })
+        : null,
+    }))
     return {
       day,
       commitment: row?.commitment ?? null,

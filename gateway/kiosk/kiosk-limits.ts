@@ -7,7 +7,7 @@
  */
 import type { Config } from '../../config/schema.js'
 import { RateLimiter } from '../auth/rate-limiter.js'
-import { CodedError } from '../errors.js'
+import { CodedError } from '../../config/coded-error.js'
 import type { Logger } from '../log.js'
 
 export class KioskLimitError extends CodedError<'kiosk_busy'> {

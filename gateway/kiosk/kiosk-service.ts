@@ -6,17 +6,20 @@
  */
 import type { Config } from '../../config/schema.js'
 import { DocumentError } from '../../config/problems.js'
-import { CodedError } from '../errors.js'
+import { CodedError } from '../../config/coded-error.js'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
+import type { Module } from '../lifecycle.js'
 import { Tally } from '../log-tally.js'
-import { PLAY_COLUMNS, type PlayRow } from '../store/tx/kiosk-tx.js'
+import type { PlayRow } from '../store/tx/kiosk-tx.js'
+import { KioskReads } from '../store/read/kiosk-reads.js'
+import { PrintReads } from '../store/read/print-reads.js'
 import type { PrintService } from '../print/print-service.js'
 import { voucherSlip } from '../print/templates.js'
 import { expiryMs, hourFromMs, memberTag, voucherKey } from '../vouchers/voucher-code.js'
 import type { Campaign } from '../vouchers/campaigns.js'
 import type { VoucherAuthority } from '../vouchers/voucher-authority.js'
-import { CONSOLATION } from './draw.js'
+import { CONSOLATION } from '../store/tx/draw.js'
 import { campaignProblems, leaseProblems, parsePrizeLease } from './prize-lease.js'
 import { localDay } from './local-day.js'
 
@@ -35,11 +38,14 @@ export interface PlayView {
   playsLeft: number | null
 }
 
-export class KioskService {
+export class KioskService implements Module {
+  readonly name = 'kiosk'
   private readonly game: Config['kiosk']['game']
   private readonly printer: string | null
 
   private readonly tally: Tally
+  private readonly reads: KioskReads
+  private readonly printReads: PrintReads
 
   constructor(
     private readonly config: Pick<Config, 'kiosk' | 'printers' | 'store'>,
@@ -49,6 +55,8 @@ export class KioskService {
     private readonly log: Logger,
   ) {
     this.tally = new Tally(log, 'kiosk plays in the last minute')
+    this.reads = new KioskReads(journal)
+    this.printReads = new PrintReads(journal)
     this.game = config.kiosk.game
     this.printer = config.printers.find((p) => p.role === 'kiosk')?.id ?? null
   }
@@ -62,11 +70,9 @@ export class KioskService {
       )
     if (problems.length > 0) throw new DocumentError('kiosk game', problems)
     // The config's prizes are lease version 0: put in force when they changed, unless the cloud's lease rules.
-    const version = this.journal.query('SELECT version FROM prize_lease WHERE id = 1').pluck().get() as
-      number | undefined
-    const granted = this.journal
-      .query('SELECT prize_id AS id, campaign, granted AS stock FROM prize_stock ORDER BY prize_id')
-      .all()
+    const { lease, prizes } = this.reads.stock()
+    const version = lease?.version
+    const granted = prizes.map(({ id, campaign, granted: stock }) => ({ id, campaign, stock }))
     const wanted = [...this.game.prizes].sort((a, b) => (a.id < b.id ? -1 : 1)) // SQLite's binary order
     const changed =
       JSON.stringify(granted) !== JSON.stringify(wanted.map(({ id, campaign, stock }) => ({ id, campaign, stock })))
@@ -75,6 +81,8 @@ export class KioskService {
       this.log.info({ prizes: wanted.length }, 'prize lease from the config in force')
     }
   }
+
+  async stop(): Promise<void> {}
 
   /** Replaces the prize lease (the cloud's prize-inventory command); DocumentError / stale → the command is refused. */
   async replaceLease(body: unknown): Promise<{ applied: boolean; current?: number; prizes: number }> {
@@ -94,10 +102,7 @@ export class KioskService {
   }
 
   playsLeft(memberId: string, now = Date.now()): number {
-    const plays = this.journal
-      .query('SELECT count(*) FROM kiosk_plays WHERE member = ? AND day = ?')
-      .pluck()
-      .get(memberId, localDay(now)) as number
+    const plays = this.reads.playsOn(memberId, localDay(now))
     return Math.max(0, this.game.playsPerMemberPerDay - plays)
   }
 
@@ -154,19 +159,14 @@ export class KioskService {
   }
 
   getPlay(id: string): PlayView {
-    const row = this.journal.query(`SELECT ${PLAY_COLUMNS} FROM kiosk_plays WHERE id = ?`).get(id) as
-      PlayRow | undefined
+    const row = this.reads.play(id)
     if (!row) throw new KioskError('unknown_play', `no play ${id}`)
     return this.view(row, true)
   }
 
   /** A member's kiosk vouchers, newest first ("my vouchers"). */
   memberPlays(memberId: string, limit = 20): PlayView[] {
-    const ids = this.journal
-      .query('SELECT id FROM kiosk_plays WHERE member = ? ORDER BY time DESC LIMIT ?')
-      .pluck()
-      .all(memberId, limit) as string[]
-    return ids.map((id) => this.getPlay(id))
+    return this.reads.memberPlayIds(memberId, limit).map((id) => this.getPlay(id))
   }
 
   /** The voucher slip on the kiosk printer, once per play (the print job's request key is the play id). */
@@ -193,9 +193,7 @@ export class KioskService {
 
   /** The slip's print job as it stands (none yet when the gateway stopped between draw and print). */
   private printState(playId: string): PlayView['print'] {
-    const job = this.journal
-      .query('SELECT id, state, last_error AS lastError FROM print_jobs WHERE request_key = ?')
-      .get(`play:${playId}`) as { id: string; state: string; lastError: string | null } | undefined
+    const job = this.printReads.jobByRequest(`play:${playId}`)
     if (!this.printer) return { state: 'no_printer', jobId: null, detail: null }
     return job
       ? { state: job.state, jobId: job.id, detail: job.lastError }
@@ -237,6 +235,6 @@ export class KioskService {
   }
 
   private stockCampaigns(): number[] {
-    return this.journal.query('SELECT DISTINCT campaign FROM prize_stock').pluck().all() as number[]
+    return this.reads.stockCampaigns()
   }
 }

@@ -1,5 +1,5 @@
 /** A QR code as a small SVG (one path), for screens: the kiosk's prize and the phone's voucher page. */
-import { qrMatrix } from '../../drivers/printer/escpos/qr-fit.js'
+import { qrMatrix } from '../../drivers/qr-fit.js'
 
 export function qrSvg(data: string, opts: { level?: 'L' | 'M' | 'Q' | 'H'; title?: string } = {}): string {
   const m = qrMatrix(data, opts.level ?? 'M')

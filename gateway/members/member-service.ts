@@ -2,8 +2,9 @@
  * Members: enrol by phone with consent, find by phone, identify by the rotating member
  * QR. Used by the till (member scans), the POS API, the kiosk (#6) and the portal (#7).
  */
-import { CodedError } from '../errors.js'
+import { CodedError } from '../../config/coded-error.js'
 import { randomBytes } from 'node:crypto'
+import { MemberReads } from '../store/read/member-reads.js'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
 import { Tally } from '../log-tally.js'
@@ -29,6 +30,7 @@ export type IdentifyResult =
 
 export class MemberService {
   private readonly tally: Tally
+  private readonly reads: MemberReads
 
   constructor(
     private readonly journal: Journal,
@@ -37,6 +39,7 @@ export class MemberService {
     private readonly log: Logger,
   ) {
     this.tally = new Tally(log, 'members in the last minute')
+    this.reads = new MemberReads(journal)
   }
 
   async enrol(req: EnrolRequest): Promise<{ memberId: string; created: boolean }> {
@@ -68,25 +71,17 @@ export class MemberService {
 
   findByPhone(phone: string): string | null {
     const hash = this.keys.phoneHash(this.normalise(phone))
-    return (
-      (this.journal.query('SELECT id FROM members WHERE phone_hash = ?').pluck().get(hash) as string | undefined) ??
-      null
-    )
+    return this.reads.idByPhoneHash(hash)
   }
 
   /** Whether the member's latest answer for a consent kind (membership, marketing, follow_store) is yes. */
   consents(memberId: string, kind: string): boolean {
-    const granted = this.journal
-      .query('SELECT granted FROM member_consents WHERE member = ? AND kind = ? ORDER BY event_seq DESC LIMIT 1')
-      .pluck()
-      .get(memberId, kind) as number | undefined
-    return granted === 1
+    return this.reads.latestConsent(memberId, kind) === true
   }
 
   /** The member's own phone number (for "my account"); never logged or synced. */
   phoneOf(memberId: string): string | null {
-    const sealed = this.journal.query('SELECT phone_enc FROM members WHERE id = ?').pluck().get(memberId) as
-      string | null | undefined
+    const sealed = this.reads.sealedPhone(memberId)
     return sealed ? this.keys.decrypt(sealed) : null
   }
 
@@ -112,8 +107,7 @@ export class MemberService {
   }
 
   private secretOf(memberId: string): Buffer {
-    const secret = this.journal.query('SELECT qr_secret FROM members WHERE id = ?').pluck().get(memberId) as
-      string | undefined
+    const secret = this.reads.qrSecret(memberId)
     if (!secret) throw new MemberError('unknown_member', `member ${memberId} is not known at this store`)
     return Buffer.from(secret, 'base64url')
   }

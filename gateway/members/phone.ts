@@ -2,7 +2,7 @@
  * Phone numbers as people type them — "138 0013 8000", "+86 138-0013-8000",
  * "0086 13800138000", "(0)20 7946 0958" — normalised to E.164, or a precise reason why not.
  */
-import { CodedError } from '../errors.js'
+import { CodedError } from '../../config/coded-error.js'
 
 export class PhoneError extends CodedError<'empty' | 'bad_characters' | 'bad_length' | 'not_mobile'> {
   override readonly name = 'PhoneError'

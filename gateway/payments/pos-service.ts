@@ -3,10 +3,11 @@
  * key: a retry returns the first answer; a different request reusing a key is refused.
  */
 import { createHash } from 'node:crypto'
+import { PosReads } from '../store/read/pos-reads.js'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
 import { Tally } from '../log-tally.js'
-import { CodedError } from '../errors.js'
+import { CodedError } from '../../config/coded-error.js'
 import type { SaleArgs, SaleResponse } from '../store/tx/pos-tx.js'
 import { classifyScan } from '../till/classify.js'
 import { canonicalJson } from '../vouchers/canonical-json.js'
@@ -45,6 +46,7 @@ export class PosService {
   private readonly inFlight = new Map<string, Promise<ChargeResponse>>()
 
   private readonly tally: Tally
+  private readonly reads: PosReads
 
   constructor(
     private readonly journal: Journal,
@@ -52,6 +54,7 @@ export class PosService {
     private readonly log: Logger,
   ) {
     this.tally = new Tally(log, 'POS in the last minute')
+    this.reads = new PosReads(journal)
   }
 
   async recordSale(pos: string, input: SaleInput): Promise<SaleResponse & { repeated: boolean }> {
@@ -87,10 +90,9 @@ export class PosService {
     if (cls.kind !== 'payment')
       throw new PosError('not_a_payment_code', 'not an Alipay, WeChat Pay or UnionPay payment code')
     const requestHash = hash({ authCode: input.authCode, amount: input.amount, currency: input.currency })
-    const prior = this.journal.query('SELECT request_hash AS h, response FROM idempotency WHERE key = ?').get(key) as
-      { h: string; response: string } | undefined
+    const prior = this.reads.idempotent(key)
     if (prior) {
-      if (prior.h !== requestHash)
+      if (prior.requestHash !== requestHash)
         throw new PosError(
           'idempotency_conflict',
           `idempotency key ${input.idempotencyKey} was used for a different charge`,

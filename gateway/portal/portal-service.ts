@@ -4,7 +4,7 @@
  * controller told to let the guest on. Limits per device and per phone stop abuse;
  * nobody gets online without the membership consent.
  */
-import { CodedError } from '../errors.js'
+import { CodedError } from '../../config/coded-error.js'
 import type { Logger } from '../log.js'
 import { Tally } from '../log-tally.js'
 import type { EnrolRequest, MemberService } from '../members/member-service.js'

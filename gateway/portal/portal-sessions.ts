@@ -4,19 +4,14 @@
  * A timer ends sessions past their length, and those the controller dropped for idleness.
  */
 import { randomBytes } from 'node:crypto'
+import { PortalReads, type OpenSession } from '../store/read/portal-reads.js'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
 import type { Module } from '../lifecycle.js'
 import type { EndedSession } from '../store/tx/portal-tx.js'
 import type { AccessController, GuestClient } from './controllers/controller.js'
 
-export interface OpenSession {
-  id: string
-  member: string
-  ip: string
-  mac: string | null
-  expiresAt: number
-}
+export type { OpenSession }
 
 const SWEEP_MS = 10_000
 
@@ -24,21 +19,19 @@ export class PortalSessions implements Module {
   readonly name = 'portal:sessions'
   private readonly byIp = new Map<string, OpenSession>()
   private timer: NodeJS.Timeout | null = null
+  private readonly reads: PortalReads
 
   constructor(
     private readonly journal: Journal,
     private readonly controller: AccessController,
     private readonly opts: { lengthMs: number; idleSeconds: number; devicesPerMember: number; landing: string },
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.reads = new PortalReads(journal)
+  }
 
   async start(): Promise<void> {
-    for (const s of this.journal
-      .query(
-        'SELECT id, member, ip, mac, expires_at AS expiresAt FROM portal_sessions WHERE ended_at IS NULL AND expires_at > ?',
-      )
-      .all(Date.now()) as OpenSession[])
-      this.byIp.set(s.ip, s)
+    for (const s of this.reads.openSessions(Date.now())) this.byIp.set(s.ip, s)
     await this.controller.restore(
       [...this.byIp.values()].map((s) => ({
         sessionId: s.id,
@@ -69,11 +62,7 @@ export class PortalSessions implements Module {
   }
 
   byId(id: string, now = Date.now()): OpenSession | null {
-    const row = this.journal
-      .query(
-        'SELECT id, member, ip, mac, expires_at AS expiresAt FROM portal_sessions WHERE id = ? AND ended_at IS NULL',
-      )
-      .get(id) as OpenSession | undefined
+    const row = this.reads.session(id)
     return row && row.expiresAt > now ? row : null
   }
 

@@ -7,7 +7,7 @@
 import { EscPosDecoder, type Printed } from '../../drivers/printer/escpos/decoder.js'
 import { renderEscPos, textWidth, type PrinterProfile } from '../../drivers/printer/escpos/encoder.js'
 import type { PrintDocument } from '../../drivers/printer/escpos/document.js'
-import { qrMatrix } from '../../drivers/printer/escpos/qr-fit.js'
+import { qrMatrix } from '../../drivers/qr-fit.js'
 
 const LINE = 24
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')

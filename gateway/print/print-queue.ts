@@ -8,6 +8,7 @@
  * for a person to reprint: a slip may be on paper already, so it is never sent again by
  * itself (issue #13: a late status answer once got a slip printed twice).
  */
+import { PrintReads } from '../store/read/print-reads.js'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
 import { Tally } from '../log-tally.js'
@@ -56,6 +57,7 @@ export class PrintQueue implements Module {
   }
 
   private readonly tally: Tally
+  private readonly reads: PrintReads
 
   constructor(
     readonly id: string,
@@ -66,6 +68,7 @@ export class PrintQueue implements Module {
     private readonly log: Logger,
   ) {
     this.tally = new Tally(log, 'printed in the last minute')
+    this.reads = new PrintReads(journal)
     this.name = `printer:${id}`
   }
 
@@ -110,19 +113,14 @@ export class PrintQueue implements Module {
   }
 
   status(): PrintQueueStatus {
-    const queued = this.journal
-      .query("SELECT count(*) FROM print_jobs WHERE printer = ? AND state = 'queued'")
-      .pluck()
-      .get(this.id) as number
+    const queued = this.reads.queuedCount(this.id)
     return { id: this.id, queued, ...this.current }
   }
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
       try {
-        const job = this.journal
-          .query("SELECT id, document FROM print_jobs WHERE printer = ? AND state = 'queued' ORDER BY position LIMIT 1")
-          .get(this.id) as { id: string; document: string } | undefined
+        const job = this.reads.nextQueued(this.id)
         const printer = await this.connected()
         const reading = printer ? await printer.status() : null
         if (reading) this.setState(reading.state, reading.problem)

@@ -5,10 +5,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Config, PrinterConfig } from '../../config/schema.js'
+import { PrintReads, type PrintJob } from '../store/read/print-reads.js'
 import type { Journal } from '../store/journal.js'
 import { moduleLogger, type Logger } from '../log.js'
 import type { Module } from '../lifecycle.js'
-import { CodedError } from '../errors.js'
+import { CodedError } from '../../config/coded-error.js'
 import type { SerialBinding } from '../../drivers/bindings/serial.js'
 import { printerConnector, printerProfile } from '../../drivers/printer/create-printer.js'
 import type { PrintDocument } from '../../drivers/printer/escpos/document.js'
@@ -22,17 +23,7 @@ export class PrintError extends CodedError<
   override readonly name = 'PrintError'
 }
 
-export interface PrintJob {
-  id: string
-  printer: string
-  kind: string
-  state: string
-  attempts: number
-  lastError: string | null
-  reprintOf: string | null
-  createdAt: number
-  finishedAt: number | null
-}
+export type { PrintJob }
 
 export class PrintService implements Module {
   readonly name = 'printers'
@@ -41,6 +32,8 @@ export class PrintService implements Module {
   readonly simulators = new Map<string, VirtualPrinter>()
   private started: PrintQueue[] = []
 
+  private readonly reads: PrintReads
+
   constructor(
     config: Pick<Config, 'printers' | 'dataDir'>,
     private readonly journal: Journal,
@@ -48,6 +41,7 @@ export class PrintService implements Module {
     log: Logger,
     onState?: (change: PrinterStateChange) => void,
   ) {
+    this.reads = new PrintReads(journal)
     for (const p of config.printers) {
       const simulator = () => this.simulatorFor(p, join(config.dataDir, 'print-sim'))
       const queue = new PrintQueue(
@@ -98,11 +92,7 @@ export class PrintService implements Module {
   }
 
   job(id: string): PrintJob {
-    const row = this.journal
-      .query(
-        'SELECT id, printer, kind, state, attempts, last_error AS lastError, reprint_of AS reprintOf, created_at AS createdAt, finished_at AS finishedAt FROM print_jobs WHERE id = ?',
-      )
-      .get(id) as PrintJob | undefined
+    const row = this.reads.job(id)
     if (!row) throw new PrintError('unknown_job', `no print job ${id}`)
     return row
   }
@@ -136,9 +126,9 @@ export class PrintService implements Module {
   }
 
   private documentOf(id: string): PrintDocument {
-    return JSON.parse(
-      this.journal.query('SELECT document FROM print_jobs WHERE id = ?').pluck().get(id) as string,
-    ) as PrintDocument
+    const document = this.reads.document(id)
+    if (document === null) throw new PrintError('unknown_job', `no print job ${id}`)
+    return JSON.parse(document) as PrintDocument
   }
 
   private entry(printerId: string) {

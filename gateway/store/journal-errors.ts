@@ -1,5 +1,5 @@
 /** Journal errors carry a `code` that callers branch on; messages are for humans. */
-import { CodedError } from '../errors.js'
+import { CodedError } from '../../config/coded-error.js'
 export class JournalInputError extends Error {
   override readonly name = 'JournalInputError'
   constructor(

@@ -22,12 +22,14 @@ import {
   type Pending,
 } from './journal-batch.js'
 import type { CommandMap } from './tx/index.js'
+import type { PayloadOf } from './event-contract.js'
 import { JournalInputError, JournalUnavailableError, writeErrorFromSqlite } from './journal-errors.js'
 
-export interface AppendInput {
-  type: string
+export interface AppendInput<T extends string = string> {
+  type: T
   device?: string | null
-  payload: object
+  /** As the event contract (event-contract.ts) writes it for a known type. */
+  payload: PayloadOf<T>
   /** ms since epoch; defaults to now. */
   time?: number
   /** From `newId()`, when another event must name this one before it commits; defaults to a fresh ULID. */
@@ -77,11 +79,12 @@ export class Journal implements Module {
   private readonly commitListeners = new Set<(lastSeq: number) => void>()
   private onClosed: (() => void) | null = null
   /** Called once if the writer dies; the runtime decides (log fatal, exit for systemd). */
-  onFatal: (err: Error) => void = () => {}
 
   constructor(
     readonly file: string,
     private readonly log: Logger,
+    /** Called once if the writer dies (the gateway exits so systemd restarts it). */
+    private readonly onFatal: (err: Error) => void = () => {},
   ) {}
 
   async start(): Promise<void> {
@@ -127,7 +130,7 @@ export class Journal implements Module {
   }
 
   /** Durably appends one event; resolves after COMMIT with its id and seq. */
-  append<P extends object>(input: AppendInput & { payload: P }): Promise<JournalEvent<P>> {
+  append<T extends string, P extends PayloadOf<T>>(input: AppendInput<T> & { payload: P }): Promise<JournalEvent<P>> {
     if (!this.accepting) return Promise.reject(this.unavailable())
     let row: EventRow
     try {

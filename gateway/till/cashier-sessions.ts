@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { AttemptGuard, LockedOutError, type Attempt, type AttemptLimits } from '../auth/attempt-guard.js'
 import { verifyPin } from '../auth/secrets.js'
-import { CodedError } from '../errors.js'
+import { CodedError } from '../../config/coded-error.js'
 
 export interface CashierAccount {
   id: string

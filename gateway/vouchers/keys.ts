@@ -3,7 +3,7 @@
  * key never leaves the machine (file mode 0600, like ssh refusing a readable key). The
  * operator enrols the public key in the trust list (`tillside keys show` prints it).
  */
-import { CodedError } from '../errors.js'
+import { CodedError } from '../../config/coded-error.js'
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'

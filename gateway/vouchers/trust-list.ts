@@ -4,7 +4,7 @@
  * every store's config, so a store trusts a voucher from a shop it has never talked to
  * without being online. Pushed by the cloud (issue #5) or loaded from a file.
  */
-import { CodedError } from '../errors.js'
+import { CodedError } from '../../config/coded-error.js'
 import { sign, verify, type KeyObject } from 'node:crypto'
 import { Type, type Static } from '@sinclair/typebox'
 import { documentValidator, DocumentError } from '../../config/problems.js'

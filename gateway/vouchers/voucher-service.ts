@@ -3,7 +3,8 @@
  * the till, the POS API, the kiosk and the CLI. Every outcome — accepted or rejected —
  * is journaled before it is returned.
  */
-import { CodedError } from '../errors.js'
+import { CodedError } from '../../config/coded-error.js'
+import { VoucherReads } from '../store/read/voucher-reads.js'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
 import { Tally } from '../log-tally.js'
@@ -91,6 +92,7 @@ export class VoucherService {
   /** Online-checked redemptions under way, by voucher key (see redeem). */
   private readonly inFlight = new Map<string, Promise<void>>()
   private readonly tally: Tally
+  private readonly reads: VoucherReads
 
   constructor(
     readonly authority: VoucherAuthority,
@@ -99,6 +101,7 @@ export class VoucherService {
     private readonly log: Logger,
   ) {
     this.tally = new Tally(log, 'vouchers in the last minute')
+    this.reads = new VoucherReads(journal)
   }
 
   async issue(req: IssueRequest, now = Date.now()): Promise<IssuedVoucher> {
@@ -245,10 +248,7 @@ export class VoucherService {
 
   /** Live local uses of a voucher (voids given back). */
   private usesOf(key: string): number {
-    return (
-      (this.journal.query('SELECT uses FROM voucher_uses WHERE voucher_key = ?').pluck().get(key) as
-        number | undefined) ?? 0
-    )
+    return this.reads.usesOf(key)
   }
 
   async void(
@@ -275,58 +275,38 @@ export class VoucherService {
   recentOutcomes(
     limit: number,
   ): { outcome: RedeemOutcome; device: string | null; cashier: string | null; voided: boolean }[] {
-    const db = this.journal.reader
-    const rows = db
-      .prepare(
-        "SELECT seq, id, time, device, type, payload FROM events WHERE type IN ('voucher.redeemed', 'voucher.rejected') ORDER BY seq DESC LIMIT ?",
-      )
-      .all(limit) as { seq: number; id: string; time: number; device: string | null; type: string; payload: string }[]
-    const voided = db.prepare('SELECT voided_at FROM redemptions WHERE id = ?').pluck()
-    return rows.map((r) => {
-      const p = JSON.parse(r.payload) as Record<string, unknown> & {
-        kid?: number
-        campaign?: number
-        serial?: number
-        cashier?: string | null
-      }
-      const key = (p.voucherKey ?? p.key) as string | undefined
+    return this.reads.recentOutcomes(limit).map((e) => {
+      const p = e.payload
       const campaign = p.campaign !== undefined ? this.authority.campaigns.get(p.campaign) : undefined
       const voucher: VoucherSummary | undefined =
-        key && p.kid !== undefined && p.campaign !== undefined && p.serial !== undefined
+        p.voucherKey !== undefined && p.kid !== undefined && p.campaign !== undefined && p.serial !== undefined
           ? {
-              key,
+              key: p.voucherKey,
               kid: p.kid,
               campaign: p.campaign,
               serial: p.serial,
-              issuerStore: p.issuerStore as string | undefined,
+              issuerStore: p.issuerStore,
               name: campaign?.name,
-              value: (p.value ?? campaign?.value) as Campaign['value'] | undefined,
+              value: p.value ?? campaign?.value,
             }
           : undefined
-      const base = { time: r.time, seq: r.seq }
+      const base = { time: e.time, seq: e.seq }
       const outcome: RedeemOutcome =
-        r.type === 'voucher.redeemed'
-          ? {
-              ok: true,
-              redemptionId: r.id,
-              voucher: voucher!,
-              use: p.use as number,
-              maxUses: p.maxUses as number,
-              ...base,
-            }
+        e.type === 'voucher.redeemed'
+          ? { ok: true, redemptionId: e.id, voucher: voucher!, use: e.payload.use, maxUses: e.payload.maxUses, ...base }
           : {
               ok: false,
-              reason: p.reason as RejectionReason,
-              detail: (p.detail as string | undefined) ?? '',
+              reason: e.payload.reason as RejectionReason,
+              detail: e.payload.detail ?? '',
               voucher,
-              previous: (p.previous as PreviousRedemption | null | undefined) ?? undefined,
+              previous: e.payload.previous ?? undefined,
               ...base,
             }
       return {
         outcome,
-        device: r.device,
+        device: e.device,
         cashier: p.cashier ?? null,
-        voided: r.type === 'voucher.redeemed' && voided.get(r.id) != null,
+        voided: e.type === 'voucher.redeemed' && this.reads.isVoided(e.id),
       }
     })
   }
@@ -340,7 +320,20 @@ export class VoucherService {
     const ev = await this.journal.append({
       type: 'voucher.rejected',
       device: ctx.device,
-      payload: { reason, detail, ...voucher, cashier: ctx.cashier, source: ctx.source },
+      payload: {
+        reason,
+        detail,
+        ...(voucher && {
+          voucherKey: voucher.key,
+          kid: voucher.kid,
+          campaign: voucher.campaign,
+          serial: voucher.serial,
+          issuerStore: voucher.issuerStore,
+          value: voucher.value,
+        }),
+        cashier: ctx.cashier,
+        source: ctx.source,
+      },
     })
     this.log.debug({ reason, voucher: voucher?.key, device: ctx.device }, 'voucher rejected')
     this.tally.add('rejected')

@@ -31,7 +31,7 @@ async function bigJournal(dataDir: string): Promise<void> {
   for (let i = 0; i < BIG; i += 20_000) {
     await Promise.all(
       Array.from({ length: 20_000 }, (_, k) =>
-        journal.append<object>(
+        journal.append<string, object>(
           k % 10 === 0
             ? { type: 'pos.sale', device: 'pos:pos-1', payload: sale }
             : { type: 'scan', device: 'till-scanner', payload: scan },

@@ -16,7 +16,7 @@ const NAIVE_SECONDS = 3
 export async function benchJournalAppend(dir: string): Promise<void> {
   const journal = new Journal(join(dir, 'group.db'), silentLogger())
   await journal.start()
-  const payload = { data: 'TS1:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', symbology: 'qr', aimId: ']Q1', role: 'till' }
+  const payload = { data: 'TS1:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', symbology: 'qr', aimId: ']Q1', role: 'till' as const }
   // Warm-up so worker start and page allocation are not measured.
   await Promise.all(Array.from({ length: 2000 }, () => journal.append({ type: 'scan', device: 'bench', payload })))
   const started = performance.now()

@@ -26,7 +26,7 @@ const NAIVE = fileURLToPath(new URL('./naive-publisher.js', import.meta.url))
 async function journalOf(dir: string, n: number): Promise<void> {
   const journal = new Journal(join(dir, DB_FILE), silentLogger())
   await journal.start()
-  const payload = { deviceId: 'till-scanner', data: '6901234567892', symbology: 'E', channel: 'bench' }
+  const payload = { data: '6901234567892', symbology: 'ean13', aimId: ']E0', role: 'till' as const }
   for (let i = 0; i < n; i += 10_000)
     await Promise.all(
       Array.from({ length: 10_000 }, () => journal.append({ type: 'scan', device: 'till-scanner', payload })),

@@ -5,6 +5,7 @@
  * result on cmd-result. Bad input of any kind gets a `rejected` result and a log line;
  * nothing a command carries can stop the relay.
  */
+import { SyncReads } from '../../gateway/store/read/sync-reads.js'
 import type { Journal } from '../../gateway/store/journal.js'
 import type { Logger } from '../../gateway/log.js'
 import { COMMAND_ID, CONTRACT_VERSION, ContractError, parseCommand, topics, type CommandResult } from '../contract.js'
@@ -14,6 +15,7 @@ import { CommandRejected, type CommandHandlers } from './command-types.js'
 export class CommandRunner {
   private queue: Promise<void> = Promise.resolve()
   readonly stats = { applied: 0, rejected: 0, repeated: 0 }
+  private readonly reads: SyncReads
 
   constructor(
     private readonly store: string,
@@ -21,7 +23,9 @@ export class CommandRunner {
     private readonly link: Link,
     private readonly handlers: CommandHandlers,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.reads = new SyncReads(journal)
+  }
 
   /** Queues a command message; commands apply in arrival order, never two at once. */
   submit(type: string, payload: Buffer): Promise<void> {
@@ -41,8 +45,7 @@ export class CommandRunner {
       id = command.id
       if (command.store !== undefined && command.store !== this.store)
         throw new CommandRejected('wrong_store', `command for store ${command.store} reached ${this.store}`)
-      const prior = this.journal.query('SELECT status, reason, detail FROM commands WHERE id = ?').get(id) as
-        Pick<CommandResult, 'status' | 'reason' | 'detail'> | undefined
+      const prior = this.reads.command(id)
       if (prior) {
         this.stats.repeated++
         this.log.info({ id, type }, 'command seen before; answering with its first result')

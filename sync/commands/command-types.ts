@@ -1,5 +1,5 @@
 /** What a downlink command handler is: one small function per command type. */
-import { CodedError } from '../../gateway/errors.js'
+import { CodedError } from '../../config/coded-error.js'
 
 /** Returns a short detail for the result (or nothing); throws CommandRejected to refuse. */
 export type CommandHandler = (

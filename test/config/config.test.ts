@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { ConfigError, loadConfigFile, parseConfig } from '../../config/load.js'
-import { campaignsJsonSchema, configJsonSchema } from '../../config/json-schema.js'
+import { configJsonSchema } from '../../config/json-schema.js'
+import { campaignsJsonSchema } from '../../gateway/vouchers/campaigns.js'
 import { renderConfigReference } from '../../config/reference.js'
 import { mergePatch, type Json } from '../../config/merge-patch.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { backoffDelay } from '../../gateway/devices/backoff.js'
+import { backoffDelay } from '../../gateway/backoff.js'
 import { buildApp } from '../../gateway/http/app.js'
 import type { GatewayServices } from '../../gateway/http/services.js'
 import type { JournalHealth } from '../../gateway/store/journal.js'

@@ -3,6 +3,7 @@
  * gateway runs them) and the reference ingest, each with its own broker connection, plus
  * the total-queue checker: what the store journaled against what the cloud holds.
  */
+import type { CommandHandlers } from '../../sync/commands/command-types.js'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { parseConfig } from '../../config/load.js'
@@ -38,12 +39,13 @@ export class StoreEnd {
   constructor(
     readonly config: Config,
     log: Logger = silentLogger(),
+    commands: CommandHandlers = {},
   ) {
     this.journal = new Journal(join(config.dataDir, 'journal.db'), log)
     this.bus = new EventBus(log)
     this.sync = new SyncService(
       config,
-      { journal: this.journal, bus: this.bus, deviceStates: () => [], version: 'test' },
+      { journal: this.journal, bus: this.bus, deviceStates: () => [], version: 'test', commands },
       log,
     )
   }

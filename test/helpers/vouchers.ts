@@ -109,11 +109,11 @@ export async function startStoreGateway(
 ): Promise<{ gateway: Gateway; app: FastifyInstance; stop: () => Promise<void> }> {
   const tmp = tempDir()
   const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], undefined, extra)
-  const gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
+  const gateway = await Gateway.open({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
   await gateway.start()
   return {
     gateway,
-    app: gateway.app!,
+    app: gateway.app,
     stop: async () => {
       await gateway.stop()
       tmp.cleanup()

@@ -85,7 +85,7 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
       role: 'kiosk',
       transport: { type: 'simulator', stdin: false },
     } as (typeof config.devices)[number]
-    gateway = new Gateway({
+    gateway = await Gateway.open({
       config: { ...config, devices: [serialScanner('till-scanner', pty.devicePath), kioskScanner] },
       log: silentLogger(),
     })
@@ -134,8 +134,8 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
     )
 
     await pty.write(`${code}\r`)
-    await waitFor(() => gateway.till!.history()[0]?.voucher?.key !== undefined, 'till handled the scan', 10_000)
-    expect(gateway.till!.history()[0]).toMatchObject({ ok: true })
+    await waitFor(() => gateway.till.history()[0]?.voucher?.key !== undefined, 'till handled the scan', 10_000)
+    expect(gateway.till.history()[0]).toMatchObject({ ok: true })
     // The phone page says it is used now.
     const phonePage = await browser.newPage({ viewport: { width: 390, height: 844 } })
     await phonePage.goto((await page.getAttribute('#prize-qr', 'data-url')) as string)
@@ -147,12 +147,12 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
   })
 
   it('identifies by member QR at the kiosk scanner, and a double tap or a reload mid-game is still one play', async () => {
-    const { memberId } = await gateway.members!.enrol({
+    const { memberId } = await gateway.members.enrol({
       phone: '13900139000',
       consents: { membership: true },
       channel: 'pos',
     })
-    await gateway.devices.simulateScan('kiosk-scanner', gateway.members!.currentCode(memberId))
+    await gateway.devices.simulateScan('kiosk-scanner', gateway.members.currentCode(memberId))
     await page.waitForSelector('#game:not([hidden])')
     await page.dblclick('#play')
     await page.reload() // mid-spin: the page asks for the same play again
@@ -167,12 +167,12 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
 
   it('shows the QR at once when the printer is out of paper, and prints the slip once paper is back', async () => {
     printer.condition.paperOut = true
-    const { memberId } = await gateway.members!.enrol({
+    const { memberId } = await gateway.members.enrol({
       phone: '13700137000',
       consents: { membership: true },
       channel: 'pos',
     })
-    await gateway.devices.simulateScan('kiosk-scanner', gateway.members!.currentCode(memberId))
+    await gateway.devices.simulateScan('kiosk-scanner', gateway.members.currentCode(memberId))
     await page.waitForSelector('#game:not([hidden])')
     await page.click('#lang') // and in English
     await page.click('#play')

@@ -11,7 +11,7 @@ import { Gateway } from '../../gateway/runtime/gateway.js'
 import { silentLogger } from '../../gateway/log.js'
 import { KioskAudit } from '../../gateway/kiosk/kiosk-audit.js'
 import { localDay } from '../../gateway/kiosk/local-day.js'
-import { commandHandlers } from '../../sync/commands/handlers.js'
+import { commandHandlers } from '../../gateway/runtime/command-handlers.js'
 import { tempDir } from '../helpers/tmp.js'
 import { POS_TOKEN, campaign, kioskCredential, kioskHeaders, makeChain } from '../helpers/vouchers.js'
 
@@ -50,9 +50,9 @@ describe('kiosk game', () => {
       },
     )
     config = chain.stores.get('shop-a')!.config
-    gateway = new Gateway({ config, log: silentLogger() })
+    gateway = await Gateway.open({ config, log: silentLogger() })
     await gateway.start()
-    app = gateway.app!
+    app = gateway.app
   })
   afterAll(async () => {
     await gateway?.stop()
@@ -130,9 +130,9 @@ describe('kiosk game', () => {
   it('takes a pushed prize lease only when newer and about campaigns this store issues', async () => {
     const handlers = commandHandlers({
       config,
-      authority: gateway.vouchers!.authority,
+      authority: gateway.vouchers.authority,
       print: gateway.print,
-      kiosk: gateway.kiosk!,
+      kiosk: gateway.kiosk,
       reannounce: () => {},
     })
     const meta = { id: 'c1', type: 'prize-inventory' }

@@ -46,7 +46,7 @@ describe('captive portal', () => {
         guestNetworks: ['127.0.0.2/32'],
       },
     })
-    gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: logs.log })
+    gateway = await Gateway.open({ config: chain.stores.get('shop-a')!.config, log: logs.log })
     await gateway.start()
     guest = gateway.guestAddress
     main = gateway.address

@@ -43,7 +43,7 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
         },
       },
     )
-    gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
+    gateway = await Gateway.open({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
     await gateway.start()
     browser = await launchChromium()
   }, 30_000)

@@ -11,7 +11,7 @@ import {
 import { EscPosDecoder, type Printed } from '../../drivers/printer/escpos/decoder.js'
 import { parseStatus, statusBytes, isStatusByte, HEALTHY } from '../../drivers/printer/escpos/status.js'
 import type { PrintDocument } from '../../drivers/printer/escpos/document.js'
-import { byteCapacity, qrModules } from '../../drivers/printer/escpos/qr-fit.js'
+import { byteCapacity, qrModules } from '../../drivers/qr-fit.js'
 import { readRasterQr } from '../helpers/qr.js'
 
 const ZH: PrinterProfile = { cpl: 32, dots: 384, encoding: 'gb18030', nativeQr: true }

@@ -26,7 +26,7 @@ describe('print API', () => {
   afterAll(() => stop())
 
   it('prints a voucher slip whose QR is the voucher code, with a preview', async () => {
-    const { code } = await gateway.vouchers!.issue({ campaignId: 12, channel: 'kiosk' })
+    const { code } = await gateway.vouchers.issue({ campaignId: 12, channel: 'kiosk' })
     const res = await app.inject({
       method: 'POST',
       url: '/api/print/vouchers',
@@ -61,7 +61,7 @@ describe('print API', () => {
   })
 
   it("opens the preview from the job's signed link without a token, and only that job's, only until it expires", async () => {
-    const { code } = await gateway.vouchers!.issue({ campaignId: 12, channel: 'kiosk' })
+    const { code } = await gateway.vouchers.issue({ campaignId: 12, channel: 'kiosk' })
     const { jobId, previewUrl } = (
       await app.inject({ method: 'POST', url: '/api/print/vouchers', headers: auth, payload: { code } })
     ).json<{ jobId: string; previewUrl: string }>()
@@ -92,7 +92,7 @@ describe('print API', () => {
       expect(res.statusCode, url).toBe(403)
       expect(res.json()).toMatchObject({ error: 'bad_link' })
     }
-    const expired = gateway.app!.services.links.sign(`/api/print/jobs/${jobId}/preview`, -1000)
+    const expired = gateway.app.services.links.sign(`/api/print/jobs/${jobId}/preview`, -1000)
     expect((await app.inject({ method: 'GET', url: expired })).json()).toMatchObject({ error: 'link_expired' })
   })
 
@@ -136,7 +136,7 @@ describe('print API', () => {
   })
 
   it('prints a redemption slip at the till for each redemption, once', async () => {
-    const { code, key } = await gateway.vouchers!.issue({ campaignId: 12, channel: 'kiosk' })
+    const { code, key } = await gateway.vouchers.issue({ campaignId: 12, channel: 'kiosk' })
     expect((await gateway.devices.simulateScan('till-scanner', code)).ok).toBe(true)
     expect((await gateway.devices.simulateScan('till-scanner', code)).ok).toBe(true) // already redeemed: no slip
     const sim = () => gateway.print.simulators.get('till-printer')
@@ -175,7 +175,7 @@ describe('print API', () => {
   })
 
   it('keeps each simulated slip in dataDir/print-sim as text and as an SVG picture', () => {
-    const dir = join(gateway.app!.services.config.dataDir, 'print-sim')
+    const dir = join(gateway.app.services.config.dataDir, 'print-sim')
     const files = readdirSync(dir).filter((f) => f.startsWith('kiosk-printer-'))
     const texts = files.filter((f) => f.endsWith('.txt'))
     expect(texts.length).toBe(gateway.print.simulators.get('kiosk-printer')!.receipts.length)

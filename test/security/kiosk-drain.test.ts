@@ -31,7 +31,7 @@ describe('kiosk credential and limits', () => {
         game: { playsPerMemberPerDay: 50, prizes: [{ id: 'big', campaign: 12, stock: 100 }] },
       },
     })
-    gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
+    gateway = await Gateway.open({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
     await gateway.start()
     base = gateway.address
   })
@@ -92,7 +92,7 @@ describe('kiosk credential and limits', () => {
   it('holds plays at the per-minute limit', async () => {
     // A member the script did enrol, playing as fast as it can.
     const member = gateway.journal.reader.prepare('SELECT id FROM members LIMIT 1').pluck().get() as string
-    const { exp, sig } = gateway.app!.services.links.signature(`player/${member}`, 60_000)
+    const { exp, sig } = gateway.app.services.links.signature(`player/${member}`, 60_000)
     const plays = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         post('/api/kiosk/play', {

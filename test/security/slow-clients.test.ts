@@ -55,7 +55,7 @@ describe('slow and greedy clients', () => {
         },
       },
     })
-    gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
+    gateway = await Gateway.open({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
     await gateway.start()
   })
   afterAll(async () => {

@@ -118,7 +118,7 @@ describe('small holes', () => {
   })
 
   it('keeps the data directory and the database private to the service user', () => {
-    const dir = gateway.app!.services.config.dataDir
+    const dir = gateway.app.services.config.dataDir
     expect(statSync(dir).mode & 0o777).toBe(0o700)
     for (const file of ['tillside.db', 'tillside.db-wal']) expect(statSync(join(dir, file)).mode & 0o077, file).toBe(0)
   })

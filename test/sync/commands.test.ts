@@ -66,7 +66,7 @@ describe.skipIf(!ready)('commands from the cloud', () => {
       status: 'ok',
       detail: '2 campaign(s), version 1',
     })
-    expect(gateway.vouchers!.authority.campaigns.get(77)?.name.en).toBe('Pushed')
+    expect(gateway.vouchers.authority.campaigns.get(77)?.name.en).toBe('Pushed')
     expect(await send('campaigns', list, 'cmd-campaigns-1')).toMatchObject({ status: 'ok' }) // a redelivery
     expect(applied('cmd-campaigns-1')).toBe(1)
     expect(await send('campaigns', list, 'cmd-campaigns-2')).toMatchObject({
@@ -79,18 +79,18 @@ describe.skipIf(!ready)('commands from the cloud', () => {
       reason: 'invalid',
       detail: expect.stringContaining('campaigns[0].validTo'),
     })
-    expect(gateway.vouchers!.authority.campaigns.get(77)).toBeDefined() // the bad list changed nothing
+    expect(gateway.vouchers.authority.campaigns.get(77)).toBeDefined() // the bad list changed nothing
     // A restart loads the pushed list, not the config's file.
-    expect(VoucherAuthority.load(gateway.app!.services.config, silentLogger()).campaigns.get(77)).toBeDefined()
+    expect(VoucherAuthority.load(gateway.app.services.config, silentLogger()).campaigns.get(77)).toBeDefined()
   })
 
   it('revokes a voucher; refuses a trust list that is not signed by the root', async () => {
-    const { code, key } = await gateway.vouchers!.issue({ campaignId: 12, channel: 'pos' })
+    const { code, key } = await gateway.vouchers.issue({ campaignId: 12, channel: 'pos' })
     expect(await send('revocations', { version: 1, vouchers: [key] })).toMatchObject({
       status: 'ok',
       detail: 'version 1',
     })
-    expect(gateway.vouchers!.validate(code)).toMatchObject({ ok: false, reason: 'revoked' })
+    expect(gateway.vouchers.validate(code)).toMatchObject({ ok: false, reason: 'revoked' })
     expect(await send('trust-list', { body: {}, signature: 'AAAA' })).toMatchObject({
       status: 'rejected',
       reason: 'malformed',
@@ -121,7 +121,7 @@ describe.skipIf(!ready)('commands from the cloud', () => {
       status: 'ok',
       detail: 'saved; applies at the next start',
     })
-    const config = gateway.app!.services.config
+    const config = gateway.app.services.config
     expect(existsSync(join(config.dataDir, 'config-patch.json'))).toBe(true)
     const next = parseConfig(
       JSON.stringify({ store: { id: 'shop-a', name: 'Old name' }, dataDir: config.dataDir }),

@@ -14,6 +14,13 @@ import {
   parseVoucherCheck,
   topics,
 } from '../../sync/contract.js'
+import { eventJsonSchema } from '../../gateway/store/event-json-schema.js'
+import { DB_FILE } from '../../gateway/runtime/gateway.js'
+import { contractViolations, JOURNAL_FILE } from '../helpers/event-contract.js'
+import { Journal } from '../../gateway/store/journal.js'
+import { silentLogger } from '../../gateway/log.js'
+import { tempDir } from '../helpers/tmp.js'
+import { join } from 'node:path'
 
 describe('sync contract', () => {
   it('documents every topic in docs/asyncapi.yaml', () => {
@@ -29,6 +36,35 @@ describe('sync contract', () => {
         topic,
       ).toBe(true)
     }
+  })
+
+  it('writes every event type down: docs/events.schema.json is generated and asyncapi points at it', () => {
+    expect(JSON.parse(readFileSync('docs/events.schema.json', 'utf8'))).toEqual(eventJsonSchema())
+    const doc = parse(readFileSync('docs/asyncapi.yaml', 'utf8')) as {
+      components: { messages: { eventBatch: { payload: { properties: { events: { items: unknown } } } } } }
+    }
+    expect(doc.components.messages.eventBatch.payload.properties.events.items).toEqual({
+      $ref: './events.schema.json',
+    })
+    expect(JOURNAL_FILE).toBe(DB_FILE)
+  })
+
+  it('finds journaled events that break the contract, naming the event and the field', async () => {
+    const { dir, cleanup } = tempDir()
+    const journal = new Journal(join(dir, 'j.db'), silentLogger())
+    await journal.start()
+    await journal.append({ type: 'scan', payload: { data: 'A', symbology: null, aimId: null, role: 'till' } })
+    await journal.append({ type: 'scan', payload: { data: 'B', role: 'till' } as never })
+    await journal.append({ type: 'member.created', payload: { memberId: 'm', channel: 'kiosk', phone: '1' } as never })
+    await journal.append({ type: 'no.such_type', payload: {} })
+    await journal.stop()
+    const found = contractViolations(join(dir, 'j.db'))
+    cleanup()
+    expect(found.map((f) => f.split(' — ')[0])).toEqual([
+      "#2 scan: /payload must have required property 'symbology'",
+      '#3 member.created: /payload must NOT have additional properties',
+      '#4 no.such_type: /type must be equal to one of the allowed values',
+    ])
   })
 
   it('encodes a batch the cloud parses back, payloads spliced as journaled', () => {

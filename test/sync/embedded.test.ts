@@ -20,7 +20,7 @@ describe('embedded sync', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()))
     const port = (taken.address() as { port: number }).port
     const config = storeConfig(tmp.dir, 'shop-a', 'embedded')
-    const gateway = new Gateway({
+    const gateway = await Gateway.open({
       config: {
         ...config,
         http: { ...config.http, port: 0 },
@@ -31,7 +31,7 @@ describe('embedded sync', () => {
     await expect(gateway.start()).rejects.toThrow(new RegExp(`EADDRINUSE.*${port}`))
     taken.close()
     // Nothing left behind: the same data dir starts again once the port is free.
-    const again = new Gateway({
+    const again = await Gateway.open({
       config: {
         ...config,
         http: { ...config.http, port: 0 },
@@ -53,14 +53,14 @@ describe('embedded sync', () => {
         sync: { broker: 'embedded', embedded: { port: 0 } },
       },
     )
-    const gateway = new Gateway({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
+    const gateway = await Gateway.open({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
     await gateway.start()
     try {
       await waitFor(() => gateway.sync.status().state === 'online', 'embedded link up')
-      const { code } = await gateway.vouchers!.issue({ campaignId: 14, channel: 'cli' })
+      const { code } = await gateway.vouchers.issue({ campaignId: 14, channel: 'cli' })
       const ctx = { device: null, cashier: null, source: {} }
-      expect(await gateway.vouchers!.redeem(code, ctx)).toMatchObject({ ok: true })
-      expect(await gateway.vouchers!.redeem(code, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
+      expect(await gateway.vouchers.redeem(code, ctx)).toMatchObject({ ok: true })
+      expect(await gateway.vouchers.redeem(code, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
     } finally {
       await gateway.stop()
     }

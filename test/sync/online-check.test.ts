@@ -51,9 +51,12 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
     )
     const configA = chain.stores.get('shop-a')!.config
     const configB = chain.stores.get('shop-b')!.config
-    a = new Gateway({ config: configA, log: silentLogger() })
+    a = await Gateway.open({ config: configA, log: silentLogger() })
     // Shop B speaks MQTT 3.1.1: no properties, the payload's id and replyTo carry the request.
-    b = new Gateway({ config: { ...configB, sync: { ...configB.sync, protocolVersion: 4 } }, log: silentLogger() })
+    b = await Gateway.open({
+      config: { ...configB, sync: { ...configB.sync, protocolVersion: 4 } },
+      log: silentLogger(),
+    })
     await a.start()
     await b.start()
     await waitFor(
@@ -72,13 +75,13 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
     tmp?.cleanup()
   })
 
-  const issue = async (campaignId = 14) => (await a.vouchers!.issue({ campaignId, channel: 'cli' })).code
+  const issue = async (campaignId = 14) => (await a.vouchers.issue({ campaignId, channel: 'cli' })).code
 
   it('says yes to the first store and no, with where, to the next', async () => {
     const code = await issue()
-    const first = await b.vouchers!.redeem(code, ctx)
+    const first = await b.vouchers.redeem(code, ctx)
     expect(first).toMatchObject({ ok: true })
-    const second = await a.vouchers!.redeem(code, ctx)
+    const second = await a.vouchers.redeem(code, ctx)
     expect(second).toMatchObject({ ok: false, reason: 'already_redeemed' })
     expect(second.ok === false && second.detail).toMatch(/shop-b/)
     expect(cloud.ingest.rpc.answered).toBeGreaterThanOrEqual(2)
@@ -87,13 +90,13 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
       () => cloud.store.db.prepare('SELECT count(*) FROM voucher_claims').pluck().get() === 0,
       'claim replaced by the redemption',
     )
-    expect(await a.vouchers!.redeem(code, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
+    expect(await a.vouchers.redeem(code, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
   })
 
   it('gives the last use to exactly one of two stores asking at once', async () => {
     for (let round = 0; round < 5; round++) {
       const code = await issue()
-      const outcomes = await Promise.all([a.vouchers!.redeem(code, ctx), b.vouchers!.redeem(code, ctx)])
+      const outcomes = await Promise.all([a.vouchers.redeem(code, ctx), b.vouchers.redeem(code, ctx)])
       expect(outcomes.filter((o) => o.ok)).toHaveLength(1)
     }
     // Two uses: both stores may use it once each, a third ask is refused — also while
@@ -107,9 +110,9 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
         : ingest(batch)
     try {
       const code = await issue(15)
-      expect(
-        (await Promise.all([a.vouchers!.redeem(code, ctx), b.vouchers!.redeem(code, ctx)])).every((o) => o.ok),
-      ).toBe(true)
+      expect((await Promise.all([a.vouchers.redeem(code, ctx), b.vouchers.redeem(code, ctx)])).every((o) => o.ok)).toBe(
+        true,
+      )
       await waitFor(
         () =>
           cloud.store.db
@@ -124,17 +127,17 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
           .pluck()
           .get(),
       ).toBe(0)
-      expect(await b.vouchers!.redeem(code, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
-      expect(await a.vouchers!.redeem(code, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
+      expect(await b.vouchers.redeem(code, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
+      expect(await a.vouchers.redeem(code, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
       // One store asking twice at once for a voucher it may use twice gets two uses, never three.
       const twice = await issue(15)
       const three = await Promise.all([
-        b.vouchers!.redeem(twice, ctx),
-        b.vouchers!.redeem(twice, ctx),
-        b.vouchers!.redeem(twice, ctx),
+        b.vouchers.redeem(twice, ctx),
+        b.vouchers.redeem(twice, ctx),
+        b.vouchers.redeem(twice, ctx),
       ])
       expect(three.filter((o) => o.ok)).toHaveLength(2)
-      expect(await a.vouchers!.redeem(twice, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
+      expect(await a.vouchers.redeem(twice, ctx)).toMatchObject({ ok: false, reason: 'already_redeemed' })
     } finally {
       cloud.store.ingest = ingest
     }
@@ -144,13 +147,13 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
     const code = await issue()
     await cloud.link.stop() // the broker is up, nobody answers
     const started = Date.now()
-    const outcome = await a.vouchers!.redeem(code, ctx)
+    const outcome = await a.vouchers.redeem(code, ctx)
     expect(outcome).toMatchObject({ ok: false, reason: 'online_check_required' })
     expect(outcome.ok === false && outcome.detail).toMatch(/cannot be reached/)
     expect(Date.now() - started).toBeGreaterThanOrEqual(550)
     cloud.link.start()
     await waitFor(() => cloud.link.connected, 'cloud back')
-    expect(await a.vouchers!.redeem(code, ctx)).toMatchObject({ ok: true })
+    expect(await a.vouchers.redeem(code, ctx)).toMatchObject({ ok: true })
   })
 
   it('answers at once when the link is down, without queueing the request', async () => {
@@ -158,11 +161,11 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
     await broker.kill()
     await waitFor(() => a.sync.status().state === 'offline', 'store sees the broker gone')
     const started = Date.now()
-    expect(await a.vouchers!.redeem(code, ctx)).toMatchObject({ ok: false, reason: 'online_check_required' })
+    expect(await a.vouchers.redeem(code, ctx)).toMatchObject({ ok: false, reason: 'online_check_required' })
     expect(Date.now() - started).toBeLessThan(500)
     await broker.restart()
     await waitFor(() => a.sync.status().state === 'online' && cloud.link.connected, 'reconnected')
-    expect(await a.vouchers!.redeem(code, ctx)).toMatchObject({ ok: true })
+    expect(await a.vouchers.redeem(code, ctx)).toMatchObject({ ok: true })
   })
 
   it('answers a malformed request with an error and never publishes outside the asking store', async () => {
@@ -204,7 +207,7 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
     })
     expect(replies.find((r) => r.body.id === 'request-elsewhere')).toBeUndefined()
     // The stores' own requests still work after all that.
-    expect(await b.vouchers!.redeem(await issue(), ctx)).toMatchObject({ ok: true })
+    expect(await b.vouchers.redeem(await issue(), ctx)).toMatchObject({ ok: true })
   })
 
   it("sends a portal one-time code through the cloud's SMS service, and says at once when it cannot", async () => {

@@ -81,8 +81,9 @@ describe.skipIf(!ready)('mqtts:// with client certificates and the example ACL',
       storeConfig(join(tmp.dir, 'shop-a'), 'shop-a', broker.url, {
         tls: { ca: certs.ca, ...certs.clients['shop-a']! },
       }),
+      undefined,
+      { reannounce: () => (store.sync.reannounce(), 'announced') },
     )
-    store.sync.commands = { reannounce: () => (store.sync.reannounce(), 'announced') }
     await store.start()
   })
   afterAll(async () => {

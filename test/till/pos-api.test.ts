@@ -107,7 +107,7 @@ describe('POS API', () => {
         await post('/api/pos/payments/charge', { ...charge, idempotencyKey: 'pay-0003', authCode: '9999999999999999' })
       ).json(),
     ).toMatchObject({ error: 'not_a_payment_code' })
-    const sandbox = gateway.pos!.provider as SandboxProvider
+    const sandbox = gateway.pos.provider as SandboxProvider
     sandbox.online = false
     const offline = await post('/api/pos/payments/charge', { ...charge, idempotencyKey: 'pay-0004' })
     expect(offline.statusCode).toBe(503)
@@ -139,7 +139,7 @@ describe('POS API', () => {
       error: 'invalid_phone',
     })
     const code = await app.inject({ method: 'GET', url: `/api/pos/members/${memberId}/code`, headers: auth })
-    expect(gateway.members!.identify(code.json<{ code: string }>().code)).toEqual({ ok: true, memberId })
+    expect(gateway.members.identify(code.json<{ code: string }>().code)).toEqual({ ok: true, memberId })
   })
 
   it('serves the OpenAPI document with the POS routes at /docs', async () => {

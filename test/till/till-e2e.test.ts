@@ -59,7 +59,7 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     pty.listen()
     // Good-read / bad-read commands as a scanner's programming guide would give them (here readable ASCII).
     const feedback = { goodRead: Buffer.from('<GOOD>').toString('hex'), badRead: Buffer.from('<BAD>').toString('hex') }
-    gateway = new Gateway({
+    gateway = await Gateway.open({
       config: { ...b, devices: [serialScanner('till-scanner', pty.devicePath, {}, { feedback })] },
       log: silentLogger(),
     })
@@ -130,14 +130,14 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
   })
 
   it('recognises a member by the live member code, and refuses an old screenshot of it', async () => {
-    const { memberId } = await gateway.members!.enrol({
+    const { memberId } = await gateway.members.enrol({
       phone: '138 0013 8000',
       consents: { membership: true },
       channel: 'pos',
     })
-    await scan(gateway.members!.currentCode(memberId), /^MEMBER$/)
+    await scan(gateway.members.currentCode(memberId), /^MEMBER$/)
     expect(await page.textContent('#detail')).toContain(memberId)
-    await scan(gateway.members!.currentCode(memberId, Date.now() - 5 * 60_000), /^Old member code$/)
+    await scan(gateway.members.currentCode(memberId, Date.now() - 5 * 60_000), /^Old member code$/)
   })
 
   it('voids the redemption from the list with the PIN; the voucher can be used again', async () => {

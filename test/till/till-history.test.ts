@@ -12,25 +12,25 @@ describe('till history across a restart', () => {
   it('shows the same voucher outcomes, voids included, newest first', async () => {
     const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }])
     const config = chain.stores.get('shop-a')!.config
-    let gateway = new Gateway({ config, log: silentLogger() })
+    let gateway = await Gateway.open({ config, log: silentLogger() })
     await gateway.start()
     const ctx = { device: 'pos:x', cashier: 'ann', source: {} }
     const codes = [] as string[]
-    for (let i = 0; i < 25; i++) codes.push((await gateway.vouchers!.issue({ campaignId: 12, channel: 'cli' })).code)
-    for (const code of codes) await gateway.vouchers!.redeem(code, ctx)
-    const again = await gateway.vouchers!.redeem(codes[0]!, ctx)
-    const last = await gateway.vouchers!.redeem(codes[24]!.slice(0, 50), ctx)
-    const firstValid = await gateway.vouchers!.redeem(
-      (await gateway.vouchers!.issue({ campaignId: 12, channel: 'cli' })).code,
+    for (let i = 0; i < 25; i++) codes.push((await gateway.vouchers.issue({ campaignId: 12, channel: 'cli' })).code)
+    for (const code of codes) await gateway.vouchers.redeem(code, ctx)
+    const again = await gateway.vouchers.redeem(codes[0]!, ctx)
+    const last = await gateway.vouchers.redeem(codes[24]!.slice(0, 50), ctx)
+    const firstValid = await gateway.vouchers.redeem(
+      (await gateway.vouchers.issue({ campaignId: 12, channel: 'cli' })).code,
       ctx,
     )
     if (!firstValid.ok) throw new Error('expected a redemption')
-    await gateway.vouchers!.void(firstValid.redemptionId, 'ann', null, null)
+    await gateway.vouchers.void(firstValid.redemptionId, 'ann', null, null)
     await gateway.stop()
 
-    gateway = new Gateway({ config, log: silentLogger() })
+    gateway = await Gateway.open({ config, log: silentLogger() })
     await gateway.start()
-    const history = gateway.till!.history()
+    const history = gateway.till.history()
     await gateway.stop()
     expect(history).toHaveLength(20)
     expect(history[0]).toMatchObject({

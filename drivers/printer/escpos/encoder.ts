@@ -5,10 +5,10 @@
  * for printers without QR support. Column widths count CJK characters as two.
  */
 import iconv from 'iconv-lite'
-import { CodedError } from '../../../gateway/errors.js'
+import { CodedError } from '../../../config/coded-error.js'
 import * as C from './commands.js'
 import type { Align, Block, PrintDocument } from './document.js'
-import { qrMatrix, qrModules } from './qr-fit.js'
+import { qrMatrix, qrModules } from '../../qr-fit.js'
 
 export interface PrinterProfile {
   /** Characters per line at normal size (58 mm paper: 32, 80 mm: 42 or 48). */

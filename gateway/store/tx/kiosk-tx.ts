@@ -4,7 +4,7 @@
  * so a double tap or a reload mid-game gets the same play back, never a second one.
  */
 import { randomBytes } from 'node:crypto'
-import { CONSOLATION, commitmentOf, drawFraction, pickPrize, type Weights } from '../../kiosk/draw.js'
+import { CONSOLATION, commitmentOf, drawFraction, pickPrize, type Weights } from './draw.js'
 import { TxError, type TxContext } from './tx-context.js'
 import { issueVoucherTx } from './voucher-tx.js'
 

@@ -6,6 +6,7 @@
  */
 import type Database from 'better-sqlite3'
 import type { Db } from '../database.js'
+import type { EventPayloads, EventType } from '../event-contract.js'
 
 export interface AppendedEvent {
   id: string
@@ -23,7 +24,12 @@ export interface TxContext {
    * Appends an event in this transaction. `outbox: true` also queues it in the sync
    * outbox: events the cloud must receive and retention may never drop (issue #5).
    */
-  append(type: string, device: string | null, payload: object, opts?: { outbox?: boolean }): AppendedEvent
+  append<T extends EventType>(
+    type: T,
+    device: string | null,
+    payload: EventPayloads[T],
+    opts?: { outbox?: boolean },
+  ): AppendedEvent
 }
 
 // Commands receive structured-cloned args from our own main thread; their shape is typed

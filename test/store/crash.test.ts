@@ -44,7 +44,7 @@ function runAndKill(file: string, killAfterMs: number): Promise<Map<string, numb
 describe('journal durability under SIGKILL', () => {
   it(`loses no acknowledged append across ${ROUNDS} random kills`, { timeout: 180_000 }, async () => {
     const tmp = tempDir()
-    const file = join(tmp.dir, 'tillside.db')
+    const file = join(tmp.dir, 'journal.db')
     const allAcked = new Map<string, number>()
     try {
       for (let round = 0; round < ROUNDS; round++) {

@@ -20,8 +20,16 @@ describe('Journal', () => {
   })
 
   it('appends with ULID ids and contiguous seqs, durable with synchronous=FULL in WAL', async () => {
-    const a = await journal.append({ type: 'scan', device: 'till-scanner', payload: { data: 'A' } })
-    const b = await journal.append({ type: 'scan', device: null, payload: { data: 'B' } })
+    const a = await journal.append({
+      type: 'scan',
+      device: 'till-scanner',
+      payload: { data: 'A', symbology: null, aimId: null, role: 'till' },
+    })
+    const b = await journal.append({
+      type: 'scan',
+      device: null,
+      payload: { data: 'B', symbology: null, aimId: null, role: 'till' },
+    })
     expect(a.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/)
     expect(b.id > a.id).toBe(true)
     expect(b.seq).toBe(a.seq + 1)

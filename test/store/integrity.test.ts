@@ -28,7 +28,7 @@ describe('background integrity check', () => {
     )
 
   it('reports ok for a sound journal, without start-up waiting for it', async () => {
-    gateway = new Gateway({ config: config(join(tmp.dir, 'sound')), log: silentLogger() })
+    gateway = await Gateway.open({ config: config(join(tmp.dir, 'sound')), log: silentLogger() })
     await gateway.start()
     const status = async () =>
       (await (await fetch(`${gateway!.address}/api/status`)).json()) as {
@@ -42,7 +42,7 @@ describe('background integrity check', () => {
     const c = config(join(tmp.dir, 'damaged'))
     const journal = new Journal(databasePath(c), silentLogger())
     await journal.start()
-    const payload = { data: 'x'.repeat(200) }
+    const payload = { data: 'x'.repeat(200), symbology: null, aimId: null, role: 'till' as const }
     for (let i = 0; i < 20; i++)
       await Promise.all(Array.from({ length: 1000 }, () => journal.append({ type: 'scan', payload })))
     await journal.stop() // checkpointed into the main file
@@ -51,7 +51,7 @@ describe('background integrity check', () => {
     const fd = openSync(file, 'r+')
     writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, Math.floor(pages / 2) * 4096) // a leaf in the middle of the events
     closeSync(fd)
-    gateway = new Gateway({ config: c, log: silentLogger() })
+    gateway = await Gateway.open({ config: c, log: silentLogger() })
     await gateway.start()
     const alarm = await waitFor(() => gateway!.integrity.status().alarm, 'integrity alarm', 30_000)
     expect(alarm).toMatch(/integrity check failed \(.*malformed.*\): make a backup now \(tillside backup\)/)

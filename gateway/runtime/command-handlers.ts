@@ -9,12 +9,12 @@ import type { Config } from '../../config/schema.js'
 import { ConfigError, parseConfig } from '../../config/load.js'
 import { CONFIG_PATCH_FILE, mergePatch, unsafeKey, type Json } from '../../config/merge-patch.js'
 import { DocumentError } from '../../config/problems.js'
-import { ListVersionError, type VoucherAuthority } from '../../gateway/vouchers/voucher-authority.js'
-import { TrustListError } from '../../gateway/vouchers/trust-list.js'
-import { PrintError, type PrintService } from '../../gateway/print/print-service.js'
-import { testPage } from '../../gateway/print/templates.js'
-import type { KioskService } from '../../gateway/kiosk/kiosk-service.js'
-import { CommandRejected, type CommandHandlers } from './command-types.js'
+import { ListVersionError, type VoucherAuthority } from '../vouchers/voucher-authority.js'
+import { TrustListError } from '../vouchers/trust-list.js'
+import { PrintError, type PrintService } from '../print/print-service.js'
+import { testPage } from '../print/templates.js'
+import type { KioskService } from '../kiosk/kiosk-service.js'
+import { CommandRejected, type CommandHandlers } from '../../sync/commands/command-types.js'
 
 export interface HandlerDeps {
   config: Config

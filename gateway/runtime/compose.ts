@@ -1,0 +1,239 @@
+/**
+ * The composition root: builds every module of the gateway, in dependency order, each
+ * handed what it needs through its constructor. Nothing here listens, opens a port or
+ * writes the journal; `Gateway.start()` starts the modules. Called after the data-dir
+ * lock is held, because the voucher and member keys it loads are created on first run.
+ */
+import { join, resolve } from 'node:path'
+import type { Readable } from 'node:stream'
+import type { Config } from '../../config/schema.js'
+import { moduleLogger, type Logger } from '../log.js'
+import { EventBus } from '../bus.js'
+import { Journal } from '../store/journal.js'
+import { IntegrityMonitor } from '../store/integrity-monitor.js'
+import { ScanPipeline } from '../scan/scan-pipeline.js'
+import { DeviceManager } from '../devices/device-manager.js'
+import { buildApp } from '../http/app.js'
+import { buildGuestApp } from '../http/portal/guest-app.js'
+import type { GatewayServices } from '../http/services.js'
+import { serialportBinding } from '../../drivers/bindings/serial.js'
+import { hidBindingFor, type ScannerBindings } from '../../drivers/scanner/create-scanner.js'
+import { packageVersion } from '../version.js'
+import { VoucherAuthority } from '../vouchers/voucher-authority.js'
+import { VoucherService } from '../vouchers/voucher-service.js'
+import { TillService, type TillResult } from '../till/till-service.js'
+import { CashierSessions } from '../till/cashier-sessions.js'
+import { redemptionSlip } from '../print/templates.js'
+import { PrintService } from '../print/print-service.js'
+import { MemberKeys } from '../members/member-keys.js'
+import { MemberService } from '../members/member-service.js'
+import { PosService } from '../payments/pos-service.js'
+import { NO_PROVIDER, SandboxProvider } from '../payments/payment-provider.js'
+import { LinkSigner } from '../auth/signed-links.js'
+import { SyncService } from '../../sync/sync-service.js'
+import { commandHandlers } from './command-handlers.js'
+import { KioskService } from '../kiosk/kiosk-service.js'
+import { KioskAudit } from '../kiosk/kiosk-audit.js'
+import { KioskScans } from '../kiosk/kiosk-scans.js'
+import { KioskLimits } from '../kiosk/kiosk-limits.js'
+import { createPortal, type Portal } from '../portal/portal-module.js'
+import { HttpModule } from './http-module.js'
+
+export const DB_FILE = 'tillside.db'
+export const MEMBER_KEY_FILE = 'keys/members.key'
+
+export function databasePath(config: Pick<Config, 'dataDir'>): string {
+  return resolve(join(config.dataDir, DB_FILE))
+}
+
+export interface ComposeOptions {
+  config: Config
+  log: Logger
+  /** Input for simulators with `stdin: true`; null when there is no interactive input. */
+  stdin?: Readable | null
+  bindings?: Partial<ScannerBindings>
+  /** Called if the journal writer dies; the CLI exits so systemd restarts the service. */
+  onFatal?: (err: Error) => void
+}
+
+/** Every module of a gateway; what the HTTP routes may use of them is `services`. */
+export interface Composition {
+  bus: EventBus
+  journal: Journal
+  integrity: IntegrityMonitor
+  scans: ScanPipeline
+  devices: DeviceManager
+  print: PrintService
+  sync: SyncService
+  authority: VoucherAuthority
+  kiosk: KioskService
+  kioskScans: KioskScans
+  vouchers: VoucherService
+  members: MemberService
+  pos: PosService
+  cashiers: CashierSessions
+  till: TillService
+  portal: Portal | null
+  services: GatewayServices
+  http: HttpModule
+  guestHttp: HttpModule | null
+}
+
+export async function compose(opts: ComposeOptions): Promise<Composition> {
+  const { config, log } = opts
+  const logger = (name: string) => moduleLogger(log, name)
+  const bus = new EventBus(logger('gateway:bus'))
+  const journal = new Journal(databasePath(config), logger('gateway:journal'), (err) => opts.onFatal?.(err))
+  const { integrityCheckAfterMinutes, integrityCheckEveryHours } = config.database
+  const integrity = new IntegrityMonitor(
+    databasePath(config),
+    { firstAfterMs: integrityCheckAfterMinutes * 60_000, everyMs: integrityCheckEveryHours * 3_600_000 },
+    logger('gateway:integrity'),
+  )
+  const scans = new ScanPipeline(journal, bus, logger('gateway:scan'))
+  const bindings: ScannerBindings = {
+    serial: serialportBinding,
+    hid: hidBindingFor(config.devices),
+    stdin: opts.stdin ?? null,
+    ...opts.bindings,
+  }
+  const devices = new DeviceManager(config, bindings, scans, bus, log)
+  const print = new PrintService(config, journal, bindings.serial, log, (change) => bus.emit('printer.state', change))
+  const authority = VoucherAuthority.load(config, logger('gateway:vouchers'))
+  const kioskLog = logger('gateway:kiosk')
+  const kiosk = new KioskService(config, authority, journal, print, kioskLog)
+  const deviceStates = () =>
+    [...devices.status(), ...print.printers()].map((d) => ({
+      id: d.id,
+      state: d.state,
+      since: d.since,
+      ...('reason' in d ? { reason: d.reason } : { problem: d.problem }),
+    }))
+  const sync: SyncService = new SyncService(
+    config,
+    {
+      journal,
+      bus,
+      deviceStates,
+      version: packageVersion(),
+      commands: commandHandlers({ config, authority, print, kiosk, reannounce: () => sync.reannounce() }),
+    },
+    log,
+  )
+  const vouchers = new VoucherService(
+    authority,
+    journal,
+    { voidWindowMs: config.vouchers.voidWindowMinutes * 60_000, onlineCheck: sync.onlineCheck },
+    logger('gateway:vouchers'),
+  )
+  const members = new MemberService(
+    journal,
+    MemberKeys.loadOrCreate(join(config.dataDir, MEMBER_KEY_FILE)),
+    config.members,
+    logger('gateway:members'),
+  )
+  const pos = new PosService(
+    journal,
+    config.payments.provider === 'sandbox' ? new SandboxProvider() : NO_PROVIDER,
+    logger('gateway:pos'),
+  )
+  const tillLog = logger('gateway:till')
+  const cashiers = new CashierSessions(config.till.cashiers, config.till.sessionMinutes * 60_000, Date.now, (key) =>
+    tillLog.warn({ key }, 'PIN attempts locked after repeated wrong PINs (someone may be guessing)'),
+  )
+  const tillPrinter = config.printers.find((p) => p.role === 'till')?.id
+  /** The slip for a redemption at the till; keyed by redemption id, so it prints once. */
+  const printRedemptionSlip = async (printer: string, r: TillResult): Promise<void> => {
+    const v = r.voucher!
+    const doc = redemptionSlip({
+      storeName: config.store.name,
+      voucherKey: v.key,
+      campaignName: v.name ?? { en: `campaign ${v.campaign}` },
+      value: v.value ?? { item: { en: '-' } },
+      time: r.time,
+      cashier: r.cashier,
+      redemptionId: r.redemptionId!,
+    })
+    await print.enqueue(printer, doc, 'redemption_slip', `redemption:${r.redemptionId}`)
+  }
+  const till = new TillService(
+    scans,
+    { vouchers, members, payments: pos.provider, cashiers },
+    {
+      cashierFor: (device) => cashiers.cashierFor(device),
+      feedback: (device, good) => devices.feedback(device, good),
+      redeemed: tillPrinter ? (r) => printRedemptionSlip(tillPrinter, r) : undefined,
+    },
+    tillLog,
+  )
+  const kioskScans = new KioskScans(scans, members, kioskLog)
+  const kioskLimits = new KioskLimits(config.kiosk.limits, kioskLog, (alarm) =>
+    journal.append({ type: 'kiosk.limit_reached', payload: alarm }),
+  )
+  const portal = config.portal.enabled
+    ? createPortal(
+        config,
+        {
+          journal,
+          members,
+          cloudSender: sync.codeSender,
+          landing: `${config.portal.publicUrl ?? `http://${config.portal.http.host}:${config.portal.http.port}`}/portal/welcome`,
+        },
+        log,
+      )
+    : null
+  const services: GatewayServices = {
+    config,
+    journal,
+    integrity,
+    devices,
+    scans,
+    vouchers,
+    members,
+    pos,
+    print,
+    till,
+    cashiers,
+    links: LinkSigner.forDataDir(config.dataDir),
+    sync,
+    kiosk: { service: kiosk, audit: new KioskAudit(journal), scans: kioskScans, limits: kioskLimits },
+    portal: portal && { service: portal.service, sessions: portal.sessions },
+    startedAt: new Date(),
+    version: packageVersion(),
+  }
+  const http = new HttpModule(
+    'http',
+    await buildApp({ logger: logger('gateway:http'), services }),
+    config.http.host,
+    config.http.port,
+  )
+  const guestHttp = portal
+    ? new HttpModule(
+        'portal:http',
+        await buildGuestApp({ logger: logger('portal:http'), services }),
+        config.portal.http.host,
+        config.portal.http.port,
+      )
+    : null
+  return {
+    bus,
+    journal,
+    integrity,
+    scans,
+    devices,
+    print,
+    sync,
+    authority,
+    kiosk,
+    kioskScans,
+    vouchers,
+    members,
+    pos,
+    cashiers,
+    till,
+    portal,
+    services,
+    http,
+    guestHttp,
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The written shape of every journal event: what writers may append, what readers may
+ * expect, and what the cloud receives (each event goes to it as journaled). The types
+ * are checked where events are appended (`TxContext.append`, `Journal.append`);
+ * docs/events.schema.json is generated from these schemas (npm run gen:schema) and
+ * docs/asyncapi.yaml points at it. A test holds every event a real run journals to it.
+ *
+ * Versioning (EVENT_CONTRACT_VERSION): adding an event type or an optional field is
+ * compatible and keeps the version; receivers ignore what they do not know. Renaming,
+ * removing or retyping a field is a new version and a new type name (`voucher.redeemed.v2`),
+ * because old events stay in journals and clouds for years.
+ */
+import { Type, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox'
+import { VoucherValue } from '../../config/schema-parts.js'
+
+export const EVENT_CONTRACT_VERSION = 1
+
+const Str = Type.String({ minLength: 1 })
+const Int = Type.Integer()
+const Time = Type.Integer({ minimum: 0, description: 'ms since the Unix epoch' })
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
+const Event = <P extends TProperties>(description: string, props: P): TObject<P> =>
+  Type.Object(props, { additionalProperties: false, description })
+
+/** Which voucher: its key (kid.campaign.serial) and the parts, as printed in its code. */
+const VoucherRef = { voucherKey: Str, kid: Int, campaign: Int, serial: Int }
+/** What a redemption or a refused one records about the voucher's source and context. */
+const RedeemContext = {
+  cashier: Nullable(Str),
+  issuerStore: Type.Optional(Str),
+  value: Type.Optional(VoucherValue),
+  memberTag: Type.Optional(Type.Integer({ minimum: 0, description: '0 = issued to no member' })),
+  source: Type.Optional(
+    Type.Record(Type.String(), Type.Unknown(), { description: 'What led here, e.g. { scanId } or { pos, key }' }),
+  ),
+}
+const PrintEnd = Event('A print job moved on', { jobId: Str, error: Nullable(Type.String()) })
+const Payment = Event('A wallet payment and the provider’s answer (the payment code masked)', {
+  status: Type.Union([Type.Literal('paid'), Type.Literal('declined')]),
+  provider: Str,
+  amount: Int,
+  currency: Str,
+  maskedCode: Str,
+  transactionId: Nullable(Str),
+  detail: Type.String(),
+})
+const Command = Event('A cloud command and what became of it', {
+  id: Str,
+  type: Str,
+  status: Type.Union([Type.Literal('ok'), Type.Literal('rejected')]),
+  reason: Nullable(Str),
+  detail: Nullable(Type.String()),
+})
+
+export const EVENT_SCHEMAS = {
+  scan: Event('A barcode or QR code read by a scanner (journaled before anything acts on it)', {
+    data: Type.String(),
+    symbology: Nullable(Str),
+    aimId: Nullable(Str),
+    role: Type.Union([Type.Literal('till'), Type.Literal('kiosk')]),
+  }),
+  'voucher.issued': Event('A voucher was issued (its code is signed from these fields)', {
+    kid: Int,
+    campaign: Int,
+    serial: Int,
+    member: Nullable(Str),
+    expiresHour: Int,
+    channel: Str,
+    store: Str,
+  }),
+  'voucher.redeemed': Event('A voucher was taken at the till or by the POS', {
+    ...VoucherRef,
+    use: Type.Integer({ minimum: 1, description: 'Which use of the voucher this is (1 = the first)' }),
+    maxUses: Type.Integer({ minimum: 1, description: 'Uses the voucher allows' }),
+    store: Str,
+    ...RedeemContext,
+  }),
+  'voucher.rejected': Event('A voucher was refused; the voucher fields are absent when the code could not be read', {
+    reason: Str,
+    detail: Type.Optional(Type.String()),
+    voucherKey: Type.Optional(Str),
+    kid: Type.Optional(Int),
+    campaign: Type.Optional(Int),
+    serial: Type.Optional(Int),
+    previous: Type.Optional(
+      Nullable(
+        Type.Object(
+          { redemptionId: Str, time: Time, store: Str, device: Nullable(Str), cashier: Nullable(Str) },
+          { additionalProperties: false, description: 'The redemption that used it up' },
+        ),
+      ),
+    ),
+    ...RedeemContext,
+  }),
+  'voucher.voided': Event('A redemption was voided (the voucher can be used again)', {
+    redemptionId: Str,
+    voucherKey: Str,
+    cashier: Str,
+    reason: Nullable(Type.String()),
+    redeemedAt: Time,
+  }),
+  'voucher.void_refused': Event('A void was refused', {
+    redemptionId: Str,
+    reason: Type.Union([Type.Literal('not_found'), Type.Literal('already_voided'), Type.Literal('void_window_passed')]),
+    cashier: Str,
+  }),
+  'member.created': Event('A new member (the phone is never in an event)', { memberId: Str, channel: Str }),
+  'member.consent': Event('A member gave or withdrew a consent', {
+    memberId: Str,
+    kind: Str,
+    version: Str,
+    granted: Type.Boolean(),
+    channel: Str,
+  }),
+  'pos.sale': Event('A sale the POS reported', {
+    pos: Str,
+    amount: Int,
+    currency: Str,
+    member: Nullable(Str),
+    payments: Type.Array(Type.Object({ method: Str, amount: Int }, { additionalProperties: false })),
+    redemptions: Type.Array(Str),
+    reference: Nullable(Type.String()),
+  }),
+  'payment.paid': Payment,
+  'payment.declined': Payment,
+  'payment.refused_offline': Event('A payment code refused because the provider was unreachable (never queued)', {
+    wallet: Str,
+    maskedCode: Str,
+    amount: Int,
+    currency: Str,
+    detail: Type.String(),
+  }),
+  'print.queued': Event('A print job was queued', {
+    printer: Str,
+    kind: Str,
+    requestKey: Nullable(Str),
+    reprintOf: Nullable(Str),
+  }),
+  'print.retry': PrintEnd,
+  'print.done': PrintEnd,
+  'print.failed': PrintEnd,
+  'print.cancelled': PrintEnd,
+  'print.interrupted': Event('A job stopped mid-print (maybe on paper); `printer` when found at start', {
+    jobId: Str,
+    error: Type.Optional(Nullable(Type.String())),
+    printer: Type.Optional(Str),
+  }),
+  'command.applied': Command,
+  'command.rejected': Command,
+  'kiosk.played': Event('A kiosk game was played and its prize voucher issued', {
+    playId: Str,
+    day: Str,
+    draw: Int,
+    prize: Str,
+    campaign: Int,
+    serial: Int,
+    kid: Int,
+    member: Nullable(Str),
+    weights: Type.Array(Type.Tuple([Str, Int]), { description: 'The odds the draw used: [prize, weight] pairs' }),
+  }),
+  'kiosk.seed_committed': Event('The hash of the day’s draw seed, sent before any draw', { day: Str, commitment: Str }),
+  'kiosk.lease_applied': Event('A new prize lease (stock the kiosk may give away)', {
+    version: Int,
+    validTo: Nullable(Time),
+    prizes: Type.Array(Type.Object({ id: Str, campaign: Int, stock: Int }, { additionalProperties: false })),
+  }),
+  'kiosk.limit_reached': Event('A kiosk went over a rate limit (first per kiosk, action and hour)', {
+    kiosk: Str,
+    action: Type.Union([Type.Literal('identify'), Type.Literal('play')]),
+    limit: Str,
+    at: Time,
+  }),
+  'portal.session_started': Event('A guest got Wi-Fi', {
+    sessionId: Str,
+    memberId: Str,
+    controller: Str,
+    expiresAt: Time,
+    randomisedMac: Type.Boolean(),
+  }),
+  'portal.session_ended': Event('A guest’s Wi-Fi ended', { sessionId: Str, memberId: Str, reason: Str }),
+}
+
+export type EventType = keyof typeof EVENT_SCHEMAS
+export type EventPayloads = { [K in EventType]: Static<(typeof EVENT_SCHEMAS)[K]> }
+/** The payload a known type must carry; other types (tests, tools) take any object. */
+export type PayloadOf<T extends string> = T extends EventType ? EventPayloads[T] : object
+
+export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[]
