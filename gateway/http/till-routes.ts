@@ -131,7 +131,8 @@ export const tillRoutes = fp(
         const unsubscribe = app.services.till.subscribe((r) =>
           res.write(`event: result\ndata: ${JSON.stringify(r)}\n\n`),
         )
-        const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS)
+        // A named event, not an SSE comment: the page sees it and knows its screen is live.
+        const heartbeat = setInterval(() => res.write(`event: ping\ndata: ${Date.now()}\n\n`), HEARTBEAT_MS)
         res.on('close', () => {
           unsubscribe()
           clearInterval(heartbeat)

@@ -60,10 +60,23 @@ export const TillResultSchema = Type.Object({
   advice: Type.Union([Text2, Type.Null()]),
   detail: Type.String(),
   handOver: Type.Union([Text2, Type.Null()]),
+  uses: Type.Optional(Type.Object({ use: Type.Integer(), of: Type.Integer() })),
   voucher: Type.Optional(VoucherSummarySchema),
   redemptionId: Type.Optional(Type.String()),
   memberId: Type.Optional(Type.String()),
-  previous: Type.Optional(PreviousSchema),
+  previous: Type.Optional(
+    Type.Union([
+      Type.Object({
+        redemptionId: Type.String(),
+        time: Type.Integer(),
+        store: Type.String(),
+        storeName: Type.String({ description: "The store's name for people" }),
+        device: Nullable(Type.String()),
+        cashier: Nullable(Type.String()),
+      }),
+      Type.Null(),
+    ]),
+  ),
   voided: Type.Optional(Type.Boolean()),
 })
 

@@ -14,7 +14,7 @@ import type { MemberService } from '../members/member-service.js'
 import type { PaymentProvider } from '../payments/payment-provider.js'
 import type { PreviousRedemption } from '../store/tx/voucher-tx.js'
 import { classifyScan, type ScanClass } from './classify.js'
-import { reasonText, valueText } from './till-text.js'
+import { handOverText, reasonText } from './till-text.js'
 import type { BothLanguages } from '../../config/schema-parts.js'
 
 export interface TillResult {
@@ -32,10 +32,13 @@ export interface TillResult {
   advice: BothLanguages | null
   detail: string
   handOver: BothLanguages | null
+  /** For vouchers of several uses: which use this was. */
+  uses?: { use: number; of: number }
   voucher?: VoucherSummary
   redemptionId?: string
   memberId?: string
-  previous?: PreviousRedemption | null
+  /** The redemption that used the voucher up, with the store's name for people. */
+  previous?: (PreviousRedemption & { storeName: string }) | null
   voided?: boolean
 }
 
@@ -86,7 +89,7 @@ export class TillService implements Module {
         device,
         cashier,
         kind: 'voucher',
-        ...fromRedeemOutcome(outcome),
+        ...this.fromRedeemOutcome(outcome),
         ...(voided ? { voided } : {}),
       })
     }
@@ -131,7 +134,7 @@ export class TillService implements Module {
       cls.kind === 'voucher'
         ? this.vouchers
             .redeem(cls.code, { device: draft.deviceId, cashier, source: { scanId: draft.id } })
-            .then(fromRedeemOutcome)
+            .then((o) => this.fromRedeemOutcome(o))
         : null
     const scan = await durable
     if (!scan) {
@@ -163,7 +166,6 @@ export class TillService implements Module {
               ...scanOnly(scan, 'member', `member ${who.memberId}`),
               ok: true,
               reason: null,
-              advice: null,
               memberId: who.memberId,
             }
           : scanOnly(
@@ -213,6 +215,10 @@ export class TillService implements Module {
     return outcome
   }
 
+  private fromRedeemOutcome(o: RedeemOutcome): Outcome {
+    return fromRedeemOutcome(o, (id) => this.vouchers.authority.storeName(id))
+  }
+
   /** Marks a listed redemption voided and tells the screens. */
   private markVoided(redemptionId: string): void {
     const r = this.recent.find((x) => x.redemptionId === redemptionId)
@@ -240,7 +246,7 @@ export class TillService implements Module {
 
 type Outcome = Omit<TillResult, 'device' | 'cashier' | 'kind'>
 
-function fromRedeemOutcome(o: RedeemOutcome): Outcome {
+function fromRedeemOutcome(o: RedeemOutcome, storeName: (id: string) => string): Outcome {
   if (o.ok) {
     return {
       id: o.redemptionId,
@@ -251,7 +257,8 @@ function fromRedeemOutcome(o: RedeemOutcome): Outcome {
       headline: { en: 'VALID', zh: '有效' },
       advice: null,
       detail: o.maxUses > 1 ? `use ${o.use} of ${o.maxUses}` : '',
-      handOver: o.voucher.value ? valueText(o.voucher.value) : null,
+      ...(o.maxUses > 1 ? { uses: { use: o.use, of: o.maxUses } } : {}),
+      handOver: o.voucher.value ? handOverText(o.voucher.value) : null,
       voucher: o.voucher,
       redemptionId: o.redemptionId,
     }
@@ -266,7 +273,7 @@ function fromRedeemOutcome(o: RedeemOutcome): Outcome {
     detail: o.detail,
     handOver: null,
     voucher: o.voucher,
-    previous: o.previous,
+    previous: o.previous && { ...o.previous, storeName: storeName(o.previous.store) },
   }
 }
 

@@ -96,6 +96,14 @@ export function reasonText(reason: string): { headline: BothLanguages; advice: B
   return REASON_TEXT[reason] ?? REASON_TEXT.unknown!
 }
 
+/** What the cashier does for a valid voucher, as one phrase: take money off, or give the item. */
+export function handOverText(value: Campaign['value']): BothLanguages {
+  const v = valueText(value)
+  return 'item' in value
+    ? { en: `Give: ${v.en}`, zh: `赠送：${v.zh}` }
+    : { en: `Take ${v.en} the bill`, zh: `本单${v.zh}` }
+}
+
 /** "What to hand over" for a campaign's value. */
 export function valueText(value: Campaign['value']): BothLanguages {
   if ('item' in value) return { en: value.item.en, zh: value.item.zh ?? value.item.en }

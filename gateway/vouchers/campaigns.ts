@@ -81,6 +81,8 @@ const validateFile = documentValidator(CampaignFileSchema, 'campaigns')
 export interface StoreIdentity {
   id: string
   merchant: string | undefined
+  /** The store's display name (config store.name), shown instead of its id. */
+  name?: string
 }
 
 /** Parses and validates a campaign document; DocumentError lists every problem by key. */

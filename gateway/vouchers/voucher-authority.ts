@@ -48,7 +48,7 @@ export class VoucherAuthority {
   /** Reads keys and lists from config and dataDir; creates the issuer key on first start. */
   static load(config: Config, log: Logger): VoucherAuthority {
     const dataDir = config.dataDir
-    const store = { id: config.store.id, merchant: config.store.merchant }
+    const store = { id: config.store.id, merchant: config.store.merchant, name: config.store.name }
     const keys = loadOrCreateKeyPair(join(dataDir, ISSUER_KEY_FILE))
     if (keys.created)
       log.info(
@@ -141,6 +141,11 @@ export class VoucherAuthority {
   }
 
   /** This gateway's entry in the trust list; null until the operator enrols its key. */
+  /** A store's name for people: this store's configured name; other stores keep their id until the trust list names them. */
+  storeName(id: string): string {
+    return id === this.store.id && this.store.name ? this.store.name : id
+  }
+
   ownIssuer(): TrustedIssuer | null {
     return this.trust.issuerForKey(this.keys.publicKeyText) ?? null
   }

@@ -65,7 +65,9 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     })
     await gateway.start()
     browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1024, height: 768 }, locale: 'en-GB' })
+    // The till's real screen; the page's clock is Playwright's, so the banner's timeout can be jumped over.
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
+    await page.clock.install()
     await page.goto(`${gateway.address}/till`)
   }, 60_000)
 
@@ -88,7 +90,8 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
   it('shows VALID with what to hand over; the redemption, its event and outbox row are durable', async () => {
     await scan(code, /^VALID$/)
     expect(await page.getAttribute('#result', 'data-state')).toBe('valid')
-    expect(await page.textContent('#handover')).toContain('¥20.00')
+    expect(await page.textContent('#handover')).toBe('Take ¥20.00 off the bill')
+    expect(await page.textContent('#meta')).toMatch(/^20 off at Shop B · Scanned \d\d:\d\d:\d\d \(just now\)$/)
     await screenshot(page, 'till-valid')
     await waitFor(() => pty.received.includes('<GOOD>'), 'good-read command sent to the scanner')
     const db = gateway.journal.reader
@@ -110,11 +113,12 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
   it('shows "Already used" with when and where on the second scan', async () => {
     await scan(code, /^Already used$/)
     expect(await page.getAttribute('#result', 'data-state')).toBe('rejected')
-    expect(await page.textContent('#detail')).toMatch(/Redeemed .* at shop-b/)
+    expect(await page.textContent('#detail')).toMatch(/^Used .* at Store shop-b$/)
     await screenshot(page, 'till-already-redeemed')
     await waitFor(() => pty.received.endsWith('<GOOD><BAD>'), 'bad-read command sent to the scanner')
     await page.click('#lang')
     await page.locator('#headline', { hasText: /^已被使用$/ }).waitFor()
+    expect(await page.textContent('#detail')).toMatch(/^已于 .* 在 Store shop-b 使用$/)
     await screenshot(page, 'till-already-redeemed-zh')
     await page.click('#lang')
   })
@@ -136,12 +140,18 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
       channel: 'pos',
     })
     await scan(gateway.members.currentCode(memberId), /^MEMBER$/)
-    expect(await page.textContent('#detail')).toContain(memberId)
+    expect(await page.textContent('#detail')).toBe('Member recognised')
+    expect(await page.getAttribute('#history li:first-child', 'class')).toBe('info') // not a failure
+    expect(await page.textContent('#history li:first-child .mark')).toBe('•')
     await scan(gateway.members.currentCode(memberId, Date.now() - 5 * 60_000), /^Old member code$/)
+    expect(await page.getAttribute('#history li:first-child', 'class')).toBe('rejected')
+    await scan('6901234567892', /^Product barcode$/)
+    expect(await page.getAttribute('#result', 'data-state')).toBe('info')
+    expect(await page.textContent('#history li:first-child .mark')).toBe('•')
   })
 
   it('voids the redemption from the list with the PIN; the voucher can be used again', async () => {
-    await page.click('#history li.ok button.void')
+    await page.click('#history li.valid button.void')
     await enterPin('#void-keypad', CASHIER_PIN)
     await page.waitForSelector('#history li.voided')
     const voided = gateway.journal.reader
@@ -150,5 +160,45 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
       .get()
     expect(voided).toBe(1)
     await scan(code, /^VALID$/)
+  })
+
+  it('lets a result go after 20 s, so an old VALID is never read as the voucher in hand', async () => {
+    await page.clock.fastForward(10_000)
+    await page.locator('#meta', { hasText: '(10 s ago)' }).waitFor()
+    await page.clock.fastForward(11_000)
+    await page.locator('#headline', { hasText: /^Scan a voucher$/ }).waitFor()
+    expect(await page.getAttribute('#result', 'data-state')).toBe('idle')
+    expect(await page.textContent('#handover')).toBe('')
+    // A reload (or a restart) brings the list back, never the last result onto the banner.
+    await scan(code, /^Already used$/)
+    await page.reload()
+    await page.waitForSelector('#link[data-state="open"]')
+    await page.waitForFunction('document.querySelectorAll("#history li").length > 5')
+    expect(await page.textContent('#headline')).toBe('Scan a voucher')
+    await screenshot(page, 'till-idle')
+  })
+
+  it('has every control at least 44 px', async () => {
+    await page.click('#history li.valid button.void')
+    const small: string[] = []
+    for (const b of await page.locator('button:visible').all()) {
+      const box = (await b.boundingBox())!
+      if (box.width < 44 || box.height < 44) small.push(`${await b.textContent()} ${box.width}×${box.height}`)
+    }
+    expect(await page.locator('button:visible').count()).toBeGreaterThan(12) // header, list and the dialog's keypad
+    await page.click('#void-dialog button[value="cancel"]')
+    expect(small).toEqual([])
+  })
+
+  it('turns grey OFFLINE the moment the gateway is gone, and never shows the last result again', async () => {
+    await scan(code, /^Already used$/)
+    await gateway.stop()
+    await page.locator('#headline', { hasText: /^OFFLINE — do not accept vouchers$/ }).waitFor({ timeout: 10_000 })
+    expect(await page.getAttribute('#result', 'data-state')).toBe('offline')
+    expect(await page.getAttribute('#link', 'data-state')).toBe('closed')
+    await screenshot(page, 'till-offline')
+    await page.click('#lang')
+    await page.locator('#headline', { hasText: /^离线 — 请勿接受优惠券$/ }).waitFor()
+    await screenshot(page, 'till-offline-zh')
   })
 })

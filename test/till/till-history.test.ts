@@ -38,7 +38,7 @@ describe('till history across a restart', () => {
       redemptionId: firstValid.redemptionId,
       voided: true,
       headline: { en: 'VALID' },
-      handOver: { en: '¥20.00 off' },
+      handOver: { en: 'Take ¥20.00 off the bill' },
       cashier: 'ann',
       device: 'pos:x',
     })

@@ -2,12 +2,20 @@
 // with CSP script-src 'self'. Results arrive over Server-Sent Events from /api/till/events.
 'use strict'
 
+// A result stays on the banner this long, then it asks for the next scan: a VALID from
+// minutes ago must never be read as the voucher in the cashier's hand.
+const SHOW_MS = 20_000
+// The gateway sends a ping every 15 s; this long without a word and the screen is offline.
+const SILENT_MS = 40_000
+
 const TEXT = {
   en: {
     title: 'Till',
     enterPin: 'Enter your PIN',
     logout: 'Log out',
     waiting: 'Scan a voucher',
+    offline: 'OFFLINE — do not accept vouchers',
+    reconnecting: 'Not connected to Tillside. Reconnecting…',
     recent: 'Recent',
     voidTitle: 'Void this redemption?',
     cancel: 'Cancel',
@@ -15,17 +23,18 @@ const TEXT = {
     voided: 'voided',
     wrongPin: 'Wrong PIN',
     locked: 'Too many wrong PINs — wait',
-    handOver: 'Hand over:',
-    redeemedAt: 'Redeemed',
-    at: 'at',
-    clear: 'Clear',
-    ok: 'OK',
+    scanned: (time, ago) => `Scanned ${time} (${ago})`,
+    ago: (s) => (s < 5 ? 'just now' : s < 60 ? `${s} s ago` : `${Math.floor(s / 60)} min ago`),
+    usedAt: (time, store) => `Used ${time} at ${store}`,
+    use: (u) => `Use ${u.use} of ${u.of}`,
   },
   zh: {
     title: '收银台',
     enterPin: '请输入PIN码',
     logout: '退出',
     waiting: '请扫描优惠券',
+    offline: '离线 — 请勿接受优惠券',
+    reconnecting: '未连接到 Tillside，正在重新连接…',
     recent: '最近记录',
     voidTitle: '撤销这次核销？',
     cancel: '取消',
@@ -33,17 +42,20 @@ const TEXT = {
     voided: '已撤销',
     wrongPin: 'PIN码错误',
     locked: '错误次数过多，请稍候',
-    handOver: '给顾客：',
-    redeemedAt: '核销于',
-    at: '门店',
-    clear: '清除',
-    ok: '确定',
+    scanned: (time, ago) => `扫描于 ${time}（${ago}）`,
+    ago: (s) => (s < 5 ? '刚刚' : s < 60 ? `${s}秒前` : `${Math.floor(s / 60)}分钟前`),
+    usedAt: (time, store) => `已于 ${time} 在 ${store} 使用`,
+    use: (u) => `第 ${u.use} 次，共 ${u.of} 次`,
   },
 }
 let lang = localStorage.getItem('tillside.lang') || (navigator.language.startsWith('zh') ? 'zh' : 'en')
 let session = null
 let results = []
 let events = null
+/** The result on the banner and when it arrived (not its journal time: that is in the text). */
+let banner = null
+let online = false
+let lastWord = 0
 const $ = (id) => document.getElementById(id)
 const t = (key) => TEXT[lang][key]
 
@@ -96,6 +108,7 @@ async function api(path, body) {
 
 function showLogin() {
   session = null
+  online = false
   if (events) events.close()
   $('login').hidden = false
   $('till').hidden = true
@@ -115,21 +128,26 @@ function showTill(s) {
 function connect() {
   if (events) events.close()
   events = new EventSource('/api/till/events')
-  $('link').dataset.state = 'connecting'
-  events.addEventListener('open', () => {
-    $('link').dataset.state = 'open'
-  })
+  setOnline(false)
+  const heard = () => {
+    lastWord = Date.now()
+    if (!online) setOnline(true)
+  }
+  events.addEventListener('open', heard)
+  events.addEventListener('ping', heard)
   events.addEventListener('error', async () => {
-    $('link').dataset.state = 'closed'
+    setOnline(false)
     // A 401 (session expired, gateway restarted) also lands here: check, then log in again.
-    const { status } = await api('/api/till/session')
+    const { status } = await api('/api/till/session').catch(() => ({ status: 0 }))
     if (status === 401) showLogin()
   })
   events.addEventListener('history', (e) => {
+    heard()
     results = JSON.parse(e.data)
-    render()
+    renderList()
   })
   events.addEventListener('result', (e) => {
+    heard()
     const r = JSON.parse(e.data)
     const i = results.findIndex((x) => x.id === r.id)
     if (i >= 0) results[i] = r
@@ -137,9 +155,20 @@ function connect() {
       results.unshift(r)
       results.length = Math.min(results.length, 20)
       beep(r.ok)
+      banner = { result: r, at: Date.now() }
     }
-    render(i < 0 ? r : null)
+    if (banner && banner.result.id === r.id) banner.result = r
+    renderBanner()
+    renderList()
   })
+}
+
+function setOnline(value) {
+  online = value
+  $('link').dataset.state = value ? 'open' : 'closed'
+  // Back online, the old result is history: the banner waits for the next scan.
+  if (value) banner = null
+  renderBanner()
 }
 
 function formatTime(ms) {
@@ -147,32 +176,70 @@ function formatTime(ms) {
 }
 
 function describe(r) {
-  let detail = r.advice ? r.advice[lang] : r.detail || ''
-  if (r.previous) detail = `${t('redeemedAt')} ${formatTime(r.previous.time)} ${t('at')} ${r.previous.store}`
-  return { headline: r.headline[lang], handOver: r.handOver ? `${t('handOver')} ${r.handOver[lang]}` : '', detail }
+  let detail = r.advice ? r.advice[lang] : r.uses ? t('use')(r.uses) : ''
+  if (r.previous) detail = t('usedAt')(formatTime(r.previous.time), r.previous.storeName)
+  const name = r.voucher && r.voucher.name ? r.voucher.name[lang] || r.voucher.name.en : ''
+  return { headline: r.headline[lang], handOver: r.handOver ? r.handOver[lang] : '', detail, name }
 }
 
-function render(latest) {
-  const top = latest || results[0]
+// Scans that are not a voucher's yes or no: nothing failed, the till just says what they are.
+const INFO_REASONS = ['product', 'payment_code', 'unknown']
+
+/** valid (a voucher taken), rejected (something refused) or info (members, product and payment codes). */
+function stateOf(r) {
+  if (r.voided) return 'info'
+  if (r.ok) return r.kind === 'voucher' ? 'valid' : 'info'
+  return INFO_REASONS.includes(r.reason) ? 'info' : 'rejected'
+}
+
+function renderBanner() {
   const box = $('result')
-  if (top) {
-    const d = describe(top)
-    box.dataset.state = top.voided ? 'info' : top.ok ? 'valid' : top.kind === 'voucher' ? 'rejected' : 'info'
-    $('headline').textContent = top.voided ? `${d.headline} (${t('voided')})` : d.headline
+  const shown = online && banner && Date.now() - banner.at < SHOW_MS ? banner.result : null
+  if (!online) {
+    box.dataset.state = 'offline'
+    $('headline').textContent = t('offline')
+    $('handover').textContent = ''
+    $('detail').textContent = t('reconnecting')
+    $('meta').textContent = ''
+  } else if (!shown) {
+    box.dataset.state = 'idle'
+    $('headline').textContent = t('waiting')
+    $('handover').textContent = ''
+    $('detail').textContent = ''
+    $('meta').textContent = ''
+  } else {
+    const d = describe(shown)
+    box.dataset.state = stateOf(shown)
+    $('headline').textContent = shown.voided ? `${d.headline} (${t('voided')})` : d.headline
     $('handover').textContent = d.handOver
     $('detail').textContent = d.detail
+    const ago = t('ago')(Math.max(0, Math.round((Date.now() - shown.time) / 1000)))
+    const scanned = t('scanned')(new Date(shown.time).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB'), ago)
+    $('meta').textContent = d.name ? `${d.name} · ${scanned}` : scanned
   }
+}
+
+function render() {
+  renderBanner()
+  renderList()
+}
+
+function renderList() {
   const list = $('history')
   list.replaceChildren(
     ...results.map((r) => {
       const li = document.createElement('li')
-      li.className = `${r.ok ? 'ok' : 'bad'}${r.voided ? ' voided' : ''}`
+      const state = stateOf(r)
+      li.className = `${state}${r.voided ? ' voided' : ''}`
       li.dataset.id = r.id
       const d = describe(r)
-      const mark = Object.assign(document.createElement('span'), { className: 'mark', textContent: r.ok ? '✓' : '✗' })
+      const mark = Object.assign(document.createElement('span'), {
+        className: 'mark',
+        textContent: state === 'valid' ? '✓' : state === 'rejected' ? '✗' : '•',
+      })
       const text = Object.assign(document.createElement('span'), {
         className: 'text',
-        textContent: `${new Date(r.time).toLocaleTimeString()}  ${d.headline}  ${d.handOver}`,
+        textContent: [new Date(r.time).toLocaleTimeString(), d.headline, d.name, d.handOver].filter(Boolean).join('  '),
       })
       li.append(mark, text)
       if (r.ok && r.redemptionId && !r.voided) {
@@ -257,5 +324,9 @@ $('logout').addEventListener('click', async () => {
   showLogin()
 })
 
+setInterval(() => {
+  if (online && Date.now() - lastWord > SILENT_MS) connect() // silent, not closed: start again
+  renderBanner()
+}, 1000)
 applyLanguage()
 api('/api/till/session').then(({ status, data }) => (status === 200 ? showTill(data) : showLogin()))
