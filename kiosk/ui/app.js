@@ -15,7 +15,11 @@ const store = {
       ? sessionStorage.removeItem(`tillside.${k}`)
       : sessionStorage.setItem(`tillside.${k}`, JSON.stringify(v)),
 }
-let lang = store.get('lang') ?? 'zh'
+// Every customer starts in the kiosk's language; a toggle lasts until the idle reset.
+const DEFAULT_LANG = 'zh'
+// The wheel rests on the winning segment this long before the prize is shown.
+const LAND_PAUSE_MS = Math.min(1200, SPIN_MS)
+let lang = store.get('lang') ?? DEFAULT_LANG
 let setup = null
 let phone = ''
 let idleTimer = null
@@ -37,7 +41,10 @@ function render() {
   $('phone').textContent = phone || '—'
   $('identify-go').disabled = !(phone.length >= 6 && $('consent').checked)
   const left = store.get('player')?.playsLeft
-  $('plays-left').textContent = left === undefined ? '' : t('playsLeft')(left)
+  $('plays-left').textContent = left === undefined ? '' : left === 0 ? t('noPlaysLeft') : t('playsLeft')(left)
+  // Nothing left to play today: no pulsing button inviting a tap that can only be refused.
+  $('play').disabled = left === 0 || spinning
+  $('play').classList.toggle('big', left !== 0)
 }
 
 function show(screen) {
@@ -56,7 +63,9 @@ async function api(path, body, headers = {}) {
           body: JSON.stringify({ ...body, ...kiosk }),
         }
       : { headers },
-  )
+  ).catch(() => {
+    throw Object.assign(new Error('network'), { code: 'network', status: 0 })
+  })
   const data = await res.json().catch(() => ({}))
   if (res.status === 401 && data.error === 'kiosk_unpaired') showPairing()
   if (!res.ok)
@@ -75,6 +84,8 @@ function resetIdle() {
 function toAttract() {
   if (spinning) return resetIdle() // never walk away from a prize mid-animation
   phone = ''
+  lang = DEFAULT_LANG
+  store.set('lang', null)
   $('consent').checked = $('marketing').checked = false
   store.set('player', null)
   store.set('play', null)
@@ -135,22 +146,29 @@ async function play() {
   const pending = store.get('play') ?? { id: newPlayId() }
   store.set('play', pending)
   performance.mark('play-tap')
+  // The wheel turns while the gateway draws, so a slow answer still looks alive.
+  wheelFace()
+  $('wheel-face').classList.add('waiting')
   try {
     const result = await api('/api/kiosk/play', { playId: pending.id, player: player.token })
     performance.mark('play-result')
     await spin(result)
     showPrize(result)
   } catch (err) {
+    $('wheel-face').classList.remove('waiting')
     if (err.code !== 'network') store.set('play', null) // refused: no play was made, the next tap is a new one
     $('game-error').textContent = errorText(err.code)
   } finally {
-    $('play').disabled = false
+    render()
   }
 }
 
 const COLOURS = ['#b3261e', '#f6d365', '#e07a1f', '#fff3c4']
 
-/** One coloured segment per prize, clockwise from the pointer at the top, each with its name along the radius. */
+/**
+ * One coloured segment per prize, clockwise from the pointer at the top, each with its
+ * name along the radius; names on the left half are turned so they never read upside down.
+ */
 function wheelFace() {
   const names = (setup?.prizes ?? []).map((p) => p.name[lang] ?? p.name.en)
   const seg = 360 / Math.max(1, names.length)
@@ -158,8 +176,11 @@ function wheelFace() {
   face.style.background = `conic-gradient(${names.map((_, i) => `${COLOURS[i % COLOURS.length]} ${i * seg}deg ${(i + 1) * seg}deg`).join(', ') || '#b3261e 0 360deg'})`
   face.replaceChildren(
     ...names.map((n, i) => {
-      const s = Object.assign(document.createElement('span'), { textContent: n })
-      s.style.transform = `rotate(${(i + 0.5) * seg - 90}deg) translate(36px, -50%)`
+      const s = Object.assign(document.createElement('span'), { textContent: n, title: n })
+      const angle = (i + 0.5) * seg - 90 // from the 3 o'clock axis
+      const flip = angle > 90 && angle < 270
+      // Centre on the wheel's centre, turn to the segment, move out along it (and turn the label the right way up).
+      s.style.transform = `translate(-50%, -50%) rotate(${angle}deg) translate(62%, 0)${flip ? ' rotate(180deg)' : ''}`
       s.style.color = i % 2 ? '#2b1d0e' : '#fff'
       return s
     }),
@@ -175,14 +196,22 @@ function spin(result) {
   )
   spinning = true
   const face = $('wheel-face')
+  face.classList.remove('waiting')
   face.style.transition = `transform ${SPIN_MS}ms cubic-bezier(.15,.85,.25,1)`
   face.style.transform = `rotate(${360 * 5 - (360 / count) * (index + 0.5)}deg)` // that segment's middle under the pointer
   return new Promise((resolve) =>
     setTimeout(() => {
-      spinning = false
-      face.style.transition = 'none'
-      face.style.transform = 'rotate(0deg)'
-      resolve()
+      // A moment on the winning segment, lit up, before the prize screen.
+      face.children[index]?.classList.add('won')
+      $('wheel').classList.add('landed')
+      setTimeout(() => {
+        spinning = false
+        face.children[index]?.classList.remove('won')
+        $('wheel').classList.remove('landed')
+        face.style.transition = 'none'
+        face.style.transform = 'rotate(0deg)'
+        resolve()
+      }, LAND_PAUSE_MS)
     }, SPIN_MS),
   )
 }
@@ -191,16 +220,43 @@ function showPrize(result) {
   const player = store.get('player')
   if (player && result.playsLeft !== null) store.set('player', { ...player, playsLeft: result.playsLeft })
   store.set('play', null)
-  $('prize-name').textContent = result.prize.name[lang] ?? result.prize.name.en
-  $('prize-value').textContent = result.prize.value.item
-    ? (result.prize.value.item[lang] ?? result.prize.value.item.en)
-    : `¥${(result.prize.value.amount / 100).toFixed(2)}`
+  // The value line only when it says more than the name.
+  const value = result.prize.value
+  const name = result.prize.name[lang] ?? result.prize.name.en
+  const item = value.item ? (value.item[lang] ?? value.item.en) : null
+  $('prize-name').textContent = name
+  $('prize-value').textContent = item
+    ? item === name
+      ? ''
+      : item
+    : t('worth')(`${value.currency === 'CNY' ? '¥' : `${value.currency} `}${(value.amount / 100).toFixed(2)}`)
   $('prize-qr').src = `/api/kiosk/plays/${encodeURIComponent(result.id)}/qr.svg`
   $('prize-qr').dataset.url = result.voucher.url
-  $('print-state').textContent = TEXT[lang].print[result.print.state] ?? result.print.state
-  $('print-state').dataset.state = result.print.state
+  showPrintState(result.print.state)
   render()
   show('prize')
+  followPrint(result.id)
+}
+
+function showPrintState(state) {
+  $('print-state').textContent = TEXT[lang].print[state] ?? ''
+  $('print-state').dataset.state = state
+}
+
+/** The slip's print state as it changes, while the prize is on screen. */
+function followPrint(playId) {
+  const poll = async () => {
+    if (document.body.dataset.screen !== 'prize') return
+    const state = $('print-state').dataset.state
+    if (state !== 'queued' && state !== 'printing' && state !== 'not_queued') return
+    try {
+      showPrintState((await api(`/api/kiosk/plays/${encodeURIComponent(playId)}`)).print.state)
+    } catch {
+      // Shown again on the next round; the QR code holds the voucher meanwhile.
+    }
+    setTimeout(poll, 1000)
+  }
+  setTimeout(poll, 1000)
 }
 
 async function myVouchers() {
@@ -279,6 +335,7 @@ async function boot() {
     setup = await api(`/api/kiosk/setup${kioskParam ? `?kiosk=${encodeURIComponent(kioskParam)}` : ''}`)
   } catch (err) {
     if (err.code === 'kiosk_unpaired') return // the pairing screen is up
+    render() // the offline screen's words, also before the first setup arrived
     show('offline')
     return setTimeout(boot, 2000)
   }

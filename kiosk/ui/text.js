@@ -18,7 +18,10 @@ export const TEXT = {
     scanWithPhone: '用手机扫码领取，可在店内Wi-Fi下打开',
     myVouchers: '我的券',
     done: '完成',
-    offline: '暂时无法连接，请稍候…',
+    offline: '暂时无法连接，正在重试…',
+    offlineHint: '如长时间无法连接，请联系店员',
+    noPlaysLeft: '今天的次数已用完，明天再来',
+    worth: (v) => `价值 ${v}`,
     noVouchers: '还没有券',
     print: {
       queued: '正在打印您的券…',
@@ -71,7 +74,10 @@ export const TEXT = {
     scanWithPhone: 'Scan with your phone to keep it — works on the store Wi-Fi',
     myVouchers: 'My vouchers',
     done: 'Done',
-    offline: 'Connecting…',
+    offline: 'Cannot connect right now — trying again…',
+    offlineHint: 'If this does not go away, please ask staff',
+    noPlaysLeft: 'No plays left today — come back tomorrow',
+    worth: (v) => `Worth ${v}`,
     noVouchers: 'No vouchers yet',
     print: {
       queued: 'Printing your voucher…',

@@ -91,7 +91,7 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
     })
     await gateway.start()
     browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1280, height: 1024 }, reducedMotion: 'reduce' }) // a pulsing button is never 'stable' to click
+    page = await browser.newPage({ viewport: { width: 1080, height: 1920 }, reducedMotion: 'reduce' }) // a pulsing button is never 'stable' to click
     await page.goto(`http://${gateway.address.replace(/^https?:\/\//, '')}/kiosk?spinMs=800`)
     // A new screen is not a kiosk until staff pair it with the kiosk's token (once; an HttpOnly cookie after).
     await page.waitForSelector('#pair:not([hidden])')
@@ -124,6 +124,10 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
     await screenshot(page, 'kiosk-3-game')
     await page.click('#play')
     await page.waitForSelector('#prize:not([hidden])', { timeout: 10_000 })
+    expect(await page.textContent('#prize-value')).not.toBe(await page.textContent('#prize-name'))
+    // The slip's state follows the printer: "printing" turns into "printed".
+    await page.waitForSelector('#print-state[data-state="done"]', { timeout: 15_000 })
+    expect(await page.textContent('#print-state')).toBe('已打印，请取走小票')
     await screenshot(page, 'kiosk-4-prize')
     const code = await codeOnScreen()
     expect(code).toMatch(/^TS1:/)
@@ -189,11 +193,50 @@ describe.skipIf(!ready)('kiosk end to end in Chromium: play → printed voucher 
     await page.click('#lang')
   })
 
-  it('goes back to the attract loop after the idle time', async () => {
+  it("says so, and offers no Spin, when the day's plays are used up", async () => {
     await page.click('#done')
-    await page.click('#start')
-    await page.waitForSelector('#identify:not([hidden])')
+    const { memberId } = await gateway.members.enrol({
+      phone: '13600136000',
+      consents: { membership: true },
+      channel: 'pos',
+    })
+    for (let i = 0; i < 3; i++)
+      await gateway.kiosk.play({ playId: `used-up-${i}`, kiosk: null, member: memberId, phone: true })
+    await gateway.devices.simulateScan('kiosk-scanner', gateway.members.currentCode(memberId))
+    await page.waitForSelector('#game:not([hidden])')
+    expect(await page.textContent('#plays-left')).toBe('今天的次数已用完，明天再来')
+    expect(await page.isDisabled('#play')).toBe(true)
+    await screenshot(page, 'kiosk-8-no-plays-left')
+  })
+
+  it("goes back to the attract loop after the idle time, in the kiosk's own language", async () => {
+    await page.click('#lang')
+    await page.waitForSelector('html[lang="en"]')
     await page.waitForSelector('#attract:not([hidden])', { timeout: 9000 })
     expect(await page.evaluate('sessionStorage.getItem("tillside.player")')).toBeNull()
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN')
+  })
+
+  it('tells the customer in words when the gateway is gone: on a screen that cannot load, and on Spin', async () => {
+    // The page is there but the gateway does not answer (restarting, cable out): words, then back by itself.
+    await page.route('**/api/kiosk/setup*', (route) => route.abort('connectionrefused'))
+    await page.reload()
+    await page.waitForSelector('#offline:not([hidden]) h2:text("暂时无法连接，正在重试…")')
+    expect(await page.textContent('#lang')).toBe('English')
+    await screenshot(page, 'kiosk-9-offline')
+    await page.unroute('**/api/kiosk/setup*')
+    await page.waitForSelector('#attract:not([hidden])', { timeout: 10_000 })
+    const { memberId } = await gateway.members.enrol({
+      phone: '13500135000',
+      consents: { membership: true },
+      channel: 'pos',
+    })
+    await gateway.devices.simulateScan('kiosk-scanner', gateway.members.currentCode(memberId))
+    await page.waitForSelector('#game:not([hidden])')
+    await gateway.stop()
+    await page.click('#play')
+    await page.waitForSelector('#game-error:text("网络故障，请重试")')
+    expect(await page.getAttribute('#wheel-face', 'class')).toBe('face') // no longer turning as if waiting
+    await screenshot(page, 'kiosk-10-spin-offline')
   })
 })
