@@ -137,6 +137,13 @@ export const ConfigSchema = Type.Object(
             description: 'Merchant this store belongs to; campaigns can be redeemable at every store of a merchant',
           }),
         ),
+        merchantName: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 120,
+            description: "The merchant's name for customers (\"all <merchantName> stores\" on vouchers)",
+          }),
+        ),
       },
       { additionalProperties: false },
     ),

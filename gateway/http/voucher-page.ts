@@ -1,74 +1,140 @@
 /**
  * /v/{code}: the voucher on the customer's phone. Server-rendered HTML with the QR as
  * inline SVG and no script, so it opens in the captive mini-browser, in any browser
- * once the phone is online, and offline over the store Wi-Fi. It says what the voucher
- * is worth, where it can be used and until when, and whether it is still good.
+ * once the phone is online, and offline over the store Wi-Fi. One language at a time
+ * (the phone's, or the switch at the top), the store's name on top, and in plain words
+ * what the voucher is worth, where and until when it can be used, or why it cannot.
  */
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { qrSvg } from '../kiosk/qr-svg.js'
 import { reasonText, valueText } from '../till/till-text.js'
 import type { VoucherSummary } from '../vouchers/voucher-service.js'
+import type { Campaign } from '../vouchers/campaigns.js'
+import type { Config } from '../../config/schema.js'
+import { langOf, type Lang } from './portal/portal-text.js'
 
 const Params = Type.Object({ code: Type.String({ minLength: 1, maxLength: 200 }) })
+const Query = Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('zh')])) })
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-const date = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 
-const STYLE = `body{font:16px/1.5 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;background:#f4f1ea;color:#222}
+const WORDS = {
+  en: {
+    voucher: 'Voucher',
+    showCashier: 'Show this code to the cashier',
+    validUntil: 'Valid until',
+    where: 'Where to use it',
+    terms: 'Terms',
+    from: 'From',
+    keep: 'Take a screenshot to keep it',
+    notVoucher: 'This is not a voucher code we can read. Please check the link or ask staff.',
+    usedAt: (time: string, store: string) => `Used ${time} at ${store}.`,
+    allStores: (merchant: string | null) => (merchant ? `All ${merchant} stores` : 'All our stores'),
+    partners: 'Partner stores',
+    other: '中文',
+  },
+  zh: {
+    voucher: '优惠券',
+    showCashier: '出示此码给收银员扫描',
+    validUntil: '有效期至',
+    where: '可用门店',
+    terms: '使用条款',
+    from: '发券门店',
+    keep: '请截图保存',
+    notVoucher: '无法识别这张券，请检查链接或咨询店员。',
+    usedAt: (time: string, store: string) => `已于 ${time} 在 ${store} 使用。`,
+    allStores: (merchant: string | null) => (merchant ? `${merchant} 全部门店` : '本品牌全部门店'),
+    partners: '合作门店',
+    other: 'English',
+  },
+}
+
+const STYLE = `body{font:17px/1.5 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;background:#f4f1ea;color:#222}
+header{display:flex;justify-content:space-between;align-items:center;padding:.5rem 1rem;background:#b3261e;color:#fff;font-weight:700}
+header a{color:#fff;display:inline-flex;align-items:center;justify-content:center;min-height:44px;min-width:88px;border:2px solid #fff8;border-radius:.5rem;text-decoration:none;font-weight:600}
 main{max-width:28rem;margin:0 auto;padding:1rem}.card{background:#fff;border-radius:1rem;padding:1.25rem;box-shadow:0 2px 8px #0002}
 h1{font-size:1.5rem;margin:.2rem 0}.value{font-size:2rem;font-weight:700;color:#b3261e}.qr{width:100%;max-width:18rem;display:block;margin:1rem auto}
-.bad{background:#b3261e;color:#fff;padding:.75rem;border-radius:.5rem;font-weight:700}.muted{color:#666;font-size:.9rem}dt{font-weight:600}dd{margin:0 0 .5rem}`
+.bad{background:#b3261e;color:#fff;padding:.75rem;border-radius:.5rem;font-weight:700}.bad p{margin:.25rem 0 0;font-weight:400}
+.muted{color:#555;font-size:.95rem}dt{font-weight:600}dd{margin:0 0 .5rem}`
 
 export function voucherPageRoutes(app: FastifyInstance): void {
   const { vouchers, config } = app.services
-  app.get<{ Params: Static<typeof Params> }>(
+  app.get<{ Params: Static<typeof Params>; Querystring: Static<typeof Query> }>(
     '/v/:code',
-    { schema: { hide: true, params: Params } },
+    { schema: { hide: true, params: Params, querystring: Query } },
     async (req, reply) => {
       const code = req.params.code
+      const lang = langOf(req.query, req.headers['accept-language'])
+      const w = WORDS[lang]
+      const text = (t: { en: string; zh?: string }) => (lang === 'zh' ? (t.zh ?? t.en) : t.en)
       const verdict = vouchers.validate(code)
       reply
         .header('content-type', 'text/html; charset=utf-8')
         .header('content-security-policy', CSP)
         .header('cache-control', 'no-store')
         .header('referrer-policy', 'no-referrer')
-      const headline = verdict.ok ? null : reasonText(verdict.reason).headline
-      const problem = headline ? `<div class="bad">${esc(headline.zh)} · ${esc(headline.en)}</div>` : ''
-      // A code that is not a voucher of ours shows only why; a used or expired one still says what it was.
+        .header('content-language', lang === 'zh' ? 'zh-CN' : 'en')
+      const page = (title: string, body: string) =>
+        pageHtml(lang, title, config.store.name, `?lang=${lang === 'zh' ? 'en' : 'zh'}`, w.other, body)
+      // A code that is not a voucher of ours shows only that; a used or expired one still says what it was.
       const known = verdict.ok ? null : (verdict.voucher as Partial<VoucherSummary> | undefined)
       if (!verdict.ok && !known?.name)
-        return reply.code(404).send(page('Voucher', `${problem}<p>${esc(verdict.detail)}</p>`))
+        return reply.code(404).send(page(w.voucher, `<div class="bad">${esc(w.notVoucher)}</div>`))
+      let problem = ''
+      if (!verdict.ok) {
+        const why = reasonText(verdict.reason)
+        const last = verdict.reason === 'already_redeemed' && known?.key ? vouchers.lastUse(known.key) : null
+        const detail = last ? w.usedAt(when(last.time, lang), last.storeName) : text(why.advice)
+        problem = `<div class="bad">${esc(text(why.headline))}<p>${esc(detail)}</p></div>`
+      }
       const c = verdict.ok ? verdict.voucher.campaign : null
-      const name = c?.name ?? known?.name ?? { en: 'Voucher' }
+      const name = c?.name ?? known?.name ?? { en: w.voucher }
       const rawValue = c?.value ?? known?.value
-      const value = rawValue ? valueText(rawValue) : null
-      const where = c
-        ? [
-            ...c.redeemableAt.stores.map((s) => (s === config.store.id ? `${config.store.name} (${s})` : s)),
-            ...c.redeemableAt.merchants.map((m) => `${m} (all stores)`),
-          ]
-        : []
       const qr = Buffer.from(qrSvg(code, { title: 'voucher code' })).toString('base64')
+      const where = c ? whereToUse(c, config, w) : []
       const body = `${problem}
-<h1>${esc(name.zh ?? name.en)}</h1>${name.zh ? `<div>${esc(name.en)}</div>` : ''}
-${value ? `<div class="value">${esc(value.zh)}</div><div>${esc(value.en)}</div>` : ''}
+<h1>${esc(text(name))}</h1>
+${rawValue ? `<div class="value">${esc(text(valueText(rawValue)))}</div>` : ''}
 ${
   verdict.ok
-    ? `<img class="qr" alt="voucher QR code" src="data:image/svg+xml;base64,${qr}">
-<p class="muted">出示此码给收银员扫描 · Show this code to the cashier</p>`
+    ? `<img class="qr" alt="${esc(w.voucher)} QR" src="data:image/svg+xml;base64,${qr}">
+<p class="muted">${esc(w.showCashier)}</p>`
     : ''
 }
-<dl>${verdict.ok ? `<dt>有效期至 Valid until</dt><dd>${date(verdict.voucher.expiresAt)}</dd>` : ''}
-${where.length ? `<dt>可用门店 Where to use it</dt><dd>${where.map(esc).join('<br>')}</dd>` : ''}
-${c?.terms ? `<dt>使用条款 Terms</dt><dd>${esc(c.terms.zh ?? c.terms.en)}${c.terms.zh ? `<br>${esc(c.terms.en)}` : ''}</dd>` : ''}
-<dt>发券门店 From</dt><dd>${esc(config.store.name)}</dd></dl>
-${verdict.ok ? '<p class="muted">请截图保存 · Take a screenshot to keep it</p>' : ''}`
-      return reply.send(page(name.en, body))
+<dl>${verdict.ok ? `<dt>${w.validUntil}</dt><dd>${when(verdict.voucher.expiresAt, lang)}</dd>` : ''}
+${where.length ? `<dt>${w.where}</dt><dd>${where.map(esc).join('<br>')}</dd>` : ''}
+${c?.terms ? `<dt>${w.terms}</dt><dd>${esc(text(c.terms))}</dd>` : ''}
+<dt>${w.from}</dt><dd>${esc(config.store.name)}</dd></dl>
+${verdict.ok ? `<p class="muted">${w.keep}</p>` : ''}`
+      return reply.send(page(text(name), body))
     },
   )
 }
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style></head><body><main><div class="card">${body}</div></main></body></html>`
+/** Store and merchant names customers know; stores this gateway has no name for are "partner stores". */
+function whereToUse(c: Campaign, config: Pick<Config, 'store'>, w: (typeof WORDS)[Lang]): string[] {
+  const own = config.store
+  const { stores, merchants } = c.redeemableAt
+  const ourMerchant = own.merchant !== undefined && merchants.includes(own.merchant)
+  const names: string[] = []
+  if (ourMerchant) names.push(w.allStores(own.merchantName ?? null))
+  else if (stores.includes(own.id)) names.push(own.name)
+  if (stores.some((s) => s !== own.id) || merchants.some((m) => m !== own.merchant)) names.push(w.partners)
+  return names
+}
+
+function when(ms: number, lang: Lang): string {
+  return new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })
+}
+
+function pageHtml(
+  lang: Lang,
+  title: string,
+  store: string,
+  switchHref: string,
+  switchText: string,
+  body: string,
+): string {
+  return `<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style></head><body><header><span>${esc(store)}</span><a href="${switchHref}" lang="${lang === 'zh' ? 'en' : 'zh-CN'}">${switchText}</a></header><main><div class="card">${body}</div></main></body></html>`
 }

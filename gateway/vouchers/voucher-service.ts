@@ -246,6 +246,12 @@ export class VoucherService {
     }
   }
 
+  /** When and where a voucher was last used here (for the customer's page); null if it was not. */
+  lastUse(voucherKey: string): { time: number; store: string; storeName: string } | null {
+    const last = this.reads.lastRedemption(voucherKey)
+    return last && { ...last, storeName: this.authority.storeName(last.store) }
+  }
+
   /** Live local uses of a voucher (voids given back). */
   private usesOf(key: string): number {
     return this.reads.usesOf(key)

@@ -177,13 +177,19 @@ describe('kiosk game', () => {
 
   it('shows the voucher on a phone page, and a clear page for codes that are not vouchers', async () => {
     const body = (await play(await player(3))).json<{ voucher: { path: string } }>()
-    const page = await app.inject(body.voucher.path)
+    const page = await app.inject(body.voucher.path) // no Accept-Language: the store's Chinese
     expect(page.statusCode).toBe(200)
     expect(page.headers['content-security-policy']).toContain("default-src 'none'")
-    expect(page.body).toMatch(/Show this code to the cashier/)
+    expect(page.body).toMatch(/出示此码给收银员扫描/)
+    expect(page.body).not.toMatch(/Show this code/) // one language at a time, with a switch
+    expect(page.body).toMatch(/<a href="\?lang=en" lang="en">English<\/a>/)
     expect(page.body).not.toMatch(/<script/)
-    const junk = await app.inject('/v/not-a-voucher')
+    const en = await app.inject({ url: body.voucher.path, headers: { 'accept-language': 'en-GB,en;q=0.9' } })
+    expect(en.body).toMatch(/Show this code to the cashier/)
+    expect(en.body).not.toMatch(/\d+:\d+:\d+ |\(all stores\)|m-a\b/) // no voucher keys or merchant ids
+    const junk = await app.inject('/v/not-a-voucher?lang=en')
     expect(junk.statusCode).toBe(404)
-    expect(junk.body).toMatch(/a voucher code has/)
+    expect(junk.body).toMatch(/This is not a voucher code we can read/)
+    expect(junk.body).not.toMatch(/characters/)
   })
 })

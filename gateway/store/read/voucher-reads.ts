@@ -39,6 +39,17 @@ export class VoucherReads {
     })
   }
 
+  /** The latest live redemption of a voucher here: when and at which store. */
+  lastRedemption(voucherKey: string): { time: number; store: string } | null {
+    return (
+      (this.db
+        .query(
+          'SELECT time, store FROM redemptions WHERE voucher_key = ? AND voided_at IS NULL ORDER BY time DESC LIMIT 1',
+        )
+        .get(voucherKey) as { time: number; store: string } | undefined) ?? null
+    )
+  }
+
   isVoided(redemptionId: string): boolean {
     return this.db.query('SELECT voided_at FROM redemptions WHERE id = ?').pluck().get(redemptionId) != null
   }
