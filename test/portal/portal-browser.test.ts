@@ -67,12 +67,16 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     expect(new URL(page.url()).pathname).toBe('/portal')
     await expect.poll(() => page.locator('h1').textContent()).toBe('免费 Wi-Fi')
     await screenshot(page, 'portal-join-zh')
+    expect(await page.textContent('main')).not.toMatch(/[\u4e00-\u9fff][,;()!]/) // full-width punctuation in Chinese
+    const switchBox = (await page.getByRole('link', { name: 'English' }).boundingBox())!
+    expect(Math.min(switchBox.width, switchBox.height)).toBeGreaterThanOrEqual(44)
     await page.getByRole('link', { name: 'English' }).click()
     await expect.poll(() => page.locator('h1').textContent()).toBe('Free Wi-Fi')
-    // The browser will not submit without the consent box (required), and neither will the gateway.
+    // Without the consent box the gateway says why, in the page's language (not the browser's tooltip).
     await page.locator('input[name=phone]').fill('138 0013 8000')
     await page.getByRole('button', { name: 'Connect' }).click()
-    expect(new URL(page.url()).pathname).toBe('/portal')
+    await expect.poll(() => page.locator('.err').textContent()).toBe('Please tick the membership consent to go online')
+    expect(await page.inputValue('input[name=phone]')).toBe('138 0013 8000') // nothing typed is lost
     await page.locator('input[name=membership]').check()
     await page.locator('input[name=followStore]').check()
     await screenshot(page, 'portal-join-en')
@@ -90,9 +94,19 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     await page.waitForURL(/\/v\//)
     expect(await page.locator('img.qr').count()).toBe(1)
     await screenshot(page, 'portal-voucher')
+    const code = decodeURIComponent(new URL(page.url()).pathname.slice(3))
     // Back on the welcome page: today's play is used, the voucher is listed.
     await page.goto(`${gateway.guestAddress}/portal/welcome?lang=en`)
     expect(await page.textContent('#game')).toContain('No plays left today')
     expect(await page.textContent('#vouchers')).toContain('A free coffee')
+    expect(await page.locator('#vouchers .tag').count()).toBe(0)
+    // Used at the till: the list says so, so nobody walks to the till with it again.
+    expect(await gateway.vouchers.redeem(code, { device: null, cashier: 'ann', source: {} })).toMatchObject({
+      ok: true,
+    })
+    await page.reload()
+    expect(await page.textContent('#vouchers .tag')).toBe('Used')
+    expect(await page.getAttribute('#vouchers li', 'class')).toBe('spent')
+    await screenshot(page, 'portal-welcome-used')
   }, 60_000)
 })

@@ -20,8 +20,8 @@ input[type=tel],input[type=text]{width:100%;font-size:1.3rem;padding:.6rem;borde
 .check{display:flex;gap:.6rem;align-items:flex-start;font-size:.95rem}.check input{width:1.4rem;height:1.4rem;flex:none;margin-top:.15rem}
 button,.btn{display:block;text-align:center;text-decoration:none;width:100%;font-size:1.25rem;padding:.8rem;border:0;border-radius:.8rem;background:#b3261e;color:#fff;font-weight:700;margin-top:.6rem}
 .err{background:#fde7e5;color:#8c1d18;border-radius:.6rem;padding:.6rem;font-weight:600}.muted{color:#666;font-size:.9rem}
-.top{display:flex;justify-content:space-between;align-items:center}.top a{color:#555}.ok{color:#1e6b32;font-weight:700}
-ul{padding:0;list-style:none;margin:0}li{border-top:1px solid #eee;padding:.5rem 0}li a{color:#b3261e;font-weight:600}.prize{font-size:1.6rem;font-weight:800;color:#b3261e}`
+.top{display:flex;justify-content:space-between;align-items:center;margin-bottom:.5rem}.top a{color:#333;display:inline-flex;align-items:center;justify-content:center;min-height:44px;min-width:88px;padding:0 .8rem;border:2px solid #ccc;border-radius:.6rem;text-decoration:none;font-weight:600}.ok{color:#1e6b32;font-weight:700}
+ul{padding:0;list-style:none;margin:0}li{border-top:1px solid #eee;padding:.5rem 0}li a{color:#b3261e;font-weight:600}li.spent a{color:#777;text-decoration:line-through}.tag{display:inline-block;margin-left:.5rem;padding:0 .5rem;border-radius:.4rem;background:#eee;color:#555;font-size:.85rem;font-weight:700}.prize{font-size:1.6rem;font-weight:800;color:#b3261e}`
 
 export interface Shell {
   lang: Lang
@@ -51,7 +51,7 @@ export function joinPage(s: Shell, f: JoinForm): string {
     s,
     t(lang, 'title'),
     `<div class="card"><h1>${t(lang, 'title')}</h1><p>${t(lang, 'lead')}</p>${f.error ? `<p class="err" role="alert">${esc(f.error)}</p>` : ''}
-<form method="post" action="${esc(f.action)}">${f.fas ? `<input type="hidden" name="fas" value="${esc(f.fas)}">` : ''}<input type="hidden" name="lang" value="${lang}">
+<form method="post" action="${esc(f.action)}" novalidate>${f.fas ? `<input type="hidden" name="fas" value="${esc(f.fas)}">` : ''}<input type="hidden" name="lang" value="${lang}">
 <label>${t(lang, 'phone')}<input type="tel" name="phone" inputmode="tel" autocomplete="tel" required maxlength="32" value="${esc(f.phone ?? '')}"></label>
 <label class="check"><input type="checkbox" name="membership" value="yes" required><span>${esc(t(lang, 'consent', { store: s.storeName, months: f.retentionMonths }))}</span></label>
 <label class="check"><input type="checkbox" name="followStore" value="yes"${checked(f.consents?.followStore)}><span>${t(lang, 'follow')}</span></label>
@@ -69,7 +69,7 @@ export function codePage(
     s,
     t(lang, 'code'),
     `<div class="card"><h1>${t(lang, 'code')}</h1><p>${esc(t(lang, 'codeLead', { end: f.phoneEnd }))}</p>${f.error ? `<p class="err" role="alert">${esc(f.error)}</p>` : ''}
-<form method="post" action="${esc(f.action)}"><input type="hidden" name="challenge" value="${esc(f.challenge)}"><input type="hidden" name="lang" value="${lang}">
+<form method="post" action="${esc(f.action)}" novalidate><input type="hidden" name="challenge" value="${esc(f.challenge)}"><input type="hidden" name="lang" value="${lang}">
 <label>${t(lang, 'code')}<input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required></label>
 <button type="submit">${t(lang, 'verify')}</button></form><p><a href="${esc(f.restart)}">${t(lang, 'startOver')}</a></p></div>`,
   )
@@ -79,6 +79,8 @@ export interface VoucherLine {
   name: LocalText
   path: string
   expiresAt: number
+  /** Used and expired vouchers stay in the list, marked, so nobody walks to the till with one. */
+  state: 'valid' | 'used' | 'expired' | 'unusable'
 }
 
 export interface Welcome {
@@ -92,6 +94,12 @@ export interface Welcome {
   store: { address?: LocalText; hours?: LocalText; about?: LocalText }
 }
 
+function voucherLine(lang: Lang, v: VoucherLine): string {
+  const tag = v.state === 'valid' ? '' : `<span class="tag">${t(lang, v.state)}</span>`
+  const until = new Date(v.expiresAt).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium' })
+  return `<li${v.state === 'valid' ? '' : ' class="spent"'}><a href="${esc(v.path)}">${esc(pick(lang, v.name))}</a>${tag}<br><span class="muted">${t(lang, 'until')} ${until}</span></li>`
+}
+
 export function welcomePage(s: Shell, w: Welcome): string {
   const lang = s.lang
   const canPlay = w.playsLeft === null || w.playsLeft > 0
@@ -102,7 +110,7 @@ export function welcomePage(s: Shell, w: Welcome): string {
     `<div class="card"><h1 class="ok">✓ ${t(lang, 'online')}</h1><p class="muted">${esc(t(lang, 'remaining', { min: w.minutesLeft }))}</p>${w.following ? `<p>${t(lang, 'following')}</p>` : ''}</div>
 <div class="card" id="game"><h2>${t(lang, 'game')}</h2>${w.gameError ? `<p class="err" role="alert">${esc(w.gameError)}</p>` : ''}
 ${canPlay ? `<p>${w.playsLeft === null ? '' : esc(t(lang, 'playsLeft', { n: w.playsLeft }))}</p><form method="post" action="${esc(w.playAction)}"><input type="hidden" name="playId" value="${esc(w.playId)}"><input type="hidden" name="lang" value="${lang}"><button type="submit">${t(lang, 'play')}</button></form>` : `<p>${t(lang, 'noPlays')}</p>`}</div>
-<div class="card" id="vouchers"><h2>${t(lang, 'myVouchers')}</h2>${w.vouchers.length === 0 ? `<p class="muted">${t(lang, 'noVouchers')}</p>` : `<ul>${w.vouchers.map((v) => `<li><a href="${esc(v.path)}">${esc(pick(lang, v.name))}</a><br><span class="muted">${t(lang, 'until')} ${new Date(v.expiresAt).toISOString().slice(0, 10)}</span></li>`).join('')}</ul>`}</div>
+<div class="card" id="vouchers"><h2>${t(lang, 'myVouchers')}</h2>${w.vouchers.length === 0 ? `<p class="muted">${t(lang, 'noVouchers')}</p>` : `<ul>${w.vouchers.map((v) => voucherLine(lang, v)).join('')}</ul>`}</div>
 ${info.length ? `<div class="card"><h2>${t(lang, 'store')}</h2>${info.map((x) => `<p>${esc(pick(lang, x))}</p>`).join('')}</div>` : ''}`,
   )
 }

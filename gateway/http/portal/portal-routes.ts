@@ -11,7 +11,7 @@ import { PortalError, type JoinResult } from '../../portal/portal-service.js'
 import { FasQueryError, parseFasQuery, type FasQuery } from '../../portal/controllers/opennds-fas.js'
 import { KioskError } from '../../kiosk/kiosk-service.js'
 import { valueText } from '../../till/till-text.js'
-import { codePage, joinPage, prizePage, welcomePage, PORTAL_CSP, type Shell } from './portal-pages.js'
+import { codePage, joinPage, prizePage, welcomePage, PORTAL_CSP, type Shell, type VoucherLine } from './portal-pages.js'
 import { errorText, langOf, type Lang } from './portal-text.js'
 import { guestOf, setGuestCookie } from './guest-identity.js'
 import { publicBase } from '../public-base.js'
@@ -26,11 +26,15 @@ type Form = Record<string, string | undefined>
 const FormSchema = Type.Record(Type.String(), Type.String({ maxLength: 4096 }))
 
 export function portalRoutes(app: FastifyInstance): void {
-  const { config, links, kiosk, members } = app.services
+  const { config, links, kiosk, members, vouchers } = app.services
   const { service, sessions } = app.services.portal!
   const portal = config.portal
   const controller = portal.controller
 
+  const voucherState = (code: string): VoucherLine['state'] => {
+    const v = vouchers.validate(code)
+    return v.ok ? 'valid' : v.reason === 'already_redeemed' ? 'used' : v.reason === 'expired' ? 'expired' : 'unusable'
+  }
   const wantsJson = (req: FastifyRequest) => (req.headers.accept ?? '').includes('application/json')
   const shell = (req: FastifyRequest, lang: Lang): Shell => {
     const url = new URL(req.url, 'http://x')
@@ -180,7 +184,12 @@ export function portalRoutes(app: FastifyInstance): void {
         playId: randomBytes(16).toString('base64url'),
         playAction: '/portal/play',
         gameError,
-        vouchers: plays.map((p) => ({ name: p.prize.name, path: p.voucher.path, expiresAt: p.voucher.expiresAt })),
+        vouchers: plays.map((p) => ({
+          name: p.prize.name,
+          path: p.voucher.path,
+          expiresAt: p.voucher.expiresAt,
+          state: voucherState(p.voucher.code),
+        })),
         following: members.consents(guest.member, 'follow_store'),
         store: portal.store,
       }),
