@@ -128,9 +128,9 @@ export const printRoutes = fp(
         const v = verdict.voucher
         const printer = req.body.printer ?? print.printerFor('kiosk')
         const doc = voucherSlip({
-          storeName: config.store.name,
+          store: config.store,
+          address: config.portal.store.address,
           code: req.body.code,
-          key: v.key,
           campaign: v.campaign,
           expiresAt: v.expiresAt,
         })

@@ -10,8 +10,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { qrSvg } from '../kiosk/qr-svg.js'
 import { reasonText, valueText } from '../till/till-text.js'
 import type { VoucherSummary } from '../vouchers/voucher-service.js'
-import type { Campaign } from '../vouchers/campaigns.js'
-import type { Config } from '../../config/schema.js'
+import { whereToUse } from '../vouchers/where-to-use.js'
 import { langOf, type Lang } from './portal/portal-text.js'
 
 const Params = Type.Object({ code: Type.String({ minLength: 1, maxLength: 200 }) })
@@ -30,8 +29,6 @@ const WORDS = {
     keep: 'Take a screenshot to keep it',
     notVoucher: 'This is not a voucher code we can read. Please check the link or ask staff.',
     usedAt: (time: string, store: string) => `Used ${time} at ${store}.`,
-    allStores: (merchant: string | null) => (merchant ? `All ${merchant} stores` : 'All our stores'),
-    partners: 'Partner stores',
     other: '中文',
   },
   zh: {
@@ -44,8 +41,6 @@ const WORDS = {
     keep: '请截图保存',
     notVoucher: '无法识别这张券，请检查链接或咨询店员。',
     usedAt: (time: string, store: string) => `已于 ${time} 在 ${store} 使用。`,
-    allStores: (merchant: string | null) => (merchant ? `${merchant} 全部门店` : '本品牌全部门店'),
-    partners: '合作门店',
     other: 'English',
   },
 }
@@ -92,7 +87,7 @@ export function voucherPageRoutes(app: FastifyInstance): void {
       const name = c?.name ?? known?.name ?? { en: w.voucher }
       const rawValue = c?.value ?? known?.value
       const qr = Buffer.from(qrSvg(code, { title: 'voucher code' })).toString('base64')
-      const where = c ? whereToUse(c, config, w) : []
+      const where = c ? whereToUse(c, config.store).map((l) => l[lang]) : []
       const body = `${problem}
 <h1>${esc(text(name))}</h1>
 ${rawValue ? `<div class="value">${esc(text(valueText(rawValue)))}</div>` : ''}
@@ -110,18 +105,6 @@ ${verdict.ok ? `<p class="muted">${w.keep}</p>` : ''}`
       return reply.send(page(text(name), body))
     },
   )
-}
-
-/** Store and merchant names customers know; stores this gateway has no name for are "partner stores". */
-function whereToUse(c: Campaign, config: Pick<Config, 'store'>, w: (typeof WORDS)[Lang]): string[] {
-  const own = config.store
-  const { stores, merchants } = c.redeemableAt
-  const ourMerchant = own.merchant !== undefined && merchants.includes(own.merchant)
-  const names: string[] = []
-  if (ourMerchant) names.push(w.allStores(own.merchantName ?? null))
-  else if (stores.includes(own.id)) names.push(own.name)
-  if (stores.some((s) => s !== own.id) || merchants.some((m) => m !== own.merchant)) names.push(w.partners)
-  return names
 }
 
 function when(ms: number, lang: Lang): string {

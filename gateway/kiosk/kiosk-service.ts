@@ -48,7 +48,7 @@ export class KioskService implements Module {
   private readonly printReads: PrintReads
 
   constructor(
-    private readonly config: Pick<Config, 'kiosk' | 'printers' | 'store'>,
+    private readonly config: Pick<Config, 'kiosk' | 'printers' | 'store' | 'portal'>,
     private readonly authority: VoucherAuthority,
     private readonly journal: Journal,
     private readonly print: Pick<PrintService, 'enqueue' | 'job'>,
@@ -176,9 +176,9 @@ export class KioskService implements Module {
     try {
       const campaign = this.authority.campaigns.get(row.campaign)!
       const doc = voucherSlip({
-        storeName: this.config.store.name,
+        store: this.config.store,
+        address: this.config.portal.store.address,
         code,
-        key: voucherKey(row),
         campaign,
         expiresAt: expiryMs(row.expiresHour),
       })

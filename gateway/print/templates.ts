@@ -6,44 +6,51 @@ import type { Block, PrintDocument } from '../../drivers/printer/escpos/document
 import type { Campaign } from '../vouchers/campaigns.js'
 import type { LocalText } from '../../config/schema-parts.js'
 import { valueText } from '../till/till-text.js'
+import { whereToUse } from '../vouchers/where-to-use.js'
+import type { Config } from '../../config/schema.js'
 
 export interface VoucherSlipInput {
-  storeName: string
+  store: Pick<Config['store'], 'id' | 'name' | 'merchant' | 'merchantName'>
+  /** The store's address (portal.store.address), printed under its name. */
+  address?: LocalText
   code: string
-  key: string
   campaign: Campaign
   expiresAt: number
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 const time = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
+const both = (t: LocalText): Block[] => [
+  { type: 'text', text: t.zh ?? t.en, align: 'center' },
+  ...(t.zh && t.zh !== t.en ? [{ type: 'text' as const, text: t.en, align: 'center' as const }] : []),
+]
 
+/**
+ * The kiosk's voucher slip: the store on top, the prize, the QR (the voucher itself), until
+ * when, where and how to use it — centred lines with air around them, names and no ids.
+ */
 export function voucherSlip(v: VoucherSlipInput): PrintDocument {
   const value = valueText(v.campaign.value)
-  const where = [...v.campaign.redeemableAt.stores, ...v.campaign.redeemableAt.merchants.map((m) => `${m} *`)].join(
-    ', ',
-  )
   const blocks: Block[] = [
-    { type: 'text', text: v.storeName, align: 'center', bold: true },
+    { type: 'feed', lines: 1 },
+    { type: 'text', text: v.store.name, align: 'center', bold: true },
+    ...(v.address ? both(v.address) : []),
     { type: 'divider', char: '=' },
     { type: 'text', text: v.campaign.name.zh ?? v.campaign.name.en, align: 'center', bold: true, size: 2 },
-    { type: 'text', text: v.campaign.name.en, align: 'center' },
+    ...(v.campaign.name.zh ? [{ type: 'text' as const, text: v.campaign.name.en, align: 'center' as const }] : []),
     { type: 'text', text: value.zh === value.en ? value.en : `${value.zh} / ${value.en}`, align: 'center', bold: true },
+    { type: 'feed', lines: 1 },
     { type: 'qr', data: v.code, size: 6, level: 'M' },
-    { type: 'columns', left: '有效期至 Valid until', right: day(v.expiresAt) },
-    { type: 'text', text: `可用门店 Redeemable at: ${where}` },
+    { type: 'text', text: `有效期至 ${day(v.expiresAt)}`, align: 'center', bold: true },
+    { type: 'text', text: `Valid until ${day(v.expiresAt)}`, align: 'center' },
+    { type: 'feed', lines: 1 },
+    { type: 'text', text: '可用门店 Where to use it', align: 'center', bold: true },
+    ...whereToUse(v.campaign, v.store).flatMap(both),
+    { type: 'feed', lines: 1 },
+    ...both({ zh: '结账时出示本券给收银员扫码', en: 'Show this at the till to use it' }),
   ]
-  if (v.campaign.terms)
-    blocks.push(
-      { type: 'text', text: v.campaign.terms.zh ?? v.campaign.terms.en },
-      ...(v.campaign.terms.zh ? [{ type: 'text' as const, text: v.campaign.terms.en }] : []),
-    )
-  blocks.push(
-    { type: 'divider' },
-    { type: 'text', text: `No. ${v.key}`, align: 'right' },
-    { type: 'feed', lines: 3 },
-    { type: 'cut' },
-  )
+  if (v.campaign.terms) blocks.push({ type: 'divider' }, ...both(v.campaign.terms))
+  blocks.push({ type: 'feed', lines: 4 }, { type: 'cut' })
   return { blocks }
 }
 

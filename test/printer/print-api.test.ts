@@ -39,7 +39,12 @@ describe('print API', () => {
     await waitFor(() => sim.receipts.length === 1, 'slip printed')
     const slip = sim.receipts[0]!
     expect(slip.items.find((i) => i.type === 'qr')).toMatchObject({ data: code })
-    expect(receiptText(slip)).toContain('B店立减20元')
+    const text = receiptText(slip).join('\n')
+    expect(text).toContain('B店立减20元')
+    // Names and plain words, never ids: no voucher key, no merchant or store id, how to use it.
+    expect(text).not.toMatch(/No\. |\d+:\d+:\d+| \*|\bm-a\b/)
+    expect(text).toContain('Partner stores')
+    expect(text).toContain('Show this at the till to use it')
     await waitFor(
       async () =>
         (await app.inject({ method: 'GET', url: `/api/print/jobs/${jobId}`, headers: auth })).json<{ state: string }>()
