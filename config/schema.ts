@@ -141,7 +141,7 @@ export const ConfigSchema = Type.Object(
           Type.String({
             minLength: 1,
             maxLength: 120,
-            description: "The merchant's name for customers (\"all <merchantName> stores\" on vouchers)",
+            description: 'The merchant\'s name for customers ("all <merchantName> stores" on vouchers)',
           }),
         ),
       },

@@ -131,6 +131,18 @@ export const kioskRoutes = fp(
       },
     )
 
+    app.get(
+      '/api/kiosk/rules',
+      {
+        ...kioskGuard,
+        schema: {
+          tags: ['kiosk'],
+          summary: 'The game rules: every prize, units left, the chance of each, the draw record',
+        },
+      },
+      async () => kiosk.service.rules(),
+    )
+
     app.post<{ Body: Static<typeof IdentifyBody> }>(
       '/api/kiosk/identify',
       {

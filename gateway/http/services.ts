@@ -40,7 +40,7 @@ export interface GatewayServices {
   links: LinkSigner
   sync: Pick<SyncService, 'status'>
   kiosk: {
-    service: Pick<KioskService, 'play' | 'getPlay' | 'playsLeft' | 'memberPlays' | 'campaignName'>
+    service: Pick<KioskService, 'play' | 'getPlay' | 'playsLeft' | 'memberPlays' | 'campaignName' | 'rules'>
     audit: KioskAudit
     scans: Pick<KioskScans, 'subscribe' | 'subscribers'>
     limits: Pick<KioskLimits, 'take' | 'recent'>

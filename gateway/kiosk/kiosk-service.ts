@@ -22,6 +22,7 @@ import type { VoucherAuthority } from '../vouchers/voucher-authority.js'
 import { CONSOLATION } from '../store/tx/draw.js'
 import { campaignProblems, leaseProblems, parsePrizeLease } from './prize-lease.js'
 import { localDay } from './local-day.js'
+import { gameRules, type GameRules } from './game-rules.js'
 
 export class KioskError extends CodedError<'not_enrolled' | 'daily_limit' | 'nothing_to_win' | 'unknown_play'> {
   override readonly name = 'KioskError'
@@ -95,6 +96,11 @@ export class KioskService implements Module {
     if (!result.applied) return { applied: false, current: result.current, prizes: lease.prizes.length }
     this.log.info({ version: lease.version, prizes: lease.prizes.length }, 'prize lease applied')
     return { applied: true, prizes: lease.prizes.length }
+  }
+
+  /** The rules, prizes, odds and draw record customers may read before they play. */
+  rules(now = Date.now()): GameRules {
+    return gameRules(this.reads, this.authority, this.game, now)
   }
 
   campaignName(id: number): Campaign['name'] {

@@ -259,6 +259,39 @@ function followPrint(playId) {
   setTimeout(poll, 1000)
 }
 
+/** The rules, every prize with the units left and its chance, and the draw record (shown before anyone plays). */
+async function showRules() {
+  try {
+    const rules = await api('/api/kiosk/rules')
+    const percent = (x) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`
+    $('rules-prizes').replaceChildren(
+      ...rules.prizes.map((p) => {
+        const tr = document.createElement('tr')
+        for (const text of [
+          p.name[lang] ?? p.name.en,
+          p.left === null ? t('always') : String(p.left),
+          percent(p.chance),
+        ])
+          tr.append(Object.assign(document.createElement('td'), { textContent: text }))
+        return tr
+      }),
+    )
+    $('rules-plays').textContent = t('perDay')(rules.playsPerDay)
+    $('rules-today').textContent = rules.today.fingerprint ?? t('notYet')
+    $('rules-past').replaceChildren(
+      ...rules.revealed.map((d) =>
+        Object.assign(document.createElement('li'), {
+          textContent: `${d.day} · ${t('draws')(d.draws)} · SHA-256 ${d.fingerprint} · seed ${d.seed}`,
+        }),
+      ),
+    )
+    show('rules')
+  } catch {
+    show('offline')
+    setTimeout(toAttract, 3000)
+  }
+}
+
 async function myVouchers() {
   const player = store.get('player')
   if (!player) return toAttract()
@@ -346,6 +379,8 @@ async function boot() {
   render()
   for (const ev of ['pointerdown', 'keydown']) addEventListener(ev, resetIdle, { passive: true })
   $('start').onclick = () => show('identify')
+  $('rules-open').onclick = showRules
+  $('rules-done').onclick = toAttract
   $('identify-back').onclick = toAttract
   $('consent').onchange = render
   $('identify-go').onclick = identifyByPhone

@@ -79,7 +79,7 @@ describe.skipIf(!ready)(
             idleResetSeconds: 5,
             game: {
               playsPerMemberPerDay: 3,
-              prizes: [{ id: 'big', campaign: 12, stock: 3 }],
+              prizes: [{ id: 'big', campaign: 12, stock: 50 }],
               consolation: { campaign: 13, weight: 1 },
             },
           },
@@ -223,6 +223,25 @@ describe.skipIf(!ready)(
       await page.waitForSelector('#attract:not([hidden])', { timeout: 9000 })
       expect(await page.evaluate('sessionStorage.getItem("tillside.player")')).toBeNull()
       expect(await page.getAttribute('html', 'lang')).toBe('zh-CN')
+    })
+
+    it('shows the rules before anyone plays: every prize, units left, its chance, the draw record', async () => {
+      await page.click('#rules-open')
+      await page.waitForSelector('#rules:not([hidden])')
+      const rules = gateway.kiosk.rules()
+      const rows = await page.locator('#rules-prizes tr').allTextContents()
+      expect(rows).toHaveLength(rules.prizes.length)
+      expect(rules.prizes.map((p) => p.id)).toEqual(['big', 'consolation'])
+      expect(rules.prizes.reduce((sum, p) => sum + p.chance, 0)).toBeCloseTo(1, 9)
+      // The chance is what the draw uses: each prize weighs its units left, the consolation its weight.
+      const left = rules.prizes[0]!.left!
+      expect(rules.prizes[0]!.chance).toBeCloseTo(left / (left + 1), 9)
+      expect(rows[0]).toBe(`B店立减20元${left}${Math.round((left / (left + 1)) * 100)}%`)
+      expect(rows[1]).toBe(`谢谢参与不限${((1 / (left + 1)) * 100).toFixed(1)}%`) // small chances keep a decimal
+      expect(await page.textContent('#rules-today')).toMatch(/^[0-9a-f]{64}$/) // plays today: committed
+      await screenshot(page, 'kiosk-11-rules')
+      await page.click('#rules-done')
+      await page.waitForSelector('#attract:not([hidden])')
     })
 
     it('tells the customer in words when the gateway is gone: on a screen that cannot load, and on Spin', async () => {

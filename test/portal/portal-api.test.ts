@@ -140,7 +140,7 @@ describe('captive portal', () => {
     })
     const html = await welcome.text()
     expect(html).toContain('You follow this store')
-    expect(html).toContain('plays left today')
+    expect(html).toContain('1 play left today')
   })
 
   it('burns a code after too many wrong tries, and limits codes per phone', async () => {

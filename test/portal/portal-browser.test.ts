@@ -108,5 +108,12 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     expect(await page.textContent('#vouchers .tag')).toBe('Used')
     expect(await page.getAttribute('#vouchers li', 'class')).toBe('spent')
     await screenshot(page, 'portal-welcome-used')
+    // The rules, one tap from the game: every prize with its chance, and the draw's fingerprint.
+    await page.getByRole('link', { name: 'Rules' }).click()
+    await page.waitForURL(/\/portal\/rules/)
+    const rows = await page.locator('.rules tr').allTextContents()
+    expect(rows.length).toBe(1 + gateway.kiosk.rules().prizes.length)
+    expect(await page.textContent('main')).toMatch(/Today's seed fingerprint\s*[0-9a-f]{64}/)
+    await screenshot(page, 'portal-rules')
   }, 60_000)
 })

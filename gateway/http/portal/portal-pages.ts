@@ -5,6 +5,7 @@
  */
 import { t, type Lang } from './portal-text.js'
 import type { LocalText } from '../../../config/schema-parts.js'
+import type { GameRules } from '../../kiosk/game-rules.js'
 
 export const PORTAL_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self' http: https:; frame-ancestors 'none'"
@@ -21,7 +22,9 @@ input[type=tel],input[type=text]{width:100%;font-size:1.3rem;padding:.6rem;borde
 button,.btn{display:block;text-align:center;text-decoration:none;width:100%;font-size:1.25rem;padding:.8rem;border:0;border-radius:.8rem;background:#b3261e;color:#fff;font-weight:700;margin-top:.6rem}
 .err{background:#fde7e5;color:#8c1d18;border-radius:.6rem;padding:.6rem;font-weight:600}.muted{color:#666;font-size:.9rem}
 .top{display:flex;justify-content:space-between;align-items:center;margin-bottom:.5rem}.top a{color:#333;display:inline-flex;align-items:center;justify-content:center;min-height:44px;min-width:88px;padding:0 .8rem;border:2px solid #ccc;border-radius:.6rem;text-decoration:none;font-weight:600}.ok{color:#1e6b32;font-weight:700}
-ul{padding:0;list-style:none;margin:0}li{border-top:1px solid #eee;padding:.5rem 0}li a{color:#b3261e;font-weight:600}li.spent a{color:#777;text-decoration:line-through}.tag{display:inline-block;margin-left:.5rem;padding:0 .5rem;border-radius:.4rem;background:#eee;color:#555;font-size:.85rem;font-weight:700}.prize{font-size:1.6rem;font-weight:800;color:#b3261e}`
+ul{padding:0;list-style:none;margin:0}li{border-top:1px solid #eee;padding:.5rem 0}li a{color:#b3261e;font-weight:600}li.spent a{color:#777;text-decoration:line-through}.tag{display:inline-block;margin-left:.5rem;padding:0 .5rem;border-radius:.4rem;background:#eee;color:#555;font-size:.85rem;font-weight:700}.prize{font-size:1.6rem;font-weight:800;color:#b3261e}
+.rules{width:100%;border-collapse:collapse}.rules th,.rules td{padding:.4rem;text-align:left;border-bottom:1px solid #eee}.rules td+td,.rules th+th{text-align:right}code{font-size:.75rem;word-break:break-all}
+.rules-link{float:right;font-size:1rem;color:#b3261e;display:inline-flex;align-items:center;min-height:44px;margin-top:-.6rem}`
 
 export interface Shell {
   lang: Lang
@@ -88,6 +91,7 @@ export interface Welcome {
   playsLeft: number | null
   playId: string
   playAction: string
+  rulesPath: string
   gameError?: string | null
   vouchers: VoucherLine[]
   following: boolean
@@ -108,8 +112,8 @@ export function welcomePage(s: Shell, w: Welcome): string {
     s,
     t(lang, 'online'),
     `<div class="card"><h1 class="ok">✓ ${t(lang, 'online')}</h1><p class="muted">${esc(t(lang, 'remaining', { min: w.minutesLeft }))}</p>${w.following ? `<p>${t(lang, 'following')}</p>` : ''}</div>
-<div class="card" id="game"><h2>${t(lang, 'game')}</h2>${w.gameError ? `<p class="err" role="alert">${esc(w.gameError)}</p>` : ''}
-${canPlay ? `<p>${w.playsLeft === null ? '' : esc(t(lang, 'playsLeft', { n: w.playsLeft }))}</p><form method="post" action="${esc(w.playAction)}"><input type="hidden" name="playId" value="${esc(w.playId)}"><input type="hidden" name="lang" value="${lang}"><button type="submit">${t(lang, 'play')}</button></form>` : `<p>${t(lang, 'noPlays')}</p>`}</div>
+<div class="card" id="game"><h2>${t(lang, 'game')} <a class="rules-link" href="${esc(w.rulesPath)}">${t(lang, 'rules')}</a></h2>${w.gameError ? `<p class="err" role="alert">${esc(w.gameError)}</p>` : ''}
+${canPlay ? `<p>${w.playsLeft === null ? '' : esc(t(lang, w.playsLeft === 1 ? 'playsLeftOne' : 'playsLeft', { n: w.playsLeft }))}</p><form method="post" action="${esc(w.playAction)}"><input type="hidden" name="playId" value="${esc(w.playId)}"><input type="hidden" name="lang" value="${lang}"><button type="submit">${t(lang, 'play')}</button></form>` : `<p>${t(lang, 'noPlays')}</p>`}</div>
 <div class="card" id="vouchers"><h2>${t(lang, 'myVouchers')}</h2>${w.vouchers.length === 0 ? `<p class="muted">${t(lang, 'noVouchers')}</p>` : `<ul>${w.vouchers.map((v) => voucherLine(lang, v)).join('')}</ul>`}</div>
 ${info.length ? `<div class="card"><h2>${t(lang, 'store')}</h2>${info.map((x) => `<p>${esc(pick(lang, x))}</p>`).join('')}</div>` : ''}`,
   )
@@ -122,5 +126,29 @@ export function prizePage(s: Shell, p: { name: LocalText; value: string | null; 
     t(lang, 'youWon'),
     `<div class="card"><h1>${t(lang, 'youWon')}</h1><p class="prize">${esc(pick(lang, p.name))}</p>${p.value ? `<p>${esc(p.value)}</p>` : ''}
 <p><a class="btn" href="${esc(p.path)}">${t(lang, 'showCashier')}</a></p><p><a href="${esc(p.back)}">${t(lang, 'back')}</a></p></div>`,
+  )
+}
+
+/** The game's rules on the phone: every prize, units left, its chance, and the draw record. */
+export function rulesPage(s: Shell, r: GameRules, back: string): string {
+  const lang = s.lang
+  const percent = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`
+  const rows = r.prizes
+    .map(
+      (p) =>
+        `<tr><td>${esc(pick(lang, p.name))}</td><td>${p.left === null ? t(lang, 'always') : p.left}</td><td>${percent(p.chance)}</td></tr>`,
+    )
+    .join('')
+  const past = r.revealed
+    .map((d) => `<li><code>${d.day} · SHA-256 ${d.fingerprint} · seed ${d.seed}</code></li>`)
+    .join('')
+  return layout(
+    s,
+    t(lang, 'rules'),
+    `<div class="card"><h1>${t(lang, 'rules')}</h1>
+<table class="rules"><tr><th>${t(lang, 'prize')}</th><th>${t(lang, 'left')}</th><th>${t(lang, 'chance')}</th></tr>${rows}</table>
+<p>${esc(t(lang, r.playsPerDay === 1 ? 'perDayOnce' : 'perDay', { n: r.playsPerDay }))}</p><p class="muted">${esc(t(lang, 'howDraw'))}</p>
+<p><strong>${t(lang, 'todayFingerprint')}</strong><br><code>${r.today.fingerprint ?? t(lang, 'notYet')}</code></p>
+${past ? `<h2>${t(lang, 'pastDays')}</h2><ul>${past}</ul>` : ''}<p><a href="${esc(back)}">${t(lang, 'back')}</a></p></div>`,
   )
 }

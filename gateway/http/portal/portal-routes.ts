@@ -11,7 +11,16 @@ import { PortalError, type JoinResult } from '../../portal/portal-service.js'
 import { FasQueryError, parseFasQuery, type FasQuery } from '../../portal/controllers/opennds-fas.js'
 import { KioskError } from '../../kiosk/kiosk-service.js'
 import { valueText } from '../../till/till-text.js'
-import { codePage, joinPage, prizePage, welcomePage, PORTAL_CSP, type Shell, type VoucherLine } from './portal-pages.js'
+import {
+  codePage,
+  joinPage,
+  prizePage,
+  rulesPage,
+  welcomePage,
+  PORTAL_CSP,
+  type Shell,
+  type VoucherLine,
+} from './portal-pages.js'
 import { errorText, langOf, type Lang } from './portal-text.js'
 import { guestOf, setGuestCookie } from './guest-identity.js'
 import { publicBase } from '../public-base.js'
@@ -183,6 +192,7 @@ export function portalRoutes(app: FastifyInstance): void {
         playsLeft: kiosk.service.playsLeft(guest.member),
         playId: randomBytes(16).toString('base64url'),
         playAction: '/portal/play',
+        rulesPath: `/portal/rules?lang=${lang}`,
         gameError,
         vouchers: plays.map((p) => ({
           name: p.prize.name,
@@ -195,6 +205,10 @@ export function portalRoutes(app: FastifyInstance): void {
       }),
     )
   }
+  app.get<{ Querystring: Form }>('/portal/rules', { schema: { hide: true } }, (req, reply) => {
+    const lang = langOf(req.query, req.headers['accept-language'])
+    return html(reply, 200, rulesPage(shell(req, lang), kiosk.service.rules(), `/portal/welcome?lang=${lang}`))
+  })
   app.get<{ Querystring: Form }>('/portal/welcome', { schema: { hide: true } }, (req, reply) =>
     welcome(req, reply, langOf(req.query, req.headers['accept-language'])),
   )

@@ -74,6 +74,13 @@ export class KioskReads {
     )
   }
 
+  /** The seeds of the days before `day`, latest first: those days are over, so their seeds may be shown. */
+  seedsBefore(day: string, limit: number): { day: string; seed: Buffer; commitment: string; draws: number }[] {
+    return this.db
+      .query('SELECT day, seed, commitment, draws FROM draw_seeds WHERE day < ? ORDER BY day DESC LIMIT ?')
+      .all(day, limit) as { day: string; seed: Buffer; commitment: string; draws: number }[]
+  }
+
   /** A day's draws in draw order, with the weights each was drawn over. */
   drawsOfDay(day: string): { id: string; draw: number; prize: string; weights: Weights }[] {
     const rows = this.db
