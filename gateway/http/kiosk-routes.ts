@@ -104,6 +104,8 @@ export const kioskRoutes = fp(
       '/kiosk/app.js': 'app.js',
       '/kiosk/app.css': 'app.css',
       '/kiosk/text.js': 'text.js',
+      '/kiosk/wheel.js': 'wheel.js',
+      '/kiosk/rules.js': 'rules.js',
     })
     voucherPageRoutes(app)
 

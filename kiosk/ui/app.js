@@ -3,6 +3,8 @@
 // id is kept in sessionStorage before it is asked for, so a double tap or a reload
 // mid-game asks for the same play again and gets the same prize, never a second one.
 import { TEXT } from './text.js'
+import { createWheel } from './wheel.js'
+import { renderRules } from './rules.js'
 
 const $ = (id) => document.getElementById(id)
 const params = new URLSearchParams(location.search)
@@ -23,8 +25,9 @@ let lang = store.get('lang') ?? DEFAULT_LANG
 let setup = null
 let phone = ''
 let idleTimer = null
-let spinning = false
 
+const wheel = createWheel($('wheel'), $('wheel-face'), { spinMs: SPIN_MS, landPauseMs: LAND_PAUSE_MS })
+const spinning = () => wheel.isSpinning()
 const t = (key) => TEXT[lang][key]
 const errorText = (code) => TEXT[lang].errors[code] ?? code
 
@@ -43,7 +46,7 @@ function render() {
   const left = store.get('player')?.playsLeft
   $('plays-left').textContent = left === undefined ? '' : left === 0 ? t('noPlaysLeft') : t('playsLeft')(left)
   // Nothing left to play today: no pulsing button inviting a tap that can only be refused.
-  $('play').disabled = left === 0 || spinning
+  $('play').disabled = left === 0 || spinning()
   $('play').classList.toggle('big', left !== 0)
 }
 
@@ -82,7 +85,7 @@ function resetIdle() {
 }
 
 function toAttract() {
-  if (spinning) return resetIdle() // never walk away from a prize mid-animation
+  if (spinning()) return resetIdle() // never walk away from a prize mid-animation
   phone = ''
   lang = DEFAULT_LANG
   store.set('lang', null)
@@ -139,7 +142,7 @@ function newPlayId() {
 
 async function play() {
   const player = store.get('player')
-  if (!player || spinning) return
+  if (!player || spinning()) return
   $('play').disabled = true
   $('game-error').textContent = ''
   // Kept before asking: whatever happens next, this play has one id.
@@ -148,14 +151,14 @@ async function play() {
   performance.mark('play-tap')
   // The wheel turns while the gateway draws, so a slow answer still looks alive.
   wheelFace()
-  $('wheel-face').classList.add('waiting')
+  wheel.wait(true)
   try {
     const result = await api('/api/kiosk/play', { playId: pending.id, player: player.token })
     performance.mark('play-result')
     await spin(result)
     showPrize(result)
   } catch (err) {
-    $('wheel-face').classList.remove('waiting')
+    wheel.wait(false)
     if (err.code !== 'network') store.set('play', null) // refused: no play was made, the next tap is a new one
     $('game-error').textContent = errorText(err.code)
   } finally {
@@ -163,57 +166,19 @@ async function play() {
   }
 }
 
-const COLOURS = ['#b3261e', '#f6d365', '#e07a1f', '#fff3c4']
-
-/**
- * One coloured segment per prize, clockwise from the pointer at the top, each with its
- * name along the radius; names on the left half are turned so they never read upside down.
- */
 function wheelFace() {
   const names = (setup?.prizes ?? []).map((p) => p.name[lang] ?? p.name.en)
-  const seg = 360 / Math.max(1, names.length)
-  const face = $('wheel-face')
-  face.style.background = `conic-gradient(${names.map((_, i) => `${COLOURS[i % COLOURS.length]} ${i * seg}deg ${(i + 1) * seg}deg`).join(', ') || '#b3261e 0 360deg'})`
-  face.replaceChildren(
-    ...names.map((n, i) => {
-      const s = Object.assign(document.createElement('span'), { textContent: n, title: n })
-      const angle = (i + 0.5) * seg - 90 // from the 3 o'clock axis
-      const flip = angle > 90 && angle < 270
-      // Centre on the wheel's centre, turn to the segment, move out along it (and turn the label the right way up).
-      s.style.transform = `translate(-50%, -50%) rotate(${angle}deg) translate(62%, 0)${flip ? ' rotate(180deg)' : ''}`
-      s.style.color = i % 2 ? '#2b1d0e' : '#fff'
-      return s
-    }),
-  )
+  wheel.draw(names)
   return names.length
 }
 
 function spin(result) {
-  const count = wheelFace() || 1
+  const count = wheelFace()
   const index = Math.max(
     0,
     (setup?.prizes ?? []).findIndex((p) => p.id === result.prize.id),
   )
-  spinning = true
-  const face = $('wheel-face')
-  face.classList.remove('waiting')
-  face.style.transition = `transform ${SPIN_MS}ms cubic-bezier(.15,.85,.25,1)`
-  face.style.transform = `rotate(${360 * 5 - (360 / count) * (index + 0.5)}deg)` // that segment's middle under the pointer
-  return new Promise((resolve) =>
-    setTimeout(() => {
-      // A moment on the winning segment, lit up, before the prize screen.
-      face.children[index]?.classList.add('won')
-      $('wheel').classList.add('landed')
-      setTimeout(() => {
-        spinning = false
-        face.children[index]?.classList.remove('won')
-        $('wheel').classList.remove('landed')
-        face.style.transition = 'none'
-        face.style.transform = 'rotate(0deg)'
-        resolve()
-      }, LAND_PAUSE_MS)
-    }, SPIN_MS),
-  )
+  return wheel.land(index, count)
 }
 
 function showPrize(result) {
@@ -259,39 +224,6 @@ function followPrint(playId) {
   setTimeout(poll, 1000)
 }
 
-/** The rules, every prize with the units left and its chance, and the draw record (shown before anyone plays). */
-async function showRules() {
-  try {
-    const rules = await api('/api/kiosk/rules')
-    const percent = (x) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`
-    $('rules-prizes').replaceChildren(
-      ...rules.prizes.map((p) => {
-        const tr = document.createElement('tr')
-        for (const text of [
-          p.name[lang] ?? p.name.en,
-          p.left === null ? t('always') : String(p.left),
-          percent(p.chance),
-        ])
-          tr.append(Object.assign(document.createElement('td'), { textContent: text }))
-        return tr
-      }),
-    )
-    $('rules-plays').textContent = t('perDay')(rules.playsPerDay)
-    $('rules-today').textContent = rules.today.fingerprint ?? t('notYet')
-    $('rules-past').replaceChildren(
-      ...rules.revealed.map((d) =>
-        Object.assign(document.createElement('li'), {
-          textContent: `${d.day} · ${t('draws')(d.draws)} · SHA-256 ${d.fingerprint} · seed ${d.seed}`,
-        }),
-      ),
-    )
-    show('rules')
-  } catch {
-    show('offline')
-    setTimeout(toAttract, 3000)
-  }
-}
-
 async function myVouchers() {
   const player = store.get('player')
   if (!player) return toAttract()
@@ -323,7 +255,7 @@ function listenForMemberScans() {
   const source = new EventSource(`/api/kiosk/scans${kioskParam ? `?kiosk=${encodeURIComponent(kioskParam)}` : ''}`)
   source.onmessage = (e) => {
     const scan = JSON.parse(e.data)
-    if (document.body.dataset.screen === 'prize' || spinning) return
+    if (document.body.dataset.screen === 'prize' || spinning()) return
     resetIdle()
     if (scan.kind === 'member') signedIn(scan)
     else if (document.body.dataset.screen === 'identify') $('identify-error').textContent = errorText(scan.reason)
@@ -379,7 +311,17 @@ async function boot() {
   render()
   for (const ev of ['pointerdown', 'keydown']) addEventListener(ev, resetIdle, { passive: true })
   $('start').onclick = () => show('identify')
-  $('rules-open').onclick = showRules
+  $('rules-open').onclick = () =>
+    api('/api/kiosk/rules').then(
+      (rules) => {
+        renderRules(rules, lang)
+        show('rules')
+      },
+      () => {
+        show('offline')
+        setTimeout(toAttract, 3000)
+      },
+    )
   $('rules-done').onclick = toAttract
   $('identify-back').onclick = toAttract
   $('consent').onchange = render

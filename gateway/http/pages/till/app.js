@@ -1,6 +1,7 @@
 // The cashier screen. Plain browser JavaScript (no build step), served by the gateway
 // with CSP script-src 'self'. Results arrive over Server-Sent Events from /api/till/events.
 'use strict'
+/* global TEXT */ // text.js, loaded first
 
 // A result stays on the banner this long, then it asks for the next scan: a VALID from
 // minutes ago must never be read as the voucher in the cashier's hand.
@@ -8,46 +9,6 @@ const SHOW_MS = 20_000
 // The gateway sends a ping every 15 s; this long without a word and the screen is offline.
 const SILENT_MS = 40_000
 
-const TEXT = {
-  en: {
-    title: 'Till',
-    enterPin: 'Enter your PIN',
-    logout: 'Log out',
-    waiting: 'Scan a voucher',
-    offline: 'OFFLINE — do not accept vouchers',
-    reconnecting: 'Not connected to Tillside. Reconnecting…',
-    recent: 'Recent',
-    voidTitle: 'Void this redemption?',
-    cancel: 'Cancel',
-    void: 'Void',
-    voided: 'voided',
-    wrongPin: 'Wrong PIN',
-    locked: 'Too many wrong PINs — wait',
-    scanned: (time, ago) => `Scanned ${time} (${ago})`,
-    ago: (s) => (s < 5 ? 'just now' : s < 60 ? `${s} s ago` : `${Math.floor(s / 60)} min ago`),
-    usedAt: (time, store) => `Used ${time} at ${store}`,
-    use: (u) => `Use ${u.use} of ${u.of}`,
-  },
-  zh: {
-    title: '收银台',
-    enterPin: '请输入PIN码',
-    logout: '退出',
-    waiting: '请扫描优惠券',
-    offline: '离线 — 请勿接受优惠券',
-    reconnecting: '未连接到 Tillside，正在重新连接…',
-    recent: '最近记录',
-    voidTitle: '撤销这次核销？',
-    cancel: '取消',
-    void: '撤销',
-    voided: '已撤销',
-    wrongPin: 'PIN码错误',
-    locked: '错误次数过多，请稍候',
-    scanned: (time, ago) => `扫描于 ${time}（${ago}）`,
-    ago: (s) => (s < 5 ? '刚刚' : s < 60 ? `${s}秒前` : `${Math.floor(s / 60)}分钟前`),
-    usedAt: (time, store) => `已于 ${time} 在 ${store} 使用`,
-    use: (u) => `第 ${u.use} 次，共 ${u.of} 次`,
-  },
-}
 let lang = localStorage.getItem('tillside.lang') || (navigator.language.startsWith('zh') ? 'zh' : 'en')
 let session = null
 let results = []

@@ -1,0 +1,43 @@
+// The cashier screen's words in both languages (loaded before app.js).
+'use strict'
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- read by app.js
+const TEXT = {
+  en: {
+    title: 'Till',
+    enterPin: 'Enter your PIN',
+    logout: 'Log out',
+    waiting: 'Scan a voucher',
+    offline: 'OFFLINE — do not accept vouchers',
+    reconnecting: 'Not connected to Tillside. Reconnecting…',
+    recent: 'Recent',
+    voidTitle: 'Void this redemption?',
+    cancel: 'Cancel',
+    void: 'Void',
+    voided: 'voided',
+    wrongPin: 'Wrong PIN',
+    locked: 'Too many wrong PINs — wait',
+    scanned: (time, ago) => `Scanned ${time} (${ago})`,
+    ago: (s) => (s < 5 ? 'just now' : s < 60 ? `${s} s ago` : `${Math.floor(s / 60)} min ago`),
+    usedAt: (time, store) => `Used ${time} at ${store}`,
+    use: (u) => `Use ${u.use} of ${u.of}`,
+  },
+  zh: {
+    title: '收银台',
+    enterPin: '请输入PIN码',
+    logout: '退出',
+    waiting: '请扫描优惠券',
+    offline: '离线 — 请勿接受优惠券',
+    reconnecting: '未连接到 Tillside，正在重新连接…',
+    recent: '最近记录',
+    voidTitle: '撤销这次核销？',
+    cancel: '取消',
+    void: '撤销',
+    voided: '已撤销',
+    wrongPin: 'PIN码错误',
+    locked: '错误次数过多，请稍候',
+    scanned: (time, ago) => `扫描于 ${time}（${ago}）`,
+    ago: (s) => (s < 5 ? '刚刚' : s < 60 ? `${s}秒前` : `${Math.floor(s / 60)}分钟前`),
+    usedAt: (time, store) => `已于 ${time} 在 ${store} 使用`,
+    use: (u) => `第 ${u.use} 次，共 ${u.of} 次`,
+  },
+}
