@@ -15,6 +15,7 @@ import { requireProgram } from '../helpers/system.js'
 import { PtyPair } from '../helpers/socat.js'
 import { tempDir } from '../helpers/tmp.js'
 import { launchChromium, screenshot } from '../helpers/browser.js'
+import { seriousA11yViolations } from '../helpers/axe.js'
 import { serialScanner } from '../helpers/scanner-harness.js'
 import { waitFor } from '../helpers/wait.js'
 import { readRasterQr } from '../helpers/qr.js'
@@ -44,6 +45,11 @@ describe.skipIf(!ready)(
         .prepare('SELECT count(*) FROM kiosk_plays WHERE member = ?')
         .pluck()
         .get(memberId) as number
+    /** Done on the prize screen — unless the idle reset (5 s here) already went back to attract on a slow machine. */
+    const leavePrize = async () => {
+      await page.click('#done', { timeout: 3000 }).catch(() => undefined)
+      await page.waitForSelector('#attract:not([hidden])')
+    }
     const codeOnScreen = async () =>
       decodeURIComponent(new URL((await page.getAttribute('#prize-qr', 'data-url'))!).pathname.slice(3))
 
@@ -121,6 +127,7 @@ describe.skipIf(!ready)(
 
     it('walks attract → phone + consent → play → prize, prints a slip whose QR is the voucher, and the till redeems it', async () => {
       await screenshot(page, 'kiosk-1-attract')
+      expect(await seriousA11yViolations(page)).toEqual([])
       await page.click('#start')
       for (const d of '13800138000') await page.click(`#keypad button[data-key="${d}"]`)
       expect(await page.isDisabled('#identify-go')).toBe(true) // no consent, no membership
@@ -136,6 +143,7 @@ describe.skipIf(!ready)(
       await page.waitForSelector('#print-state[data-state="done"]', { timeout: 15_000 })
       expect(await page.textContent('#print-state')).toBe('已打印，请取走小票')
       await screenshot(page, 'kiosk-4-prize')
+      expect(await seriousA11yViolations(page)).toEqual([])
       const code = await codeOnScreen()
       expect(code).toMatch(/^TS1:/)
       await waitFor(
@@ -154,8 +162,7 @@ describe.skipIf(!ready)(
       expect(await phonePage.textContent('.bad p')).toMatch(/^Used .+ at Store shop-a\.$/)
       await screenshot(phonePage, 'kiosk-5-phone-page-used')
       await phonePage.close()
-      await page.click('#done')
-      await page.waitForSelector('#attract:not([hidden])')
+      await leavePrize()
     })
 
     it('identifies by member QR at the kiosk scanner, and a double tap or a reload mid-game is still one play', async () => {
@@ -202,7 +209,7 @@ describe.skipIf(!ready)(
     })
 
     it("says so, and offers no Spin, when the day's plays are used up", async () => {
-      await page.click('#done')
+      await leavePrize()
       const { memberId } = await gateway.members.enrol({
         phone: '13600136000',
         consents: { membership: true },
@@ -240,6 +247,7 @@ describe.skipIf(!ready)(
       expect(rows[1]).toBe(`谢谢参与不限${((1 / (left + 1)) * 100).toFixed(1)}%`) // small chances keep a decimal
       expect(await page.textContent('#rules-today')).toMatch(/^[0-9a-f]{64}$/) // plays today: committed
       await screenshot(page, 'kiosk-11-rules')
+      expect(await seriousA11yViolations(page)).toEqual([])
       await page.click('#rules-done')
       await page.waitForSelector('#attract:not([hidden])')
     })

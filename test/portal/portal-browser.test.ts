@@ -11,6 +11,7 @@ import { requireProgram } from '../helpers/system.js'
 import { tempDir } from '../helpers/tmp.js'
 import { campaign, makeChain } from '../helpers/vouchers.js'
 import { launchChromium, screenshot } from '../helpers/browser.js'
+import { seriousA11yViolations } from '../helpers/axe.js'
 
 const ready = requireProgram('chromium', 'portal pages')
 
@@ -67,6 +68,7 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     expect(new URL(page.url()).pathname).toBe('/portal')
     await expect.poll(() => page.locator('h1').textContent()).toBe('免费 Wi-Fi')
     await screenshot(page, 'portal-join-zh')
+    expect(await seriousA11yViolations(page)).toEqual([])
     expect(await page.textContent('main')).not.toMatch(/[\u4e00-\u9fff][,;()!]/) // full-width punctuation in Chinese
     const switchBox = (await page.getByRole('link', { name: 'English' }).boundingBox())!
     expect(Math.min(switchBox.width, switchBox.height)).toBeGreaterThanOrEqual(44)
@@ -94,6 +96,7 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     await page.waitForURL(/\/v\//)
     expect(await page.locator('img.qr').count()).toBe(1)
     await screenshot(page, 'portal-voucher')
+    expect(await seriousA11yViolations(page)).toEqual([])
     const code = decodeURIComponent(new URL(page.url()).pathname.slice(3))
     // Back on the welcome page: today's play is used, the voucher is listed.
     await page.goto(`${gateway.guestAddress}/portal/welcome?lang=en`)
@@ -108,6 +111,7 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     expect(await page.textContent('#vouchers .tag')).toBe('Used')
     expect(await page.getAttribute('#vouchers li', 'class')).toBe('spent')
     await screenshot(page, 'portal-welcome-used')
+    expect(await seriousA11yViolations(page)).toEqual([])
     // The rules, one tap from the game: every prize with its chance, and the draw's fingerprint.
     await page.getByRole('link', { name: 'Rules' }).click()
     await page.waitForURL(/\/portal\/rules/)

@@ -15,6 +15,7 @@ import { PtyPair } from '../helpers/socat.js'
 import { tempDir } from '../helpers/tmp.js'
 import { runCli } from '../helpers/cli.js'
 import { launchChromium, screenshot } from '../helpers/browser.js'
+import { seriousA11yViolations } from '../helpers/axe.js'
 import { serialScanner } from '../helpers/scanner-harness.js'
 import { waitFor } from '../helpers/wait.js'
 import { CASHIER_PIN, makeChain, type TestChain } from '../helpers/vouchers.js'
@@ -93,6 +94,7 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     expect(await page.textContent('#handover')).toBe('Take ¥20.00 off the bill')
     expect(await page.textContent('#meta')).toMatch(/^20 off at Shop B · Scanned \d\d:\d\d:\d\d \(just now\)$/)
     await screenshot(page, 'till-valid')
+    expect(await seriousA11yViolations(page)).toEqual([])
     await waitFor(() => pty.received.includes('<GOOD>'), 'good-read command sent to the scanner')
     const db = gateway.journal.reader
     const row = db
@@ -115,6 +117,7 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     expect(await page.getAttribute('#result', 'data-state')).toBe('rejected')
     expect(await page.textContent('#detail')).toMatch(/^Used .* at Store shop-b$/)
     await screenshot(page, 'till-already-redeemed')
+    expect(await seriousA11yViolations(page)).toEqual([])
     await waitFor(() => pty.received.endsWith('<GOOD><BAD>'), 'bad-read command sent to the scanner')
     await page.click('#lang')
     await page.locator('#headline', { hasText: /^已被使用$/ }).waitFor()
@@ -197,6 +200,7 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     expect(await page.getAttribute('#result', 'data-state')).toBe('offline')
     expect(await page.getAttribute('#link', 'data-state')).toBe('closed')
     await screenshot(page, 'till-offline')
+    expect(await seriousA11yViolations(page)).toEqual([])
     await page.click('#lang')
     await page.locator('#headline', { hasText: /^离线 — 请勿接受优惠券$/ }).waitFor()
     await screenshot(page, 'till-offline-zh')
