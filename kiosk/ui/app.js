@@ -41,6 +41,7 @@ function render() {
       Object.assign(document.createElement('li'), { textContent: p.name[lang] ?? p.name.en }),
     ),
   )
+  if (!spinning()) wheelFace() // the wheel speaks the page's language too
   $('phone').textContent = phone || '—'
   $('identify-go').disabled = !(phone.length >= 6 && $('consent').checked)
   const left = store.get('player')?.playsLeft

@@ -252,6 +252,28 @@ describe.skipIf(!ready)(
       await page.waitForSelector('#attract:not([hidden])')
     })
 
+    it('fits a landscape screen: the wheel and Spin above the bottom edge', async () => {
+      await page.setViewportSize({ width: 1920, height: 1080 })
+      try {
+        await screenshot(page, 'kiosk-12-landscape-attract')
+        const { memberId } = await gateway.members.enrol({
+          phone: '13400134000',
+          consents: { membership: true },
+          channel: 'pos',
+        })
+        await gateway.devices.simulateScan('kiosk-scanner', gateway.members.currentCode(memberId))
+        await page.waitForSelector('#game:not([hidden])')
+        const spin = (await page.locator('#play').boundingBox())!
+        const wheel = (await page.locator('#wheel').boundingBox())!
+        expect(spin.y + spin.height).toBeLessThanOrEqual(1080 - 24)
+        expect(wheel.height).toBeGreaterThanOrEqual(480)
+        await screenshot(page, 'kiosk-12-landscape-game')
+        await page.click('#done').catch(() => undefined)
+      } finally {
+        await page.setViewportSize({ width: 1080, height: 1920 })
+      }
+    })
+
     it('tells the customer in words when the gateway is gone: on a screen that cannot load, and on Spin', async () => {
       // The page is there but the gateway does not answer (restarting, cable out): words, then back by itself.
       await page.route('**/api/kiosk/setup*', (route) => route.abort('connectionrefused'))
