@@ -3,6 +3,7 @@
  * Every problem is reported as `path: message`; callers print them and exit 2.
  */
 import { existsSync, readFileSync } from 'node:fs'
+import { brandProblems } from './brand.js'
 import { join } from 'node:path'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { ConfigSchema, type Config } from './schema.js'
@@ -131,6 +132,7 @@ function crossChecks(config: Config): Problem[] {
     else if (config.printers.findIndex((q) => q.id === p.id) !== i)
       problems.push({ path: `printers[${i}].id`, message: `duplicate id "${p.id}"` })
   })
+  problems.push(...brandProblems(config.store.brand, 'store.brand'))
   if (config.reconnect.initialMs > config.reconnect.maxMs) {
     problems.push({ path: 'reconnect.initialMs', message: 'must not exceed reconnect.maxMs' })
   }

@@ -3,6 +3,7 @@
  * drift; `npm run gen:schema` writes config/schema.json from it for editors.
  */
 import { Type, type Static } from '@sinclair/typebox'
+import { BrandSchema } from './brand.js'
 import { DeviceId, Role, STORE_ID_PATTERN, Tagged, connectionLimits } from './schema-parts.js'
 import { PrinterSchema } from './printer-schema.js'
 import { SyncSchema } from './sync-schema.js'
@@ -137,6 +138,7 @@ export const ConfigSchema = Type.Object(
             description: 'Merchant this store belongs to; campaigns can be redeemable at every store of a merchant',
           }),
         ),
+        brand: BrandSchema,
         merchantName: Type.Optional(
           Type.String({
             minLength: 1,

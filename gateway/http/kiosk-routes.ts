@@ -117,6 +117,7 @@ export const kioskRoutes = fp(
         return {
           kiosk: kioskOf(req, req.query.kiosk),
           store: { name: config.store.name },
+          brand: config.store.brand,
           title: config.kiosk.game.title ?? null,
           idleResetSeconds: config.kiosk.idleResetSeconds,
           playsPerDay: config.kiosk.game.playsPerMemberPerDay,

@@ -71,7 +71,7 @@ export function voucherPageRoutes(app: FastifyInstance): void {
         .header('referrer-policy', 'no-referrer')
         .header('content-language', lang === 'zh' ? 'zh-CN' : 'en')
       const page = (title: string, body: string) =>
-        pageHtml(lang, title, config.store.name, `?lang=${lang === 'zh' ? 'en' : 'zh'}`, w.other, body)
+        pageHtml(lang, title, config.store, `?lang=${lang === 'zh' ? 'en' : 'zh'}`, w.other, body)
       // A code that is not a voucher of ours shows only that; a used or expired one still says what it was.
       const known = verdict.ok ? null : (verdict.voucher as Partial<VoucherSummary> | undefined)
       if (!verdict.ok && !known?.name)
@@ -114,10 +114,10 @@ function when(ms: number, lang: Lang): string {
 function pageHtml(
   lang: Lang,
   title: string,
-  store: string,
+  store: { name: string; brand: { primary: string } },
   switchHref: string,
   switchText: string,
   body: string,
 ): string {
-  return `<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style></head><body><header><span>${esc(store)}</span><a href="${switchHref}" lang="${lang === 'zh' ? 'en' : 'zh-CN'}">${switchText}</a></header><main><div class="card">${body}</div></main></body></html>`
+  return `<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE.replaceAll('#b3261e', store.brand.primary)}</style></head><body><header><span>${esc(store.name)}</span><a href="${switchHref}" lang="${lang === 'zh' ? 'en' : 'zh-CN'}">${switchText}</a></header><main><div class="card">${body}</div></main></body></html>`
 }

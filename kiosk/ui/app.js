@@ -305,6 +305,10 @@ async function boot() {
     show('offline')
     return setTimeout(boot, 2000)
   }
+  if (setup.brand) {
+    document.documentElement.style.setProperty('--primary', setup.brand.primary)
+    document.documentElement.style.setProperty('--accent', setup.brand.accent)
+  }
   if (booted) return resume()
   booted = true
   buildKeypad()

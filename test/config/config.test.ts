@@ -128,6 +128,20 @@ devices:
     )
   })
 
+  it("takes the store's colours only where people can still read the text", () => {
+    const base = 'store: { id: a, name: A, brand: BRAND }'
+    expect(parseConfig(base.replace('BRAND', '{}'), 'x').store.brand).toEqual({ primary: '#b3261e', accent: '#f2c14e' })
+    expect(problems(base.replace('BRAND', '{ primary: "#0b5394" }'))).toEqual([])
+    expect(problems(base.replace('BRAND', '{ primary: "#ffdd00" }'))).toEqual([
+      'store.brand.primary: white text on #ffdd00 has contrast 1.3:1; pick a darker colour (at least 4.5:1)',
+      'store.brand.accent: #ffdd00 titles on #f2c14e have contrast 1.2:1; make them further apart (at least 3:1)',
+    ])
+    expect(problems(base.replace('BRAND', '{ primary: "#0b5394", accent: "#1a1a1a" }'))).toEqual([
+      'store.brand.accent: #0b5394 titles on #1a1a1a have contrast 2.2:1; make them further apart (at least 3:1)',
+    ])
+    expect(problems(base.replace('BRAND', '{ primary: red }'))[0]).toMatch(/^store\.brand\.primary: must match pattern/)
+  })
+
   it('explains unreadable files and broken YAML', () => {
     expect(() => loadConfigFile('/nonexistent.yaml', {})).toThrow(/\(file\): file not found/)
     expect(problems('store: [')[0]).toMatch(/^\(file\): not valid YAML/)

@@ -49,7 +49,9 @@ describe('kiosk game', () => {
         },
       },
     )
-    config = chain.stores.get('shop-a')!.config
+    const base = chain.stores.get('shop-a')!.config
+    // A store with its own colour (store.brand), which the kiosk and the phone pages take.
+    config = { ...base, store: { ...base.store, brand: { primary: '#0b5394', accent: '#f2c14e' } } }
     gateway = await Gateway.open({ config, log: silentLogger() })
     await gateway.start()
     app = gateway.app
@@ -184,6 +186,8 @@ describe('kiosk game', () => {
     expect(page.body).not.toMatch(/Show this code/) // one language at a time, with a switch
     expect(page.body).toMatch(/<a href="\?lang=en" lang="en">English<\/a>/)
     expect(page.body).not.toMatch(/<script/)
+    expect(page.body).toContain('background:#0b5394') // the store's colour, not Tillside's red
+    expect(page.body).not.toContain('#b3261e')
     const en = await app.inject({ url: body.voucher.path, headers: { 'accept-language': 'en-GB,en;q=0.9' } })
     expect(en.body).toMatch(/Show this code to the cashier/)
     expect(en.body).not.toMatch(/\d+:\d+:\d+ |\(all stores\)|m-a\b/) // no voucher keys or merchant ids

@@ -14,6 +14,7 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 const pick = (lang: Lang, text: LocalText) => (lang === 'zh' ? (text.zh ?? text.en) : text.en)
 
+const DEFAULT_PRIMARY = '#b3261e'
 const STYLE = `*{box-sizing:border-box}body{font:17px/1.45 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;background:#f4f1ea;color:#222}
 main{max-width:30rem;margin:0 auto;padding:1rem}.card{background:#fff;border-radius:1rem;padding:1.1rem;box-shadow:0 2px 8px #0002;margin-bottom:1rem}
 h1{font-size:1.45rem;margin:.1rem 0 .6rem}h2{font-size:1.15rem;margin:0 0 .5rem}label{display:block;margin:.6rem 0}
@@ -29,12 +30,14 @@ ul{padding:0;list-style:none;margin:0}li{border-top:1px solid #eee;padding:.5rem
 export interface Shell {
   lang: Lang
   storeName: string
+  /** The store's colour (store.brand.primary) for buttons, headers and prize names. */
+  primary: string
   /** The same page in the other language. */
   otherLang: string
 }
 
 export function layout(s: Shell, title: string, body: string): string {
-  return `<!doctype html><html lang="${s.lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style></head>
+  return `<!doctype html><html lang="${s.lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE.replaceAll(DEFAULT_PRIMARY, s.primary)}</style></head>
 <body><main><div class="top"><strong>${esc(s.storeName)}</strong><a href="${esc(s.otherLang)}">${t(s.lang, 'switchLang')}</a></div>${body}</main></body></html>`
 }
 

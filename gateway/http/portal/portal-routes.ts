@@ -48,7 +48,12 @@ export function portalRoutes(app: FastifyInstance): void {
   const shell = (req: FastifyRequest, lang: Lang): Shell => {
     const url = new URL(req.url, 'http://x')
     url.searchParams.set('lang', lang === 'zh' ? 'en' : 'zh')
-    return { lang, storeName: config.store.name, otherLang: `${url.pathname}${url.search}` }
+    return {
+      lang,
+      storeName: config.store.name,
+      primary: config.store.brand.primary,
+      otherLang: `${url.pathname}${url.search}`,
+    }
   }
   const html = (reply: FastifyReply, status: number, body: string) =>
     reply
