@@ -122,7 +122,10 @@ export class KioskService implements Module {
     if (!own)
       throw new KioskError('not_enrolled', `this gateway's key is not in the trust list, so it cannot issue prizes`)
     // What the draw can land on: the lease's prizes (the config's, or the cloud's) and the consolation.
-    const campaigns = [...this.stockCampaigns(), ...(this.game.consolation ? [this.game.consolation.campaign] : [])]
+    const campaigns = [
+      ...this.reads.stockCampaigns(),
+      ...(this.game.consolation ? [this.game.consolation.campaign] : []),
+    ]
     const expiresHour: Record<number, number> = {}
     for (const id of campaigns) {
       const c = this.authority.campaigns.get(id)
@@ -238,9 +241,5 @@ export class KioskService implements Module {
       print: this.printState(row.id),
       playsLeft: row.member ? this.playsLeft(row.member) : null,
     }
-  }
-
-  private stockCampaigns(): number[] {
-    return this.reads.stockCampaigns()
   }
 }

@@ -33,7 +33,7 @@ export class Gateway {
   readonly till: Composition['till']
   private started: Module[] = []
 
-  /** Holds the data dir and composes every module; nothing listens or writes until start(). */
+  /** Holds the data dir and composes every module (creating first-run keys under the lock); nothing listens or journals until start(). */
   static async open(opts: GatewayOptions, signal?: AbortSignal): Promise<Gateway> {
     const lock = new DataDirLock(resolve(opts.config.dataDir))
     await lock.start(signal)

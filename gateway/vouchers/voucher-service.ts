@@ -153,7 +153,7 @@ export class VoucherService {
   validate(code: string, now = Date.now()): Verdict & { usesLeft?: number } {
     const verdict = this.authority.check(code, now)
     if (!verdict.ok) return verdict
-    const uses = this.usesOf(verdict.voucher.key)
+    const uses = this.reads.usesOf(verdict.voucher.key)
     const usesLeft = verdict.voucher.campaign.uses - uses
     if (usesLeft <= 0)
       return {
@@ -173,7 +173,7 @@ export class VoucherService {
     // One online-checked redemption of a voucher at a time here, so the local uses the
     // cloud is told include every yes it gave this store before.
     return this.oneAtATime(v.key, async () => {
-      const online = await (this.opts.onlineCheck ?? NO_ONLINE_CHECK).check(v, this.usesOf(v.key))
+      const online = await (this.opts.onlineCheck ?? NO_ONLINE_CHECK).check(v, this.reads.usesOf(v.key))
       if (online.answer === 'refused')
         return this.reject(online.reason, `the cloud refused it: ${online.detail}`, voucherSummary(v), ctx)
       if (online.answer === 'unavailable')
@@ -250,11 +250,6 @@ export class VoucherService {
   lastUse(voucherKey: string): { time: number; store: string; storeName: string } | null {
     const last = this.reads.lastRedemption(voucherKey)
     return last && { ...last, storeName: this.authority.storeName(last.store) }
-  }
-
-  /** Live local uses of a voucher (voids given back). */
-  private usesOf(key: string): number {
-    return this.reads.usesOf(key)
   }
 
   async void(
