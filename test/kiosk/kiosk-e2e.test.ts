@@ -50,6 +50,13 @@ describe.skipIf(!ready)(
       await page.click('#done', { timeout: 3000 }).catch(() => undefined)
       await page.waitForSelector('#attract:not([hidden])')
     }
+    const enrol = async (phone: string) =>
+      (await gateway.members.enrol({ phone, consents: { membership: true }, channel: 'pos' })).memberId
+    /** The member's live QR at the kiosk's scanner: the page moves to the game. */
+    const showMemberCode = async (memberId: string) => {
+      await gateway.devices.simulateScan('kiosk-scanner', gateway.members.currentCode(memberId))
+      await page.waitForSelector('#game:not([hidden])')
+    }
     const codeOnScreen = async () =>
       decodeURIComponent(new URL((await page.getAttribute('#prize-qr', 'data-url'))!).pathname.slice(3))
 
@@ -166,13 +173,8 @@ describe.skipIf(!ready)(
     })
 
     it('identifies by member QR at the kiosk scanner, and a double tap or a reload mid-game is still one play', async () => {
-      const { memberId } = await gateway.members.enrol({
-        phone: '13900139000',
-        consents: { membership: true },
-        channel: 'pos',
-      })
-      await gateway.devices.simulateScan('kiosk-scanner', gateway.members.currentCode(memberId))
-      await page.waitForSelector('#game:not([hidden])')
+      const memberId = await enrol('13900139000')
+      await showMemberCode(memberId)
       await page.dblclick('#play')
       await page.reload() // mid-spin: the page asks for the same play again
       await page.waitForSelector('#prize:not([hidden])', { timeout: 10_000 })
@@ -186,13 +188,8 @@ describe.skipIf(!ready)(
 
     it('shows the QR at once when the printer is out of paper, and prints the slip once paper is back', async () => {
       printer.condition.paperOut = true
-      const { memberId } = await gateway.members.enrol({
-        phone: '13700137000',
-        consents: { membership: true },
-        channel: 'pos',
-      })
-      await gateway.devices.simulateScan('kiosk-scanner', gateway.members.currentCode(memberId))
-      await page.waitForSelector('#game:not([hidden])')
+      const memberId = await enrol('13700137000')
+      await showMemberCode(memberId)
       await page.click('#lang') // and in English
       await page.click('#play')
       await page.waitForSelector('#prize:not([hidden])', { timeout: 10_000 })
@@ -210,15 +207,10 @@ describe.skipIf(!ready)(
 
     it("says so, and offers no Spin, when the day's plays are used up", async () => {
       await leavePrize()
-      const { memberId } = await gateway.members.enrol({
-        phone: '13600136000',
-        consents: { membership: true },
-        channel: 'pos',
-      })
+      const memberId = await enrol('13600136000')
       for (let i = 0; i < 3; i++)
         await gateway.kiosk.play({ playId: `used-up-${i}`, kiosk: null, member: memberId, phone: true })
-      await gateway.devices.simulateScan('kiosk-scanner', gateway.members.currentCode(memberId))
-      await page.waitForSelector('#game:not([hidden])')
+      await showMemberCode(memberId)
       expect(await page.textContent('#plays-left')).toBe('今天的次数已用完，明天再来')
       expect(await page.isDisabled('#play')).toBe(true)
       await screenshot(page, 'kiosk-8-no-plays-left')
@@ -256,13 +248,8 @@ describe.skipIf(!ready)(
       await page.setViewportSize({ width: 1920, height: 1080 })
       try {
         await screenshot(page, 'kiosk-12-landscape-attract')
-        const { memberId } = await gateway.members.enrol({
-          phone: '13400134000',
-          consents: { membership: true },
-          channel: 'pos',
-        })
-        await gateway.devices.simulateScan('kiosk-scanner', gateway.members.currentCode(memberId))
-        await page.waitForSelector('#game:not([hidden])')
+        const memberId = await enrol('13400134000')
+        await showMemberCode(memberId)
         const spin = (await page.locator('#play').boundingBox())!
         const wheel = (await page.locator('#wheel').boundingBox())!
         expect(spin.y + spin.height).toBeLessThanOrEqual(1080 - 24)
@@ -283,13 +270,8 @@ describe.skipIf(!ready)(
       await screenshot(page, 'kiosk-9-offline')
       await page.unroute('**/api/kiosk/setup*')
       await page.waitForSelector('#attract:not([hidden])', { timeout: 10_000 })
-      const { memberId } = await gateway.members.enrol({
-        phone: '13500135000',
-        consents: { membership: true },
-        channel: 'pos',
-      })
-      await gateway.devices.simulateScan('kiosk-scanner', gateway.members.currentCode(memberId))
-      await page.waitForSelector('#game:not([hidden])')
+      const memberId = await enrol('13500135000')
+      await showMemberCode(memberId)
       await gateway.stop()
       await page.click('#play')
       await page.waitForSelector('#game-error:text("网络故障，请重试")')
