@@ -52,7 +52,7 @@ export default tseslint.config(
   },
   {
     // Web pages served by the gateway: plain browser scripts, no build step.
-    files: ['gateway/http/pages/**/*.js', 'kiosk/ui/**/*.js'],
+    files: ['gateway/http/pages/**/*.js', 'kiosk/ui/**/*.js', 'gateway/i18n/*.js'],
     languageOptions: { globals: globals.browser, sourceType: 'script' },
   },
   {
@@ -91,6 +91,7 @@ export default tseslint.config(
       'gateway/print/print-service.ts',
       'gateway/portal/controllers/**',
       'gateway/version.ts',
+      'gateway/i18n/messages.ts',
     ],
     rules: { 'no-restricted-imports': ['error', domainRule([])] },
   },

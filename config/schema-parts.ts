@@ -6,15 +6,33 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
  * store texts, campaign names, kiosk and portal words and the API (issue #14); each use
  * sets its own length limit.
  */
+/**
+ * The languages Tillside's screens, pages and slips speak: `zh` Simplified Chinese
+ * (mainland), `zh-TW` Traditional Chinese (Taiwan, Hong Kong), `en` English. Each has a
+ * message catalog in gateway/i18n/; adding one is a catalog file and a name here.
+ */
+export const LANGS = ['zh', 'zh-TW', 'en'] as const
+export type Lang = (typeof LANGS)[number]
+
 export function LocalText(maxLength = 400) {
+  const text = Type.String({ minLength: 1, maxLength })
   return Type.Object(
-    { en: Type.String({ minLength: 1, maxLength }), zh: Type.Optional(Type.String({ minLength: 1, maxLength })) },
-    { additionalProperties: false, description: 'Text in English and (optionally) Simplified Chinese' },
+    { en: text, zh: Type.Optional(text), 'zh-TW': Type.Optional(text) },
+    {
+      additionalProperties: false,
+      description: 'Text in English and, optionally, Simplified (zh) and Traditional (zh-TW) Chinese',
+    },
   )
 }
 export type LocalText = Static<ReturnType<typeof LocalText>>
-/** Words Tillside itself ships (reasons, advice): always in both languages. */
-export type BothLanguages = Required<LocalText>
+/** Words Tillside itself ships (reasons, advice, labels): in every language it has a catalog for. */
+export type Localized = Required<LocalText>
+
+/** Text in one language: Traditional Chinese falls back to Simplified, every language to English. */
+export function pickText(lang: Lang, text: LocalText): string {
+  if (lang === 'zh-TW') return text['zh-TW'] ?? text.zh ?? text.en
+  return lang === 'zh' ? (text.zh ?? text.en) : text.en
+}
 
 /** What a voucher is worth: money in minor units, or an item. */
 export const VoucherValue = Type.Union([

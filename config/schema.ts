@@ -4,7 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { BrandSchema } from './brand.js'
-import { DeviceId, Role, STORE_ID_PATTERN, Tagged, connectionLimits } from './schema-parts.js'
+import { DeviceId, LANGS, Role, STORE_ID_PATTERN, Tagged, connectionLimits } from './schema-parts.js'
 import { PrinterSchema } from './printer-schema.js'
 import { SyncSchema } from './sync-schema.js'
 import { KioskSchema } from './kiosk-schema.js'
@@ -139,6 +139,13 @@ export const ConfigSchema = Type.Object(
           }),
         ),
         brand: BrandSchema,
+        languages: Type.Array(Type.Union(LANGS.map((l) => Type.Literal(l))), {
+          minItems: 1,
+          uniqueItems: true,
+          default: ['zh', 'en'],
+          description:
+            'Languages the screens, phone pages and slips offer, the first by default: zh (Simplified Chinese), zh-TW (Traditional Chinese), en',
+        }),
         merchantName: Type.Optional(
           Type.String({
             minLength: 1,

@@ -4,7 +4,7 @@
  * payload is JSON with a version field `v`. A store only ever publishes and subscribes
  * under its own store id, so a broker ACL can confine it (docs/mosquitto-acl.example).
  */
-import { STORE_ID_PATTERN } from '../config/schema-parts.js'
+import { LANGS, STORE_ID_PATTERN, type Lang } from '../config/schema-parts.js'
 
 export const CONTRACT_VERSION = 1
 export const ROOT = 'tillside/v1'
@@ -257,7 +257,7 @@ export function parseVoucherCheck(body: unknown): VoucherCheckRequest {
 export interface OtpSendRequest {
   phone: string
   code: string
-  lang: 'zh' | 'en'
+  lang: Lang
 }
 
 export function parseOtpSend(body: unknown): OtpSendRequest {
@@ -266,6 +266,7 @@ export function parseOtpSend(body: unknown): OtpSendRequest {
     throw new ContractError('otp-send.phone must be an E.164 number (+ and 6–15 digits)')
   if (typeof o.code !== 'string' || !/^\d{4,8}$/.test(o.code))
     throw new ContractError('otp-send.code must be 4–8 digits')
-  if (o.lang !== 'zh' && o.lang !== 'en') throw new ContractError('otp-send.lang must be zh or en')
-  return { phone: o.phone, code: o.code, lang: o.lang }
+  if (!(LANGS as readonly unknown[]).includes(o.lang))
+    throw new ContractError(`otp-send.lang must be one of ${LANGS.join(', ')}`)
+  return { phone: o.phone, code: o.code, lang: o.lang as Lang }
 }

@@ -5,6 +5,7 @@
  */
 import type { CodeSender } from '../gateway/portal/one-time-codes.js'
 import type { OtpSendRequest } from './contract.js'
+import type { Lang } from '../config/schema-parts.js'
 import type { RpcClient } from './rpc-client.js'
 
 export const OTP_SEND = 'otp-send'
@@ -16,7 +17,7 @@ export class CloudCodeSender implements CodeSender {
     private readonly timeoutMs: number,
   ) {}
 
-  async send(phone: string, code: string, lang: 'zh' | 'en'): Promise<void> {
+  async send(phone: string, code: string, lang: Lang): Promise<void> {
     const client = this.client()
     if (!client) throw new Error('this store does not sync with the cloud, so codes cannot be sent')
     const body: OtpSendRequest = { phone, code, lang }

@@ -13,6 +13,7 @@ import { memberRoutes } from './member-routes.js'
 import { salesRoutes } from './sales-routes.js'
 import { printRoutes } from './print-routes.js'
 import { kioskRoutes } from './kiosk-routes.js'
+import { i18nRoutes } from './i18n-routes.js'
 import { openApi } from './openapi.js'
 import { guestGuard } from './portal/guest-guard.js'
 import { capConnections, serverOptions } from './connection-limits.js'
@@ -49,6 +50,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(salesRoutes)
   await app.register(printRoutes)
   await app.register(kioskRoutes)
+  await app.register(i18nRoutes)
   if (opts.services.config.dev) await app.register(devRoutes)
   return app
 }

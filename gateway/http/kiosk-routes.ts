@@ -103,7 +103,6 @@ export const kioskRoutes = fp(
       '/kiosk': 'index.html',
       '/kiosk/app.js': 'app.js',
       '/kiosk/app.css': 'app.css',
-      '/kiosk/text.js': 'text.js',
       '/kiosk/wheel.js': 'wheel.js',
       '/kiosk/rules.js': 'rules.js',
     })

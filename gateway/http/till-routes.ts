@@ -56,7 +56,6 @@ export const tillRoutes = fp(
     serveFiles(app, join(packageRoot(), 'gateway/http/pages/till'), {
       '/till': 'index.html',
       '/till/app.js': 'app.js',
-      '/till/text.js': 'text.js',
       '/till/app.css': 'app.css',
     })
 

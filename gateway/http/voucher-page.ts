@@ -11,39 +11,13 @@ import { qrSvg } from '../kiosk/qr-svg.js'
 import { reasonText, valueText } from '../till/till-text.js'
 import type { VoucherSummary } from '../vouchers/voucher-service.js'
 import { whereToUse } from '../vouchers/where-to-use.js'
-import { langOf, type Lang } from './portal/portal-text.js'
+import { LANGS, pickText, type Lang } from '../../config/schema-parts.js'
+import { dateLocale, langOf, langTag, nextLang, switchLabel, t } from '../i18n/messages.js'
 
 const Params = Type.Object({ code: Type.String({ minLength: 1, maxLength: 200 }) })
-const Query = Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('zh')])) })
+const Query = Type.Object({ lang: Type.Optional(Type.Union(LANGS.map((l) => Type.Literal(l)))) })
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-
-const WORDS = {
-  en: {
-    voucher: 'Voucher',
-    showCashier: 'Show this code to the cashier',
-    validUntil: 'Valid until',
-    where: 'Where to use it',
-    terms: 'Terms',
-    from: 'From',
-    keep: 'Take a screenshot to keep it',
-    notVoucher: 'This is not a voucher code we can read. Please check the link or ask staff.',
-    usedAt: (time: string, store: string) => `Used ${time} at ${store}.`,
-    other: '中文',
-  },
-  zh: {
-    voucher: '优惠券',
-    showCashier: '出示此码给收银员扫描',
-    validUntil: '有效期至',
-    where: '可用门店',
-    terms: '使用条款',
-    from: '发券门店',
-    keep: '请截图保存',
-    notVoucher: '无法识别这张券，请检查链接或咨询店员。',
-    usedAt: (time: string, store: string) => `已于 ${time} 在 ${store} 使用。`,
-    other: 'English',
-  },
-}
 
 const STYLE = `body{font:17px/1.5 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;background:#f4f1ea;color:#222}
 header{display:flex;justify-content:space-between;align-items:center;padding:.5rem 1rem;background:#b3261e;color:#fff;font-weight:700}
@@ -60,31 +34,35 @@ export function voucherPageRoutes(app: FastifyInstance): void {
     { schema: { hide: true, params: Params, querystring: Query } },
     async (req, reply) => {
       const code = req.params.code
-      const lang = langOf(req.query, req.headers['accept-language'])
-      const w = WORDS[lang]
-      const text = (t: { en: string; zh?: string }) => (lang === 'zh' ? (t.zh ?? t.en) : t.en)
+      const languages = config.store.languages
+      const lang = langOf(req.query, req.headers['accept-language'], languages)
+      const text = (local: Parameters<typeof pickText>[1]) => pickText(lang, local)
       const verdict = vouchers.validate(code)
       reply
         .header('content-type', 'text/html; charset=utf-8')
         .header('content-security-policy', CSP)
         .header('cache-control', 'no-store')
         .header('referrer-policy', 'no-referrer')
-        .header('content-language', lang === 'zh' ? 'zh-CN' : 'en')
+        .header('content-language', langTag(lang))
       const page = (title: string, body: string) =>
-        pageHtml(lang, title, config.store, `?lang=${lang === 'zh' ? 'en' : 'zh'}`, w.other, body)
+        pageHtml(lang, title, config.store, nextLang(lang, languages), switchLabel(lang, languages), body)
       // A code that is not a voucher of ours shows only that; a used or expired one still says what it was.
       const known = verdict.ok ? null : (verdict.voucher as Partial<VoucherSummary> | undefined)
       if (!verdict.ok && !known?.name)
-        return reply.code(404).send(page(w.voucher, `<div class="bad">${esc(w.notVoucher)}</div>`))
+        return reply
+          .code(404)
+          .send(page(t(lang, 'voucher.voucher'), `<div class="bad">${esc(t(lang, 'voucher.notVoucher'))}</div>`))
       let problem = ''
       if (!verdict.ok) {
         const why = reasonText(verdict.reason)
         const last = verdict.reason === 'already_redeemed' && known?.key ? vouchers.lastUse(known.key) : null
-        const detail = last ? w.usedAt(when(last.time, lang), last.storeName) : text(why.advice)
+        const detail = last
+          ? t(lang, 'voucher.usedAt', { time: when(last.time, lang), store: last.storeName })
+          : text(why.advice)
         problem = `<div class="bad">${esc(text(why.headline))}<p>${esc(detail)}</p></div>`
       }
       const c = verdict.ok ? verdict.voucher.campaign : null
-      const name = c?.name ?? known?.name ?? { en: w.voucher }
+      const name = c?.name ?? known?.name ?? { en: t(lang, 'voucher.voucher') }
       const rawValue = c?.value ?? known?.value
       const qr = Buffer.from(qrSvg(code, { title: 'voucher code' })).toString('base64')
       const where = c ? whereToUse(c, config.store).map((l) => l[lang]) : []
@@ -93,31 +71,31 @@ export function voucherPageRoutes(app: FastifyInstance): void {
 ${rawValue ? `<div class="value">${esc(text(valueText(rawValue)))}</div>` : ''}
 ${
   verdict.ok
-    ? `<img class="qr" alt="${esc(w.voucher)} QR" src="data:image/svg+xml;base64,${qr}">
-<p class="muted">${esc(w.showCashier)}</p>`
+    ? `<img class="qr" alt="${esc(t(lang, 'voucher.voucher'))} QR" src="data:image/svg+xml;base64,${qr}">
+<p class="muted">${esc(t(lang, 'voucher.showCashier'))}</p>`
     : ''
 }
-<dl>${verdict.ok ? `<dt>${w.validUntil}</dt><dd>${when(verdict.voucher.expiresAt, lang)}</dd>` : ''}
-${where.length ? `<dt>${w.where}</dt><dd>${where.map(esc).join('<br>')}</dd>` : ''}
-${c?.terms ? `<dt>${w.terms}</dt><dd>${esc(text(c.terms))}</dd>` : ''}
-<dt>${w.from}</dt><dd>${esc(config.store.name)}</dd></dl>
-${verdict.ok ? `<p class="muted">${w.keep}</p>` : ''}`
+<dl>${verdict.ok ? `<dt>${t(lang, 'game.until')}</dt><dd>${when(verdict.voucher.expiresAt, lang)}</dd>` : ''}
+${where.length ? `<dt>${t(lang, 'voucher.where')}</dt><dd>${where.map(esc).join('<br>')}</dd>` : ''}
+${c?.terms ? `<dt>${t(lang, 'voucher.terms')}</dt><dd>${esc(text(c.terms))}</dd>` : ''}
+<dt>${t(lang, 'voucher.from')}</dt><dd>${esc(config.store.name)}</dd></dl>
+${verdict.ok ? `<p class="muted">${t(lang, 'voucher.keep')}</p>` : ''}`
       return reply.send(page(text(name), body))
     },
   )
 }
 
 function when(ms: number, lang: Lang): string {
-  return new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })
+  return new Date(ms).toLocaleString(dateLocale(lang), { dateStyle: 'medium', timeStyle: 'short' })
 }
 
 function pageHtml(
   lang: Lang,
   title: string,
   store: { name: string; brand: { primary: string } },
-  switchHref: string,
+  next: Lang,
   switchText: string,
   body: string,
 ): string {
-  return `<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE.replaceAll('#b3261e', store.brand.primary)}</style></head><body><header><span>${esc(store.name)}</span><a href="${switchHref}" lang="${lang === 'zh' ? 'en' : 'zh-CN'}">${switchText}</a></header><main><div class="card">${body}</div></main></body></html>`
+  return `<!doctype html><html lang="${langTag(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE.replaceAll('#b3261e', store.brand.primary)}</style></head><body><header><span>${esc(store.name)}</span><a href="?lang=${next}" lang="${langTag(next)}">${esc(switchText)}</a></header><main><div class="card">${body}</div></main></body></html>`
 }

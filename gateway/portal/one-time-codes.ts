@@ -4,12 +4,13 @@
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
 import type { Logger } from '../log.js'
+import type { Lang } from '../../config/schema-parts.js'
 
 /** Delivers a code to a phone: the cloud's SMS service, or the gateway log in development. */
 export interface CodeSender {
   readonly kind: string
   /** Resolves once the code is on its way; rejects with words a guest may read. */
-  send(phone: string, code: string, lang: 'zh' | 'en'): Promise<void>
+  send(phone: string, code: string, lang: Lang): Promise<void>
 }
 
 export class DevCodeSender implements CodeSender {

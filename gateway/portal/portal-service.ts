@@ -10,6 +10,7 @@ import { Tally } from '../log-tally.js'
 import type { EnrolRequest, MemberService } from '../members/member-service.js'
 import { normalisePhone } from '../members/phone.js'
 import type { PortalConfig } from '../../config/portal-schema.js'
+import type { Lang } from '../../config/schema-parts.js'
 import type { AccessController } from './controllers/controller.js'
 import type { FasQuery } from './controllers/opennds-fas.js'
 import { OneTimeCodes, type CodeSender } from './one-time-codes.js'
@@ -45,7 +46,7 @@ export interface JoinRequest {
   ip: string
   phone: string
   consents: EnrolRequest['consents']
-  lang: 'zh' | 'en'
+  lang: Lang
   /** Where the guest lands after login (the portal's welcome page). */
   landing: string
   /** openNDS: the verified query the router sent the guest with. */

@@ -1,16 +1,18 @@
 /**
  * The slips Tillside prints, as documents: the voucher slip (kiosk), the redemption slip
- * (till) and a test page. Bilingual: Chinese first, English under it.
+ * (till) and a test page. In the store's languages (store.languages), the first on top
+ * and each other one under it when its words differ; the words come from the catalog.
  */
 import type { Block, PrintDocument } from '../../drivers/printer/escpos/document.js'
 import type { Campaign } from '../vouchers/campaigns.js'
-import type { LocalText } from '../../config/schema-parts.js'
+import { pickText, type Lang, type LocalText } from '../../config/schema-parts.js'
 import { valueText } from '../till/till-text.js'
+import { t, type MessageKey, type Vars } from '../i18n/messages.js'
 import { whereToUse } from '../vouchers/where-to-use.js'
 import type { Config } from '../../config/schema.js'
 
 export interface VoucherSlipInput {
-  store: Pick<Config['store'], 'id' | 'name' | 'merchant' | 'merchantName'>
+  store: Pick<Config['store'], 'id' | 'name' | 'merchant' | 'merchantName' | 'languages'>
   /** The store's address (portal.store.address), printed under its name. */
   address?: LocalText
   code: string
@@ -20,42 +22,47 @@ export interface VoucherSlipInput {
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 const time = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
-const both = (t: LocalText): Block[] => [
-  { type: 'text', text: t.zh ?? t.en, align: 'center' },
-  ...(t.zh && t.zh !== t.en ? [{ type: 'text' as const, text: t.en, align: 'center' as const }] : []),
-]
+/** A text in each of the languages, without repeats (a name written once prints once). */
+const inEach = (langs: readonly Lang[], text: (lang: Lang) => string): string[] => [...new Set(langs.map(text))]
+const local = (langs: readonly Lang[], text: LocalText) => inEach(langs, (l) => pickText(l, text))
+const said = (langs: readonly Lang[], key: MessageKey, vars?: Vars) => inEach(langs, (l) => t(l, key, vars))
+const centred = (lines: string[], style: Partial<Extract<Block, { type: 'text' }>> = {}): Block[] =>
+  lines.map((text, i) => ({ type: 'text', text, align: 'center', ...(i === 0 ? style : {}) }))
 
 /**
  * The kiosk's voucher slip: the store on top, the prize, the QR (the voucher itself), until
  * when, where and how to use it — centred lines with air around them, names and no ids.
  */
 export function voucherSlip(v: VoucherSlipInput): PrintDocument {
+  const langs = v.store.languages
   const value = valueText(v.campaign.value)
   const blocks: Block[] = [
     { type: 'feed', lines: 1 },
     { type: 'text', text: v.store.name, align: 'center', bold: true },
-    ...(v.address ? both(v.address) : []),
+    ...(v.address ? centred(local(langs, v.address)) : []),
     { type: 'divider', char: '=' },
-    { type: 'text', text: v.campaign.name.zh ?? v.campaign.name.en, align: 'center', bold: true, size: 2 },
-    ...(v.campaign.name.zh ? [{ type: 'text' as const, text: v.campaign.name.en, align: 'center' as const }] : []),
-    { type: 'text', text: value.zh === value.en ? value.en : `${value.zh} / ${value.en}`, align: 'center', bold: true },
+    ...centred(local(langs, v.campaign.name), { bold: true, size: 2 }),
+    { type: 'text', text: inEach(langs, (l) => value[l]).join(' / '), align: 'center', bold: true },
     { type: 'feed', lines: 1 },
     { type: 'qr', data: v.code, size: 6, level: 'M' },
-    { type: 'text', text: `有效期至 ${day(v.expiresAt)}`, align: 'center', bold: true },
-    { type: 'text', text: `Valid until ${day(v.expiresAt)}`, align: 'center' },
+    ...centred(
+      inEach(langs, (l) => `${t(l, 'game.until')} ${day(v.expiresAt)}`),
+      { bold: true },
+    ),
     { type: 'feed', lines: 1 },
-    { type: 'text', text: '可用门店 Where to use it', align: 'center', bold: true },
-    ...whereToUse(v.campaign, v.store).flatMap(both),
+    { type: 'text', text: said(langs, 'voucher.where').join(' '), align: 'center', bold: true },
+    ...whereToUse(v.campaign, v.store).flatMap((w) => centred(inEach(langs, (l) => w[l]))),
     { type: 'feed', lines: 1 },
-    ...both({ zh: '结账时出示本券给收银员扫码', en: 'Show this at the till to use it' }),
+    ...centred(said(langs, 'slip.howToUse')),
   ]
-  if (v.campaign.terms) blocks.push({ type: 'divider' }, ...both(v.campaign.terms))
+  if (v.campaign.terms) blocks.push({ type: 'divider' }, ...centred(local(langs, v.campaign.terms)))
   blocks.push({ type: 'feed', lines: 4 }, { type: 'cut' })
   return { blocks }
 }
 
 export interface RedemptionSlipInput {
   storeName: string
+  languages: readonly Lang[]
   voucherKey: string
   campaignName: LocalText
   value: Campaign['value']
@@ -65,18 +72,19 @@ export interface RedemptionSlipInput {
 }
 
 export function redemptionSlip(r: RedemptionSlipInput): PrintDocument {
+  const langs = r.languages
   const value = valueText(r.value)
+  const label = (key: MessageKey) => said(langs, key).join(' ')
   return {
     blocks: [
       { type: 'text', text: r.storeName, align: 'center', bold: true },
-      { type: 'text', text: '优惠券核销 VOUCHER REDEEMED', align: 'center', bold: true },
+      { type: 'text', text: label('slip.redeemed'), align: 'center', bold: true },
       { type: 'divider' },
-      { type: 'text', text: r.campaignName.zh ?? r.campaignName.en },
-      ...(r.campaignName.zh ? [{ type: 'text' as const, text: r.campaignName.en }] : []),
-      { type: 'columns', left: '抵扣 Value', right: value.en },
-      { type: 'columns', left: '券号 Voucher', right: r.voucherKey },
-      { type: 'columns', left: '时间 Time', right: time(r.time) },
-      { type: 'columns', left: '收银员 Cashier', right: r.cashier ?? '-' },
+      ...local(langs, r.campaignName).map((text): Block => ({ type: 'text', text })),
+      { type: 'columns', left: label('slip.value'), right: value[langs.includes('en') ? 'en' : langs[0]!] },
+      { type: 'columns', left: label('slip.voucher'), right: r.voucherKey },
+      { type: 'columns', left: label('slip.time'), right: time(r.time) },
+      { type: 'columns', left: label('slip.cashier'), right: r.cashier ?? '-' },
       { type: 'text', text: `Ref ${r.redemptionId}`, align: 'right' },
       { type: 'feed', lines: 3 },
       { type: 'cut' },

@@ -147,6 +147,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     const v = r.voucher!
     const doc = redemptionSlip({
       storeName: config.store.name,
+      languages: config.store.languages,
       voucherKey: v.key,
       campaignName: v.name ?? { en: `campaign ${v.campaign}` },
       value: v.value ?? { item: { en: '-' } },

@@ -15,7 +15,8 @@ import type { PaymentProvider } from '../payments/payment-provider.js'
 import type { PreviousRedemption } from '../store/tx/voucher-tx.js'
 import { classifyScan, type ScanClass } from './classify.js'
 import { handOverText, reasonText } from './till-text.js'
-import type { BothLanguages } from '../../config/schema-parts.js'
+import type { Localized } from '../../config/schema-parts.js'
+import { localized } from '../i18n/messages.js'
 
 export interface TillResult {
   /** Unique per result: the outcome's event id, or the scan id when nothing else was written. */
@@ -27,11 +28,11 @@ export interface TillResult {
   kind: ScanClass['kind']
   ok: boolean
   reason: string | null
-  headline: BothLanguages
+  headline: Localized
   /** What to do, for rejections. */
-  advice: BothLanguages | null
+  advice: Localized | null
   detail: string
-  handOver: BothLanguages | null
+  handOver: Localized | null
   /** For vouchers of several uses: which use this was. */
   uses?: { use: number; of: number }
   voucher?: VoucherSummary
@@ -254,7 +255,7 @@ function fromRedeemOutcome(o: RedeemOutcome, storeName: (id: string) => string):
       time: o.time,
       ok: true,
       reason: null,
-      headline: { en: 'VALID', zh: '有效' },
+      headline: localized('till.valid'),
       advice: null,
       detail: o.maxUses > 1 ? `use ${o.use} of ${o.maxUses}` : '',
       ...(o.maxUses > 1 ? { uses: { use: o.use, of: o.maxUses } } : {}),

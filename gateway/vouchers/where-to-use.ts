@@ -5,22 +5,19 @@
  */
 import type { Campaign } from './campaigns.js'
 import type { Config } from '../../config/schema.js'
-import type { BothLanguages } from '../../config/schema-parts.js'
+import { LANGS, type Localized } from '../../config/schema-parts.js'
+import { localized } from '../i18n/messages.js'
 
 export function whereToUse(
   c: Pick<Campaign, 'redeemableAt'>,
   own: Pick<Config['store'], 'id' | 'name' | 'merchant' | 'merchantName'>,
-): BothLanguages[] {
+): Localized[] {
   const { stores, merchants } = c.redeemableAt
-  const lines: BothLanguages[] = []
+  const lines: Localized[] = []
   if (own.merchant !== undefined && merchants.includes(own.merchant))
-    lines.push(
-      own.merchantName
-        ? { en: `All ${own.merchantName} stores`, zh: `${own.merchantName} 全部门店` }
-        : { en: 'All our stores', zh: '本品牌全部门店' },
-    )
-  else if (stores.includes(own.id)) lines.push({ en: own.name, zh: own.name })
+    lines.push(own.merchantName ? localized('where.allOf', { merchant: own.merchantName }) : localized('where.allOurs'))
+  else if (stores.includes(own.id)) lines.push(Object.fromEntries(LANGS.map((l) => [l, own.name])) as Localized)
   if (stores.some((s) => s !== own.id) || merchants.some((m) => m !== own.merchant))
-    lines.push({ en: 'Partner stores', zh: '合作门店' })
+    lines.push(localized('where.partners'))
   return lines
 }

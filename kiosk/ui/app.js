@@ -2,7 +2,7 @@
 // The gateway draws the prize; this page only animates the answer it is given. A play's
 // id is kept in sessionStorage before it is asked for, so a double tap or a reload
 // mid-game asks for the same play again and gets the same prize, never a second one.
-import { TEXT } from './text.js'
+import { loadMessages } from '/i18n/i18n.js'
 import { createWheel } from './wheel.js'
 import { renderRules } from './rules.js'
 
@@ -17,35 +17,45 @@ const store = {
       ? sessionStorage.removeItem(`tillside.${k}`)
       : sessionStorage.setItem(`tillside.${k}`, JSON.stringify(v)),
 }
-// Every customer starts in the kiosk's language; a toggle lasts until the idle reset.
-const DEFAULT_LANG = 'zh'
+// The catalog (gateway/i18n) and the store's languages; every customer starts in the
+// first, and a toggle lasts until the idle reset.
+let messages = null
+let languages = []
 // The wheel rests on the winning segment this long before the prize is shown.
 const LAND_PAUSE_MS = Math.min(1200, SPIN_MS)
-let lang = store.get('lang') ?? DEFAULT_LANG
+let lang = store.get('lang') // the store's first language once the catalog is in
 let setup = null
+let rules = null // the rules screen's last answer, redrawn when the language changes
 let phone = ''
 let idleTimer = null
 
 const wheel = createWheel($('wheel'), $('wheel-face'), { spinMs: SPIN_MS, landPauseMs: LAND_PAUSE_MS })
 const spinning = () => wheel.isSpinning()
-const t = (key) => TEXT[lang][key]
-const errorText = (code) => TEXT[lang].errors[code] ?? code
+const t = (key, vars) => messages.t(lang, key, vars)
+const pick = (text) => messages.pick(lang, text)
+/** A refusal in the customer's words; a code the catalog does not know reads as `fallback`'s words. */
+const errorText = (code, fallback = 'internal') => {
+  const key = `kiosk.errors.${code}`
+  return t(key) === key ? t(`kiosk.errors.${fallback}`) : t(key)
+}
 
 function render() {
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'
+  if (!messages) return // the offline screen's words are in the page until the catalog arrives
+  document.documentElement.lang = messages.tag(lang)
+  $('lang').textContent = messages.label(lang)
+  $('lang').hidden = languages.length < 2
   for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t)
-  if (setup?.title) $('title').textContent = setup.title[lang] ?? setup.title.en
+  if (setup?.title) $('title').textContent = pick(setup.title)
   $('store').textContent = setup?.store.name ?? ''
   $('prizes').replaceChildren(
-    ...(setup?.prizes ?? []).map((p) =>
-      Object.assign(document.createElement('li'), { textContent: p.name[lang] ?? p.name.en }),
-    ),
+    ...(setup?.prizes ?? []).map((p) => Object.assign(document.createElement('li'), { textContent: pick(p.name) })),
   )
   if (!spinning()) wheelFace() // the wheel speaks the page's language too
   $('phone').textContent = phone || '—'
   $('identify-go').disabled = !(phone.length >= 6 && $('consent').checked)
   const left = store.get('player')?.playsLeft
-  $('plays-left').textContent = left === undefined ? '' : left === 0 ? t('noPlaysLeft') : t('playsLeft')(left)
+  $('plays-left').textContent =
+    left === undefined ? '' : left === 0 ? t('game.noPlaysLeft') : t('game.playsLeft', { count: left })
   // Nothing left to play today: no pulsing button inviting a tap that can only be refused.
   $('play').disabled = left === 0 || spinning()
   $('play').classList.toggle('big', left !== 0)
@@ -88,7 +98,7 @@ function resetIdle() {
 function toAttract() {
   if (spinning()) return resetIdle() // never walk away from a prize mid-animation
   phone = ''
-  lang = DEFAULT_LANG
+  lang = languages[0]
   store.set('lang', null)
   $('consent').checked = $('marketing').checked = false
   store.set('player', null)
@@ -168,7 +178,7 @@ async function play() {
 }
 
 function wheelFace() {
-  const names = (setup?.prizes ?? []).map((p) => p.name[lang] ?? p.name.en)
+  const names = (setup?.prizes ?? []).map((p) => pick(p.name))
   wheel.draw(names)
   return names.length
 }
@@ -188,14 +198,16 @@ function showPrize(result) {
   store.set('play', null)
   // The value line only when it says more than the name.
   const value = result.prize.value
-  const name = result.prize.name[lang] ?? result.prize.name.en
-  const item = value.item ? (value.item[lang] ?? value.item.en) : null
+  const name = pick(result.prize.name)
+  const item = value.item ? pick(value.item) : null
   $('prize-name').textContent = name
   $('prize-value').textContent = item
     ? item === name
       ? ''
       : item
-    : t('worth')(`${value.currency === 'CNY' ? '¥' : `${value.currency} `}${(value.amount / 100).toFixed(2)}`)
+    : t('value.worth', {
+        value: `${value.currency === 'CNY' ? '¥' : `${value.currency} `}${(value.amount / 100).toFixed(2)}`,
+      })
   $('prize-qr').src = `/api/kiosk/plays/${encodeURIComponent(result.id)}/qr.svg`
   $('prize-qr').dataset.url = result.voucher.url
   showPrintState(result.print.state)
@@ -205,7 +217,8 @@ function showPrize(result) {
 }
 
 function showPrintState(state) {
-  $('print-state').textContent = TEXT[lang].print[state] ?? ''
+  const key = `kiosk.print.${state}`
+  $('print-state').textContent = t(key) === key ? '' : t(key)
   $('print-state').dataset.state = state
 }
 
@@ -233,11 +246,11 @@ async function myVouchers() {
     $('voucher-list').replaceChildren(
       ...(vouchers.length ? vouchers : [null]).map((v) => {
         const li = document.createElement('li')
-        if (!v) li.textContent = t('noVouchers')
+        if (!v) li.textContent = t('game.noVouchers')
         else
           li.append(
-            Object.assign(document.createElement('strong'), { textContent: v.prize.name[lang] ?? v.prize.name.en }),
-            ` · ${t('until')} ${new Date(v.voucher.expiresAt).toISOString().slice(0, 10)}`,
+            Object.assign(document.createElement('strong'), { textContent: pick(v.prize.name) }),
+            ` · ${t('game.until')} ${new Date(v.voucher.expiresAt).toLocaleDateString(messages.dates(lang), { dateStyle: 'medium' })}`,
             Object.assign(document.createElement('img'), {
               src: `/api/kiosk/plays/${encodeURIComponent(v.id)}/qr.svg`,
               alt: '',
@@ -259,7 +272,8 @@ function listenForMemberScans() {
     if (document.body.dataset.screen === 'prize' || spinning()) return
     resetIdle()
     if (scan.kind === 'member') signedIn(scan)
-    else if (document.body.dataset.screen === 'identify') $('identify-error').textContent = errorText(scan.reason)
+    else if (document.body.dataset.screen === 'identify')
+      $('identify-error').textContent = errorText(scan.reason, 'not_member_code')
   }
 }
 
@@ -291,13 +305,19 @@ function showPairing() {
 
 let booted = false
 $('lang').onclick = () => {
-  lang = lang === 'zh' ? 'en' : 'zh'
+  lang = messages.next(lang)
   store.set('lang', lang)
   render()
+  if (rules && document.body.dataset.screen === 'rules') renderRules(rules, lang, messages)
   wheelFace()
 }
 async function boot() {
   try {
+    if (!messages) {
+      messages = await loadMessages()
+      languages = messages.languages
+      if (!languages.includes(lang)) lang = languages[0]
+    }
     setup = await api(`/api/kiosk/setup${kioskParam ? `?kiosk=${encodeURIComponent(kioskParam)}` : ''}`)
   } catch (err) {
     if (err.code === 'kiosk_unpaired') return // the pairing screen is up
@@ -318,8 +338,9 @@ async function boot() {
   $('start').onclick = () => show('identify')
   $('rules-open').onclick = () =>
     api('/api/kiosk/rules').then(
-      (rules) => {
-        renderRules(rules, lang)
+      (answer) => {
+        rules = answer
+        renderRules(rules, lang, messages)
         show('rules')
       },
       () => {

@@ -1,26 +1,28 @@
 // The game's rules screen: every prize with the units left and its chance, and the draw record.
-import { TEXT } from './text.js'
-
 const $ = (id) => document.getElementById(id)
 const percent = (x) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`
 
-/** Fills the rules screen from GET /api/kiosk/rules. */
-export function renderRules(rules, lang) {
-  const t = (key) => TEXT[lang][key]
+/** Fills the rules screen from GET /api/kiosk/rules, in `lang` through the catalog `m`. */
+export function renderRules(rules, lang, m) {
+  const t = (key, vars) => m.t(lang, key, vars)
   $('rules-prizes').replaceChildren(
     ...rules.prizes.map((p) => {
       const tr = document.createElement('tr')
-      for (const text of [p.name[lang] ?? p.name.en, p.left === null ? t('always') : String(p.left), percent(p.chance)])
+      for (const text of [
+        m.pick(lang, p.name),
+        p.left === null ? t('rules.always') : String(p.left),
+        percent(p.chance),
+      ])
         tr.append(Object.assign(document.createElement('td'), { textContent: text }))
       return tr
     }),
   )
-  $('rules-plays').textContent = t('perDay')(rules.playsPerDay)
-  $('rules-today').textContent = rules.today.fingerprint ?? t('notYet')
+  $('rules-plays').textContent = t('rules.perDay', { count: rules.playsPerDay })
+  $('rules-today').textContent = rules.today.fingerprint ?? t('rules.notYet')
   $('rules-past').replaceChildren(
     ...rules.revealed.map((d) =>
       Object.assign(document.createElement('li'), {
-        textContent: `${d.day} · ${t('draws')(d.draws)} · SHA-256 ${d.fingerprint} · seed ${d.seed}`,
+        textContent: `${d.day} · ${t('rules.draws', { count: d.draws })} · SHA-256 ${d.fingerprint} · seed ${d.seed}`,
       }),
     ),
   )

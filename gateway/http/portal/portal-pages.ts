@@ -3,16 +3,14 @@
  * open at once in a phone's captive mini-browser (which may run no script at all) and
  * weigh a few kilobytes on a cheap phone.
  */
-import { t, type Lang } from './portal-text.js'
-import type { LocalText } from '../../../config/schema-parts.js'
+import { pickText as pick, type LocalText } from '../../../config/schema-parts.js'
+import { dateLocale, langTag, t, type Lang } from '../../i18n/messages.js'
 import type { GameRules } from '../../kiosk/game-rules.js'
 
 export const PORTAL_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self' http: https:; frame-ancestors 'none'"
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-
-const pick = (lang: Lang, text: LocalText) => (lang === 'zh' ? (text.zh ?? text.en) : text.en)
 
 const DEFAULT_PRIMARY = '#b3261e'
 const STYLE = `*{box-sizing:border-box}body{font:17px/1.45 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;background:#f4f1ea;color:#222}
@@ -32,13 +30,14 @@ export interface Shell {
   storeName: string
   /** The store's colour (store.brand.primary) for buttons, headers and prize names. */
   primary: string
-  /** The same page in the other language. */
+  /** The same page in the next language the store offers, and that language's name. */
   otherLang: string
+  switchLabel: string
 }
 
 export function layout(s: Shell, title: string, body: string): string {
-  return `<!doctype html><html lang="${s.lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE.replaceAll(DEFAULT_PRIMARY, s.primary)}</style></head>
-<body><main><div class="top"><strong>${esc(s.storeName)}</strong><a href="${esc(s.otherLang)}">${t(s.lang, 'switchLang')}</a></div>${body}</main></body></html>`
+  return `<!doctype html><html lang="${langTag(s.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE.replaceAll(DEFAULT_PRIMARY, s.primary)}</style></head>
+<body><main><div class="top"><strong>${esc(s.storeName)}</strong><a href="${esc(s.otherLang)}">${esc(s.switchLabel)}</a></div>${body}</main></body></html>`
 }
 
 export interface JoinForm {
@@ -55,14 +54,14 @@ export function joinPage(s: Shell, f: JoinForm): string {
   const checked = (on: boolean | undefined) => (on ? ' checked' : '')
   return layout(
     s,
-    t(lang, 'title'),
-    `<div class="card"><h1>${t(lang, 'title')}</h1><p>${t(lang, 'lead')}</p>${f.error ? `<p class="err" role="alert">${esc(f.error)}</p>` : ''}
+    t(lang, 'portal.title'),
+    `<div class="card"><h1>${t(lang, 'portal.title')}</h1><p>${t(lang, 'portal.lead')}</p>${f.error ? `<p class="err" role="alert">${esc(f.error)}</p>` : ''}
 <form method="post" action="${esc(f.action)}" novalidate>${f.fas ? `<input type="hidden" name="fas" value="${esc(f.fas)}">` : ''}<input type="hidden" name="lang" value="${lang}">
-<label>${t(lang, 'phone')}<input type="tel" name="phone" inputmode="tel" autocomplete="tel" required maxlength="32" value="${esc(f.phone ?? '')}"></label>
-<label class="check"><input type="checkbox" name="membership" value="yes" required><span>${esc(t(lang, 'consent', { store: s.storeName, months: f.retentionMonths }))}</span></label>
-<label class="check"><input type="checkbox" name="followStore" value="yes"${checked(f.consents?.followStore)}><span>${t(lang, 'follow')}</span></label>
-<label class="check"><input type="checkbox" name="marketing" value="yes"${checked(f.consents?.marketing)}><span>${t(lang, 'marketing')}</span></label>
-<button type="submit">${t(lang, 'connect')}</button></form></div>`,
+<label>${t(lang, 'portal.phone')}<input type="tel" name="phone" inputmode="tel" autocomplete="tel" required maxlength="32" value="${esc(f.phone ?? '')}"></label>
+<label class="check"><input type="checkbox" name="membership" value="yes" required><span>${esc(t(lang, 'portal.consent', { store: s.storeName, months: f.retentionMonths }))}</span></label>
+<label class="check"><input type="checkbox" name="followStore" value="yes"${checked(f.consents?.followStore)}><span>${t(lang, 'portal.follow')}</span></label>
+<label class="check"><input type="checkbox" name="marketing" value="yes"${checked(f.consents?.marketing)}><span>${t(lang, 'portal.marketing')}</span></label>
+<button type="submit">${t(lang, 'portal.connect')}</button></form></div>`,
   )
 }
 
@@ -73,11 +72,11 @@ export function codePage(
   const lang = s.lang
   return layout(
     s,
-    t(lang, 'code'),
-    `<div class="card"><h1>${t(lang, 'code')}</h1><p>${esc(t(lang, 'codeLead', { end: f.phoneEnd }))}</p>${f.error ? `<p class="err" role="alert">${esc(f.error)}</p>` : ''}
+    t(lang, 'portal.code'),
+    `<div class="card"><h1>${t(lang, 'portal.code')}</h1><p>${esc(t(lang, 'portal.codeLead', { end: f.phoneEnd }))}</p>${f.error ? `<p class="err" role="alert">${esc(f.error)}</p>` : ''}
 <form method="post" action="${esc(f.action)}" novalidate><input type="hidden" name="challenge" value="${esc(f.challenge)}"><input type="hidden" name="lang" value="${lang}">
-<label>${t(lang, 'code')}<input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required></label>
-<button type="submit">${t(lang, 'verify')}</button></form><p><a href="${esc(f.restart)}">${t(lang, 'startOver')}</a></p></div>`,
+<label>${t(lang, 'portal.code')}<input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required></label>
+<button type="submit">${t(lang, 'portal.verify')}</button></form><p><a href="${esc(f.restart)}">${t(lang, 'portal.startOver')}</a></p></div>`,
   )
 }
 
@@ -102,9 +101,9 @@ export interface Welcome {
 }
 
 function voucherLine(lang: Lang, v: VoucherLine): string {
-  const tag = v.state === 'valid' ? '' : `<span class="tag">${t(lang, v.state)}</span>`
-  const until = new Date(v.expiresAt).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium' })
-  return `<li${v.state === 'valid' ? '' : ' class="spent"'}><a href="${esc(v.path)}">${esc(pick(lang, v.name))}</a>${tag}<br><span class="muted">${t(lang, 'until')} ${until}</span></li>`
+  const tag = v.state === 'valid' ? '' : `<span class="tag">${t(lang, `portal.${v.state}` as const)}</span>`
+  const until = new Date(v.expiresAt).toLocaleDateString(dateLocale(lang), { dateStyle: 'medium' })
+  return `<li${v.state === 'valid' ? '' : ' class="spent"'}><a href="${esc(v.path)}">${esc(pick(lang, v.name))}</a>${tag}<br><span class="muted">${t(lang, 'game.until')} ${until}</span></li>`
 }
 
 export function welcomePage(s: Shell, w: Welcome): string {
@@ -113,12 +112,12 @@ export function welcomePage(s: Shell, w: Welcome): string {
   const info = [w.store.about, w.store.address, w.store.hours].filter((x): x is LocalText => x !== undefined)
   return layout(
     s,
-    t(lang, 'online'),
-    `<div class="card"><h1 class="ok">✓ ${t(lang, 'online')}</h1><p class="muted">${esc(t(lang, 'remaining', { min: w.minutesLeft }))}</p>${w.following ? `<p>${t(lang, 'following')}</p>` : ''}</div>
-<div class="card" id="game"><h2>${t(lang, 'game')} <a class="rules-link" href="${esc(w.rulesPath)}">${t(lang, 'rules')}</a></h2>${w.gameError ? `<p class="err" role="alert">${esc(w.gameError)}</p>` : ''}
-${canPlay ? `<p>${w.playsLeft === null ? '' : esc(t(lang, w.playsLeft === 1 ? 'playsLeftOne' : 'playsLeft', { n: w.playsLeft }))}</p><form method="post" action="${esc(w.playAction)}"><input type="hidden" name="playId" value="${esc(w.playId)}"><input type="hidden" name="lang" value="${lang}"><button type="submit">${t(lang, 'play')}</button></form>` : `<p>${t(lang, 'noPlays')}</p>`}</div>
-<div class="card" id="vouchers"><h2>${t(lang, 'myVouchers')}</h2>${w.vouchers.length === 0 ? `<p class="muted">${t(lang, 'noVouchers')}</p>` : `<ul>${w.vouchers.map((v) => voucherLine(lang, v)).join('')}</ul>`}</div>
-${info.length ? `<div class="card"><h2>${t(lang, 'store')}</h2>${info.map((x) => `<p>${esc(pick(lang, x))}</p>`).join('')}</div>` : ''}`,
+    t(lang, 'portal.online'),
+    `<div class="card"><h1 class="ok">✓ ${t(lang, 'portal.online')}</h1><p class="muted">${esc(t(lang, 'portal.minutesLeft', { count: w.minutesLeft }))}</p>${w.following ? `<p>${t(lang, 'portal.following')}</p>` : ''}</div>
+<div class="card" id="game"><h2>${t(lang, 'game.wheel')} <a class="rules-link" href="${esc(w.rulesPath)}">${t(lang, 'rules.title')}</a></h2>${w.gameError ? `<p class="err" role="alert">${esc(w.gameError)}</p>` : ''}
+${canPlay ? `<p>${w.playsLeft === null ? '' : esc(t(lang, 'game.playsLeft', { count: w.playsLeft }))}</p><form method="post" action="${esc(w.playAction)}"><input type="hidden" name="playId" value="${esc(w.playId)}"><input type="hidden" name="lang" value="${lang}"><button type="submit">${t(lang, 'portal.play')}</button></form>` : `<p>${t(lang, 'game.noPlaysLeft')}</p>`}</div>
+<div class="card" id="vouchers"><h2>${t(lang, 'game.myVouchers')}</h2>${w.vouchers.length === 0 ? `<p class="muted">${t(lang, 'game.noVouchers')}</p>` : `<ul>${w.vouchers.map((v) => voucherLine(lang, v)).join('')}</ul>`}</div>
+${info.length ? `<div class="card"><h2>${t(lang, 'portal.store')}</h2>${info.map((x) => `<p>${esc(pick(lang, x))}</p>`).join('')}</div>` : ''}`,
   )
 }
 
@@ -126,9 +125,9 @@ export function prizePage(s: Shell, p: { name: LocalText; value: string | null; 
   const lang = s.lang
   return layout(
     s,
-    t(lang, 'youWon'),
-    `<div class="card"><h1>${t(lang, 'youWon')}</h1><p class="prize">${esc(pick(lang, p.name))}</p>${p.value ? `<p>${esc(p.value)}</p>` : ''}
-<p><a class="btn" href="${esc(p.path)}">${t(lang, 'showCashier')}</a></p><p><a href="${esc(p.back)}">${t(lang, 'back')}</a></p></div>`,
+    t(lang, 'game.youWon'),
+    `<div class="card"><h1>${t(lang, 'game.youWon')}</h1><p class="prize">${esc(pick(lang, p.name))}</p>${p.value ? `<p>${esc(p.value)}</p>` : ''}
+<p><a class="btn" href="${esc(p.path)}">${t(lang, 'portal.showCashier')}</a></p><p><a href="${esc(p.back)}">${t(lang, 'game.back')}</a></p></div>`,
   )
 }
 
@@ -139,7 +138,7 @@ export function rulesPage(s: Shell, r: GameRules, back: string): string {
   const rows = r.prizes
     .map(
       (p) =>
-        `<tr><td>${esc(pick(lang, p.name))}</td><td>${p.left === null ? t(lang, 'always') : p.left}</td><td>${percent(p.chance)}</td></tr>`,
+        `<tr><td>${esc(pick(lang, p.name))}</td><td>${p.left === null ? t(lang, 'rules.always') : p.left}</td><td>${percent(p.chance)}</td></tr>`,
     )
     .join('')
   const past = r.revealed
@@ -147,11 +146,11 @@ export function rulesPage(s: Shell, r: GameRules, back: string): string {
     .join('')
   return layout(
     s,
-    t(lang, 'rules'),
-    `<div class="card"><h1>${t(lang, 'rules')}</h1>
-<table class="rules"><tr><th>${t(lang, 'prize')}</th><th>${t(lang, 'left')}</th><th>${t(lang, 'chance')}</th></tr>${rows}</table>
-<p>${esc(t(lang, r.playsPerDay === 1 ? 'perDayOnce' : 'perDay', { n: r.playsPerDay }))}</p><p class="muted">${esc(t(lang, 'howDraw'))}</p>
-<p><strong>${t(lang, 'todayFingerprint')}</strong><br><code>${r.today.fingerprint ?? t(lang, 'notYet')}</code></p>
-${past ? `<h2>${t(lang, 'pastDays')}</h2><ul>${past}</ul>` : ''}<p><a href="${esc(back)}">${t(lang, 'back')}</a></p></div>`,
+    t(lang, 'rules.title'),
+    `<div class="card"><h1>${t(lang, 'rules.title')}</h1>
+<table class="rules"><tr><th>${t(lang, 'rules.prize')}</th><th>${t(lang, 'rules.left')}</th><th>${t(lang, 'rules.chance')}</th></tr>${rows}</table>
+<p>${esc(t(lang, 'rules.perDay', { count: r.playsPerDay }))}</p><p class="muted">${esc(t(lang, 'rules.howDraw'))}</p>
+<p><strong>${t(lang, 'rules.todayFingerprint')}</strong><br><code>${r.today.fingerprint ?? t(lang, 'rules.notYet')}</code></p>
+${past ? `<h2>${t(lang, 'rules.pastDays')}</h2><ul>${past}</ul>` : ''}<p><a href="${esc(back)}">${t(lang, 'game.back')}</a></p></div>`,
   )
 }

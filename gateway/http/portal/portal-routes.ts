@@ -21,7 +21,7 @@ import {
   type Shell,
   type VoucherLine,
 } from './portal-pages.js'
-import { errorText, langOf, type Lang } from './portal-text.js'
+import { hasMessage, langOf as langOfRequest, nextLang, switchLabel, t, type Lang } from '../../i18n/messages.js'
 import { guestOf, setGuestCookie } from './guest-identity.js'
 import { publicBase } from '../public-base.js'
 import { Type } from '@sinclair/typebox'
@@ -38,6 +38,13 @@ export function portalRoutes(app: FastifyInstance): void {
   const { config, links, kiosk, members, vouchers } = app.services
   const { service, sessions } = app.services.portal!
   const portal = config.portal
+  const languages = config.store.languages
+  const langOf = (from: unknown, acceptLanguage: string | undefined) => langOfRequest(from, acceptLanguage, languages)
+  /** A refusal's words for the guest, or null when the catalog has none for its code. */
+  const errorText = (lang: Lang, code: string) => {
+    const key = `portal.errors.${code}`
+    return hasMessage(key) ? t(lang, key) : null
+  }
   const controller = portal.controller
 
   const voucherState = (code: string): VoucherLine['state'] => {
@@ -47,9 +54,10 @@ export function portalRoutes(app: FastifyInstance): void {
   const wantsJson = (req: FastifyRequest) => (req.headers.accept ?? '').includes('application/json')
   const shell = (req: FastifyRequest, lang: Lang): Shell => {
     const url = new URL(req.url, 'http://x')
-    url.searchParams.set('lang', lang === 'zh' ? 'en' : 'zh')
+    url.searchParams.set('lang', nextLang(lang, languages))
     return {
       lang,
+      switchLabel: switchLabel(lang, languages),
       storeName: config.store.name,
       primary: config.store.brand.primary,
       otherLang: `${url.pathname}${url.search}`,

@@ -1,7 +1,7 @@
 // The cashier screen. Plain browser JavaScript (no build step), served by the gateway
 // with CSP script-src 'self'. Results arrive over Server-Sent Events from /api/till/events.
-'use strict'
-/* global TEXT */ // text.js, loaded first
+// Its words come from the message catalog (gateway/i18n) in the store's languages.
+import { loadMessages } from '/i18n/i18n.js'
 
 // A result stays on the banner this long, then it asks for the next scan: a VALID from
 // minutes ago must never be read as the voucher in the cashier's hand.
@@ -9,7 +9,9 @@ const SHOW_MS = 20_000
 // The gateway sends a ping every 15 s; this long without a word and the screen is offline.
 const SILENT_MS = 40_000
 
-let lang = localStorage.getItem('tillside.lang') || (navigator.language.startsWith('zh') ? 'zh' : 'en')
+let messages = null
+let languages = []
+let lang = 'en'
 let session = null
 let results = []
 let events = null
@@ -18,13 +20,23 @@ let banner = null
 let online = false
 let lastWord = 0
 const $ = (id) => document.getElementById(id)
-const t = (key) => TEXT[lang][key]
+const t = (key, vars) => messages.t(lang, key, vars)
+
+/** The cashier's last choice if the store still offers it, else the browser's language, else the store's first. */
+function startLanguage() {
+  const saved = localStorage.getItem('tillside.lang')
+  if (languages.includes(saved)) return saved
+  const browser = navigator.language.toLowerCase()
+  const guess = /^zh-(tw|hk|mo|hant)/.test(browser) ? 'zh-TW' : browser.startsWith('zh') ? 'zh' : 'en'
+  return languages.includes(guess) ? guess : languages[0]
+}
 
 function applyLanguage() {
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'
-  $('lang').textContent = lang === 'zh' ? 'English' : '中文'
+  document.documentElement.lang = messages.tag(lang)
+  $('lang').textContent = messages.label(lang)
+  $('lang').hidden = languages.length < 2
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n)
-  if (session) $('who').textContent = `${t('title')} — ${session.name}`
+  if (session) $('who').textContent = `${t('till.title')} — ${session.name}`
   render()
 }
 
@@ -74,7 +86,7 @@ function showLogin() {
   $('login').hidden = false
   $('till').hidden = true
   $('logout').hidden = true
-  $('who').textContent = t('title')
+  $('who').textContent = t('till.title')
 }
 
 function showTill(s) {
@@ -133,14 +145,15 @@ function setOnline(value) {
 }
 
 function formatTime(ms) {
-  return new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')
+  return new Date(ms).toLocaleString(messages.dates(lang))
 }
 
 function describe(r) {
-  let detail = r.advice ? r.advice[lang] : r.uses ? t('use')(r.uses) : ''
-  if (r.previous) detail = t('usedAt')(formatTime(r.previous.time), r.previous.storeName)
-  const name = r.voucher && r.voucher.name ? r.voucher.name[lang] || r.voucher.name.en : ''
-  return { headline: r.headline[lang], handOver: r.handOver ? r.handOver[lang] : '', detail, name }
+  let detail = r.advice ? messages.pick(lang, r.advice) : r.uses ? t('till.use', r.uses) : ''
+  if (r.previous) detail = t('till.usedAt', { time: formatTime(r.previous.time), store: r.previous.storeName })
+  const name = r.voucher && r.voucher.name ? messages.pick(lang, r.voucher.name) : ''
+  const handOver = r.handOver ? messages.pick(lang, r.handOver) : ''
+  return { headline: messages.pick(lang, r.headline), handOver, detail, name }
 }
 
 // Scans that are not a voucher's yes or no: nothing failed, the till just says what they are.
@@ -158,26 +171,31 @@ function renderBanner() {
   const shown = online && banner && Date.now() - banner.at < SHOW_MS ? banner.result : null
   if (!online) {
     box.dataset.state = 'offline'
-    $('headline').textContent = t('offline')
+    $('headline').textContent = t('till.offline')
     $('handover').textContent = ''
-    $('detail').textContent = t('reconnecting')
+    $('detail').textContent = t('till.reconnecting')
     $('meta').textContent = ''
   } else if (!shown) {
     box.dataset.state = 'idle'
-    $('headline').textContent = t('waiting')
+    $('headline').textContent = t('till.waiting')
     $('handover').textContent = ''
     $('detail').textContent = ''
     $('meta').textContent = ''
   } else {
     const d = describe(shown)
     box.dataset.state = stateOf(shown)
-    $('headline').textContent = shown.voided ? `${d.headline} (${t('voided')})` : d.headline
+    $('headline').textContent = shown.voided ? `${d.headline} (${t('till.voided')})` : d.headline
     $('handover').textContent = d.handOver
     $('detail').textContent = d.detail
-    const ago = t('ago')(Math.max(0, Math.round((Date.now() - shown.time) / 1000)))
-    const scanned = t('scanned')(new Date(shown.time).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en-GB'), ago)
+    const ago = agoText(Math.max(0, Math.round((Date.now() - shown.time) / 1000)))
+    const scanned = t('till.scanned', { time: new Date(shown.time).toLocaleTimeString(messages.dates(lang)), ago })
     $('meta').textContent = d.name ? `${d.name} · ${scanned}` : scanned
   }
+}
+
+function agoText(s) {
+  if (s < 5) return t('till.justNow')
+  return s < 60 ? t('till.secondsAgo', { count: s }) : t('till.minutesAgo', { count: Math.floor(s / 60) })
 }
 
 function render() {
@@ -200,13 +218,15 @@ function renderList() {
       })
       const text = Object.assign(document.createElement('span'), {
         className: 'text',
-        textContent: [new Date(r.time).toLocaleTimeString(), d.headline, d.name, d.handOver].filter(Boolean).join('  '),
+        textContent: [new Date(r.time).toLocaleTimeString(messages.dates(lang)), d.headline, d.name, d.handOver]
+          .filter(Boolean)
+          .join('  '),
       })
       li.append(mark, text)
       if (r.ok && r.redemptionId && !r.voided) {
         const b = Object.assign(document.createElement('button'), {
           type: 'button',
-          textContent: t('void'),
+          textContent: t('till.void'),
           className: 'void',
         })
         b.addEventListener('click', () => askVoid(r))
@@ -232,9 +252,9 @@ async function doVoid(pin) {
   if (status === 200 && data.ok) return $('void-dialog').close()
   $('void-error').textContent =
     status === 403
-      ? t('wrongPin')
+      ? t('till.wrongPin')
       : status === 429
-        ? t('locked')
+        ? t('till.locked')
         : (data && (data.reason || data.message)) || String(status)
 }
 
@@ -269,14 +289,14 @@ keypad(
     if (status === 200) {
       $('login-error').textContent = ''
       showTill(data)
-    } else $('login-error').textContent = status === 429 ? t('locked') : t('wrongPin')
+    } else $('login-error').textContent = status === 429 ? t('till.locked') : t('till.wrongPin')
   },
   $('pin-dots'),
 )
 resetVoidPad = keypad($('void-keypad'), doVoid, $('void-dots'))
 
 $('lang').addEventListener('click', () => {
-  lang = lang === 'zh' ? 'en' : 'zh'
+  lang = messages.next(lang)
   localStorage.setItem('tillside.lang', lang)
   applyLanguage()
 })
@@ -286,8 +306,22 @@ $('logout').addEventListener('click', async () => {
 })
 
 setInterval(() => {
+  if (!messages) return
   if (online && Date.now() - lastWord > SILENT_MS) connect() // silent, not closed: start again
   renderBanner()
 }, 1000)
-applyLanguage()
-api('/api/till/session').then(({ status, data }) => (status === 200 ? showTill(data) : showLogin()))
+/** The catalog and the store's languages first (retried while the gateway is away), then the session. */
+async function boot() {
+  try {
+    messages = await loadMessages()
+    languages = messages.languages
+  } catch {
+    return setTimeout(boot, 2000)
+  }
+  lang = startLanguage()
+  applyLanguage()
+  const { status, data } = await api('/api/till/session')
+  if (status === 200) showTill(data)
+  else showLogin()
+}
+boot()

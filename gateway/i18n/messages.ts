@@ -1,0 +1,109 @@
+/**
+ * The one message catalog: every word the till, kiosk, portal, voucher page and slips
+ * show, in gateway/i18n/<lang>.json, read through i18next on the server and in the
+ * browser (gateway/i18n/i18n.js), so plurals ("1 play left", "2 plays left") follow
+ * Intl.PluralRules (`key_one`, `key_other`) and a new language is one file plus its name
+ * in config's LANGS. Traditional Chinese falls back to Simplified, then English; every
+ * language falls back to English. test/i18n checks that every catalog has every key.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import i18next from 'i18next'
+import { LANGS, type Lang, type Localized } from '../../config/schema-parts.js'
+import { packageRoot } from '../version.js'
+import type en from './en.json'
+
+export type { Lang }
+type Catalog = Record<string, unknown>
+type PluralSuffix = 'zero' | 'one' | 'two' | 'few' | 'many' | 'other'
+type Base<K extends string> = K extends `${infer B}_${PluralSuffix}` ? B : K
+type Keys<T, P extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${P}${Base<K>}` : Keys<T[K], `${P}${K}.`>
+}[keyof T & string]
+/** Every message's key, checked by the compiler against the English catalog. */
+export type MessageKey = Keys<typeof en>
+export type Vars = Record<string, string | number>
+
+export const FALLBACK: Record<Lang, Lang[]> = { zh: ['en'], 'zh-TW': ['zh', 'en'], en: [] }
+
+/** The catalogs as shipped, for serving to the pages and for the completeness test. */
+export const CATALOGS: Record<Lang, Catalog> = Object.fromEntries(
+  LANGS.map((lang) => [
+    lang,
+    JSON.parse(readFileSync(join(packageRoot(), 'gateway/i18n', `${lang}.json`), 'utf8')) as Catalog,
+  ]),
+) as Record<Lang, Catalog>
+
+const i18n = i18next.createInstance()
+void i18n.init({
+  initAsync: false,
+  resources: Object.fromEntries(LANGS.map((lang) => [lang, { translation: CATALOGS[lang] }])),
+  lng: 'en',
+  supportedLngs: [...LANGS],
+  fallbackLng: { ...FALLBACK, default: ['en'] },
+  // Pages escape what they insert; the catalog's words go in as written.
+  interpolation: { escapeValue: false },
+  returnNull: false,
+})
+const fixed = Object.fromEntries(LANGS.map((lang) => [lang, i18n.getFixedT(lang)])) as Record<
+  Lang,
+  (key: string, vars?: Vars) => string
+>
+
+/** One message in one language; `count` in vars picks the plural form. */
+export function t(lang: Lang, key: MessageKey, vars?: Vars): string {
+  return fixed[lang](key, vars)
+}
+
+/** A key built at run time (a refusal's reason): only if the catalog has it. */
+export function hasMessage(key: string): key is MessageKey {
+  return i18n.exists(key, { lng: 'en' })
+}
+
+/** One message in every language, for APIs that carry words beside a machine reason. */
+export function localized(key: MessageKey, vars?: Vars): Localized {
+  return Object.fromEntries(LANGS.map((lang) => [lang, t(lang, key, vars)])) as Localized
+}
+
+/** The language's tag for `<html lang>` and Content-Language. */
+export const langTag = (lang: Lang): string => t(lang, 'lang.tag')
+/** The locale dates and times are written in. */
+export const dateLocale = (lang: Lang): string => t(lang, 'lang.dates')
+
+/**
+ * The page's language: `?lang=` when the store offers it, else the best of the browser's
+ * Accept-Language the store offers (zh-TW/HK/Hant to Traditional, other zh to
+ * Simplified), else the store's first language.
+ */
+export function langOf(query: unknown, acceptLanguage: string | undefined, offered: readonly Lang[]): Lang {
+  const asked = (query as { lang?: unknown } | undefined)?.lang
+  if (typeof asked === 'string' && (offered as readonly string[]).includes(asked)) return asked as Lang
+  for (const part of (acceptLanguage ?? '').split(',')) {
+    const tag = part.split(';')[0]!.trim().toLowerCase()
+    const lang: Lang | null = /^zh-(tw|hk|mo|hant)\b/.test(tag)
+      ? 'zh-TW'
+      : tag.startsWith('zh')
+        ? 'zh'
+        : tag.startsWith('en')
+          ? 'en'
+          : null
+    if (lang && offered.includes(lang)) return lang
+    // A Traditional reader on a Simplified-only store (or the reverse) still reads Chinese.
+    const chinese = lang?.startsWith('zh') ? offered.find((l) => l.startsWith('zh')) : undefined
+    if (chinese) return chinese
+  }
+  return offered[0] ?? 'en'
+}
+
+/** The language the switch at the top of a page leads to: the next one the store offers. */
+export function nextLang(lang: Lang, offered: readonly Lang[]): Lang {
+  const i = offered.indexOf(lang)
+  return offered[(i + 1) % offered.length] ?? lang
+}
+
+/** The switch's label: the next language's own name ("中文" unless the store offers two Chinese). */
+export function switchLabel(lang: Lang, offered: readonly Lang[]): string {
+  const next = nextLang(lang, offered)
+  const twoChinese = offered.filter((l) => l.startsWith('zh')).length > 1
+  return t(next, twoChinese ? 'lang.name' : 'lang.short')
+}

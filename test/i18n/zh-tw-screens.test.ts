@@ -1,0 +1,140 @@
+/**
+ * A Traditional Chinese store (store.languages: [zh-TW, en]): the kiosk, the till, the
+ * phone's portal and voucher page all speak Traditional Chinese from the one catalog —
+ * every word on screen, not only the ones a test names — with English one tap away.
+ */
+import * as OpenCC from 'opencc-js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { Gateway } from '../../gateway/runtime/gateway.js'
+import { silentLogger } from '../../gateway/log.js'
+import { requireProgram } from '../helpers/system.js'
+import { tempDir } from '../helpers/tmp.js'
+import { KIOSK_TOKEN, campaign, kioskCredential, makeChain } from '../helpers/vouchers.js'
+import { launchChromium, screenshot } from '../helpers/browser.js'
+
+const ready = requireProgram('chromium', 'Traditional Chinese screens')
+const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' })
+
+/** The page's visible words that OpenCC would write differently in Traditional Chinese. */
+async function simplifiedOn(page: Page): Promise<string[]> {
+  const text = await page.innerText('body')
+  return text.split('\n').filter((line) => toTraditional(line) !== line)
+}
+
+describe.skipIf(!ready)('a Traditional Chinese store', () => {
+  const tmp = tempDir()
+  let gateway: Gateway
+  let browser: Browser
+
+  beforeAll(async () => {
+    const chain = await makeChain(
+      tmp.dir,
+      [{ id: 'shop-a', merchant: 'm-a' }],
+      [
+        campaign({ name: { en: '20 off', zh: '立减20元', 'zh-TW': '現折 20 元' } }),
+        campaign({
+          id: 13,
+          name: { en: 'A free coffee', zh: '免费咖啡一杯', 'zh-TW': '免費咖啡一杯' },
+          value: { item: { en: 'One coffee', zh: '咖啡一杯', 'zh-TW': '咖啡一杯' } },
+        }),
+      ],
+      {
+        store: { id: 'shop-a', name: '港灣咖啡', merchant: 'm-a', languages: ['zh-TW', 'en'] },
+        kiosk: {
+          credentials: [kioskCredential('front-kiosk')],
+          game: {
+            playsPerMemberPerDay: 2,
+            prizes: [{ id: 'big', campaign: 12, stock: 5 }],
+            consolation: { campaign: 13, weight: 1 },
+          },
+        },
+        portal: {
+          enabled: true,
+          http: { host: '127.0.0.1', port: 0 },
+          store: { address: { en: '8 Harbour Road', zh: '海港路 8 号', 'zh-TW': '海港路 8 號' } },
+        },
+      },
+    )
+    gateway = await Gateway.open({ config: chain.stores.get('shop-a')!.config, log: silentLogger() })
+    await gateway.start()
+    browser = await launchChromium()
+  }, 30_000)
+  afterAll(async () => {
+    await browser?.close()
+    await gateway?.stop()
+    tmp.cleanup()
+  })
+
+  it('the kiosk: pairing, attract and rules in Traditional Chinese', async () => {
+    const page = await browser.newPage({ viewport: { width: 1080, height: 1920 }, reducedMotion: 'reduce' })
+    await page.goto(`${gateway.address}/kiosk`)
+    await page.waitForSelector('#pair:not([hidden])')
+    await expect.poll(() => page.textContent('#pair h2')).toBe('本螢幕尚未登記為抽獎機')
+    await page.fill('#pair-token', KIOSK_TOKEN)
+    await page.click('#pair-go')
+    await page.waitForSelector('body[data-ready="true"]')
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-TW')
+    expect(await page.textContent('#start')).toBe('點擊開始')
+    expect(await page.textContent('#lang')).toBe('English')
+    expect(await simplifiedOn(page)).toEqual([])
+    await screenshot(page, 'zh-TW-kiosk-attract')
+    await page.click('#rules-open')
+    await page.waitForSelector('#rules:not([hidden])')
+    expect(await page.textContent('#rules-plays')).toBe('每位會員每天可玩 2 次，每次必中一項獎品。')
+    expect(await simplifiedOn(page)).toEqual([])
+    await screenshot(page, 'zh-TW-kiosk-rules')
+    await page.click('#lang')
+    await expect
+      .poll(() => page.textContent('#rules-plays'))
+      .toBe('Each member can play 2 times a day; every play wins one prize.')
+    expect(await page.textContent('#lang')).toBe('中文')
+    await page.close()
+  }, 60_000)
+
+  it('the till: a Hong Kong browser gets Traditional Chinese', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'zh-HK' })
+    await page.goto(`${gateway.address}/till`)
+    await expect.poll(() => page.textContent('#login h1')).toBe('請輸入 PIN 碼')
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-TW')
+    expect(await simplifiedOn(page)).toEqual([])
+    await screenshot(page, 'zh-TW-till-login')
+    await page.close()
+  }, 30_000)
+
+  it('the phone: join, play, prize and voucher page in Traditional Chinese', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-TW',
+    })
+    const page = await context.newPage()
+    await page.goto(`${gateway.guestAddress}/portal`)
+    await expect.poll(() => page.locator('h1').textContent()).toBe('免費 Wi-Fi')
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-TW')
+    expect(await simplifiedOn(page)).toEqual([])
+    await screenshot(page, 'zh-TW-portal-join')
+    await page.locator('input[name=phone]').fill('138 0013 8000')
+    await page.locator('input[name=membership]').check()
+    await page.getByRole('button', { name: '一鍵上網' }).click()
+    await page.waitForURL(/\/portal\/welcome/)
+    expect(await page.textContent('#game')).toContain('今天還可以玩 2 次')
+    expect(await page.textContent('body')).toContain('海港路 8 號')
+    expect(await simplifiedOn(page)).toEqual([])
+    await screenshot(page, 'zh-TW-portal-welcome')
+    await page.getByRole('button', { name: '開始抽獎' }).click()
+    await page.waitForURL(/\/portal\/prize\//)
+    expect(await simplifiedOn(page)).toEqual([])
+    await screenshot(page, 'zh-TW-portal-prize')
+    await page.getByRole('link', { name: /收銀員/ }).click()
+    await page.waitForURL(/\/v\//)
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-TW')
+    expect(await page.textContent('body')).toContain('港灣咖啡')
+    expect(await simplifiedOn(page)).toEqual([])
+    await screenshot(page, 'zh-TW-voucher')
+    await page.getByRole('link', { name: 'English' }).click()
+    await expect.poll(() => page.textContent('dl')).toContain('Where to use it')
+    await context.close()
+  }, 60_000)
+})
