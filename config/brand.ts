@@ -2,6 +2,7 @@
  * A store's colours: `primary` carries white text (buttons, headers, prize names),
  * `accent` is the kiosk's background. The defaults are Tillside's red and gold. A primary
  * that white text cannot be read on, or an accent the titles vanish into, is refused at start.
+ * `logo` is a PNG (config/store-logo.ts), read and checked at start too.
  */
 import { Type } from '@sinclair/typebox'
 import type { Problem } from './problems.js'
@@ -13,8 +14,19 @@ export const BrandSchema = Type.Object(
   {
     primary: Colour('Buttons, headers and prize names; white text sits on it', '#b3261e'),
     accent: Colour("The kiosk's background", '#f2c14e'),
+    logo: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          "The store's logo, a PNG file (at most 512 KB and 2048 px a side), on the kiosk, the phone pages and the voucher slip; relative to the working directory",
+      }),
+    ),
   },
-  { additionalProperties: false, default: {}, description: "The store's colours on the kiosk and the phone pages" },
+  {
+    additionalProperties: false,
+    default: {},
+    description: "The store's colours and logo on the kiosk, the phone pages and the slip",
+  },
 )
 
 /** Relative luminance of #rrggbb (WCAG 2). */

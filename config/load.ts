@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { brandProblems } from './brand.js'
+import { readStoreLogo } from './store-logo.js'
 import { join } from 'node:path'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { ConfigSchema, type Config } from './schema.js'
@@ -133,6 +134,13 @@ function crossChecks(config: Config): Problem[] {
       problems.push({ path: `printers[${i}].id`, message: `duplicate id "${p.id}"` })
   })
   problems.push(...brandProblems(config.store.brand, 'store.brand'))
+  if (config.store.brand.logo !== undefined) {
+    try {
+      readStoreLogo(config.store.brand.logo)
+    } catch (err) {
+      problems.push({ path: 'store.brand.logo', message: (err as Error).message })
+    }
+  }
   if (config.reconnect.initialMs > config.reconnect.maxMs) {
     problems.push({ path: 'reconnect.initialMs', message: 'must not exceed reconnect.maxMs' })
   }

@@ -14,6 +14,7 @@ import { salesRoutes } from './sales-routes.js'
 import { printRoutes } from './print-routes.js'
 import { kioskRoutes } from './kiosk-routes.js'
 import { i18nRoutes } from './i18n-routes.js'
+import { brandRoutes } from './brand-routes.js'
 import { openApi } from './openapi.js'
 import { guestGuard } from './portal/guest-guard.js'
 import { capConnections, serverOptions } from './connection-limits.js'
@@ -51,6 +52,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(printRoutes)
   await app.register(kioskRoutes)
   await app.register(i18nRoutes)
+  brandRoutes(app)
   if (opts.services.config.dev) await app.register(devRoutes)
   return app
 }

@@ -5,6 +5,7 @@
  * A player token (signed, 15 minutes) stands for the identified member, so nothing but
  * an identification at this kiosk can play in a member's name.
  */
+import { LOGO_PATH } from './brand-routes.js'
 import { join } from 'node:path'
 import type { ServerResponse } from 'node:http'
 import fp from 'fastify-plugin'
@@ -116,7 +117,11 @@ export const kioskRoutes = fp(
         return {
           kiosk: kioskOf(req, req.query.kiosk),
           store: { name: config.store.name },
-          brand: config.store.brand,
+          brand: {
+            primary: config.store.brand.primary,
+            accent: config.store.brand.accent,
+            logo: app.services.brand.logo ? LOGO_PATH : null,
+          },
           title: config.kiosk.game.title ?? null,
           idleResetSeconds: config.kiosk.idleResetSeconds,
           playsPerDay: config.kiosk.game.playsPerMemberPerDay,

@@ -130,6 +130,7 @@ export const printRoutes = fp(
         const doc = voucherSlip({
           store: config.store,
           address: config.portal.store.address,
+          logo: app.services.brand.slipLogo,
           code: req.body.code,
           campaign: v.campaign,
           expiresAt: v.expiresAt,

@@ -19,6 +19,8 @@ import type { KioskScans } from '../kiosk/kiosk-scans.js'
 import type { KioskLimits } from '../kiosk/kiosk-limits.js'
 import type { PortalService } from '../portal/portal-service.js'
 import type { PortalSessions } from '../portal/portal-sessions.js'
+import type { StoreLogo } from '../../config/store-logo.js'
+import type { Raster } from '../print/logo-raster.js'
 
 export interface GatewayServices {
   config: Config
@@ -47,6 +49,8 @@ export interface GatewayServices {
   }
   /** The guest Wi-Fi portal; null when portal.enabled is off. */
   portal?: { service: PortalService; sessions: PortalSessions } | null
+  /** The store's logo as given (for the pages) and as printer dots (for the slip header). */
+  brand: { logo: StoreLogo | null; slipLogo: Raster | null }
   startedAt: Date
   version: string
 }

@@ -5,6 +5,7 @@
  * (the phone's, or the switch at the top), the store's name on top, and in plain words
  * what the voucher is worth, where and until when it can be used, or why it cannot.
  */
+import { LOGO_PATH } from './brand-routes.js'
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { qrSvg } from '../kiosk/qr-svg.js'
@@ -16,11 +17,12 @@ import { dateLocale, langOf, langTag, nextLang, switchLabel, t } from '../i18n/m
 
 const Params = Type.Object({ code: Type.String({ minLength: 1, maxLength: 200 }) })
 const Query = Type.Object({ lang: Type.Optional(Type.Union(LANGS.map((l) => Type.Literal(l)))) })
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 const STYLE = `body{font:17px/1.5 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;background:#f4f1ea;color:#222}
 header{display:flex;justify-content:space-between;align-items:center;padding:.5rem 1rem;background:#b3261e;color:#fff;font-weight:700}
+.brand{display:flex;align-items:center;gap:.5rem}.brand img{height:2.25rem;max-width:7rem;object-fit:contain;background:#fff;border-radius:.3rem;padding:.1rem}
 header a{color:#fff;display:inline-flex;align-items:center;justify-content:center;min-height:44px;min-width:88px;border:2px solid #fff8;border-radius:.5rem;text-decoration:none;font-weight:600}
 main{max-width:28rem;margin:0 auto;padding:1rem}.card{background:#fff;border-radius:1rem;padding:1.25rem;box-shadow:0 2px 8px #0002}
 h1{font-size:1.5rem;margin:.2rem 0}.value{font-size:2rem;font-weight:700;color:#b3261e}.qr{width:100%;max-width:18rem;display:block;margin:1rem auto}
@@ -45,7 +47,14 @@ export function voucherPageRoutes(app: FastifyInstance): void {
         .header('referrer-policy', 'no-referrer')
         .header('content-language', langTag(lang))
       const page = (title: string, body: string) =>
-        pageHtml(lang, title, config.store, nextLang(lang, languages), switchLabel(lang, languages), body)
+        pageHtml(
+          lang,
+          title,
+          { ...config.store, logo: app.services.brand.logo ? LOGO_PATH : null },
+          nextLang(lang, languages),
+          switchLabel(lang, languages),
+          body,
+        )
       // A code that is not a voucher of ours shows only that; a used or expired one still says what it was.
       const known = verdict.ok ? null : (verdict.voucher as Partial<VoucherSummary> | undefined)
       if (!verdict.ok && !known?.name)
@@ -92,10 +101,10 @@ function when(ms: number, lang: Lang): string {
 function pageHtml(
   lang: Lang,
   title: string,
-  store: { name: string; brand: { primary: string } },
+  store: { name: string; brand: { primary: string }; logo: string | null },
   next: Lang,
   switchText: string,
   body: string,
 ): string {
-  return `<!doctype html><html lang="${langTag(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE.replaceAll('#b3261e', store.brand.primary)}</style></head><body><header><span>${esc(store.name)}</span><a href="?lang=${next}" lang="${langTag(next)}">${esc(switchText)}</a></header><main><div class="card">${body}</div></main></body></html>`
+  return `<!doctype html><html lang="${langTag(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE.replaceAll('#b3261e', store.brand.primary)}</style></head><body><header><span class="brand">${store.logo ? `<img src="${esc(store.logo)}" alt="">` : ''}${esc(store.name)}</span><a href="?lang=${next}" lang="${langTag(next)}">${esc(switchText)}</a></header><main><div class="card">${body}</div></main></body></html>`
 }

@@ -4,6 +4,7 @@
  * code can be rebuilt from its row at any time), the slip on the kiosk printer, and what
  * the admin sees. The page only animates the result it is given.
  */
+import type { Raster } from '../print/logo-raster.js'
 import type { Config } from '../../config/schema.js'
 import { DocumentError } from '../../config/problems.js'
 import { CodedError } from '../../config/coded-error.js'
@@ -54,6 +55,8 @@ export class KioskService implements Module {
     private readonly journal: Journal,
     private readonly print: Pick<PrintService, 'enqueue' | 'job'>,
     private readonly log: Logger,
+    /** The store's logo as printer dots, on top of every voucher slip. */
+    private readonly slipLogo: Raster | null = null,
   ) {
     this.tally = new Tally(log, 'kiosk plays in the last minute')
     this.reads = new KioskReads(journal)
@@ -187,6 +190,7 @@ export class KioskService implements Module {
       const doc = voucherSlip({
         store: this.config.store,
         address: this.config.portal.store.address,
+        logo: this.slipLogo,
         code,
         campaign,
         expiresAt: expiryMs(row.expiresHour),

@@ -7,6 +7,7 @@ import type { Block, PrintDocument } from '../../drivers/printer/escpos/document
 import type { Campaign } from '../vouchers/campaigns.js'
 import { pickText, type Lang, type LocalText } from '../../config/schema-parts.js'
 import { valueText } from '../till/till-text.js'
+import { imageBlock, type Raster } from './logo-raster.js'
 import { t, type MessageKey, type Vars } from '../i18n/messages.js'
 import { whereToUse } from '../vouchers/where-to-use.js'
 import type { Config } from '../../config/schema.js'
@@ -15,6 +16,8 @@ export interface VoucherSlipInput {
   store: Pick<Config['store'], 'id' | 'name' | 'merchant' | 'merchantName' | 'languages'>
   /** The store's address (portal.store.address), printed under its name. */
   address?: LocalText
+  /** The store's logo as dots (gateway/print/logo-raster.ts), printed above its name. */
+  logo?: Raster | null
   code: string
   campaign: Campaign
   expiresAt: number
@@ -38,6 +41,7 @@ export function voucherSlip(v: VoucherSlipInput): PrintDocument {
   const value = valueText(v.campaign.value)
   const blocks: Block[] = [
     { type: 'feed', lines: 1 },
+    ...(v.logo ? [imageBlock(v.logo)] : []),
     { type: 'text', text: v.store.name, align: 'center', bold: true },
     ...(v.address ? centred(local(langs, v.address)) : []),
     { type: 'divider', char: '=' },

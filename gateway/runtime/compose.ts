@@ -15,6 +15,8 @@ import { ScanPipeline } from '../scan/scan-pipeline.js'
 import { DeviceManager } from '../devices/device-manager.js'
 import { buildApp } from '../http/app.js'
 import { buildGuestApp } from '../http/portal/guest-app.js'
+import { readStoreLogo } from '../../config/store-logo.js'
+import { logoRaster } from '../print/logo-raster.js'
 import type { GatewayServices } from '../http/services.js'
 import { serialportBinding } from '../../drivers/bindings/serial.js'
 import { hidBindingFor, type ScannerBindings } from '../../drivers/scanner/create-scanner.js'
@@ -101,7 +103,10 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
   const print = new PrintService(config, journal, bindings.serial, log, (change) => bus.emit('printer.state', change))
   const authority = VoucherAuthority.load(config, logger('gateway:vouchers'))
   const kioskLog = logger('gateway:kiosk')
-  const kiosk = new KioskService(config, authority, journal, print, kioskLog)
+  // Read again here (config load checked it): the pages serve it as is, slips print it as dots.
+  const logo = config.store.brand.logo === undefined ? null : readStoreLogo(config.store.brand.logo)
+  const brand = { logo, slipLogo: logo && logoRaster(logo) }
+  const kiosk = new KioskService(config, authority, journal, print, kioskLog, brand.slipLogo)
   const deviceStates = () =>
     [...devices.status(), ...print.printers()].map((d) => ({
       id: d.id,
@@ -199,6 +204,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     sync,
     kiosk: { service: kiosk, audit: new KioskAudit(journal), scans: kioskScans, limits: kioskLimits },
     portal: portal && { service: portal.service, sessions: portal.sessions },
+    brand,
     startedAt: new Date(),
     version: packageVersion(),
   }

@@ -328,6 +328,7 @@ async function boot() {
   if (setup.brand) {
     document.documentElement.style.setProperty('--primary', setup.brand.primary)
     document.documentElement.style.setProperty('--accent', setup.brand.accent)
+    if (setup.brand.logo) Object.assign($('logo'), { src: setup.brand.logo, hidden: false })
   }
   if (booted) return resume()
   booted = true

@@ -50,6 +50,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
   return {
     config,
     version: '0.0.0-test',
+    brand: { logo: null, slipLogo: null },
     startedAt: new Date(),
     journal: { getHealth: () => ({ state: journalState }) as JournalHealth },
     integrity: { status: () => ({ result: null, checkedAt: null, alarm: null }) },

@@ -1,8 +1,12 @@
 /**
- * A Traditional Chinese store (store.languages: [zh-TW, en]): the kiosk, the till, the
- * phone's portal and voucher page all speak Traditional Chinese from the one catalog —
- * every word on screen, not only the ones a test names — with English one tap away.
+ * A Traditional Chinese store with its own logo (store.languages: [zh-TW, en],
+ * store.brand.logo): the kiosk, the till, the phone's portal and voucher page all speak
+ * Traditional Chinese from the one catalog — every word on screen, not only the ones a
+ * test names — with English one tap away; the logo heads the kiosk, the phone pages and
+ * the printed slip.
  */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import * as OpenCC from 'opencc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -10,7 +14,9 @@ import { Gateway } from '../../gateway/runtime/gateway.js'
 import { silentLogger } from '../../gateway/log.js'
 import { requireProgram } from '../helpers/system.js'
 import { tempDir } from '../helpers/tmp.js'
-import { KIOSK_TOKEN, campaign, kioskCredential, makeChain } from '../helpers/vouchers.js'
+import { KIOSK_TOKEN, POS_TOKEN, campaign, kioskCredential, makeChain } from '../helpers/vouchers.js'
+import { halfBlackLogo } from '../helpers/png.js'
+import { waitFor } from '../helpers/wait.js'
 import { launchChromium, screenshot } from '../helpers/browser.js'
 
 const ready = requireProgram('chromium', 'Traditional Chinese screens')
@@ -27,7 +33,16 @@ describe.skipIf(!ready)('a Traditional Chinese store', () => {
   let gateway: Gateway
   let browser: Browser
 
+  /** The image in `selector` arrived and decoded (not a broken-image icon). */
+  const logoShown = (page: Page, selector: string) =>
+    page.$eval(selector, (el) => {
+      const img = el as unknown as { complete: boolean; naturalWidth: number }
+      return img.complete && img.naturalWidth === 400
+    })
+
   beforeAll(async () => {
+    const logo = join(tmp.dir, 'logo.png')
+    writeFileSync(logo, halfBlackLogo())
     const chain = await makeChain(
       tmp.dir,
       [{ id: 'shop-a', merchant: 'm-a' }],
@@ -40,7 +55,8 @@ describe.skipIf(!ready)('a Traditional Chinese store', () => {
         }),
       ],
       {
-        store: { id: 'shop-a', name: '港灣咖啡', merchant: 'm-a', languages: ['zh-TW', 'en'] },
+        store: { id: 'shop-a', name: '港灣咖啡', merchant: 'm-a', languages: ['zh-TW', 'en'], brand: { logo } },
+        printers: [{ id: 'kiosk-printer', role: 'kiosk', transport: { type: 'simulator' }, pollMs: 200 }],
         kiosk: {
           credentials: [kioskCredential('front-kiosk')],
           game: {
@@ -77,6 +93,7 @@ describe.skipIf(!ready)('a Traditional Chinese store', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('zh-TW')
     expect(await page.textContent('#start')).toBe('點擊開始')
     expect(await page.textContent('#lang')).toBe('English')
+    expect(await logoShown(page, '#logo')).toBe(true)
     expect(await simplifiedOn(page)).toEqual([])
     await screenshot(page, 'zh-TW-kiosk-attract')
     await page.click('#rules-open')
@@ -113,6 +130,7 @@ describe.skipIf(!ready)('a Traditional Chinese store', () => {
     await page.goto(`${gateway.guestAddress}/portal`)
     await expect.poll(() => page.locator('h1').textContent()).toBe('免費 Wi-Fi')
     expect(await page.getAttribute('html', 'lang')).toBe('zh-TW')
+    expect(await logoShown(page, '.top img')).toBe(true)
     expect(await simplifiedOn(page)).toEqual([])
     await screenshot(page, 'zh-TW-portal-join')
     await page.locator('input[name=phone]').fill('138 0013 8000')
@@ -131,10 +149,34 @@ describe.skipIf(!ready)('a Traditional Chinese store', () => {
     await page.waitForURL(/\/v\//)
     expect(await page.getAttribute('html', 'lang')).toBe('zh-TW')
     expect(await page.textContent('body')).toContain('港灣咖啡')
+    expect(await logoShown(page, 'header img')).toBe(true)
     expect(await simplifiedOn(page)).toEqual([])
     await screenshot(page, 'zh-TW-voucher')
     await page.getByRole('link', { name: 'English' }).click()
     await expect.poll(() => page.textContent('dl')).toContain('Where to use it')
     await context.close()
   }, 60_000)
+
+  it('prints the logo on top of the voucher slip, as dots the printer receives', async () => {
+    const { code } = await gateway.vouchers.issue({ campaignId: 12, channel: 'kiosk' })
+    const res = await gateway.app.inject({
+      method: 'POST',
+      url: '/api/print/vouchers',
+      headers: { authorization: `Bearer ${POS_TOKEN}` },
+      payload: { code },
+    })
+    expect(res.statusCode).toBe(202)
+    const sim = gateway.print.simulators.get('kiosk-printer')!
+    const slip = () => sim.receipts.find((r) => r.items.some((i) => i.type === 'qr' && i.data === code))
+    await waitFor(() => slip() !== undefined, 'slip printed')
+    const items = slip()!.items
+    const logo = items.find((i) => i.type === 'raster')
+    expect(logo).toMatchObject({ width: 256, height: 64 })
+    const dots = (logo as { bits: Uint8Array }).bits
+    expect([dots[0], dots[127], dots[128], dots[255]]).toEqual([1, 1, 0, 0]) // black half, then paper
+    // Above the store's name, which is above the QR.
+    const at = (match: (i: (typeof items)[number]) => boolean) => items.findIndex(match)
+    expect(at((i) => i.type === 'raster')).toBeLessThan(at((i) => i.type === 'text' && i.text.includes('港灣咖啡')))
+    expect(at((i) => i.type === 'text' && i.text.includes('港灣咖啡'))).toBeLessThan(at((i) => i.type === 'qr'))
+  })
 })

@@ -9,8 +9,11 @@ export type Block =
   /** `size` is the module size in dots (1–16); `level` the error correction. */
   | { type: 'qr'; data: string; size?: number; level?: 'L' | 'M' | 'Q' | 'H'; align?: Align }
   | { type: 'barcode'; data: string; symbology: 'ean13' | 'code128'; align?: Align }
-  /** A 1-bit raster image, rows of `width` dots, 1 = black (logos). */
-  | { type: 'image'; width: number; height: number; bits: Uint8Array; align?: Align }
+  /**
+   * A 1-bit raster image (logos): `rows` is base64 of `height` rows of ceil(width / 8)
+   * bytes, leftmost dot in the high bit, 1 = black — JSON-safe, as queued jobs are stored.
+   */
+  | { type: 'image'; width: number; height: number; rows: string; align?: Align }
   | { type: 'feed'; lines: number }
   | { type: 'cut' }
   | { type: 'drawer' }

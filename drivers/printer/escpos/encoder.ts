@@ -70,7 +70,7 @@ export function renderEscPos(doc: PrintDocument, profile: PrinterProfile): Buffe
         out.push(...C.align(ALIGN[b.align ?? 'center']), ...barcode(b.data, b.symbology, where))
         break
       case 'image':
-        out.push(...C.align(ALIGN[b.align ?? 'center']), ...raster(b.width, b.height, b.bits, profile, where))
+        out.push(...C.align(ALIGN[b.align ?? 'center']), ...packedRaster(b, profile, where))
         break
       case 'feed':
         out.push(...C.feedLines(Math.max(0, Math.min(255, b.lines))))
@@ -191,6 +191,18 @@ function qr(b: Extract<Block, { type: 'qr' }>, profile: PrinterProfile, where: s
     }
   }
   return raster(w, w, bits, profile, where)
+}
+
+/** GS v 0 from an image block's packed rows. */
+function packedRaster(b: { width: number; height: number; rows: string }, profile: PrinterProfile, where: string) {
+  const rows = Buffer.from(b.rows, 'base64')
+  const rowBytes = Math.ceil(b.width / 8)
+  if (b.width < 1 || b.height < 1 || b.width > profile.dots || b.height > 2400 || rows.length !== rowBytes * b.height)
+    throw new PrintRenderError(
+      'bad_block',
+      `${where}: image ${b.width}×${b.height} needs ${rowBytes * b.height} bytes of rows and fits ${profile.dots} dots; got ${rows.length} bytes`,
+    )
+  return [C.GS, 0x76, 0x30, 0, rowBytes & 0xff, rowBytes >> 8, b.height & 0xff, b.height >> 8, ...rows]
 }
 
 /** GS v 0: a 1-bit image, rows padded to whole bytes. */

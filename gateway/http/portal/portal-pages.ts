@@ -8,7 +8,7 @@ import { dateLocale, langTag, t, type Lang } from '../../i18n/messages.js'
 import type { GameRules } from '../../kiosk/game-rules.js'
 
 export const PORTAL_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self' http: https:; frame-ancestors 'none'"
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self' http: https:; frame-ancestors 'none'"
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
@@ -20,7 +20,7 @@ input[type=tel],input[type=text]{width:100%;font-size:1.3rem;padding:.6rem;borde
 .check{display:flex;gap:.6rem;align-items:flex-start;font-size:.95rem}.check input{width:1.4rem;height:1.4rem;flex:none;margin-top:.15rem}
 button,.btn{display:block;text-align:center;text-decoration:none;width:100%;font-size:1.25rem;padding:.8rem;border:0;border-radius:.8rem;background:#b3261e;color:#fff;font-weight:700;margin-top:.6rem}
 .err{background:#fde7e5;color:#8c1d18;border-radius:.6rem;padding:.6rem;font-weight:600}.muted{color:#666;font-size:.9rem}
-.top{display:flex;justify-content:space-between;align-items:center;margin-bottom:.5rem}.top a{color:#333;display:inline-flex;align-items:center;justify-content:center;min-height:44px;min-width:88px;padding:0 .8rem;border:2px solid #ccc;border-radius:.6rem;text-decoration:none;font-weight:600}.ok{color:#1e6b32;font-weight:700}
+.top{display:flex;justify-content:space-between;align-items:center;margin-bottom:.5rem}.brand{display:flex;align-items:center;gap:.5rem}.brand img{height:2.5rem;max-width:8rem;object-fit:contain}.top a{color:#333;display:inline-flex;align-items:center;justify-content:center;min-height:44px;min-width:88px;padding:0 .8rem;border:2px solid #ccc;border-radius:.6rem;text-decoration:none;font-weight:600}.ok{color:#1e6b32;font-weight:700}
 ul{padding:0;list-style:none;margin:0}li{border-top:1px solid #eee;padding:.5rem 0}li a{color:#b3261e;font-weight:600}li.spent a{color:#595959;text-decoration:line-through}.tag{display:inline-block;margin-left:.5rem;padding:0 .5rem;border-radius:.4rem;background:#eee;color:#555;font-size:.85rem;font-weight:700}.prize{font-size:1.6rem;font-weight:800;color:#b3261e}
 .rules{width:100%;border-collapse:collapse}.rules th,.rules td{padding:.4rem;text-align:left;border-bottom:1px solid #eee}.rules td+td,.rules th+th{text-align:right}code{font-size:.75rem;word-break:break-all}
 .rules-link{float:right;font-size:1rem;color:#b3261e;display:inline-flex;align-items:center;min-height:44px;margin-top:-.6rem}`
@@ -30,6 +30,8 @@ export interface Shell {
   storeName: string
   /** The store's colour (store.brand.primary) for buttons, headers and prize names. */
   primary: string
+  /** The store's logo's address (store.brand.logo), or null. */
+  logo: string | null
   /** The same page in the next language the store offers, and that language's name. */
   otherLang: string
   switchLabel: string
@@ -37,7 +39,7 @@ export interface Shell {
 
 export function layout(s: Shell, title: string, body: string): string {
   return `<!doctype html><html lang="${langTag(s.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title><style>${STYLE.replaceAll(DEFAULT_PRIMARY, s.primary)}</style></head>
-<body><main><div class="top"><strong>${esc(s.storeName)}</strong><a href="${esc(s.otherLang)}">${esc(s.switchLabel)}</a></div>${body}</main></body></html>`
+<body><main><div class="top"><strong class="brand">${s.logo ? `<img src="${esc(s.logo)}" alt="">` : ''}${esc(s.storeName)}</strong><a href="${esc(s.otherLang)}">${esc(s.switchLabel)}</a></div>${body}</main></body></html>`
 }
 
 export interface JoinForm {
