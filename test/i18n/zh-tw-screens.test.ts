@@ -16,8 +16,12 @@ import { requireProgram } from '../helpers/system.js'
 import { tempDir } from '../helpers/tmp.js'
 import { KIOSK_TOKEN, POS_TOKEN, campaign, kioskCredential, makeChain } from '../helpers/vouchers.js'
 import { halfBlackLogo } from '../helpers/png.js'
+import { landingAngle } from '../../gateway/http/portal/wheel-svg.js'
 import { waitFor } from '../helpers/wait.js'
 import { launchChromium, screenshot } from '../helpers/browser.js'
+
+// Runs in the page (page.$eval); the tests compile without the DOM's types.
+declare const getComputedStyle: (el: unknown) => { opacity: string; transform: string; animationName: string }
 
 const ready = requireProgram('chromium', 'Traditional Chinese screens')
 const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' })
@@ -143,8 +147,24 @@ describe.skipIf(!ready)('a Traditional Chinese store', () => {
     await screenshot(page, 'zh-TW-portal-welcome')
     await page.getByRole('button', { name: '開始抽獎' }).click()
     await page.waitForURL(/\/portal\/prize\//)
+    // The wheel (SVG and CSS, no script) turns once and lands on the prize won, then the card shows.
+    const labels = await page.locator('.wheel text').allTextContents()
+    expect(labels).toHaveLength(2)
+    const won = labels.indexOf((await page.textContent('.prize'))!)
+    expect(won).toBeGreaterThanOrEqual(0)
+    await expect.poll(() => page.$eval('.reveal', (el) => getComputedStyle(el).opacity), { timeout: 10_000 }).toBe('1')
+    const turned = () =>
+      page.$eval('.wheel svg', (el) => {
+        const [a, b] = getComputedStyle(el).transform.slice(7, -1).split(',').map(Number)
+        return Math.round(((Math.atan2(b!, a!) * 180) / Math.PI + 360) % 360)
+      })
+    expect(await turned()).toBe(Math.round((landingAngle(won, 2) + 360 * 6) % 360))
     expect(await simplifiedOn(page)).toEqual([])
     await screenshot(page, 'zh-TW-portal-prize')
+    // Opened again (no spin=1), it rests on the prize at once.
+    await page.goto(page.url().replace('&spin=1', ''))
+    expect(await page.$eval('.wheel svg', (el) => getComputedStyle(el).animationName)).toBe('none')
+    expect(await turned()).toBe(Math.round((landingAngle(won, 2) + 360 * 6) % 360))
     await page.getByRole('link', { name: /收銀員/ }).click()
     await page.waitForURL(/\/v\//)
     expect(await page.getAttribute('html', 'lang')).toBe('zh-TW')

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { ConfigError} from '../../config/load.js';
+import type { ConfigError } from '../../config/load.js'
 import { parseConfig } from '../../config/load.js'
 import { readStoreLogo } from '../../config/store-logo.js'
 import { logoRaster } from '../../gateway/print/logo-raster.js'

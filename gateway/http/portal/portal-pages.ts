@@ -5,6 +5,7 @@
  */
 import { pickText as pick, type LocalText } from '../../../config/schema-parts.js'
 import { dateLocale, langTag, t, type Lang } from '../../i18n/messages.js'
+import { wheelHtml } from './wheel-svg.js'
 import type { GameRules } from '../../kiosk/game-rules.js'
 
 export const PORTAL_CSP =
@@ -123,13 +124,23 @@ ${info.length ? `<div class="card"><h2>${t(lang, 'portal.store')}</h2>${info.map
   )
 }
 
-export function prizePage(s: Shell, p: { name: LocalText; value: string | null; path: string; back: string }): string {
+export interface PrizeView {
+  name: LocalText
+  value: string | null
+  path: string
+  back: string
+  /** The wheel's prizes, the index of the one won, and whether to spin (the first view only). */
+  wheel: { names: LocalText[]; won: number; spin: boolean }
+}
+
+export function prizePage(s: Shell, p: PrizeView): string {
   const lang = s.lang
+  const names = p.wheel.names.map((n) => pick(lang, n))
   return layout(
     s,
     t(lang, 'game.youWon'),
-    `<div class="card"><h1>${t(lang, 'game.youWon')}</h1><p class="prize">${esc(pick(lang, p.name))}</p>${p.value ? `<p>${esc(p.value)}</p>` : ''}
-<p><a class="btn" href="${esc(p.path)}">${t(lang, 'portal.showCashier')}</a></p><p><a href="${esc(p.back)}">${t(lang, 'game.back')}</a></p></div>`,
+    `<div class="card">${wheelHtml(names, p.wheel.won, p.wheel.spin, s.primary)}<div class="reveal"><h1>${t(lang, 'game.youWon')}</h1><p class="prize">${esc(pick(lang, p.name))}</p>${p.value ? `<p>${esc(p.value)}</p>` : ''}
+<p><a class="btn" href="${esc(p.path)}">${t(lang, 'portal.showCashier')}</a></p><p><a href="${esc(p.back)}">${t(lang, 'game.back')}</a></p></div></div>`,
   )
 }
 

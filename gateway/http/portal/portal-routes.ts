@@ -56,6 +56,7 @@ export function portalRoutes(app: FastifyInstance): void {
   const shell = (req: FastifyRequest, lang: Lang): Shell => {
     const url = new URL(req.url, 'http://x')
     url.searchParams.set('lang', nextLang(lang, languages))
+    url.searchParams.delete('spin') // the wheel turns once, not again in the other language
     return {
       lang,
       switchLabel: switchLabel(lang, languages),
@@ -238,7 +239,7 @@ export function portalRoutes(app: FastifyInstance): void {
     try {
       // The play id comes with the page, so a double tap or a resubmit is the same play.
       await kiosk.service.play({ playId: f.playId!, kiosk: null, member: guest.member, phone: true })
-      return reply.redirect(`/portal/prize/${f.playId}?lang=${lang}`, 303)
+      return reply.redirect(`/portal/prize/${f.playId}?lang=${lang}&spin=1`, 303)
     } catch (err) {
       if (err instanceof KioskError) return welcome(req, reply, lang, errorText(lang, err.code) ?? err.message)
       throw err
@@ -261,6 +262,9 @@ export function portalRoutes(app: FastifyInstance): void {
       }
       if (play.member !== guest.member) return reply.redirect(`/portal/welcome?lang=${lang}`, 303)
       const value = play.prize.value ? valueText(play.prize.value)[lang] : null
+      // The wheel shows the prizes as they are now; the one won is on it even if it was the last unit.
+      const prizes = kiosk.service.rules().prizes.map((p) => ({ id: p.id, name: p.name }))
+      if (!prizes.some((p) => p.id === play.prize.id)) prizes.push({ id: play.prize.id, name: play.prize.name })
       return html(
         reply,
         200,
@@ -269,6 +273,11 @@ export function portalRoutes(app: FastifyInstance): void {
           value,
           path: play.voucher.path,
           back: `/portal/welcome?lang=${lang}`,
+          wheel: {
+            names: prizes.map((p) => p.name),
+            won: prizes.findIndex((p) => p.id === play.prize.id),
+            spin: req.query.spin === '1',
+          },
         }),
       )
     },
