@@ -16,7 +16,7 @@ import { databasePath } from '../runtime/gateway.js'
 import { VoucherAuthority, ISSUER_KEY_FILE } from '../vouchers/voucher-authority.js'
 import { VoucherError, VoucherService } from '../vouchers/voucher-service.js'
 import { loadOrCreateKeyPair, readPrivateKeyFile } from '../vouchers/keys.js'
-import { signTrustList, TRUST_LIST_FORMAT, TrustListBodySchema } from '../vouchers/trust-list.js'
+import { signTrustList, TRUST_LIST_FORMAT, TRUST_LIST_FORMAT_V1, TrustListBodySchema } from '../vouchers/trust-list.js'
 import { documentValidator } from '../../config/problems.js'
 import { generateToken, hashPin, hashToken } from '../auth/secrets.js'
 
@@ -60,7 +60,7 @@ export function runKeysShow(config: Config): number {
   const keys = loadOrCreateKeyPair(join(config.dataDir, ISSUER_KEY_FILE))
   out(`issuer public key: ${keys.publicKeyText}`)
   out(
-    `trust list entry:  { kid: <free kid>, store: ${config.store.id}, merchant: ${config.store.merchant ?? '<merchant>'}, publicKey: ${keys.publicKeyText} }`,
+    `trust list entry:  { kid: <free kid>, store: ${config.store.id}, storeName: ${JSON.stringify(config.store.name)}, merchant: ${config.store.merchant ?? '<merchant>'}${config.store.merchantName ? `, merchantName: ${JSON.stringify(config.store.merchantName)}` : ''}, publicKey: ${keys.publicKeyText} }`,
   )
   return 0
 }
@@ -87,7 +87,10 @@ export function runTrustSign(rootFile: string | undefined, issuersFile: string |
   }
   const root = readPrivateKeyFile(rootFile)
   const doc = parseYaml(readFileSync(issuersFile, 'utf8')) as Record<string, unknown>
-  const body = validateBody({ format: TRUST_LIST_FORMAT, issuedAt: new Date().toISOString(), ...doc })
+  // Format 1 while no issuer is named: older gateways in the chain read it.
+  const named = ((doc.issuers ?? []) as Record<string, unknown>[]).some?.((i) => i?.storeName || i?.merchantName)
+  const format = named ? TRUST_LIST_FORMAT : TRUST_LIST_FORMAT_V1
+  const body = validateBody({ format, issuedAt: new Date().toISOString(), ...doc })
   out(JSON.stringify(signTrustList(body, root.privateKey), null, 2))
   return 0
 }

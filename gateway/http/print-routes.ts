@@ -131,6 +131,7 @@ export const printRoutes = fp(
           store: config.store,
           address: config.portal.store.address,
           logo: app.services.brand.slipLogo,
+          names: app.services.vouchers.names(),
           code: req.body.code,
           campaign: v.campaign,
           expiresAt: v.expiresAt,

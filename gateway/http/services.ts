@@ -29,7 +29,7 @@ export interface GatewayServices {
   integrity: Pick<IntegrityMonitor, 'status'>
   devices: Pick<DeviceManager, 'status' | 'simulateScan'>
   scans: Pick<ScanPipeline, 'stats'>
-  vouchers: Pick<VoucherService, 'validate' | 'redeem' | 'void' | 'issue' | 'lastUse'>
+  vouchers: Pick<VoucherService, 'validate' | 'redeem' | 'void' | 'issue' | 'lastUse' | 'names'>
   members: Pick<MemberService, 'enrol' | 'findByPhone' | 'currentCode' | 'identify' | 'consents'>
   print: Pick<
     PrintService,

@@ -74,7 +74,7 @@ export function voucherPageRoutes(app: FastifyInstance): void {
       const name = c?.name ?? known?.name ?? { en: t(lang, 'voucher.voucher') }
       const rawValue = c?.value ?? known?.value
       const qr = Buffer.from(qrSvg(code, { title: 'voucher code' })).toString('base64')
-      const where = c ? whereToUse(c, config.store).map((l) => l[lang]) : []
+      const where = c ? whereToUse(c, config.store, vouchers.names()).map((l) => l[lang]) : []
       const body = `${problem}
 <h1>${esc(text(name))}</h1>
 ${rawValue ? `<div class="value">${esc(text(valueText(rawValue)))}</div>` : ''}

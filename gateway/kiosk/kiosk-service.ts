@@ -191,6 +191,7 @@ export class KioskService implements Module {
         store: this.config.store,
         address: this.config.portal.store.address,
         logo: this.slipLogo,
+        names: this.authority.names(),
         code,
         campaign,
         expiresAt: expiryMs(row.expiresHour),

@@ -9,13 +9,15 @@ import { pickText, type Lang, type LocalText } from '../../config/schema-parts.j
 import { valueText } from '../till/till-text.js'
 import { imageBlock, type Raster } from './logo-raster.js'
 import { t, type MessageKey, type Vars } from '../i18n/messages.js'
-import { whereToUse } from '../vouchers/where-to-use.js'
+import { whereToUse, type KnownNames } from '../vouchers/where-to-use.js'
 import type { Config } from '../../config/schema.js'
 
 export interface VoucherSlipInput {
   store: Pick<Config['store'], 'id' | 'name' | 'merchant' | 'merchantName' | 'languages'>
   /** The store's address (portal.store.address), printed under its name. */
   address?: LocalText
+  /** Other stores' and merchants' names (the trust list's), for "where to use it". */
+  names?: KnownNames
   /** The store's logo as dots (gateway/print/logo-raster.ts), printed above its name. */
   logo?: Raster | null
   code: string
@@ -55,7 +57,7 @@ export function voucherSlip(v: VoucherSlipInput): PrintDocument {
     ),
     { type: 'feed', lines: 1 },
     { type: 'text', text: said(langs, 'voucher.where').join(' '), align: 'center', bold: true },
-    ...whereToUse(v.campaign, v.store).flatMap((w) => centred(inEach(langs, (l) => w[l]))),
+    ...whereToUse(v.campaign, v.store, v.names).flatMap((w) => centred(inEach(langs, (l) => w[l]))),
     { type: 'feed', lines: 1 },
     ...centred(said(langs, 'slip.howToUse')),
   ]

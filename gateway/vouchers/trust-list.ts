@@ -11,7 +11,16 @@ import { documentValidator, DocumentError } from '../../config/problems.js'
 import { canonicalJson } from './canonical-json.js'
 import { publicKeyFromText, KeyFileError } from './keys.js'
 
-export const TRUST_LIST_FORMAT = 'tillside-trust-list/1'
+/**
+ * Format 2 adds the names people know (`storeName`, `merchantName`) to issuers. A gateway
+ * reads both; `tillside trust sign` writes 1 unless an issuer has a name, so a chain with
+ * older gateways keeps working until it names its stores (older gateways refuse format 2
+ * as malformed rather than misread it).
+ */
+export const TRUST_LIST_FORMAT = 'tillside-trust-list/2'
+export const TRUST_LIST_FORMAT_V1 = 'tillside-trust-list/1'
+const DisplayName = (what: string) =>
+  Type.Optional(Type.String({ minLength: 1, maxLength: 120, description: `The ${what}'s name for people (format 2)` }))
 
 const IssuerSchema = Type.Object(
   {
@@ -19,13 +28,15 @@ const IssuerSchema = Type.Object(
     store: Type.String({ minLength: 1, maxLength: 64 }),
     merchant: Type.String({ minLength: 1, maxLength: 64 }),
     publicKey: Type.String({ minLength: 43, maxLength: 43, description: 'Raw Ed25519 public key, base64url' }),
+    storeName: DisplayName('store'),
+    merchantName: DisplayName('merchant'),
   },
   { additionalProperties: false },
 )
 
 export const TrustListBodySchema = Type.Object(
   {
-    format: Type.Literal(TRUST_LIST_FORMAT),
+    format: Type.Union([Type.Literal(TRUST_LIST_FORMAT_V1), Type.Literal(TRUST_LIST_FORMAT)]),
     version: Type.Integer({
       minimum: 1,
       description: 'Increases with every list; an older list never replaces a newer one',
@@ -54,6 +65,8 @@ export interface TrustedIssuer {
   kid: number
   store: string
   merchant: string
+  storeName?: string
+  merchantName?: string
   publicKey: KeyObject
   publicKeyText: string
 }
@@ -102,6 +115,8 @@ export class TrustList {
     }
     const byKid = new Map<number, TrustedIssuer>()
     doc.issuers.forEach((issuer, i) => {
+      if (doc.format === TRUST_LIST_FORMAT_V1 && (issuer.storeName || issuer.merchantName))
+        throw new TrustListError('malformed', `issuers[${i}]: names need format ${TRUST_LIST_FORMAT}`)
       if (byKid.has(issuer.kid))
         throw new TrustListError('duplicate_kid', `issuers[${i}].kid: ${issuer.kid} appears twice`)
       let publicKey: KeyObject
@@ -115,6 +130,8 @@ export class TrustList {
         kid: issuer.kid,
         store: issuer.store,
         merchant: issuer.merchant,
+        ...(issuer.storeName ? { storeName: issuer.storeName } : {}),
+        ...(issuer.merchantName ? { merchantName: issuer.merchantName } : {}),
         publicKey,
         publicKeyText: issuer.publicKey,
       })
@@ -129,6 +146,19 @@ export class TrustList {
   /** The entry for a public key (how a gateway finds its own kid). */
   issuerForKey(publicKeyText: string): TrustedIssuer | undefined {
     for (const issuer of this.byKid.values()) if (issuer.publicKeyText === publicKeyText) return issuer
+    return undefined
+  }
+
+  /** The name people know a store by, if an issuer of that store carries one. */
+  storeName(store: string): string | undefined {
+    for (const issuer of this.byKid.values()) if (issuer.store === store && issuer.storeName) return issuer.storeName
+    return undefined
+  }
+
+  /** The name people know a merchant by, if an issuer of that merchant carries one. */
+  merchantName(merchant: string): string | undefined {
+    for (const issuer of this.byKid.values())
+      if (issuer.merchant === merchant && issuer.merchantName) return issuer.merchantName
     return undefined
   }
 

@@ -15,6 +15,7 @@ import { signVoucher, type VoucherFields } from './voucher-code.js'
 import { DocumentError } from '../../config/problems.js'
 import { loadOrCreateKeyPair, publicKeyFromText, type KeyPair } from './keys.js'
 import { RevocationList } from './revocations.js'
+import type { KnownNames } from './where-to-use.js'
 import { signTrustList, TrustList, TrustListError, TRUST_LIST_FORMAT, type TrustedIssuer } from './trust-list.js'
 import { checkVoucher, SignatureCache, type Verdict } from './verify.js'
 
@@ -141,9 +142,19 @@ export class VoucherAuthority {
   }
 
   /** This gateway's entry in the trust list; null until the operator enrols its key. */
-  /** A store's name for people: this store's configured name; other stores keep their id until the trust list names them. */
+  /**
+   * A store's name for people: this store's configured name, another store's from the
+   * trust list (format 2); the id only for a store nobody has named yet.
+   */
   storeName(id: string): string {
-    return id === this.store.id && this.store.name ? this.store.name : id
+    if (id === this.store.id && this.store.name) return this.store.name
+    return this.trust.storeName(id) ?? id
+  }
+
+  /** Names of other stores and merchants the trust list carries, for "where to use it". */
+  names(): KnownNames {
+    const trust = this.trust
+    return { store: (id) => trust.storeName(id), merchant: (id) => trust.merchantName(id) }
   }
 
   ownIssuer(): TrustedIssuer | null {

@@ -12,6 +12,7 @@ import type { PreviousRedemption, VoidRefusal } from '../store/tx/voucher-tx.js'
 import { issuableAt, type Campaign } from './campaigns.js'
 import { memberTag, hourFromMs, voucherKey } from './voucher-code.js'
 import type { VoucherAuthority } from './voucher-authority.js'
+import type { KnownNames } from './where-to-use.js'
 import type { RejectionReason, Verdict, VerifiedVoucher } from './verify.js'
 
 export class VoucherError extends CodedError<
@@ -250,6 +251,11 @@ export class VoucherService {
   lastUse(voucherKey: string): { time: number; store: string; storeName: string } | null {
     const last = this.reads.lastRedemption(voucherKey)
     return last && { ...last, storeName: this.authority.storeName(last.store) }
+  }
+
+  /** Other stores' and merchants' names from the trust list ("where to use it"). */
+  names(): KnownNames {
+    return this.authority.names()
   }
 
   async void(

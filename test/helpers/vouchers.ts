@@ -78,7 +78,13 @@ export async function makeChain(
       format: TRUST_LIST_FORMAT,
       version: 1,
       issuedAt: new Date().toISOString(),
-      issuers: made.map((s) => ({ kid: s.kid, store: s.id, merchant: s.merchant, publicKey: s.keys.publicKeyText })),
+      issuers: made.map((s) => ({
+        kid: s.kid,
+        store: s.id,
+        storeName: `Store ${s.id}`,
+        merchant: s.merchant,
+        publicKey: s.keys.publicKeyText,
+      })),
     },
     root.privateKey,
   )

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { generateKeyPair } from '../../gateway/vouchers/keys.js'
-import { signTrustList, TrustList, TRUST_LIST_FORMAT, TrustListError } from '../../gateway/vouchers/trust-list.js'
+import {
+  signTrustList,
+  TrustList,
+  TRUST_LIST_FORMAT,
+  TRUST_LIST_FORMAT_V1,
+  TrustListError,
+} from '../../gateway/vouchers/trust-list.js'
+import { whereToUse } from '../../gateway/vouchers/where-to-use.js'
 import { CampaignCatalog, parseCampaigns } from '../../gateway/vouchers/campaigns.js'
 import { RevocationList } from '../../gateway/vouchers/revocations.js'
 import { checkVoucher, SignatureCache, type CheckContext } from '../../gateway/vouchers/verify.js'
@@ -9,6 +16,11 @@ import { decodeBase45, encodeBase45 } from '../../gateway/vouchers/base45.js'
 import { hourFromMs, signVoucher, type VoucherFields } from '../../gateway/vouchers/voucher-code.js'
 import { DocumentError } from '../../config/problems.js'
 import { campaign } from '../helpers/vouchers.js'
+import { runCli } from '../helpers/cli.js'
+import { tempDir } from '../helpers/tmp.js'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { stringify } from 'yaml'
 
 const root = generateKeyPair()
 const shopA = generateKeyPair()
@@ -115,6 +127,58 @@ describe('trust list', () => {
       ),
     )
     expect(TrustList.verify(reordered, root.publicKey).version).toBe(3)
+  })
+})
+
+describe('names in the trust list (format 2)', () => {
+  const named = {
+    ...body,
+    issuers: [{ ...body.issuers[0]!, storeName: 'Harbour Café', merchantName: 'Harbour Coffee' }],
+  }
+
+  it('carries the names people know; format 1 reads as before and may not carry them', () => {
+    const list = TrustList.verify(signTrustList(named, root.privateKey), root.publicKey)
+    const store = body.issuers[0]!.store
+    expect(list.storeName(store)).toBe('Harbour Café')
+    expect(list.merchantName(body.issuers[0]!.merchant)).toBe('Harbour Coffee')
+    const v1 = TrustList.verify(
+      signTrustList({ ...body, format: TRUST_LIST_FORMAT_V1, issuers: [...body.issuers] }, root.privateKey),
+      root.publicKey,
+    )
+    expect(v1.storeName(store)).toBeUndefined()
+    expect(() =>
+      TrustList.verify(signTrustList({ ...named, format: TRUST_LIST_FORMAT_V1 }, root.privateKey), root.publicKey),
+    ).toThrow(/names need format tillside-trust-list\/2/)
+  })
+
+  it('`tillside trust sign` writes format 1 until an issuer is named, then format 2', async () => {
+    const tmp = tempDir()
+    try {
+      const rootFile = join(tmp.dir, 'root.key')
+      expect((await runCli(['trust', 'keygen', rootFile])).code).toBe(0)
+      const sign = async (issuer: Record<string, unknown>) => {
+        const file = join(tmp.dir, 'issuers.yaml')
+        writeFileSync(file, stringify({ version: 1, issuers: [{ ...body.issuers[0], ...issuer }] }))
+        const run = await runCli(['trust', 'sign', '--root', rootFile, file])
+        expect(run.stderr).toBe('')
+        return JSON.parse(run.stdout) as { format: string; issuers: { storeName?: string }[] }
+      }
+      expect((await sign({})).format).toBe(TRUST_LIST_FORMAT_V1)
+      const named = await sign({ storeName: 'Harbour Café' })
+      expect([named.format, named.issuers[0]!.storeName]).toEqual([TRUST_LIST_FORMAT, 'Harbour Café'])
+    } finally {
+      tmp.cleanup()
+    }
+  }, 30_000)
+
+  it('says where to use a voucher by those names, and "partner stores" for the unnamed', () => {
+    const own = { id: 'shop-a', name: 'Shop A', merchant: 'm-a' }
+    const names = { store: (id: string) => ({ 'shop-b': 'Harbour Café' })[id], merchant: () => undefined }
+    const where = (stores: string[], merchants: string[] = []) =>
+      whereToUse({ redeemableAt: { stores, merchants } }, own, names).map((l) => l.en)
+    expect(where(['shop-a', 'shop-b'])).toEqual(['Shop A', 'Harbour Café'])
+    expect(where(['shop-a', 'shop-b', 'shop-z'])).toEqual(['Shop A', 'Harbour Café', 'Partner stores'])
+    expect(where([], ['m-a', 'm-x'])).toEqual(['All our stores', 'Partner stores'])
   })
 })
 

@@ -59,6 +59,8 @@ describe('VoucherService (real journal, real keys, signed trust list)', () => {
       reason: 'already_redeemed',
       previous: { store: 'shop-b', device: 'till-scanner', cashier: 'ann' },
     })
+    // Another store by the name the trust list gives it (format 2), never its id.
+    expect(a.vouchers.authority.storeName('shop-b')).toBe('Store shop-b')
     // The journal event, the redemption row and the outbox row exist together.
     const db = b.journal.reader
     const redeemed = db.prepare("SELECT seq FROM events WHERE type = 'voucher.redeemed'").all() as { seq: number }[]
