@@ -26,6 +26,8 @@ const LAND_PAUSE_MS = Math.min(1200, SPIN_MS)
 let lang = store.get('lang') // the store's first language once the catalog is in
 let setup = null
 let rules = null // the rules screen's last answer, redrawn when the language changes
+let prize = null // the play on the prize screen, its words redrawn when the language changes
+let vouchers = null // the player's vouchers on "my vouchers", likewise
 let phone = ''
 let idleTimer = null
 
@@ -37,6 +39,13 @@ const pick = (text) => messages.pick(lang, text)
 const errorText = (code, fallback = 'internal') => {
   const key = `kiosk.errors.${code}`
   return t(key) === key ? t(`kiosk.errors.${fallback}`) : t(key)
+}
+/** Shows (or with no code clears) a refusal under a screen; kept as a code so a language switch rewords it. */
+function showError(id, code = null, fallback = 'internal') {
+  const el = $(id)
+  if (code === null) delete el.dataset.error
+  else Object.assign(el.dataset, { error: code, fallback })
+  el.textContent = code === null ? '' : errorText(code, fallback)
 }
 
 function render() {
@@ -59,6 +68,10 @@ function render() {
   // Nothing left to play today: no pulsing button inviting a tap that can only be refused.
   $('play').disabled = left === 0 || spinning()
   $('play').classList.toggle('big', left !== 0)
+  if (prize) prizeWords()
+  if (vouchers && document.body.dataset.screen === 'vouchers') renderVouchers()
+  for (const el of document.querySelectorAll('[data-error]'))
+    el.textContent = errorText(el.dataset.error, el.dataset.fallback)
 }
 
 function show(screen) {
@@ -98,12 +111,14 @@ function resetIdle() {
 function toAttract() {
   if (spinning()) return resetIdle() // never walk away from a prize mid-animation
   phone = ''
+  prize = vouchers = null
   lang = languages[0]
   store.set('lang', null)
   $('consent').checked = $('marketing').checked = false
   store.set('player', null)
   store.set('play', null)
-  $('identify-error').textContent = $('game-error').textContent = ''
+  showError('identify-error')
+  showError('game-error')
   render()
   show('attract')
 }
@@ -115,7 +130,7 @@ function signedIn(player) {
 }
 
 async function identifyByPhone() {
-  $('identify-error').textContent = ''
+  showError('identify-error')
   try {
     signedIn(
       await api('/api/kiosk/identify', {
@@ -124,7 +139,7 @@ async function identifyByPhone() {
       }),
     )
   } catch (err) {
-    $('identify-error').textContent = errorText(err.code)
+    showError('identify-error', err.code)
   }
 }
 
@@ -155,7 +170,7 @@ async function play() {
   const player = store.get('player')
   if (!player || spinning()) return
   $('play').disabled = true
-  $('game-error').textContent = ''
+  showError('game-error')
   // Kept before asking: whatever happens next, this play has one id.
   const pending = store.get('play') ?? { id: newPlayId() }
   store.set('play', pending)
@@ -171,7 +186,7 @@ async function play() {
   } catch (err) {
     wheel.wait(false)
     if (err.code !== 'network') store.set('play', null) // refused: no play was made, the next tap is a new one
-    $('game-error').textContent = errorText(err.code)
+    showError('game-error', err.code)
   } finally {
     render()
   }
@@ -196,11 +211,22 @@ function showPrize(result) {
   const player = store.get('player')
   if (player && result.playsLeft !== null) store.set('player', { ...player, playsLeft: result.playsLeft })
   store.set('play', null)
-  // The value line only when it says more than the name.
-  const value = result.prize.value
-  const name = pick(result.prize.name)
+  prize = result
+  $('prize-qr').src = `/api/kiosk/plays/${encodeURIComponent(result.id)}/qr.svg`
+  $('prize-qr').dataset.url = result.voucher.url
+  showPrintState(result.print.state)
+  render()
+  show('prize')
+  followPrint(result.id)
+}
+
+/** The prize's words in the page's language (again when the customer switches it). */
+function prizeWords() {
+  const value = prize.prize.value
+  const name = pick(prize.prize.name)
   const item = value.item ? pick(value.item) : null
   $('prize-name').textContent = name
+  // The value line only when it says more than the name.
   $('prize-value').textContent = item
     ? item === name
       ? ''
@@ -208,12 +234,7 @@ function showPrize(result) {
     : t('value.worth', {
         value: `${value.currency === 'CNY' ? '¥' : `${value.currency} `}${(value.amount / 100).toFixed(2)}`,
       })
-  $('prize-qr').src = `/api/kiosk/plays/${encodeURIComponent(result.id)}/qr.svg`
-  $('prize-qr').dataset.url = result.voucher.url
-  showPrintState(result.print.state)
-  render()
-  show('prize')
-  followPrint(result.id)
+  showPrintState($('print-state').dataset.state)
 }
 
 function showPrintState(state) {
@@ -242,27 +263,31 @@ async function myVouchers() {
   const player = store.get('player')
   if (!player) return toAttract()
   try {
-    const { vouchers } = await api('/api/kiosk/my-vouchers', null, { 'x-player': player.token })
-    $('voucher-list').replaceChildren(
-      ...(vouchers.length ? vouchers : [null]).map((v) => {
-        const li = document.createElement('li')
-        if (!v) li.textContent = t('game.noVouchers')
-        else
-          li.append(
-            Object.assign(document.createElement('strong'), { textContent: pick(v.prize.name) }),
-            ` · ${t('game.until')} ${new Date(v.voucher.expiresAt).toLocaleDateString(messages.dates(lang), { dateStyle: 'medium' })}`,
-            Object.assign(document.createElement('img'), {
-              src: `/api/kiosk/plays/${encodeURIComponent(v.id)}/qr.svg`,
-              alt: '',
-            }),
-          )
-        return li
-      }),
-    )
+    vouchers = (await api('/api/kiosk/my-vouchers', null, { 'x-player': player.token })).vouchers
+    renderVouchers()
     show('vouchers')
   } catch (err) {
-    $('game-error').textContent = errorText(err.code)
+    showError('game-error', err.code)
   }
+}
+
+function renderVouchers() {
+  $('voucher-list').replaceChildren(
+    ...(vouchers.length ? vouchers : [null]).map((v) => {
+      const li = document.createElement('li')
+      if (!v) li.textContent = t('game.noVouchers')
+      else
+        li.append(
+          Object.assign(document.createElement('strong'), { textContent: pick(v.prize.name) }),
+          ` · ${t('game.until')} ${new Date(v.voucher.expiresAt).toLocaleDateString(messages.dates(lang), { dateStyle: 'medium' })}`,
+          Object.assign(document.createElement('img'), {
+            src: `/api/kiosk/plays/${encodeURIComponent(v.id)}/qr.svg`,
+            alt: '',
+          }),
+        )
+      return li
+    }),
+  )
 }
 
 function listenForMemberScans() {
@@ -272,8 +297,7 @@ function listenForMemberScans() {
     if (document.body.dataset.screen === 'prize' || spinning()) return
     resetIdle()
     if (scan.kind === 'member') signedIn(scan)
-    else if (document.body.dataset.screen === 'identify')
-      $('identify-error').textContent = errorText(scan.reason, 'not_member_code')
+    else if (document.body.dataset.screen === 'identify') showError('identify-error', scan.reason, 'not_member_code')
   }
 }
 
@@ -290,14 +314,14 @@ function showPairing() {
   show('pair')
   $('pair-form').onsubmit = async (e) => {
     e.preventDefault()
-    $('pair-error').textContent = ''
+    showError('pair-error')
     const res = await fetch('/api/kiosk/pair', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ token: $('pair-token').value.trim() }),
     }).catch(() => null)
     const data = res ? await res.json().catch(() => ({})) : { error: 'network' }
-    if (!res?.ok) return ($('pair-error').textContent = errorText(data.error ?? 'network'))
+    if (!res?.ok) return showError('pair-error', data.error ?? 'network')
     $('pair-token').value = ''
     boot()
   }

@@ -22,3 +22,27 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true })
   return path
 }
+
+/**
+ * The screen in every language its switch (`toggle`) offers, `<name>-<html lang>.png`
+ * each, switching until it is back in the language it started in — so a test shows each
+ * state in Chinese and English without changing the flow it is part of.
+ */
+export async function screenshotEachLanguage(page: Page, name: string, toggle: string): Promise<void> {
+  const langOf = () => page.getAttribute('html', 'lang').catch(() => null) // null while a link navigates
+  const first = await langOf()
+  for (let lang = first; ;) {
+    await screenshot(page, `${name}-${lang}`)
+    await page.click(toggle)
+    const started = Date.now()
+    let now = await langOf()
+    while (now === lang || now === null) {
+      if (Date.now() - started > 15_000) throw new Error(`${name}: ${toggle} did not change the language from ${lang}`)
+      await page.waitForTimeout(50)
+      now = await langOf()
+    }
+    await page.waitForLoadState()
+    if (now === first) return
+    lang = now
+  }
+}

@@ -14,7 +14,7 @@ import { VirtualPrinter, type Receipt } from '../../drivers/printer/virtual-prin
 import { requireProgram } from '../helpers/system.js'
 import { PtyPair } from '../helpers/socat.js'
 import { tempDir } from '../helpers/tmp.js'
-import { launchChromium, screenshot } from '../helpers/browser.js'
+import { launchChromium, screenshotEachLanguage } from '../helpers/browser.js'
 import { seriousA11yViolations } from '../helpers/axe.js'
 import { serialScanner } from '../helpers/scanner-harness.js'
 import { waitFor } from '../helpers/wait.js'
@@ -118,7 +118,7 @@ describe.skipIf(!ready)(
       await page.fill('#pair-token', 'not-the-kiosk-token-0000')
       await page.click('#pair-go')
       await page.waitForSelector('#pair-error:text("令牌不正确")')
-      await screenshot(page, 'kiosk-0-pair')
+      await screenshotEachLanguage(page, 'kiosk-0-pair', '#lang')
       await page.fill('#pair-token', KIOSK_TOKEN)
       await page.click('#pair-go')
       await page.waitForSelector('body[data-ready="true"]')
@@ -133,23 +133,23 @@ describe.skipIf(!ready)(
     })
 
     it('walks attract → phone + consent → play → prize, prints a slip whose QR is the voucher, and the till redeems it', async () => {
-      await screenshot(page, 'kiosk-1-attract')
+      await screenshotEachLanguage(page, 'kiosk-1-attract', '#lang')
       expect(await seriousA11yViolations(page)).toEqual([])
       await page.click('#start')
       for (const d of '13800138000') await page.click(`#keypad button[data-key="${d}"]`)
       expect(await page.isDisabled('#identify-go')).toBe(true) // no consent, no membership
       await page.check('#consent')
-      await screenshot(page, 'kiosk-2-identify')
+      await screenshotEachLanguage(page, 'kiosk-2-identify', '#lang')
       await page.click('#identify-go')
       await page.waitForSelector('#game:not([hidden])')
-      await screenshot(page, 'kiosk-3-game')
+      await screenshotEachLanguage(page, 'kiosk-3-game', '#lang')
       await page.click('#play')
       await page.waitForSelector('#prize:not([hidden])', { timeout: 10_000 })
       expect(await page.textContent('#prize-value')).not.toBe(await page.textContent('#prize-name'))
       // The slip's state follows the printer: "printing" turns into "printed".
       await page.waitForSelector('#print-state[data-state="done"]', { timeout: 15_000 })
       expect(await page.textContent('#print-state')).toBe('已打印，请取走小票')
-      await screenshot(page, 'kiosk-4-prize')
+      await screenshotEachLanguage(page, 'kiosk-4-prize', '#lang')
       expect(await seriousA11yViolations(page)).toEqual([])
       const code = await codeOnScreen()
       expect(code).toMatch(/^TS1:/)
@@ -167,7 +167,7 @@ describe.skipIf(!ready)(
       await phonePage.goto((await page.getAttribute('#prize-qr', 'data-url')) as string)
       await phonePage.getByText('Already used').waitFor()
       expect(await phonePage.textContent('.bad p')).toMatch(/^Used .+ at Store shop-a\.$/)
-      await screenshot(phonePage, 'kiosk-5-phone-page-used')
+      await screenshotEachLanguage(phonePage, 'kiosk-5-phone-page-used', 'header a')
       await phonePage.close()
       await leavePrize()
     })
@@ -182,7 +182,7 @@ describe.skipIf(!ready)(
       await page.click('#mine')
       await page.waitForSelector('#vouchers:not([hidden])')
       expect(await page.locator('#voucher-list li').count()).toBe(1)
-      await screenshot(page, 'kiosk-6-my-vouchers')
+      await screenshotEachLanguage(page, 'kiosk-6-my-vouchers', '#lang')
       await page.click('#vouchers-done')
     })
 
@@ -195,7 +195,7 @@ describe.skipIf(!ready)(
       await page.waitForSelector('#prize:not([hidden])', { timeout: 10_000 })
       const code = await codeOnScreen()
       expect(await page.textContent('#print-state')).toMatch(/Printing|attention|Scan/)
-      await screenshot(page, 'kiosk-7-prize-paper-out-en')
+      await screenshotEachLanguage(page, 'kiosk-7-prize-paper-out', '#lang')
       printer.condition.paperOut = false
       await waitFor(
         () => receipts.some((r) => decodeRasterQr(r) === code),
@@ -213,7 +213,7 @@ describe.skipIf(!ready)(
       await showMemberCode(memberId)
       expect(await page.textContent('#plays-left')).toBe('今天的次数已用完，明天再来')
       expect(await page.isDisabled('#play')).toBe(true)
-      await screenshot(page, 'kiosk-8-no-plays-left')
+      await screenshotEachLanguage(page, 'kiosk-8-no-plays-left', '#lang')
     })
 
     it("goes back to the attract loop after the idle time, in the kiosk's own language", async () => {
@@ -238,7 +238,7 @@ describe.skipIf(!ready)(
       expect(rows[0]).toBe(`B店立减20元${left}${Math.round((left / (left + 1)) * 100)}%`)
       expect(rows[1]).toBe(`谢谢参与不限${((1 / (left + 1)) * 100).toFixed(1)}%`) // small chances keep a decimal
       expect(await page.textContent('#rules-today')).toMatch(/^[0-9a-f]{64}$/) // plays today: committed
-      await screenshot(page, 'kiosk-11-rules')
+      await screenshotEachLanguage(page, 'kiosk-11-rules', '#lang')
       expect(await seriousA11yViolations(page)).toEqual([])
       await page.click('#rules-done')
       await page.waitForSelector('#attract:not([hidden])')
@@ -247,14 +247,14 @@ describe.skipIf(!ready)(
     it('fits a landscape screen: the wheel and Spin above the bottom edge', async () => {
       await page.setViewportSize({ width: 1920, height: 1080 })
       try {
-        await screenshot(page, 'kiosk-12-landscape-attract')
+        await screenshotEachLanguage(page, 'kiosk-12-landscape-attract', '#lang')
         const memberId = await enrol('13400134000')
         await showMemberCode(memberId)
         const spin = (await page.locator('#play').boundingBox())!
         const wheel = (await page.locator('#wheel').boundingBox())!
         expect(spin.y + spin.height).toBeLessThanOrEqual(1080 - 24)
         expect(wheel.height).toBeGreaterThanOrEqual(480)
-        await screenshot(page, 'kiosk-12-landscape-game')
+        await screenshotEachLanguage(page, 'kiosk-12-landscape-game', '#lang')
         await page.click('#done').catch(() => undefined)
       } finally {
         await page.setViewportSize({ width: 1080, height: 1920 })
@@ -267,7 +267,7 @@ describe.skipIf(!ready)(
       await page.reload()
       await page.waitForSelector('#offline:not([hidden]) h2:text("暂时无法连接，正在重试…")')
       expect(await page.textContent('#lang')).toBe('English')
-      await screenshot(page, 'kiosk-9-offline')
+      await screenshotEachLanguage(page, 'kiosk-9-offline', '#lang')
       await page.unroute('**/api/kiosk/setup*')
       await page.waitForSelector('#attract:not([hidden])', { timeout: 10_000 })
       const memberId = await enrol('13500135000')
@@ -276,7 +276,7 @@ describe.skipIf(!ready)(
       await page.click('#play')
       await page.waitForSelector('#game-error:text("网络故障，请重试")')
       expect(await page.getAttribute('#wheel-face', 'class')).toBe('face') // no longer turning as if waiting
-      await screenshot(page, 'kiosk-10-spin-offline')
+      await screenshotEachLanguage(page, 'kiosk-10-spin-offline', '#lang')
     })
   },
 )

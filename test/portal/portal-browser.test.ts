@@ -10,7 +10,7 @@ import { silentLogger } from '../../gateway/log.js'
 import { requireProgram } from '../helpers/system.js'
 import { tempDir } from '../helpers/tmp.js'
 import { campaign, makeChain } from '../helpers/vouchers.js'
-import { launchChromium, screenshot } from '../helpers/browser.js'
+import { launchChromium, screenshot, screenshotEachLanguage } from '../helpers/browser.js'
 import { seriousA11yViolations } from '../helpers/axe.js'
 
 const ready = requireProgram('chromium', 'portal pages')
@@ -61,13 +61,14 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
         isMobile: true,
         hasTouch: true,
         locale: 'zh-CN',
+        reducedMotion: 'reduce', // the prize wheel rests on the prize at once (its turn is tested in test/i18n)
       })
     ).newPage()
     // What a phone's captive sheet does: open the probe, follow the redirect.
     await page.goto(`${gateway.guestAddress}/hotspot-detect.html`)
     expect(new URL(page.url()).pathname).toBe('/portal')
     await expect.poll(() => page.locator('h1').textContent()).toBe('免费 Wi-Fi')
-    await screenshot(page, 'portal-join-zh')
+    await screenshotEachLanguage(page, 'portal-join', '.top a')
     expect(await seriousA11yViolations(page)).toEqual([])
     expect(await page.textContent('main')).not.toMatch(/[\u4e00-\u9fff][,;()!]/) // full-width punctuation in Chinese
     const switchBox = (await page.getByRole('link', { name: 'English' }).boundingBox())!
@@ -81,21 +82,21 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     expect(await page.inputValue('input[name=phone]')).toBe('138 0013 8000') // nothing typed is lost
     await page.locator('input[name=membership]').check()
     await page.locator('input[name=followStore]').check()
-    await screenshot(page, 'portal-join-en')
+    await screenshot(page, 'portal-join-filled-en')
     await page.getByRole('button', { name: 'Connect' }).click()
     await page.waitForURL(/\/portal\/welcome/)
     await expect.poll(() => page.locator('h1').textContent()).toContain("You're online")
     expect(await page.textContent('body')).toContain('8 Harbour Road')
     expect(await page.textContent('body')).toContain('You follow this store')
-    await screenshot(page, 'portal-welcome')
+    await screenshotEachLanguage(page, 'portal-welcome', '.top a')
     await page.getByRole('button', { name: 'Play' }).click()
     await page.waitForURL(/\/portal\/prize\//)
     expect(await page.locator('.prize').textContent()).toBe('A free coffee')
-    await screenshot(page, 'portal-prize')
+    await screenshotEachLanguage(page, 'portal-prize', '.top a')
     await page.getByRole('link', { name: /show it to the cashier/ }).click()
     await page.waitForURL(/\/v\//)
     expect(await page.locator('img.qr').count()).toBe(1)
-    await screenshot(page, 'portal-voucher')
+    await screenshotEachLanguage(page, 'portal-voucher', 'header a')
     expect(await seriousA11yViolations(page)).toEqual([])
     const code = decodeURIComponent(new URL(page.url()).pathname.slice(3))
     // Back on the welcome page: today's play is used, the voucher is listed.
@@ -110,7 +111,7 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     await page.reload()
     expect(await page.textContent('#vouchers .tag')).toBe('Used')
     expect(await page.getAttribute('#vouchers li', 'class')).toBe('spent')
-    await screenshot(page, 'portal-welcome-used')
+    await screenshotEachLanguage(page, 'portal-welcome-used', '.top a')
     expect(await seriousA11yViolations(page)).toEqual([])
     // The rules, one tap from the game: every prize with its chance, and the draw's fingerprint.
     await page.getByRole('link', { name: 'Rules' }).click()
@@ -118,6 +119,6 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     const rows = await page.locator('.rules tr').allTextContents()
     expect(rows.length).toBe(1 + gateway.kiosk.rules().prizes.length)
     expect(await page.textContent('main')).toMatch(/Today's seed fingerprint\s*[0-9a-f]{64}/)
-    await screenshot(page, 'portal-rules')
+    await screenshotEachLanguage(page, 'portal-rules', '.top a')
   }, 60_000)
 })

@@ -14,7 +14,7 @@ import { requireProgram } from '../helpers/system.js'
 import { PtyPair } from '../helpers/socat.js'
 import { tempDir } from '../helpers/tmp.js'
 import { runCli } from '../helpers/cli.js'
-import { launchChromium, screenshot } from '../helpers/browser.js'
+import { launchChromium, screenshotEachLanguage } from '../helpers/browser.js'
 import { seriousA11yViolations } from '../helpers/axe.js'
 import { serialScanner } from '../helpers/scanner-harness.js'
 import { waitFor } from '../helpers/wait.js'
@@ -93,7 +93,7 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     expect(await page.getAttribute('#result', 'data-state')).toBe('valid')
     expect(await page.textContent('#handover')).toBe('Take ¥20.00 off the bill')
     expect(await page.textContent('#meta')).toMatch(/^20 off at Shop B · Scanned \d\d:\d\d:\d\d \(just now\)$/)
-    await screenshot(page, 'till-valid')
+    await screenshotEachLanguage(page, 'till-valid', '#lang')
     expect(await seriousA11yViolations(page)).toEqual([])
     await waitFor(() => pty.received.includes('<GOOD>'), 'good-read command sent to the scanner')
     const db = gateway.journal.reader
@@ -116,13 +116,12 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     await scan(code, /^Already used$/)
     expect(await page.getAttribute('#result', 'data-state')).toBe('rejected')
     expect(await page.textContent('#detail')).toMatch(/^Used .* at Store shop-b$/)
-    await screenshot(page, 'till-already-redeemed')
+    await screenshotEachLanguage(page, 'till-already-redeemed', '#lang')
     expect(await seriousA11yViolations(page)).toEqual([])
     await waitFor(() => pty.received.endsWith('<GOOD><BAD>'), 'bad-read command sent to the scanner')
     await page.click('#lang')
     await page.locator('#headline', { hasText: /^已被使用$/ }).waitFor()
     expect(await page.textContent('#detail')).toMatch(/^已于 .* 在 Store shop-b 使用$/)
-    await screenshot(page, 'till-already-redeemed-zh')
     await page.click('#lang')
   })
 
@@ -132,7 +131,7 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     bytes[PAYLOAD_BYTES + 10]! ^= 0x01
     const forged = VOUCHER_PREFIX + encodeBase45(bytes)
     await scan(forged, /^FORGED$/)
-    await screenshot(page, 'till-rejected-forged')
+    await screenshotEachLanguage(page, 'till-rejected-forged', '#lang')
     expect(await page.locator('#history li').count()).toBe(3)
   })
 
@@ -178,7 +177,7 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     await page.waitForSelector('#link[data-state="open"]')
     await page.waitForFunction('document.querySelectorAll("#history li").length > 5')
     expect(await page.textContent('#headline')).toBe('Scan a voucher')
-    await screenshot(page, 'till-idle')
+    await screenshotEachLanguage(page, 'till-idle', '#lang')
   })
 
   it('has every control at least 44 px', async () => {
@@ -199,10 +198,9 @@ describe.skipIf(!ready)('till end to end: pty scanner → redemption → cashier
     await page.locator('#headline', { hasText: /^OFFLINE — do not accept vouchers$/ }).waitFor({ timeout: 10_000 })
     expect(await page.getAttribute('#result', 'data-state')).toBe('offline')
     expect(await page.getAttribute('#link', 'data-state')).toBe('closed')
-    await screenshot(page, 'till-offline')
+    await screenshotEachLanguage(page, 'till-offline', '#lang')
     expect(await seriousA11yViolations(page)).toEqual([])
     await page.click('#lang')
     await page.locator('#headline', { hasText: /^离线 — 请勿接受优惠券$/ }).waitFor()
-    await screenshot(page, 'till-offline-zh')
   })
 })
