@@ -46,3 +46,18 @@ export async function screenshotEachLanguage(page: Page, name: string, toggle: s
     lang = now
   }
 }
+
+/** Visible buttons, links and checkbox labels smaller than `min` px either way (touch targets), described. */
+export async function smallTargets(page: Page, min: number): Promise<string[]> {
+  const small: string[] = []
+  // A checkbox inside its label is as big as the label: a tap on the words ticks it.
+  const targets = page.locator('button:visible, a:visible, label:has(input[type=checkbox]):visible')
+  for (const el of await targets.all()) {
+    const box = await el.boundingBox()
+    if (box && (box.width < min || box.height < min))
+      small.push(
+        `${((await el.textContent()) ?? '').trim() || (await el.getAttribute('name'))} ${Math.round(box.width)}×${Math.round(box.height)}`,
+      )
+  }
+  return small
+}

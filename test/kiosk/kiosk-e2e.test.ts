@@ -14,7 +14,7 @@ import { VirtualPrinter, type Receipt } from '../../drivers/printer/virtual-prin
 import { requireProgram } from '../helpers/system.js'
 import { PtyPair } from '../helpers/socat.js'
 import { tempDir } from '../helpers/tmp.js'
-import { launchChromium, screenshotEachLanguage } from '../helpers/browser.js'
+import { launchChromium, screenshotEachLanguage, smallTargets } from '../helpers/browser.js'
 import { seriousA11yViolations } from '../helpers/axe.js'
 import { serialScanner } from '../helpers/scanner-harness.js'
 import { waitFor } from '../helpers/wait.js'
@@ -134,15 +134,18 @@ describe.skipIf(!ready)(
 
     it('walks attract → phone + consent → play → prize, prints a slip whose QR is the voucher, and the till redeems it', async () => {
       await screenshotEachLanguage(page, 'kiosk-1-attract', '#lang')
+      expect(await smallTargets(page, 64)).toEqual([]) // kiosk touch targets
       expect(await seriousA11yViolations(page)).toEqual([])
       await page.click('#start')
       for (const d of '13800138000') await page.click(`#keypad button[data-key="${d}"]`)
       expect(await page.isDisabled('#identify-go')).toBe(true) // no consent, no membership
       await page.check('#consent')
       await screenshotEachLanguage(page, 'kiosk-2-identify', '#lang')
+      expect(await smallTargets(page, 64)).toEqual([]) // kiosk touch targets
       await page.click('#identify-go')
       await page.waitForSelector('#game:not([hidden])')
       await screenshotEachLanguage(page, 'kiosk-3-game', '#lang')
+      expect(await smallTargets(page, 64)).toEqual([]) // kiosk touch targets
       await page.click('#play')
       await page.waitForSelector('#prize:not([hidden])', { timeout: 10_000 })
       expect(await page.textContent('#prize-value')).not.toBe(await page.textContent('#prize-name'))
@@ -150,6 +153,7 @@ describe.skipIf(!ready)(
       await page.waitForSelector('#print-state[data-state="done"]', { timeout: 15_000 })
       expect(await page.textContent('#print-state')).toBe('已打印，请取走小票')
       await screenshotEachLanguage(page, 'kiosk-4-prize', '#lang')
+      expect(await smallTargets(page, 64)).toEqual([]) // kiosk touch targets
       expect(await seriousA11yViolations(page)).toEqual([])
       const code = await codeOnScreen()
       expect(code).toMatch(/^TS1:/)
@@ -168,6 +172,7 @@ describe.skipIf(!ready)(
       await phonePage.getByText('Already used').waitFor()
       expect(await phonePage.textContent('.bad p')).toMatch(/^Used .+ at Store shop-a\.$/)
       await screenshotEachLanguage(phonePage, 'kiosk-5-phone-page-used', 'header a')
+      expect(await smallTargets(phonePage, 44)).toEqual([])
       await phonePage.close()
       await leavePrize()
     })
@@ -183,6 +188,7 @@ describe.skipIf(!ready)(
       await page.waitForSelector('#vouchers:not([hidden])')
       expect(await page.locator('#voucher-list li').count()).toBe(1)
       await screenshotEachLanguage(page, 'kiosk-6-my-vouchers', '#lang')
+      expect(await smallTargets(page, 64)).toEqual([]) // kiosk touch targets
       await page.click('#vouchers-done')
     })
 
@@ -214,6 +220,7 @@ describe.skipIf(!ready)(
       expect(await page.textContent('#plays-left')).toBe('今天的次数已用完，明天再来')
       expect(await page.isDisabled('#play')).toBe(true)
       await screenshotEachLanguage(page, 'kiosk-8-no-plays-left', '#lang')
+      expect(await smallTargets(page, 64)).toEqual([]) // kiosk touch targets
     })
 
     it("goes back to the attract loop after the idle time, in the kiosk's own language", async () => {
@@ -239,6 +246,7 @@ describe.skipIf(!ready)(
       expect(rows[1]).toBe(`谢谢参与不限${((1 / (left + 1)) * 100).toFixed(1)}%`) // small chances keep a decimal
       expect(await page.textContent('#rules-today')).toMatch(/^[0-9a-f]{64}$/) // plays today: committed
       await screenshotEachLanguage(page, 'kiosk-11-rules', '#lang')
+      expect(await smallTargets(page, 64)).toEqual([]) // kiosk touch targets
       expect(await seriousA11yViolations(page)).toEqual([])
       await page.click('#rules-done')
       await page.waitForSelector('#attract:not([hidden])')

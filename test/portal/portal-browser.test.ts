@@ -10,7 +10,7 @@ import { silentLogger } from '../../gateway/log.js'
 import { requireProgram } from '../helpers/system.js'
 import { tempDir } from '../helpers/tmp.js'
 import { campaign, makeChain } from '../helpers/vouchers.js'
-import { launchChromium, screenshot, screenshotEachLanguage } from '../helpers/browser.js'
+import { launchChromium, screenshot, screenshotEachLanguage, smallTargets } from '../helpers/browser.js'
 import { seriousA11yViolations } from '../helpers/axe.js'
 
 const ready = requireProgram('chromium', 'portal pages')
@@ -69,6 +69,7 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     expect(new URL(page.url()).pathname).toBe('/portal')
     await expect.poll(() => page.locator('h1').textContent()).toBe('免费 Wi-Fi')
     await screenshotEachLanguage(page, 'portal-join', '.top a')
+    expect(await smallTargets(page, 44)).toEqual([])
     expect(await seriousA11yViolations(page)).toEqual([])
     expect(await page.textContent('main')).not.toMatch(/[\u4e00-\u9fff][,;()!]/) // full-width punctuation in Chinese
     const switchBox = (await page.getByRole('link', { name: 'English' }).boundingBox())!
@@ -89,14 +90,17 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     expect(await page.textContent('body')).toContain('8 Harbour Road')
     expect(await page.textContent('body')).toContain('You follow this store')
     await screenshotEachLanguage(page, 'portal-welcome', '.top a')
+    expect(await smallTargets(page, 44)).toEqual([])
     await page.getByRole('button', { name: 'Play' }).click()
     await page.waitForURL(/\/portal\/prize\//)
     expect(await page.locator('.prize').textContent()).toBe('A free coffee')
     await screenshotEachLanguage(page, 'portal-prize', '.top a')
+    expect(await smallTargets(page, 44)).toEqual([])
     await page.getByRole('link', { name: /show it to the cashier/ }).click()
     await page.waitForURL(/\/v\//)
     expect(await page.locator('img.qr').count()).toBe(1)
     await screenshotEachLanguage(page, 'portal-voucher', 'header a')
+    expect(await smallTargets(page, 44)).toEqual([])
     expect(await seriousA11yViolations(page)).toEqual([])
     const code = decodeURIComponent(new URL(page.url()).pathname.slice(3))
     // Back on the welcome page: today's play is used, the voucher is listed.
@@ -112,6 +116,7 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     expect(await page.textContent('#vouchers .tag')).toBe('Used')
     expect(await page.getAttribute('#vouchers li', 'class')).toBe('spent')
     await screenshotEachLanguage(page, 'portal-welcome-used', '.top a')
+    expect(await smallTargets(page, 44)).toEqual([])
     expect(await seriousA11yViolations(page)).toEqual([])
     // The rules, one tap from the game: every prize with its chance, and the draw's fingerprint.
     await page.getByRole('link', { name: 'Rules' }).click()
@@ -120,5 +125,6 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     expect(rows.length).toBe(1 + gateway.kiosk.rules().prizes.length)
     expect(await page.textContent('main')).toMatch(/Today's seed fingerprint\s*[0-9a-f]{64}/)
     await screenshotEachLanguage(page, 'portal-rules', '.top a')
+    expect(await smallTargets(page, 44)).toEqual([])
   }, 60_000)
 })

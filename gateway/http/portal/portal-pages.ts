@@ -18,12 +18,13 @@ const STYLE = `*{box-sizing:border-box}body{font:17px/1.45 system-ui,"Noto Sans 
 main{max-width:30rem;margin:0 auto;padding:1rem}.card{background:#fff;border-radius:1rem;padding:1.1rem;box-shadow:0 2px 8px #0002;margin-bottom:1rem}
 h1{font-size:1.45rem;margin:.1rem 0 .6rem}h2{font-size:1.15rem;margin:0 0 .5rem}label{display:block;margin:.6rem 0}
 input[type=tel],input[type=text]{width:100%;font-size:1.3rem;padding:.6rem;border:2px solid #bbb;border-radius:.6rem}
-.check{display:flex;gap:.6rem;align-items:flex-start;font-size:.95rem}.check input{width:1.4rem;height:1.4rem;flex:none;margin-top:.15rem}
+.check{display:flex;gap:.6rem;align-items:flex-start;min-height:44px;font-size:.95rem}.check input{width:1.4rem;height:1.4rem;flex:none;margin-top:.15rem}
 button,.btn{display:block;text-align:center;text-decoration:none;width:100%;font-size:1.25rem;padding:.8rem;border:0;border-radius:.8rem;background:#b3261e;color:#fff;font-weight:700;margin-top:.6rem}
 .err{background:#fde7e5;color:#8c1d18;border-radius:.6rem;padding:.6rem;font-weight:600}.muted{color:#666;font-size:.9rem}
 .top{display:flex;justify-content:space-between;align-items:center;margin-bottom:.5rem}.brand{display:flex;align-items:center;gap:.5rem}.brand img{height:2.5rem;max-width:8rem;object-fit:contain}.top a{color:#333;display:inline-flex;align-items:center;justify-content:center;min-height:44px;min-width:88px;padding:0 .8rem;border:2px solid #ccc;border-radius:.6rem;text-decoration:none;font-weight:600}.ok{color:#1e6b32;font-weight:700}
-ul{padding:0;list-style:none;margin:0}li{border-top:1px solid #eee;padding:.5rem 0}li a{color:#b3261e;font-weight:600}li.spent a{color:#595959;text-decoration:line-through}.tag{display:inline-block;margin-left:.5rem;padding:0 .5rem;border-radius:.4rem;background:#eee;color:#555;font-size:.85rem;font-weight:700}.prize{font-size:1.6rem;font-weight:800;color:#b3261e}
+ul{padding:0;list-style:none;margin:0}li{border-top:1px solid #eee;padding:.5rem 0}li a{color:#b3261e;font-weight:600;display:inline-flex;align-items:center;min-height:44px}li.spent a{color:#595959;text-decoration:line-through}.tag{display:inline-block;margin-left:.5rem;padding:0 .5rem;border-radius:.4rem;background:#eee;color:#555;font-size:.85rem;font-weight:700}.prize{font-size:1.6rem;font-weight:800;color:#b3261e}
 .rules{width:100%;border-collapse:collapse}.rules th,.rules td{padding:.4rem;text-align:left;border-bottom:1px solid #eee}.rules td+td,.rules th+th{text-align:right}code{font-size:.75rem;word-break:break-all}
+.back{display:flex;align-items:center;justify-content:center;min-height:44px;margin-top:.6rem;border:2px solid #ccc;border-radius:.8rem;color:#333;text-decoration:none;font-weight:600}
 .rules-link{float:right;font-size:1rem;color:#b3261e;display:inline-flex;align-items:center;min-height:44px;margin-top:-.6rem}`
 
 export interface Shell {
@@ -79,7 +80,7 @@ export function codePage(
     `<div class="card"><h1>${t(lang, 'portal.code')}</h1><p>${esc(t(lang, 'portal.codeLead', { end: f.phoneEnd }))}</p>${f.error ? `<p class="err" role="alert">${esc(f.error)}</p>` : ''}
 <form method="post" action="${esc(f.action)}" novalidate><input type="hidden" name="challenge" value="${esc(f.challenge)}"><input type="hidden" name="lang" value="${lang}">
 <label>${t(lang, 'portal.code')}<input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required></label>
-<button type="submit">${t(lang, 'portal.verify')}</button></form><p><a href="${esc(f.restart)}">${t(lang, 'portal.startOver')}</a></p></div>`,
+<button type="submit">${t(lang, 'portal.verify')}</button></form><a class="back" href="${esc(f.restart)}">${t(lang, 'portal.startOver')}</a></div>`,
   )
 }
 
@@ -140,7 +141,7 @@ export function prizePage(s: Shell, p: PrizeView): string {
     s,
     t(lang, 'game.youWon'),
     `<div class="card">${wheelHtml(names, p.wheel.won, p.wheel.spin, s.primary)}<div class="reveal"><h1>${t(lang, 'game.youWon')}</h1><p class="prize">${esc(pick(lang, p.name))}</p>${p.value ? `<p>${esc(p.value)}</p>` : ''}
-<p><a class="btn" href="${esc(p.path)}">${t(lang, 'portal.showCashier')}</a></p><p><a href="${esc(p.back)}">${t(lang, 'game.back')}</a></p></div></div>`,
+<p><a class="btn" href="${esc(p.path)}">${t(lang, 'portal.showCashier')}</a></p><a class="back" href="${esc(p.back)}">${t(lang, 'game.back')}</a></div></div>`,
   )
 }
 
@@ -164,6 +165,6 @@ export function rulesPage(s: Shell, r: GameRules, back: string): string {
 <table class="rules"><tr><th>${t(lang, 'rules.prize')}</th><th>${t(lang, 'rules.left')}</th><th>${t(lang, 'rules.chance')}</th></tr>${rows}</table>
 <p>${esc(t(lang, 'rules.perDay', { count: r.playsPerDay }))}</p><p class="muted">${esc(t(lang, 'rules.howDraw'))}</p>
 <p><strong>${t(lang, 'rules.todayFingerprint')}</strong><br><code>${r.today.fingerprint ?? t(lang, 'rules.notYet')}</code></p>
-${past ? `<h2>${t(lang, 'rules.pastDays')}</h2><ul>${past}</ul>` : ''}<p><a href="${esc(back)}">${t(lang, 'game.back')}</a></p></div>`,
+${past ? `<h2>${t(lang, 'rules.pastDays')}</h2><ul>${past}</ul>` : ''}<a class="back" href="${esc(back)}">${t(lang, 'game.back')}</a></div>`,
   )
 }
