@@ -40,6 +40,8 @@ export type ToWriter = { type: 'commit'; batch: number; flat: FlatRows; commands
 
 export type FromWriter =
   | { type: 'ready'; lastSeq: number; schemaVersion: number }
+  /** Long work before `ready` (building rollups for an upgraded journal), for the log. */
+  | { type: 'progress'; message: string; done: number; total: number }
   | { type: 'open-failed'; code: string; message: string }
   | { type: 'committed'; batch: number; firstSeq: number; ms: number; outcomes: CommandOutcome[] }
   | { type: 'commit-failed'; batch: number; code: string; message: string }

@@ -17,10 +17,11 @@ import {
   type WrittenEvent,
 } from './journal-protocol.js'
 import { WRITER_COMMANDS } from './tx/index.js'
+import { RollupBatch, UPSERT_SQL, countSql } from './rollups.js'
 import type { TxContext, WriterCommand } from './tx/tx-context.js'
 
 const port = parentPort!
-const { file } = (workerData as { data: { file: string } }).data
+const { file, rollups: keepRollups } = (workerData as { data: { file: string; rollups: boolean } }).data
 const post = (msg: FromWriter) => port.postMessage(msg)
 
 let opened: ReturnType<typeof openWriteDatabase>
@@ -49,7 +50,9 @@ const insertOutbox = db.prepare('INSERT INTO outbox (seq, type) VALUES (?, ?)')
 const readLastSeq = db
   .prepare('SELECT max(last_seq, coalesce((SELECT max(seq) FROM events), 0)) AS s FROM journal_meta WHERE id = 1')
   .pluck()
-const saveLastSeq = db.prepare('UPDATE journal_meta SET last_seq = ? WHERE id = 1')
+// Every batch counts its events into the hourly rollups, so both seqs move together.
+const saveLastSeq = db.prepare('UPDATE journal_meta SET last_seq = @seq, rollup_seq = @seq WHERE id = 1')
+const upsertRollup = db.prepare(UPSERT_SQL)
 const params: (string | number | null)[] = new Array(CHUNK * (ROW_WIDTH + 1))
 const statements = new Map<string, Database.Statement>()
 function stmt(sql: string): Database.Statement {
@@ -58,10 +61,45 @@ function stmt(sql: string): Database.Statement {
   return s
 }
 
+if (keepRollups) catchUpRollups()
 post({ type: 'ready', lastSeq: readLastSeq.get() as number, schemaVersion: schemaVersion(db) })
 
-/** Inserts plain rows [from, to) of the batch starting at `seq`; returns the next seq. */
-function insertRows(flat: FlatRows, from: number, to: number, seq: number): number {
+/**
+ * Counts events journaled before the rollups existed (an upgraded store), in chunks of
+ * seqs, each its own transaction, so a crash resumes where it stopped; before `ready`,
+ * so no append of this process races it.
+ */
+function catchUpRollups(): void {
+  const CHUNK_SEQS = 250_000
+  const last = readLastSeq.get() as number
+  const first = (db.prepare('SELECT rollup_seq FROM journal_meta WHERE id = 1').pluck().get() as number) + 1
+  if (first > last) return
+  const count = db.prepare(countSql(true))
+  const save = db.prepare('UPDATE journal_meta SET rollup_seq = max(rollup_seq, ?) WHERE id = 1')
+  const started = performance.now()
+  for (let from = first; from <= last; from += CHUNK_SEQS) {
+    const to = Math.min(last, from + CHUNK_SEQS - 1)
+    db.transaction(() => {
+      count.run(from, to)
+      save.run(to)
+    }).immediate()
+    post({ type: 'progress', message: 'building hourly rollups', done: to - first + 1, total: last - first + 1 })
+  }
+  post({
+    type: 'progress',
+    message: `hourly rollups built in ${Math.round(performance.now() - started)} ms`,
+    done: last - first + 1,
+    total: last - first + 1,
+  })
+}
+
+/** Inserts plain rows [from, to) of the batch starting at `seq`, counting them in `rollups`; returns the next seq. */
+function insertRows(flat: FlatRows, from: number, to: number, seq: number, rollups: RollupBatch): number {
+  if (keepRollups)
+    for (let r = from; r < to; r++) {
+      const c = r * ROW_WIDTH
+      rollups.add(flat[c + 1] as string, flat[c + 2] as number, flat[c + 4] as string)
+    }
   let row = from
   for (; row + CHUNK <= to; row += CHUNK) {
     let p = 0
@@ -84,11 +122,12 @@ function isStorageFailure(err: unknown): boolean {
   return typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|CORRUPT|NOTADB|CANTOPEN)/.test(code)
 }
 
-function runCommand(call: CommandCall, seq: number): { outcome: CommandOutcome; seq: number } {
+function runCommand(call: CommandCall, seq: number, rollups: RollupBatch): { outcome: CommandOutcome; seq: number } {
   const command = (WRITER_COMMANDS as Record<string, WriterCommand | undefined>)[call.name]
   if (!command)
     return { outcome: { ok: false, code: 'unknown_command', message: `no writer command ${call.name}` }, seq }
   const events: WrittenEvent[] = []
+  const counted = new RollupBatch() // the command's own: merged only if it does not roll back
   const now = Date.now()
   let next = seq
   const tx: TxContext = {
@@ -99,6 +138,7 @@ function runCommand(call: CommandCall, seq: number): { outcome: CommandOutcome; 
       const row: WrittenEvent = { seq: next, id: ulid(), type, time: now, device, payload: JSON.stringify(payload) }
       insertOne.run(row.seq, row.id, row.type, row.time, row.device, row.payload)
       if (opts?.outbox) insertOutbox.run(row.seq, type)
+      if (keepRollups) counted.add(type, now, payload as Record<string, unknown>)
       events.push(row)
       next++
       return { id: row.id, seq: row.seq, time: now }
@@ -107,6 +147,7 @@ function runCommand(call: CommandCall, seq: number): { outcome: CommandOutcome; 
   try {
     // A nested better-sqlite3 transaction is a SAVEPOINT: a throwing command rolls back alone.
     const result = db.transaction(() => command(tx, call.args))()
+    rollups.merge(counted)
     return { outcome: { ok: true, result, events }, seq: next }
   } catch (err) {
     if (isStorageFailure(err)) throw err
@@ -127,17 +168,19 @@ const commitBatch = db.transaction(
     const firstSeq = (readLastSeq.get() as number) + 1
     const rows = flat.length / ROW_WIDTH
     const outcomes: CommandOutcome[] = []
+    const rollups = new RollupBatch()
     let seq = firstSeq
     let row = 0
     for (const call of commands) {
-      seq = insertRows(flat, row, call.at, seq)
+      seq = insertRows(flat, row, call.at, seq, rollups)
       row = call.at
-      const ran = runCommand(call, seq)
+      const ran = runCommand(call, seq, rollups)
       outcomes.push(ran.outcome)
       seq = ran.seq
     }
-    seq = insertRows(flat, row, rows, seq)
-    saveLastSeq.run(seq - 1)
+    seq = insertRows(flat, row, rows, seq, rollups)
+    rollups.flush(upsertRollup)
+    saveLastSeq.run({ seq: seq - 1 })
     return { firstSeq, outcomes }
   },
 )

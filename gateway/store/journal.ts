@@ -85,14 +85,20 @@ export class Journal implements Module {
     private readonly log: Logger,
     /** Called once if the writer dies (the gateway exits so systemd restarts it). */
     private readonly onFatal: (err: Error) => void = () => {},
+    /** `rollups: false` only for the bench's side-by-side run: the writer keeps no hourly rollups. */
+    private readonly options: { rollups?: boolean } = {},
   ) {}
 
   async start(): Promise<void> {
     keepPrivate(this.file)
-    const worker = startWorker(import.meta.url, 'journal-writer', { file: this.file })
+    const worker = startWorker(import.meta.url, 'journal-writer', {
+      file: this.file,
+      rollups: this.options.rollups ?? true,
+    })
     this.worker = worker
     const ready = await new Promise<Extract<FromWriter, { type: 'ready' }>>((resolve, reject) => {
       const onMessage = (msg: FromWriter) => {
+        if (msg.type === 'progress') return this.log.info({ done: msg.done, total: msg.total }, msg.message)
         cleanup()
         if (msg.type === 'ready') resolve(msg)
         else if (msg.type === 'open-failed') reject(Object.assign(new Error(msg.message), { code: msg.code }))

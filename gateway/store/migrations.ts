@@ -279,4 +279,22 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX events_voucher_outcomes ON events (seq) WHERE type IN ('voucher.redeemed', 'voucher.rejected');
     `,
   },
+  {
+    version: 11,
+    name: 'hourly rollups',
+    sql: `
+      -- The back office's figures per UTC hour (gateway/store/rollups.ts), kept by the writer
+      -- in the transaction that appends the events; rollup_seq is the last seq counted, so
+      -- the writer counts what came before this migration once, at its next start.
+      CREATE TABLE rollup_hourly (
+        hour INTEGER NOT NULL,
+        metric TEXT NOT NULL,
+        key TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        amount INTEGER NOT NULL,
+        PRIMARY KEY (hour, metric, key)
+      ) WITHOUT ROWID;
+      ALTER TABLE journal_meta ADD COLUMN rollup_seq INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ]

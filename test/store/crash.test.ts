@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { tempDir } from '../helpers/tmp.js'
 import { checkIntegrity } from '../../gateway/store/database.js'
+import { rollupsAndRecount } from '../helpers/rollups.js'
 
 const CHILD = fileURLToPath(new URL('./append-child.ts', import.meta.url))
 const ROUNDS = 20
@@ -58,6 +59,9 @@ describe('journal durability under SIGKILL', () => {
         expect(stored.size).toBe(rows.length) // exactly once
         const missing = [...allAcked].filter(([id, seq]) => stored.get(id) !== seq)
         expect(missing).toEqual([])
+        // The hourly rollups commit with the events: a kill never leaves them apart.
+        const { kept, recount } = rollupsAndRecount(file)
+        expect(kept).toEqual(recount)
         const seqs = rows.map((r) => r.seq).sort((a, b) => a - b)
         expect(seqs.every((s, i) => i === 0 || s === seqs[i - 1]! + 1)).toBe(true) // no gaps
       }
