@@ -161,6 +161,21 @@ export const ConfigSchema = Type.Object(
       default: './data',
       description: 'SQLite journal and keys; relative to the working directory',
     }),
+    metrics: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description: 'Serve /metrics (Prometheus text format) on the main listener',
+        }),
+        tokenHash: Type.Optional(
+          Type.String({
+            pattern: '^sha256\\$[0-9a-f]{64}$',
+            description: 'If set, /metrics asks for this bearer token (`tillside secret hash --token`)',
+          }),
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     dev: Type.Boolean({ default: false, description: 'Development mode: enables /api/dev/* (simulated scans)' }),
     database: Type.Object(
       {

@@ -14,6 +14,7 @@ import { salesRoutes } from './sales-routes.js'
 import { printRoutes } from './print-routes.js'
 import { kioskRoutes } from './kiosk-routes.js'
 import { i18nRoutes } from './i18n-routes.js'
+import { metricsRoutes } from './metrics-routes.js'
 import { brandRoutes } from './brand-routes.js'
 import { openApi } from './openapi.js'
 import { guestGuard } from './portal/guest-guard.js'
@@ -44,6 +45,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   guestGuard(app, opts.services.config.portal.guestNetworks)
   await app.register(openApi)
   await app.register(servicesPlugin, { services: opts.services })
+  await app.register(metricsRoutes) // first: its hook times every route after it
   await app.register(healthRoutes)
   await app.register(posRoutes)
   await app.register(tillRoutes)

@@ -24,7 +24,7 @@ import type { Raster } from '../print/logo-raster.js'
 
 export interface GatewayServices {
   config: Config
-  journal: Pick<Journal, 'getHealth'>
+  journal: Pick<Journal, 'getHealth' | 'observeCommits'>
   /** The database's full integrity check, run in the background. */
   integrity: Pick<IntegrityMonitor, 'status'>
   devices: Pick<DeviceManager, 'status' | 'simulateScan'>

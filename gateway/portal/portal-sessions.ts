@@ -56,6 +56,11 @@ export class PortalSessions implements Module {
   }
 
   /** The guest's open session, by the address it comes from. */
+  /** Guests online now (sessions not yet ended). */
+  get openCount(): number {
+    return this.byIp.size
+  }
+
   at(ip: string, now = Date.now()): OpenSession | null {
     const s = this.byIp.get(ip)
     return s && s.expiresAt > now ? s : null

@@ -77,6 +77,7 @@ export class Journal implements Module {
   }
   private accepting = false
   private readonly commitListeners = new Set<(lastSeq: number) => void>()
+  private readonly commitObservers = new Set<(ms: number) => void>()
   private onClosed: (() => void) | null = null
   /** Called once if the writer dies; the runtime decides (log fatal, exit for systemd). */
 
@@ -187,6 +188,12 @@ export class Journal implements Module {
     return () => this.commitListeners.delete(listener)
   }
 
+  /** Every commit's time in the writer (its transaction and fsync), for /metrics. */
+  observeCommits(observer: (ms: number) => void): () => void {
+    this.commitObservers.add(observer)
+    return () => this.commitObservers.delete(observer)
+  }
+
   getHealth(): JournalHealth {
     return { ...this.health, pending: this.queue.pending, largestBatch: this.queue.largestBatch }
   }
@@ -268,6 +275,7 @@ export class Journal implements Module {
       this.inFlight.delete(msg.batch)
       this.health.commits++
       this.health.lastCommitMs = msg.ms
+      for (const observe of this.commitObservers) observe(msg.ms)
       if (this.health.state === 'degraded') this.health.state = 'ok'
       if (waiter) {
         const count = countEvents(waiter.items, msg.outcomes)

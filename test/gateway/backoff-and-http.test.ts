@@ -52,7 +52,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     version: '0.0.0-test',
     brand: { logo: null, slipLogo: null },
     startedAt: new Date(),
-    journal: { getHealth: () => ({ state: journalState }) as JournalHealth },
+    journal: { getHealth: () => ({ state: journalState }) as JournalHealth, observeCommits: () => () => true },
     integrity: { status: () => ({ result: null, checkedAt: null, alarm: null }) },
     scans: { stats: () => ({ scans: 0, rejected: 0, lastScanAt: null, lastRejected: null }) },
     vouchers: {} as GatewayServices['vouchers'],
