@@ -9,6 +9,7 @@ import { PrinterSchema } from './printer-schema.js'
 import { SyncSchema } from './sync-schema.js'
 import { KioskSchema } from './kiosk-schema.js'
 import { PortalSchema } from './portal-schema.js'
+import { AdminSchema } from './admin-schema.js'
 
 const UsbId = Type.Integer({ minimum: 0, maximum: 0xffff })
 
@@ -308,6 +309,7 @@ export const ConfigSchema = Type.Object(
     sync: SyncSchema,
     kiosk: KioskSchema,
     portal: PortalSchema,
+    admin: AdminSchema,
     reconnect: Type.Object(
       {
         initialMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 500 }),

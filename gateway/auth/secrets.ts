@@ -26,6 +26,28 @@ export async function verifyPin(pin: string, stored: string): Promise<boolean> {
   return timingSafeEqual(actual, expected)
 }
 
+/** Back-office passwords (admin.users[].passwordHash): 10 to 200 characters, the same scrypt as PINs. */
+export const PASSWORD_MIN = 10
+
+export async function hashPassword(password: string): Promise<string> {
+  if (password.length < PASSWORD_MIN || password.length > 200)
+    throw new RangeError(`a password is ${PASSWORD_MIN} to 200 characters`)
+  const salt = randomBytes(16)
+  const hash = await scryptAsync(password, salt, 32, SCRYPT)
+  return `scrypt$${salt.toString('base64url')}$${hash.toString('base64url')}`
+}
+
+/** A hash no password matches, so an unknown user costs the same scrypt as a wrong password. */
+const NOBODY = `scrypt$${randomBytes(16).toString('base64url')}$${randomBytes(32).toString('base64url')}`
+
+export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
+  const [scheme, saltText, hashText] = (stored ?? NOBODY).split('$')
+  if (scheme !== 'scrypt' || !saltText || !hashText || password.length > 200) return false
+  const expected = Buffer.from(hashText, 'base64url')
+  const actual = await scryptAsync(password, Buffer.from(saltText, 'base64url'), expected.length, SCRYPT)
+  return timingSafeEqual(actual, expected) && stored !== undefined
+}
+
 export function hashToken(token: string): string {
   return `sha256$${createHash('sha256').update(token).digest('hex')}`
 }

@@ -29,6 +29,7 @@ Commands:
   trust sign --root <file> <issuers.yaml>
                     operator: print a trust list signed with the root key
   secret pin        hash a cashier PIN read from stdin (till.cashiers[].pinHash)
+  secret password   hash a back-office password read from stdin (admin.users[].passwordHash)
   secret token      make a token and its hash (till.posTokens[], kiosk.credentials[])
   cloud --broker <url> [--db cloud.db] [--shared] [--id <client id>]
                     the reference cloud ingest: stores every store's events once,

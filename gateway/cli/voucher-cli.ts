@@ -18,7 +18,7 @@ import { VoucherError, VoucherService } from '../vouchers/voucher-service.js'
 import { loadOrCreateKeyPair, readPrivateKeyFile } from '../vouchers/keys.js'
 import { signTrustList, TRUST_LIST_FORMAT, TRUST_LIST_FORMAT_V1, TrustListBodySchema } from '../vouchers/trust-list.js'
 import { documentValidator } from '../../config/problems.js'
-import { generateToken, hashPin, hashToken } from '../auth/secrets.js'
+import { generateToken, hashPin, hashToken, hashPassword } from '../auth/secrets.js'
 
 const out = (s: string) => process.stdout.write(`${s}\n`)
 const err = (s: string) => process.stderr.write(`${s}\n`)
@@ -113,6 +113,16 @@ export async function runSecret(kind: string | undefined): Promise<number> {
       return 2
     }
   }
-  err('tillside secret: "secret pin" (PIN on stdin) or "secret token"')
+  if (kind === 'password') {
+    const password = readFileSync(0, 'utf8').replace(/\r?\n$/, '')
+    try {
+      out(await hashPassword(password))
+      return 0
+    } catch (e) {
+      err(`tillside secret password: ${(e as Error).message}`)
+      return 2
+    }
+  }
+  err('tillside secret: "secret pin" (PIN on stdin), "secret password" (password on stdin) or "secret token"')
   return 2
 }

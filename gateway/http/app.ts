@@ -14,6 +14,7 @@ import { salesRoutes } from './sales-routes.js'
 import { printRoutes } from './print-routes.js'
 import { kioskRoutes } from './kiosk-routes.js'
 import { i18nRoutes } from './i18n-routes.js'
+import { adminRoutes } from './admin/admin-routes.js'
 import { metricsRoutes } from './metrics-routes.js'
 import { brandRoutes } from './brand-routes.js'
 import { openApi } from './openapi.js'
@@ -54,6 +55,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(printRoutes)
   await app.register(kioskRoutes)
   await app.register(i18nRoutes)
+  await app.register(adminRoutes)
+  app.get('/', { schema: { hide: true } }, (_req, reply) => reply.redirect('/admin', 302))
   brandRoutes(app)
   if (opts.services.config.dev) await app.register(devRoutes)
   return app

@@ -5,9 +5,9 @@
  * A player token (signed, 15 minutes) stands for the identified member, so nothing but
  * an identification at this kiosk can play in a member's name.
  */
+import { openEventStream } from './event-stream.js'
 import { LOGO_PATH } from './brand-routes.js'
 import { join } from 'node:path'
-import type { ServerResponse } from 'node:http'
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
@@ -185,13 +185,7 @@ export const kioskRoutes = fp(
       },
       (req, reply) => {
         const device = kioskOf(req, req.query.kiosk)
-        const res: ServerResponse = reply.raw
-        reply.hijack()
-        res.writeHead(200, {
-          'content-type': 'text/event-stream',
-          'cache-control': 'no-cache',
-          connection: 'keep-alive',
-        })
+        const res = openEventStream(reply)
         res.write(': connected\n\n')
         const unsubscribe = kiosk.scans.subscribe((scan) => {
           if (scan.device !== device) return

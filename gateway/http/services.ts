@@ -20,6 +20,8 @@ import type { KioskLimits } from '../kiosk/kiosk-limits.js'
 import type { PortalService } from '../portal/portal-service.js'
 import type { PortalSessions } from '../portal/portal-sessions.js'
 import type { StoreLogo } from '../../config/store-logo.js'
+import type { AdminAuth } from '../admin/admin-auth.js'
+import type { EventBus } from '../bus.js'
 import type { Raster } from '../print/logo-raster.js'
 
 export interface GatewayServices {
@@ -49,6 +51,8 @@ export interface GatewayServices {
   }
   /** The guest Wi-Fi portal; null when portal.enabled is off. */
   portal?: { service: PortalService; sessions: PortalSessions } | null
+  admin: AdminAuth
+  bus: Pick<EventBus, 'on' | 'off'>
   /** The store's logo as given (for the pages) and as printer dots (for the slip header). */
   brand: { logo: StoreLogo | null; slipLogo: Raster | null }
   startedAt: Date

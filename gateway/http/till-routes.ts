@@ -3,6 +3,7 @@
  * results, and void. SSE rather than WebSocket: one direction is all the screen needs,
  * it reconnects by itself, and it passes any proxy.
  */
+import { openEventStream } from './event-stream.js'
 import { Nullable } from './schema-types.js'
 import { join } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
@@ -119,14 +120,7 @@ export const tillRoutes = fp(
       },
       (req, reply) => {
         session(req)
-        reply.hijack()
-        const res = reply.raw
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        })
+        const res = openEventStream(reply)
         res.write(`retry: 2000\nevent: history\ndata: ${JSON.stringify(app.services.till.history())}\n\n`)
         const unsubscribe = app.services.till.subscribe((r) =>
           res.write(`event: result\ndata: ${JSON.stringify(r)}\n\n`),

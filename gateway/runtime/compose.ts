@@ -17,6 +17,7 @@ import { buildApp } from '../http/app.js'
 import { buildGuestApp } from '../http/portal/guest-app.js'
 import { readStoreLogo } from '../../config/store-logo.js'
 import { logoRaster } from '../print/logo-raster.js'
+import { AdminAuth } from '../admin/admin-auth.js'
 import type { GatewayServices } from '../http/services.js'
 import { serialportBinding } from '../../drivers/bindings/serial.js'
 import { hidBindingFor, type ScannerBindings } from '../../drivers/scanner/create-scanner.js'
@@ -188,6 +189,9 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
         log,
       )
     : null
+  const admin = new AdminAuth(config.admin, logger('gateway:admin'), (user, action) =>
+    journal.append({ type: 'admin.session', device: null, payload: { user, action } }),
+  )
   const services: GatewayServices = {
     config,
     journal,
@@ -205,6 +209,8 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     kiosk: { service: kiosk, audit: new KioskAudit(journal), scans: kioskScans, limits: kioskLimits },
     portal: portal && { service: portal.service, sessions: portal.sessions },
     brand,
+    admin,
+    bus,
     startedAt: new Date(),
     version: packageVersion(),
   }

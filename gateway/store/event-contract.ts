@@ -178,6 +178,10 @@ export const EVENT_SCHEMAS = {
     randomisedMac: Type.Boolean(),
   }),
   'portal.session_ended': Event('A guest’s Wi-Fi ended', { sessionId: Str, memberId: Str, reason: Str }),
+  'admin.session': Event('A back-office login, logout, or logins locked after wrong passwords', {
+    user: Str,
+    action: Type.Union([Type.Literal('login'), Type.Literal('logout'), Type.Literal('locked')]),
+  }),
 }
 
 export type EventType = keyof typeof EVENT_SCHEMAS

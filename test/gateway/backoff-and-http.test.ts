@@ -1,3 +1,4 @@
+import { AdminAuth } from '../../gateway/admin/admin-auth.js'
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { backoffDelay } from '../../gateway/backoff.js'
@@ -51,6 +52,8 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     config,
     version: '0.0.0-test',
     brand: { logo: null, slipLogo: null },
+    admin: new AdminAuth(config.admin, silentLogger(), async () => {}),
+    bus: { on: () => {}, off: () => {} },
     startedAt: new Date(),
     journal: { getHealth: () => ({ state: journalState }) as JournalHealth, observeCommits: () => () => true },
     integrity: { status: () => ({ result: null, checkedAt: null, alarm: null }) },

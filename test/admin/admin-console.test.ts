@@ -1,0 +1,91 @@
+/**
+ * The manager in Chromium: logs in, sees the store's devices on the overview, sees a
+ * printer run out of paper there within a second with what to do, switches to Chinese
+ * (it sticks), and sees the page say so when the gateway is gone. Screenshots at
+ * 1280×800 and 1920×1080 in both languages.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { hashPassword } from '../../gateway/auth/secrets.js'
+import { requireProgram } from '../helpers/system.js'
+import { launchChromium, screenshotEachLanguage, smallTargets } from '../helpers/browser.js'
+import { seriousA11yViolations } from '../helpers/axe.js'
+import { startStoreGateway } from '../helpers/vouchers.js'
+
+const ready = requireProgram('chromium', 'back office')
+const PASSWORD = 'correct horse battery'
+
+describe.skipIf(!ready)('the back office in a browser', () => {
+  let g: Awaited<ReturnType<typeof startStoreGateway>>
+  let browser: Browser
+  let page: Page
+
+  beforeAll(async () => {
+    g = await startStoreGateway({
+      dev: true,
+      admin: {
+        users: [{ id: 'mei', name: 'Manager Mei', role: 'manager', passwordHash: await hashPassword(PASSWORD) }],
+      },
+      devices: [
+        { id: 'till-scanner', name: 'Till scanner', kind: 'scanner', role: 'till', transport: { type: 'simulator' } },
+      ],
+      printers: [{ id: 'kiosk-printer', role: 'kiosk', transport: { type: 'simulator' }, pollMs: 200 }],
+    })
+    browser = await launchChromium()
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
+  }, 30_000)
+  afterAll(async () => {
+    await browser?.close()
+    await g?.stop()
+  })
+
+  it('logs in and shows every device live', async () => {
+    await page.goto(`${g.gateway.address}/`)
+    await page.waitForURL(/\/admin\/login\?next=%2Fadmin$/)
+    await screenshotEachLanguage(page, 'admin-login', '.lang')
+    expect(await smallTargets(page, 44)).toEqual([])
+    await page.fill('input[name=user]', 'mei')
+    await page.fill('input[name=password]', 'wrong password!')
+    await page.click('button[type=submit]')
+    await page.waitForSelector('.error:text("Wrong user name or password")')
+    await page.fill('input[name=password]', PASSWORD)
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/admin$/)
+    await page.waitForSelector('#live[data-state="open"]')
+    const text = await page.textContent('main')
+    expect(text).toContain('Everything is working')
+    expect(text).toContain('Scanner Till scanner Working')
+    expect(text).toContain('Printer kiosk-printer Working')
+    expect(await seriousA11yViolations(page)).toEqual([])
+    expect(await smallTargets(page, 44)).toEqual([])
+    await screenshotEachLanguage(page, 'admin-overview', '.lang')
+  })
+
+  it('shows a printer out of paper within a second, with what to do', async () => {
+    const sim = g.gateway.print.simulators.get('kiosk-printer')!
+    sim.condition.paperOut = true
+    const started = Date.now()
+    await page.waitForSelector('.alarm.paper_out', { timeout: 10_000 })
+    // The printer's own poll (200 ms) plus the push: well under a second on a quiet machine.
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(await page.textContent('.alarm.paper_out')).toContain('kiosk-printer is out of paper')
+    expect(await page.textContent('.alarm.paper_out')).toContain('Put in a new roll')
+    await screenshotEachLanguage(page, 'admin-overview-paper-out', '.lang')
+    await page.setViewportSize({ width: 1920, height: 1080 })
+    await screenshotEachLanguage(page, 'admin-overview-paper-out-1920', '.lang')
+    await page.setViewportSize({ width: 1280, height: 800 })
+    sim.condition.paperOut = false
+    await page.waitForSelector('.all-well', { timeout: 10_000 })
+  })
+
+  it('keeps the language a manager picks', async () => {
+    await page.click('.lang')
+    await page.waitForSelector('html[lang="zh-CN"]')
+    await page.goto(`${g.gateway.address}/admin`)
+    await page.waitForSelector('#live[data-state="open"]')
+    expect(await page.textContent('h1')).toContain('概览')
+    expect(await page.textContent('main')).toContain('一切正常')
+    await page.click('.lang')
+    await page.waitForSelector('html[lang="en"]')
+  })
+})
