@@ -16,6 +16,7 @@ import { benchSyncReconnect } from './bench/sync-reconnect.js'
 import { benchKiosk } from './bench/kiosk.js'
 import { benchPortalLogin, benchPortalProbe } from './bench/portal.js'
 import { benchSoak } from './bench/soak.js'
+import { benchAdminFigures } from './bench/admin-figures.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
@@ -31,6 +32,7 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['kiosk', benchKiosk, 'chromium'],
   ['portal.probe', benchPortalProbe],
   ['portal.login', benchPortalLogin, 'nft'],
+  ['admin.figures', benchAdminFigures],
   ['soak.rss', benchSoak],
 ]
 

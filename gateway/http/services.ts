@@ -21,6 +21,7 @@ import type { PortalService } from '../portal/portal-service.js'
 import type { PortalSessions } from '../portal/portal-sessions.js'
 import type { StoreLogo } from '../../config/store-logo.js'
 import type { AdminAuth } from '../admin/admin-auth.js'
+import type { RollupReads } from '../store/read/rollup-reads.js'
 import type { EventBus } from '../bus.js'
 import type { Raster } from '../print/logo-raster.js'
 
@@ -52,6 +53,7 @@ export interface GatewayServices {
   /** The guest Wi-Fi portal; null when portal.enabled is off. */
   portal?: { service: PortalService; sessions: PortalSessions } | null
   admin: AdminAuth
+  rollups: RollupReads
   bus: Pick<EventBus, 'on' | 'off'>
   /** The store's logo as given (for the pages) and as printer dots (for the slip header). */
   brand: { logo: StoreLogo | null; slipLogo: Raster | null }

@@ -17,6 +17,7 @@ import { buildApp } from '../http/app.js'
 import { buildGuestApp } from '../http/portal/guest-app.js'
 import { readStoreLogo } from '../../config/store-logo.js'
 import { logoRaster } from '../print/logo-raster.js'
+import { RollupReads } from '../store/read/rollup-reads.js'
 import { AdminAuth } from '../admin/admin-auth.js'
 import type { GatewayServices } from '../http/services.js'
 import { serialportBinding } from '../../drivers/bindings/serial.js'
@@ -210,6 +211,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     portal: portal && { service: portal.service, sessions: portal.sessions },
     brand,
     admin,
+    rollups: new RollupReads(journal),
     bus,
     startedAt: new Date(),
     version: packageVersion(),

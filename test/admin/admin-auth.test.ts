@@ -5,36 +5,11 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { LightMyRequestResponse } from 'fastify'
+import { browser, csrfOf } from '../helpers/admin.js'
 import { hashPassword } from '../../gateway/auth/secrets.js'
 import { startStoreGateway } from '../helpers/vouchers.js'
 
 const PASSWORD = 'correct horse battery'
-
-/** A browser's cookie jar over app.inject. */
-function browser(app: Awaited<ReturnType<typeof startStoreGateway>>['app']) {
-  const jar = new Map<string, string>()
-  const keep = (res: LightMyRequestResponse) => {
-    for (const c of res.cookies)
-      if (c.value) jar.set(c.name, c.value)
-      else jar.delete(c.name)
-    return res
-  }
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ')
-  return {
-    jar,
-    get: async (url: string) => keep(await app.inject({ method: 'GET', url, headers: { cookie: cookie() } })),
-    post: async (url: string, form: Record<string, string>) =>
-      keep(
-        await app.inject({
-          method: 'POST',
-          url,
-          headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-          payload: new URLSearchParams(form).toString(),
-        }),
-      ),
-  }
-}
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!
 
 describe('back office login', () => {
   let g: Awaited<ReturnType<typeof startStoreGateway>>

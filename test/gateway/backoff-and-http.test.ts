@@ -54,6 +54,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     brand: { logo: null, slipLogo: null },
     admin: new AdminAuth(config.admin, silentLogger(), async () => {}),
     bus: { on: () => {}, off: () => {} },
+    rollups: {} as GatewayServices['rollups'],
     startedAt: new Date(),
     journal: { getHealth: () => ({ state: journalState }) as JournalHealth, observeCommits: () => () => true },
     integrity: { status: () => ({ result: null, checkedAt: null, alarm: null }) },

@@ -20,6 +20,7 @@ import { packageRoot } from '../../version.js'
 import { PAGE_CSP, serveFiles } from '../static-files.js'
 import { consolePage, loginPage, overviewBody, type Frame } from './admin-pages.js'
 import { overviewApi } from './overview-api.js'
+import { figuresApi } from './figures-api.js'
 
 declare module '@fastify/secure-session' {
   interface SessionData {
@@ -168,4 +169,5 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   )
 
   overviewApi(app, userOf)
+  figuresApi(app, userOf)
 }

@@ -1,0 +1,68 @@
+/**
+ * Today per hour and the last N days per day, for the back office's charts: every metric
+ * the rollups keep, in the store's time zone (the machine's; whole-hour offsets such as
+ * China's map the UTC hours of the rollups exactly).
+ */
+import { HOUR_MS } from '../store/rollups.js'
+import type { HourTotal, RollupReads } from '../store/read/rollup-reads.js'
+
+export const METRICS = [
+  'wifi_joins',
+  'members_new',
+  'plays',
+  'issued',
+  'redeemed',
+  'voided',
+  'rejected',
+  'sales',
+  'payments',
+  'scans',
+] as const
+export type Metric = (typeof METRICS)[number]
+
+export interface Series {
+  /** Bucket starts (ms): hours for today, local midnights for days. */
+  at: number[]
+  count: Record<Metric, number[]>
+  /** Money metrics' amounts (minor units). */
+  amount: Record<'redeemed' | 'sales' | 'payments', number[]>
+}
+
+/** The local midnight at or before `ms`. */
+function localMidnight(ms: number): number {
+  const d = new Date(ms)
+  d.setHours(0, 0, 0, 0)
+  return d.getTime()
+}
+
+function series(rows: HourTotal[], at: number[], bucketOf: (hourMs: number) => number): Series {
+  const index = new Map(at.map((t, i) => [t, i]))
+  const zeros = () => at.map(() => 0)
+  const count = Object.fromEntries(METRICS.map((m) => [m, zeros()])) as Series['count']
+  const amount = { redeemed: zeros(), sales: zeros(), payments: zeros() }
+  for (const r of rows) {
+    const i = index.get(bucketOf(r.hour * HOUR_MS))
+    if (i === undefined || !(r.metric in count)) continue
+    count[r.metric as Metric][i]! += r.count
+    if (r.metric in amount) amount[r.metric as keyof typeof amount][i]! += r.amount
+  }
+  return { at, count, amount }
+}
+
+export function today(reads: RollupReads, now = Date.now()): Series {
+  const start = localMidnight(now)
+  const end = localMidnight(start + 36 * HOUR_MS) // the next midnight, also across a DST change
+  const at: number[] = []
+  for (let t = start; t < end; t += HOUR_MS) at.push(t)
+  const rows = reads.hourly(Math.floor(start / HOUR_MS), Math.ceil(end / HOUR_MS))
+  return series(rows, at, (ms) => ms - ((ms - start) % HOUR_MS))
+}
+
+export function lastDays(reads: RollupReads, days: number, now = Date.now()): Series {
+  const at: number[] = []
+  let day = localMidnight(now)
+  for (let i = 0; i < days; i++, day = localMidnight(day - 12 * HOUR_MS)) at.unshift(day)
+  const end = localMidnight(localMidnight(now) + 36 * HOUR_MS)
+  const rows = reads.hourly(Math.floor(at[0]! / HOUR_MS), Math.ceil(end / HOUR_MS))
+  return series(rows, at, localMidnight)
+}
