@@ -47,11 +47,26 @@ ${p.noUsers ? `<p class="error">${esc(t(lang, 'admin.noUsers'))}</p>` : ''}
 <button type="submit">${t(lang, 'admin.login')}</button></form></main></body></html>`
 }
 
+const PAGES = [
+  { path: '/admin', key: 'admin.overview' },
+  { path: '/admin/trends', key: 'admin.trends' },
+] as const
+
 /** The console's frame around a page's body; `script` is the page's module under /admin/. */
-export function consolePage(f: Frame, user: AdminUser, csrf: string, title: string, body: string): string {
+export function consolePage(
+  f: Frame,
+  user: AdminUser,
+  csrf: string,
+  page: { path: string; title: string; script: string; styles?: string[] },
+  body: string,
+): string {
   const lang = f.lang
-  return `${head(f, title)}<script type="module" src="/admin/app.js"></script></head><body>
-<header class="top"><strong>${esc(f.storeName)}</strong><nav><a href="/admin" aria-current="page">${t(lang, 'admin.overview')}</a></nav>
+  const nav = PAGES.map(
+    (p) => `<a href="${p.path}"${p.path === page.path ? ' aria-current="page"' : ''}>${t(lang, p.key)}</a>`,
+  ).join('')
+  const styles = (page.styles ?? []).map((href) => `<link rel="stylesheet" href="${href}">`).join('')
+  return `${head(f, page.title)}${styles}<script type="module" src="${page.script}"></script></head><body>
+<header class="top"><strong>${esc(f.storeName)}</strong><nav>${nav}</nav>
 <span class="who">${esc(user.name)}</span>${langLink(f)}
 <form method="post" action="/admin/logout"><input type="hidden" name="_csrf" value="${esc(csrf)}"><button type="submit">${t(lang, 'admin.logout')}</button></form></header>
 <main>${body}</main></body></html>`
@@ -61,4 +76,20 @@ export function overviewBody(lang: Lang): string {
   return `<h1>${t(lang, 'admin.overview')} <span id="live" class="live" data-state="connecting"></span></h1>
 <section id="alarms" aria-live="polite"></section>
 <section class="grid" id="cards"></section>`
+}
+
+export type Range = 'today' | '7' | '30' | '90'
+
+/** Today and trends: the range switch, three charts with their figures as a table, and the funnel. */
+export function trendsBody(lang: Lang, range: Range): string {
+  const ranges: Range[] = ['today', '7', '30', '90']
+  const label = (r: Range) => (r === 'today' ? t(lang, 'admin.today') : t(lang, 'admin.days', { count: Number(r) }))
+  const tabs = ranges
+    .map((r) => `<a href="/admin/trends?range=${r}"${r === range ? ' aria-current="page"' : ''}>${esc(label(r))}</a>`)
+    .join('')
+  const chart = (id: string, key: 'admin.chartVisitors' | 'admin.chartVouchers' | 'admin.chartSales') =>
+    `<figure class="card chart"><figcaption>${t(lang, key)}</figcaption><div id="${id}" class="plot"></div></figure>`
+  return `<h1>${t(lang, 'admin.trends')}</h1><nav class="tabs" data-range="${range}">${tabs}</nav>
+<section class="card funnel"><h2>${t(lang, 'admin.funnel')}</h2><ol id="funnel"></ol></section>
+<section class="charts">${chart('visitors', 'admin.chartVisitors')}${chart('vouchers', 'admin.chartVouchers')}${chart('sales', 'admin.chartSales')}</section>`
 }

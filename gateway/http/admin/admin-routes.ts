@@ -7,7 +7,8 @@
  * are rate limited per address (@fastify/rate-limit) and locked per user (AdminAuth).
  */
 import { randomBytes } from 'node:crypto'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { createRequire } from 'node:module'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import secureSession from '@fastify/secure-session'
 import csrf from '@fastify/csrf-protection'
@@ -18,7 +19,7 @@ import { AdminLoginError, type AdminUser } from '../../admin/admin-auth.js'
 import { langOf, t } from '../../i18n/messages.js'
 import { packageRoot } from '../../version.js'
 import { PAGE_CSP, serveFiles } from '../static-files.js'
-import { consolePage, loginPage, overviewBody, type Frame } from './admin-pages.js'
+import { consolePage, loginPage, overviewBody, trendsBody, type Frame, type Range } from './admin-pages.js'
 import { overviewApi } from './overview-api.js'
 import { figuresApi } from './figures-api.js'
 
@@ -100,8 +101,12 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
 
   serveFiles(app, join(packageRoot(), 'gateway/http/pages/admin'), {
     '/admin/app.js': 'app.js',
+    '/admin/trends.js': 'trends.js',
     '/admin/app.css': 'app.css',
   })
+  // uPlot draws the charts: small (150 KB) and served from here, so they work offline.
+  const uplot = join(dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist')
+  serveFiles(app, uplot, { '/admin/uplot.js': 'uPlot.esm.js', '/admin/uplot.css': 'uPlot.min.css' })
 
   app.get('/admin/login', { schema: { hide: true } }, (req, reply) => {
     const lang = langFor(req)
@@ -164,9 +169,34 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/admin', { schema: { hide: true } }, (req, reply) =>
     page(req, reply, (user, lang) =>
-      consolePage(frame(req, lang), user, reply.generateCsrf(), t(lang, 'admin.overview'), overviewBody(lang)),
+      consolePage(
+        frame(req, lang),
+        user,
+        reply.generateCsrf(),
+        { path: '/admin', title: t(lang, 'admin.overview'), script: '/admin/app.js' },
+        overviewBody(lang),
+      ),
     ),
   )
+
+  app.get('/admin/trends', { schema: { hide: true } }, (req, reply) => {
+    const asked = (req.query as { range?: string }).range
+    const range: Range = asked === '7' || asked === '30' || asked === '90' ? asked : 'today'
+    return page(req, reply, (user, lang) =>
+      consolePage(
+        frame(req, lang),
+        user,
+        reply.generateCsrf(),
+        {
+          path: '/admin/trends',
+          title: t(lang, 'admin.trends'),
+          script: '/admin/trends.js',
+          styles: ['/admin/uplot.css'],
+        },
+        trendsBody(lang, range),
+      ),
+    )
+  })
 
   overviewApi(app, userOf)
   figuresApi(app, userOf)

@@ -1,0 +1,95 @@
+// Today and trends: the rollups' figures for the chosen range as uPlot charts (served by
+// the gateway: no CDN, the store may be offline), each with its totals as text, and the
+// funnel from the Wi-Fi to the till with the share kept at each step.
+import uPlot from '/admin/uplot.js'
+import { loadMessages } from '/i18n/i18n.js'
+
+const $ = (id) => document.getElementById(id)
+const lang = document.querySelector('meta[name="tillside-lang"]').content
+const range = document.querySelector('.tabs').dataset.range
+const el = (tag, props = {}, ...children) => {
+  const e = Object.assign(document.createElement(tag), props)
+  e.append(...children)
+  return e
+}
+const COLOURS = {
+  wifi_joins: '#2563eb',
+  members_new: '#16a34a',
+  plays: '#d97706',
+  issued: '#7c3aed',
+  redeemed: '#dc2626',
+  sales: '#0f766e',
+}
+const STEPS = ['wifi_joins', 'members_new', 'plays', 'issued', 'redeemed']
+let m = null
+const t = (key, vars) => m.t(lang, key, vars)
+const sum = (xs) => xs.reduce((a, b) => a + b, 0)
+const money = (minor) =>
+  (minor / 100).toLocaleString(m.dates(lang), { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+
+/** One chart: `series` are [name, values]; under it, each series' total for the range. */
+function chart(id, at, series, format = String) {
+  const box = $(id)
+  const width = box.clientWidth || 600
+  const opts = {
+    width,
+    height: 260,
+    scales: { x: { time: true } },
+    axes: [{}, { values: (_u, ticks) => ticks.map(format) }],
+    series: [
+      {},
+      ...series.map(([name]) => ({
+        label: t(`admin.series.${name}`),
+        stroke: COLOURS[name],
+        width: 2,
+        points: { show: at.length < 40 },
+      })),
+    ],
+    legend: { show: true },
+  }
+  box.replaceChildren()
+  new uPlot(opts, [at.map((ms) => ms / 1000), ...series.map(([, values]) => values)], box)
+  box.after(
+    el(
+      'p',
+      { className: 'totals' },
+      ...series.map(([name, values]) =>
+        el('span', {}, `${t(`admin.series.${name}`)}: `, el('strong', { textContent: format(sum(values)) })),
+      ),
+    ),
+  )
+}
+
+function funnel(count) {
+  const totals = STEPS.map((s) => sum(count[s]))
+  const top = Math.max(1, ...totals)
+  $('funnel').replaceChildren(
+    ...STEPS.map((step, i) => {
+      const share = i > 0 && totals[i - 1] > 0 ? `${Math.round((totals[i] / totals[i - 1]) * 100)}%` : null
+      const fill = el('span', { className: `fill ${step}` })
+      fill.style.width = `${(totals[i] / top) * 100}%` // CSSOM: allowed under the page's CSP
+      return el(
+        'li',
+        {},
+        el('span', { className: 'step', textContent: t(`admin.step.${step}`) }),
+        el('span', { className: 'bar' }, fill),
+        el('strong', { textContent: totals[i].toLocaleString(m.dates(lang)) }),
+        el('span', { className: 'share', textContent: share ? t('admin.ofStepBefore', { percent: share }) : '' }),
+      )
+    }),
+  )
+}
+
+async function boot() {
+  m = await loadMessages()
+  const res = await fetch(range === 'today' ? '/admin/api/today' : `/admin/api/trends?days=${range}`)
+  if (res.status === 401) return location.reload()
+  const data = await res.json()
+  const pick = (names) => names.map((n) => [n, data.count[n]])
+  funnel(data.count)
+  chart('visitors', data.at, pick(['wifi_joins', 'members_new', 'plays']))
+  chart('vouchers', data.at, pick(['issued', 'redeemed']))
+  chart('sales', data.at, [['sales', data.amount.sales]], money)
+  document.body.dataset.ready = 'true'
+}
+boot()
