@@ -66,3 +66,25 @@ export function lastDays(reads: RollupReads, days: number, now = Date.now()): Se
   const rows = reads.hourly(Math.floor(at[0]! / HOUR_MS), Math.ceil(end / HOUR_MS))
   return series(rows, at, localMidnight)
 }
+
+export interface PipeRow {
+  /** The store that issued the vouchers (its id; the page shows its name). */
+  issuerStore: string
+  campaign: number
+  used: number
+  /** Their worth, minor units (vouchers for an item count 0). */
+  value: number
+}
+
+/** Vouchers used here in the last `days`, by the store that issued them and campaign: the pipe's arrivals. */
+export function usedHereByIssuer(reads: RollupReads, days: number, now = Date.now()): PipeRow[] {
+  const from = localMidnight(now) - (days - 1) * 24 * HOUR_MS
+  return reads
+    .byKey(Math.floor(from / HOUR_MS), Math.ceil(now / HOUR_MS) + 1)
+    .filter((r) => r.metric === 'redeemed')
+    .map((r) => {
+      const [campaign, issuerStore] = r.key.split(':')
+      return { issuerStore: issuerStore ?? '', campaign: Number(campaign), used: r.count, value: r.amount }
+    })
+    .sort((a, b) => b.used - a.used)
+}

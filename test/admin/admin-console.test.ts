@@ -104,6 +104,9 @@ describe.skipIf(!ready)('the back office in a browser', () => {
     expect(steps[3]).toMatch(/^Won a voucher\s*1/)
     expect(steps[4]).toMatch(/^Used a voucher here\s*1\s*100% of the step before$/)
     expect(await page.textContent('#vouchers + .totals')).toContain('Used here: 1')
+    // The pipe: the voucher came from this store, named, with its worth.
+    await page.waitForSelector('#pipe tr td')
+    expect(await page.locator('#pipe tr').first().textContent()).toBe('Store shop-a (this store)20 off at Shop B120.00')
     expect(errors).toEqual([])
     expect(await smallTargets(page, 44)).toEqual([])
     await screenshotEachLanguage(page, 'admin-trends-today', '.lang')

@@ -80,11 +80,31 @@ function funnel(count) {
   )
 }
 
+/** The closed pipe's arrivals: each store's vouchers used here, by its name (never an id). */
+function pipe(rows) {
+  const cell = (text) => el('td', { textContent: text })
+  $('pipe').replaceChildren(
+    ...(rows.length
+      ? rows.map((r) =>
+          el(
+            'tr',
+            {},
+            cell(r.own ? t('admin.thisStore', { name: r.issuerName }) : (r.issuerName ?? t('admin.partnerStore'))),
+            cell(m.pick(lang, r.campaignName)),
+            cell(r.used.toLocaleString(m.dates(lang))),
+            cell(r.value ? money(r.value) : ''),
+          ),
+        )
+      : [el('tr', {}, el('td', { colSpan: 4, textContent: t('admin.noData') }))]),
+  )
+}
+
 async function boot() {
   m = await loadMessages()
   const res = await fetch(range === 'today' ? '/admin/api/today' : `/admin/api/trends?days=${range}`)
   if (res.status === 401) return location.reload()
   const data = await res.json()
+  pipe(await (await fetch(`/admin/api/pipe?days=${range === 'today' ? 1 : range}`)).json())
   const pick = (names) => names.map((n) => [n, data.count[n]])
   funnel(data.count)
   chart('visitors', data.at, pick(['wifi_joins', 'members_new', 'plays']))
