@@ -24,6 +24,10 @@ const STEPS = ['wifi_joins', 'members_new', 'plays', 'issued', 'redeemed']
 let m = null
 const t = (key, vars) => m.t(lang, key, vars)
 const sum = (xs) => xs.reduce((a, b) => a + b, 0)
+const tick = (ms) =>
+  range === 'today'
+    ? new Date(ms).toLocaleTimeString(m.dates(lang), { hour: '2-digit', minute: '2-digit' })
+    : new Date(ms).toLocaleDateString(m.dates(lang), { month: 'numeric', day: 'numeric' })
 const money = (minor) =>
   (minor / 100).toLocaleString(m.dates(lang), { minimumFractionDigits: 2, maximumFractionDigits: 2 })
 
@@ -35,9 +39,10 @@ function chart(id, at, series, format = String) {
     width,
     height: 260,
     scales: { x: { time: true } },
-    axes: [{}, { values: (_u, ticks) => ticks.map(format) }],
+    // Ticks in the page's language and the store's clock: hours today, dates over days.
+    axes: [{ values: (_u, ticks) => ticks.map((s) => tick(s * 1000)) }, { values: (_u, ticks) => ticks.map(format) }],
     series: [
-      {},
+      { label: t('admin.when') },
       ...series.map(([name]) => ({
         label: t(`admin.series.${name}`),
         stroke: COLOURS[name],
