@@ -41,28 +41,39 @@ const field = (p: Payload, path: string): unknown =>
 const text = (v: unknown) => (v === undefined || v === null ? '' : String(v))
 
 /** One batch's counts, added to the table once per (hour, metric, key) at commit. */
+type Row = [hour: number, metric: string, key: string, count: number, amount: number]
+
 export class RollupBatch {
-  private readonly rows = new Map<string, [number, string, string, number, number]>()
+  private readonly rows = new Map<string, Row>()
+  /** The last keyless row touched: a batch is mostly scans of one hour, so most adds are one compare. */
+  private last: { type: string; hour: number; row: Row } | null = null
 
   /** `payload` as written: an object, or the JSON text of a plain append (parsed only when a key or amount needs it). */
   add(type: string, time: number, payload: Payload | string): void {
+    const hour = Math.floor(time / HOUR_MS)
+    const last = this.last
+    if (last !== null && last.type === type && last.hour === hour) {
+      last.row[3]++
+      return
+    }
     const def = ROLLUPS[type as EventType]
     if (!def) return
     const p =
       def.key.length || def.amount ? (typeof payload === 'string' ? (JSON.parse(payload) as Payload) : payload) : {}
     const key = def.key.map((f) => text(field(p, f))).join(':')
     const amount = def.amount ? Number(field(p, def.amount) ?? 0) || 0 : 0
-    const hour = Math.floor(time / HOUR_MS)
     const id = `${hour}\t${def.metric}\t${key}`
-    const row = this.rows.get(id)
+    let row = this.rows.get(id)
     if (row) {
       row[3]++
       row[4] += amount
-    } else this.rows.set(id, [hour, def.metric, key, 1, amount])
+    } else this.rows.set(id, (row = [hour, def.metric, key, 1, amount]))
+    this.last = def.key.length === 0 && !def.amount ? { type, hour, row } : null
   }
 
   /** Adds another batch's counts (a command's, once it did not roll back). */
   merge(other: RollupBatch): void {
+    this.last = null // a merged row may be the one `last` would have grown
     for (const [id, [hour, metric, key, count, amount]] of other.rows) {
       const row = this.rows.get(id)
       if (row) {
@@ -80,6 +91,7 @@ export class RollupBatch {
   flush(upsert: { run(...args: (string | number)[]): unknown }): void {
     for (const row of this.rows.values()) upsert.run(...row)
     this.rows.clear()
+    this.last = null
   }
 }
 
