@@ -39,7 +39,7 @@ async function metrics(app: FastifyInstance): Promise<void> {
     registers: [register],
   })
   journal.observeCommits((ms) => commitSeconds.observe(ms / 1000))
-  const appended = new Counter({
+  new Counter({
     name: 'tillside_journal_appended_events_total',
     help: 'Events committed to the journal since the gateway started',
     registers: [register],
@@ -48,7 +48,6 @@ async function metrics(app: FastifyInstance): Promise<void> {
       this.inc(journal.getHealth().appendedSinceStart)
     },
   })
-  void appended
   gauge('tillside_journal_last_seq', 'The highest seq committed', [], (g) => g.set(journal.getHealth().lastSeq))
   gauge('tillside_journal_pending_events', 'Appends waiting for their commit', [], (g) =>
     g.set(journal.getHealth().pending),
