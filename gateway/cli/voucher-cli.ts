@@ -102,24 +102,19 @@ export async function runSecret(kind: string | undefined): Promise<number> {
     out(`tokenHash (till.posTokens[].tokenHash): ${hashToken(token)}`)
     return 0
   }
-  if (kind === 'pin') {
-    // From stdin, so the PIN stays out of shell history and `ps`.
-    const pin = readFileSync(0, 'utf8').trim()
-    try {
-      out(await hashPin(pin))
-      return 0
-    } catch (e) {
-      err(`tillside secret pin: ${(e as Error).message}`)
-      return 2
-    }
+  // From stdin, so the secret stays out of shell history and `ps`. A PIN is trimmed; a
+  // password loses only the newline `echo` adds (its own spaces are part of it).
+  const hashers: Record<string, [(text: string) => string, (secret: string) => Promise<string>]> = {
+    pin: [(text) => text.trim(), hashPin],
+    password: [(text) => text.replace(/\r?\n$/, ''), hashPassword],
   }
-  if (kind === 'password') {
-    const password = readFileSync(0, 'utf8').replace(/\r?\n$/, '')
+  const hasher = kind ? hashers[kind] : undefined
+  if (hasher) {
     try {
-      out(await hashPassword(password))
+      out(await hasher[1](hasher[0](readFileSync(0, 'utf8'))))
       return 0
     } catch (e) {
-      err(`tillside secret password: ${(e as Error).message}`)
+      err(`tillside secret ${kind}: ${(e as Error).message}`)
       return 2
     }
   }
