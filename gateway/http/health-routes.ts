@@ -83,12 +83,13 @@ const StatusBody = Type.Object({
     {
       rssBytes: Type.Integer(),
       heapUsedBytes: Type.Integer(),
+      heapCommittedBytes: Type.Integer(),
       heapLimitBytes: Type.Integer(),
       externalBytes: Type.Integer(),
     },
     {
       description:
-        "The gateway process's memory: resident set, V8 heap in use and its ceiling (--max-old-space-size), memory V8 objects hold outside the heap (Buffers)",
+        "The gateway process's memory: resident set, V8 heap in use, committed (in use plus what V8 keeps reserved) and its ceiling (--max-old-space-size), memory V8 objects hold outside the heap (Buffers)",
     },
   ),
 })
@@ -127,6 +128,7 @@ export const healthRoutes = fp(
           memory: {
             rssBytes: process.memoryUsage.rss(),
             heapUsedBytes: heap.used_heap_size,
+            heapCommittedBytes: heap.total_heap_size,
             heapLimitBytes: heap.heap_size_limit,
             externalBytes: heap.external_memory,
           },

@@ -33,6 +33,8 @@ interface Sample {
   rss: number
   anon: number
   heap: number
+  /** V8's committed heap: in use plus what it keeps reserved (grows with fragmentation). */
+  committed: number
   external: number
   log: number
 }
@@ -74,7 +76,7 @@ export async function benchSoak(dir: string): Promise<void> {
     while (Date.now() < end) {
       await sleep(SAMPLE_MS)
       const status = (await fetch(`${base}/api/status`).then((r) => r.json())) as {
-        memory: { heapUsedBytes: number; externalBytes: number }
+        memory: { heapUsedBytes: number; heapCommittedBytes: number; externalBytes: number }
       }
       const proc = readFileSync(`/proc/${gateway.pid}/status`, 'utf8')
       const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(proc)?.[1] ?? NaN) * 1024
@@ -83,6 +85,7 @@ export async function benchSoak(dir: string): Promise<void> {
         rss: kb('VmRSS'),
         anon: kb('RssAnon'),
         heap: status.memory.heapUsedBytes,
+        committed: status.memory.heapCommittedBytes,
         external: status.memory.externalBytes,
         log: statSync(logFile).size,
       })
@@ -118,6 +121,14 @@ export async function benchSoak(dir: string): Promise<void> {
       unit: 'MB/hour',
       ...common,
     })
+    // Beside the RSS: is what grows V8's committed heap (GC and fragmentation) or native memory?
+    report({
+      bench: 'soak.rss',
+      metric: 'heap_committed_slope',
+      value: round(slope(half, 'committed') / MB, 2),
+      unit: 'MB/hour',
+      ...common,
+    })
     report({
       bench: 'soak.rss',
       metric: 'peak_rss',
@@ -150,7 +161,7 @@ export async function benchSoak(dir: string): Promise<void> {
 }
 
 /** Least-squares slope of one field against time, per hour. */
-export function slope(samples: Sample[], field: 'rss' | 'anon' | 'heap' | 'external'): number {
+export function slope(samples: Sample[], field: 'rss' | 'anon' | 'heap' | 'committed' | 'external'): number {
   const xs = samples.map((s) => s.t / 3_600_000)
   const ys = samples.map((s) => s[field])
   const mx = xs.reduce((a, b) => a + b, 0) / xs.length
