@@ -28,6 +28,11 @@ export type LocalText = Static<ReturnType<typeof LocalText>>
 /** Words Tillside itself ships (reasons, advice, labels): in every language it has a catalog for. */
 export type Localized = Required<LocalText>
 
+/** The same message made in every language. */
+export function eachLang(text: (lang: Lang) => string): Localized {
+  return Object.fromEntries(LANGS.map((lang) => [lang, text(lang)])) as Localized
+}
+
 /** Text in one language: Traditional Chinese falls back to Simplified, every language to English. */
 export function pickText(lang: Lang, text: LocalText): string {
   if (lang === 'zh-TW') return text['zh-TW'] ?? text.zh ?? text.en

@@ -40,8 +40,14 @@ function series(rows: HourTotal[], at: number[], bucketOf: (hourMs: number) => n
   const zeros = () => at.map(() => 0)
   const count = Object.fromEntries(METRICS.map((m) => [m, zeros()])) as Series['count']
   const amount = { redeemed: zeros(), sales: zeros(), payments: zeros() }
+  let hour = NaN
+  let i: number | undefined
   for (const r of rows) {
-    const i = index.get(bucketOf(r.hour * HOUR_MS))
+    // Rows come by hour: the bucket (a Date computation for days) once per hour, not per row.
+    if (r.hour !== hour) {
+      hour = r.hour
+      i = index.get(bucketOf(hour * HOUR_MS))
+    }
     if (i === undefined || !(r.metric in count)) continue
     count[r.metric as Metric][i]! += r.count
     if (r.metric in amount) amount[r.metric as keyof typeof amount][i]! += r.amount

@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify'
 
 export const LOGO_PATH = '/brand/logo.png'
 
+/** The logo's address for a page, or null when the store has none. */
+export const logoUrl = (app: FastifyInstance): string | null => (app.services.brand.logo ? LOGO_PATH : null)
+
 export function brandRoutes(app: FastifyInstance): void {
   const logo = app.services.brand.logo
   if (!logo) return

@@ -6,7 +6,7 @@
  * an identification at this kiosk can play in a member's name.
  */
 import { openEventStream } from './event-stream.js'
-import { LOGO_PATH } from './brand-routes.js'
+import { logoUrl } from './brand-routes.js'
 import { join } from 'node:path'
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
@@ -120,7 +120,7 @@ export const kioskRoutes = fp(
           brand: {
             primary: config.store.brand.primary,
             accent: config.store.brand.accent,
-            logo: app.services.brand.logo ? LOGO_PATH : null,
+            logo: logoUrl(app),
           },
           title: config.kiosk.game.title ?? null,
           idleResetSeconds: config.kiosk.idleResetSeconds,

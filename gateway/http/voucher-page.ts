@@ -5,7 +5,7 @@
  * (the phone's, or the switch at the top), the store's name on top, and in plain words
  * what the voucher is worth, where and until when it can be used, or why it cannot.
  */
-import { LOGO_PATH } from './brand-routes.js'
+import { logoUrl } from './brand-routes.js'
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { qrSvg } from '../kiosk/qr-svg.js'
@@ -50,7 +50,7 @@ export function voucherPageRoutes(app: FastifyInstance): void {
         pageHtml(
           lang,
           title,
-          { ...config.store, logo: app.services.brand.logo ? LOGO_PATH : null },
+          { ...config.store, logo: logoUrl(app) },
           nextLang(lang, languages),
           switchLabel(lang, languages),
           body,

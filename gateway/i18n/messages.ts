@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import i18next from 'i18next'
-import { LANGS, type Lang, type Localized } from '../../config/schema-parts.js'
+import { LANGS, eachLang, type Lang, type Localized } from '../../config/schema-parts.js'
 import { packageRoot } from '../version.js'
 import type en from './en.json'
 
@@ -62,7 +62,7 @@ export function hasMessage(key: string): key is MessageKey {
 
 /** One message in every language, for APIs that carry words beside a machine reason. */
 export function localized(key: MessageKey, vars?: Vars): Localized {
-  return Object.fromEntries(LANGS.map((lang) => [lang, t(lang, key, vars)])) as Localized
+  return eachLang((lang) => t(lang, key, vars))
 }
 
 /** The language's tag for `<html lang>` and Content-Language. */

@@ -73,7 +73,6 @@ export class RollupBatch {
 
   /** Adds another batch's counts (a command's, once it did not roll back). */
   merge(other: RollupBatch): void {
-    this.last = null // a merged row may be the one `last` would have grown
     for (const [id, [hour, metric, key, count, amount]] of other.rows) {
       const row = this.rows.get(id)
       if (row) {

@@ -4,10 +4,8 @@
  * carry the machine `reason` beside them.
  */
 import type { Campaign } from '../vouchers/campaigns.js'
-import { LANGS, pickText, type Lang, type Localized } from '../../config/schema-parts.js'
+import { eachLang, pickText, type Localized } from '../../config/schema-parts.js'
 import { hasMessage, localized, t, type MessageKey } from '../i18n/messages.js'
-
-const each = (f: (lang: Lang) => string) => Object.fromEntries(LANGS.map((l) => [l, f(l)])) as Localized
 
 /** A short headline the cashier reads at a glance, and advice on what to do; unknown reasons read as "Unknown code". */
 export function reasonText(reason: string): { headline: Localized; advice: Localized } {
@@ -21,15 +19,15 @@ export function reasonText(reason: string): { headline: Localized; advice: Local
 /** What the cashier does for a valid voucher, as one phrase: take money off, or give the item. */
 export function handOverText(value: Campaign['value']): Localized {
   const v = valueText(value)
-  return each((lang) =>
+  return eachLang((lang) =>
     'item' in value ? t(lang, 'value.give', { item: v[lang] }) : t(lang, 'value.takeOff', { value: v[lang] }),
   )
 }
 
 /** "What to hand over" for a campaign's value. */
 export function valueText(value: Campaign['value']): Localized {
-  if ('item' in value) return each((lang) => pickText(lang, value.item))
+  if ('item' in value) return eachLang((lang) => pickText(lang, value.item))
   const amount = (value.amount / 100).toFixed(2)
   const symbol = value.currency === 'CNY' ? '¥' : `${value.currency} `
-  return each((lang) => t(lang, 'value.off', { amount: `${symbol}${amount}` }))
+  return eachLang((lang) => t(lang, 'value.off', { amount: `${symbol}${amount}` }))
 }

@@ -5,7 +5,7 @@
  */
 import type { Campaign } from './campaigns.js'
 import type { Config } from '../../config/schema.js'
-import { LANGS, type Localized } from '../../config/schema-parts.js'
+import { eachLang, type Localized } from '../../config/schema-parts.js'
 import { localized } from '../i18n/messages.js'
 
 /** Names of other stores and merchants (the trust list's, VoucherAuthority.names()). */
@@ -18,8 +18,6 @@ const NO_NAMES: KnownNames = { store: () => undefined, merchant: () => undefined
 /** More named places than this and the rest are "partner stores": a slip is not a directory. */
 const MAX_NAMED = 4
 
-const same = (text: string) => Object.fromEntries(LANGS.map((l) => [l, text])) as Localized
-
 export function whereToUse(
   c: Pick<Campaign, 'redeemableAt'>,
   own: Pick<Config['store'], 'id' | 'name' | 'merchant' | 'merchantName'>,
@@ -30,7 +28,7 @@ export function whereToUse(
   const ownMerchant = own.merchant !== undefined && merchants.includes(own.merchant)
   if (ownMerchant)
     lines.push(own.merchantName ? localized('where.allOf', { merchant: own.merchantName }) : localized('where.allOurs'))
-  else if (stores.includes(own.id)) lines.push(same(own.name))
+  else if (stores.includes(own.id)) lines.push(eachLang(() => own.name))
   let unnamed = 0
   for (const m of merchants.filter((m) => m !== own.merchant)) {
     const name = names.merchant(m)
@@ -39,7 +37,7 @@ export function whereToUse(
   }
   for (const s of stores.filter((s) => s !== own.id)) {
     const name = names.store(s)
-    if (name && lines.length < MAX_NAMED) lines.push(same(name))
+    if (name && lines.length < MAX_NAMED) lines.push(eachLang(() => name))
     else unnamed++
   }
   if (unnamed > 0) lines.push(localized('where.partners'))

@@ -64,7 +64,6 @@ describe('back office login', () => {
     await b.get('/admin/login')
     const forged = await b.post('/admin/login', { _csrf: 'made-up', user: 'mei', password: PASSWORD })
     expect(forged.statusCode).toBe(403)
-    expect(forged.cookies.some((c) => c.name === 'tillside_admin' && c.value && forged.statusCode === 303)).toBe(false)
   })
 
   it('locks a user after five wrong passwords, even against the right one', async () => {

@@ -46,6 +46,7 @@ export function overviewApi(app: FastifyInstance, userOf: (req: FastifyRequest) 
     if (!userOf(req)) return reply.code(401).send({ error: 'login_required', message: 'log in at /admin/login' })
     const res = openEventStream(reply)
     let last = ''
+    let sentAt = 0
     const send = () => {
       const data = JSON.stringify(snapshot())
       // Unchanged figures go out anyway now and then: the page knows its stream is alive.
@@ -55,7 +56,6 @@ export function overviewApi(app: FastifyInstance, userOf: (req: FastifyRequest) 
         sentAt = Date.now()
       }
     }
-    let sentAt = 0
     res.write('retry: 2000\n\n')
     send()
     const owner = `admin-overview:${++streams}`

@@ -4,7 +4,7 @@
  * vouchers, the store) and the prize. Forms post back here; `Accept: application/json`
  * gets the same answers as JSON (scripts, tests, a future app).
  */
-import { LOGO_PATH } from '../brand-routes.js'
+import { logoUrl } from '../brand-routes.js'
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ERROR_STATUS } from '../error-status.js'
@@ -62,7 +62,7 @@ export function portalRoutes(app: FastifyInstance): void {
       switchLabel: switchLabel(lang, languages),
       storeName: config.store.name,
       primary: config.store.brand.primary,
-      logo: app.services.brand.logo ? LOGO_PATH : null,
+      logo: logoUrl(app),
       otherLang: `${url.pathname}${url.search}`,
     }
   }
