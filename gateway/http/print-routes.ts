@@ -177,7 +177,8 @@ export const printRoutes = fp(
           response: { 202: Type.Object({ jobId: Type.String(), previewUrl: PreviewUrl }), ...errors },
         }),
       },
-      async (req, reply) => reply.code(202).send(withPreview(await app.services.print.reprint(req.params.id))),
+      async (req, reply) =>
+        reply.code(202).send(withPreview(await app.services.print.reprint(req.params.id, `pos:${req.posName}`))),
     )
 
     app.post<{ Params: Static<typeof JobParams> }>(
@@ -186,7 +187,7 @@ export const printRoutes = fp(
         onRequest: authenticate,
         schema: schema('Cancel a queued or interrupted job', { params: JobParams, response: { 200: Job, ...errors } }),
       },
-      async (req) => withPreview(await app.services.print.cancel(req.params.id)),
+      async (req) => withPreview(await app.services.print.cancel(req.params.id, `pos:${req.posName}`)),
     )
   },
   { name: 'print-routes', dependencies: ['tillside-services'] },

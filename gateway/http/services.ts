@@ -21,6 +21,7 @@ import type { PortalService } from '../portal/portal-service.js'
 import type { PortalSessions } from '../portal/portal-sessions.js'
 import type { StoreLogo } from '../../config/store-logo.js'
 import type { AdminAuth } from '../admin/admin-auth.js'
+import type { BackOffice } from '../admin/back-office.js'
 import type { RollupReads } from '../store/read/rollup-reads.js'
 import type { EventBus } from '../bus.js'
 import type { Raster } from '../print/logo-raster.js'
@@ -36,7 +37,7 @@ export interface GatewayServices {
   members: Pick<MemberService, 'enrol' | 'findByPhone' | 'currentCode' | 'identify' | 'consents'>
   print: Pick<
     PrintService,
-    'printers' | 'printerFor' | 'profileOf' | 'enqueue' | 'job' | 'preview' | 'reprint' | 'cancel'
+    'printers' | 'printerFor' | 'profileOf' | 'enqueue' | 'job' | 'jobs' | 'preview' | 'reprint' | 'cancel'
   >
   pos: Pick<PosService, 'recordSale' | 'charge'>
   till: Pick<TillService, 'history' | 'subscribe' | 'subscribers' | 'void'>
@@ -53,6 +54,7 @@ export interface GatewayServices {
   /** The guest Wi-Fi portal; null when portal.enabled is off. */
   portal?: { service: PortalService; sessions: PortalSessions } | null
   admin: AdminAuth
+  backOffice: BackOffice
   rollups: RollupReads
   bus: Pick<EventBus, 'on' | 'off'>
   /** The store's logo as given (for the pages) and as printer dots (for the slip header). */

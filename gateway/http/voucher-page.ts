@@ -14,11 +14,11 @@ import type { VoucherSummary } from '../vouchers/voucher-service.js'
 import { whereToUse } from '../vouchers/where-to-use.js'
 import { LANGS, pickText, type Lang } from '../../config/schema-parts.js'
 import { dateLocale, langOf, langTag, nextLang, switchLabel, t } from '../i18n/messages.js'
+import { esc } from './html.js'
 
 const Params = Type.Object({ code: Type.String({ minLength: 1, maxLength: 200 }) })
 const Query = Type.Object({ lang: Type.Optional(Type.Union(LANGS.map((l) => Type.Literal(l)))) })
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 const STYLE = `body{font:17px/1.5 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;background:#f4f1ea;color:#222}
 header{display:flex;justify-content:space-between;align-items:center;padding:.5rem 1rem;background:#b3261e;color:#fff;font-weight:700}

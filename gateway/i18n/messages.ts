@@ -60,6 +60,12 @@ export function hasMessage(key: string): key is MessageKey {
   return i18n.exists(key, { lng: 'en' })
 }
 
+/** The words for a machine value under a prefix (`admin.job` + `done`); the value itself when the catalog has none. */
+export function wordsFor(lang: Lang, prefix: string, value: string): string {
+  const key = `${prefix}.${value}`
+  return hasMessage(key) ? t(lang, key) : value
+}
+
 /** One message in every language, for APIs that carry words beside a machine reason. */
 export function localized(key: MessageKey, vars?: Vars): Localized {
   return eachLang((lang) => t(lang, key, vars))

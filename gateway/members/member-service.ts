@@ -4,13 +4,13 @@
  */
 import { CodedError } from '../../config/coded-error.js'
 import { randomBytes } from 'node:crypto'
-import { MemberReads } from '../store/read/member-reads.js'
+import { MemberReads, type MemberActivity } from '../store/read/member-reads.js'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
 import { Tally } from '../log-tally.js'
 import type { ConsentInput } from '../store/tx/member-tx.js'
 import type { MemberKeys } from './member-keys.js'
-import { normalisePhone, PhoneError } from './phone.js'
+import { maskPhone, normalisePhone, PhoneError } from './phone.js'
 import { checkMemberCode, memberCode, parseMemberCode, type MemberCodeProblem } from './member-code.js'
 
 export class MemberError extends CodedError<'invalid_phone' | 'consent_required' | 'unknown_member'> {
@@ -27,6 +27,12 @@ export interface EnrolRequest {
 
 export type IdentifyResult =
   { ok: true; memberId: string } | { ok: false; reason: MemberCodeProblem | 'unknown_member'; detail: string }
+
+export interface MemberProfile extends MemberActivity {
+  joinedAt: number
+  phone: string | null
+  consents: { marketing: boolean | null; followStore: boolean | null }
+}
 
 export class MemberService {
   private readonly tally: Tally
@@ -83,6 +89,34 @@ export class MemberService {
   phoneOf(memberId: string): string | null {
     const sealed = this.reads.sealedPhone(memberId)
     return sealed ? this.keys.decrypt(sealed) : null
+  }
+
+  count(): number {
+    return this.reads.count()
+  }
+
+  /** Members whose latest answer is yes, per consent kind. */
+  consentTotals(): Record<string, number> {
+    return this.reads.consentTotals()
+  }
+
+  /** The member's latest answer for a consent kind; null when never asked. */
+  consentOf(memberId: string, kind: string): boolean | null {
+    return this.reads.latestConsent(memberId, kind)
+  }
+
+  /** What the back office shows of a member: the phone masked, never in clear. */
+  profile(memberId: string, campaigns: readonly number[]): MemberProfile | null {
+    const joinedAt = this.reads.joinedAt(memberId)
+    if (joinedAt === null) return null
+    const phone = this.phoneOf(memberId)
+    const consent = (kind: string) => this.reads.latestConsent(memberId, kind)
+    return {
+      joinedAt,
+      phone: phone === null ? null : maskPhone(phone),
+      consents: { marketing: consent('marketing'), followStore: consent('follow_store') },
+      ...this.reads.activity(memberId, campaigns),
+    }
   }
 
   /** The member QR to show now (it changes every 30 s). */

@@ -39,3 +39,14 @@ export function normalisePhone(input: string, defaultCountry = '86'): string {
     throw new PhoneError('bad_length', 'an international number has 8 to 15 digits after the country code')
   return `+${digits}`
 }
+
+/**
+ * A phone as the back office may show it: the first three and the last four digits
+ * ("+86 138****8000", "+447****0958"), enough for a customer at the counter to recognise.
+ */
+export function maskPhone(e164: string): string {
+  const china = e164.startsWith('+86')
+  const digits = e164.slice(china ? 3 : 1)
+  const hidden = '*'.repeat(Math.max(1, digits.length - 7))
+  return `${china ? '+86 ' : '+'}${digits.slice(0, 3)}${hidden}${digits.slice(3 + hidden.length)}`
+}

@@ -99,6 +99,7 @@ export class PrintQueue implements Module {
     kind: string,
     requestKey: string | null = null,
     reprintOf: string | null = null,
+    by?: string,
   ): Promise<{ jobId: string; repeated: boolean; state: string }> {
     renderEscPos(document, this.profile)
     const { result } = await this.journal.execute('print.enqueue', {
@@ -107,6 +108,7 @@ export class PrintQueue implements Module {
       document: JSON.stringify(document),
       requestKey,
       reprintOf,
+      ...(by === undefined ? {} : { by }),
     })
     this.wakeUp?.()
     return result

@@ -97,18 +97,25 @@ export class PrintService implements Module {
     return row
   }
 
+  /** A printer's latest jobs and every interrupted one, newest first (the back office's queue). */
+  jobs(printerId: string, limit = 30): PrintJob[] {
+    this.entry(printerId)
+    return this.reads.latest(printerId, limit)
+  }
+
   preview(id: string): string {
     const job = this.job(id)
     return documentPreview(this.documentOf(id), this.profileOf(job.printer))
   }
 
-  async reprint(id: string): Promise<{ jobId: string }> {
+  /** `by`: who asked (admin:<user>, pos:<name>), journaled with the new job. */
+  async reprint(id: string, by?: string): Promise<{ jobId: string }> {
     const job = this.job(id)
-    const { jobId } = await this.entry(job.printer).queue.enqueue(this.documentOf(id), job.kind, null, id)
+    const { jobId } = await this.entry(job.printer).queue.enqueue(this.documentOf(id), job.kind, null, id, by)
     return { jobId }
   }
 
-  async cancel(id: string): Promise<PrintJob> {
+  async cancel(id: string, by?: string): Promise<PrintJob> {
     const job = this.job(id)
     if (job.state !== 'queued' && job.state !== 'interrupted')
       throw new PrintError(
@@ -120,6 +127,7 @@ export class PrintService implements Module {
       from: job.state,
       to: 'cancelled',
       error: null,
+      ...(by === undefined ? {} : { by }),
     })
     if (!result.moved) throw new PrintError('not_cancellable', `job ${id} changed state meanwhile`)
     return this.job(id)

@@ -38,6 +38,7 @@ import { SyncService } from '../../sync/sync-service.js'
 import { commandHandlers } from './command-handlers.js'
 import { KioskService } from '../kiosk/kiosk-service.js'
 import { KioskAudit } from '../kiosk/kiosk-audit.js'
+import { BackOffice } from '../admin/back-office.js'
 import { KioskScans } from '../kiosk/kiosk-scans.js'
 import { KioskLimits } from '../kiosk/kiosk-limits.js'
 import { createPortal, type Portal } from '../portal/portal-module.js'
@@ -193,6 +194,8 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
   const admin = new AdminAuth(config.admin, logger('gateway:admin'), (user, action) =>
     journal.append({ type: 'admin.session', device: null, payload: { user, action } }),
   )
+  const rollups = new RollupReads(journal)
+  const kioskAudit = new KioskAudit(journal)
   const services: GatewayServices = {
     config,
     journal,
@@ -207,11 +210,12 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     cashiers,
     links: LinkSigner.forDataDir(config.dataDir),
     sync,
-    kiosk: { service: kiosk, audit: new KioskAudit(journal), scans: kioskScans, limits: kioskLimits },
+    kiosk: { service: kiosk, audit: kioskAudit, scans: kioskScans, limits: kioskLimits },
     portal: portal && { service: portal.service, sessions: portal.sessions },
     brand,
     admin,
-    rollups: new RollupReads(journal),
+    rollups,
+    backOffice: new BackOffice(config, journal, vouchers, members, rollups, kioskAudit),
     bus,
     startedAt: new Date(),
     version: packageVersion(),

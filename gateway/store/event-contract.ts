@@ -34,7 +34,11 @@ const RedeemContext = {
     Type.Record(Type.String(), Type.Unknown(), { description: 'What led here, e.g. { scanId } or { pos, key }' }),
   ),
 }
-const PrintEnd = Event('A print job moved on', { jobId: Str, error: Nullable(Type.String()) })
+const PrintEnd = Event('A print job moved on; `by` when a person did it (admin:<user>, pos:<name>)', {
+  jobId: Str,
+  error: Nullable(Type.String()),
+  by: Type.Optional(Str),
+})
 const Payment = Event('A wallet payment and the provider’s answer (the payment code masked)', {
   status: Type.Union([Type.Literal('paid'), Type.Literal('declined')]),
   provider: Str,
@@ -130,11 +134,12 @@ export const EVENT_SCHEMAS = {
     currency: Str,
     detail: Type.String(),
   }),
-  'print.queued': Event('A print job was queued', {
+  'print.queued': Event('A print job was queued; `by` who asked for a reprint (admin:<user>, pos:<name>)', {
     printer: Str,
     kind: Str,
     requestKey: Nullable(Str),
     reprintOf: Nullable(Str),
+    by: Type.Optional(Str),
   }),
   'print.retry': PrintEnd,
   'print.done': PrintEnd,
@@ -181,6 +186,12 @@ export const EVENT_SCHEMAS = {
   'admin.session': Event('A back-office login, logout, or logins locked after wrong passwords', {
     user: Str,
     action: Type.Union([Type.Literal('login'), Type.Literal('logout'), Type.Literal('locked')]),
+  }),
+  'admin.export': Event('A table exported from the back office as CSV, by whom, for which times [from, to)', {
+    user: Str,
+    table: Str,
+    from: Int,
+    to: Int,
   }),
 }
 

@@ -297,4 +297,15 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE journal_meta ADD COLUMN rollup_seq INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 12,
+    name: 'back office lookups',
+    sql: `
+      -- The back office looks a voucher up and shows the play (and slip) that issued it, and
+      -- lists each printer's latest jobs. A few hundred plays and slips a day: the indexes
+      -- cost the writer nothing it would notice.
+      CREATE INDEX kiosk_plays_by_voucher ON kiosk_plays (kid, campaign, serial);
+      CREATE INDEX print_jobs_latest ON print_jobs (printer, position);
+    `,
+  },
 ]

@@ -55,6 +55,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     admin: new AdminAuth(config.admin, silentLogger(), async () => {}),
     bus: { on: () => {}, off: () => {} },
     rollups: {} as GatewayServices['rollups'],
+    backOffice: {} as GatewayServices['backOffice'],
     startedAt: new Date(),
     journal: { getHealth: () => ({ state: journalState }) as JournalHealth, observeCommits: () => () => true },
     integrity: { status: () => ({ result: null, checkedAt: null, alarm: null }) },

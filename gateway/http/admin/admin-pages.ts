@@ -4,10 +4,9 @@
  * console's live parts are drawn by /admin/app.js. No inline script or style (CSP).
  */
 import type { Lang } from '../../../config/schema-parts.js'
-import { langTag, switchLabel, nextLang, t } from '../../i18n/messages.js'
-import type { AdminUser } from '../../admin/admin-auth.js'
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+import { langTag, switchLabel, nextLang, t, type MessageKey } from '../../i18n/messages.js'
+import type { AdminRole, AdminUser } from '../../admin/admin-auth.js'
+import { esc } from '../html.js'
 
 export interface Frame {
   lang: Lang
@@ -47,29 +46,55 @@ ${p.noUsers ? `<p class="error">${esc(t(lang, 'admin.noUsers'))}</p>` : ''}
 <button type="submit">${t(lang, 'admin.login')}</button></form></main></body></html>`
 }
 
-const PAGES = [
-  { path: '/admin', key: 'admin.overview' },
-  { path: '/admin/trends', key: 'admin.trends' },
-] as const
+/** The console's pages in the order of its navigation; `staff` pages are open to every user, the rest to managers. */
+export const PAGES = [
+  { path: '/admin', key: 'admin.overview', staff: true },
+  { path: '/admin/trends', key: 'admin.trends', staff: false },
+  { path: '/admin/campaigns', key: 'admin.campaigns', staff: false },
+  { path: '/admin/vouchers', key: 'admin.vouchers', staff: true },
+  { path: '/admin/print', key: 'admin.printQueue', staff: true },
+  { path: '/admin/members', key: 'admin.members', staff: false },
+  { path: '/admin/export', key: 'admin.export', staff: false },
+] as const satisfies readonly { path: string; key: MessageKey; staff: boolean }[]
 
-/** The console's frame around a page's body; `script` is the page's module under /admin/. */
-export function consolePage(
-  f: Frame,
-  user: AdminUser,
-  csrf: string,
-  page: { path: string; title: string; script: string; styles?: string[] },
-  body: string,
-): string {
+/** Whether a role may open a path of the console: the page it belongs to decides (its sub-paths and APIs too). */
+export function mayOpen(role: AdminRole, path: string): boolean {
+  if (role === 'manager') return true
+  const area = path.replace(/^\/admin\/api/, '/admin').split('?')[0]!
+  const page = [...PAGES]
+    .sort((a, b) => b.path.length - a.path.length)
+    .find((p) => area === p.path || area.startsWith(`${p.path}/`))
+  return page?.staff === true
+}
+
+export interface PageSpec {
+  /** The page's own path: it decides the role check and the highlighted navigation item. */
+  path: string
+  title: MessageKey
+  /** The page's module under /admin/, when it has live parts. */
+  script?: string
+  styles?: readonly string[]
+}
+
+/** The console's frame around a page's body. */
+export function consolePage(f: Frame, user: AdminUser, csrf: string, page: PageSpec, body: string): string {
   const lang = f.lang
-  const nav = PAGES.map(
-    (p) => `<a href="${p.path}"${p.path === page.path ? ' aria-current="page"' : ''}>${t(lang, p.key)}</a>`,
-  ).join('')
+  const nav = PAGES.filter((p) => mayOpen(user.role, p.path))
+    .map((p) => `<a href="${p.path}"${p.path === page.path ? ' aria-current="page"' : ''}>${t(lang, p.key)}</a>`)
+    .join('')
   const styles = (page.styles ?? []).map((href) => `<link rel="stylesheet" href="${href}">`).join('')
-  return `${head(f, page.title)}${styles}<script type="module" src="${page.script}"></script></head><body>
+  const script = page.script ? `<script type="module" src="${page.script}"></script>` : ''
+  return `${head(f, t(lang, page.title))}${styles}${script}</head><body>
 <header class="top"><strong>${esc(f.storeName)}</strong><nav>${nav}</nav>
 <span class="who">${esc(user.name)}</span>${langLink(f)}
 <form method="post" action="/admin/logout"><input type="hidden" name="_csrf" value="${esc(csrf)}"><button type="submit">${t(lang, 'admin.logout')}</button></form></header>
 <main>${body}</main></body></html>`
+}
+
+/** What a staff member sees on a manager's page. */
+export function forbiddenBody(lang: Lang): string {
+  return `<h1>${t(lang, 'admin.managerOnlyTitle')}</h1><p class="notice">${esc(t(lang, 'admin.managerOnly'))}</p>
+<p><a href="/admin">${t(lang, 'admin.overview')}</a></p>`
 }
 
 export function overviewBody(lang: Lang): string {

@@ -9,17 +9,24 @@
 import { randomBytes } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { createRequire } from 'node:module'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import secureSession from '@fastify/secure-session'
 import csrf from '@fastify/csrf-protection'
 import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
-import { LANGS, type Lang } from '../../../config/schema-parts.js'
-import { AdminLoginError, type AdminUser } from '../../admin/admin-auth.js'
-import { langOf, t } from '../../i18n/messages.js'
+import type { Lang } from '../../../config/schema-parts.js'
+import { AdminLoginError } from '../../admin/admin-auth.js'
+import { t } from '../../i18n/messages.js'
 import { packageRoot } from '../../version.js'
-import { PAGE_CSP, serveFiles } from '../static-files.js'
-import { consolePage, loginPage, overviewBody, trendsBody, type Frame, type Range } from './admin-pages.js'
+import { serveFiles } from '../static-files.js'
+import { loginPage, overviewBody, trendsBody, type Range } from './admin-pages.js'
+import { consoleKit } from './console-kit.js'
+import { campaignsPage } from './campaigns-page.js'
+import { voucherLookupPage } from './voucher-lookup-page.js'
+import { printQueuePage } from './print-queue-page.js'
+import { membersPage } from './members-page.js'
+import { exportRoutes } from './export-routes.js'
+import { reportPage } from './report-page.js'
 import { overviewApi } from './overview-api.js'
 import { figuresApi } from './figures-api.js'
 
@@ -39,9 +46,7 @@ const safeNext = (next: unknown) =>
     : '/admin'
 
 export async function adminRoutes(app: FastifyInstance): Promise<void> {
-  const { config, admin } = app.services
-  const idleMs = config.admin.sessionIdleMinutes * 60_000
-  const languages = config.store.languages
+  const { admin } = app.services
 
   await app.register(secureSession, {
     key: randomBytes(32),
@@ -54,55 +59,14 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   await app.register(formbody, { bodyLimit: 4096 })
   await app.register(rateLimit, { global: false })
 
-  /** ?lang= (sticks in the session), else the session's, else the browser's. */
-  const langFor = (req: FastifyRequest): Lang => {
-    const asked = (req.query as { lang?: string }).lang
-    if (asked && (LANGS as readonly string[]).includes(asked) && languages.includes(asked as Lang)) {
-      req.session.set('lang', asked as Lang)
-      return asked as Lang
-    }
-    return req.session.get('lang') ?? langOf({}, req.headers['accept-language'], languages)
-  }
-  const frame = (req: FastifyRequest, lang: Lang): Frame => ({
-    lang,
-    languages,
-    storeName: config.store.name,
-    path: req.url.replace(/([?&])lang=[^&]*&?/, '$1').replace(/[?&]$/, ''),
-  })
-
-  /** The logged-in user, or null (an idle, logged-out or removed user's session is over). */
-  const userOf = (req: FastifyRequest): AdminUser | null => {
-    const id = req.session.get('user')
-    if (!id) return null
-    const user = admin.user(id)
-    const fresh = Date.now() - (req.session.get('seen') ?? 0) < idleMs
-    if (!user || req.session.get('epoch') !== admin.epoch(id) || !fresh) return null
-    req.session.set('seen', Date.now()) // idle time counts from the last request
-    return user
-  }
-  const html = (reply: FastifyReply, status: number, body: string) =>
-    reply
-      .code(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', PAGE_CSP)
-      .header('cache-control', 'no-store')
-      .send(body)
-  /** A page for a logged-in user; else the login, which brings them back here afterwards. */
-  const page = (req: FastifyRequest, reply: FastifyReply, draw: (user: AdminUser, lang: Lang) => string) => {
-    const lang = langFor(req)
-    const user = userOf(req)
-    if (!user) {
-      const ended = req.session.get('user') !== undefined
-      req.session.set('user', undefined)
-      return reply.redirect(`/admin/login?next=${encodeURIComponent(req.url)}${ended ? '&ended=1' : ''}`, 303)
-    }
-    return html(reply, 200, draw(user, lang))
-  }
+  const kit = consoleKit(app)
+  const { langFor, frame, userOf, html } = kit
 
   serveFiles(app, join(packageRoot(), 'gateway/http/pages/admin'), {
     '/admin/app.js': 'app.js',
     '/admin/trends.js': 'trends.js',
     '/admin/app.css': 'app.css',
+    '/admin/report.js': 'report.js',
   })
   // uPlot draws the charts: small (150 KB) and served from here, so they work offline.
   const uplot = join(dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist')
@@ -168,36 +132,29 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   })
 
   app.get('/admin', { schema: { hide: true } }, (req, reply) =>
-    page(req, reply, (user, lang) =>
-      consolePage(
-        frame(req, lang),
-        user,
-        reply.generateCsrf(),
-        { path: '/admin', title: t(lang, 'admin.overview'), script: '/admin/app.js' },
-        overviewBody(lang),
-      ),
+    kit.page(req, reply, { path: '/admin', title: 'admin.overview', script: '/admin/app.js' }, (_user, lang) =>
+      overviewBody(lang),
     ),
   )
 
   app.get('/admin/trends', { schema: { hide: true } }, (req, reply) => {
     const asked = (req.query as { range?: string }).range
     const range: Range = asked === '7' || asked === '30' || asked === '90' ? asked : 'today'
-    return page(req, reply, (user, lang) =>
-      consolePage(
-        frame(req, lang),
-        user,
-        reply.generateCsrf(),
-        {
-          path: '/admin/trends',
-          title: t(lang, 'admin.trends'),
-          script: '/admin/trends.js',
-          styles: ['/admin/uplot.css'],
-        },
-        trendsBody(lang, range),
-      ),
-    )
+    const spec = {
+      path: '/admin/trends',
+      title: 'admin.trends',
+      script: '/admin/trends.js',
+      styles: ['/admin/uplot.css'],
+    } as const
+    return kit.page(req, reply, spec, (_user, lang) => trendsBody(lang, range))
   })
 
-  overviewApi(app, userOf)
-  figuresApi(app, userOf)
+  overviewApi(app, kit)
+  figuresApi(app, kit)
+  campaignsPage(app, kit)
+  voucherLookupPage(app, kit)
+  printQueuePage(app, kit)
+  membersPage(app, kit)
+  exportRoutes(app, kit)
+  reportPage(app, kit)
 }

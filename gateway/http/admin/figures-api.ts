@@ -1,26 +1,25 @@
 /** The back office's charts' data: today per hour, and the last 7, 30 or 90 days per day, from the rollups. */
 import { Type, type Static } from '@sinclair/typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { lastDays, today, usedHereByIssuer } from '../../admin/trends.js'
-import type { AdminUser } from '../../admin/admin-auth.js'
+import type { ConsoleKit } from './console-kit.js'
 
 const TrendsQuery = Type.Object({ days: Type.Union([Type.Literal(7), Type.Literal(30), Type.Literal(90)]) })
 const PipeQuery = Type.Object({
   days: Type.Union([Type.Literal(1), Type.Literal(7), Type.Literal(30), Type.Literal(90)]),
 })
 
-export function figuresApi(app: FastifyInstance, userOf: (req: FastifyRequest) => AdminUser | null): void {
+export function figuresApi(app: FastifyInstance, kit: ConsoleKit): void {
   const { rollups, vouchers, kiosk, config } = app.services
-  const loginRequired = { error: 'login_required', message: 'log in at /admin/login' }
 
   app.get('/admin/api/today', { schema: { hide: true } }, (req, reply) =>
-    userOf(req) ? today(rollups) : reply.code(401).send(loginRequired),
+    kit.apiUser(req, reply, '/admin/trends') ? today(rollups) : reply,
   )
 
   app.get<{ Querystring: Static<typeof TrendsQuery> }>(
     '/admin/api/trends',
     { schema: { hide: true, querystring: TrendsQuery } },
-    (req, reply) => (userOf(req) ? lastDays(rollups, req.query.days) : reply.code(401).send(loginRequired)),
+    (req, reply) => (kit.apiUser(req, reply, '/admin/trends') ? lastDays(rollups, req.query.days) : reply),
   )
 
   /** The closed pipe's arrivals: vouchers from each store (this one included) used here, with names, not ids. */
@@ -28,7 +27,7 @@ export function figuresApi(app: FastifyInstance, userOf: (req: FastifyRequest) =
     '/admin/api/pipe',
     { schema: { hide: true, querystring: PipeQuery } },
     (req, reply) => {
-      if (!userOf(req)) return reply.code(401).send(loginRequired)
+      if (!kit.apiUser(req, reply, '/admin/trends')) return reply
       const own = config.store.id
       return usedHereByIssuer(rollups, req.query.days).map((r) => ({
         ...r,

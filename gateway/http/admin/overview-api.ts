@@ -5,14 +5,14 @@
  */
 import { openEventStream } from '../event-stream.js'
 import { statfsSync } from 'node:fs'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { overview, type Overview } from '../../admin/overview.js'
-import type { AdminUser } from '../../admin/admin-auth.js'
+import type { ConsoleKit } from './console-kit.js'
 
 const REFRESH_MS = 5000
 let streams = 0
 
-export function overviewApi(app: FastifyInstance, userOf: (req: FastifyRequest) => AdminUser | null): void {
+export function overviewApi(app: FastifyInstance, kit: ConsoleKit): void {
   const { config, devices, print, sync, journal, integrity, kiosk, portal, bus } = app.services
 
   const disk = () => {
@@ -38,12 +38,11 @@ export function overviewApi(app: FastifyInstance, userOf: (req: FastifyRequest) 
     })
 
   app.get('/admin/api/overview', { schema: { hide: true } }, (req, reply) => {
-    if (!userOf(req)) return reply.code(401).send({ error: 'login_required', message: 'log in at /admin/login' })
-    return snapshot()
+    return kit.apiUser(req, reply, '/admin') ? snapshot() : reply
   })
 
   app.get('/admin/api/events', { schema: { hide: true } }, (req, reply) => {
-    if (!userOf(req)) return reply.code(401).send({ error: 'login_required', message: 'log in at /admin/login' })
+    if (!kit.apiUser(req, reply, '/admin')) return reply
     const res = openEventStream(reply)
     let last = ''
     let sentAt = 0

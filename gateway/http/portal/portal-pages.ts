@@ -7,11 +7,10 @@ import { pickText as pick, type LocalText } from '../../../config/schema-parts.j
 import { dateLocale, langTag, t, type Lang } from '../../i18n/messages.js'
 import { wheelHtml } from './wheel-svg.js'
 import type { GameRules } from '../../kiosk/game-rules.js'
+import { esc } from '../html.js'
 
 export const PORTAL_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self' http: https:; frame-ancestors 'none'"
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 const DEFAULT_PRIMARY = '#b3261e'
 const STYLE = `*{box-sizing:border-box}body{font:17px/1.45 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;background:#f4f1ea;color:#222}

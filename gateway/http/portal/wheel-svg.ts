@@ -4,11 +4,12 @@
  * gateway drew, and the prize card revealed once it lands. Only on the first view of a
  * play (`spin`); after that, and for `prefers-reduced-motion`, it rests on the prize.
  */
+import { esc } from '../html.js'
+
 const COLOURS = ['#b3261e', '#f6d365', '#e07a1f', '#fff3c4']
 const SPIN_S = 3
 const LABEL_MAX = 8
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 const round = (x: number) => Math.round(x * 100) / 100
 /** A long name is cut on the wheel (the card under it says it whole). */
 const label = (s: string) => ([...s].length > LABEL_MAX ? `${[...s].slice(0, LABEL_MAX - 1).join('')}…` : s)

@@ -50,6 +50,27 @@ export class KioskReads {
     )
   }
 
+  /** The play that issued a voucher, if a kiosk here did. */
+  playOfVoucher(
+    kid: number,
+    campaign: number,
+    serial: number,
+  ): { id: string; kiosk: string | null; time: number } | null {
+    return (
+      (this.db
+        .query('SELECT id, kiosk, time FROM kiosk_plays WHERE kid = ? AND campaign = ? AND serial = ?')
+        .get(kid, campaign, serial) as { id: string; kiosk: string | null; time: number } | undefined) ?? null
+    )
+  }
+
+  /** Prizes won on a day, per prize. */
+  wonOn(day: string): Record<string, number> {
+    const rows = this.db
+      .query('SELECT prize_id AS prize, count(*) AS n FROM kiosk_plays WHERE day = ? GROUP BY prize_id')
+      .all(day) as { prize: string; n: number }[]
+    return Object.fromEntries(rows.map((r) => [r.prize, r.n]))
+  }
+
   /** A member's play ids, newest first. */
   memberPlayIds(memberId: string, limit: number): string[] {
     return this.db

@@ -31,4 +31,46 @@ export class MemberReads {
       (this.db.query('SELECT qr_secret FROM members WHERE id = ?').pluck().get(memberId) as string | undefined) ?? null
     )
   }
+
+  count(): number {
+    return this.db.query('SELECT count(*) FROM members').pluck().get() as number
+  }
+
+  /** Members whose latest answer for each consent kind is yes. */
+  consentTotals(): Record<string, number> {
+    const rows = this.db
+      .query(
+        `SELECT kind, sum(granted) AS yes FROM (
+           SELECT kind, granted, max(event_seq) FROM member_consents GROUP BY member, kind
+         ) GROUP BY kind`,
+      )
+      .all() as { kind: string; yes: number }[]
+    return Object.fromEntries(rows.map((r) => [r.kind, r.yes]))
+  }
+
+  joinedAt(memberId: string): number | null {
+    return (
+      (this.db.query('SELECT created_at FROM members WHERE id = ?').pluck().get(memberId) as number | undefined) ?? null
+    )
+  }
+
+  /** What a member did here: Wi-Fi visits and game plays (count and latest), vouchers issued per campaign given. */
+  activity(memberId: string, campaigns: readonly number[]): MemberActivity {
+    const visits = this.db
+      .query('SELECT count(*) AS count, max(started_at) AS last FROM portal_sessions WHERE member = ?')
+      .get(memberId) as { count: number; last: number | null }
+    const plays = this.db
+      .query('SELECT count(*) AS count, max(time) AS last FROM kiosk_plays WHERE member = ?')
+      .get(memberId) as { count: number; last: number | null }
+    // One lookup per campaign keeps to the (campaign, member) index.
+    const issued = this.db.query('SELECT count(*) FROM vouchers_issued WHERE campaign = ? AND member = ?').pluck()
+    const vouchers = campaigns.reduce((n, c) => n + (issued.get(c, memberId) as number), 0)
+    return { visits, plays, vouchers }
+  }
+}
+
+export interface MemberActivity {
+  visits: { count: number; last: number | null }
+  plays: { count: number; last: number | null }
+  vouchers: number
 }

@@ -13,17 +13,14 @@ export interface PrintJob {
   finishedAt: number | null
 }
 
+const JOB_COLUMNS =
+  'id, printer, kind, state, attempts, last_error AS lastError, reprint_of AS reprintOf, created_at AS createdAt, finished_at AS finishedAt'
+
 export class PrintReads {
   constructor(private readonly db: ReadSource) {}
 
   job(id: string): PrintJob | null {
-    return (
-      (this.db
-        .query(
-          'SELECT id, printer, kind, state, attempts, last_error AS lastError, reprint_of AS reprintOf, created_at AS createdAt, finished_at AS finishedAt FROM print_jobs WHERE id = ?',
-        )
-        .get(id) as PrintJob | undefined) ?? null
-    )
+    return (this.db.query(`SELECT ${JOB_COLUMNS} FROM print_jobs WHERE id = ?`).get(id) as PrintJob | undefined) ?? null
   }
 
   /** The job queued under a request key (e.g. `play:<id>`), whatever its state. */
@@ -54,5 +51,19 @@ export class PrintReads {
         .query("SELECT id, document FROM print_jobs WHERE printer = ? AND state = 'queued' ORDER BY position LIMIT 1")
         .get(printer) as { id: string; document: string } | undefined) ?? null
     )
+  }
+
+  /** A printer's latest jobs, newest first, and every one still waiting for a person (interrupted) however old. */
+  latest(printer: string, limit: number): PrintJob[] {
+    const recent = this.db
+      .query(`SELECT ${JOB_COLUMNS}, position FROM print_jobs WHERE printer = ? ORDER BY position DESC LIMIT ?`)
+      .all(printer, limit) as (PrintJob & { position: number })[]
+    const waiting = this.db
+      .query(`SELECT ${JOB_COLUMNS}, position FROM print_jobs WHERE printer = ? AND state = 'interrupted'`)
+      .all(printer) as (PrintJob & { position: number })[]
+    const seen = new Set(recent.map((j) => j.id))
+    return [...recent, ...waiting.filter((j) => !seen.has(j.id))]
+      .sort((a, b) => b.position - a.position)
+      .map(({ position: _, ...job }) => job)
   }
 }

@@ -12,6 +12,24 @@ interface EventRow<T extends 'voucher.redeemed' | 'voucher.rejected'> {
 }
 export type OutcomeEvent = EventRow<'voucher.redeemed'> | EventRow<'voucher.rejected'>
 
+export interface IssuedRow {
+  member: string | null
+  expiresHour: number
+  channel: string
+  device: string | null
+  issuedAt: number
+}
+
+export interface RedemptionRow {
+  id: string
+  store: string
+  device: string | null
+  cashier: string | null
+  time: number
+  voidedAt: number | null
+  voidedBy: string | null
+}
+
 export class VoucherReads {
   constructor(private readonly db: ReadSource) {}
 
@@ -52,5 +70,37 @@ export class VoucherReads {
 
   isVoided(redemptionId: string): boolean {
     return this.db.query('SELECT voided_at FROM redemptions WHERE id = ?').pluck().get(redemptionId) != null
+  }
+
+  /** The voucher's issue, when this store issued it. */
+  issued(kid: number, campaign: number, serial: number): IssuedRow | null {
+    return (
+      (this.db
+        .query(
+          'SELECT member, expires_hour AS expiresHour, channel, device, issued_at AS issuedAt FROM vouchers_issued WHERE kid = ? AND campaign = ? AND serial = ?',
+        )
+        .get(kid, campaign, serial) as IssuedRow | undefined) ?? null
+    )
+  }
+
+  /** Every redemption of a voucher recorded here, voided ones included, oldest first. */
+  redemptions(voucherKey: string): RedemptionRow[] {
+    return this.db
+      .query(
+        'SELECT id, store, device, cashier, time, voided_at AS voidedAt, voided_by AS voidedBy FROM redemptions WHERE voucher_key = ? ORDER BY time',
+      )
+      .all(voucherKey) as RedemptionRow[]
+  }
+
+  /** Vouchers issued here, per campaign, whose expiry passed before they were ever used. */
+  expiredUnused(beforeHour: number): Record<number, number> {
+    const rows = this.db
+      .query(
+        `SELECT campaign, count(*) AS n FROM vouchers_issued v WHERE expires_hour < ?
+           AND NOT EXISTS (SELECT 1 FROM redemptions r WHERE r.voucher_key = v.kid || ':' || v.campaign || ':' || v.serial)
+         GROUP BY campaign`,
+      )
+      .all(beforeHour) as { campaign: number; n: number }[]
+    return Object.fromEntries(rows.map((r) => [r.campaign, r.n]))
   }
 }

@@ -7,6 +7,8 @@ export interface EnqueueArgs {
   document: string
   requestKey: string | null
   reprintOf: string | null
+  /** Who asked for a reprint (admin:<user>, pos:<name>). */
+  by?: string
 }
 export type EnqueueResult = { jobId: string; repeated: boolean; state: string }
 
@@ -21,6 +23,7 @@ export function enqueuePrintTx(tx: TxContext, a: EnqueueArgs): EnqueueResult {
     kind: a.kind,
     requestKey: a.requestKey,
     reprintOf: a.reprintOf,
+    ...(a.by === undefined ? {} : { by: a.by }),
   })
   tx.stmt(
     `INSERT INTO print_jobs (id, printer, position, kind, document, state, request_key, reprint_of, created_at)
@@ -34,6 +37,8 @@ export interface TransitionArgs {
   from: 'queued' | 'printing' | 'interrupted'
   to: 'printing' | 'queued' | 'done' | 'failed' | 'cancelled' | 'interrupted'
   error: string | null
+  /** Who did it, when a person did (a cancel). */
+  by?: string
 }
 
 /** Moves a job on if (and only if) it is still in `from`; journaled except for the routine queued → printing. */
@@ -46,7 +51,11 @@ export function transitionPrintTx(tx: TxContext, a: TransitionArgs): { moved: bo
     )
     .run(a.to, a.error, a.to === 'printing' ? 1 : 0, finished, a.jobId, a.from)
   if (r.changes === 1 && a.to !== 'printing')
-    tx.append(`print.${a.to === 'queued' ? 'retry' : a.to}`, null, { jobId: a.jobId, error: a.error })
+    tx.append(`print.${a.to === 'queued' ? 'retry' : a.to}`, null, {
+      jobId: a.jobId,
+      error: a.error,
+      ...(a.by === undefined ? {} : { by: a.by }),
+    })
   return { moved: r.changes === 1 }
 }
 

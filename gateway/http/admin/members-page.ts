@@ -1,0 +1,85 @@
+/**
+ * /admin/members (managers): how many members, how many new each day and through which
+ * door (Wi-Fi, kiosk, till), how many said yes to messages, and one member found by
+ * phone. The phone is hashed to look the member up (members are never listed by phone)
+ * and shown masked.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { Lang } from '../../../config/schema-parts.js'
+import { lastDays } from '../../admin/trends.js'
+import { MemberError } from '../../members/member-service.js'
+import { t, wordsFor } from '../../i18n/messages.js'
+import { HOUR_MS } from '../../store/rollups.js'
+import { esc } from '../html.js'
+import type { ConsoleKit } from './console-kit.js'
+import { barChart, count, table, when } from './page-parts.js'
+
+const DAYS = 30
+
+export function membersPage(app: FastifyInstance, kit: ConsoleKit): void {
+  const { rollups, backOffice } = app.services
+  const { members } = backOffice
+
+  app.get('/admin/members', { schema: { hide: true } }, (req, reply) => {
+    const phone = String((req.query as { phone?: unknown }).phone ?? '').slice(0, 40)
+    return kit.page(req, reply, { path: '/admin/members', title: 'admin.members' }, (_user, lang) => {
+      const total = members.count()
+      const consents = members.consentTotals()
+      const days = lastDays(rollups, DAYS)
+      const newPerDay = days.count.members_new
+      const dayLabel = (ms: number) => new Date(ms).getDate().toString()
+      const byChannel = new Map<string, number>()
+      for (const r of rollups.byKey(Math.floor(days.at[0]! / HOUR_MS), Math.ceil(Date.now() / HOUR_MS) + 1))
+        if (r.metric === 'members_new') byChannel.set(r.key, (byChannel.get(r.key) ?? 0) + r.count)
+      const channelRows = [...byChannel]
+        .sort((a, b) => b[1] - a[1])
+        .map(([channel, n]) => [esc(wordsFor(lang, 'admin.channel', channel)), count(lang, n)])
+      const figures = `<section class="figures">
+${figure(t(lang, 'admin.membersTotal'), count(lang, total))}
+${figure(
+  t(lang, 'admin.membersNew30'),
+  count(
+    lang,
+    newPerDay.reduce((a, b) => a + b, 0),
+  ),
+)}
+${figure(t(lang, 'admin.consentMarketing'), count(lang, consents.marketing ?? 0))}
+${figure(t(lang, 'admin.consentFollow'), count(lang, consents.follow_store ?? 0))}</section>`
+      return `<h1>${t(lang, 'admin.members')}</h1>${figures}
+<section class="split"><figure class="card chart"><figcaption>${t(lang, 'admin.membersPerDay', { count: DAYS })}</figcaption>
+${barChart(newPerDay, days.at.map(dayLabel), t(lang, 'admin.membersPerDay', { count: DAYS }), 5)}</figure>
+<section class="card"><h2>${t(lang, 'admin.membersByChannel')}</h2>${table([t(lang, 'admin.channelHeader'), t(lang, 'admin.count')], channelRows, { num: [1], empty: t(lang, 'admin.none') })}</section></section>
+${search(lang, phone)}${phone.trim() ? found(lang, phone) : ''}`
+    })
+  })
+
+  function found(lang: Lang, phone: string): string {
+    let id: string | null
+    try {
+      id = members.findByPhone(phone)
+    } catch (err) {
+      if (!(err instanceof MemberError)) throw err
+      return `<p class="error" role="alert">${esc(t(lang, 'admin.phoneInvalid'))}</p>`
+    }
+    const campaigns = backOffice.campaigns().map((c) => c.id)
+    const p = id === null ? null : members.profile(id, campaigns)
+    if (!p) return `<p class="notice" role="status">${esc(t(lang, 'admin.noMember'))}</p>`
+    const yesNo = (v: boolean | null) => t(lang, v === null ? 'admin.notAsked' : v ? 'admin.yes' : 'admin.no')
+    const last = (n: { count: number; last: number | null }) =>
+      `${count(lang, n.count)}${n.last ? ` · ${esc(t(lang, 'admin.lastTime', { time: when(lang, n.last) }))}` : ''}`
+    return `<section class="card member"><h2>${esc(p.phone ?? '')}</h2><dl>
+<dt>${t(lang, 'admin.joined')}</dt><dd>${esc(when(lang, p.joinedAt))}</dd>
+<dt>${t(lang, 'admin.consentMarketing')}</dt><dd>${esc(yesNo(p.consents.marketing))}</dd>
+<dt>${t(lang, 'admin.consentFollow')}</dt><dd>${esc(yesNo(p.consents.followStore))}</dd>
+<dt>${t(lang, 'admin.wifiVisits')}</dt><dd>${last(p.visits)}</dd>
+<dt>${t(lang, 'admin.gamePlays')}</dt><dd>${last(p.plays)}</dd>
+<dt>${t(lang, 'admin.vouchersGiven')}</dt><dd>${count(lang, p.vouchers)}</dd></dl></section>`
+  }
+}
+
+const figure = (label: string, value: string) =>
+  `<div class="card figure"><span>${esc(label)}</span><strong>${value}</strong></div>`
+
+const search = (lang: Lang, phone: string) => `<form method="get" action="/admin/members" class="search">
+<label>${t(lang, 'admin.findByPhone')}<input name="phone" type="tel" value="${esc(phone)}" autocomplete="off" maxlength="40"></label>
+<button type="submit">${t(lang, 'admin.lookUp')}</button></form>`
