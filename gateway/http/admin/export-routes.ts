@@ -13,7 +13,8 @@ import { esc } from '../html.js'
 import type { ConsoleKit } from './console-kit.js'
 
 const SPEC = { path: '/admin/export', title: 'admin.export' } as const
-const Day = Type.String({ pattern: '^\\d{4}-\\d\\d-\\d\\d$' })
+// A date field left empty in the form comes as ''; it means "from the start" / "until now".
+const Day = Type.String({ pattern: '^(\\d{4}-\\d\\d-\\d\\d)?$' })
 const ExportQuery = Type.Object({ from: Type.Optional(Day), to: Type.Optional(Day) })
 const TABLES = Object.keys(EXPORT_TABLES) as ExportTable[]
 

@@ -20,7 +20,8 @@ export function when(lang: Lang, ms: number, style: 'full' | 'day' = 'full'): st
 
 /** Minor units as money ("¥1,234.50"). */
 export function money(lang: Lang, amount: number, currency = 'CNY'): string {
-  return new Intl.NumberFormat(dateLocale(lang), { style: 'currency', currency }).format(amount / 100)
+  const format = { style: 'currency', currency, currencyDisplay: 'narrowSymbol' } as const
+  return new Intl.NumberFormat(dateLocale(lang), format).format(amount / 100)
 }
 
 export const count = (lang: Lang, n: number): string => new Intl.NumberFormat(dateLocale(lang)).format(n)
@@ -54,7 +55,7 @@ export function barChart(values: number[], labels: string[], title: string, ever
       const h = Math.round((v / top) * (H - 30))
       const x = Math.round(i * step + step * 0.15)
       const label =
-        i % every === 0
+        (values.length - 1 - i) % every === 0
           ? `<text x="${x + step * 0.35}" y="${H - 2}" text-anchor="middle">${esc(labels[i] ?? '')}</text>`
           : ''
       const figure = v > 0 ? `<text x="${x + step * 0.35}" y="${H - 22 - h}" text-anchor="middle">${v}</text>` : ''

@@ -100,7 +100,14 @@ function jobRow(lang: Lang, j: PrintJob, csrf: string): string[] {
     esc(wordsFor(lang, 'admin.jobKinds', j.kind)) +
       (j.reprintOf ? ` <span class="muted">(${t(lang, 'admin.aReprint')})</span>` : ''),
     `<span class="job ${j.state}">${esc(wordsFor(lang, 'admin.job', j.state))}</span>`,
-    esc(j.lastError ?? ''),
+    problem(lang, j),
     `<div class="actions">${actions.join('')}</div>`,
   ]
+}
+
+/** Why a job needs a person, in words; the printer's own message stays in the tooltip for support. */
+function problem(lang: Lang, j: PrintJob): string {
+  if (j.state !== 'interrupted' && j.state !== 'failed') return ''
+  const words = t(lang, j.state === 'interrupted' ? 'admin.jobCutOff' : 'admin.jobFailedWhy')
+  return `<span title="${esc(j.lastError ?? '')}">${esc(words)}</span>`
 }

@@ -53,6 +53,7 @@ function chart(id, at, series, format = String) {
     legend: { show: true },
   }
   box.replaceChildren()
+  if (box.nextElementSibling?.classList.contains('totals')) box.nextElementSibling.remove()
   new uPlot(opts, [at.map((ms) => ms / 1000), ...series.map(([, values]) => values)], box)
   box.after(
     el(
@@ -104,17 +105,33 @@ function pipe(rows) {
   )
 }
 
-async function boot() {
-  m = await loadMessages()
+// Today moves while the manager watches: its figures are read again every few seconds
+// (a rollup read costs well under a millisecond); past days do not change.
+const REFRESH_MS = 5000
+let drawn = ''
+
+async function draw() {
   const res = await fetch(range === 'today' ? '/admin/api/today' : `/admin/api/trends?days=${range}`)
   if (res.status === 401) return location.reload()
   const data = await res.json()
-  pipe(await (await fetch(`/admin/api/pipe?days=${range === 'today' ? 1 : range}`)).json())
+  const rows = await (await fetch(`/admin/api/pipe?days=${range === 'today' ? 1 : range}`)).json()
+  const seen = JSON.stringify([data, rows])
+  if (seen === drawn) return
+  drawn = seen
+  pipe(rows)
   const pick = (names) => names.map((n) => [n, data.count[n]])
   funnel(data.count)
   chart('visitors', data.at, pick(['wifi_joins', 'members_new', 'plays']))
   chart('vouchers', data.at, pick(['issued', 'redeemed']))
   chart('sales', data.at, [['sales', data.amount.sales]], money)
   document.body.dataset.ready = 'true'
+  document.body.dataset.scans = String(sum(data.count.scans))
+}
+
+async function boot() {
+  m = await loadMessages()
+  await draw()
+  if (range !== 'today') return
+  setInterval(() => document.visibilityState === 'visible' && draw().catch(() => {}), REFRESH_MS)
 }
 boot()
