@@ -88,7 +88,11 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
   const { config, log } = opts
   const logger = (name: string) => moduleLogger(log, name)
   const bus = new EventBus(logger('gateway:bus'))
-  const journal = new Journal(databasePath(config), logger('gateway:journal'), (err) => opts.onFatal?.(err))
+  // TILLSIDE_ROLLUPS=off is for the till.decision bench's side-by-side run only (scripts/bench):
+  // a store always keeps its rollups, or the back office's figures would stop.
+  const journal = new Journal(databasePath(config), logger('gateway:journal'), (err) => opts.onFatal?.(err), {
+    rollups: process.env.TILLSIDE_ROLLUPS !== 'off',
+  })
   const { integrityCheckAfterMinutes, integrityCheckEveryHours } = config.database
   const integrity = new IntegrityMonitor(
     databasePath(config),

@@ -30,10 +30,15 @@ export function freePort(): Promise<number> {
 }
 
 /** `tillside start --config file`; resolves once /healthz answers 200. */
-export async function spawnGateway(configFile: string, port: number, timeoutMs = 20_000): Promise<ChildProcess> {
+export async function spawnGateway(
+  configFile: string,
+  port: number,
+  timeoutMs = 20_000,
+  env: Record<string, string> = {},
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...NODE_FLAGS, CLI, 'start', '--config', configFile], {
     stdio: 'ignore',
-    env: GATEWAY_ENV,
+    env: { ...GATEWAY_ENV, ...env },
   })
   const t0 = performance.now()
   for (;;) {
