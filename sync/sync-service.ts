@@ -151,6 +151,7 @@ export class SyncService implements Module {
     if (this.alarmTimer) clearInterval(this.alarmTimer)
     this.relay?.stop()
     await this.link?.stop({ topic: topics.status(this.config.store.id), payload: offlineStatus() })
+    this.ingest?.stop()
     await this.ingestLink?.stop()
     this.ingest?.store.close()
     await this.broker?.stop()
@@ -187,7 +188,8 @@ export class SyncService implements Module {
     this.ingest = new Ingest(
       cloud,
       link,
-      { shared: false, maxBatchBytes: 16 * 1024 * 1024 },
+      // One machine shows the whole loop: the pipe's departures come down within seconds.
+      { shared: false, maxBatchBytes: 16 * 1024 * 1024, summaryEveryMs: 10_000 },
       moduleLogger(this.root, 'cloud:ingest'),
     )
     this.ingestLink = link

@@ -16,6 +16,7 @@ import type { VoucherService } from '../vouchers/voucher-service.js'
 import { CampaignFigures } from './campaign-figures.js'
 import { exportCsv, type ExportNames, type ExportTable } from './exports.js'
 import { VoucherLookup } from './voucher-life.js'
+import type { PipeDepartures } from './pipe-departures.js'
 
 export class BackOffice {
   readonly lookup: VoucherLookup
@@ -31,6 +32,8 @@ export class BackOffice {
     readonly members: MemberService,
     rollups: RollupReads,
     audit: KioskAudit,
+    /** The cloud's count of this store's vouchers used at partners. */
+    readonly departures: PipeDepartures,
   ) {
     this.devices = new Map(config.devices.map((d) => [d.id, d.name ?? d.id]))
     this.cashiers = new Map(config.till.cashiers.map((c) => [c.id, c.name]))

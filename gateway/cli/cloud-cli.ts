@@ -1,7 +1,8 @@
 /**
- * `tillside cloud --broker <url> [--db cloud.db] [--shared] [--id <clientId>] [auth]`: the
- * reference cloud ingest as its own process, beside a real broker. Several of them with
- * --shared split the load (MQTT 5 shared subscription) over one database.
+ * `tillside cloud --broker <url> [--db cloud.db] [--shared] [--id <clientId>] [--summary-every <s>] [auth]`:
+ * the reference cloud ingest as its own process, beside a real broker. Several of them
+ * with --shared split the load (MQTT 5 shared subscription) over one database. Every
+ * --summary-every seconds it sends issuing stores their vouchers used at partners.
  * `tillside cloud send --broker <url> --store <id> --type <command> --file <yaml|json>`:
  * sends one command (campaigns, revocations, trust-list, config-patch, …) and prints the
  * store's result; exit 0 when applied, 1 when refused or unanswered.
@@ -26,6 +27,8 @@ export interface CloudArgs {
   db?: string
   shared?: boolean
   id?: string
+  /** Seconds between the pipe's departures sent to issuing stores. */
+  summaryEvery?: string
   /** mqtts:// and broker authentication, as a store's sync config has them. */
   ca?: string
   cert?: string
@@ -62,6 +65,10 @@ export async function runCloud(args: CloudArgs): Promise<number> {
     process.stderr.write(`tillside cloud: --id ${args.id} is not a valid client id (letters, digits, _ . -)\n`)
     return 2
   }
+  if (args.summaryEvery !== undefined && !/^[1-9]\d{0,5}$/.test(args.summaryEvery)) {
+    process.stderr.write(`tillside cloud: --summary-every ${args.summaryEvery} must be whole seconds (1–999999)\n`)
+    return 2
+  }
   const authProblem = checkAuthFiles(args)
   if (authProblem) {
     process.stderr.write(`tillside cloud: ${authProblem}\n`)
@@ -87,13 +94,20 @@ async function ingest(args: CloudArgs, broker: string): Promise<number> {
     },
     moduleLogger(log, 'cloud:link'),
   )
-  const ingest = new Ingest(store, link, { shared, maxBatchBytes: 16 * 1024 * 1024 }, moduleLogger(log, 'cloud:ingest'))
+  const summaryEveryMs = args.summaryEvery ? Number(args.summaryEvery) * 1000 : undefined
+  const ingest = new Ingest(
+    store,
+    link,
+    { shared, maxBatchBytes: 16 * 1024 * 1024, summaryEveryMs },
+    moduleLogger(log, 'cloud:ingest'),
+  )
   link.start()
   log.info({ broker, db: args.db ?? 'cloud.db', shared }, 'cloud ingest running')
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
   })
+  ingest.stop()
   await link.stop()
   log.info({ ...ingest.stats, stores: store.stores() }, 'cloud ingest stopped')
   store.close()

@@ -31,9 +31,10 @@ Commands:
   secret pin        hash a cashier PIN read from stdin (till.cashiers[].pinHash)
   secret password   hash a back-office password read from stdin (admin.users[].passwordHash)
   secret token      make a token and its hash (till.posTokens[], kiosk.credentials[])
-  cloud --broker <url> [--db cloud.db] [--shared] [--id <client id>]
+  cloud --broker <url> [--db cloud.db] [--shared] [--id <client id>] [--summary-every <s>]
                     the reference cloud ingest: stores every store's events once,
-                    acknowledges them; --shared splits the load between several
+                    acknowledges them; --shared splits the load between several;
+                    sends issuers their vouchers used at partners (default every 300 s)
   cloud send --broker <url> --store <id> --type <command> --file <yaml|json> [--id <id>]
                     send a store a command (campaigns, revocations, trust-list,
                     config-patch, print-test-page, reannounce); prints its result
@@ -90,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
         broker: { type: 'string' },
         db: { type: 'string' },
         shared: { type: 'boolean' },
+        'summary-every': { type: 'string' },
         id: { type: 'string' },
         store: { type: 'string' },
         type: { type: 'string' },
@@ -155,7 +157,14 @@ async function main(argv: string[]): Promise<number> {
             id: values.id,
             ...auth,
           })
-        return runCloud({ broker: values.broker, db: values.db, shared: values.shared, id: values.id, ...auth })
+        return runCloud({
+          broker: values.broker,
+          db: values.db,
+          shared: values.shared,
+          id: values.id,
+          summaryEvery: values['summary-every'],
+          ...auth,
+        })
       }
     case 'sim':
       if (rest[0] !== 'printer') usageError('usage: sim printer [--port 9100 | --pty <path>]')

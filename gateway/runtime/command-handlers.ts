@@ -15,6 +15,8 @@ import { PrintError, type PrintService } from '../print/print-service.js'
 import { testPage } from '../print/templates.js'
 import type { KioskService } from '../kiosk/kiosk-service.js'
 import { CommandRejected, type CommandHandlers } from '../../sync/commands/command-types.js'
+import { parsePipeSummary } from '../../sync/contract.js'
+import type { PipeDepartures } from '../admin/pipe-departures.js'
 
 export interface HandlerDeps {
   config: Config
@@ -23,6 +25,8 @@ export interface HandlerDeps {
   /** Publishes the store's birth and every device's status again. */
   reannounce: () => void
   kiosk: Pick<KioskService, 'replaceLease'>
+  /** Where the pipe's departures from the cloud are kept. */
+  departures: Pick<PipeDepartures, 'save'>
 }
 
 /** Known errors of the domain become refusals with their own code; anything else is a failure. */
@@ -97,6 +101,21 @@ export function commandHandlers(deps: HandlerDeps): CommandHandlers {
         ),
       )
       return `print job ${job.jobId}`
+    },
+    'pipe-summary': async (body) => {
+      const summary = parsePipeSummary(body) // a ContractError is refused as malformed
+      const at = Date.parse(summary.at)
+      if (!(await deps.departures.save({ at, windows: summary.windows })))
+        throw new CommandRejected('stale', `a count newer than ${summary.at} is kept already`)
+      const used = summary.windows.reduce(
+        (n, w) =>
+          Math.max(
+            n,
+            w.rows.reduce((m, r) => m + r.used, 0),
+          ),
+        0,
+      )
+      return `${used} voucher(s) used at partners in ${Math.max(0, ...summary.windows.map((w) => w.days))} days, as of ${summary.at}`
     },
     reannounce: () => {
       deps.reannounce()

@@ -39,6 +39,7 @@ import { commandHandlers } from './command-handlers.js'
 import { KioskService } from '../kiosk/kiosk-service.js'
 import { KioskAudit } from '../kiosk/kiosk-audit.js'
 import { BackOffice } from '../admin/back-office.js'
+import { PipeDepartures } from '../admin/pipe-departures.js'
 import { KioskScans } from '../kiosk/kiosk-scans.js'
 import { KioskLimits } from '../kiosk/kiosk-limits.js'
 import { createPortal, type Portal } from '../portal/portal-module.js'
@@ -121,6 +122,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
       since: d.since,
       ...('reason' in d ? { reason: d.reason } : { problem: d.problem }),
     }))
+  const departures = new PipeDepartures(journal)
   const sync: SyncService = new SyncService(
     config,
     {
@@ -128,7 +130,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
       bus,
       deviceStates,
       version: packageVersion(),
-      commands: commandHandlers({ config, authority, print, kiosk, reannounce: () => sync.reannounce() }),
+      commands: commandHandlers({ config, authority, print, kiosk, departures, reannounce: () => sync.reannounce() }),
     },
     log,
   )
@@ -219,7 +221,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     brand,
     admin,
     rollups,
-    backOffice: new BackOffice(config, journal, vouchers, members, rollups, kioskAudit),
+    backOffice: new BackOffice(config, journal, vouchers, members, rollups, kioskAudit, departures),
     bus,
     startedAt: new Date(),
     version: packageVersion(),

@@ -308,4 +308,18 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX print_jobs_latest ON print_jobs (printer, position);
     `,
   },
+  {
+    version: 13,
+    name: 'closed pipe departures',
+    sql: `
+      -- The cloud's latest count of this store's vouchers redeemed at partner stores (the
+      -- command pipe-summary, sync/ingest/pipe-summaries.ts): the back office shows it; only
+      -- a newer count replaces it.
+      CREATE TABLE pipe_summary (
+        id   INTEGER PRIMARY KEY CHECK (id = 1),
+        at   INTEGER NOT NULL,                     -- when the cloud counted (ms)
+        body TEXT NOT NULL                         -- the command's body, validated (JSON)
+      );
+    `,
+  },
 ]

@@ -35,9 +35,28 @@ const SCHEMA = `
     voucher_key TEXT NOT NULL, store TEXT NOT NULL, at INTEGER NOT NULL, uses INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (voucher_key, store)
   ) WITHOUT ROWID;
+  -- The closed pipe's departures: per issuing store, hour, redeeming store and campaign, its
+  -- vouchers redeemed elsewhere (voids taken back) and their worth, kept as batches are stored.
+  CREATE TABLE IF NOT EXISTS departures (
+    issuer TEXT NOT NULL, hour INTEGER NOT NULL, redeemer TEXT NOT NULL, campaign INTEGER NOT NULL,
+    used INTEGER NOT NULL, value INTEGER NOT NULL,
+    PRIMARY KEY (issuer, hour, redeemer, campaign)
+  ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS meta (id INTEGER PRIMARY KEY CHECK (id = 1), arrivals INTEGER NOT NULL);
   INSERT OR IGNORE INTO meta (id, arrivals) VALUES (1, 0);
 `
+
+const HOUR_MS = 3_600_000
+
+/** Counts the departures of the events a cloud database held before the table existed (voids taken back). */
+const DEPARTURES_BACKFILL = `
+  INSERT INTO departures (issuer, hour, redeemer, campaign, used, value)
+  SELECT json_extract(e.payload, '$.issuerStore'), e.time / ${HOUR_MS}, e.store, json_extract(e.payload, '$.campaign'),
+         count(*), coalesce(sum(json_extract(e.payload, '$.value.amount')), 0)
+  FROM redemptions r JOIN events e ON e.store = r.store AND e.seq = r.seq
+  WHERE r.voided = 0 AND json_extract(e.payload, '$.issuerStore') IS NOT NULL
+    AND json_extract(e.payload, '$.issuerStore') != e.store
+  GROUP BY 1, 2, 3, 4`
 
 export interface IngestResult {
   store: string
@@ -45,6 +64,8 @@ export interface IngestResult {
   contiguous: number
   inserted: number
   duplicates: number
+  /** Issuing stores whose vouchers this batch shows redeemed (or voided) at another store. */
+  departures: string[]
   /** The batch started past the contiguous mark: an earlier batch was lost. It is refused whole (so events are stored in seq order only) and the store is asked to send again. */
   gap: boolean
   alerts: { kind: string; detail: string }[]
@@ -74,7 +95,9 @@ export class CloudStore {
     this.db.pragma('synchronous = FULL') // an ack promises the events are on disk
     this.db.pragma('busy_timeout = 10000')
     this.db.pragma(`cache_size = -${cacheKiB}`)
+    const before = this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'departures'").get()
     this.db.exec(SCHEMA)
+    if (!before) this.db.exec(DEPARTURES_BACKFILL) // a cloud database from before the table: count what it holds
     // Cloud databases from before claims counted uses (issue #13): one use each.
     const claimColumns = this.db
       .prepare("SELECT name FROM pragma_table_info('voucher_claims')")
@@ -95,7 +118,13 @@ export class CloudStore {
       redemption: this.db.prepare(
         'INSERT INTO redemptions (voucher_key, store, seq, redemption_id, time, max_uses) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
       ),
-      voided: this.db.prepare('UPDATE redemptions SET voided = 1 WHERE redemption_id = ?'),
+      voided: this.db.prepare('UPDATE redemptions SET voided = 1 WHERE redemption_id = ? AND voided = 0'),
+      redeemedEvent: this.db.prepare(
+        'SELECT e.store, e.time, e.payload FROM redemptions r JOIN events e ON e.store = r.store AND e.seq = r.seq WHERE r.redemption_id = ?',
+      ),
+      departure: this.db.prepare(
+        'INSERT INTO departures (issuer, hour, redeemer, campaign, used, value) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET used = used + excluded.used, value = value + excluded.value',
+      ),
       uses: this.db.prepare('SELECT store, seq FROM redemptions WHERE voucher_key = ? AND voided = 0 ORDER BY time'),
       alert: this.db.prepare('INSERT INTO alerts (kind, store, detail, time) VALUES (?, ?, ?, ?)'),
       // A claim is done with once the store's arrived uses reach it.
@@ -114,12 +143,22 @@ export class CloudStore {
       const mark = s.mark.get(store) as number
       if (events[0]!.seq > mark + 1) {
         s.update.run(mark, 0, 0, 1, store)
-        return { store, contiguous: mark, inserted: 0, duplicates: 0, gap: true, alerts: [] }
+        return { store, contiguous: mark, inserted: 0, duplicates: 0, gap: true, alerts: [], departures: [] }
       }
       const now = Date.now()
       let arrival = (s.arrivals.get(events.length) as { arrivals: number }).arrivals - events.length
       let inserted = 0
       const alerts: IngestResult['alerts'] = []
+      const departures = new Set<string>()
+      /** A voucher of another store redeemed here (+1) or its redemption voided (-1). */
+      const depart = (redeemer: string, time: number, p: Record<string, unknown>, sign: 1 | -1) => {
+        const issuer = p.issuerStore
+        if (typeof issuer !== 'string' || issuer === redeemer || !Number.isSafeInteger(p.campaign)) return
+        const value = p.value as { amount?: unknown } | undefined
+        const amount = Number.isSafeInteger(value?.amount) ? (value!.amount as number) : 0
+        s.departure.run(issuer, Math.floor(time / HOUR_MS), redeemer, p.campaign, sign, sign * amount)
+        departures.add(issuer)
+      }
       for (const e of events) {
         if (
           s.insert.run(store, e.seq, e.id, e.type, e.time, e.device, JSON.stringify(e.payload), now, ++arrival)
@@ -130,6 +169,7 @@ export class CloudStore {
         const p = e.payload as Record<string, unknown>
         if (e.type === 'voucher.redeemed' && typeof p.voucherKey === 'string') {
           s.redemption.run(p.voucherKey, store, e.seq, e.id, e.time, Number(p.maxUses) || 1)
+          depart(store, e.time, p, 1)
           s.unclaim.run({ key: p.voucherKey, store })
           const live = s.uses.all(p.voucherKey) as { store: string; seq: number }[]
           if (live.length > (Number(p.maxUses) || 1)) {
@@ -138,14 +178,17 @@ export class CloudStore {
             alerts.push({ kind: 'double_redemption', detail })
           }
         } else if (e.type === 'voucher.voided' && typeof p.redemptionId === 'string') {
-          s.voided.run(p.redemptionId)
+          const redeemed = s.redeemedEvent.get(p.redemptionId) as
+            { store: string; time: number; payload: string } | undefined
+          if (s.voided.run(p.redemptionId).changes === 1 && redeemed)
+            depart(redeemed.store, redeemed.time, JSON.parse(redeemed.payload) as Record<string, unknown>, -1)
         }
       }
       // Events are only ever stored from contiguous + 1 on, so the mark is the batch's end.
       const contiguous = Math.max(mark, events.at(-1)!.seq)
       const duplicates = events.length - inserted
       s.update.run(contiguous, inserted, duplicates, 0, store)
-      return { store, contiguous, inserted, duplicates, gap: false, alerts }
+      return { store, contiguous, inserted, duplicates, gap: false, alerts, departures: [...departures] }
     })
     this.claimTx = this.db.transaction(
       (store: string, voucherKey: string, maxUses: number, localUses: number, now: number): ClaimResult => {
@@ -196,6 +239,16 @@ export class CloudStore {
    */
   claimVoucher(store: string, voucherKey: string, maxUses: number, localUses = 0, now = Date.now()): ClaimResult {
     return this.claimTx.immediate(store, voucherKey, maxUses, localUses, now)
+  }
+
+  /** An issuer's vouchers redeemed at other stores since `since` (ms), per redeeming store and campaign. */
+  departures(issuer: string, since: number): { redeemer: string; campaign: number; used: number; value: number }[] {
+    return this.db
+      .prepare(
+        `SELECT redeemer, campaign, sum(used) AS used, sum(value) AS value FROM departures
+         WHERE issuer = ? AND hour >= ? GROUP BY redeemer, campaign HAVING sum(used) > 0 ORDER BY used DESC, redeemer`,
+      )
+      .all(issuer, Math.floor(since / HOUR_MS)) as ReturnType<CloudStore['departures']>
   }
 
   setStatus(store: string, status: string): void {

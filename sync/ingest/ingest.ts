@@ -10,12 +10,19 @@ import { CONTRACT_VERSION, ContractError, ROOT, parseBatch, topics, type Ack } f
 import type { Link, LinkMessage } from '../link.js'
 import type { CloudStore } from './cloud-store.js'
 import { RpcResponder } from './rpc-responder.js'
+import { CommandSender } from './command-sender.js'
+import { PipeSummaries } from './pipe-summaries.js'
 
 export interface IngestOptions {
   /** Subscribe through a shared subscription group (MQTT 5 brokers, and Mosquitto on 3.1.1). */
   shared: boolean
   maxBatchBytes: number
+  /** How often stores whose vouchers were redeemed elsewhere get the pipe's departures (ms). */
+  summaryEveryMs?: number
 }
+
+/** Five minutes: the figures are for a manager's page, not the till. */
+export const SUMMARY_EVERY_MS = 300_000
 
 export const SHARE_GROUP = 'tillside-ingest'
 
@@ -37,6 +44,7 @@ export class Ingest {
   readonly stats: IngestStats = { batches: 0, events: 0, duplicates: 0, refused: 0, alerts: 0 }
   private readonly resendAsked = new Map<string, { seq: number; at: number }>()
   readonly rpc: RpcResponder
+  readonly summaries: PipeSummaries
   private readonly tally: Tally
 
   constructor(
@@ -46,6 +54,9 @@ export class Ingest {
     private readonly log: Logger,
   ) {
     this.rpc = new RpcResponder(store, link, log)
+    const sender = new CommandSender(link, log)
+    this.summaries = new PipeSummaries(store, sender, opts.summaryEveryMs ?? SUMMARY_EVERY_MS, log)
+    this.summaries.start()
     this.tally = new Tally(log, 'stored in the last minute')
     link.on('message', (m) => this.onMessage(m))
   }
@@ -69,6 +80,7 @@ export class Ingest {
     const batch = parseBatch(payload, this.opts.maxBatchBytes)
     if (batch.store !== store) throw new ContractError(`batch for store ${batch.store} published on ${store}'s topic`)
     const result = this.store.ingest(batch)
+    this.summaries.mark(result.departures)
     this.stats.batches++
     this.stats.events += result.inserted
     this.stats.duplicates += result.duplicates
@@ -96,6 +108,11 @@ export class Ingest {
     this.tally.add('duplicates', result.duplicates)
   }
 
+  /** Stops the summaries' timer (the link is its owner's to stop). */
+  stop(): void {
+    this.summaries.stop()
+  }
+
   private onStatus(store: string, payload: Buffer): void {
     if (payload.length === 0) return // a cleared retained status
     let status: { state?: unknown }
@@ -107,6 +124,8 @@ export class Ingest {
     if (status?.state !== 'online' && status.state !== 'offline')
       throw new ContractError('status.state must be online or offline')
     this.store.setStatus(store, status.state)
+    // A store that comes online gets its departures (maybe none) soon, so its page has a count and a time.
+    if (status.state === 'online') this.summaries.mark([store])
     this.log.info({ store, state: status.state }, 'store status')
   }
 }

@@ -106,7 +106,7 @@ export class CloudEnd {
   constructor(
     dbFile: string,
     brokerUrl: string,
-    opts: { shared?: boolean; clientId?: string; protocolVersion?: 4 | 5 } = {},
+    opts: { shared?: boolean; clientId?: string; protocolVersion?: 4 | 5; summaryEveryMs?: number } = {},
     log: Logger = silentLogger(),
   ) {
     this.store = new CloudStore(dbFile)
@@ -124,7 +124,7 @@ export class CloudEnd {
     this.ingest = new Ingest(
       this.store,
       this.link,
-      { shared: opts.shared ?? false, maxBatchBytes: 16 * 1024 * 1024 },
+      { shared: opts.shared ?? false, maxBatchBytes: 16 * 1024 * 1024, summaryEveryMs: opts.summaryEveryMs },
       log,
     )
     this.commands = new CommandSender(this.link, log)
@@ -136,6 +136,7 @@ export class CloudEnd {
   }
 
   async stop(): Promise<void> {
+    this.ingest.stop()
     await this.link.stop()
     this.store.close()
   }

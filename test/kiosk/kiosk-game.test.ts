@@ -135,6 +135,7 @@ describe('kiosk game', () => {
       authority: gateway.vouchers.authority,
       print: gateway.print,
       kiosk: gateway.kiosk,
+      departures: gateway.app.services.backOffice.departures,
       reannounce: () => {},
     })
     const meta = { id: 'c1', type: 'prize-inventory' }

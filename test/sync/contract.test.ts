@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { parseConfig } from '../../config/load.js'
+import { commandHandlers, type HandlerDeps } from '../../gateway/runtime/command-handlers.js'
 import {
   ContractError,
   encodeBatch,
@@ -36,6 +37,14 @@ describe('sync contract', () => {
         topic,
       ).toBe(true)
     }
+  })
+
+  it('documents every command type the gateway handles', () => {
+    const doc = parse(readFileSync('docs/asyncapi.yaml', 'utf8')) as {
+      channels: { command: { parameters: { type: { enum: string[] } } } }
+    }
+    const handled = Object.keys(commandHandlers({} as HandlerDeps))
+    expect(doc.channels.command.parameters.type.enum.slice().sort()).toEqual(handled.sort())
   })
 
   it('writes every event type down: docs/events.schema.json is generated and asyncapi points at it', () => {

@@ -106,7 +106,15 @@ describe.skipIf(!ready)('online check over MQTT request/response', () => {
     const markOf = (store: string) => cloud.store.stores().find((s) => s.store === store)?.contiguous ?? 0
     cloud.store.ingest = (batch) =>
       batch.store === 'shop-b'
-        ? { store: 'shop-b', contiguous: markOf('shop-b'), inserted: 0, duplicates: 0, gap: true, alerts: [] }
+        ? {
+            store: 'shop-b',
+            contiguous: markOf('shop-b'),
+            inserted: 0,
+            duplicates: 0,
+            gap: true,
+            alerts: [],
+            departures: [],
+          }
         : ingest(batch)
     try {
       const code = await issue(15)

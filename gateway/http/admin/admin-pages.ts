@@ -117,5 +117,6 @@ export function trendsBody(lang: Lang, range: Range): string {
   return `<h1>${t(lang, 'admin.trends')}</h1><nav class="tabs" data-range="${range}">${tabs}</nav>
 <section class="card funnel"><h2>${t(lang, 'admin.funnel')}</h2><ol id="funnel"></ol></section>
 <section class="charts">${chart('visitors', 'admin.chartVisitors')}${chart('vouchers', 'admin.chartVouchers')}${chart('sales', 'admin.chartSales')}</section>
-<section class="card pipe"><h2>${t(lang, 'admin.pipe')}</h2><table><thead><tr><th>${t(lang, 'admin.pipeStore')}</th><th>${t(lang, 'admin.pipeOffer')}</th><th>${t(lang, 'admin.pipeUsed')}</th><th>${t(lang, 'admin.pipeWorth')}</th></tr></thead><tbody id="pipe"></tbody></table></section>`
+<section class="card pipe"><h2>${t(lang, 'admin.pipe')}</h2><table><thead><tr><th>${t(lang, 'admin.pipeStore')}</th><th>${t(lang, 'admin.pipeOffer')}</th><th>${t(lang, 'admin.pipeUsed')}</th><th>${t(lang, 'admin.pipeWorth')}</th></tr></thead><tbody id="pipe"></tbody></table></section>
+<section class="card pipe"><h2>${t(lang, 'admin.departures')}</h2><p class="muted" id="departures-at"></p><table><thead><tr><th>${t(lang, 'admin.usedAtStore')}</th><th>${t(lang, 'admin.pipeOffer')}</th><th>${t(lang, 'admin.pipeUsed')}</th><th>${t(lang, 'admin.pipeWorth')}</th></tr></thead><tbody id="departures"></tbody></table></section>`
 }

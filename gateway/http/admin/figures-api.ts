@@ -10,7 +10,7 @@ const PipeQuery = Type.Object({
 })
 
 export function figuresApi(app: FastifyInstance, kit: ConsoleKit): void {
-  const { rollups, vouchers, kiosk, config } = app.services
+  const { rollups, vouchers, kiosk, config, backOffice } = app.services
 
   app.get('/admin/api/today', { schema: { hide: true } }, (req, reply) =>
     kit.apiUser(req, reply, '/admin/trends') ? today(rollups) : reply,
@@ -35,6 +35,26 @@ export function figuresApi(app: FastifyInstance, kit: ConsoleKit): void {
         issuerName: r.issuerStore === own ? config.store.name : (vouchers.names().store(r.issuerStore) ?? null),
         campaignName: kiosk.service.campaignName(r.campaign),
       }))
+    },
+  )
+
+  /** The closed pipe's departures: this store's vouchers used at partners, as the cloud last counted them. */
+  app.get<{ Querystring: Static<typeof PipeQuery> }>(
+    '/admin/api/pipe-departures',
+    { schema: { hide: true, querystring: PipeQuery } },
+    (req, reply) => {
+      if (!kit.apiUser(req, reply, '/admin/trends')) return reply
+      const w = backOffice.departures.window(req.query.days)
+      if (!w) return { at: null, days: req.query.days, rows: [] }
+      return {
+        at: new Date(w.at).toISOString(),
+        days: w.days,
+        rows: w.rows.map((r) => ({
+          ...r,
+          redeemerName: vouchers.names().store(r.redeemer) ?? null,
+          campaignName: kiosk.service.campaignName(r.campaign),
+        })),
+      }
     },
   )
 }

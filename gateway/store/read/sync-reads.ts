@@ -45,4 +45,12 @@ export class SyncReads {
         { status: 'ok' | 'rejected'; reason: string | null; detail: string | null } | undefined) ?? null
     )
   }
+
+  /** The cloud's latest count of the pipe's departures (command pipe-summary); null before the first. */
+  pipeSummary(): { at: number; body: string } | null {
+    return (
+      (this.db.query('SELECT at, body FROM pipe_summary WHERE id = 1').get() as
+        { at: number; body: string } | undefined) ?? null
+    )
+  }
 }

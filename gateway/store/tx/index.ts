@@ -4,7 +4,7 @@ import { issueVoucherTx, redeemVoucherTx, voidRedemptionTx } from './voucher-tx.
 import { enrolMemberTx } from './member-tx.js'
 import { recordPaymentTx, recordSaleTx } from './pos-tx.js'
 import { enqueuePrintTx, recoverPrintTx, transitionPrintTx } from './print-tx.js'
-import { recordCommandTx, syncAckTx } from './sync-tx.js'
+import { recordCommandTx, savePipeSummaryTx, syncAckTx } from './sync-tx.js'
 import { kioskPlayTx, prizeLeaseTx } from './kiosk-tx.js'
 import { endSessionsTx, startSessionTx } from './portal-tx.js'
 
@@ -20,6 +20,7 @@ export const WRITER_COMMANDS = {
   'print.recover': recoverPrintTx,
   'sync.ack': syncAckTx,
   'sync.command': recordCommandTx,
+  'sync.pipeSummary': savePipeSummaryTx,
   'kiosk.play': kioskPlayTx,
   'kiosk.lease': prizeLeaseTx,
   'portal.start': startSessionTx,

@@ -47,3 +47,13 @@ export function recordCommandTx(
   )
   return { recorded: true, outcome: { ...a, time: ev.time } }
 }
+
+/** Keeps the cloud's count of the pipe's departures, unless the one kept is newer (commands may arrive late). */
+export function savePipeSummaryTx(tx: TxContext, a: { at: number; body: string }): { saved: boolean } {
+  const r = tx
+    .stmt(
+      'INSERT INTO pipe_summary (id, at, body) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at, body = excluded.body WHERE excluded.at > pipe_summary.at',
+    )
+    .run(a.at, a.body)
+  return { saved: r.changes === 1 }
+}

@@ -110,15 +110,41 @@ function pipe(rows) {
 const REFRESH_MS = 5000
 let drawn = ''
 
+/** The pipe's departures: this store's vouchers used at partners, as the cloud last counted them. */
+function departures(d) {
+  const cell = (text) => el('td', { textContent: text })
+  const when = d.at && new Date(d.at).toLocaleString(m.dates(lang), { dateStyle: 'medium', timeStyle: 'short' })
+  $('departures-at').textContent = d.at
+    ? t('admin.departuresAt', { time: when, count: d.days })
+    : t('admin.departuresNone')
+  $('departures').replaceChildren(
+    ...(d.rows.length
+      ? d.rows.map((r) =>
+          el(
+            'tr',
+            {},
+            cell(r.redeemerName ?? t('admin.partnerStore')),
+            cell(m.pick(lang, r.campaignName)),
+            cell(r.used.toLocaleString(m.dates(lang))),
+            cell(r.value ? money(r.value) : ''),
+          ),
+        )
+      : [el('tr', {}, el('td', { colSpan: 4, textContent: t('admin.noData') }))]),
+  )
+}
+
 async function draw() {
   const res = await fetch(range === 'today' ? '/admin/api/today' : `/admin/api/trends?days=${range}`)
   if (res.status === 401) return location.reload()
   const data = await res.json()
-  const rows = await (await fetch(`/admin/api/pipe?days=${range === 'today' ? 1 : range}`)).json()
-  const seen = JSON.stringify([data, rows])
+  const days = range === 'today' ? 1 : range
+  const rows = await (await fetch(`/admin/api/pipe?days=${days}`)).json()
+  const away = await (await fetch(`/admin/api/pipe-departures?days=${days}`)).json()
+  const seen = JSON.stringify([data, rows, away])
   if (seen === drawn) return
   drawn = seen
   pipe(rows)
+  departures(away)
   const pick = (names) => names.map((n) => [n, data.count[n]])
   funnel(data.count)
   chart('visitors', data.at, pick(['wifi_joins', 'members_new', 'plays']))

@@ -1,0 +1,67 @@
+/**
+ * The closed pipe's departures, sent down to the stores that issued the vouchers: every
+ * voucher an issuer gave out and a partner store redeemed, per partner and campaign, with
+ * its worth, over the last 1, 7, 30 and 90 days — a store cannot see them itself, since
+ * the redemptions happened elsewhere. The ingest counts them per hour as it stores the
+ * batches (CloudStore's departures table) and marks the issuer; every `intervalMs` each
+ * marked issuer gets one `pipe-summary` command with the whole picture (it replaces the
+ * last one, so a lost or repeated command does no harm). Any ingest of a shared group may
+ * send: the figures come from the one database.
+ */
+import type { Logger } from '../../gateway/log.js'
+import { CONTRACT_VERSION, type PipeSummary } from '../contract.js'
+import type { CloudStore } from './cloud-store.js'
+import type { CommandSender } from './command-sender.js'
+
+export const PIPE_SUMMARY = 'pipe-summary'
+export const PIPE_WINDOWS = [1, 7, 30, 90] as const
+const DAY_MS = 86_400_000
+
+export class PipeSummaries {
+  private readonly dirty = new Set<string>()
+  private timer: NodeJS.Timeout | null = null
+  sent = 0
+
+  constructor(
+    private readonly store: CloudStore,
+    private readonly sender: CommandSender,
+    private readonly intervalMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => this.flush(), this.intervalMs)
+    this.timer.unref()
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  /** Issuers whose vouchers were redeemed elsewhere in a batch just stored. */
+  mark(issuers: Iterable<string>): void {
+    for (const i of issuers) this.dirty.add(i)
+  }
+
+  /** Sends every marked issuer its summary now. */
+  flush(now = Date.now()): void {
+    for (const issuer of [...this.dirty]) {
+      this.dirty.delete(issuer)
+      const body = this.summary(issuer, now)
+      this.sent++
+      // The store may be offline for days: the broker keeps the command; nobody waits for it here.
+      this.sender
+        .send(issuer, PIPE_SUMMARY, body)
+        .catch((err: Error) => this.log.debug({ issuer, err: err.message }, 'pipe summary not answered yet'))
+    }
+  }
+
+  summary(issuer: string, now = Date.now()): PipeSummary {
+    const windows = PIPE_WINDOWS.map((days) => ({
+      days,
+      rows: this.store.departures(issuer, now - days * DAY_MS),
+    }))
+    return { v: CONTRACT_VERSION, at: new Date(now).toISOString(), windows }
+  }
+}
