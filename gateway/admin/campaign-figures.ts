@@ -7,12 +7,13 @@
 import type { Campaign } from '../vouchers/campaigns.js'
 import { hourFromMs } from '../vouchers/voucher-code.js'
 import type { KioskAudit } from '../kiosk/kiosk-audit.js'
-import { localDay } from '../kiosk/local-day.js'
+import { localDay, localMidnight } from '../kiosk/local-day.js'
 import { KioskReads } from '../store/read/kiosk-reads.js'
 import type { ReadSource } from '../store/read/read-source.js'
 import type { RollupReads } from '../store/read/rollup-reads.js'
 import { VoucherReads } from '../store/read/voucher-reads.js'
 import { HOUR_MS } from '../store/rollups.js'
+import { AllTimeTotals } from './all-time.js'
 
 export interface CampaignRow {
   campaign: Campaign
@@ -46,20 +47,23 @@ export interface DayCheck {
 export class CampaignFigures {
   private readonly vouchers: VoucherReads
   private readonly kiosk: KioskReads
+  private readonly allTime: AllTimeTotals
+  private pastExpired: { before: number; counts: Record<number, number> } | null = null
 
   constructor(
     source: ReadSource,
-    private readonly rollups: RollupReads,
+    rollups: RollupReads,
     private readonly audit: KioskAudit,
   ) {
     this.vouchers = new VoucherReads(source)
     this.kiosk = new KioskReads(source)
+    this.allTime = new AllTimeTotals(rollups)
   }
 
   campaigns(list: readonly Campaign[], now = Date.now()): CampaignRow[] {
     const issued = new Map<number, number>()
     const used = new Map<number, { n: number; value: number }>()
-    for (const r of this.rollups.byKey(0, Math.ceil(now / HOUR_MS) + 1)) {
+    for (const r of this.allTime.get(now)) {
       const campaign = Number(r.key.split(':')[0])
       if (r.metric === 'issued') issued.set(campaign, (issued.get(campaign) ?? 0) + r.count)
       if (r.metric === 'redeemed') {
@@ -67,7 +71,7 @@ export class CampaignFigures {
         used.set(campaign, { n: u.n + r.count, value: u.value + r.amount })
       }
     }
-    const expired = this.vouchers.expiredUnused(hourFromMs(now))
+    const expired = this.expired(now)
     return list.map((campaign) => {
       const i = issued.get(campaign.id) ?? 0
       const u = used.get(campaign.id) ?? { n: 0, value: 0 }
@@ -82,9 +86,24 @@ export class CampaignFigures {
     })
   }
 
+  /**
+   * Expired unused per campaign. A voucher that expired before today can never be used, so
+   * that part is counted once a day (it reads every voucher); today's expiries are read
+   * live through the expiry index.
+   */
+  private expired(now: number): Record<number, number> {
+    const cut = hourFromMs(localMidnight(now))
+    if (this.pastExpired?.before !== cut)
+      this.pastExpired = { before: cut, counts: this.vouchers.expiredUnused(0, cut) }
+    const counts = { ...this.pastExpired.counts }
+    for (const [c, n] of Object.entries(this.vouchers.expiredUnused(cut, hourFromMs(now))))
+      counts[Number(c)] = (counts[Number(c)] ?? 0) + n
+    return counts
+  }
+
   prizes(now = Date.now()): PrizeRow[] {
     const won = this.kiosk.wonOn(localDay(now))
-    const midnight = new Date(now).setHours(0, 0, 0, 0)
+    const midnight = localMidnight(now)
     const elapsed = Math.max(HOUR_MS / 4, now - midnight) // a quarter hour at least: no wild pace at 00:01
     return this.audit.stock().prizes.map((p) => {
       const wonToday = won[p.id] ?? 0

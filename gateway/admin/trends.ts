@@ -4,6 +4,7 @@
  * China's map the UTC hours of the rollups exactly).
  */
 import { HOUR_MS } from '../store/rollups.js'
+import { localMidnight } from '../kiosk/local-day.js'
 import type { HourTotal, RollupReads } from '../store/read/rollup-reads.js'
 
 export const METRICS = [
@@ -26,13 +27,6 @@ export interface Series {
   count: Record<Metric, number[]>
   /** Money metrics' amounts (minor units). */
   amount: Record<'redeemed' | 'sales' | 'payments', number[]>
-}
-
-/** The local midnight at or before `ms`. */
-function localMidnight(ms: number): number {
-  const d = new Date(ms)
-  d.setHours(0, 0, 0, 0)
-  return d.getTime()
 }
 
 function series(rows: HourTotal[], at: number[], bucketOf: (hourMs: number) => number): Series {

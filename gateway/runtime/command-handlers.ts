@@ -15,7 +15,7 @@ import { PrintError, type PrintService } from '../print/print-service.js'
 import { testPage } from '../print/templates.js'
 import type { KioskService } from '../kiosk/kiosk-service.js'
 import { CommandRejected, type CommandHandlers } from '../../sync/commands/command-types.js'
-import { parsePipeSummary } from '../../sync/contract.js'
+import { parsePipeSummary } from '../../sync/pipe-summary.js'
 import type { PipeDepartures } from '../admin/pipe-departures.js'
 
 export interface HandlerDeps {

@@ -301,10 +301,11 @@ export const MIGRATIONS: Migration[] = [
     version: 12,
     name: 'back office lookups',
     sql: `
-      -- The back office looks a voucher up and shows the play (and slip) that issued it, and
-      -- lists each printer's latest jobs. A few hundred plays and slips a day: the indexes
-      -- cost the writer nothing it would notice.
+      -- The back office looks a voucher up and shows the play (and slip) that issued it, lists
+      -- each printer's latest jobs, and counts today's expired vouchers. A few hundred plays,
+      -- issues and slips a day: the indexes cost the writer nothing it would notice.
       CREATE INDEX kiosk_plays_by_voucher ON kiosk_plays (kid, campaign, serial);
+      CREATE INDEX vouchers_issued_by_expiry ON vouchers_issued (expires_hour);
       CREATE INDEX print_jobs_latest ON print_jobs (printer, position);
     `,
   },

@@ -9,7 +9,8 @@
  * send: the figures come from the one database.
  */
 import type { Logger } from '../../gateway/log.js'
-import { CONTRACT_VERSION, type PipeSummary } from '../contract.js'
+import { CONTRACT_VERSION } from '../contract.js'
+import type { PipeSummary } from '../pipe-summary.js'
 import type { CloudStore } from './cloud-store.js'
 import type { CommandSender } from './command-sender.js'
 

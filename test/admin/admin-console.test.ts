@@ -107,6 +107,9 @@ describe.skipIf(!ready)('the back office in a browser', () => {
     // The pipe: the voucher came from this store, named, with its worth.
     await page.waitForSelector('#pipe tr td')
     expect(await page.locator('#pipe tr').first().textContent()).toBe('Store shop-a (this store)20 off at Shop B120.00')
+    // The departures need the cloud; this store has no sync, so the page says when they would come.
+    expect(await page.textContent('#departures-at')).toContain('The cloud has not sent these figures yet')
+    expect(await page.locator('#funnel li').count()).toBe(5) // no "used at partner stores" without a count
     expect(errors).toEqual([])
     expect(await smallTargets(page, 44)).toEqual([])
     await screenshotEachLanguage(page, 'admin-trends-today', '.lang')

@@ -9,12 +9,14 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { Mosquitto } from '../../scripts/mosquitto.js'
 import { freePort } from '../../scripts/bench/gateway-process.js'
-import { ContractError, parsePipeSummary, type EventBatch } from '../../sync/contract.js'
+import { ContractError, type EventBatch } from '../../sync/contract.js'
+import { parsePipeSummary } from '../../sync/pipe-summary.js'
 import { CloudStore } from '../../sync/ingest/cloud-store.js'
 import { hashPassword } from '../../gateway/auth/secrets.js'
 import { silentLogger } from '../../gateway/log.js'
 import { Gateway } from '../../gateway/runtime/gateway.js'
 import { loggedIn } from '../helpers/admin.js'
+import { launchChromium, screenshotEachLanguage } from '../helpers/browser.js'
 import { requireProgram } from '../helpers/system.js'
 import { tempDir } from '../helpers/tmp.js'
 import { waitFor } from '../helpers/wait.js'
@@ -173,6 +175,30 @@ describe.skipIf(!ready)("the pipe's departures reach the issuing store", () => {
     const today = (await manager.get('/admin/api/pipe-departures?days=1')).json<{ days: number; rows: unknown[] }>()
     expect(today).toMatchObject({ days: 1, rows: [expect.anything()] })
   }, 60_000)
+
+  it.skipIf(!requireProgram('chromium', 'pipe departures page'))(
+    'draws them on the trends page, by name, and in the funnel',
+    async () => {
+      const browser = await launchChromium()
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
+        await page.goto(`${a.address}/admin/login?lang=en&next=%2Fadmin%2Ftrends%3Frange%3D7`)
+        await page.fill('input[name=user]', 'mei')
+        await page.fill('input[name=password]', PASSWORD)
+        await page.click('button[type=submit]')
+        await page.waitForSelector('body[data-ready="true"]')
+        expect(await page.locator('#departures tr').first().textContent()).toBe('Store shop-b20 off at Shop B120.00')
+        expect(await page.textContent('#departures-at')).toMatch(/^Counted by the cloud at .+, over the last 7 days$/)
+        expect(await page.locator('#funnel li').last().textContent()).toMatch(
+          /^Used at partner stores\s*1\s*the cloud's count$/,
+        )
+        await screenshotEachLanguage(page, 'admin-trends-departures', '.lang')
+      } finally {
+        await browser.close()
+      }
+    },
+    60_000,
+  )
 
   it('gets the count it missed while offline, and keeps only a newer one', async () => {
     const second = await a.vouchers.issue({ campaignId: 12, channel: 'cli' })

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { EXPORT_TABLES, EXPORT_TITLES, type ExportTable } from '../../admin/exports.js'
-import { localDay } from '../../kiosk/local-day.js'
+import { dayBounds, localDay } from '../../kiosk/local-day.js'
 import { t } from '../../i18n/messages.js'
 import { esc } from '../html.js'
 import type { ConsoleKit } from './console-kit.js'
@@ -17,13 +17,6 @@ const SPEC = { path: '/admin/export', title: 'admin.export' } as const
 const Day = Type.String({ pattern: '^(\\d{4}-\\d\\d-\\d\\d)?$' })
 const ExportQuery = Type.Object({ from: Type.Optional(Day), to: Type.Optional(Day) })
 const TABLES = Object.keys(EXPORT_TABLES) as ExportTable[]
-
-/** Local midnight of a YYYY-MM-DD day, or null for a day that does not exist (2026-02-30). */
-function midnight(day: string): number | null {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
-  const ms = new Date(y, m - 1, d).getTime()
-  return localDay(ms) === day ? ms : null
-}
 
 export function exportRoutes(app: FastifyInstance, kit: ConsoleKit): void {
   const { config, backOffice } = app.services
@@ -55,13 +48,13 @@ export function exportRoutes(app: FastifyInstance, kit: ConsoleKit): void {
         return reply
           .code(404)
           .send({ error: 'unknown_table', message: `no export named ${req.params.table}; one of ${TABLES.join(', ')}` })
-      const from = req.query.from ? midnight(req.query.from) : 0
-      const toDay = req.query.to ? midnight(req.query.to) : null
-      if (from === null || (req.query.to && toDay === null))
+      const fromDay = req.query.from ? dayBounds(req.query.from) : { start: 0 }
+      const toDay = req.query.to ? dayBounds(req.query.to) : { end: Date.now() + 1 }
+      if (!fromDay || !toDay)
         return reply
           .code(400)
           .send({ error: 'bad_day', message: 'from and to must be days of the calendar (YYYY-MM-DD)' })
-      const to = toDay === null ? Date.now() + 1 : new Date(toDay).setDate(new Date(toDay).getDate() + 1)
+      const [from, to] = [fromDay.start, toDay.end]
       if (to <= from) return reply.code(400).send({ error: 'bad_range', message: 'from must be on or before to' })
       const lang = kit.langFor(req)
       await backOffice.recordExport(user.id, name, { from, to })

@@ -34,18 +34,14 @@ export function membersPage(app: FastifyInstance, kit: ConsoleKit): void {
       const channelRows = [...byChannel]
         .sort((a, b) => b[1] - a[1])
         .map(([channel, n]) => [esc(wordsFor(lang, 'admin.channel', channel)), count(lang, n)])
-      const figures = `<section class="figures">
-${figure(t(lang, 'admin.membersTotal'), count(lang, total))}
-${figure(
-  t(lang, 'admin.membersNew30'),
-  count(
-    lang,
-    newPerDay.reduce((a, b) => a + b, 0),
-  ),
-)}
-${figure(t(lang, 'admin.consentMarketing'), count(lang, consents.marketing ?? 0))}
-${figure(t(lang, 'admin.consentFollow'), count(lang, consents.follow_store ?? 0))}</section>`
-      return `<h1>${t(lang, 'admin.members')}</h1>${figures}
+      const new30 = newPerDay.reduce((a, b) => a + b, 0)
+      const figures = [
+        figure(t(lang, 'admin.membersTotal'), count(lang, total)),
+        figure(t(lang, 'admin.membersNew30'), count(lang, new30)),
+        figure(t(lang, 'admin.consentMarketing'), count(lang, consents.marketing ?? 0)),
+        figure(t(lang, 'admin.consentFollow'), count(lang, consents.follow_store ?? 0)),
+      ].join('')
+      return `<h1>${t(lang, 'admin.members')}</h1><section class="figures">${figures}</section>
 <section class="split"><figure class="card chart"><figcaption>${t(lang, 'admin.membersPerDay', { count: DAYS })}</figcaption>
 ${barChart(newPerDay, days.at.map(dayLabel), t(lang, 'admin.membersPerDay', { count: DAYS }), 5)}</figure>
 <section class="card"><h2>${t(lang, 'admin.membersByChannel')}</h2>${table([t(lang, 'admin.channelHeader'), t(lang, 'admin.count')], channelRows, { num: [1], empty: t(lang, 'admin.none') })}</section></section>

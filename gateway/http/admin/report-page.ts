@@ -4,7 +4,7 @@
  * The browser prints it (print styles in app.css drop the console's frame); no PDF.
  */
 import type { FastifyInstance } from 'fastify'
-import { localDay } from '../../kiosk/local-day.js'
+import { dayBounds, localDay } from '../../kiosk/local-day.js'
 import { t, type MessageKey } from '../../i18n/messages.js'
 import { HOUR_MS } from '../../store/rollups.js'
 import { esc } from '../html.js'
@@ -22,19 +22,12 @@ const FIGURES: [metric: string, key: MessageKey][] = [
   ['scans', 'admin.metric.scans'],
 ]
 
-function dayBounds(day: string): { start: number; end: number } | null {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
-  const start = new Date(y, m - 1, d).getTime()
-  if (localDay(start) !== day) return null
-  return { start, end: new Date(y, m - 1, d + 1).getTime() }
-}
-
 export function reportPage(app: FastifyInstance, kit: ConsoleKit): void {
   const { config, rollups, backOffice } = app.services
 
   app.get('/admin/report', { schema: { hide: true } }, (req, reply) => {
     const asked = String((req.query as { day?: unknown }).day ?? '')
-    const day = /^\d{4}-\d\d-\d\d$/.test(asked) && dayBounds(asked) ? asked : localDay(Date.now())
+    const day = dayBounds(asked) ? asked : localDay(Date.now())
     const spec = { path: '/admin/export', title: 'admin.dailyReport', script: '/admin/report.js' } as const
     return kit.page(req, reply, spec, (user, lang) => {
       const { start, end } = dayBounds(day)!

@@ -92,15 +92,15 @@ export class VoucherReads {
       .all(voucherKey) as RedemptionRow[]
   }
 
-  /** Vouchers issued here, per campaign, whose expiry passed before they were ever used. */
-  expiredUnused(beforeHour: number): Record<number, number> {
+  /** Vouchers issued here, per campaign, that expired in [fromHour, beforeHour) without ever being used. */
+  expiredUnused(fromHour: number, beforeHour: number): Record<number, number> {
     const rows = this.db
       .query(
-        `SELECT campaign, count(*) AS n FROM vouchers_issued v WHERE expires_hour < ?
+        `SELECT campaign, count(*) AS n FROM vouchers_issued v WHERE expires_hour >= ? AND expires_hour < ?
            AND NOT EXISTS (SELECT 1 FROM redemptions r WHERE r.voucher_key = v.kid || ':' || v.campaign || ':' || v.serial)
          GROUP BY campaign`,
       )
-      .all(beforeHour) as { campaign: number; n: number }[]
+      .all(fromHour, beforeHour) as { campaign: number; n: number }[]
     return Object.fromEntries(rows.map((r) => [r.campaign, r.n]))
   }
 }

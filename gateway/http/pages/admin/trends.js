@@ -66,9 +66,22 @@ function chart(id, at, series, format = String) {
   )
 }
 
-function funnel(count) {
+/** The seeds' steps; the last one also at partner stores when the cloud has counted them (`elsewhere`). */
+function funnel(count, elsewhere) {
   const totals = STEPS.map((s) => sum(count[s]))
-  const top = Math.max(1, ...totals)
+  const top = Math.max(1, ...totals, elsewhere ?? 0)
+  const partners = () => {
+    const fill = el('span', { className: 'fill redeemed elsewhere' })
+    fill.style.width = `${(elsewhere / top) * 100}%`
+    return el(
+      'li',
+      {},
+      el('span', { className: 'step', textContent: t('admin.step.redeemedElsewhere') }),
+      el('span', { className: 'bar' }, fill),
+      el('strong', { textContent: elsewhere.toLocaleString(m.dates(lang)) }),
+      el('span', { className: 'share', textContent: t('admin.cloudCount') }),
+    )
+  }
   $('funnel').replaceChildren(
     ...STEPS.map((step, i) => {
       const share = i > 0 && totals[i - 1] > 0 ? `${Math.round((totals[i] / totals[i - 1]) * 100)}%` : null
@@ -83,6 +96,7 @@ function funnel(count) {
         el('span', { className: 'share', textContent: share ? t('admin.ofStepBefore', { percent: share }) : '' }),
       )
     }),
+    ...(elsewhere === null ? [] : [partners()]),
   )
 }
 
@@ -146,7 +160,7 @@ async function draw() {
   pipe(rows)
   departures(away)
   const pick = (names) => names.map((n) => [n, data.count[n]])
-  funnel(data.count)
+  funnel(data.count, away.at ? sum(away.rows.map((r) => r.used)) : null)
   chart('visitors', data.at, pick(['wifi_joins', 'members_new', 'plays']))
   chart('vouchers', data.at, pick(['issued', 'redeemed']))
   chart('sales', data.at, [['sales', data.amount.sales]], money)
