@@ -1,7 +1,8 @@
 /**
  * soak.rss: the built gateway, with the README's node flags and the log at `info`, under
  * the store's mix (soak-mix.ts) for TILLSIDE_SOAK_MINUTES (default 40). Its RSS, anonymous
- * memory and V8 heap in use are sampled every 5 s; the slopes are fitted (least squares)
+ * memory, V8 heap (in use and committed) and Buffers are sampled every 5 s, glibc's main
+ * heap every minute; the slopes are fitted (least squares)
  * over the second half, after warm-up, in MB/hour. Also the peak RSS, the log's growth in
  * MB/hour over the second half, and how every request was answered. Goals (issue #22):
  * slope ≤ 1 MB/hour, peak ≤ 150 MB, log ≤ 1 MB/hour.
@@ -36,6 +37,8 @@ interface Sample {
   /** V8's committed heap: in use plus what it keeps reserved (grows with fragmentation). */
   committed: number
   external: number
+  /** glibc's main heap (the [heap] mapping's resident pages), read once a minute; NaN between. */
+  brk: number
   log: number
 }
 
@@ -87,6 +90,7 @@ export async function benchSoak(dir: string): Promise<void> {
         heap: status.memory.heapUsedBytes,
         committed: status.memory.heapCommittedBytes,
         external: status.memory.externalBytes,
+        brk: samples.length % 12 === 0 ? brkHeap(gateway.pid!) : NaN,
         log: statSync(logFile).size,
       })
       const s = samples.at(-1)!
@@ -129,6 +133,29 @@ export async function benchSoak(dir: string): Promise<void> {
       unit: 'MB/hour',
       ...common,
     })
+    // And beside those: Buffers outside V8, and glibc's main heap (native allocations: SQLite's
+    // page caches, the addons) — which of them grows when the RSS does (issue #22).
+    report({
+      bench: 'soak.rss',
+      metric: 'external_slope',
+      value: round(slope(half, 'external') / MB, 2),
+      unit: 'MB/hour',
+      ...common,
+    })
+    report({
+      bench: 'soak.rss',
+      metric: 'brk_heap_slope',
+      value: round(
+        slope(
+          half.filter((s) => !Number.isNaN(s.brk)),
+          'brk',
+        ) / MB,
+        2,
+      ),
+      unit: 'MB/hour',
+      ...common,
+      note: "glibc's [heap] mapping, sampled once a minute",
+    })
     report({
       bench: 'soak.rss',
       metric: 'peak_rss',
@@ -161,7 +188,7 @@ export async function benchSoak(dir: string): Promise<void> {
 }
 
 /** Least-squares slope of one field against time, per hour. */
-export function slope(samples: Sample[], field: 'rss' | 'anon' | 'heap' | 'committed' | 'external'): number {
+export function slope(samples: Sample[], field: 'rss' | 'anon' | 'heap' | 'committed' | 'external' | 'brk'): number {
   const xs = samples.map((s) => s.t / 3_600_000)
   const ys = samples.map((s) => s[field])
   const mx = xs.reduce((a, b) => a + b, 0) / xs.length
@@ -173,6 +200,15 @@ export function slope(samples: Sample[], field: 'rss' | 'anon' | 'heap' | 'commi
     den += (xs[i]! - mx) ** 2
   }
   return den === 0 ? 0 : num / den
+}
+
+/** The resident bytes of a process's [heap] mapping (glibc's main arena), from /proc/pid/smaps. */
+function brkHeap(pid: number): number {
+  const smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8')
+  const at = smaps.search(/ \[heap\]\n/)
+  if (at < 0) return 0
+  const rss = /^Rss:\s+(\d+) kB/m.exec(smaps.slice(at))
+  return rss ? Number(rss[1]) * 1024 : 0
 }
 
 /** The sync backlog once the mix stops (waits up to 30 s for it to reach 0). */
