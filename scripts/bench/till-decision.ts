@@ -194,44 +194,24 @@ export async function benchTillDecision(dir: string): Promise<void> {
   await withRollups.stop()
   await without.stop()
   for (const xs of [samples, paired, noRollups, floor, relayFloor]) xs.sort((a, b) => a - b)
+  const row = (metric: string, value: number, extra: object) =>
+    report({ bench: 'till.decision', metric, value: round(value, 3), unit: 'ms', samples: SAMPLES, ...extra })
   for (const p of [50, 99] as const) {
     const decision = percentile(samples, p)
     const bare = percentile(floor, p)
     const socat = percentile(relayFloor, p)
-    report({
-      bench: 'till.decision',
-      metric: `p${p}`,
-      value: round(decision, 3),
-      unit: 'ms',
-      samples: SAMPLES,
+    const plain = percentile(noRollups, p)
+    const rolled = percentile(paired, p)
+    row(`p${p}`, decision, {
       baseline: 'the floor: one bare single-row synchronous=FULL commit on the same disk, interleaved',
       baseline_value: round(bare, 3),
       ratio: round(decision / bare, 2),
     })
-    report({
-      bench: 'till.decision',
-      metric: `relay_floor_p${p}`,
-      value: round(socat, 3),
-      unit: 'ms',
-      samples: SAMPLES,
+    row(`relay_floor_p${p}`, socat, {
       note: 'the harness: 121 bytes through a socat pty pair into a tty read by the bench',
     })
-    report({
-      bench: 'till.decision',
-      metric: `tillside_share_p${p}`,
-      value: round(decision - bare, 3),
-      unit: 'ms',
-      samples: SAMPLES,
-      without_relay: round(decision - bare - socat, 3),
-    })
-    const plain = percentile(noRollups, p)
-    const rolled = percentile(paired, p)
-    report({
-      bench: 'till.decision',
-      metric: `rollup_cost_p${p}`,
-      value: round(rolled, 3),
-      unit: 'ms',
-      samples: SAMPLES,
+    row(`tillside_share_p${p}`, decision - bare, { without_relay: round(decision - bare - socat, 3) })
+    row(`rollup_cost_p${p}`, rolled, {
       baseline: 'the same gateway without hourly rollups (TILLSIDE_ROLLUPS=off), scans alternated with it',
       baseline_value: round(plain, 3),
       ratio: round(rolled / plain, 3),
