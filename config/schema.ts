@@ -10,6 +10,7 @@ import { SyncSchema } from './sync-schema.js'
 import { KioskSchema } from './kiosk-schema.js'
 import { PortalSchema } from './portal-schema.js'
 import { AdminSchema } from './admin-schema.js'
+import { CardsSchema } from './cards-schema.js'
 
 const UsbId = Type.Integer({ minimum: 0, maximum: 0xffff })
 
@@ -272,6 +273,10 @@ export const ConfigSchema = Type.Object(
             {
               id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,31}$' }),
               name: Type.String({ minLength: 1, maxLength: 80 }),
+              role: Type.Union([Type.Literal('cashier'), Type.Literal('manager')], {
+                default: 'cashier',
+                description: "manager: may also approve what needs a manager's PIN (reversing a card top-up)",
+              }),
               pinHash: Type.String({
                 pattern: '^scrypt\\$[A-Za-z0-9_-]{22}\\$[A-Za-z0-9_-]{43}$',
                 description: 'Output of `tillside secret hash --pin`; never the PIN itself',
@@ -307,6 +312,7 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     sync: SyncSchema,
+    cards: CardsSchema,
     kiosk: KioskSchema,
     portal: PortalSchema,
     admin: AdminSchema,

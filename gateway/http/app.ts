@@ -11,6 +11,7 @@ import { posRoutes } from './pos-routes.js'
 import { tillRoutes } from './till-routes.js'
 import { memberRoutes } from './member-routes.js'
 import { salesRoutes } from './sales-routes.js'
+import { cardRoutes } from './card-routes.js'
 import { printRoutes } from './print-routes.js'
 import { kioskRoutes } from './kiosk-routes.js'
 import { i18nRoutes } from './i18n-routes.js'
@@ -52,6 +53,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(tillRoutes)
   await app.register(memberRoutes)
   await app.register(salesRoutes)
+  await app.register(cardRoutes)
   await app.register(printRoutes)
   await app.register(kioskRoutes)
   await app.register(i18nRoutes)

@@ -15,6 +15,7 @@ import type { PortalError } from '../portal/portal-service.js'
 import type { PrintError } from '../print/print-service.js'
 import type { LoginError } from '../till/cashier-sessions.js'
 import type { VoucherError } from '../vouchers/voucher-service.js'
+import type { CardError } from '../cards/card-errors.js'
 import type { PrintRenderError } from '../../drivers/printer/escpos/encoder.js'
 
 type RefusalCode =
@@ -25,6 +26,7 @@ type RefusalCode =
   | PrintError['code']
   | PrintRenderError['code']
   | PosError['code']
+  | CardError['code']
   | PortalError['code']
   | LoginError['code']
   | Extract<SimulateResult, { ok: false }>['error']
@@ -57,6 +59,22 @@ export const ERROR_STATUS: Record<RefusalCode, number> = {
   payments_mismatch: 422,
   not_a_payment_code: 422,
   payment_offline: 503,
+  // stored-value cards
+  cards_disabled: 409,
+  invalid_amount: 400,
+  wrong_currency: 422,
+  over_max_topup: 422,
+  over_max_balance: 422,
+  id_check_required: 422,
+  payment_declined: 402,
+  member_not_present: 422,
+  no_card: 404,
+  insufficient_balance: 409,
+  unknown_entry: 404,
+  refund_exceeds_debit: 409,
+  already_reversed: 409,
+  reversal_window_passed: 409,
+  balance_spent: 409,
   // the guest Wi-Fi portal
   wrong_code: 400,
   rate_limited: 429,

@@ -25,6 +25,7 @@ import type { BackOffice } from '../admin/back-office.js'
 import type { RollupReads } from '../store/read/rollup-reads.js'
 import type { EventBus } from '../bus.js'
 import type { Raster } from '../print/logo-raster.js'
+import type { CardService } from '../cards/card-service.js'
 
 export interface GatewayServices {
   config: Config
@@ -40,6 +41,7 @@ export interface GatewayServices {
     'printers' | 'printerFor' | 'profileOf' | 'enqueue' | 'job' | 'jobs' | 'preview' | 'reprint' | 'cancel'
   >
   pos: Pick<PosService, 'recordSale' | 'charge'>
+  cards: CardService
   till: Pick<TillService, 'history' | 'subscribe' | 'subscribers' | 'void'>
   cashiers: CashierSessions
   /** Signs links that carry their own permission (print previews for a manager's browser). */

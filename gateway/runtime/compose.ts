@@ -44,6 +44,7 @@ import { KioskScans } from '../kiosk/kiosk-scans.js'
 import { KioskLimits } from '../kiosk/kiosk-limits.js'
 import { createPortal, type Portal } from '../portal/portal-module.js'
 import { HttpModule } from './http-module.js'
+import { CardService } from '../cards/card-service.js'
 
 export const DB_FILE = 'tillside.db'
 export const MEMBER_KEY_FILE = 'keys/members.key'
@@ -77,6 +78,7 @@ export interface Composition {
   vouchers: VoucherService
   members: MemberService
   pos: PosService
+  cards: CardService
   cashiers: CashierSessions
   till: TillService
   portal: Portal | null
@@ -151,6 +153,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     config.payments.provider === 'sandbox' ? new SandboxProvider() : NO_PROVIDER,
     logger('gateway:pos'),
   )
+  const cards = new CardService(journal, config.cards, pos, logger('gateway:cards'))
   const tillLog = logger('gateway:till')
   const cashiers = new CashierSessions(config.till.cashiers, config.till.sessionMinutes * 60_000, Date.now, (key) =>
     tillLog.warn({ key }, 'PIN attempts locked after repeated wrong PINs (someone may be guessing)'),
@@ -211,6 +214,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     vouchers,
     members,
     pos,
+    cards,
     print,
     till,
     cashiers,
@@ -254,6 +258,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     vouchers,
     members,
     pos,
+    cards,
     cashiers,
     till,
     portal,

@@ -29,6 +29,7 @@ export class Gateway {
   readonly vouchers: Composition['vouchers']
   readonly members: Composition['members']
   readonly pos: Composition['pos']
+  readonly cards: Composition['cards']
   readonly cashiers: Composition['cashiers']
   readonly till: Composition['till']
   private started: Module[] = []
@@ -62,6 +63,7 @@ export class Gateway {
     this.vouchers = parts.vouchers
     this.members = parts.members
     this.pos = parts.pos
+    this.cards = parts.cards
     this.cashiers = parts.cashiers
     this.till = parts.till
   }

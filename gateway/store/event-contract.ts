@@ -48,6 +48,16 @@ const Payment = Event('A wallet payment and the provider’s answer (the payment
   transactionId: Nullable(Str),
   detail: Type.String(),
 })
+/** Every card movement: what it moved from principal and bonus (signed) and the balance after. */
+const CardMove = {
+  memberId: Str,
+  currency: Str,
+  amount: Type.Integer({ description: 'The movement’s size, always positive (principal and bonus are signed)' }),
+  principal: Int,
+  bonus: Int,
+  balance: Type.Object({ principal: Int, bonus: Int }, { additionalProperties: false }),
+  cashier: Nullable(Str),
+}
 const Command = Event('A cloud command and what became of it', {
   id: Str,
   type: Str,
@@ -133,6 +143,32 @@ export const EVENT_SCHEMAS = {
     amount: Int,
     currency: Str,
     detail: Type.String(),
+  }),
+  'card.topped_up': Event('Money put on a member’s stored-value card (the event id is the ledger entry’s)', {
+    ...CardMove,
+    method: Str,
+    reference: Nullable(Type.String()),
+    idChecked: Type.Boolean(),
+  }),
+  'card.debited': Event('A payment from a stored-value card, split in proportion to principal and bonus', {
+    ...CardMove,
+    reference: Nullable(Type.String()),
+  }),
+  'card.refunded': Event('Part or all of a card payment put back on the card, as it was split', {
+    ...CardMove,
+    debitId: Str,
+  }),
+  'card.reversed': Event('A top-up taken back off the card, approved by a manager', {
+    ...CardMove,
+    topUpId: Str,
+    approver: Str,
+  }),
+  'card.refused': Event('A card movement refused, and why (nothing moved)', {
+    memberId: Str,
+    action: Type.Union([Type.Literal('topup'), Type.Literal('debit'), Type.Literal('refund'), Type.Literal('reverse')]),
+    amount: Int,
+    reason: Str,
+    cashier: Nullable(Str),
   }),
   'print.queued': Event('A print job was queued; `by` who asked for a reprint (admin:<user>, pos:<name>)', {
     printer: Str,

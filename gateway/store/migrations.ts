@@ -9,6 +9,8 @@ export interface Migration {
   sql: string
 }
 
+import { CARD_MIGRATIONS } from './migrations-cards.js'
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -323,4 +325,5 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  ...CARD_MIGRATIONS,
 ]

@@ -31,6 +31,8 @@ export const ROLLUPS: Partial<Record<EventType, RollupDef>> = {
   'voucher.rejected': { metric: 'rejected', key: ['reason'] },
   'pos.sale': { metric: 'sales', key: ['currency'], amount: 'amount' },
   'payment.paid': { metric: 'payments', key: ['provider', 'currency'], amount: 'amount' },
+  'card.topped_up': { metric: 'card_topups', key: ['currency'], amount: 'amount' },
+  'card.debited': { metric: 'card_spent', key: ['currency'], amount: 'amount' },
 }
 
 export const HOUR_MS = 3_600_000

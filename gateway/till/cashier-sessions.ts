@@ -12,6 +12,8 @@ export interface CashierAccount {
   id: string
   name: string
   pinHash: string
+  /** A manager's PIN also approves what needs a manager (reversing a card top-up). */
+  role?: 'cashier' | 'manager'
 }
 
 export interface CashierSession {
@@ -91,6 +93,19 @@ export class CashierSessions {
         this.accounts.filter((a) => a.id === cashierId),
         pin,
       )) !== null
+    )
+  }
+
+  /** A manager's approval on the spot (any manager's PIN); same lockouts as a void. Null: not a manager's PIN. */
+  async approveAsManager(pin: string, source: string): Promise<CashierAccount | null> {
+    const attempt = this.begin([
+      { key: `source:${source}`, limits: PER_SOURCE },
+      { key: 'managers', limits: PER_SOURCE },
+    ])
+    return this.check(
+      attempt,
+      this.accounts.filter((a) => a.role === 'manager'),
+      pin,
     )
   }
 

@@ -64,6 +64,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     till: {} as GatewayServices['till'],
     members: {} as GatewayServices['members'],
     pos: {} as GatewayServices['pos'],
+    cards: {} as GatewayServices['cards'],
     print: { printers: () => [] } as unknown as GatewayServices['print'],
     cashiers: new CashierSessions([], 60_000),
     links: new LinkSigner(Buffer.alloc(32)),

@@ -7,6 +7,7 @@ import { enqueuePrintTx, recoverPrintTx, transitionPrintTx } from './print-tx.js
 import { recordCommandTx, savePipeSummaryTx, syncAckTx } from './sync-tx.js'
 import { kioskPlayTx, prizeLeaseTx } from './kiosk-tx.js'
 import { endSessionsTx, startSessionTx } from './portal-tx.js'
+import { cardDebitTx, cardRefundTx, cardReverseTx, cardTopUpTx } from './card-tx.js'
 
 export const WRITER_COMMANDS = {
   'voucher.issue': issueVoucherTx,
@@ -25,6 +26,10 @@ export const WRITER_COMMANDS = {
   'kiosk.lease': prizeLeaseTx,
   'portal.start': startSessionTx,
   'portal.end': endSessionsTx,
+  'card.topup': cardTopUpTx,
+  'card.debit': cardDebitTx,
+  'card.refund': cardRefundTx,
+  'card.reverse': cardReverseTx,
 } satisfies Record<string, WriterCommand>
 
 type Commands = typeof WRITER_COMMANDS

@@ -1,0 +1,301 @@
+/**
+ * Stored-value card movements, run by the journal writer: the ledger entry, the card's
+ * balance, the event and its outbox row commit together or not at all, under the
+ * request's idempotency key. The balance only moves by conditional UPDATEs whose row
+ * count is checked (and the table's CHECKs forbid a negative balance), so two tills
+ * paying from one card at once can never both spend the same money.
+ */
+import type { EventPayloads } from '../event-contract.js'
+import { remember, replay } from './idempotency.js'
+import type { TxContext } from './tx-context.js'
+
+export interface CardBalance {
+  principal: number
+  bonus: number
+}
+
+export interface LedgerEntry {
+  id: string
+  seq: number
+  time: number
+  kind: 'topup' | 'debit' | 'refund' | 'reversal'
+  /** Always positive: how much moved. */
+  amount: number
+  /** Signed: what the movement did to the paid-in money and to the bonus. */
+  principal: number
+  bonus: number
+}
+
+export type CardRefusal =
+  | 'unknown_member'
+  | 'no_card'
+  | 'wrong_currency'
+  | 'insufficient_balance'
+  | 'over_max_balance'
+  | 'id_check_required'
+  | 'unknown_entry'
+  | 'refund_exceeds_debit'
+  | 'already_reversed'
+  | 'reversal_window_passed'
+  | 'balance_spent'
+  | 'idempotency_conflict'
+
+export type CardOutcome =
+  | { ok: true; memberId: string; entry: LedgerEntry; balance: CardBalance; repeated: boolean }
+  | { ok: false; reason: CardRefusal; detail: string; balance: CardBalance | null }
+
+interface Move {
+  key: string
+  requestHash: string
+  currency: string
+  cashier: string | null
+  device: string | null
+}
+export interface TopUpArgs extends Move {
+  member: string
+  amount: number
+  bonus: number
+  method: string
+  reference: string | null
+  idChecked: boolean
+  limits: { maxBalance: number; idCheckAbove: number }
+  /** The money was already taken (a payment code charged): credit it whatever the limits say now. */
+  charged: boolean
+}
+export interface DebitArgs extends Move {
+  member: string
+  amount: number
+  reference: string | null
+}
+export interface RefundArgs extends Move {
+  debitId: string
+  amount: number
+}
+export interface ReverseArgs extends Move {
+  topUpId: string
+  approver: string
+  windowMs: number
+}
+
+type Refused = Extract<CardOutcome, { ok: false }>
+const refused = (reason: CardRefusal, detail: string, balance: CardBalance | null = null): Refused => ({
+  ok: false,
+  reason,
+  detail,
+  balance,
+})
+
+export function cardTopUpTx(tx: TxContext, a: TopUpArgs): CardOutcome {
+  return once(tx, a, 'topup', a.member, a.amount, () => {
+    if (!tx.stmt('SELECT 1 FROM members WHERE id = ?').get(a.member))
+      return refused('unknown_member', `member ${a.member} is not known at this store`)
+    tx.stmt(
+      'INSERT INTO cards (member, currency, opened_at, moved_at) VALUES (?, ?, ?, ?) ON CONFLICT (member) DO NOTHING',
+    ).run(a.member, a.currency, tx.now, tx.now)
+    const before = balanceOf(tx, a.member)!
+    const currency = currencyOf(tx, a.member)
+    if (currency !== a.currency) return refused('wrong_currency', `the card holds ${currency}, not ${a.currency}`)
+    const total = before.principal + before.bonus + a.amount + a.bonus
+    if (!a.charged && total > a.limits.maxBalance)
+      return refused(
+        'over_max_balance',
+        `a card may hold at most ${a.limits.maxBalance}; this one can take ${Math.max(0, a.limits.maxBalance - before.principal - before.bonus)} more (bonus included)`,
+        before,
+      )
+    if (!a.charged && total > a.limits.idCheckAbove && !a.idChecked)
+      return refused(
+        'id_check_required',
+        `a balance above ${a.limits.idCheckAbove} needs the member's ID checked (real-name)`,
+        before,
+      )
+    const delta = { principal: a.amount, bonus: a.bonus }
+    const facts = { method: a.method, reference: a.reference }
+    return move(
+      tx,
+      a,
+      a.member,
+      'card.topped_up',
+      delta,
+      (base) => ({ ...base, ...facts, idChecked: a.idChecked }),
+      facts,
+    )
+  })
+}
+
+export function cardDebitTx(tx: TxContext, a: DebitArgs): CardOutcome {
+  return once(tx, a, 'debit', a.member, a.amount, () => {
+    const before = balanceOf(tx, a.member)
+    if (!before) return refused('no_card', 'this member has never topped up a card')
+    const currency = currencyOf(tx, a.member)
+    if (currency !== a.currency) return refused('wrong_currency', `the card holds ${currency}, not ${a.currency}`)
+    const total = before.principal + before.bonus
+    if (total < a.amount)
+      return refused('insufficient_balance', `the card holds ${total}; the payment is ${a.amount}`, before)
+    // Spent in proportion, so what is left keeps the card's mix (refunds on closing a card return principal only).
+    const principal = Number((BigInt(a.amount) * BigInt(before.principal)) / BigInt(total))
+    const delta = { principal: -principal, bonus: -(a.amount - principal) }
+    const facts = { reference: a.reference }
+    return move(tx, a, a.member, 'card.debited', delta, (base) => ({ ...base, ...facts }), facts)
+  })
+}
+
+export function cardRefundTx(tx: TxContext, a: RefundArgs): CardOutcome {
+  const debit = entryOf(tx, a.debitId)
+  const member = debit?.member ?? '-'
+  return once(tx, a, 'refund', member, a.amount, () => {
+    if (!debit || debit.kind !== 'debit') return refused('unknown_entry', `no card payment ${a.debitId}`)
+    if (currencyOf(tx, member) !== a.currency) return refused('wrong_currency', `the card does not hold ${a.currency}`)
+    const paid = -(debit.principal + debit.bonus)
+    const done = tx
+      .stmt(
+        "SELECT coalesce(sum(principal), 0) AS principal, coalesce(sum(bonus), 0) AS bonus FROM card_ledger WHERE of_entry = ? AND kind = 'refund'",
+      )
+      .get(a.debitId) as CardBalance
+    const after = done.principal + done.bonus + a.amount
+    if (after > paid)
+      return refused(
+        'refund_exceeds_debit',
+        `the payment was ${paid} and ${done.principal + done.bonus} of it is already refunded`,
+        balanceOf(tx, member),
+      )
+    // Back in the payment's own split: the running total's share, so partial refunds add up exactly.
+    const principal = Number((BigInt(after) * BigInt(-debit.principal)) / BigInt(paid)) - done.principal
+    const delta = { principal, bonus: a.amount - principal }
+    return move(tx, a, member, 'card.refunded', delta, (base) => ({ ...base, debitId: a.debitId }), {
+      ofEntry: a.debitId,
+    })
+  })
+}
+
+export function cardReverseTx(tx: TxContext, a: ReverseArgs): CardOutcome {
+  const topUp = entryOf(tx, a.topUpId)
+  const member = topUp?.member ?? '-'
+  const amount = topUp ? topUp.principal + topUp.bonus : 0
+  return once(tx, a, 'reverse', member, amount, () => {
+    if (!topUp || topUp.kind !== 'topup') return refused('unknown_entry', `no top-up ${a.topUpId}`)
+    const before = balanceOf(tx, member)!
+    if (tx.stmt("SELECT 1 FROM card_ledger WHERE of_entry = ? AND kind = 'reversal'").get(a.topUpId))
+      return refused('already_reversed', 'this top-up was already reversed', before)
+    if (tx.now - topUp.time > a.windowMs)
+      return refused('reversal_window_passed', `a top-up can be reversed for ${a.windowMs / 60_000} minutes`, before)
+    if (before.principal < topUp.principal || before.bonus < topUp.bonus)
+      return refused('balance_spent', 'part of this top-up has been spent; refund the payments first', before)
+    const delta = { principal: -topUp.principal, bonus: -topUp.bonus }
+    const facts = { ofEntry: a.topUpId, approver: a.approver }
+    return move(
+      tx,
+      a,
+      member,
+      'card.reversed',
+      delta,
+      (base) => ({ ...base, topUpId: a.topUpId, approver: a.approver }),
+      facts,
+    )
+  })
+}
+
+/** The request under its key: a retry gets the first answer; a refusal is journaled and not remembered. */
+function once(
+  tx: TxContext,
+  a: Move,
+  action: EventPayloads['card.refused']['action'],
+  member: string,
+  amount: number,
+  run: () => CardOutcome,
+): CardOutcome {
+  const prior = replay<CardOutcome>(tx, a.key, a.requestHash)
+  if (prior?.status === 'conflict')
+    return refused('idempotency_conflict', 'this idempotency key was used for a different request')
+  if (prior) return { ...prior.response, repeated: true } as CardOutcome
+  const out = run()
+  if (out.ok) remember(tx, a.key, a.requestHash, out)
+  else
+    tx.append('card.refused', a.device, {
+      memberId: member,
+      action,
+      amount,
+      reason: out.reason,
+      cashier: a.cashier,
+    })
+  return out
+}
+
+type MoveType = 'card.topped_up' | 'card.debited' | 'card.refunded' | 'card.reversed'
+type MoveBase = Omit<EventPayloads['card.debited'], 'reference'>
+/** What the ledger row records besides the amounts. */
+interface LedgerFacts {
+  ofEntry?: string
+  method?: string
+  reference?: string | null
+  approver?: string
+}
+
+/** Moves the balance by `delta` (checked), then journals the event and writes its ledger row. */
+function move<T extends MoveType>(
+  tx: TxContext,
+  a: Move,
+  member: string,
+  type: T,
+  delta: CardBalance,
+  payload: (base: MoveBase) => EventPayloads[T],
+  facts: LedgerFacts,
+): CardOutcome {
+  const changed = tx
+    .stmt(
+      `UPDATE cards SET principal = principal + @p, bonus = bonus + @b, moved_at = @now
+       WHERE member = @member AND principal + @p >= 0 AND bonus + @b >= 0`,
+    )
+    .run({ p: delta.principal, b: delta.bonus, now: tx.now, member })
+  // Decided above inside this same transaction; if the row did not move, roll the command back.
+  if (changed.changes !== 1) throw new Error(`card ${member} did not take ${JSON.stringify(delta)}`)
+  const balance = balanceOf(tx, member)!
+  const amount = Math.abs(delta.principal + delta.bonus)
+  const base = { memberId: member, currency: a.currency, amount, ...delta, balance, cashier: a.cashier }
+  const ev = tx.append(type, a.device, payload(base), { outbox: true })
+  const kind = KIND[type]
+  tx.stmt(
+    `INSERT INTO card_ledger (id, member, kind, principal, bonus, of_entry, method, reference, cashier, approver, device, time, event_seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    ev.id,
+    member,
+    kind,
+    delta.principal,
+    delta.bonus,
+    facts.ofEntry ?? null,
+    facts.method ?? null,
+    facts.reference ?? null,
+    a.cashier,
+    facts.approver ?? null,
+    a.device,
+    ev.time,
+    ev.seq,
+  )
+  const entry: LedgerEntry = { id: ev.id, seq: ev.seq, time: ev.time, kind, amount, ...delta }
+  return { ok: true, memberId: member, entry, balance, repeated: false }
+}
+
+const KIND = {
+  'card.topped_up': 'topup',
+  'card.debited': 'debit',
+  'card.refunded': 'refund',
+  'card.reversed': 'reversal',
+} as const
+
+function balanceOf(tx: TxContext, member: string): CardBalance | null {
+  return (tx.stmt('SELECT principal, bonus FROM cards WHERE member = ?').get(member) as CardBalance | undefined) ?? null
+}
+
+function currencyOf(tx: TxContext, member: string): string | null {
+  return (tx.stmt('SELECT currency FROM cards WHERE member = ?').pluck().get(member) as string | undefined) ?? null
+}
+
+function entryOf(
+  tx: TxContext,
+  id: string,
+): { member: string; kind: string; principal: number; bonus: number; time: number } | null {
+  return (
+    (tx.stmt('SELECT member, kind, principal, bonus, time FROM card_ledger WHERE id = ?').get(id) as
+      { member: string; kind: string; principal: number; bonus: number; time: number } | undefined) ?? null
+  )
+}
