@@ -42,7 +42,7 @@ export interface GatewayServices {
   >
   pos: Pick<PosService, 'recordSale' | 'charge'>
   cards: CardService
-  till: Pick<TillService, 'history' | 'subscribe' | 'subscribers' | 'void'>
+  till: Pick<TillService, 'history' | 'subscribe' | 'subscribers' | 'void' | 'memberScanned' | 'walletCodeScanned'>
   cashiers: CashierSessions
   /** Signs links that carry their own permission (print previews for a manager's browser). */
   links: LinkSigner

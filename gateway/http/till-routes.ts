@@ -13,10 +13,11 @@ import type { CashierSession } from '../till/cashier-sessions.js'
 import { packageRoot } from '../version.js'
 import { ErrorBody } from './error-schema.js'
 import { readCookie } from './cookies.js'
+import { TILL_COOKIE, tillSession } from './till-session.js'
 import { serveFiles } from './static-files.js'
 import { TillResultSchema, VoidOutcomeSchema } from './voucher-schemas.js'
 
-const COOKIE = 'tillside_till'
+const COOKIE = TILL_COOKIE
 const Pin = Type.String({ pattern: '^\\d{4,8}$' })
 const LoginBody = Type.Object(
   { pin: Pin, device: Type.Optional(Type.String({ minLength: 1, maxLength: 48 })) },
@@ -42,11 +43,7 @@ export const tillRoutes = fp(
   async (app) => {
     const { cashiers, config } = app.services
     const defaultDevice = config.devices.find((d) => d.role === 'till')?.id ?? null
-    const session = (req: FastifyRequest): CashierSession => {
-      const s = cashiers.get(readCookie(req.headers.cookie, COOKIE))
-      if (!s) throw Object.assign(new Error('log in at /till with your PIN'), { statusCode: 401, code: 'unauthorized' })
-      return s
-    }
+    const session = (req: FastifyRequest): CashierSession => tillSession(cashiers, req)
     const sessionReply = (s: CashierSession) => ({
       cashier: s.cashierId,
       name: s.name,
@@ -58,6 +55,7 @@ export const tillRoutes = fp(
       '/till': 'index.html',
       '/till/app.js': 'app.js',
       '/till/app.css': 'app.css',
+      '/till/card.js': 'card.js',
     })
 
     app.post<{ Body: Static<typeof LoginBody> }>(

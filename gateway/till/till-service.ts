@@ -55,11 +55,18 @@ export interface TillHooks {
 }
 
 const HISTORY = 20
+/** A member scanned this recently is at the till: the card may be topped up or paid from. */
+export const MEMBER_PRESENT_MS = 5 * 60_000
+/** Wallet payment codes expire in about a minute: kept this long for a card top-up, then forgotten. */
+const WALLET_CODE_MS = 90_000
+const WALLET_CODES = 8
 
 export class TillService implements Module {
   readonly name = 'till'
   private readonly listeners = new Set<TillListener>()
   private readonly recent: TillResult[] = []
+  /** The latest wallet payment codes scanned, by result id (never sent to a screen). */
+  private readonly walletCodes = new Map<string, { code: string; device: string; time: number }>()
 
   private readonly vouchers: VoucherService
   private readonly members: Pick<MemberService, 'identify'>
@@ -113,6 +120,19 @@ export class TillService implements Module {
     return [...this.recent].reverse()
   }
 
+  /** The member a recent member scan on `device` identified, if it is still recent (the member is at the till). */
+  memberScanned(resultId: string, device: string, now = Date.now()): string | null {
+    const r = this.recent.find((x) => x.id === resultId)
+    if (!r || r.kind !== 'member' || !r.ok || !r.memberId || r.device !== device) return null
+    return now - r.time <= MEMBER_PRESENT_MS ? r.memberId : null
+  }
+
+  /** The wallet payment code a recent scan on `device` read (a retry of the same top-up reads it again). */
+  walletCodeScanned(resultId: string, device: string, now = Date.now()): string | null {
+    const w = this.walletCodes.get(resultId)
+    return w && w.device === device && now - w.time <= WALLET_CODE_MS ? w.code : null
+  }
+
   /** Screens listening now; each stream unsubscribes when it closes. */
   get subscribers(): number {
     return this.listeners.size
@@ -148,6 +168,7 @@ export class TillService implements Module {
         outcome = await redeemed!
         break
       case 'payment':
+        this.keepWalletCode(scan.id, draft.deviceId, cls.code, scan.time)
         // Wallet codes expire within about a minute: never queued. With no reachable provider, refused at once.
         outcome = this.payments.available()
           ? scanOnly(scan, 'payment_code', `${cls.provider} payment code`)
@@ -214,6 +235,14 @@ export class TillService implements Module {
     const outcome = await this.vouchers.void(req.redemptionId, req.cashier, req.reason, req.device)
     if (outcome.ok) this.markVoided(req.redemptionId)
     return outcome
+  }
+
+  private keepWalletCode(id: string, device: string, code: string, time: number): void {
+    this.walletCodes.set(id, { code, device, time })
+    for (const key of this.walletCodes.keys()) {
+      if (this.walletCodes.size <= WALLET_CODES) break
+      this.walletCodes.delete(key) // oldest first
+    }
   }
 
   private fromRedeemOutcome(o: RedeemOutcome): Outcome {

@@ -2,6 +2,7 @@
 // with CSP script-src 'self'. Results arrive over Server-Sent Events from /api/till/events.
 // Its words come from the message catalog (gateway/i18n) in the store's languages.
 import { loadMessages } from '/i18n/i18n.js'
+import { cardPanel } from '/till/card.js'
 
 // A result stays on the banner this long, then it asks for the next scan: a VALID from
 // minutes ago must never be read as the voucher in the cashier's hand.
@@ -19,6 +20,7 @@ let events = null
 let banner = null
 let online = false
 let lastWord = 0
+let card = null
 const $ = (id) => document.getElementById(id)
 const t = (key, vars) => messages.t(lang, key, vars)
 
@@ -38,6 +40,7 @@ function applyLanguage() {
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n)
   if (session) $('who').textContent = `${t('till.title')} — ${session.name}`
   render()
+  card.render()
 }
 
 function keypad(container, onDone, dots) {
@@ -87,6 +90,7 @@ function showLogin() {
   $('till').hidden = true
   $('logout').hidden = true
   $('who').textContent = t('till.title')
+  card.hide()
 }
 
 function showTill(s) {
@@ -128,7 +132,10 @@ function connect() {
       results.unshift(r)
       results.length = Math.min(results.length, 20)
       beep(r.ok)
-      banner = { result: r, at: Date.now() }
+      // A wallet code scanned for a card top-up is the card's: the banner must not say "charge it at the POS".
+      const forCard = r.kind === 'payment' && card.onWalletScan(r.id)
+      if (!forCard) banner = { result: r, at: Date.now() }
+      if (r.kind === 'member' && r.ok) void card.showMember(r.id)
     }
     if (banner && banner.result.id === r.id) banner.result = r
     renderBanner()
@@ -294,6 +301,7 @@ keypad(
   $('pin-dots'),
 )
 resetVoidPad = keypad($('void-keypad'), doVoid, $('void-dots'))
+card = cardPanel({ api, t, keypad, time: (ms) => new Date(ms).toLocaleTimeString(messages.dates(lang)) })
 
 $('lang').addEventListener('click', () => {
   lang = messages.next(lang)
@@ -309,6 +317,7 @@ setInterval(() => {
   if (!messages) return
   if (online && Date.now() - lastWord > SILENT_MS) connect() // silent, not closed: start again
   renderBanner()
+  card.render()
 }, 1000)
 /** The catalog and the store's languages first (retried while the gateway is away), then the session. */
 async function boot() {

@@ -1,0 +1,236 @@
+// The member card on the cashier screen: after a member QR is scanned, the balance and the
+// latest movements, top-up (cash, or the customer's wallet code scanned next), pay from
+// the card, refund a payment (the cashier's PIN) and take back a top-up (a manager's PIN).
+// Every movement is sent with an idempotency key made once per attempt, so a retry after
+// a dropped answer moves money once; the outcome is shown big until the next one.
+
+const $ = (id) => document.getElementById(id)
+
+/** `ctx`: { api(path, body), t(key, vars), time(ms), keypad(container, onDone, dots) } from app.js. */
+export function cardPanel(ctx) {
+  const { api, t } = ctx
+  let card = null // the reply of GET /api/till/cards/:scan, plus memberScan
+  let entry = null // the amount dialog: { mode: 'topup' | 'pay', fen, key, waitingWallet }
+  let pinFor = null // the PIN dialog: { kind: 'refund' | 'reverse', line, key }
+  let lastDone = null // the latest movement, shown big until the next (or another member)
+
+  const money = (fen) => {
+    const currency = card ? card.currency : 'CNY'
+    const sign = fen < 0 ? '−' : ''
+    const text = (Math.abs(fen) / 100).toFixed(2)
+    return currency === 'CNY' ? `${sign}¥${text}` : `${sign}${currency} ${text}`
+  }
+  // getRandomValues, not randomUUID: a till on the store LAN is plain http, not a secure context.
+  const newKey = () =>
+    `till-${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')}`
+
+  async function showMember(scanId) {
+    const { status, data } = await api(`/api/till/cards/${encodeURIComponent(scanId)}`)
+    if (status !== 200) return
+    card = { ...data, memberScan: scanId }
+    lastDone = null
+    render()
+  }
+
+  function hide() {
+    card = null
+    render()
+  }
+
+  function render() {
+    const panel = $('card')
+    panel.hidden = !card || Date.now() > card.presentUntil
+    if (panel.hidden) return
+    $('card-balance').textContent = t('card.balance', { amount: money(card.total) })
+    $('card-split').textContent = t('card.split', { principal: money(card.principal), bonus: money(card.bonus) })
+    const minutes = Math.max(1, Math.ceil((card.presentUntil - Date.now()) / 60_000))
+    $('card-present').textContent = t('card.presentFor', { minutes })
+    $('card-pay').disabled = card.total <= 0
+    $('card-lines').replaceChildren(...card.statement.slice(0, 5).map(lineItem))
+    renderDone()
+  }
+
+  function renderDone() {
+    const box = $('card-done')
+    if (!lastDone) {
+      box.dataset.state = ''
+      return box.replaceChildren()
+    }
+    const { entry: moved, balance } = lastDone
+    const words = { topup: 'card.toppedUp', debit: 'card.paid', refund: 'card.refunded', reversal: 'card.reversed' }
+    box.dataset.state = moved.kind === 'debit' || moved.kind === 'topup' ? 'ok' : 'info'
+    // A top-up says what was paid; the store's bonus is its own line.
+    const amount = moved.kind === 'topup' ? moved.principal : moved.amount
+    const line = (tag, textContent) => Object.assign(document.createElement(tag), { textContent })
+    const lines = [line('strong', t(words[moved.kind], { amount: money(amount) }))]
+    if (moved.kind === 'topup' && moved.bonus > 0)
+      lines.push(line('span', t('card.bonus', { amount: money(moved.bonus) })))
+    lines.push(line('span', t('card.newBalance', { amount: money(balance.total) })))
+    box.replaceChildren(...lines)
+  }
+
+  function lineItem(line) {
+    const li = document.createElement('li')
+    const amount = line.principal + line.bonus
+    const when = ctx.time(line.time)
+    li.append(
+      Object.assign(document.createElement('span'), { className: 'what', textContent: t(`card.kind.${line.kind}`) }),
+      Object.assign(document.createElement('span'), { className: 'when', textContent: when }),
+      Object.assign(document.createElement('span'), { className: 'amount', textContent: money(amount) }),
+    )
+    const windowMs = card.reversalWindowMinutes * 60_000
+    if (line.kind === 'debit') li.append(actionButton(t('card.refund'), () => askPin('refund', line)))
+    if (line.kind === 'topup' && Date.now() - line.time < windowMs)
+      li.append(actionButton(t('card.reverse'), () => askPin('reverse', line)))
+    return li
+  }
+
+  function actionButton(text, onClick) {
+    const b = Object.assign(document.createElement('button'), { type: 'button', textContent: text })
+    b.addEventListener('click', onClick)
+    return b
+  }
+
+  function openAmount(mode) {
+    entry = { mode, fen: 0, key: newKey(), waitingWallet: false }
+    $('amount-title').textContent = t(mode === 'topup' ? 'card.topUpTitle' : 'card.payTitle')
+    $('amount-topup').hidden = mode !== 'topup'
+    $('amount-confirm').hidden = mode !== 'pay'
+    $('amount-id').checked = false
+    $('amount-status').textContent = ''
+    showAmount()
+    $('amount-dialog').showModal()
+  }
+
+  function showAmount() {
+    $('amount-shown').textContent = money(entry.fen)
+    const bonus = entry.mode === 'topup' ? bonusFor(entry.fen) : 0
+    $('amount-bonus').textContent = bonus > 0 ? t('card.bonus', { amount: money(bonus) }) : ''
+  }
+
+  function bonusFor(fen) {
+    let best = null
+    for (const tier of card.bonuses) if (fen >= tier.from && (!best || tier.from > best.from)) best = tier
+    return best ? best.bonus : 0
+  }
+
+  /** Cash-register entry: digits shift in from the right, so 1-0-0-0-0 is 100.00. */
+  function amountKey(key) {
+    if (key === 'clear') entry.fen = Math.floor(entry.fen / 10)
+    else if (entry.fen < 10_000_000)
+      entry.fen = entry.fen * (key === '00' ? 100 : 10) + (key === '00' ? 0 : Number(key))
+    entry.key = newKey() // a different amount is a different request
+    showAmount()
+  }
+
+  async function send(path, body) {
+    $('amount-status').textContent = t('card.working')
+    const { status, data } = await api(path, body).catch(() => ({ status: 0, data: null }))
+    if (status === 200 || status === 201) {
+      $('amount-dialog').close()
+      done(data)
+      return true
+    }
+    $('amount-status').textContent = refusalText(data)
+    return false
+  }
+
+  function topUp(payment) {
+    if (entry.fen <= 0) return
+    const body = { idempotencyKey: entry.key, memberScan: card.memberScan, amount: entry.fen, payment }
+    if ($('amount-id').checked) body.idChecked = true
+    return send('/api/till/cards/topup', body)
+  }
+
+  /** The till scanned a wallet payment code: if a top-up waits for one, it pays with it. */
+  function onWalletScan(resultId) {
+    if (!entry || !entry.waitingWallet) return false
+    entry.waitingWallet = false
+    void topUp({ method: 'wallet', walletScan: resultId })
+    return true
+  }
+
+  function done(moved) {
+    lastDone = moved
+    renderDone()
+    card.principal = moved.balance.principal
+    card.bonus = moved.balance.bonus
+    card.total = moved.balance.total
+    void api(`/api/till/cards/${encodeURIComponent(card.memberScan)}`).then(({ status, data }) => {
+      if (status === 200 && card) card.statement = data.statement
+      render()
+    })
+    render()
+  }
+
+  function refusalText(data) {
+    const code = data && data.error
+    const known = [
+      'insufficient_balance',
+      'over_max_balance',
+      'over_max_topup',
+      'id_check_required',
+      'payment_declined',
+      'payment_offline',
+      'member_not_present',
+      'refund_exceeds_debit',
+      'already_reversed',
+      'reversal_window_passed',
+      'balance_spent',
+      'wrong_pin',
+      'locked_out',
+    ]
+    if (code === 'insufficient_balance')
+      return `${t('card.refused.insufficient_balance')} — ${t('card.balance', { amount: money(card.total) })}`
+    return known.includes(code)
+      ? t(`card.refused.${code}`)
+      : `${t('card.refused.other')}${data && data.message ? `: ${data.message}` : ''}`
+  }
+
+  let resetPinPad = () => {}
+  function askPin(kind, line) {
+    pinFor = { kind, line, key: newKey() }
+    const amount = money(Math.abs(line.principal + line.bonus))
+    $('card-pin-title').textContent = t(kind === 'refund' ? 'card.refundTitle' : 'card.reverseTitle', { amount })
+    $('card-pin-error').textContent = ''
+    resetPinPad()
+    $('card-pin-dialog').showModal()
+  }
+
+  async function pinEntered(pin) {
+    const { kind, line, key } = pinFor
+    const amount = Math.abs(line.principal + line.bonus)
+    const { status, data } =
+      kind === 'refund'
+        ? await api('/api/till/cards/refund', { idempotencyKey: key, debitId: line.id, amount, pin })
+        : await api('/api/till/cards/reverse', { idempotencyKey: key, topUpId: line.id, managerPin: pin })
+    if (status === 200 || status === 201) {
+      $('card-pin-dialog').close()
+      done(data)
+    } else $('card-pin-error').textContent = refusalText(data)
+  }
+
+  // Wiring: the amount keypad has a 00 key and no OK (the payment buttons confirm).
+  for (const key of ['1', '2', '3', '4', '5', '6', '7', '8', '9', '00', '0', 'clear']) {
+    const b = actionButton(key === 'clear' ? '⌫' : key, () => amountKey(key))
+    b.dataset.key = key
+    $('amount-keypad').append(b)
+  }
+  resetPinPad = ctx.keypad($('card-pin-keypad'), pinEntered, $('card-pin-dots'))
+  $('card-topup').addEventListener('click', () => openAmount('topup'))
+  $('card-pay').addEventListener('click', () => openAmount('pay'))
+  $('card-close').addEventListener('click', hide)
+  $('amount-cash').addEventListener('click', () => topUp({ method: 'cash' }))
+  $('amount-wallet').addEventListener('click', () => {
+    if (entry.fen <= 0) return
+    entry.waitingWallet = true
+    $('amount-status').textContent = t('card.scanWallet')
+  })
+  $('amount-confirm').addEventListener('click', () => {
+    if (entry.fen > 0)
+      void send('/api/till/cards/debit', { idempotencyKey: entry.key, memberScan: card.memberScan, amount: entry.fen })
+  })
+  $('amount-dialog').addEventListener('close', () => (entry = null))
+
+  return { showMember, onWalletScan, render, hide }
+}
