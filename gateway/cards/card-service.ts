@@ -84,15 +84,6 @@ export class CardService {
     return this.reads.statement(memberId, limit, beforeSeq)
   }
 
-  entry(id: string): (StatementLine & { member: string }) | null {
-    return this.reads.entry(id)
-  }
-
-  /** The bonus a top-up of `amount` gets under the store's tiers. */
-  bonusFor(amount: number): number {
-    return bonusFor(this.config.bonuses, amount)
-  }
-
   topUp(actor: CardActor, input: TopUpInput): Promise<Moved> {
     this.enabled()
     money(input.amount, 'amount')
@@ -156,12 +147,8 @@ export class CardService {
     return this.reads.mismatches()
   }
 
-  outstanding(): ReturnType<CardReads['outstanding']> {
-    return this.reads.outstanding()
-  }
-
   private async topUpNow(actor: CardActor, input: TopUpInput): Promise<Moved> {
-    const bonus = this.bonusFor(input.amount)
+    const bonus = bonusFor(this.config.bonuses, input.amount)
     const idChecked = input.idChecked === true
     const request = {
       op: 'topup',

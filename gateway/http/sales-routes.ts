@@ -13,7 +13,7 @@ const Key = Type.String({
 })
 const Amount = Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'Minor units (fen, cents)' })
 const Currency = Type.String({ pattern: '^[A-Z]{3}$' })
-const Method = StringEnum(['cash', 'card', 'alipay', 'wechat', 'unionpay', 'voucher', 'other'])
+const Method = StringEnum(['cash', 'card', 'alipay', 'wechat', 'unionpay', 'voucher', 'member_card', 'other'])
 const SaleBody = Type.Object(
   {
     idempotencyKey: Key,

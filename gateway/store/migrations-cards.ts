@@ -8,7 +8,7 @@ export const CARD_MIGRATIONS: Migration[] = [
     sql: `
       -- A member's stored-value card. principal is money the member paid in, bonus what the
       -- store gave on top; both are maintained here and are always the sums of the card's
-      -- ledger (checked by \`tillside doctor\` and the tests). The CHECKs make a negative
+      -- ledger (CardService.ledgerMismatches() and the tests check it). The CHECKs make a negative
       -- balance impossible even if a bug tried.
       CREATE TABLE cards (
         member     TEXT PRIMARY KEY REFERENCES members (id),

@@ -166,6 +166,7 @@ describe('stored-value card: POS API', () => {
       })
     expect((await topUp(50_001)).json()).toMatchObject({ error: 'over_max_topup' })
     expect((await topUp(25_001)).json()).toMatchObject({ error: 'id_check_required' }) // 30,001 with the bonus
+    expect(rows('SELECT * FROM cards WHERE member = ?', member)).toEqual([]) // a refused top-up opens no card
     expect((await topUp(25_001, { idChecked: true })).statusCode).toBe(201)
     const over = await topUp(25_000, { idChecked: true })
     expect(over.statusCode).toBe(422)

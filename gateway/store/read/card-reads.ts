@@ -1,4 +1,4 @@
-/** Stored-value card reads: the balance, the statement, one ledger entry, and the ledger check. */
+/** Stored-value card reads: the balance, the statement, and the ledger check. */
 import type { CardBalance } from '../tx/card-tx.js'
 import type { ReadSource } from './read-source.js'
 
@@ -47,27 +47,6 @@ export class CardReads {
       .all(member, beforeSeq, limit) as StatementLine[]
   }
 
-  entry(id: string): (StatementLine & { member: string }) | null {
-    return (
-      (this.db.query(`SELECT member, ${LINE} FROM card_ledger WHERE id = ?`).get(id) as
-        (StatementLine & { member: string }) | undefined) ?? null
-    )
-  }
-
-  /** How much of a card payment is already back on the card. */
-  refunded(debitId: string): number {
-    return this.db
-      .query("SELECT coalesce(sum(principal + bonus), 0) FROM card_ledger WHERE of_entry = ? AND kind = 'refund'")
-      .pluck()
-      .get(debitId) as number
-  }
-
-  reversed(topUpId: string): boolean {
-    return (
-      this.db.query("SELECT 1 FROM card_ledger WHERE of_entry = ? AND kind = 'reversal'").get(topUpId) !== undefined
-    )
-  }
-
   /** Cards whose maintained balance is not their ledger's sum: always none, or something wrote past the writer. */
   mismatches(): { member: string; principal: number; bonus: number; ledgerPrincipal: number; ledgerBonus: number }[] {
     return this.db
@@ -78,14 +57,5 @@ export class CardReads {
          WHERE c.principal != coalesce(l.p, 0) OR c.bonus != coalesce(l.b, 0)`,
       )
       .all() as { member: string; principal: number; bonus: number; ledgerPrincipal: number; ledgerBonus: number }[]
-  }
-
-  /** Every card's money together: what the store owes its members (a liability), by currency. */
-  outstanding(): { currency: string; cards: number; principal: number; bonus: number }[] {
-    return this.db
-      .query(
-        'SELECT currency, count(*) AS cards, sum(principal) AS principal, sum(bonus) AS bonus FROM cards GROUP BY currency',
-      )
-      .all() as { currency: string; cards: number; principal: number; bonus: number }[]
   }
 }

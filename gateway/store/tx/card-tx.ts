@@ -89,12 +89,10 @@ export function cardTopUpTx(tx: TxContext, a: TopUpArgs): CardOutcome {
   return once(tx, a, 'topup', a.member, a.amount, () => {
     if (!tx.stmt('SELECT 1 FROM members WHERE id = ?').get(a.member))
       return refused('unknown_member', `member ${a.member} is not known at this store`)
-    tx.stmt(
-      'INSERT INTO cards (member, currency, opened_at, moved_at) VALUES (?, ?, ?, ?) ON CONFLICT (member) DO NOTHING',
-    ).run(a.member, a.currency, tx.now, tx.now)
-    const before = balanceOf(tx, a.member)!
+    const before = balanceOf(tx, a.member) ?? { principal: 0, bonus: 0 }
     const currency = currencyOf(tx, a.member)
-    if (currency !== a.currency) return refused('wrong_currency', `the card holds ${currency}, not ${a.currency}`)
+    if (currency !== null && currency !== a.currency)
+      return refused('wrong_currency', `the card holds ${currency}, not ${a.currency}`)
     const total = before.principal + before.bonus + a.amount + a.bonus
     if (!a.charged && total > a.limits.maxBalance)
       return refused(
@@ -108,6 +106,10 @@ export function cardTopUpTx(tx: TxContext, a: TopUpArgs): CardOutcome {
         `a balance above ${a.limits.idCheckAbove} needs the member's ID checked (real-name)`,
         before,
       )
+    // The card opens with its first top-up that is not refused.
+    tx.stmt(
+      'INSERT INTO cards (member, currency, opened_at, moved_at) VALUES (?, ?, ?, ?) ON CONFLICT (member) DO NOTHING',
+    ).run(a.member, a.currency, tx.now, tx.now)
     const delta = { principal: a.amount, bonus: a.bonus }
     const facts = { method: a.method, reference: a.reference }
     return move(
