@@ -12,7 +12,7 @@ import { Tally } from '../log-tally.js'
 import type { Journal } from '../store/journal.js'
 import { CardReads, type CardView, type StatementLine } from '../store/read/card-reads.js'
 import { PosReads } from '../store/read/pos-reads.js'
-import type { CardOutcome } from '../store/tx/card-tx.js'
+import { overLimit, type CardOutcome } from '../store/tx/card-tx.js'
 import { canonicalJson } from '../vouchers/canonical-json.js'
 import { MemberError } from '../members/member-service.js'
 import { PosError, type PosService } from '../payments/pos-service.js'
@@ -206,17 +206,9 @@ export class CardService {
 
   /** Before charging a wallet: the same limits the writer checks for cash (it credits a charged top-up whatever). */
   private checkLimits(memberId: string, adding: number, idChecked: boolean): void {
-    const { total } = this.summary(memberId)
-    if (total + adding > this.config.maxBalance)
-      throw new CardError(
-        'over_max_balance',
-        `a card may hold at most ${this.config.maxBalance}; this one can take ${Math.max(0, this.config.maxBalance - total)} more (bonus included)`,
-      )
-    if (total + adding > this.config.idCheckAbove && !idChecked)
-      throw new CardError(
-        'id_check_required',
-        `a balance above ${this.config.idCheckAbove} needs the member's ID checked (real-name)`,
-      )
+    const limits = { maxBalance: this.config.maxBalance, idCheckAbove: this.config.idCheckAbove }
+    const over = overLimit(this.summary(memberId).total, adding, limits, idChecked)
+    if (over) throw new CardError(over.reason, over.detail)
   }
 
   private move(actor: CardActor, idempotencyKey: string, request: Record<string, unknown>) {

@@ -21,6 +21,7 @@ import {
   MovedReply,
   Pin,
   TopUpPaymentSchema,
+  CARD_ERRORS,
 } from './card-schemas.js'
 
 const MemberCode = Type.String({ minLength: 4, maxLength: 200, description: 'The live member QR (TM1:…) as scanned' })
@@ -52,17 +53,7 @@ const ReverseBody = Type.Object(
   { idempotencyKey: IdempotencyKey, topUpId: EntryId, managerPin: Pin },
   { additionalProperties: false },
 )
-const errors = {
-  400: ErrorBody,
-  401: ErrorBody,
-  402: ErrorBody,
-  403: ErrorBody,
-  404: ErrorBody,
-  409: ErrorBody,
-  422: ErrorBody,
-  429: ErrorBody,
-  503: ErrorBody,
-}
+const errors = CARD_ERRORS
 
 export function movedReply(m: Moved, currency: string): Static<typeof MovedReply> {
   return {

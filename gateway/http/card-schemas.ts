@@ -1,6 +1,7 @@
 /** Request and reply shapes for the stored-value card, shared by the POS API and the cashier screen. */
 import { Type } from '@sinclair/typebox'
 import { Nullable, StringEnum } from './schema-types.js'
+import { ErrorBody } from './error-schema.js'
 
 export const IdempotencyKey = Type.String({
   minLength: 8,
@@ -80,3 +81,16 @@ export const CardReply = Type.Object({
   openedAt: Nullable(Type.Integer()),
   statement: Type.Array(StatementLineSchema, { description: 'Newest first' }),
 })
+
+/** Every refusal a card route may answer (error-status.ts says which code gets which). */
+export const CARD_ERRORS = {
+  400: ErrorBody,
+  401: ErrorBody,
+  402: ErrorBody,
+  403: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  422: ErrorBody,
+  429: ErrorBody,
+  503: ErrorBody,
+}

@@ -11,7 +11,7 @@ import { CardError } from '../cards/card-errors.js'
 import { LoginError, type CashierSession } from '../till/cashier-sessions.js'
 import { MEMBER_PRESENT_MS } from '../till/till-service.js'
 import { ErrorBody } from './error-schema.js'
-import { CardAmount, CardReply, EntryId, IdempotencyKey, MovedReply, Pin } from './card-schemas.js'
+import { CARD_ERRORS, CardAmount, CardReply, EntryId, IdempotencyKey, MovedReply, Pin } from './card-schemas.js'
 import { managerApproval, movedReply } from './card-routes.js'
 import { tillSession } from './till-session.js'
 
@@ -49,17 +49,7 @@ const TillCardReply = Type.Composite([
     presentUntil: Type.Integer({ description: 'Until when this member scan lets the screen move money (ms)' }),
   }),
 ])
-const errors = {
-  400: ErrorBody,
-  401: ErrorBody,
-  402: ErrorBody,
-  403: ErrorBody,
-  404: ErrorBody,
-  409: ErrorBody,
-  422: ErrorBody,
-  429: ErrorBody,
-  503: ErrorBody,
-}
+const errors = CARD_ERRORS
 
 export const tillCardRoutes = fp(
   async (app) => {

@@ -93,19 +93,10 @@ export function cardTopUpTx(tx: TxContext, a: TopUpArgs): CardOutcome {
     const currency = currencyOf(tx, a.member)
     if (currency !== null && currency !== a.currency)
       return refused('wrong_currency', `the card holds ${currency}, not ${a.currency}`)
-    const total = before.principal + before.bonus + a.amount + a.bonus
-    if (!a.charged && total > a.limits.maxBalance)
-      return refused(
-        'over_max_balance',
-        `a card may hold at most ${a.limits.maxBalance}; this one can take ${Math.max(0, a.limits.maxBalance - before.principal - before.bonus)} more (bonus included)`,
-        before,
-      )
-    if (!a.charged && total > a.limits.idCheckAbove && !a.idChecked)
-      return refused(
-        'id_check_required',
-        `a balance above ${a.limits.idCheckAbove} needs the member's ID checked (real-name)`,
-        before,
-      )
+    if (!a.charged) {
+      const over = overLimit(before.principal + before.bonus, a.amount + a.bonus, a.limits, a.idChecked)
+      if (over) return refused(over.reason, over.detail, before)
+    }
     // The card opens with its first top-up that is not refused.
     tx.stmt(
       'INSERT INTO cards (member, currency, opened_at, moved_at) VALUES (?, ?, ?, ?) ON CONFLICT (member) DO NOTHING',
@@ -194,6 +185,26 @@ export function cardReverseTx(tx: TxContext, a: ReverseArgs): CardOutcome {
       facts,
     )
   })
+}
+
+/** Why a card holding `held` may not take `adding` more (bonus included), or null when it may. */
+export function overLimit(
+  held: number,
+  adding: number,
+  limits: TopUpArgs['limits'],
+  idChecked: boolean,
+): { reason: 'over_max_balance' | 'id_check_required'; detail: string } | null {
+  if (held + adding > limits.maxBalance)
+    return {
+      reason: 'over_max_balance',
+      detail: `a card may hold at most ${limits.maxBalance}; this one can take ${Math.max(0, limits.maxBalance - held)} more (bonus included)`,
+    }
+  if (held + adding > limits.idCheckAbove && !idChecked)
+    return {
+      reason: 'id_check_required',
+      detail: `a balance above ${limits.idCheckAbove} needs the member's ID checked (real-name)`,
+    }
+  return null
 }
 
 /** The request under its key: a retry gets the first answer; a refusal is journaled and not remembered. */
