@@ -4,7 +4,7 @@
  */
 import { CodedError } from '../../config/coded-error.js'
 import { randomBytes } from 'node:crypto'
-import { MemberReads, type MemberActivity } from '../store/read/member-reads.js'
+import { MemberReads, type MemberValue } from '../store/read/member-reads.js'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
 import { Tally } from '../log-tally.js'
@@ -28,10 +28,11 @@ export interface EnrolRequest {
 export type IdentifyResult =
   { ok: true; memberId: string } | { ok: false; reason: MemberCodeProblem | 'unknown_member'; detail: string }
 
-export interface MemberProfile extends MemberActivity {
+export interface MemberProfile {
   joinedAt: number
   phone: string | null
   consents: { marketing: boolean | null; followStore: boolean | null }
+  value: MemberValue | null
 }
 
 export class MemberService {
@@ -106,7 +107,7 @@ export class MemberService {
   }
 
   /** What the back office shows of a member: the phone masked, never in clear. */
-  profile(memberId: string, campaigns: readonly number[]): MemberProfile | null {
+  profile(memberId: string): MemberProfile | null {
     const joinedAt = this.reads.joinedAt(memberId)
     if (joinedAt === null) return null
     const phone = this.phoneOf(memberId)
@@ -115,7 +116,7 @@ export class MemberService {
       joinedAt,
       phone: phone === null ? null : maskPhone(phone),
       consents: { marketing: consent('marketing'), followStore: consent('follow_store') },
-      ...this.reads.activity(memberId, campaigns),
+      value: this.reads.value(memberId),
     }
   }
 

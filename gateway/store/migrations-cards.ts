@@ -1,4 +1,4 @@
-/** Migrations for member value: the stored-value card's ledger (docs/members.md). */
+/** Migrations for member value: the stored-value card's ledger and the member profiles (docs/members.md). */
 import type { Migration } from './migrations.js'
 
 export const CARD_MIGRATIONS: Migration[] = [
@@ -42,6 +42,59 @@ export const CARD_MIGRATIONS: Migration[] = [
       BEGIN SELECT RAISE(ABORT, 'the card ledger is append-only'); END;
       CREATE TRIGGER card_ledger_no_delete BEFORE DELETE ON card_ledger
       BEGIN SELECT RAISE(ABORT, 'the card ledger is append-only'); END;
+    `,
+  },
+  {
+    version: 15,
+    name: 'member profiles',
+    sql: `
+      -- What each member has done here, kept by the writer in the transactions that record it
+      -- (store/tx/member-profile.ts), so the back office and the segments never scan the
+      -- journal. Days are the store's local days (days since the epoch); a visit is a day with
+      -- any activity. member_months holds the same by local month (yyyymm) for windowed RFM.
+      CREATE TABLE member_profiles (
+        member            TEXT PRIMARY KEY,
+        first_seen        INTEGER NOT NULL,
+        last_seen         INTEGER NOT NULL,
+        last_day          INTEGER NOT NULL,
+        visits            INTEGER NOT NULL,
+        plays             INTEGER NOT NULL,
+        vouchers_won      INTEGER NOT NULL,
+        vouchers_redeemed INTEGER NOT NULL,
+        sales_count       INTEGER NOT NULL,
+        sales_total       INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE member_months (
+        member      TEXT NOT NULL,
+        month       INTEGER NOT NULL,
+        visits      INTEGER NOT NULL,
+        sales_count INTEGER NOT NULL,
+        sales_total INTEGER NOT NULL,
+        PRIMARY KEY (member, month)
+      ) WITHOUT ROWID;
+      CREATE INDEX member_months_by_month ON member_months (month);
+      -- A store upgrading: its members' past, from the tables that hold it.
+      CREATE TEMP TABLE activity AS
+        SELECT member, time, plays, won, redeemed, sales, total,
+               CAST(strftime('%s', time / 1000, 'unixepoch', 'localtime') AS INTEGER) / 86400 AS day,
+               CAST(strftime('%Y%m', time / 1000, 'unixepoch', 'localtime') AS INTEGER) AS month
+        FROM (
+          SELECT id AS member, created_at AS time, 0 AS plays, 0 AS won, 0 AS redeemed, 0 AS sales, 0 AS total FROM members
+          UNION ALL SELECT member, time, 1, 0, 0, 0, 0 FROM kiosk_plays WHERE member IS NOT NULL
+          UNION ALL SELECT member, issued_at, 0, 1, 0, 0, 0 FROM vouchers_issued WHERE member IS NOT NULL
+          UNION ALL SELECT v.member, r.time, 0, 0, 1, 0, 0 FROM redemptions r
+            JOIN vouchers_issued v USING (kid, campaign, serial) WHERE v.member IS NOT NULL AND r.voided_at IS NULL
+          UNION ALL SELECT s.member, s.time, 0, 0, 0, 1, s.amount FROM sales s JOIN members m ON m.id = s.member
+          UNION ALL SELECT member, started_at, 0, 0, 0, 0, 0 FROM portal_sessions
+          UNION ALL SELECT member, time, 0, 0, 0, 0, 0 FROM card_ledger
+        ) a WHERE member IN (SELECT id FROM members);
+      INSERT INTO member_profiles
+        SELECT member, min(time), max(time), max(day), count(DISTINCT day), sum(plays), sum(won), sum(redeemed),
+               sum(sales), sum(total)
+        FROM activity GROUP BY member;
+      INSERT INTO member_months
+        SELECT member, month, count(DISTINCT day), sum(sales), sum(total) FROM activity GROUP BY member, month;
+      DROP TABLE activity;
     `,
   },
 ]

@@ -138,6 +138,8 @@ describe('back office pages', () => {
     expect(page).not.toContain('13800138000')
     expect(page).toMatch(/Agreed to offers<\/dt><dd>Yes/)
     expect(page).toMatch(/Vouchers given<\/dt><dd>1</)
+    expect(page).toMatch(/Visits \(days here\)<\/dt><dd>1 · last /)
+    expect(page).toMatch(/Card balance<\/dt><dd>¥0\.00</)
     expect((await manager.get('/admin/members?lang=en&phone=12345')).body).toContain('not a phone number we can read')
     expect((await manager.get('/admin/members?lang=en&phone=13900139000')).body).toContain('No member has this phone')
     expect(page).toMatch(/Members<\/span><strong>1</)

@@ -12,7 +12,7 @@ import { t, wordsFor } from '../../i18n/messages.js'
 import { HOUR_MS } from '../../store/rollups.js'
 import { esc } from '../html.js'
 import type { ConsoleKit } from './console-kit.js'
-import { barChart, count, table, when } from './page-parts.js'
+import { barChart, count, money, table, when } from './page-parts.js'
 
 const DAYS = 30
 
@@ -57,19 +57,22 @@ ${search(lang, phone)}${phone.trim() ? found(lang, phone) : ''}`
       if (!(err instanceof MemberError)) throw err
       return `<p class="error" role="alert">${esc(t(lang, 'admin.phoneInvalid'))}</p>`
     }
-    const campaigns = backOffice.campaigns().map((c) => c.id)
-    const p = id === null ? null : members.profile(id, campaigns)
-    if (!p) return `<p class="notice" role="status">${esc(t(lang, 'admin.noMember'))}</p>`
+    const p = id === null ? null : members.profile(id)
+    if (!p || id === null) return `<p class="notice" role="status">${esc(t(lang, 'admin.noMember'))}</p>`
     const yesNo = (v: boolean | null) => t(lang, v === null ? 'admin.notAsked' : v ? 'admin.yes' : 'admin.no')
-    const last = (n: { count: number; last: number | null }) =>
-      `${count(lang, n.count)}${n.last ? ` · ${esc(t(lang, 'admin.lastTime', { time: when(lang, n.last) }))}` : ''}`
+    const v = p.value
+    const card = app.services.cards.summary(id)
+    const lastVisit = v ? ` · ${esc(t(lang, 'admin.lastTime', { time: when(lang, v.lastSeen) }))}` : ''
     return `<section class="card member"><h2>${esc(p.phone ?? '')}</h2><dl>
 <dt>${t(lang, 'admin.joined')}</dt><dd>${esc(when(lang, p.joinedAt))}</dd>
 <dt>${t(lang, 'admin.consentMarketing')}</dt><dd>${esc(yesNo(p.consents.marketing))}</dd>
 <dt>${t(lang, 'admin.consentFollow')}</dt><dd>${esc(yesNo(p.consents.followStore))}</dd>
-<dt>${t(lang, 'admin.wifiVisits')}</dt><dd>${last(p.visits)}</dd>
-<dt>${t(lang, 'admin.gamePlays')}</dt><dd>${last(p.plays)}</dd>
-<dt>${t(lang, 'admin.vouchersGiven')}</dt><dd>${count(lang, p.vouchers)}</dd></dl></section>`
+<dt>${t(lang, 'admin.visitDays')}</dt><dd>${count(lang, v?.visits ?? 0)}${lastVisit}</dd>
+<dt>${t(lang, 'admin.gamePlays')}</dt><dd>${count(lang, v?.plays ?? 0)}</dd>
+<dt>${t(lang, 'admin.vouchersGiven')}</dt><dd>${count(lang, v?.vouchersWon ?? 0)}</dd>
+<dt>${t(lang, 'admin.vouchersUsedHere')}</dt><dd>${count(lang, v?.vouchersRedeemed ?? 0)}</dd>
+<dt>${t(lang, 'admin.purchases')}</dt><dd>${count(lang, v?.salesCount ?? 0)} · ${esc(money(lang, v?.salesTotal ?? 0, card.currency))}</dd>
+<dt>${t(lang, 'admin.cardBalance')}</dt><dd>${esc(money(lang, card.total, card.currency))}${card.bonus > 0 ? ` · ${esc(t(lang, 'admin.cardBonus', { amount: money(lang, card.bonus, card.currency) }))}` : ''}</dd></dl></section>`
   }
 }
 

@@ -54,23 +54,29 @@ export class MemberReads {
     )
   }
 
-  /** What a member did here: Wi-Fi visits and game plays (count and latest), vouchers issued per campaign given. */
-  activity(memberId: string, campaigns: readonly number[]): MemberActivity {
-    const visits = this.db
-      .query('SELECT count(*) AS count, max(started_at) AS last FROM portal_sessions WHERE member = ?')
-      .get(memberId) as { count: number; last: number | null }
-    const plays = this.db
-      .query('SELECT count(*) AS count, max(time) AS last FROM kiosk_plays WHERE member = ?')
-      .get(memberId) as { count: number; last: number | null }
-    // One lookup per campaign keeps to the (campaign, member) index.
-    const issued = this.db.query('SELECT count(*) FROM vouchers_issued WHERE campaign = ? AND member = ?').pluck()
-    const vouchers = campaigns.reduce((n, c) => n + (issued.get(c, memberId) as number), 0)
-    return { visits, plays, vouchers }
+  /** What a member did here, from the profile the writer keeps (store/tx/member-profile.ts); null before anything. */
+  value(memberId: string): MemberValue | null {
+    return (
+      (this.db
+        .query(
+          `SELECT first_seen AS firstSeen, last_seen AS lastSeen, visits, plays, vouchers_won AS vouchersWon,
+             vouchers_redeemed AS vouchersRedeemed, sales_count AS salesCount, sales_total AS salesTotal
+           FROM member_profiles WHERE member = ?`,
+        )
+        .get(memberId) as MemberValue | undefined) ?? null
+    )
   }
 }
 
-export interface MemberActivity {
-  visits: { count: number; last: number | null }
-  plays: { count: number; last: number | null }
-  vouchers: number
+export interface MemberValue {
+  firstSeen: number
+  lastSeen: number
+  /** Days with any activity here. */
+  visits: number
+  plays: number
+  vouchersWon: number
+  vouchersRedeemed: number
+  /** Sales the POS linked to the member (member QR or a member voucher in the sale), in minor units. */
+  salesCount: number
+  salesTotal: number
 }

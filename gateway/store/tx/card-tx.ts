@@ -8,6 +8,7 @@
 import type { EventPayloads } from '../event-contract.js'
 import { remember, replay } from './idempotency.js'
 import type { TxContext } from './tx-context.js'
+import { touchMember } from './member-profile.js'
 
 export interface CardBalance {
   principal: number
@@ -284,6 +285,7 @@ function move<T extends MoveType>(
     ev.time,
     ev.seq,
   )
+  touchMember(tx, member)
   const entry: LedgerEntry = { id: ev.id, seq: ev.seq, time: ev.time, kind, amount, ...delta }
   return { ok: true, memberId: member, entry, balance, repeated: false }
 }

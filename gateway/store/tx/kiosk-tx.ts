@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { CONSOLATION, commitmentOf, drawFraction, pickPrize, type Weights } from './draw.js'
 import { TxError, type TxContext } from './tx-context.js'
 import { issueVoucherTx } from './voucher-tx.js'
+import { touchMember } from './member-profile.js'
 
 export interface PlayArgs {
   playId: string
@@ -127,6 +128,7 @@ export function kioskPlayTx(tx: TxContext, a: PlayArgs): PlayResult {
     ev.time,
     ev.seq,
   )
+  if (a.member !== null) touchMember(tx, a.member, { plays: 1 })
   return {
     ok: true,
     repeat: false,

@@ -1,5 +1,6 @@
 /** Member writes, run by the journal writer (see voucher-tx.ts for the rules). */
 import type { TxContext } from './tx-context.js'
+import { touchMember } from './member-profile.js'
 
 export interface ConsentInput {
   kind: string
@@ -40,6 +41,7 @@ export function enrolMemberTx(tx: TxContext, a: EnrolArgs): EnrolResult {
     tx.stmt('UPDATE members SET created_seq = ? WHERE id = ?').run(ev.seq, memberId)
   }
   recordConsents(tx, memberId, a.consents, a.channel, a.device)
+  touchMember(tx, memberId) // enrolling, or giving the phone again, is a visit
   return { memberId, created }
 }
 

@@ -4,6 +4,7 @@
  * whether it was a randomised one, since a MAC is personal data that the cloud does not need.
  */
 import type { TxContext } from './tx-context.js'
+import { touchMember } from './member-profile.js'
 
 export interface EndedSession {
   id: string
@@ -51,6 +52,7 @@ export function startSessionTx(tx: TxContext, a: SessionStartArgs): { ended: End
   tx.stmt(
     'INSERT INTO portal_sessions (id, member, ip, mac, controller, started_at, expires_at, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   ).run(a.sessionId, a.member, a.ip, a.mac, a.controller, ev.time, a.expiresAt, ev.seq)
+  touchMember(tx, a.member)
   return { ended }
 }
 

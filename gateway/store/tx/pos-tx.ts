@@ -5,6 +5,7 @@
  */
 import type { TxContext } from './tx-context.js'
 import { remember, replay, type Idempotent } from './idempotency.js'
+import { touchMember, voucherMember } from './member-profile.js'
 
 export interface SaleArgs {
   key: string
@@ -30,18 +31,31 @@ export function recordSaleTx(tx: TxContext, a: SaleArgs): Idempotent<SaleRespons
   const prior = replay<SaleResponse>(tx, a.key, a.requestHash)
   if (prior) return prior
   const ev = tx.append('pos.sale', a.device, { pos: a.pos, ...a.sale }, { outbox: true })
+  // The sale's member: as the POS says (it scanned the member QR), else whose voucher it took.
+  const member = a.sale.member ?? memberOfRedemptions(tx, a.sale.redemptions)
   tx.stmt('INSERT INTO sales (id, pos, amount, currency, member, time, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     ev.id,
     a.pos,
     a.sale.amount,
     a.sale.currency,
-    a.sale.member,
+    member,
     ev.time,
     ev.seq,
   )
+  if (member !== null) touchMember(tx, member, { sales: 1, salesTotal: a.sale.amount })
   const response = { saleId: ev.id, seq: ev.seq, time: ev.time }
   remember(tx, a.key, a.requestHash, response)
   return { status: 'new', response }
+}
+
+function memberOfRedemptions(tx: TxContext, redemptions: string[]): string | null {
+  for (const id of redemptions) {
+    const r = tx.stmt('SELECT kid, campaign, serial FROM redemptions WHERE id = ?').get(id) as
+      { kid: number; campaign: number; serial: number } | undefined
+    const member = r && voucherMember(tx, r.kid, r.campaign, r.serial)
+    if (member) return member
+  }
+  return null
 }
 
 export interface PaymentArgs {

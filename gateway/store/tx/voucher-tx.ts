@@ -6,6 +6,7 @@
  * vouchers in Vendure and eventyay).
  */
 import { TxError, type TxContext } from './tx-context.js'
+import { touchMember, untouchRedemption, voucherMember } from './member-profile.js'
 
 const MAX_SERIAL = 0xffffff
 
@@ -57,6 +58,7 @@ export function issueVoucherTx(tx: TxContext, a: IssueArgs): IssueResult {
     `INSERT INTO vouchers_issued (kid, campaign, serial, member, expires_hour, channel, device, issued_at, event_seq)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(a.kid, a.campaign, serial, a.member, a.expiresHour, a.channel, a.device, ev.time, ev.seq)
+  if (a.member !== null) touchMember(tx, a.member, { won: 1 })
   return { ok: true, serial, eventId: ev.id, seq: ev.seq }
 }
 
@@ -123,6 +125,8 @@ export function redeemVoucherTx(tx: TxContext, a: RedeemArgs): RedeemResult {
     `INSERT INTO redemptions (id, voucher_key, kid, campaign, serial, store, device, cashier, time, event_seq)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(ev.id, a.voucherKey, a.kid, a.campaign, a.serial, a.store, a.device, a.cashier, ev.time, ev.seq)
+  const member = voucherMember(tx, a.kid, a.campaign, a.serial)
+  if (member !== null) touchMember(tx, member, { redeemed: 1 })
   return { ok: true, redemptionId: ev.id, seq: ev.seq, time: ev.time, use: taken, maxUses: a.maxUses }
 }
 
@@ -141,13 +145,17 @@ export type VoidResult =
 
 interface RedemptionRow {
   voucher_key: string
+  kid: number
+  campaign: number
+  serial: number
   time: number
   voided_at: number | null
 }
 
 export function voidRedemptionTx(tx: TxContext, a: VoidArgs): VoidResult {
-  const r = tx.stmt('SELECT voucher_key, time, voided_at FROM redemptions WHERE id = ?').get(a.redemptionId) as
-    RedemptionRow | undefined
+  const r = tx
+    .stmt('SELECT voucher_key, kid, campaign, serial, time, voided_at FROM redemptions WHERE id = ?')
+    .get(a.redemptionId) as RedemptionRow | undefined
   const refusal: VoidRefusal | null = !r
     ? 'not_found'
     : r.voided_at !== null
@@ -184,5 +192,7 @@ export function voidRedemptionTx(tx: TxContext, a: VoidArgs): VoidResult {
     .stmt('UPDATE voucher_uses SET uses = uses - 1 WHERE voucher_key = ? AND uses > 0')
     .run(r!.voucher_key)
   if (released.changes !== 1) throw new TxError('use_count_mismatch', `no use to release for ${r!.voucher_key}`)
+  const member = voucherMember(tx, r!.kid, r!.campaign, r!.serial)
+  if (member !== null) untouchRedemption(tx, member)
   return { ok: true, seq: ev.seq, time: ev.time, voucherKey: r!.voucher_key }
 }
