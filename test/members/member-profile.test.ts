@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
+import Database from 'better-sqlite3'
 import type { Gateway } from '../../gateway/runtime/gateway.js'
 import { MIGRATIONS } from '../../gateway/store/migrations.js'
 import { localDayAndMonth } from '../../gateway/store/tx/member-profile.js'
@@ -91,7 +92,7 @@ describe('member profiles', () => {
       months: db.prepare('SELECT * FROM member_months ORDER BY member, month').all(),
     }
     const backfill = MIGRATIONS.find((m) => m.version === 15)!.sql
-    const again = new (db.constructor as typeof import('better-sqlite3'))(':memory:')
+    const again = new Database(':memory:')
     try {
       again.exec(`ATTACH '${gateway.journal.file}' AS store`)
       for (const t of [
