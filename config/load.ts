@@ -144,6 +144,9 @@ function crossChecks(config: Config): Problem[] {
   if (config.reconnect.initialMs > config.reconnect.maxMs) {
     problems.push({ path: 'reconnect.initialMs', message: 'must not exceed reconnect.maxMs' })
   }
+  const seg = config.members.segments
+  if (seg.lapsingDays >= seg.lostDays)
+    problems.push({ path: 'members.segments.lapsingDays', message: 'must be less than members.segments.lostDays' })
   if (config.sync.reconnect.initialMs > config.sync.reconnect.maxMs)
     problems.push({ path: 'sync.reconnect.initialMs', message: 'must not exceed sync.reconnect.maxMs' })
   if (config.sync.tls && !/^mqtts:/.test(config.sync.broker))

@@ -73,7 +73,11 @@ export class BackOffice {
   }
 
   /** Exports carry customers' data out of the store: each is journaled with who and what. */
-  async recordExport(user: string, table: ExportTable, range: { from: number; to: number }): Promise<void> {
+  async recordExport(
+    user: string,
+    table: ExportTable | 'segments',
+    range: { from: number; to: number },
+  ): Promise<void> {
     await this.journal.append({ type: 'admin.export', device: null, payload: { user, table, ...range } })
   }
 }

@@ -26,6 +26,7 @@ import type { RollupReads } from '../store/read/rollup-reads.js'
 import type { EventBus } from '../bus.js'
 import type { Raster } from '../print/logo-raster.js'
 import type { CardService } from '../cards/card-service.js'
+import type { MemberSegments } from '../members/member-segments.js'
 
 export interface GatewayServices {
   config: Config
@@ -42,6 +43,7 @@ export interface GatewayServices {
   >
   pos: Pick<PosService, 'recordSale' | 'charge'>
   cards: CardService
+  segments: MemberSegments
   till: Pick<TillService, 'history' | 'subscribe' | 'subscribers' | 'void' | 'memberScanned' | 'walletCodeScanned'>
   cashiers: CashierSessions
   /** Signs links that carry their own permission (print previews for a manager's browser). */

@@ -45,6 +45,7 @@ import { KioskLimits } from '../kiosk/kiosk-limits.js'
 import { createPortal, type Portal } from '../portal/portal-module.js'
 import { HttpModule } from './http-module.js'
 import { CardService } from '../cards/card-service.js'
+import { MemberSegments } from '../members/member-segments.js'
 
 export const DB_FILE = 'tillside.db'
 export const MEMBER_KEY_FILE = 'keys/members.key'
@@ -215,6 +216,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     members,
     pos,
     cards,
+    segments: new MemberSegments(journal, config.members.segments, logger('gateway:segments')),
     print,
     till,
     cashiers,

@@ -145,6 +145,25 @@ describe('back office pages', () => {
     expect(page).toMatch(/Members<\/span><strong>1</)
   })
 
+  it('shows member value (top 20 %, the Pareto curve, stages) and exports the segments as CSV', async () => {
+    const page = (await manager.get('/admin/members?lang=en')).body
+    expect(page).toContain('Top 20 % of members')
+    expect(page).toContain('<svg class="bars pareto"')
+    expect(page).toMatch(/New<\/td><td class="num">1</)
+    const csv = await manager.get('/admin/members/segments.csv?lang=en')
+    expect(csv.headers['content-type']).toContain('text/csv')
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+    expect(lines[0]).toBe(
+      'Member,Stage,Top 20 %,Recency (1–5),Frequency (1–5),Value (1–5),RFM,Days since last visit,Visits in window,Sales in window',
+    )
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toMatch(/^[0-9a-f]{20},New,No,/)
+    expect((await staff.get('/admin/members/segments.csv')).statusCode).toBe(403)
+  })
+
   it("shows each campaign's figures and prizes, and re-runs past days' draws against their fingerprint", async () => {
     const memberId = g.gateway.members.findByPhone('13800138000')!
     await g.gateway.kiosk.play({ playId: 'play-0001', kiosk: null, member: memberId })

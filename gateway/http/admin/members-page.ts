@@ -13,11 +13,15 @@ import { HOUR_MS } from '../../store/rollups.js'
 import { esc } from '../html.js'
 import type { ConsoleKit } from './console-kit.js'
 import { barChart, count, money, table, when } from './page-parts.js'
+import { paretoChart } from './pareto-chart.js'
+import { LIFECYCLES } from '../../members/segments.js'
+import { BOM, csvLine } from '../../admin/csv.js'
+import { Readable } from 'node:stream'
 
 const DAYS = 30
 
 export function membersPage(app: FastifyInstance, kit: ConsoleKit): void {
-  const { rollups, backOffice } = app.services
+  const { rollups, backOffice, segments, config } = app.services
   const { members } = backOffice
 
   app.get('/admin/members', { schema: { hide: true } }, (req, reply) => {
@@ -45,8 +49,65 @@ export function membersPage(app: FastifyInstance, kit: ConsoleKit): void {
 <section class="split"><figure class="card chart"><figcaption>${t(lang, 'admin.membersPerDay', { count: DAYS })}</figcaption>
 ${barChart(newPerDay, days.at.map(dayLabel), t(lang, 'admin.membersPerDay', { count: DAYS }), 5)}</figure>
 <section class="card"><h2>${t(lang, 'admin.membersByChannel')}</h2>${table([t(lang, 'admin.channelHeader'), t(lang, 'admin.count')], channelRows, { num: [1], empty: t(lang, 'admin.none') })}</section></section>
+${value(lang)}
 ${search(lang, phone)}${phone.trim() ? found(lang, phone) : ''}`
     })
+  })
+
+  /** Member value: the top 20 % and their share of sales, the Pareto curve, where members are in their life here. */
+  function value(lang: Lang): string {
+    const r = segments.report()
+    const pct = (share: number) => `${Math.round(share * 100)}%`
+    const figures = [
+      figure(t(lang, 'admin.topMembers'), count(lang, r.top.members)),
+      figure(t(lang, 'admin.topShare'), pct(r.top.share)),
+      figure(
+        t(lang, 'admin.salesInWindow', { count: config.members.segments.windowMonths }),
+        esc(money(lang, r.sales)),
+      ),
+    ].join('')
+    const stages = LIFECYCLES.map((stage) => [
+      esc(t(lang, `admin.lifecycle.${stage}`)),
+      count(lang, r.lifecycle[stage]),
+    ])
+    const title = t(lang, 'admin.paretoTitle')
+    return `<h2>${t(lang, 'admin.memberValue')}</h2><section class="figures">${figures}</section>
+<section class="split"><figure class="card chart"><figcaption>${esc(title)}</figcaption>
+${paretoChart(r.pareto, title, t(lang, 'admin.topTwenty'))}</figure>
+<section class="card"><h2>${t(lang, 'admin.lifecycleTitle')}</h2>${table([t(lang, 'admin.stage'), t(lang, 'admin.count')], stages, { num: [1] })}
+<p><a class="button" href="/admin/members/segments.csv" download>${t(lang, 'admin.segmentsCsv')}</a></p></section></section>`
+  }
+
+  app.get('/admin/members/segments.csv', { schema: { hide: true } }, async (req, reply) => {
+    const user = kit.apiUser(req, reply, '/admin/members')
+    if (!user) return reply
+    const lang = kit.langFor(req)
+    const r = segments.report()
+    await backOffice.recordExport(user.id, 'segments', { from: 0, to: r.at })
+    const columns = ['member', 'lifecycle', 'top', 'r', 'f', 'm', 'rfm', 'daysSinceVisit', 'visits', 'sales'] as const
+    const head = columns.map((k) => t(lang, `admin.segmentCol.${k}`))
+    const lines = function* () {
+      yield BOM + csvLine(head)
+      for (const s of r.scores)
+        yield csvLine([
+          s.member,
+          t(lang, `admin.lifecycle.${s.lifecycle}`),
+          t(lang, s.top ? 'admin.yes' : 'admin.no'),
+          s.r,
+          s.f,
+          s.m,
+          `${s.r}${s.f}${s.m}`,
+          s.recencyDays,
+          s.frequency,
+          s.monetary / 100,
+        ])
+    }
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${config.store.id.replace(/[^\w.-]/g, '_')}-segments.csv"`)
+      .header('cache-control', 'no-store')
+      .header('x-content-type-options', 'nosniff')
+      .send(Readable.from(lines()))
   })
 
   function found(lang: Lang, phone: string): string {

@@ -1,0 +1,45 @@
+/**
+ * The store's member segments from the profiles: the back office, the CSV export and
+ * campaign targeting read the same report. A small store's report is made afresh each
+ * time; one that took long to make (a big store) is kept for a minute.
+ */
+import type { Config } from '../../config/schema.js'
+import type { Logger } from '../log.js'
+import type { ReadSource } from '../store/read/read-source.js'
+import { SegmentReads } from '../store/read/segment-reads.js'
+import { computeSegments, type SegmentReport } from './segments.js'
+
+const FRESH_MS = 60_000
+const SLOW_MS = 100
+
+export class MemberSegments {
+  private readonly reads: SegmentReads
+  private cached: SegmentReport | null = null
+  private slow = false
+
+  constructor(
+    db: ReadSource,
+    private readonly rules: Config['members']['segments'],
+    private readonly log: Logger,
+  ) {
+    this.reads = new SegmentReads(db)
+  }
+
+  report(now = Date.now()): SegmentReport {
+    if (this.slow && this.cached && now - this.cached.at < FRESH_MS && now >= this.cached.at) return this.cached
+    const started = performance.now()
+    const report = computeSegments(this.reads.rows(windowStart(now, this.rules.windowMonths)), this.rules, now)
+    const ms = performance.now() - started
+    this.log.debug({ members: report.members, ms: Math.round(ms) }, 'member segments computed')
+    this.cached = report
+    this.slow = ms >= SLOW_MS
+    return report
+  }
+}
+
+/** The first month (yyyymm, local) of a window of `months` ending with this one. */
+export function windowStart(now: number, months: number): number {
+  const d = new Date(now)
+  const index = d.getFullYear() * 12 + d.getMonth() - (months - 1)
+  return Math.floor(index / 12) * 100 + (index % 12) + 1
+}
