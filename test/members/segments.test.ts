@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { computeSegments, quintiles } from '../../gateway/members/segments.js'
 import { windowStart } from '../../gateway/members/member-segments.js'
+import { paretoChart } from '../../gateway/http/admin/pareto-chart.js'
 
 const DAY = 86_400_000
 const NOW = Date.UTC(2026, 11, 3, 12)
@@ -61,5 +62,18 @@ describe('member segments', () => {
     expect(windowStart(new Date(2026, 11, 15).getTime(), 12)).toBe(202601)
     expect(windowStart(new Date(2026, 1, 15).getTime(), 3)).toBe(202512)
     expect(windowStart(new Date(2026, 1, 15).getTime(), 1)).toBe(202602)
+  })
+
+  it('draws the Pareto curve: 20 bars, the top 20 % marked, the 80 % line', () => {
+    const svg = paretoChart(
+      Array.from({ length: 20 }, (_, i) => Math.min(1, (i + 1) / 5)),
+      'Share of sales',
+      'top 20 %',
+    )
+    expect(svg.match(/<rect/g)).toHaveLength(20)
+    expect(svg.match(/<rect class="top"/g)).toHaveLength(4)
+    expect(svg).toContain('<title>20%: 80%</title>')
+    expect(svg).toContain('class="ref"')
+    expect(svg).toContain('aria-label="Share of sales"')
   })
 })

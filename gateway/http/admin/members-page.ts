@@ -73,7 +73,7 @@ ${search(lang, phone)}${phone.trim() ? found(lang, phone) : ''}`
     const title = t(lang, 'admin.paretoTitle')
     return `<h2>${t(lang, 'admin.memberValue')}</h2><section class="figures">${figures}</section>
 <section class="split"><figure class="card chart"><figcaption>${esc(title)}</figcaption>
-${paretoChart(r.pareto, title, t(lang, 'admin.topTwenty'))}</figure>
+${r.sales > 0 ? paretoChart(r.pareto, title, t(lang, 'admin.topTwenty')) : `<p class="notice">${esc(t(lang, 'admin.noMemberSales'))}</p>`}</figure>
 <section class="card"><h2>${t(lang, 'admin.lifecycleTitle')}</h2>${table([t(lang, 'admin.stage'), t(lang, 'admin.count')], stages, { num: [1] })}
 <p><a class="button" href="/admin/members/segments.csv" download>${t(lang, 'admin.segmentsCsv')}</a></p></section></section>`
   }
