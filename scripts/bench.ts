@@ -17,6 +17,7 @@ import { benchKiosk } from './bench/kiosk.js'
 import { benchPortalLogin, benchPortalProbe } from './bench/portal.js'
 import { benchSoak } from './bench/soak.js'
 import { benchAdminFigures } from './bench/admin-figures.js'
+import { benchMembersSegments } from './bench/members-segments.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
@@ -33,6 +34,7 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['portal.probe', benchPortalProbe],
   ['portal.login', benchPortalLogin, 'nft'],
   ['admin.figures', benchAdminFigures],
+  ['members.segments', benchMembersSegments],
   ['soak.rss', benchSoak],
 ]
 
