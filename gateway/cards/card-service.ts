@@ -85,7 +85,7 @@ export class CardService {
   }
 
   topUp(actor: CardActor, input: TopUpInput): Promise<Moved> {
-    this.enabled()
+    this.requireEnabled()
     money(input.amount, 'amount')
     if (input.amount > this.config.maxTopUp)
       throw new CardError('over_max_topup', `one top-up may add at most ${this.config.maxTopUp}`)
@@ -104,7 +104,7 @@ export class CardService {
     actor: CardActor,
     input: { idempotencyKey: string; memberId: string; amount: number; reference?: string | null },
   ): Promise<Moved> {
-    this.enabled()
+    this.requireEnabled()
     money(input.amount, 'amount')
     const reference = input.reference ?? null
     const { result } = await this.journal.execute('card.debit', {
@@ -117,7 +117,7 @@ export class CardService {
   }
 
   async refund(actor: CardActor, input: { idempotencyKey: string; debitId: string; amount: number }): Promise<Moved> {
-    this.enabled()
+    this.requireEnabled()
     money(input.amount, 'amount')
     const { result } = await this.journal.execute('card.refund', {
       ...this.move(actor, input.idempotencyKey, { op: 'refund', d: input.debitId, a: input.amount }),
@@ -132,7 +132,7 @@ export class CardService {
     actor: CardActor,
     input: { idempotencyKey: string; topUpId: string; approver: string },
   ): Promise<Moved> {
-    this.enabled()
+    this.requireEnabled()
     const { result } = await this.journal.execute('card.reverse', {
       ...this.move(actor, input.idempotencyKey, { op: 'reverse', t: input.topUpId }),
       topUpId: input.topUpId,
@@ -233,7 +233,8 @@ export class CardService {
     throw new CardError(result.reason, result.detail)
   }
 
-  private enabled(): void {
+  /** Refuses with cards_disabled when the store does not offer the card. */
+  requireEnabled(): void {
     if (!this.config.enabled)
       throw new CardError('cards_disabled', 'this store does not offer the card (cards.enabled)')
   }

@@ -26,6 +26,7 @@ import type { RollupReads } from '../store/read/rollup-reads.js'
 import type { EventBus } from '../bus.js'
 import type { Raster } from '../print/logo-raster.js'
 import type { CardService } from '../cards/card-service.js'
+import type { ArmedDebits } from '../till/armed-debits.js'
 import type { MemberSegments } from '../members/member-segments.js'
 
 export interface GatewayServices {
@@ -43,6 +44,8 @@ export interface GatewayServices {
   >
   pos: Pick<PosService, 'recordSale' | 'charge'>
   cards: CardService
+  /** Card payments typed on a till screen, waiting for the member's QR. */
+  armedDebits: ArmedDebits
   segments: MemberSegments
   till: Pick<TillService, 'history' | 'subscribe' | 'subscribers' | 'void' | 'memberScanned' | 'walletCodeScanned'>
   cashiers: CashierSessions

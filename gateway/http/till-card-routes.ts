@@ -29,6 +29,7 @@ const TopUpBody = Type.Object(
   },
   { additionalProperties: false },
 )
+const ArmBody = Type.Object({ idempotencyKey: IdempotencyKey, amount: CardAmount }, { additionalProperties: false })
 const DebitBody = Type.Object(
   { idempotencyKey: IdempotencyKey, memberScan: ScanId, amount: CardAmount },
   { additionalProperties: false },
@@ -53,7 +54,7 @@ const errors = CARD_ERRORS
 
 export const tillCardRoutes = fp(
   async (app) => {
-    const { cards, cashiers, till, config } = app.services
+    const { cards, cashiers, till, config, armedDebits } = app.services
     const actor = (s: CashierSession): CardActor => ({
       key: `till:${s.cashierId}`,
       cashier: s.cashierId,
@@ -94,6 +95,41 @@ export const tillCardRoutes = fp(
           reversalWindowMinutes: config.cards.reversalWindowMinutes,
           presentUntil: scannedAt + MEMBER_PRESENT_MS,
         }
+      },
+    )
+
+    app.post<{ Body: Static<typeof ArmBody> }>(
+      '/api/till/cards/arm',
+      {
+        schema: {
+          tags: ['till'],
+          summary:
+            "Pay from the card, amount first: the next member QR this till's scanner reads pays it (for a minute)",
+          body: ArmBody,
+          response: { 200: Type.Object({ until: Type.Integer() }), ...errors },
+        },
+      },
+      async (req) => {
+        const s = tillSession(cashiers, req)
+        if (!s.deviceId) throw new CardError('member_not_present', 'this screen follows no till scanner')
+        cards.requireEnabled()
+        return armedDebits.arm(s.deviceId, { ...req.body, actor: actor(s) })
+      },
+    )
+
+    app.post(
+      '/api/till/cards/disarm',
+      {
+        schema: {
+          tags: ['till'],
+          summary: 'Forget the amount typed for a card payment',
+          response: { 204: Type.Null(), 401: ErrorBody },
+        },
+      },
+      async (req, reply) => {
+        const s = tillSession(cashiers, req)
+        if (s.deviceId) armedDebits.disarm(s.deviceId)
+        return reply.code(204).send()
       },
     )
 

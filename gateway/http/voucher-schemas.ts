@@ -78,6 +78,25 @@ export const TillResultSchema = Type.Object({
     ]),
   ),
   voided: Type.Optional(Type.Boolean()),
+  cardMove: Type.Optional(
+    Type.Union([
+      Type.Object({
+        ok: Type.Literal(true),
+        entry: Type.Object({
+          id: Type.String(),
+          seq: Type.Integer(),
+          time: Type.Integer(),
+          kind: Type.String(),
+          amount: Type.Integer(),
+          principal: Type.Integer(),
+          bonus: Type.Integer(),
+        }),
+        balance: Type.Object({ principal: Type.Integer(), bonus: Type.Integer(), total: Type.Integer() }),
+        currency: Type.String(),
+      }),
+      Type.Object({ ok: Type.Literal(false), error: Type.String(), message: Type.String() }),
+    ]),
+  ),
 })
 
 export const VoidOutcomeSchema = Type.Object({

@@ -45,6 +45,7 @@ import { KioskLimits } from '../kiosk/kiosk-limits.js'
 import { createPortal, type Portal } from '../portal/portal-module.js'
 import { HttpModule } from './http-module.js'
 import { CardService } from '../cards/card-service.js'
+import { ArmedDebits } from '../till/armed-debits.js'
 import { MemberSegments } from '../members/member-segments.js'
 
 export const DB_FILE = 'tillside.db'
@@ -155,6 +156,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     logger('gateway:pos'),
   )
   const cards = new CardService(journal, config.cards, pos, logger('gateway:cards'))
+  const armedDebits = new ArmedDebits(cards)
   const tillLog = logger('gateway:till')
   const cashiers = new CashierSessions(config.till.cashiers, config.till.sessionMinutes * 60_000, Date.now, (key) =>
     tillLog.warn({ key }, 'PIN attempts locked after repeated wrong PINs (someone may be guessing)'),
@@ -182,6 +184,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
       cashierFor: (device) => cashiers.cashierFor(device),
       feedback: (device, good) => devices.feedback(device, good),
       redeemed: tillPrinter ? (r) => printRedemptionSlip(tillPrinter, r) : undefined,
+      payOnScan: (device, member) => armedDebits.payOnScan(device, member),
     },
     tillLog,
   )
@@ -216,6 +219,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     members,
     pos,
     cards,
+    armedDebits,
     segments: new MemberSegments(journal, config.members.segments, logger('gateway:segments')),
     print,
     till,

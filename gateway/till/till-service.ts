@@ -17,6 +17,7 @@ import { classifyScan, type ScanClass } from './classify.js'
 import { handOverText, reasonText } from './till-text.js'
 import type { Localized } from '../../config/schema-parts.js'
 import { localized } from '../i18n/messages.js'
+import type { TillCardMove } from './armed-debits.js'
 
 export interface TillResult {
   /** Unique per result: the outcome's event id, or the scan id when nothing else was written. */
@@ -41,6 +42,8 @@ export interface TillResult {
   /** The redemption that used the voucher up, with the store's name for people. */
   previous?: (PreviousRedemption & { storeName: string }) | null
   voided?: boolean
+  /** A member scan that paid an armed card debit: what it moved, or why not. */
+  cardMove?: TillCardMove
 }
 
 export type TillListener = (result: TillResult) => void
@@ -52,6 +55,8 @@ export interface TillHooks {
   feedback(deviceId: string, good: boolean): Promise<void>
   /** After a redemption is shown (the redemption slip, when the till has a printer). */
   redeemed?(result: TillResult): Promise<void>
+  /** A member recognised on `deviceId`, in the scan's tick: the debit armed there, if any (armed-debits.ts). */
+  payOnScan?(deviceId: string, memberId: string): Promise<TillCardMove> | null
 }
 
 const HISTORY = 20
@@ -157,9 +162,13 @@ export class TillService implements Module {
             .redeem(cls.code, { device: draft.deviceId, cashier, source: { scanId: draft.id } })
             .then((o) => this.fromRedeemOutcome(o))
         : null
+    // A member's QR is checked now, so a card payment armed on this till joins the scan's commit.
+    const who = cls.kind === 'member' ? this.members.identify(cls.code, draft.time) : null
+    const paid = who?.ok ? (this.hooks.payOnScan?.(draft.deviceId, who.memberId) ?? null) : null
     const scan = await durable
     if (!scan) {
       await redeemed?.catch(() => undefined) // failed with the scan's batch; the pipeline logged it
+      await paid?.catch(() => undefined)
       return null
     }
     let outcome: Outcome
@@ -182,22 +191,19 @@ export class TillService implements Module {
         outcome = scanOnly(scan, 'product', `${cls.format} ${cls.gtin}`)
         break
       case 'member': {
-        const who = this.members.identify(cls.code, scan.time)
-        outcome = who.ok
+        const w = who! // identified in the scan's tick, above
+        outcome = w.ok
           ? {
-              ...scanOnly(scan, 'member', `member ${who.memberId}`),
+              ...scanOnly(scan, 'member', `member ${w.memberId}`),
               ok: true,
               reason: null,
-              memberId: who.memberId,
+              memberId: w.memberId,
+              ...(paid ? { cardMove: await paid } : {}),
             }
           : scanOnly(
               scan,
-              who.reason === 'malformed'
-                ? 'malformed_member'
-                : who.reason === 'bad_signature'
-                  ? 'forged_member'
-                  : who.reason,
-              who.detail,
+              w.reason === 'malformed' ? 'malformed_member' : w.reason === 'bad_signature' ? 'forged_member' : w.reason,
+              w.detail,
             )
         break
       }

@@ -119,4 +119,34 @@ describe.skipIf(!ready)('the member card at the till: pty scanner → Chromium',
     expect(gateway.cards.ledgerMismatches()).toEqual([])
     expect(gateway.cards.summary(member)).toMatchObject({ principal: 10_000, bonus: 2_000 })
   })
+
+  it('pays amount first: the member QR scanned next pays it in the same commit as the scan', async () => {
+    await page.click('#card-close')
+    await page.click('#card-pay-first')
+    await press('#amount-keypad', ['2', '0', '00'])
+    await page.click('#amount-confirm') // "Then scan the member's QR"
+    await page.locator('#amount-status', { hasText: "Scan the member's QR now" }).waitFor()
+    await screenshot(page, 'till-card-armed-en')
+    await scan(gateway.members.currentCode(member))
+    await page.locator('#card-done strong', { hasText: 'PAID ¥20.00 FROM THE CARD' }).waitFor({ timeout: 15_000 })
+    expect(await page.textContent('#card-done')).toContain('Balance now ¥100.00')
+    const db = gateway.journal.reader
+    const [scanSeq, debitSeq] = ['scan', 'card.debited'].map(
+      (type) => db.prepare('SELECT max(seq) FROM events WHERE type = ?').pluck().get(type) as number,
+    )
+    expect(debitSeq).toBe(scanSeq! + 1) // one batch, one fsync
+
+    // More than the card holds: refused in words, nothing moved.
+    await page.click('#card-close')
+    await page.click('#card-pay-first')
+    await press('#amount-keypad', ['5', '00', '00'])
+    await page.click('#amount-confirm')
+    await page.locator('#amount-status', { hasText: "Scan the member's QR now" }).waitFor()
+    await scan(gateway.members.currentCode(member))
+    await page
+      .locator('#card-done[data-state="refused"]', { hasText: 'Not enough on the card' })
+      .waitFor({ timeout: 15_000 })
+    await screenshotEachLanguage(page, 'till-card-armed-refused', '#lang')
+    expect(gateway.cards.summary(member).total).toBe(10_000)
+  })
 })

@@ -65,6 +65,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     members: {} as GatewayServices['members'],
     pos: {} as GatewayServices['pos'],
     cards: {} as GatewayServices['cards'],
+    armedDebits: {} as GatewayServices['armedDebits'],
     segments: {} as GatewayServices['segments'],
     print: { printers: () => [] } as unknown as GatewayServices['print'],
     cashiers: new CashierSessions([], 60_000),

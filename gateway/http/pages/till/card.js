@@ -13,6 +13,7 @@ export function cardPanel(ctx) {
   let entry = null // the amount dialog: { mode: 'topup' | 'pay', fen, key, waitingWallet }
   let pinFor = null // the PIN dialog: { kind: 'refund' | 'reverse', line, key }
   let lastDone = null // the latest movement, shown big until the next (or another member)
+  let lastRefusal = null // or why the latest armed payment did not go through
 
   const money = (fen) => {
     const currency = card ? card.currency : 'CNY'
@@ -29,6 +30,7 @@ export function cardPanel(ctx) {
     if (status !== 200) return
     card = { ...data, memberScan: scanId }
     lastDone = null
+    lastRefusal = null
     render()
   }
 
@@ -40,6 +42,7 @@ export function cardPanel(ctx) {
   function render() {
     const panel = $('card')
     panel.hidden = !card || Date.now() > card.presentUntil
+    $('card-pay-first').hidden = !panel.hidden
     if (panel.hidden) return
     $('card-balance').textContent = t('card.balance', { amount: money(card.total) })
     $('card-split').textContent = t('card.split', { principal: money(card.principal), bonus: money(card.bonus) })
@@ -52,6 +55,12 @@ export function cardPanel(ctx) {
 
   function renderDone() {
     const box = $('card-done')
+    if (lastRefusal) {
+      box.dataset.state = 'refused'
+      return box.replaceChildren(
+        Object.assign(document.createElement('strong'), { textContent: refusalText(lastRefusal) }),
+      )
+    }
     if (!lastDone) {
       box.dataset.state = ''
       return box.replaceChildren()
@@ -79,9 +88,15 @@ export function cardPanel(ctx) {
       Object.assign(document.createElement('span'), { className: 'amount', textContent: money(amount) }),
     )
     const windowMs = card.reversalWindowMinutes * 60_000
-    if (line.kind === 'debit') li.append(actionButton(t('card.refund'), () => askPin('refund', line)))
-    if (line.kind === 'topup' && Date.now() - line.time < windowMs)
+    // What is left to act on, as far as the lines shown tell (the gateway decides in the end).
+    const undone = card.statement
+      .filter((l) => l.ofEntry === line.id)
+      .reduce((sum, l) => sum + Math.abs(l.principal + l.bonus), 0)
+    if (line.kind === 'debit' && undone < Math.abs(amount))
+      li.append(actionButton(t('card.refund'), () => askPin('refund', line, Math.abs(amount) - undone)))
+    else if (line.kind === 'topup' && undone === 0 && Date.now() - line.time < windowMs)
       li.append(actionButton(t('card.reverse'), () => askPin('reverse', line)))
+    else li.append(Object.assign(document.createElement('span'), { className: 'act' }))
     return li
   }
 
@@ -92,10 +107,11 @@ export function cardPanel(ctx) {
   }
 
   function openAmount(mode) {
-    entry = { mode, fen: 0, key: newKey(), waitingWallet: false }
+    entry = { mode, fen: 0, key: newKey(), waitingWallet: false, waitingMember: false }
     $('amount-title').textContent = t(mode === 'topup' ? 'card.topUpTitle' : 'card.payTitle')
     $('amount-topup').hidden = mode !== 'topup'
-    $('amount-confirm').hidden = mode !== 'pay'
+    $('amount-confirm').hidden = mode === 'topup'
+    $('amount-confirm').textContent = t(mode === 'arm' ? 'card.askForQr' : 'card.confirmPay')
     $('amount-id').checked = false
     $('amount-status').textContent = ''
     showAmount()
@@ -152,6 +168,7 @@ export function cardPanel(ctx) {
 
   function done(moved) {
     lastDone = moved
+    lastRefusal = null
     renderDone()
     card.principal = moved.balance.principal
     card.bonus = moved.balance.bonus
@@ -188,9 +205,9 @@ export function cardPanel(ctx) {
   }
 
   let resetPinPad = () => {}
-  function askPin(kind, line) {
-    pinFor = { kind, line, key: newKey() }
-    const amount = money(Math.abs(line.principal + line.bonus))
+  function askPin(kind, line, left = Math.abs(line.principal + line.bonus)) {
+    pinFor = { kind, line, key: newKey(), amount: left }
+    const amount = money(left)
     $('card-pin-title').textContent = t(kind === 'refund' ? 'card.refundTitle' : 'card.reverseTitle', { amount })
     $('card-pin-error').textContent = ''
     resetPinPad()
@@ -198,8 +215,7 @@ export function cardPanel(ctx) {
   }
 
   async function pinEntered(pin) {
-    const { kind, line, key } = pinFor
-    const amount = Math.abs(line.principal + line.bonus)
+    const { kind, line, key, amount } = pinFor
     const { status, data } =
       kind === 'refund'
         ? await api('/api/till/cards/refund', { idempotencyKey: key, debitId: line.id, amount, pin })
@@ -226,11 +242,42 @@ export function cardPanel(ctx) {
     entry.waitingWallet = true
     $('amount-status').textContent = t('card.scanWallet')
   })
-  $('amount-confirm').addEventListener('click', () => {
-    if (entry.fen > 0)
-      void send('/api/till/cards/debit', { idempotencyKey: entry.key, memberScan: card.memberScan, amount: entry.fen })
+  $('amount-confirm').addEventListener('click', async () => {
+    if (!entry || entry.fen <= 0) return
+    if (entry.mode === 'pay')
+      return void send('/api/till/cards/debit', {
+        idempotencyKey: entry.key,
+        memberScan: card.memberScan,
+        amount: entry.fen,
+      })
+    // Amount first: the next member QR this till reads pays it, in the scan's own commit.
+    const { status, data } = await api('/api/till/cards/arm', { idempotencyKey: entry.key, amount: entry.fen }).catch(
+      () => ({ status: 0, data: null }),
+    )
+    if (status !== 200) return void ($('amount-status').textContent = refusalText(data))
+    entry.waitingMember = true
+    $('amount-status').textContent = t('card.scanMember')
   })
-  $('amount-dialog').addEventListener('close', () => (entry = null))
+  $('amount-dialog').addEventListener('close', () => {
+    if (entry && entry.waitingMember) void api('/api/till/cards/disarm', {})
+    entry = null
+  })
+  $('card-pay-first').addEventListener('click', () => openAmount('arm'))
 
-  return { showMember, onWalletScan, render, hide }
+  /** A member recognised at this till: their card, and what an armed payment did. */
+  async function onMember(result) {
+    if (result.cardMove && entry && entry.waitingMember) {
+      entry.waitingMember = false
+      $('amount-dialog').close()
+    }
+    await showMember(result.id)
+    if (!card || !result.cardMove) return
+    if (result.cardMove.ok) done(result.cardMove)
+    else {
+      lastRefusal = result.cardMove
+      render()
+    }
+  }
+
+  return { onMember, onWalletScan, render, hide }
 }
