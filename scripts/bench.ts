@@ -18,6 +18,7 @@ import { benchPortalLogin, benchPortalProbe } from './bench/portal.js'
 import { benchSoak } from './bench/soak.js'
 import { benchAdminFigures } from './bench/admin-figures.js'
 import { benchMembersSegments } from './bench/members-segments.js'
+import { benchCardDebit } from './bench/card-debit.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
@@ -26,6 +27,7 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['gateway.start', benchGatewayStart],
   ['voucher.verify', benchVoucherVerify],
   ['till.decision', benchTillDecision, 'socat'],
+  ['card.debit', benchCardDebit, 'socat'],
   ['print.render', benchPrintRender],
   ['print.queue', benchPrintQueue],
   ['sync.drain', benchSyncDrain, 'mosquitto'],

@@ -28,7 +28,7 @@ export class MemberSegments {
   report(now = Date.now()): SegmentReport {
     if (this.slow && this.cached && now - this.cached.at < FRESH_MS && now >= this.cached.at) return this.cached
     const started = performance.now()
-    const report = computeSegments(this.reads.rows(windowStart(now, this.rules.windowMonths)), this.rules, now)
+    const report = computeSegments(this.reads.columns(windowStart(now, this.rules.windowMonths)), this.rules, now)
     const ms = performance.now() - started
     this.log.debug({ members: report.members, ms: Math.round(ms) }, 'member segments computed')
     this.cached = report

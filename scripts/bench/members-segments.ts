@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
 import { openWriteDatabase } from '../../gateway/store/database.js'
-import { SegmentReads, type ProfileRow } from '../../gateway/store/read/segment-reads.js'
+import { SegmentReads, columnsOf, type ProfileColumns } from '../../gateway/store/read/segment-reads.js'
 import { computeSegments } from '../../gateway/members/segments.js'
 import { windowStart } from '../../gateway/members/member-segments.js'
 import { localDayAndMonth } from '../../gateway/store/tx/member-profile.js'
@@ -130,9 +130,9 @@ function seed(file: string, now: number): void {
 }
 
 /** The naive way: every member's window from the journal's events, then the same scoring. */
-function naiveRows(db: Database.Database, fromMonth: number): ProfileRow[] {
+function naiveRows(db: Database.Database, fromMonth: number): ProfileColumns {
   const offsetMs = new Date().getTimezoneOffset() * 60_000
-  return db
+  const rows = db
     .prepare(
       `SELECT member, min(time) AS firstSeen, max(time) AS lastSeen,
          count(DISTINCT CASE WHEN month >= @from THEN day END) AS frequency,
@@ -145,7 +145,8 @@ function naiveRows(db: Database.Database, fromMonth: number): ProfileRow[] {
          FROM events WHERE type IN ('pos.sale', 'portal.session_started', 'kiosk.played')
        ) WHERE member IS NOT NULL GROUP BY member`,
     )
-    .all({ from: fromMonth, offset: offsetMs }) as ProfileRow[]
+    .all({ from: fromMonth, offset: offsetMs }) as Parameters<typeof columnsOf>[0]
+  return columnsOf(rows)
 }
 
 export async function benchMembersSegments(dir: string): Promise<void> {
@@ -159,7 +160,7 @@ export async function benchMembersSegments(dir: string): Promise<void> {
   const db = new Database(file, { readonly: true })
   const reads = new SegmentReads({ query: (sql) => db.prepare(sql) })
   const fromMonth = windowStart(now, RULES.windowMonths)
-  const timed = (rows: () => ProfileRow[]) => {
+  const timed = (rows: () => ProfileColumns) => {
     const t0 = performance.now()
     const read = rows()
     const t1 = performance.now()
@@ -168,7 +169,7 @@ export async function benchMembersSegments(dir: string): Promise<void> {
     process.stderr.write(`members.segments: read ${Math.round(t1 - t0)} ms, scored ${Math.round(t2 - t1)} ms\n`)
     return { ms: t2 - t0, report: r }
   }
-  const fast = Array.from({ length: RUNS }, () => timed(() => reads.rows(fromMonth)))
+  const fast = Array.from({ length: RUNS }, () => timed(() => reads.columns(fromMonth)))
   const naive = Array.from({ length: NAIVE_RUNS }, () => timed(() => naiveRows(db, fromMonth)))
   // Both ways must agree, or the comparison means nothing.
   const [a, b] = [fast[0]!.report, naive[0]!.report]

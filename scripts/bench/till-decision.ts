@@ -27,6 +27,7 @@ import { hashPin, hashToken } from '../../gateway/auth/secrets.js'
 import { freePort, spawnGateway, stopGateway } from './gateway-process.js'
 import { percentile, report, round } from './report.js'
 import { ptyPair } from './pty.js'
+import { openTillStream } from './till-stream.js'
 
 const SAMPLES = 1000
 const WARMUP = 50
@@ -38,7 +39,7 @@ interface TillUnderTest {
   stop(): Promise<void>
 }
 
-const campaignsYaml = stringify({
+export const campaignsYaml = stringify({
   campaigns: [
     {
       id: 1,
@@ -98,25 +99,7 @@ async function startTill(dir: string, rollups: boolean, vouchers: number): Promi
   }
   const login = await post('/api/till/login', { pin: '1234' })
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!
-  const stream = await fetch(`${base}/api/till/events`, { headers: { cookie } })
-  const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader()
-  const waiter: { resolve: ((ok: boolean) => void) | null } = { resolve: null }
-  void (async () => {
-    let buffer = ''
-    for (;;) {
-      const { value, done } = await reader.read()
-      if (done) return
-      buffer += value
-      let end: number
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const message = buffer.slice(0, end)
-        buffer = buffer.slice(end + 2)
-        const data = message.split('\n').find((l) => l.startsWith('data: '))
-        if (message.startsWith('event: result') && data)
-          waiter.resolve?.((JSON.parse(data.slice(6)) as { ok: boolean }).ok)
-      }
-    }
-  })()
+  const results = await openTillStream(base, cookie)
   // The scanner must be online before the first write (the gateway opens the pty on start).
   await sleep(500)
   const fd = openSync(hostPath, 'r+')
@@ -124,15 +107,15 @@ async function startTill(dir: string, rollups: boolean, vouchers: number): Promi
   return {
     async scan() {
       const code = codes[next++]!
-      const shown = new Promise<boolean>((r) => (waiter.resolve = r))
+      const shown = results.next()
       writeSync(fd, `${code}\r`) // 121 bytes: never blocks on the pty buffer
       const t0 = performance.now()
-      if (!(await shown)) throw new Error(`bench voucher ${next} was not accepted`)
+      if (!(await shown).ok) throw new Error(`bench voucher ${next} was not accepted`)
       return performance.now() - t0
     },
     async stop() {
       closeSync(fd)
-      await reader.cancel()
+      await results.close()
       await stopGateway(gateway)
       stopPty()
     },
