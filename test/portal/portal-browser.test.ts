@@ -10,6 +10,7 @@ import { silentLogger } from '../../gateway/log.js'
 import { requireProgram } from '../helpers/system.js'
 import { tempDir } from '../helpers/tmp.js'
 import { campaign, makeChain } from '../helpers/vouchers.js'
+import { qrSvg } from '../../gateway/kiosk/qr-svg.js'
 import { launchChromium, screenshot, screenshotEachLanguage, smallTargets } from '../helpers/browser.js'
 import { seriousA11yViolations } from '../helpers/axe.js'
 
@@ -126,5 +127,31 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     expect(await page.textContent('main')).toMatch(/Today's seed fingerprint\s*[0-9a-f]{64}/)
     await screenshotEachLanguage(page, 'portal-rules', '.top a')
     expect(await smallTargets(page, 44)).toEqual([])
+
+    // The member card on the phone: balance, statement, and the live member QR to show at the till.
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.goto(`${gateway.guestAddress}/portal/welcome?lang=en`)
+    expect(await page.textContent('#member-card')).toContain('Balance ¥0.00')
+    const member = gateway.members.findByPhone('138 0013 8000')!
+    const pos = { key: 'pos:test', cashier: null, device: 'pos:test' }
+    await gateway.cards.topUp(pos, {
+      idempotencyKey: 'phone-card-1',
+      memberId: member,
+      amount: 5_000,
+      payment: { method: 'cash' },
+    })
+    await page.getByRole('link', { name: 'My member card and QR' }).click()
+    await page.waitForURL(/\/portal\/card/)
+    expect(await page.textContent('main')).toContain('Balance ¥50.00')
+    expect(await page.textContent('main')).toMatch(/Top-up.*¥50\.00/s)
+    const shown = await page.locator('.qr svg path').getAttribute('d')
+    const now = Date.now()
+    const live = [now - 30_000, now].map(
+      (t) => /d="([^"]+)"/.exec(qrSvg(gateway.members.currentCode(member, t), { level: 'M' }))![1],
+    )
+    expect(live).toContain(shown) // the code the till would accept now, not a stored one
+    await screenshotEachLanguage(page, 'portal-card', '.top a')
+    expect(await smallTargets(page, 44)).toEqual([])
+    expect(await seriousA11yViolations(page)).toEqual([])
   }, 60_000)
 })

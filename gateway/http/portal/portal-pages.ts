@@ -9,6 +9,12 @@ import { wheelHtml } from './wheel-svg.js'
 import type { GameRules } from '../../kiosk/game-rules.js'
 import { esc } from '../html.js'
 
+/** Minor units as money on the phone pages ("¥120.00", "−¥60.00"). */
+export function cardMoney(amount: number, currency: string): string {
+  const text = (Math.abs(amount) / 100).toFixed(2)
+  return `${amount < 0 ? '−' : ''}${currency === 'CNY' ? '¥' : `${currency} `}${text}`
+}
+
 export const PORTAL_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self' http: https:; frame-ancestors 'none'"
 
@@ -101,6 +107,8 @@ export interface Welcome {
   vouchers: VoucherLine[]
   following: boolean
   store: { address?: LocalText; hours?: LocalText; about?: LocalText }
+  /** The member's stored-value card, when the store offers one. */
+  card: { total: number; currency: string; path: string } | null
 }
 
 function voucherLine(lang: Lang, v: VoucherLine): string {
@@ -119,6 +127,7 @@ export function welcomePage(s: Shell, w: Welcome): string {
     `<div class="card"><h1 class="ok">✓ ${t(lang, 'portal.online')}</h1><p class="muted">${esc(t(lang, 'portal.minutesLeft', { count: w.minutesLeft }))}</p>${w.following ? `<p>${t(lang, 'portal.following')}</p>` : ''}</div>
 <div class="card" id="game"><h2>${t(lang, 'game.wheel')} <a class="rules-link" href="${esc(w.rulesPath)}">${t(lang, 'rules.title')}</a></h2>${w.gameError ? `<p class="err" role="alert">${esc(w.gameError)}</p>` : ''}
 ${canPlay ? `<p>${w.playsLeft === null ? '' : esc(t(lang, 'game.playsLeft', { count: w.playsLeft }))}</p><form method="post" action="${esc(w.playAction)}"><input type="hidden" name="playId" value="${esc(w.playId)}"><input type="hidden" name="lang" value="${lang}"><button type="submit">${t(lang, 'portal.play')}</button></form>` : `<p>${t(lang, 'game.noPlaysLeft')}</p>`}</div>
+${w.card ? `<div class="card" id="member-card"><h2>${t(lang, 'card.title')}</h2><p>${esc(t(lang, 'card.balance', { amount: cardMoney(w.card.total, w.card.currency) }))}</p><a class="btn" href="${esc(w.card.path)}">${t(lang, 'portal.cardOpen')}</a></div>` : ''}
 <div class="card" id="vouchers"><h2>${t(lang, 'game.myVouchers')}</h2>${w.vouchers.length === 0 ? `<p class="muted">${t(lang, 'game.noVouchers')}</p>` : `<ul>${w.vouchers.map((v) => voucherLine(lang, v)).join('')}</ul>`}</div>
 ${info.length ? `<div class="card"><h2>${t(lang, 'portal.store')}</h2>${info.map((x) => `<p>${esc(pick(lang, x))}</p>`).join('')}</div>` : ''}`,
   )

@@ -24,6 +24,8 @@ import {
 } from './portal-pages.js'
 import { hasMessage, langOf as langOfRequest, nextLang, switchLabel, t, type Lang } from '../../i18n/messages.js'
 import { guestOf, setGuestCookie } from './guest-identity.js'
+import { cardPage } from './card-page.js'
+import { qrSvg } from '../../kiosk/qr-svg.js'
 import { publicBase } from '../public-base.js'
 import { Type } from '@sinclair/typebox'
 
@@ -218,9 +220,28 @@ export function portalRoutes(app: FastifyInstance): void {
         })),
         following: members.consents(guest.member, 'follow_store'),
         store: portal.store,
+        card: app.services.config.cards.enabled
+          ? { ...app.services.cards.summary(guest.member), path: `/portal/card?lang=${lang}` }
+          : null,
       }),
     )
   }
+  app.get<{ Querystring: Form }>('/portal/card', { schema: { hide: true } }, (req, reply) => {
+    const lang = langOf(req.query, req.headers['accept-language'])
+    const guest = guestOf(req, sessions, links)
+    if (!guest) return reply.redirect(`/portal?lang=${lang}`, 303)
+    const card = app.services.cards.summary(guest.member)
+    const page = cardPage(shell(req, lang), {
+      qrSvg: qrSvg(members.currentCode(guest.member), { level: 'M' }),
+      currency: card.currency,
+      principal: card.principal,
+      bonus: card.bonus,
+      statement: app.services.cards.statement(guest.member, 20),
+      back: `/portal/welcome?lang=${lang}`,
+    })
+    // The member QR changes every 30 s: the page fetches a fresh one by itself (no script needed).
+    return html(reply.header('refresh', '25'), 200, page)
+  })
   app.get<{ Querystring: Form }>('/portal/rules', { schema: { hide: true } }, (req, reply) => {
     const lang = langOf(req.query, req.headers['accept-language'])
     return html(reply, 200, rulesPage(shell(req, lang), kiosk.service.rules(), `/portal/welcome?lang=${lang}`))
