@@ -1,10 +1,13 @@
 /**
  * Phone numbers as people type them — "138 0013 8000", "+86 138-0013-8000",
- * "0086 13800138000", "(0)20 7946 0958" — normalised to E.164, or a precise reason why not.
+ * "0086 13800138000", "+44 (0)7911 123456" — normalised to E.164, or a precise reason why not.
+ * Numbers outside mainland China are checked against each country's numbering plan with
+ * libphonenumber-js (Google's libphonenumber metadata), so "+1 555 0100" is refused.
  */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max'
 import { CodedError } from '../../config/coded-error.js'
 
-export class PhoneError extends CodedError<'empty' | 'bad_characters' | 'bad_length' | 'not_mobile'> {
+export class PhoneError extends CodedError<'empty' | 'bad_characters' | 'bad_length' | 'not_mobile' | 'not_a_number'> {
   override readonly name = 'PhoneError'
 }
 
@@ -14,7 +17,7 @@ export function normalisePhone(input: string, defaultCountry = '86'): string {
   if (text === '') throw new PhoneError('empty', 'phone number is empty')
   if (!/^[+\d\s().\-/]+$/.test(text))
     throw new PhoneError('bad_characters', 'phone number may contain only digits, spaces, + ( ) . - /')
-  // "+44 (0)20 …": the bracketed trunk zero is dialled only inside the country.
+  // "+44 (0)7911 …": the bracketed trunk zero is dialled only inside the country.
   let digits = text.replace(/\(0\)/g, '').replace(/[^\d+]/g, '')
   if (digits.lastIndexOf('+') > 0) throw new PhoneError('bad_characters', '+ may only start the number')
   let country: string
@@ -37,7 +40,14 @@ export function normalisePhone(input: string, defaultCountry = '86'): string {
   }
   if (!/^[1-9]\d{7,14}$/.test(digits))
     throw new PhoneError('bad_length', 'an international number has 8 to 15 digits after the country code')
-  return `+${digits}`
+  const parsed = parsePhoneNumberFromString(`+${digits}`)
+  if (!parsed?.isValid())
+    throw new PhoneError('not_a_number', `+${digits} is not a number in its country's numbering plan`)
+  // Members get their one-time codes by SMS: a line that cannot receive one is no use.
+  const type = parsed.getType()
+  if (type !== undefined && type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE' && type !== 'PERSONAL_NUMBER')
+    throw new PhoneError('not_mobile', `+${digits} is not a mobile number`)
+  return parsed.number
 }
 
 /**

@@ -17,7 +17,8 @@ describe('normalisePhone', () => {
     ['+86 138 0013 8000', '+8613800138000'],
     ['0086 13800138000', '+8613800138000'],
     ['１３８００１３８０００', '+8613800138000'],
-    ['+44 (0)20 7946 0958', '+442079460958'],
+    ['+44 (0)7911 123456', '+447911123456'],
+    ['+852 5123 4567', '+85251234567'],
     ['+1 415 555 2671', '+14155552671'],
   ])('%s → %s', (input, e164) => expect(normalisePhone(input)).toBe(e164))
 
@@ -28,6 +29,8 @@ describe('normalisePhone', () => {
     ['1380013800', 'bad_length'],
     ['12800138000', 'not_mobile'],
     ['+1 23', 'bad_length'],
+    ['+1 555 0100', 'not_a_number'], // no such number in the North American plan
+    ['+44 (0)20 7946 0958', 'not_mobile'], // a London landline cannot get the SMS code
   ])('%j is refused: %s', (input, code) => {
     expect(() => normalisePhone(input)).toThrow(PhoneError)
     try {
