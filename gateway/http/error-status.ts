@@ -41,6 +41,7 @@ export const ERROR_STATUS: Record<RefusalCode, number> = {
   invalid_phone: 400,
   consent_required: 422,
   unknown_member: 404,
+  card_not_empty: 409,
   // the kiosk game
   daily_limit: 409,
   nothing_to_win: 409,

@@ -37,7 +37,7 @@ export interface GatewayServices {
   devices: Pick<DeviceManager, 'status' | 'simulateScan'>
   scans: Pick<ScanPipeline, 'stats'>
   vouchers: Pick<VoucherService, 'validate' | 'redeem' | 'void' | 'issue' | 'lastUse' | 'names'>
-  members: Pick<MemberService, 'enrol' | 'findByPhone' | 'currentCode' | 'identify' | 'consents'>
+  members: Pick<MemberService, 'enrol' | 'findByPhone' | 'currentCode' | 'identify' | 'consents' | 'forget'>
   print: Pick<
     PrintService,
     'printers' | 'printerFor' | 'profileOf' | 'enqueue' | 'job' | 'jobs' | 'preview' | 'reprint' | 'cancel'

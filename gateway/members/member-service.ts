@@ -13,7 +13,9 @@ import type { MemberKeys } from './member-keys.js'
 import { maskPhone, normalisePhone, PhoneError } from './phone.js'
 import { checkMemberCode, memberCode, parseMemberCode, type MemberCodeProblem } from './member-code.js'
 
-export class MemberError extends CodedError<'invalid_phone' | 'consent_required' | 'unknown_member'> {
+export class MemberError extends CodedError<
+  'invalid_phone' | 'consent_required' | 'unknown_member' | 'card_not_empty'
+> {
   override readonly name = 'MemberError'
 }
 
@@ -118,6 +120,32 @@ export class MemberService {
       consents: { marketing: consent('marketing'), followStore: consent('follow_store') },
       value: this.reads.value(memberId),
     }
+  }
+
+  /**
+   * Forgets a member (docs/members.md, "Privacy"): on their request, a manager's, or after
+   * the retention period. Refused while their card holds money (card_not_empty).
+   */
+  async forget(memberId: string, reason: 'request' | 'retention', by: string): Promise<void> {
+    const { result } = await this.journal.execute('member.forget', {
+      memberId,
+      reason,
+      by,
+      qrSecret: randomBytes(20).toString('base64url'),
+    })
+    if (!result.ok)
+      throw new MemberError(
+        result.reason,
+        result.reason === 'card_not_empty'
+          ? 'their card still holds money: pay it out or spend it first'
+          : `member ${memberId} is not known at this store`,
+      )
+    this.log.info({ memberId, reason, by }, 'member forgotten')
+  }
+
+  /** Members due to be forgotten: not seen since `before`, no money on a card. */
+  dueForRetention(before: number, limit: number): string[] {
+    return this.reads.dueForRetention(before, limit)
   }
 
   /** The member QR to show now (it changes every 30 s). */

@@ -45,6 +45,7 @@ import { KioskLimits } from '../kiosk/kiosk-limits.js'
 import { createPortal, type Portal } from '../portal/portal-module.js'
 import { HttpModule } from './http-module.js'
 import { CardService } from '../cards/card-service.js'
+import { MemberRetention } from '../members/member-retention.js'
 import { ArmedDebits } from '../till/armed-debits.js'
 import { MemberSegments } from '../members/member-segments.js'
 
@@ -81,6 +82,7 @@ export interface Composition {
   members: MemberService
   pos: PosService
   cards: CardService
+  retention: MemberRetention
   cashiers: CashierSessions
   till: TillService
   portal: Portal | null
@@ -155,6 +157,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     config.payments.provider === 'sandbox' ? new SandboxProvider() : NO_PROVIDER,
     logger('gateway:pos'),
   )
+  const retention = new MemberRetention(members, config.portal.privacy.retentionMonths, logger('gateway:members'))
   const cards = new CardService(journal, config.cards, pos, logger('gateway:cards'))
   const armedDebits = new ArmedDebits(cards)
   const tillLog = logger('gateway:till')
@@ -265,6 +268,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     members,
     pos,
     cards,
+    retention,
     cashiers,
     till,
     portal,

@@ -30,6 +30,7 @@ export class Gateway {
   readonly members: Composition['members']
   readonly pos: Composition['pos']
   readonly cards: Composition['cards']
+  readonly retention: Composition['retention']
   readonly cashiers: Composition['cashiers']
   readonly till: Composition['till']
   private started: Module[] = []
@@ -64,6 +65,7 @@ export class Gateway {
     this.members = parts.members
     this.pos = parts.pos
     this.cards = parts.cards
+    this.retention = parts.retention
     this.cashiers = parts.cashiers
     this.till = parts.till
   }
@@ -87,7 +89,19 @@ export class Gateway {
     const portal = p.portal ? [p.portal.controller, p.portal.sessions, p.guestHttp!] : []
     try {
       this.started = await startModules(
-        [p.journal, p.kiosk, p.print, p.till, p.kioskScans, p.devices, p.http, ...portal, p.sync, p.integrity],
+        [
+          p.journal,
+          p.kiosk,
+          p.print,
+          p.till,
+          p.kioskScans,
+          p.devices,
+          p.http,
+          ...portal,
+          p.sync,
+          p.integrity,
+          p.retention,
+        ],
         signal,
         moduleLogger(log, 'gateway:lifecycle'),
       )

@@ -126,6 +126,11 @@ export const EVENT_SCHEMAS = {
     granted: Type.Boolean(),
     channel: Str,
   }),
+  'member.forgotten': Event('A member forgotten: phone, consents and profile removed; the id stays pseudonymous', {
+    memberId: Str,
+    reason: Type.Union([Type.Literal('request'), Type.Literal('retention')]),
+    by: Str,
+  }),
   'pos.sale': Event('A sale the POS reported', {
     pos: Str,
     amount: Int,

@@ -97,4 +97,14 @@ export const CARD_MIGRATIONS: Migration[] = [
       DROP TABLE activity;
     `,
   },
+  {
+    version: 16,
+    name: 'forgotten members',
+    sql: `
+      -- A member forgotten (on request, or after the retention period): the phone's hash and
+      -- sealed copy, the consents and the profile are gone; the id stays, pseudonymous, for
+      -- the events and the card ledger the law requires us to keep.
+      ALTER TABLE members ADD COLUMN forgotten_at INTEGER;
+    `,
+  },
 ]

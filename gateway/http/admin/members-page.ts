@@ -26,7 +26,8 @@ export function membersPage(app: FastifyInstance, kit: ConsoleKit): void {
 
   app.get('/admin/members', { schema: { hide: true } }, (req, reply) => {
     const phone = String((req.query as { phone?: unknown }).phone ?? '').slice(0, 40)
-    return kit.page(req, reply, { path: '/admin/members', title: 'admin.members' }, (_user, lang) => {
+    const forgotten = (req.query as { forgotten?: unknown }).forgotten === '1'
+    return kit.page(req, reply, { path: '/admin/members', title: 'admin.members' }, (_user, lang, csrf) => {
       const total = members.count()
       const consents = members.consentTotals()
       const days = lastDays(rollups, DAYS)
@@ -50,7 +51,7 @@ export function membersPage(app: FastifyInstance, kit: ConsoleKit): void {
 ${barChart(newPerDay, days.at.map(dayLabel), t(lang, 'admin.membersPerDay', { count: DAYS }), 5)}</figure>
 <section class="card"><h2>${t(lang, 'admin.membersByChannel')}</h2>${table([t(lang, 'admin.channelHeader'), t(lang, 'admin.count')], channelRows, { num: [1], empty: t(lang, 'admin.none') })}</section></section>
 ${value(lang)}
-${search(lang, phone)}${phone.trim() ? found(lang, phone) : ''}`
+${forgotten ? `<p class="notice" role="status">${esc(t(lang, 'admin.memberForgotten'))}</p>` : ''}${search(lang, phone)}${phone.trim() ? found(lang, phone, csrf) : ''}`
     })
   })
 
@@ -110,7 +111,40 @@ ${r.sales > 0 ? paretoChart(r.pareto, title, t(lang, 'admin.topTwenty')) : `<p c
       .send(Readable.from(lines()))
   })
 
-  function found(lang: Lang, phone: string): string {
+  app.post<{ Body: { member?: string; confirm?: string } }>(
+    '/admin/members/forget',
+    { schema: { hide: true }, preHandler: app.csrfProtection },
+    async (req, reply) => {
+      const user = kit.apiUser(req, reply, '/admin/members')
+      if (!user) return reply
+      const lang = kit.langFor(req)
+      const member = String(req.body?.member ?? '')
+      const problem = (text: string) =>
+        kit.page(
+          req,
+          reply,
+          { path: '/admin/members', title: 'admin.members' },
+          () =>
+            `<h1>${t(lang, 'admin.members')}</h1><p class="error" role="alert">${esc(text)}</p><p><a href="/admin/members">${t(lang, 'admin.members')}</a></p>`,
+        )
+      if (req.body?.confirm !== 'yes') return problem(t(lang, 'admin.forgetConfirmFirst'))
+      try {
+        await members.forget(member, 'request', `admin:${user.id}`)
+      } catch (err) {
+        if (!(err instanceof MemberError)) throw err
+        return problem(t(lang, err.code === 'card_not_empty' ? 'admin.forgetCardNotEmpty' : 'admin.noMember'))
+      }
+      return reply.redirect('/admin/members?forgotten=1', 303)
+    },
+  )
+
+  function forgetForm(lang: Lang, member: string, csrf: string): string {
+    return `<form method="post" action="/admin/members/forget" class="forget"><input type="hidden" name="_csrf" value="${esc(csrf)}"><input type="hidden" name="member" value="${esc(member)}">
+<label class="check"><input type="checkbox" name="confirm" value="yes" required> ${esc(t(lang, 'admin.forgetExplain'))}</label>
+<button type="submit" class="secondary">${t(lang, 'admin.forgetMember')}</button></form>`
+  }
+
+  function found(lang: Lang, phone: string, csrf: string): string {
     let id: string | null
     try {
       id = members.findByPhone(phone)
@@ -133,7 +167,7 @@ ${r.sales > 0 ? paretoChart(r.pareto, title, t(lang, 'admin.topTwenty')) : `<p c
 <dt>${t(lang, 'admin.vouchersGiven')}</dt><dd>${count(lang, v?.vouchersWon ?? 0)}</dd>
 <dt>${t(lang, 'admin.vouchersUsedHere')}</dt><dd>${count(lang, v?.vouchersRedeemed ?? 0)}</dd>
 <dt>${t(lang, 'admin.purchases')}</dt><dd>${count(lang, v?.salesCount ?? 0)} · ${esc(money(lang, v?.salesTotal ?? 0, card.currency))}</dd>
-<dt>${t(lang, 'admin.cardBalance')}</dt><dd>${esc(money(lang, card.total, card.currency))}${card.bonus > 0 ? ` · ${esc(t(lang, 'admin.cardBonus', { amount: money(lang, card.bonus, card.currency) }))}` : ''}</dd></dl></section>`
+<dt>${t(lang, 'admin.cardBalance')}</dt><dd>${esc(money(lang, card.total, card.currency))}${card.bonus > 0 ? ` · ${esc(t(lang, 'admin.cardBonus', { amount: money(lang, card.bonus, card.currency) }))}` : ''}</dd></dl>${forgetForm(lang, id, csrf)}</section>`
   }
 }
 

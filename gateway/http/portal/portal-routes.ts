@@ -24,7 +24,8 @@ import {
 } from './portal-pages.js'
 import { hasMessage, langOf as langOfRequest, nextLang, switchLabel, t, type Lang } from '../../i18n/messages.js'
 import { guestOf, setGuestCookie } from './guest-identity.js'
-import { cardPage } from './card-page.js'
+import { cardPage, forgetPage, forgottenPage } from './card-page.js'
+import { MemberError } from '../../members/member-service.js'
 import { qrSvg } from '../../kiosk/qr-svg.js'
 import { publicBase } from '../public-base.js'
 import { Type } from '@sinclair/typebox'
@@ -53,6 +54,11 @@ export function portalRoutes(app: FastifyInstance): void {
   const voucherState = (code: string): VoucherLine['state'] => {
     const v = vouchers.validate(code)
     return v.ok ? 'valid' : v.reason === 'already_redeemed' ? 'used' : v.reason === 'expired' ? 'expired' : 'unusable'
+  }
+  /** The guest's session, while they are a member (a forgotten member joins again). */
+  const memberGuest = (req: FastifyRequest) => {
+    const guest = guestOf(req, sessions, links)
+    return guest && members.consents(guest.member, 'membership') ? guest : null
   }
   const wantsJson = (req: FastifyRequest) => (req.headers.accept ?? '').includes('application/json')
   const shell = (req: FastifyRequest, lang: Lang): Shell => {
@@ -101,7 +107,7 @@ export function portalRoutes(app: FastifyInstance): void {
         req.log.warn({ ip: req.ip, err: err.message }, 'FAS query refused')
         return html(reply, 400, joinForm(req, lang, { error: `${errorText(lang, 'bad_fas')} (${err.message})` }))
       }
-    } else if (guestOf(req, sessions, links)) return reply.redirect(`/portal/welcome?lang=${lang}`, 303)
+    } else if (memberGuest(req)) return reply.redirect(`/portal/welcome?lang=${lang}`, 303)
     return html(reply, 200, joinForm(req, lang, { fas: req.query.fas }))
   })
 
@@ -199,7 +205,7 @@ export function portalRoutes(app: FastifyInstance): void {
   })
 
   const welcome = (req: FastifyRequest, reply: FastifyReply, lang: Lang, gameError: string | null = null) => {
-    const guest = guestOf(req, sessions, links)
+    const guest = memberGuest(req)
     if (!guest) return reply.redirect(`/portal?lang=${lang}`, 303)
     const plays = kiosk.service.memberPlays(guest.member)
     return html(
@@ -228,7 +234,7 @@ export function portalRoutes(app: FastifyInstance): void {
   }
   app.get<{ Querystring: Form }>('/portal/card', { schema: { hide: true } }, (req, reply) => {
     const lang = langOf(req.query, req.headers['accept-language'])
-    const guest = guestOf(req, sessions, links)
+    const guest = memberGuest(req)
     if (!guest) return reply.redirect(`/portal?lang=${lang}`, 303)
     const card = app.services.cards.summary(guest.member)
     const page = cardPage(shell(req, lang), {
@@ -238,9 +244,35 @@ export function portalRoutes(app: FastifyInstance): void {
       bonus: card.bonus,
       statement: app.services.cards.statement(guest.member, 20),
       back: `/portal/welcome?lang=${lang}`,
+      forget: `/portal/forget?lang=${lang}`,
     })
     // The member QR changes every 30 s: the page fetches a fresh one by itself (no script needed).
     return html(reply.header('refresh', '25'), 200, page)
+  })
+  const forgetForm = (req: FastifyRequest, reply: FastifyReply, lang: Lang, error: string | null) =>
+    html(
+      reply,
+      error ? 409 : 200,
+      forgetPage(shell(req, lang), { action: '/portal/forget', back: `/portal/card?lang=${lang}`, error }),
+    )
+  app.get<{ Querystring: Form }>('/portal/forget', { schema: { hide: true } }, (req, reply) => {
+    const lang = langOf(req.query, req.headers['accept-language'])
+    if (!memberGuest(req)) return reply.redirect(`/portal?lang=${lang}`, 303)
+    return forgetForm(req, reply, lang, null)
+  })
+  app.post<{ Body: Form }>('/portal/forget', { schema: { hide: true, body: FormSchema } }, async (req, reply) => {
+    const f = req.body ?? {}
+    const lang = langOf(f, undefined)
+    const guest = memberGuest(req)
+    if (!guest) return reply.redirect(`/portal?lang=${lang}`, 303)
+    if (f.confirm !== 'yes') return forgetForm(req, reply, lang, t(lang, 'portal.forgetTick'))
+    try {
+      await members.forget(guest.member, 'request', 'member')
+    } catch (err) {
+      if (!(err instanceof MemberError)) throw err
+      if (err.code === 'card_not_empty') return forgetForm(req, reply, lang, t(lang, 'portal.forgetCardNotEmpty'))
+    }
+    return html(reply, 200, forgottenPage(shell(req, lang), `/portal?lang=${lang}`))
   })
   app.get<{ Querystring: Form }>('/portal/rules', { schema: { hide: true } }, (req, reply) => {
     const lang = langOf(req.query, req.headers['accept-language'])
@@ -253,7 +285,7 @@ export function portalRoutes(app: FastifyInstance): void {
   app.post<{ Body: Form }>('/portal/play', { schema: { hide: true, body: FormSchema } }, async (req, reply) => {
     const f = req.body ?? {}
     const lang = langOf(f, undefined)
-    const guest = guestOf(req, sessions, links)
+    const guest = memberGuest(req)
     if (!guest) return reply.redirect(`/portal?lang=${lang}`, 303)
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(f.playId ?? ''))
       return welcome(req, reply, lang, errorText(lang, 'invalid_request'))
@@ -272,7 +304,7 @@ export function portalRoutes(app: FastifyInstance): void {
     { schema: { hide: true } },
     (req, reply) => {
       const lang = langOf(req.query, req.headers['accept-language'])
-      const guest = guestOf(req, sessions, links)
+      const guest = memberGuest(req)
       if (!guest) return reply.redirect(`/portal?lang=${lang}`, 303)
       let play
       try {

@@ -21,19 +21,21 @@ export class MemberReads {
 
   sealedPhone(memberId: string): string | null {
     return (
-      (this.db.query('SELECT phone_enc FROM members WHERE id = ?').pluck().get(memberId) as string | undefined) ?? null
+      (this.db.query('SELECT phone_enc FROM members WHERE id = ? AND forgotten_at IS NULL').pluck().get(memberId) as
+        string | undefined) ?? null
     )
   }
 
   /** The member's QR secret (base64url); null for an unknown member. */
   qrSecret(memberId: string): string | null {
     return (
-      (this.db.query('SELECT qr_secret FROM members WHERE id = ?').pluck().get(memberId) as string | undefined) ?? null
+      (this.db.query('SELECT qr_secret FROM members WHERE id = ? AND forgotten_at IS NULL').pluck().get(memberId) as
+        string | undefined) ?? null
     )
   }
 
   count(): number {
-    return this.db.query('SELECT count(*) FROM members').pluck().get() as number
+    return this.db.query('SELECT count(*) FROM members WHERE forgotten_at IS NULL').pluck().get() as number
   }
 
   /** Members whose latest answer for each consent kind is yes. */
@@ -50,8 +52,25 @@ export class MemberReads {
 
   joinedAt(memberId: string): number | null {
     return (
-      (this.db.query('SELECT created_at FROM members WHERE id = ?').pluck().get(memberId) as number | undefined) ?? null
+      (this.db.query('SELECT created_at FROM members WHERE id = ? AND forgotten_at IS NULL').pluck().get(memberId) as
+        number | undefined) ?? null
     )
+  }
+
+  /**
+   * Members not seen since `before` (their last activity, or joining), not forgotten yet,
+   * and holding no money on a card (the money is theirs: they are kept until it is spent).
+   */
+  dueForRetention(before: number, limit: number): string[] {
+    return this.db
+      .query(
+        `SELECT m.id FROM members m LEFT JOIN member_profiles p ON p.member = m.id
+         WHERE m.forgotten_at IS NULL AND coalesce(p.last_seen, m.created_at) < ?
+           AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.member = m.id AND c.principal + c.bonus > 0)
+         LIMIT ?`,
+      )
+      .pluck()
+      .all(before, limit) as string[]
   }
 
   /** What a member did here, from the profile the writer keeps (store/tx/member-profile.ts); null before anything. */

@@ -7,6 +7,7 @@ import { enqueuePrintTx, recoverPrintTx, transitionPrintTx } from './print-tx.js
 import { recordCommandTx, savePipeSummaryTx, syncAckTx } from './sync-tx.js'
 import { kioskPlayTx, prizeLeaseTx } from './kiosk-tx.js'
 import { endSessionsTx, startSessionTx } from './portal-tx.js'
+import { forgetMemberTx } from './forget-tx.js'
 import { cardDebitTx, cardRefundTx, cardReverseTx, cardTopUpTx } from './card-tx.js'
 
 export const WRITER_COMMANDS = {
@@ -14,6 +15,7 @@ export const WRITER_COMMANDS = {
   'voucher.redeem': redeemVoucherTx,
   'voucher.void': voidRedemptionTx,
   'member.enrol': enrolMemberTx,
+  'member.forget': forgetMemberTx,
   'pos.sale': recordSaleTx,
   'pos.payment': recordPaymentTx,
   'print.enqueue': enqueuePrintTx,

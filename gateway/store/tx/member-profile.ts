@@ -29,7 +29,7 @@ export function touchMember(tx: TxContext, member: string, delta: ProfileDelta =
   const { day, month } = localDayAndMonth(time)
   const last = tx.stmt('SELECT last_day FROM member_profiles WHERE member = ?').pluck().get(member) as
     number | undefined
-  if (last === undefined && !tx.stmt('SELECT 1 FROM members WHERE id = ?').get(member)) return
+  if (last === undefined && !tx.stmt('SELECT 1 FROM members WHERE id = ? AND forgotten_at IS NULL').get(member)) return
   const newDay = last === undefined || day > last ? 1 : 0
   const v = {
     member,
