@@ -142,6 +142,20 @@ export class CardService {
     return this.settled(result, 'reverse')
   }
 
+  /** A manager already approved it: closes the card, the principal handed back in cash, the bonus forfeited. */
+  async payOut(
+    actor: CardActor,
+    input: { idempotencyKey: string; memberId: string; approver: string },
+  ): Promise<Moved> {
+    this.requireEnabled()
+    const { result } = await this.journal.execute('card.payout', {
+      ...this.move(actor, input.idempotencyKey, { op: 'payout', m: input.memberId }),
+      member: input.memberId,
+      approver: input.approver,
+    })
+    return this.settled(result, 'payout')
+  }
+
   /** Cards whose balance is not their ledger's sum (doctor, tests): always empty. */
   ledgerMismatches(): ReturnType<CardReads['mismatches']> {
     return this.reads.mismatches()

@@ -53,6 +53,10 @@ const ReverseBody = Type.Object(
   { idempotencyKey: IdempotencyKey, topUpId: EntryId, managerPin: Pin },
   { additionalProperties: false },
 )
+const PayOutBody = Type.Object(
+  { idempotencyKey: IdempotencyKey, memberId: MemberId, managerPin: Pin },
+  { additionalProperties: false },
+)
 const errors = CARD_ERRORS
 
 export function movedReply(m: Moved, currency: string): Static<typeof MovedReply> {
@@ -178,6 +182,23 @@ export const cardRoutes = fp(
       async (req, reply) => {
         const approver = await managerApproval(app, req.body.managerPin, req.ip)
         const m = await cards.reverse(actor(req.posName!), { ...req.body, approver })
+        return reply.code(m.repeated ? 200 : 201).send(movedReply(m, cards.currency))
+      },
+    )
+
+    app.post<{ Body: Static<typeof PayOutBody> }>(
+      '/api/pos/cards/payout',
+      {
+        onRequest: authenticate,
+        schema: schema(
+          "Close a card: hand back the principal in cash, the bonus forfeited (a manager's PIN)",
+          PayOutBody,
+          { 200: MovedReply, 201: MovedReply },
+        ),
+      },
+      async (req, reply) => {
+        const approver = await managerApproval(app, req.body.managerPin, req.ip)
+        const m = await cards.payOut(actor(req.posName!), { ...req.body, approver })
         return reply.code(m.repeated ? 200 : 201).send(movedReply(m, cards.currency))
       },
     )

@@ -34,7 +34,7 @@ export const TopUpPaymentSchema = Type.Union(
 )
 export const Pin = Type.String({ pattern: '^\\d{4,8}$' })
 
-const Kind = StringEnum(['topup', 'debit', 'refund', 'reversal'])
+const Kind = StringEnum(['topup', 'debit', 'refund', 'reversal', 'payout'])
 const Balance = Type.Object({
   principal: Type.Integer({ description: 'Money the member paid in' }),
   bonus: Type.Integer({ description: 'What the store gave on top (never refunded as money)' }),

@@ -42,6 +42,10 @@ const ReverseBody = Type.Object(
   { idempotencyKey: IdempotencyKey, topUpId: EntryId, managerPin: Pin },
   { additionalProperties: false },
 )
+const PayOutBody = Type.Object(
+  { idempotencyKey: IdempotencyKey, memberScan: ScanId, managerPin: Pin },
+  { additionalProperties: false },
+)
 const TillCardReply = Type.Composite([
   CardReply,
   Type.Object({
@@ -184,6 +188,18 @@ export const tillCardRoutes = fp(
         const s = tillSession(cashiers, req)
         const approver = await managerApproval(app, req.body.managerPin, req.ip)
         const m = await cards.reverse(actor(s), { ...req.body, approver })
+        return reply.code(m.repeated ? 200 : 201).send(moved(m))
+      },
+    )
+
+    app.post<{ Body: Static<typeof PayOutBody> }>(
+      '/api/till/cards/payout',
+      route('Close the card of the member just scanned and hand back the principal (a manager’s PIN)', PayOutBody),
+      async (req, reply) => {
+        const s = tillSession(cashiers, req)
+        const memberId = memberAt(s, req.body.memberScan)
+        const approver = await managerApproval(app, req.body.managerPin, req.ip)
+        const m = await cards.payOut(actor(s), { idempotencyKey: req.body.idempotencyKey, memberId, approver })
         return reply.code(m.repeated ? 200 : 201).send(moved(m))
       },
     )

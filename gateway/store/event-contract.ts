@@ -168,9 +168,21 @@ export const EVENT_SCHEMAS = {
     topUpId: Str,
     approver: Str,
   }),
+  'card.paid_out': Event('A card closed: its principal handed back, its bonus forfeited, approved by a manager', {
+    ...CardMove,
+    paidOut: Int,
+    forfeited: Int,
+    approver: Str,
+  }),
   'card.refused': Event('A card movement refused, and why (nothing moved)', {
     memberId: Str,
-    action: Type.Union([Type.Literal('topup'), Type.Literal('debit'), Type.Literal('refund'), Type.Literal('reverse')]),
+    action: Type.Union([
+      Type.Literal('topup'),
+      Type.Literal('debit'),
+      Type.Literal('refund'),
+      Type.Literal('reverse'),
+      Type.Literal('payout'),
+    ]),
     amount: Int,
     reason: Str,
     cashier: Nullable(Str),

@@ -19,18 +19,19 @@ export const CARD_MIGRATIONS: Migration[] = [
         moved_at   INTEGER NOT NULL                -- the latest movement
       ) WITHOUT ROWID;
       -- Every movement of money on a card, append-only. id is the movement's journal event id.
+      -- A payout closes a card: the principal handed back as cash, the bonus forfeited.
       -- principal and bonus are signed: what the movement added to (or took from) each.
       CREATE TABLE card_ledger (
         id        TEXT PRIMARY KEY,
         member    TEXT NOT NULL REFERENCES cards (member),
-        kind      TEXT NOT NULL CHECK (kind IN ('topup', 'debit', 'refund', 'reversal')),
+        kind      TEXT NOT NULL CHECK (kind IN ('topup', 'debit', 'refund', 'reversal', 'payout')),
         principal INTEGER NOT NULL,
         bonus     INTEGER NOT NULL,
         of_entry  TEXT REFERENCES card_ledger (id), -- a refund's debit, a reversal's top-up
         method    TEXT,                             -- how a top-up was paid: cash, alipay, wechat, unionpay
         reference TEXT,                             -- the payment's transaction id, the POS receipt number
         cashier   TEXT,
-        approver  TEXT,                             -- the manager who approved a reversal
+        approver  TEXT,                             -- the manager who approved a reversal or payout
         device    TEXT,
         time      INTEGER NOT NULL,
         event_seq INTEGER NOT NULL UNIQUE

@@ -266,6 +266,33 @@ describe('stored-value card: POS API', () => {
     expect(spent.json()).toMatchObject({ error: 'balance_spent' })
   })
 
+  it("closes a card with a manager's PIN: the principal handed back, the bonus forfeited", async () => {
+    const member = await enrol('13800000007')
+    await post('/api/pos/cards/topup', {
+      idempotencyKey: nextKey(),
+      memberId: member,
+      amount: 10_000,
+      payment: { method: 'cash' },
+    })
+    await post('/api/pos/cards/debit', { idempotencyKey: nextKey(), memberCode: liveCode(member), amount: 6_000 })
+    const payout = (pin: string, k = nextKey()) =>
+      post('/api/pos/cards/payout', { idempotencyKey: k, memberId: member, managerPin: pin })
+    expect((await payout(CASHIER_PIN)).statusCode).toBe(403)
+    const closed = await payout(MANAGER_PIN)
+    expect(closed.statusCode).toBe(201)
+    expect(closed.json()).toMatchObject({
+      entry: { kind: 'payout', principal: -5_000, bonus: -1_000 },
+      balance: { principal: 0, bonus: 0, total: 0 },
+    })
+    const event = rows("SELECT payload FROM events WHERE type = 'card.paid_out'").map((r) =>
+      JSON.parse((r as { payload: string }).payload),
+    )
+    expect(event).toEqual([
+      expect.objectContaining({ memberId: member, paidOut: 5_000, forfeited: 1_000, approver: 'mo' }),
+    ])
+    expect((await payout(MANAGER_PIN)).json()).toMatchObject({ error: 'no_card' })
+  })
+
   it('keeps every balance equal to its ledger, and the ledger append-only', () => {
     expect(gateway.cards.ledgerMismatches()).toEqual([])
     const [line] = rows('SELECT id FROM card_ledger LIMIT 1') as { id: string }[]

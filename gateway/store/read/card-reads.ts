@@ -4,7 +4,7 @@ import type { ReadSource } from './read-source.js'
 
 export interface StatementLine {
   id: string
-  kind: 'topup' | 'debit' | 'refund' | 'reversal'
+  kind: 'topup' | 'debit' | 'refund' | 'reversal' | 'payout'
   principal: number
   bonus: number
   time: number

@@ -19,7 +19,7 @@ export interface LedgerEntry {
   id: string
   seq: number
   time: number
-  kind: 'topup' | 'debit' | 'refund' | 'reversal'
+  kind: 'topup' | 'debit' | 'refund' | 'reversal' | 'payout'
   /** Always positive: how much moved. */
   amount: number
   /** Signed: what the movement did to the paid-in money and to the bonus. */
@@ -71,6 +71,10 @@ export interface DebitArgs extends Move {
 export interface RefundArgs extends Move {
   debitId: string
   amount: number
+}
+export interface PayOutArgs extends Move {
+  member: string
+  approver: string
 }
 export interface ReverseArgs extends Move {
   topUpId: string
@@ -188,6 +192,26 @@ export function cardReverseTx(tx: TxContext, a: ReverseArgs): CardOutcome {
   })
 }
 
+/** Closes a card: the principal is handed back (cash), the bonus — a gift — is forfeited; the card is left at zero. */
+export function cardPayOutTx(tx: TxContext, a: PayOutArgs): CardOutcome {
+  const before = balanceOf(tx, a.member)
+  const amount = before ? before.principal + before.bonus : 0
+  return once(tx, a, 'payout', a.member, amount, () => {
+    if (!before || amount === 0) return refused('no_card', 'this card holds nothing to pay out', before)
+    const delta = { principal: -before.principal, bonus: -before.bonus }
+    const facts = { approver: a.approver }
+    return move(
+      tx,
+      a,
+      a.member,
+      'card.paid_out',
+      delta,
+      (base) => ({ ...base, paidOut: before.principal, forfeited: before.bonus, approver: a.approver }),
+      facts,
+    )
+  })
+}
+
 /** Why a card holding `held` may not take `adding` more (bonus included), or null when it may. */
 export function overLimit(
   held: number,
@@ -234,7 +258,7 @@ function once(
   return out
 }
 
-type MoveType = 'card.topped_up' | 'card.debited' | 'card.refunded' | 'card.reversed'
+type MoveType = 'card.topped_up' | 'card.debited' | 'card.refunded' | 'card.reversed' | 'card.paid_out'
 type MoveBase = Omit<EventPayloads['card.debited'], 'reference'>
 /** What the ledger row records besides the amounts. */
 interface LedgerFacts {
@@ -295,6 +319,7 @@ const KIND = {
   'card.debited': 'debit',
   'card.refunded': 'refund',
   'card.reversed': 'reversal',
+  'card.paid_out': 'payout',
 } as const
 
 function balanceOf(tx: TxContext, member: string): CardBalance | null {

@@ -8,7 +8,7 @@ import { recordCommandTx, savePipeSummaryTx, syncAckTx } from './sync-tx.js'
 import { kioskPlayTx, prizeLeaseTx } from './kiosk-tx.js'
 import { endSessionsTx, startSessionTx } from './portal-tx.js'
 import { forgetMemberTx } from './forget-tx.js'
-import { cardDebitTx, cardRefundTx, cardReverseTx, cardTopUpTx } from './card-tx.js'
+import { cardDebitTx, cardPayOutTx, cardRefundTx, cardReverseTx, cardTopUpTx } from './card-tx.js'
 
 export const WRITER_COMMANDS = {
   'voucher.issue': issueVoucherTx,
@@ -32,6 +32,7 @@ export const WRITER_COMMANDS = {
   'card.debit': cardDebitTx,
   'card.refund': cardRefundTx,
   'card.reverse': cardReverseTx,
+  'card.payout': cardPayOutTx,
 } satisfies Record<string, WriterCommand>
 
 type Commands = typeof WRITER_COMMANDS

@@ -49,6 +49,7 @@ export function cardPanel(ctx) {
     const minutes = Math.max(1, Math.ceil((card.presentUntil - Date.now()) / 60_000))
     $('card-present').textContent = t('card.presentFor', { minutes })
     $('card-pay').disabled = card.total <= 0
+    $('card-payout').disabled = card.total <= 0
     $('card-lines').replaceChildren(...card.statement.slice(0, 5).map(lineItem))
     renderDone()
   }
@@ -66,10 +67,16 @@ export function cardPanel(ctx) {
       return box.replaceChildren()
     }
     const { entry: moved, balance } = lastDone
-    const words = { topup: 'card.toppedUp', debit: 'card.paid', refund: 'card.refunded', reversal: 'card.reversed' }
+    const words = {
+      topup: 'card.toppedUp',
+      debit: 'card.paid',
+      refund: 'card.refunded',
+      reversal: 'card.reversed',
+      payout: 'card.paidOut',
+    }
     box.dataset.state = moved.kind === 'debit' || moved.kind === 'topup' ? 'ok' : 'info'
-    // A top-up says what was paid; the store's bonus is its own line.
-    const amount = moved.kind === 'topup' ? moved.principal : moved.amount
+    // A top-up says what was paid in, a payout what to hand back; the bonus is its own line.
+    const amount = moved.kind === 'topup' || moved.kind === 'payout' ? Math.abs(moved.principal) : moved.amount
     const line = (tag, textContent) => Object.assign(document.createElement(tag), { textContent })
     const lines = [line('strong', t(words[moved.kind], { amount: money(amount) }))]
     if (moved.kind === 'topup' && moved.bonus > 0)
@@ -208,7 +215,8 @@ export function cardPanel(ctx) {
   function askPin(kind, line, left = Math.abs(line.principal + line.bonus)) {
     pinFor = { kind, line, key: newKey(), amount: left }
     const amount = money(left)
-    $('card-pin-title').textContent = t(kind === 'refund' ? 'card.refundTitle' : 'card.reverseTitle', { amount })
+    const titles = { refund: 'card.refundTitle', reverse: 'card.reverseTitle', payout: 'card.payOutTitle' }
+    $('card-pin-title').textContent = t(titles[kind], { amount })
     $('card-pin-error').textContent = ''
     resetPinPad()
     $('card-pin-dialog').showModal()
@@ -219,7 +227,9 @@ export function cardPanel(ctx) {
     const { status, data } =
       kind === 'refund'
         ? await api('/api/till/cards/refund', { idempotencyKey: key, debitId: line.id, amount, pin })
-        : await api('/api/till/cards/reverse', { idempotencyKey: key, topUpId: line.id, managerPin: pin })
+        : kind === 'payout'
+          ? await api('/api/till/cards/payout', { idempotencyKey: key, memberScan: card.memberScan, managerPin: pin })
+          : await api('/api/till/cards/reverse', { idempotencyKey: key, topUpId: line.id, managerPin: pin })
     if (status === 200 || status === 201) {
       $('card-pin-dialog').close()
       done(data)
@@ -236,6 +246,8 @@ export function cardPanel(ctx) {
   $('card-topup').addEventListener('click', () => openAmount('topup'))
   $('card-pay').addEventListener('click', () => openAmount('pay'))
   $('card-close').addEventListener('click', hide)
+  // Closing a card hands back what the member paid in; the bonus was a gift and stays behind.
+  $('card-payout').addEventListener('click', () => askPin('payout', { id: null }, card.principal))
   $('amount-cash').addEventListener('click', () => topUp({ method: 'cash' }))
   $('amount-wallet').addEventListener('click', () => {
     if (entry.fen <= 0) return
