@@ -23,6 +23,12 @@ export const KioskSchema = Type.Object(
       {
         title: Type.Optional(Text),
         playsPerMemberPerDay: Type.Integer({ minimum: 1, maximum: 100, default: 1 }),
+        extraPlaysForTop: Type.Integer({
+          minimum: 0,
+          maximum: 100,
+          default: 0,
+          description: 'Extra plays a day for the top 20 % of members by value (docs/members.md)',
+        }),
         prizes: Type.Array(PrizeSchema, {
           default: [],
           maxItems: 64,

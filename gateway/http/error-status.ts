@@ -38,6 +38,7 @@ export const ERROR_STATUS: Record<RefusalCode, number> = {
   not_issuer: 403,
   campaign_ended: 409,
   member_limit: 409,
+  not_in_audience: 409,
   invalid_phone: 400,
   consent_required: 422,
   unknown_member: 404,

@@ -57,6 +57,8 @@ export class KioskService implements Module {
     private readonly log: Logger,
     /** The store's logo as printer dots, on top of every voucher slip. */
     private readonly slipLogo: Raster | null = null,
+    /** Whether a member is among the top 20 % by value (kiosk.game.extraPlaysForTop). */
+    private readonly isTop: (memberId: string) => boolean = () => false,
   ) {
     this.tally = new Tally(log, 'kiosk plays in the last minute')
     this.reads = new KioskReads(journal)
@@ -112,7 +114,13 @@ export class KioskService implements Module {
 
   playsLeft(memberId: string, now = Date.now()): number {
     const plays = this.reads.playsOn(memberId, localDay(now))
-    return Math.max(0, this.game.playsPerMemberPerDay - plays)
+    return Math.max(0, this.playsPerDay(memberId) - plays)
+  }
+
+  /** The day's plays for this member: the store's number, and more for its best members. */
+  private playsPerDay(memberId: string): number {
+    const extra = this.game.extraPlaysForTop
+    return this.game.playsPerMemberPerDay + (extra > 0 && this.isTop(memberId) ? extra : 0)
   }
 
   /** One play, keyed by the kiosk's request id: asking again returns the same play. */
@@ -139,7 +147,7 @@ export class KioskService implements Module {
       day: localDay(now),
       kiosk: req.kiosk,
       member: req.member,
-      playsPerDay: this.game.playsPerMemberPerDay,
+      playsPerDay: this.playsPerDay(req.member),
       consolation: this.game.consolation ?? null,
       kid: own.kid,
       store: this.authority.store.id,
@@ -149,7 +157,7 @@ export class KioskService implements Module {
       if (result.reason === 'daily_limit')
         throw new KioskError(
           'daily_limit',
-          `already played ${result.plays} time(s) today (limit ${this.game.playsPerMemberPerDay})`,
+          `already played ${result.plays} time(s) today (limit ${this.playsPerDay(req.member)})`,
         )
       throw new KioskError('nothing_to_win', 'no prizes in stock and no consolation prize configured')
     }

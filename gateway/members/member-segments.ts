@@ -7,7 +7,7 @@ import type { Config } from '../../config/schema.js'
 import type { Logger } from '../log.js'
 import type { ReadSource } from '../store/read/read-source.js'
 import { SegmentReads } from '../store/read/segment-reads.js'
-import { computeSegments, type SegmentReport } from './segments.js'
+import { computeSegments, type Lifecycle, type SegmentReport } from './segments.js'
 
 const FRESH_MS = 60_000
 const SLOW_MS = 100
@@ -16,6 +16,8 @@ export class MemberSegments {
   private readonly reads: SegmentReads
   private cached: SegmentReport | null = null
   private slow = false
+  /** Where each member is in the cached report, made when first asked. */
+  private index: { report: SegmentReport; at: Map<string, number> } | null = null
 
   constructor(
     db: ReadSource,
@@ -34,6 +36,20 @@ export class MemberSegments {
     this.cached = report
     this.slow = ms >= SLOW_MS
     return report
+  }
+
+  /** A member's stage and whether they are among the top 20 % (campaign audiences, extra plays); null when unknown. */
+  segmentOf(memberId: string, now = Date.now()): { lifecycle: Lifecycle; top: boolean } | null {
+    const report = this.report(now)
+    if (this.index?.report !== report) {
+      const at = new Map<string, number>()
+      for (let i = 0; i < report.scores.length; i++) at.set(report.scores.memberAt(i), i)
+      this.index = { report, at }
+    }
+    const i = this.index.at.get(memberId)
+    if (i === undefined) return null
+    const s = report.scores.at(i)
+    return { lifecycle: s.lifecycle, top: s.top }
   }
 }
 

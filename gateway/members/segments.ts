@@ -123,6 +123,10 @@ export class MemberScores implements Iterable<MemberScore> {
     return this.rows.length
   }
 
+  memberAt(i: number): string {
+    return this.rows.member[i]!
+  }
+
   at(i: number): MemberScore {
     const rows = this.rows
     return {

@@ -120,7 +120,10 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
   // Read again here (config load checked it): the pages serve it as is, slips print it as dots.
   const logo = config.store.brand.logo === undefined ? null : readStoreLogo(config.store.brand.logo)
   const brand = { logo, slipLogo: logo && logoRaster(logo) }
-  const kiosk = new KioskService(config, authority, journal, print, kioskLog, brand.slipLogo)
+  const segments = new MemberSegments(journal, config.members.segments, logger('gateway:segments'))
+  const kiosk = new KioskService(config, authority, journal, print, kioskLog, brand.slipLogo, (member) =>
+    Boolean(segments.segmentOf(member)?.top),
+  )
   const deviceStates = () =>
     [...devices.status(), ...print.printers()].map((d) => ({
       id: d.id,
@@ -143,7 +146,11 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
   const vouchers = new VoucherService(
     authority,
     journal,
-    { voidWindowMs: config.vouchers.voidWindowMinutes * 60_000, onlineCheck: sync.onlineCheck },
+    {
+      voidWindowMs: config.vouchers.voidWindowMinutes * 60_000,
+      onlineCheck: sync.onlineCheck,
+      segmentOf: (member) => segments.segmentOf(member),
+    },
     logger('gateway:vouchers'),
   )
   const members = new MemberService(
@@ -223,7 +230,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     pos,
     cards,
     armedDebits,
-    segments: new MemberSegments(journal, config.members.segments, logger('gateway:segments')),
+    segments,
     print,
     till,
     cashiers,

@@ -59,6 +59,27 @@ export const CampaignSchema = Type.Object(
     maxPerMember: Type.Optional(
       Type.Integer({ minimum: 1, description: 'Vouchers of this campaign one member can be issued' }),
     ),
+    audience: Type.Optional(
+      Type.Object(
+        {
+          segment: Type.Union(
+            [
+              Type.Literal('top'),
+              Type.Literal('new'),
+              Type.Literal('regular'),
+              Type.Literal('lapsing'),
+              Type.Literal('lost'),
+            ],
+            { description: 'top: the top 20 % by value; new, regular, lapsing, lost: the member stages' },
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "Member-only: vouchers of this campaign are issued only to members in this segment (docs/members.md); the prize game's draw does not ask",
+        },
+      ),
+    ),
     onlineCheckAbove: Type.Optional(
       Type.Integer({
         minimum: 1,

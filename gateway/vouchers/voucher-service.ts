@@ -16,7 +16,7 @@ import type { KnownNames } from './where-to-use.js'
 import type { RejectionReason, Verdict, VerifiedVoucher } from './verify.js'
 
 export class VoucherError extends CodedError<
-  'not_enrolled' | 'unknown_campaign' | 'not_issuer' | 'campaign_ended' | 'member_limit'
+  'not_enrolled' | 'unknown_campaign' | 'not_issuer' | 'campaign_ended' | 'member_limit' | 'not_in_audience'
 > {
   override readonly name = 'VoucherError'
 }
@@ -98,11 +98,26 @@ export class VoucherService {
   constructor(
     readonly authority: VoucherAuthority,
     private readonly journal: Journal,
-    private readonly opts: { voidWindowMs: number; onlineCheck?: OnlineCheck },
+    private readonly opts: {
+      voidWindowMs: number
+      onlineCheck?: OnlineCheck
+      /** A member's segment (members/member-segments.ts), for campaigns with an audience. */
+      segmentOf?: (memberId: string) => { lifecycle: string; top: boolean } | null
+    },
     private readonly log: Logger,
   ) {
     this.tally = new Tally(log, 'vouchers in the last minute')
     this.reads = new VoucherReads(journal)
+  }
+
+  /** A member-only campaign: the member must be named and be in its segment now. */
+  private checkAudience(campaign: number, segment: string, memberId: string | null): void {
+    const words = segment === 'top' ? 'the top 20 % of members' : `${segment} members`
+    if (memberId === null)
+      throw new VoucherError('not_in_audience', `campaign ${campaign} is for ${words}: name the member`)
+    const seg = this.opts.segmentOf?.(memberId) ?? null
+    const inside = seg !== null && (segment === 'top' ? seg.top : seg.lifecycle === segment)
+    if (!inside) throw new VoucherError('not_in_audience', `campaign ${campaign} is for ${words}; this member is not`)
   }
 
   async issue(req: IssueRequest, now = Date.now()): Promise<IssuedVoucher> {
@@ -120,6 +135,7 @@ export class VoucherService {
       throw new VoucherError('campaign_ended', `campaign ${campaign.id} ended ${campaign.validTo}`)
     const expiresAt = this.authority.expiresAt(campaign, now)
     const memberId = req.memberId ?? null
+    if (campaign.audience) this.checkAudience(campaign.id, campaign.audience.segment, memberId)
     const expiresHour = hourFromMs(expiresAt)
     const { result } = await this.journal.execute('voucher.issue', {
       kid: own.kid,
