@@ -14,8 +14,9 @@ const SLOW_MS = 100
 
 export class MemberSegments {
   private readonly reads: SegmentReads
+  /** A slow report, kept for a minute and then let go: 200,000 members' columns are ~25 MB. */
   private cached: SegmentReport | null = null
-  private slow = false
+  private forget: NodeJS.Timeout | null = null
   /** Where each member is in the cached report, made when first asked. */
   private index: { report: SegmentReport; at: Map<string, number> } | null = null
 
@@ -28,13 +29,19 @@ export class MemberSegments {
   }
 
   report(now = Date.now()): SegmentReport {
-    if (this.slow && this.cached && now - this.cached.at < FRESH_MS && now >= this.cached.at) return this.cached
+    if (this.cached && now - this.cached.at < FRESH_MS && now >= this.cached.at) return this.cached
     const started = performance.now()
     const report = computeSegments(this.reads.columns(windowStart(now, this.rules.windowMonths)), this.rules, now)
     const ms = performance.now() - started
     this.log.debug({ members: report.members, ms: Math.round(ms) }, 'member segments computed')
-    this.cached = report
-    this.slow = ms >= SLOW_MS
+    if (ms >= SLOW_MS) {
+      this.cached = report
+      if (this.forget) clearTimeout(this.forget)
+      this.forget = setTimeout(() => {
+        this.cached = null
+        this.index = null
+      }, FRESH_MS).unref()
+    }
     return report
   }
 
