@@ -11,6 +11,7 @@ import { KioskSchema } from './kiosk-schema.js'
 import { PortalSchema } from './portal-schema.js'
 import { AdminSchema } from './admin-schema.js'
 import { CardsSchema } from './cards-schema.js'
+import { MembersSchema } from './members-schema.js'
 
 const UsbId = Type.Integer({ minimum: 0, maximum: 0xffff })
 
@@ -240,46 +241,7 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
-    members: Type.Object(
-      {
-        defaultCountryCode: Type.String({
-          pattern: '^[1-9]\\d{0,2}$',
-          default: '86',
-          description: 'Calling code for phone numbers typed without one',
-        }),
-        consentVersion: Type.String({
-          minLength: 1,
-          maxLength: 32,
-          default: '2026-11',
-          description: 'Version of the consent wording shown to customers; recorded with every consent',
-        }),
-        segments: Type.Object(
-          {
-            windowMonths: Type.Integer({
-              minimum: 1,
-              maximum: 60,
-              default: 12,
-              description: 'RFM frequency and monetary count this many months back (this month included)',
-            }),
-            newDays: Type.Integer({ minimum: 1, maximum: 365, default: 30, description: 'A member this new is "new"' }),
-            lapsingDays: Type.Integer({
-              minimum: 1,
-              maximum: 3650,
-              default: 60,
-              description: 'No visit for this many days: "lapsing"',
-            }),
-            lostDays: Type.Integer({
-              minimum: 1,
-              maximum: 3650,
-              default: 180,
-              description: 'No visit for this many days: "lost"',
-            }),
-          },
-          { additionalProperties: false, default: {}, description: 'How members are segmented (docs/members.md)' },
-        ),
-      },
-      { additionalProperties: false, default: {} },
-    ),
+    members: MembersSchema,
     payments: Type.Object(
       {
         provider: Type.Union([Type.Literal('none'), Type.Literal('sandbox')], {

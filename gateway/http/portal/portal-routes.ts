@@ -24,19 +24,9 @@ import {
 } from './portal-pages.js'
 import { hasMessage, langOf as langOfRequest, nextLang, switchLabel, t, type Lang } from '../../i18n/messages.js'
 import { guestOf, setGuestCookie } from './guest-identity.js'
-import { cardPage, forgetPage, forgottenPage } from './card-page.js'
-import { MemberError } from '../../members/member-service.js'
-import { qrSvg } from '../../kiosk/qr-svg.js'
+import { portalCardRoutes } from './portal-card-routes.js'
 import { publicBase } from '../public-base.js'
-import { Type } from '@sinclair/typebox'
-
-type Form = Record<string, string | undefined>
-/**
- * Every field of a portal form or query is one string: a JSON body whose `phone` was an
- * object or a repeated query key reached the page code as a non-string (a 500). Numbers
- * are taken as their text (Ajv's type coercion); anything else is a 400.
- */
-const FormSchema = Type.Record(Type.String(), Type.String({ maxLength: 4096 }))
+import { FormSchema, type Form } from './portal-form.js'
 
 export function portalRoutes(app: FastifyInstance): void {
   const { config, links, kiosk, members, vouchers } = app.services
@@ -232,48 +222,7 @@ export function portalRoutes(app: FastifyInstance): void {
       }),
     )
   }
-  app.get<{ Querystring: Form }>('/portal/card', { schema: { hide: true } }, (req, reply) => {
-    const lang = langOf(req.query, req.headers['accept-language'])
-    const guest = memberGuest(req)
-    if (!guest) return reply.redirect(`/portal?lang=${lang}`, 303)
-    const card = app.services.cards.summary(guest.member)
-    const page = cardPage(shell(req, lang), {
-      qrSvg: qrSvg(members.currentCode(guest.member), { level: 'M' }),
-      currency: card.currency,
-      principal: card.principal,
-      bonus: card.bonus,
-      statement: app.services.cards.statement(guest.member, 20),
-      back: `/portal/welcome?lang=${lang}`,
-      forget: `/portal/forget?lang=${lang}`,
-    })
-    // The member QR changes every 30 s: the page fetches a fresh one by itself (no script needed).
-    return html(reply.header('refresh', '25'), 200, page)
-  })
-  const forgetForm = (req: FastifyRequest, reply: FastifyReply, lang: Lang, error: string | null) =>
-    html(
-      reply,
-      error ? 409 : 200,
-      forgetPage(shell(req, lang), { action: '/portal/forget', back: `/portal/card?lang=${lang}`, error }),
-    )
-  app.get<{ Querystring: Form }>('/portal/forget', { schema: { hide: true } }, (req, reply) => {
-    const lang = langOf(req.query, req.headers['accept-language'])
-    if (!memberGuest(req)) return reply.redirect(`/portal?lang=${lang}`, 303)
-    return forgetForm(req, reply, lang, null)
-  })
-  app.post<{ Body: Form }>('/portal/forget', { schema: { hide: true, body: FormSchema } }, async (req, reply) => {
-    const f = req.body ?? {}
-    const lang = langOf(f, undefined)
-    const guest = memberGuest(req)
-    if (!guest) return reply.redirect(`/portal?lang=${lang}`, 303)
-    if (f.confirm !== 'yes') return forgetForm(req, reply, lang, t(lang, 'portal.forgetTick'))
-    try {
-      await members.forget(guest.member, 'request', 'member')
-    } catch (err) {
-      if (!(err instanceof MemberError)) throw err
-      if (err.code === 'card_not_empty') return forgetForm(req, reply, lang, t(lang, 'portal.forgetCardNotEmpty'))
-    }
-    return html(reply, 200, forgottenPage(shell(req, lang), `/portal?lang=${lang}`))
-  })
+  portalCardRoutes(app, { langOf, memberGuest, shell, html })
   app.get<{ Querystring: Form }>('/portal/rules', { schema: { hide: true } }, (req, reply) => {
     const lang = langOf(req.query, req.headers['accept-language'])
     return html(reply, 200, rulesPage(shell(req, lang), kiosk.service.rules(), `/portal/welcome?lang=${lang}`))

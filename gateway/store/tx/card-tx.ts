@@ -3,7 +3,8 @@
  * balance, the event and its outbox row commit together or not at all, under the
  * request's idempotency key. The balance only moves by conditional UPDATEs whose row
  * count is checked (and the table's CHECKs forbid a negative balance), so two tills
- * paying from one card at once can never both spend the same money.
+ * paying from one card at once can never both spend the same money. Money put back or
+ * taken back (refund, reversal, payout) is in card-undo-tx.ts.
  */
 import type { EventPayloads } from '../event-contract.js'
 import { remember, replay } from './idempotency.js'
@@ -45,7 +46,7 @@ export type CardOutcome =
   | { ok: true; memberId: string; entry: LedgerEntry; balance: CardBalance; repeated: boolean }
   | { ok: false; reason: CardRefusal; detail: string; balance: CardBalance | null }
 
-interface Move {
+export interface Move {
   key: string
   requestHash: string
   currency: string
@@ -68,22 +69,9 @@ export interface DebitArgs extends Move {
   amount: number
   reference: string | null
 }
-export interface RefundArgs extends Move {
-  debitId: string
-  amount: number
-}
-export interface PayOutArgs extends Move {
-  member: string
-  approver: string
-}
-export interface ReverseArgs extends Move {
-  topUpId: string
-  approver: string
-  windowMs: number
-}
 
 type Refused = Extract<CardOutcome, { ok: false }>
-const refused = (reason: CardRefusal, detail: string, balance: CardBalance | null = null): Refused => ({
+export const refused = (reason: CardRefusal, detail: string, balance: CardBalance | null = null): Refused => ({
   ok: false,
   reason,
   detail,
@@ -137,81 +125,6 @@ export function cardDebitTx(tx: TxContext, a: DebitArgs): CardOutcome {
   })
 }
 
-export function cardRefundTx(tx: TxContext, a: RefundArgs): CardOutcome {
-  const debit = entryOf(tx, a.debitId)
-  const member = debit?.member ?? '-'
-  return once(tx, a, 'refund', member, a.amount, () => {
-    if (!debit || debit.kind !== 'debit') return refused('unknown_entry', `no card payment ${a.debitId}`)
-    if (currencyOf(tx, member) !== a.currency) return refused('wrong_currency', `the card does not hold ${a.currency}`)
-    const paid = -(debit.principal + debit.bonus)
-    const done = tx
-      .stmt(
-        "SELECT coalesce(sum(principal), 0) AS principal, coalesce(sum(bonus), 0) AS bonus FROM card_ledger WHERE of_entry = ? AND kind = 'refund'",
-      )
-      .get(a.debitId) as CardBalance
-    const after = done.principal + done.bonus + a.amount
-    if (after > paid)
-      return refused(
-        'refund_exceeds_debit',
-        `the payment was ${paid} and ${done.principal + done.bonus} of it is already refunded`,
-        balanceOf(tx, member),
-      )
-    // Back in the payment's own split: the running total's share, so partial refunds add up exactly.
-    const principal = Number((BigInt(after) * BigInt(-debit.principal)) / BigInt(paid)) - done.principal
-    const delta = { principal, bonus: a.amount - principal }
-    return move(tx, a, member, 'card.refunded', delta, (base) => ({ ...base, debitId: a.debitId }), {
-      ofEntry: a.debitId,
-    })
-  })
-}
-
-export function cardReverseTx(tx: TxContext, a: ReverseArgs): CardOutcome {
-  const topUp = entryOf(tx, a.topUpId)
-  const member = topUp?.member ?? '-'
-  const amount = topUp ? topUp.principal + topUp.bonus : 0
-  return once(tx, a, 'reverse', member, amount, () => {
-    if (!topUp || topUp.kind !== 'topup') return refused('unknown_entry', `no top-up ${a.topUpId}`)
-    const before = balanceOf(tx, member)!
-    if (tx.stmt("SELECT 1 FROM card_ledger WHERE of_entry = ? AND kind = 'reversal'").get(a.topUpId))
-      return refused('already_reversed', 'this top-up was already reversed', before)
-    if (tx.now - topUp.time > a.windowMs)
-      return refused('reversal_window_passed', `a top-up can be reversed for ${a.windowMs / 60_000} minutes`, before)
-    if (before.principal < topUp.principal || before.bonus < topUp.bonus)
-      return refused('balance_spent', 'part of this top-up has been spent; refund the payments first', before)
-    const delta = { principal: -topUp.principal, bonus: -topUp.bonus }
-    const facts = { ofEntry: a.topUpId, approver: a.approver }
-    return move(
-      tx,
-      a,
-      member,
-      'card.reversed',
-      delta,
-      (base) => ({ ...base, topUpId: a.topUpId, approver: a.approver }),
-      facts,
-    )
-  })
-}
-
-/** Closes a card: the principal is handed back (cash), the bonus — a gift — is forfeited; the card is left at zero. */
-export function cardPayOutTx(tx: TxContext, a: PayOutArgs): CardOutcome {
-  const before = balanceOf(tx, a.member)
-  const amount = before ? before.principal + before.bonus : 0
-  return once(tx, a, 'payout', a.member, amount, () => {
-    if (!before || amount === 0) return refused('no_card', 'this card holds nothing to pay out', before)
-    const delta = { principal: -before.principal, bonus: -before.bonus }
-    const facts = { approver: a.approver }
-    return move(
-      tx,
-      a,
-      a.member,
-      'card.paid_out',
-      delta,
-      (base) => ({ ...base, paidOut: before.principal, forfeited: before.bonus, approver: a.approver }),
-      facts,
-    )
-  })
-}
-
 /** Why a card holding `held` may not take `adding` more (bonus included), or null when it may. */
 export function overLimit(
   held: number,
@@ -233,7 +146,7 @@ export function overLimit(
 }
 
 /** The request under its key: a retry gets the first answer; a refusal is journaled and not remembered. */
-function once(
+export function once(
   tx: TxContext,
   a: Move,
   action: EventPayloads['card.refused']['action'],
@@ -269,7 +182,7 @@ interface LedgerFacts {
 }
 
 /** Moves the balance by `delta` (checked), then journals the event and writes its ledger row. */
-function move<T extends MoveType>(
+export function move<T extends MoveType>(
   tx: TxContext,
   a: Move,
   member: string,
@@ -322,15 +235,15 @@ const KIND = {
   'card.paid_out': 'payout',
 } as const
 
-function balanceOf(tx: TxContext, member: string): CardBalance | null {
+export function balanceOf(tx: TxContext, member: string): CardBalance | null {
   return (tx.stmt('SELECT principal, bonus FROM cards WHERE member = ?').get(member) as CardBalance | undefined) ?? null
 }
 
-function currencyOf(tx: TxContext, member: string): string | null {
+export function currencyOf(tx: TxContext, member: string): string | null {
   return (tx.stmt('SELECT currency FROM cards WHERE member = ?').pluck().get(member) as string | undefined) ?? null
 }
 
-function entryOf(
+export function entryOf(
   tx: TxContext,
   id: string,
 ): { member: string; kind: string; principal: number; bonus: number; time: number } | null {

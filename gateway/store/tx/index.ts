@@ -8,7 +8,8 @@ import { recordCommandTx, savePipeSummaryTx, syncAckTx } from './sync-tx.js'
 import { kioskPlayTx, prizeLeaseTx } from './kiosk-tx.js'
 import { endSessionsTx, startSessionTx } from './portal-tx.js'
 import { forgetMemberTx } from './forget-tx.js'
-import { cardDebitTx, cardPayOutTx, cardRefundTx, cardReverseTx, cardTopUpTx } from './card-tx.js'
+import { cardDebitTx, cardTopUpTx } from './card-tx.js'
+import { cardPayOutTx, cardRefundTx, cardReverseTx } from './card-undo-tx.js'
 
 export const WRITER_COMMANDS = {
   'voucher.issue': issueVoucherTx,
