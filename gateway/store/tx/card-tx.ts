@@ -82,8 +82,9 @@ export function cardTopUpTx(tx: TxContext, a: TopUpArgs): CardOutcome {
   return once(tx, a, 'topup', a.member, a.amount, () => {
     if (!tx.stmt('SELECT 1 FROM members WHERE id = ?').get(a.member))
       return refused('unknown_member', `member ${a.member} is not known at this store`)
-    const before = balanceOf(tx, a.member) ?? { principal: 0, bonus: 0 }
-    const currency = currencyOf(tx, a.member)
+    const card = cardOf(tx, a.member)
+    const before = card ?? { principal: 0, bonus: 0 }
+    const currency = card?.currency ?? null
     if (currency !== null && currency !== a.currency)
       return refused('wrong_currency', `the card holds ${currency}, not ${a.currency}`)
     if (!a.charged) {
@@ -110,10 +111,10 @@ export function cardTopUpTx(tx: TxContext, a: TopUpArgs): CardOutcome {
 
 export function cardDebitTx(tx: TxContext, a: DebitArgs): CardOutcome {
   return once(tx, a, 'debit', a.member, a.amount, () => {
-    const before = balanceOf(tx, a.member)
+    const before = cardOf(tx, a.member)
     if (!before) return refused('no_card', 'this member has never topped up a card')
-    const currency = currencyOf(tx, a.member)
-    if (currency !== a.currency) return refused('wrong_currency', `the card holds ${currency}, not ${a.currency}`)
+    if (before.currency !== a.currency)
+      return refused('wrong_currency', `the card holds ${before.currency}, not ${a.currency}`)
     const total = before.principal + before.bonus
     if (total < a.amount)
       return refused('insufficient_balance', `the card holds ${total}; the payment is ${a.amount}`, before)
@@ -191,15 +192,14 @@ export function move<T extends MoveType>(
   payload: (base: MoveBase) => EventPayloads[T],
   facts: LedgerFacts,
 ): CardOutcome {
-  const changed = tx
+  // Decided above inside this same transaction; if the row did not move, roll the command back.
+  const balance = tx
     .stmt(
       `UPDATE cards SET principal = principal + @p, bonus = bonus + @b, moved_at = @now
-       WHERE member = @member AND principal + @p >= 0 AND bonus + @b >= 0`,
+       WHERE member = @member AND principal + @p >= 0 AND bonus + @b >= 0 RETURNING principal, bonus`,
     )
-    .run({ p: delta.principal, b: delta.bonus, now: tx.now, member })
-  // Decided above inside this same transaction; if the row did not move, roll the command back.
-  if (changed.changes !== 1) throw new Error(`card ${member} did not take ${JSON.stringify(delta)}`)
-  const balance = balanceOf(tx, member)!
+    .get({ p: delta.principal, b: delta.bonus, now: tx.now, member }) as CardBalance | undefined
+  if (!balance) throw new Error(`card ${member} did not take ${JSON.stringify(delta)}`)
   const amount = Math.abs(delta.principal + delta.bonus)
   const base = { memberId: member, currency: a.currency, amount, ...delta, balance, cashier: a.cashier }
   const ev = tx.append(type, a.device, payload(base), { outbox: true })
@@ -235,12 +235,12 @@ const KIND = {
   'card.paid_out': 'payout',
 } as const
 
-export function balanceOf(tx: TxContext, member: string): CardBalance | null {
-  return (tx.stmt('SELECT principal, bonus FROM cards WHERE member = ?').get(member) as CardBalance | undefined) ?? null
-}
-
-export function currencyOf(tx: TxContext, member: string): string | null {
-  return (tx.stmt('SELECT currency FROM cards WHERE member = ?').pluck().get(member) as string | undefined) ?? null
+/** A card's balance and currency in one read; null when the member has none. */
+export function cardOf(tx: TxContext, member: string): (CardBalance & { currency: string }) | null {
+  return (
+    (tx.stmt('SELECT principal, bonus, currency FROM cards WHERE member = ?').get(member) as
+      (CardBalance & { currency: string }) | undefined) ?? null
+  )
 }
 
 export function entryOf(

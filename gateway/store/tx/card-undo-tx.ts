@@ -4,17 +4,7 @@
  * manager's reversal of a top-up, and a payout that closes a card.
  */
 import type { TxContext } from './tx-context.js'
-import {
-  balanceOf,
-  currencyOf,
-  entryOf,
-  move,
-  once,
-  refused,
-  type CardBalance,
-  type CardOutcome,
-  type Move,
-} from './card-tx.js'
+import { cardOf, entryOf, move, once, refused, type CardBalance, type CardOutcome, type Move } from './card-tx.js'
 
 export interface ReverseArgs extends Move {
   topUpId: string
@@ -34,7 +24,8 @@ export function cardRefundTx(tx: TxContext, a: RefundArgs): CardOutcome {
   const member = debit?.member ?? '-'
   return once(tx, a, 'refund', member, a.amount, () => {
     if (!debit || debit.kind !== 'debit') return refused('unknown_entry', `no card payment ${a.debitId}`)
-    if (currencyOf(tx, member) !== a.currency) return refused('wrong_currency', `the card does not hold ${a.currency}`)
+    if (cardOf(tx, member)?.currency !== a.currency)
+      return refused('wrong_currency', `the card does not hold ${a.currency}`)
     const paid = -(debit.principal + debit.bonus)
     const done = tx
       .stmt(
@@ -46,7 +37,7 @@ export function cardRefundTx(tx: TxContext, a: RefundArgs): CardOutcome {
       return refused(
         'refund_exceeds_debit',
         `the payment was ${paid} and ${done.principal + done.bonus} of it is already refunded`,
-        balanceOf(tx, member),
+        cardOf(tx, member),
       )
     // Back in the payment's own split: the running total's share, so partial refunds add up exactly.
     const principal = Number((BigInt(after) * BigInt(-debit.principal)) / BigInt(paid)) - done.principal
@@ -63,7 +54,7 @@ export function cardReverseTx(tx: TxContext, a: ReverseArgs): CardOutcome {
   const amount = topUp ? topUp.principal + topUp.bonus : 0
   return once(tx, a, 'reverse', member, amount, () => {
     if (!topUp || topUp.kind !== 'topup') return refused('unknown_entry', `no top-up ${a.topUpId}`)
-    const before = balanceOf(tx, member)!
+    const before = cardOf(tx, member)!
     if (tx.stmt("SELECT 1 FROM card_ledger WHERE of_entry = ? AND kind = 'reversal'").get(a.topUpId))
       return refused('already_reversed', 'this top-up was already reversed', before)
     if (tx.now - topUp.time > a.windowMs)
@@ -86,7 +77,7 @@ export function cardReverseTx(tx: TxContext, a: ReverseArgs): CardOutcome {
 
 /** Closes a card: the principal is handed back (cash), the bonus — a gift — is forfeited; the card is left at zero. */
 export function cardPayOutTx(tx: TxContext, a: PayOutArgs): CardOutcome {
-  const before = balanceOf(tx, a.member)
+  const before = cardOf(tx, a.member)
   const amount = before ? before.principal + before.bonus : 0
   return once(tx, a, 'payout', a.member, amount, () => {
     if (!before || amount === 0) return refused('no_card', 'this card holds nothing to pay out', before)
