@@ -43,6 +43,7 @@ export const ERROR_STATUS: Record<RefusalCode, number> = {
   consent_required: 422,
   unknown_member: 404,
   card_not_empty: 409,
+  invalid_tag: 400,
   // the kiosk game
   daily_limit: 409,
   nothing_to_win: 409,

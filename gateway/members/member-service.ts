@@ -14,7 +14,7 @@ import { maskPhone, normalisePhone, PhoneError } from './phone.js'
 import { checkMemberCode, memberCode, parseMemberCode, type MemberCodeProblem } from './member-code.js'
 
 export class MemberError extends CodedError<
-  'invalid_phone' | 'consent_required' | 'unknown_member' | 'card_not_empty'
+  'invalid_phone' | 'consent_required' | 'unknown_member' | 'card_not_empty' | 'invalid_tag'
 > {
   override readonly name = 'MemberError'
 }
@@ -35,6 +35,7 @@ export interface MemberProfile {
   phone: string | null
   consents: { marketing: boolean | null; followStore: boolean | null }
   value: MemberValue | null
+  tags: string[]
 }
 
 export class MemberService {
@@ -119,6 +120,7 @@ export class MemberService {
       phone: phone === null ? null : maskPhone(phone),
       consents: { marketing: consent('marketing'), followStore: consent('follow_store') },
       value: this.reads.value(memberId),
+      tags: this.reads.tagsOf(memberId),
     }
   }
 
@@ -141,6 +143,26 @@ export class MemberService {
           : `member ${memberId} is not known at this store`,
       )
     this.log.info({ memberId, reason, by }, 'member forgotten')
+  }
+
+  /** A manager's tag on a member (`add`), or taken off; a tag is 1–32 printable characters. */
+  async tag(memberId: string, tag: string, add: boolean, by: string): Promise<boolean> {
+    const clean = tag.normalize('NFKC').trim()
+    if (!/^[^\p{C}]{1,32}$/u.test(clean))
+      throw new MemberError('invalid_tag', 'a tag is 1 to 32 characters, no control characters')
+    const { result } = await this.journal.execute('member.tag', { memberId, tag: clean, add, by })
+    if (!result.known) throw new MemberError('unknown_member', `member ${memberId} is not known at this store`)
+    return result.changed
+  }
+
+  /** Whether a member carries a tag (campaign audiences). */
+  hasTag(memberId: string, tag: string): boolean {
+    return this.reads.tagsOf(memberId).includes(tag)
+  }
+
+  /** Every tagged member's tags (the segments export). */
+  allTags(): Map<string, string[]> {
+    return this.reads.allTags()
   }
 
   /** Members due to be forgotten: not seen since `before`, no money on a card. */

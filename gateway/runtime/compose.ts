@@ -150,6 +150,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
       voidWindowMs: config.vouchers.voidWindowMinutes * 60_000,
       onlineCheck: sync.onlineCheck,
       segmentOf: (member) => segments.segmentOf(member),
+      hasTag: (member, tag) => members.hasTag(member, tag),
     },
     logger('gateway:vouchers'),
   )

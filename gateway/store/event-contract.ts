@@ -126,6 +126,12 @@ export const EVENT_SCHEMAS = {
     granted: Type.Boolean(),
     channel: Str,
   }),
+  'member.tagged': Event('A manager put a tag on a member, or took it off', {
+    memberId: Str,
+    tag: Str,
+    added: Type.Boolean(),
+    by: Str,
+  }),
   'member.forgotten': Event('A member forgotten: phone, consents and profile removed; the id stays pseudonymous', {
     memberId: Str,
     reason: Type.Union([Type.Literal('request'), Type.Literal('retention')]),

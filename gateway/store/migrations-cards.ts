@@ -108,4 +108,19 @@ export const CARD_MIGRATIONS: Migration[] = [
       ALTER TABLE members ADD COLUMN forgotten_at INTEGER;
     `,
   },
+  {
+    version: 17,
+    name: 'member tags',
+    sql: `
+      -- Tags a manager puts on members by hand ("wholesale", "birthday in May"): shown on the
+      -- member, exported with the segments, usable as a campaign's audience.
+      CREATE TABLE member_tags (
+        member TEXT NOT NULL REFERENCES members (id),
+        tag    TEXT NOT NULL,
+        time   INTEGER NOT NULL,
+        PRIMARY KEY (member, tag)
+      ) WITHOUT ROWID;
+      CREATE INDEX member_tags_by_tag ON member_tags (tag);
+    `,
+  },
 ]

@@ -60,23 +60,31 @@ export const CampaignSchema = Type.Object(
       Type.Integer({ minimum: 1, description: 'Vouchers of this campaign one member can be issued' }),
     ),
     audience: Type.Optional(
-      Type.Object(
-        {
-          segment: Type.Union(
-            [
-              Type.Literal('top'),
-              Type.Literal('new'),
-              Type.Literal('regular'),
-              Type.Literal('lapsing'),
-              Type.Literal('lost'),
-            ],
-            { description: 'top: the top 20 % by value; new, regular, lapsing, lost: the member stages' },
+      Type.Union(
+        [
+          Type.Object(
+            {
+              segment: Type.Union(
+                [
+                  Type.Literal('top'),
+                  Type.Literal('new'),
+                  Type.Literal('regular'),
+                  Type.Literal('lapsing'),
+                  Type.Literal('lost'),
+                ],
+                { description: 'top: the top 20 % by value; new, regular, lapsing, lost: the member stages' },
+              ),
+            },
+            { additionalProperties: false },
           ),
-        },
+          Type.Object(
+            { tag: Type.String({ minLength: 1, maxLength: 32, description: 'A tag managers put on members by hand' }) },
+            { additionalProperties: false },
+          ),
+        ],
         {
-          additionalProperties: false,
           description:
-            "Member-only: vouchers of this campaign are issued only to members in this segment (docs/members.md); the prize game's draw does not ask",
+            "Member-only: vouchers of this campaign are issued only to members of this segment or with this tag (docs/members.md); the prize game's draw does not ask",
         },
       ),
     ),

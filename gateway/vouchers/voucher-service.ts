@@ -103,6 +103,8 @@ export class VoucherService {
       onlineCheck?: OnlineCheck
       /** A member's segment (members/member-segments.ts), for campaigns with an audience. */
       segmentOf?: (memberId: string) => { lifecycle: string; top: boolean } | null
+      /** Whether a member carries a manager's tag, for campaigns whose audience is a tag. */
+      hasTag?: (memberId: string, tag: string) => boolean
     },
     private readonly log: Logger,
   ) {
@@ -110,13 +112,26 @@ export class VoucherService {
     this.reads = new VoucherReads(journal)
   }
 
-  /** A member-only campaign: the member must be named and be in its segment now. */
-  private checkAudience(campaign: number, segment: string, memberId: string | null): void {
-    const words = segment === 'top' ? 'the top 20 % of members' : `${segment} members`
+  /** A member-only campaign: the member must be named and be in its segment (or carry its tag) now. */
+  private checkAudience(
+    campaign: number,
+    audience: { segment: string } | { tag: string },
+    memberId: string | null,
+  ): void {
+    const words =
+      'tag' in audience
+        ? `members tagged "${audience.tag}"`
+        : audience.segment === 'top'
+          ? 'the top 20 % of members'
+          : `${audience.segment} members`
     if (memberId === null)
       throw new VoucherError('not_in_audience', `campaign ${campaign} is for ${words}: name the member`)
-    const seg = this.opts.segmentOf?.(memberId) ?? null
-    const inside = seg !== null && (segment === 'top' ? seg.top : seg.lifecycle === segment)
+    let inside: boolean
+    if ('tag' in audience) inside = this.opts.hasTag?.(memberId, audience.tag) ?? false
+    else {
+      const seg = this.opts.segmentOf?.(memberId) ?? null
+      inside = seg !== null && (audience.segment === 'top' ? seg.top : seg.lifecycle === audience.segment)
+    }
     if (!inside) throw new VoucherError('not_in_audience', `campaign ${campaign} is for ${words}; this member is not`)
   }
 
@@ -135,7 +150,7 @@ export class VoucherService {
       throw new VoucherError('campaign_ended', `campaign ${campaign.id} ended ${campaign.validTo}`)
     const expiresAt = this.authority.expiresAt(campaign, now)
     const memberId = req.memberId ?? null
-    if (campaign.audience) this.checkAudience(campaign.id, campaign.audience.segment, memberId)
+    if (campaign.audience) this.checkAudience(campaign.id, campaign.audience, memberId)
     const expiresHour = hourFromMs(expiresAt)
     const { result } = await this.journal.execute('voucher.issue', {
       kid: own.kid,

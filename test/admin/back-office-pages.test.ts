@@ -157,11 +157,37 @@ describe('back office pages', () => {
       .trim()
       .split('\r\n')
     expect(lines[0]).toBe(
-      'Member,Stage,Top 20 %,Recency (1–5),Frequency (1–5),Value (1–5),RFM,Days since last visit,Visits in window,Sales in window',
+      'Member,Stage,Top 20 %,Recency (1–5),Frequency (1–5),Value (1–5),RFM,Days since last visit,Visits in window,Sales in window,Tags',
     )
     expect(lines).toHaveLength(2)
     expect(lines[1]).toMatch(/^[0-9a-f]{20},New,No,/)
     expect((await staff.get('/admin/members/segments.csv')).statusCode).toBe(403)
+  })
+
+  it('puts tags on a member by hand, shows and exports them, and takes them off', async () => {
+    const phone = '13800138000'
+    const member = g.gateway.members.findByPhone(phone)!
+    const page = await manager.get(`/admin/members?lang=en&phone=${phone}`)
+    expect(page.body).toContain('No tags')
+    const form = { _csrf: csrfOf(page.body), member, phone }
+    expect((await manager.post('/admin/members/tag', { ...form, tag: ' wholesale ' })).statusCode).toBe(303)
+    expect((await manager.post('/admin/members/tag', { ...form, tag: 'x'.repeat(33) })).body).toContain(
+      'A tag is 1 to 32 characters',
+    )
+    const tagged = await manager.get(`/admin/members?lang=en&phone=${phone}`)
+    expect(tagged.body).toContain('<span>wholesale</span>')
+    const csv = (await manager.get('/admin/members/segments.csv?lang=en')).body
+    expect(csv.trim().split('\r\n')[1]).toMatch(/,wholesale$/)
+    await manager.post('/admin/members/tag', { ...form, tag: 'wholesale', action: 'remove' })
+    expect((await manager.get(`/admin/members?lang=en&phone=${phone}`)).body).toContain('No tags')
+    const events = g.gateway.journal.reader
+      .prepare("SELECT payload FROM events WHERE type = 'member.tagged' ORDER BY seq")
+      .pluck()
+      .all() as string[]
+    expect(events.map((e) => JSON.parse(e))).toEqual([
+      { memberId: member, tag: 'wholesale', added: true, by: 'admin:mei' },
+      { memberId: member, tag: 'wholesale', added: false, by: 'admin:mei' },
+    ])
   })
 
   it("shows each campaign's figures and prizes, and re-runs past days' draws against their fingerprint", async () => {

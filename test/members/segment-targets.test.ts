@@ -20,7 +20,11 @@ describe('segments as campaign targets', () => {
     const chain = await makeChain(
       tmp.dir,
       [{ id: 'shop-a', merchant: 'm-a' }],
-      [campaign(), campaign({ id: 20, name: { en: 'Thank you, our best guests' }, audience: { segment: 'top' } })],
+      [
+        campaign(),
+        campaign({ id: 20, name: { en: 'Thank you, our best guests' }, audience: { segment: 'top' } }),
+        campaign({ id: 21, name: { en: 'Trade prices' }, audience: { tag: 'wholesale' } }),
+      ],
       {
         kiosk: {
           game: { playsPerMemberPerDay: 1, extraPlaysForTop: 2, prizes: [], consolation: { campaign: 12, weight: 1 } },
@@ -65,6 +69,15 @@ describe('segments as campaign targets', () => {
       message: expect.stringContaining('name the member'),
     })
     expect((await post('/api/pos/vouchers/issue', { campaign: 12, member: others[0] })).statusCode).toBe(201)
+  })
+
+  it('issues a campaign whose audience is a tag only to members a manager tagged', async () => {
+    expect((await post('/api/pos/vouchers/issue', { campaign: 21, member: others[2] })).json()).toMatchObject({
+      error: 'not_in_audience',
+      message: expect.stringContaining('members tagged "wholesale"'),
+    })
+    expect(await gateway.members.tag(others[2]!, 'wholesale', true, 'admin:mei')).toBe(true)
+    expect((await post('/api/pos/vouchers/issue', { campaign: 21, member: others[2] })).statusCode).toBe(201)
   })
 
   it('gives the top members their extra plays, and only them', async () => {

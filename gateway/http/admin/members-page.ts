@@ -85,7 +85,20 @@ ${r.sales > 0 ? paretoChart(r.pareto, title, t(lang, 'admin.topTwenty')) : `<p c
     const lang = kit.langFor(req)
     const r = segments.report()
     await backOffice.recordExport(user.id, 'segments', { from: 0, to: r.at })
-    const columns = ['member', 'lifecycle', 'top', 'r', 'f', 'm', 'rfm', 'daysSinceVisit', 'visits', 'sales'] as const
+    const columns = [
+      'member',
+      'lifecycle',
+      'top',
+      'r',
+      'f',
+      'm',
+      'rfm',
+      'daysSinceVisit',
+      'visits',
+      'sales',
+      'tags',
+    ] as const
+    const tags = members.allTags()
     const head = columns.map((k) => t(lang, `admin.segmentCol.${k}`))
     const lines = function* () {
       yield BOM + csvLine(head)
@@ -101,6 +114,7 @@ ${r.sales > 0 ? paretoChart(r.pareto, title, t(lang, 'admin.topTwenty')) : `<p c
           s.recencyDays,
           s.frequency,
           s.monetary / 100,
+          (tags.get(s.member) ?? []).join('; '),
         ])
     }
     return reply
@@ -138,6 +152,43 @@ ${r.sales > 0 ? paretoChart(r.pareto, title, t(lang, 'admin.topTwenty')) : `<p c
     },
   )
 
+  app.post<{ Body: { member?: string; tag?: string; action?: string; phone?: string } }>(
+    '/admin/members/tag',
+    { schema: { hide: true }, preHandler: app.csrfProtection },
+    async (req, reply) => {
+      const user = kit.apiUser(req, reply, '/admin/members')
+      if (!user) return reply
+      const b = req.body ?? {}
+      const lang = kit.langFor(req)
+      try {
+        await members.tag(String(b.member ?? ''), String(b.tag ?? ''), b.action !== 'remove', `admin:${user.id}`)
+      } catch (err) {
+        if (!(err instanceof MemberError)) throw err
+        return kit.page(
+          req,
+          reply,
+          { path: '/admin/members', title: 'admin.members' },
+          () =>
+            `<h1>${t(lang, 'admin.members')}</h1><p class="error" role="alert">${esc(t(lang, err.code === 'invalid_tag' ? 'admin.tagInvalid' : 'admin.noMember'))}</p><p><a href="/admin/members">${t(lang, 'admin.members')}</a></p>`,
+        )
+      }
+      return reply.redirect(`/admin/members?phone=${encodeURIComponent(String(b.phone ?? '').slice(0, 40))}`, 303)
+    },
+  )
+
+  /** The member's tags, each with a remove button, and a field to add one. */
+  function tagsBlock(lang: Lang, member: string, tags: string[], phone: string, csrf: string): string {
+    const hidden = `<input type="hidden" name="_csrf" value="${esc(csrf)}"><input type="hidden" name="member" value="${esc(member)}"><input type="hidden" name="phone" value="${esc(phone)}">`
+    const chips = tags
+      .map(
+        (tag) =>
+          `<form method="post" action="/admin/members/tag" class="chip">${hidden}<input type="hidden" name="tag" value="${esc(tag)}"><input type="hidden" name="action" value="remove"><span>${esc(tag)}</span><button type="submit" class="secondary" aria-label="${esc(t(lang, 'admin.tagRemove', { tag }))}">×</button></form>`,
+      )
+      .join('')
+    return `<div class="tags"><h3>${t(lang, 'admin.tags')}</h3>${chips || `<p class="muted">${t(lang, 'admin.noTags')}</p>`}
+<form method="post" action="/admin/members/tag" class="search">${hidden}<label>${t(lang, 'admin.tagAdd')}<input name="tag" maxlength="32" required autocomplete="off"></label><button type="submit">${t(lang, 'admin.tagAddButton')}</button></form></div>`
+  }
+
   function forgetForm(lang: Lang, member: string, csrf: string): string {
     return `<form method="post" action="/admin/members/forget" class="forget"><input type="hidden" name="_csrf" value="${esc(csrf)}"><input type="hidden" name="member" value="${esc(member)}">
 <label class="check"><input type="checkbox" name="confirm" value="yes" required> ${esc(t(lang, 'admin.forgetExplain'))}</label>
@@ -167,7 +218,7 @@ ${r.sales > 0 ? paretoChart(r.pareto, title, t(lang, 'admin.topTwenty')) : `<p c
 <dt>${t(lang, 'admin.vouchersGiven')}</dt><dd>${count(lang, v?.vouchersWon ?? 0)}</dd>
 <dt>${t(lang, 'admin.vouchersUsedHere')}</dt><dd>${count(lang, v?.vouchersRedeemed ?? 0)}</dd>
 <dt>${t(lang, 'admin.purchases')}</dt><dd>${count(lang, v?.salesCount ?? 0)} · ${esc(money(lang, v?.salesTotal ?? 0, card.currency))}</dd>
-<dt>${t(lang, 'admin.cardBalance')}</dt><dd>${esc(money(lang, card.total, card.currency))}${card.bonus > 0 ? ` · ${esc(t(lang, 'admin.cardBonus', { amount: money(lang, card.bonus, card.currency) }))}` : ''}</dd></dl>${forgetForm(lang, id, csrf)}</section>`
+<dt>${t(lang, 'admin.cardBalance')}</dt><dd>${esc(money(lang, card.total, card.currency))}${card.bonus > 0 ? ` · ${esc(t(lang, 'admin.cardBonus', { amount: money(lang, card.bonus, card.currency) }))}` : ''}</dd></dl>${tagsBlock(lang, id, p.tags, phone, csrf)}${forgetForm(lang, id, csrf)}</section>`
   }
 }
 

@@ -73,6 +73,20 @@ export class MemberReads {
       .all(before, limit) as string[]
   }
 
+  tagsOf(memberId: string): string[] {
+    return this.db.query('SELECT tag FROM member_tags WHERE member = ? ORDER BY tag').pluck().all(memberId) as string[]
+  }
+
+  allTags(): Map<string, string[]> {
+    const rows = this.db.query('SELECT member, tag FROM member_tags ORDER BY member, tag').all() as {
+      member: string
+      tag: string
+    }[]
+    const tags = new Map<string, string[]>()
+    for (const r of rows) tags.set(r.member, [...(tags.get(r.member) ?? []), r.tag])
+    return tags
+  }
+
   /** What a member did here, from the profile the writer keeps (store/tx/member-profile.ts); null before anything. */
   value(memberId: string): MemberValue | null {
     return (

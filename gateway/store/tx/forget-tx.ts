@@ -29,6 +29,7 @@ export function forgetMemberTx(tx: TxContext, a: ForgetArgs): ForgetResult {
     `UPDATE members SET phone_hash = 'forgotten:' || id, phone_enc = '', qr_secret = ?, forgotten_at = ? WHERE id = ?`,
   ).run(a.qrSecret, ev.time, a.memberId)
   tx.stmt('DELETE FROM member_consents WHERE member = ?').run(a.memberId)
+  tx.stmt('DELETE FROM member_tags WHERE member = ?').run(a.memberId)
   tx.stmt('DELETE FROM member_profiles WHERE member = ?').run(a.memberId)
   tx.stmt('DELETE FROM member_months WHERE member = ?').run(a.memberId)
   return { ok: true, seq: ev.seq }

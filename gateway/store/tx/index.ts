@@ -1,7 +1,7 @@
 /** Every command the journal writer can run in a transaction, by name (see journal.execute). */
 import type { WriterCommand } from './tx-context.js'
 import { issueVoucherTx, redeemVoucherTx, voidRedemptionTx } from './voucher-tx.js'
-import { enrolMemberTx } from './member-tx.js'
+import { enrolMemberTx, tagMemberTx } from './member-tx.js'
 import { recordPaymentTx, recordSaleTx } from './pos-tx.js'
 import { enqueuePrintTx, recoverPrintTx, transitionPrintTx } from './print-tx.js'
 import { recordCommandTx, savePipeSummaryTx, syncAckTx } from './sync-tx.js'
@@ -17,6 +17,7 @@ export const WRITER_COMMANDS = {
   'voucher.void': voidRedemptionTx,
   'member.enrol': enrolMemberTx,
   'member.forget': forgetMemberTx,
+  'member.tag': tagMemberTx,
   'pos.sale': recordSaleTx,
   'pos.payment': recordPaymentTx,
   'print.enqueue': enqueuePrintTx,

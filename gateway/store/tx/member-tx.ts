@@ -74,3 +74,25 @@ function recordConsents(
   }
   return recorded
 }
+
+export interface TagArgs {
+  memberId: string
+  tag: string
+  add: boolean
+  /** `admin:<user>`. */
+  by: string
+}
+
+/** A manager's tag put on or taken off; only a change is journaled. */
+export function tagMemberTx(tx: TxContext, a: TagArgs): { changed: boolean; known: boolean } {
+  if (!tx.stmt('SELECT 1 FROM members WHERE id = ? AND forgotten_at IS NULL').get(a.memberId))
+    return { changed: false, known: false }
+  const changed = a.add
+    ? tx
+        .stmt('INSERT INTO member_tags (member, tag, time) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+        .run(a.memberId, a.tag, tx.now).changes === 1
+    : tx.stmt('DELETE FROM member_tags WHERE member = ? AND tag = ?').run(a.memberId, a.tag).changes === 1
+  if (changed)
+    tx.append('member.tagged', null, { memberId: a.memberId, tag: a.tag, added: a.add, by: a.by }, { outbox: true })
+  return { changed, known: true }
+}
