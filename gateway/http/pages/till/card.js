@@ -1,6 +1,7 @@
 // The member card on the cashier screen: after a member QR is scanned, the balance and the
 // latest movements, top-up (cash, or the customer's wallet code scanned next), pay from
-// the card, refund a payment (the cashier's PIN) and take back a top-up (a manager's PIN).
+// the card, refund a payment (the cashier's PIN), take back a top-up or close the card
+// (a manager's PIN); and "pay from member card" amount first, paid by the next member QR.
 // Every movement is sent with an idempotency key made once per attempt, so a retry after
 // a dropped answer moves money once; the outcome is shown big until the next one.
 
@@ -10,8 +11,8 @@ const $ = (id) => document.getElementById(id)
 export function cardPanel(ctx) {
   const { api, t } = ctx
   let card = null // the reply of GET /api/till/cards/:scan, plus memberScan
-  let entry = null // the amount dialog: { mode: 'topup' | 'pay', fen, key, waitingWallet }
-  let pinFor = null // the PIN dialog: { kind: 'refund' | 'reverse', line, key }
+  let entry = null // the amount dialog: { mode: 'topup' | 'pay' | 'arm', fen, key, waitingWallet, waitingMember }
+  let pinFor = null // the PIN dialog: { kind: 'refund' | 'reverse' | 'payout', line, key, amount }
   let lastDone = null // the latest movement, shown big until the next (or another member)
   let lastRefusal = null // or why the latest armed payment did not go through
 
