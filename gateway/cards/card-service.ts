@@ -156,6 +156,11 @@ export class CardService {
     return this.settled(result, 'payout')
   }
 
+  /** The stored value the store holds for its members (what it owes them), per currency. */
+  held(): ReturnType<CardReads['held']> {
+    return this.reads.held()
+  }
+
   /** Cards whose balance is not their ledger's sum (doctor, tests): always empty. */
   ledgerMismatches(): ReturnType<CardReads['mismatches']> {
     return this.reads.mismatches()

@@ -46,6 +46,10 @@ describe('forgetting members', () => {
     const manager = await loggedIn(g.app, 'mei', PASSWORD)
     const page = await manager.get('/admin/members?lang=en&phone=13800000101')
     expect(page.body).toContain('Forget this member')
+    // The money cards hold is what the store owes: on the members page.
+    expect(page.body).toMatch(
+      /Held on 1 member card \(owed to members\)<\/span><strong>¥5\.00<small>of which ¥0\.00 bonus/,
+    )
     // Money on the card: refused in plain words.
     const held = await manager.post('/admin/members/forget', { _csrf: csrfOf(page.body), member, confirm: 'yes' })
     expect(held.body).toContain('Their card still holds money')

@@ -66,6 +66,15 @@ ${forgotten ? `<p class="notice" role="status">${esc(t(lang, 'admin.memberForgot
         t(lang, 'admin.salesInWindow', { count: config.members.segments.windowMonths }),
         esc(money(lang, r.sales)),
       ),
+      // What the cards hold is money the store owes its members (and has had the use of).
+      ...app.services.cards
+        .held()
+        .map((h) =>
+          figure(
+            t(lang, 'admin.storedValue', { count: h.cards }),
+            `${esc(money(lang, h.principal + h.bonus, h.currency))}<small>${esc(t(lang, 'admin.cardBonus', { amount: money(lang, h.bonus, h.currency) }))}</small>`,
+          ),
+        ),
     ].join('')
     const stages = LIFECYCLES.map((stage) => [
       esc(t(lang, `admin.lifecycle.${stage}`)),

@@ -58,4 +58,14 @@ export class CardReads {
       )
       .all() as { member: string; principal: number; bonus: number; ledgerPrincipal: number; ledgerBonus: number }[]
   }
+
+  /** What every card holds together: the money the store owes its members (a liability), by currency. */
+  held(): { currency: string; cards: number; principal: number; bonus: number }[] {
+    return this.db
+      .query(
+        `SELECT currency, count(*) AS cards, sum(principal) AS principal, sum(bonus) AS bonus
+         FROM cards WHERE principal + bonus > 0 GROUP BY currency`,
+      )
+      .all() as { currency: string; cards: number; principal: number; bonus: number }[]
+  }
 }
