@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { CardActor, Moved } from '../cards/card-service.js'
 import { CardError } from '../cards/card-errors.js'
 import { LoginError } from '../till/cashier-sessions.js'
@@ -67,6 +67,11 @@ export function movedReply(m: Moved, currency: string): Static<typeof MovedReply
     balance: { ...m.balance, total: m.balance.principal + m.balance.bonus },
     repeated: m.repeated,
   }
+}
+
+/** 201 when the movement moved money, 200 for a retry answered from its first time. */
+export function sendMoved(reply: FastifyReply, m: Moved, currency: string): FastifyReply {
+  return reply.code(m.repeated ? 200 : 201).send(movedReply(m, currency))
 }
 
 /** The member a live QR names, or a refusal that says why it does not (expired screenshot, forged, unknown). */
@@ -135,7 +140,7 @@ export const cardRoutes = fp(
             .send({ error: 'invalid_request', message: 'body must have memberId or memberCode (one of them)' })
         const memberId = b.memberId ?? memberFromCode(app, b.memberCode!)
         const m = await cards.topUp(actor(req.posName!), { ...b, memberId })
-        return reply.code(m.repeated ? 200 : 201).send(movedReply(m, cards.currency))
+        return sendMoved(reply, m, cards.currency)
       },
     )
 
@@ -151,7 +156,7 @@ export const cardRoutes = fp(
       async (req, reply) => {
         const memberId = memberFromCode(app, req.body.memberCode)
         const m = await cards.debit(actor(req.posName!), { ...req.body, memberId })
-        return reply.code(m.repeated ? 200 : 201).send(movedReply(m, cards.currency))
+        return sendMoved(reply, m, cards.currency)
       },
     )
 
@@ -166,7 +171,7 @@ export const cardRoutes = fp(
       },
       async (req, reply) => {
         const m = await cards.refund(actor(req.posName!), req.body)
-        return reply.code(m.repeated ? 200 : 201).send(movedReply(m, cards.currency))
+        return sendMoved(reply, m, cards.currency)
       },
     )
 
@@ -182,7 +187,7 @@ export const cardRoutes = fp(
       async (req, reply) => {
         const approver = await managerApproval(app, req.body.managerPin, req.ip)
         const m = await cards.reverse(actor(req.posName!), { ...req.body, approver })
-        return reply.code(m.repeated ? 200 : 201).send(movedReply(m, cards.currency))
+        return sendMoved(reply, m, cards.currency)
       },
     )
 
@@ -199,7 +204,7 @@ export const cardRoutes = fp(
       async (req, reply) => {
         const approver = await managerApproval(app, req.body.managerPin, req.ip)
         const m = await cards.payOut(actor(req.posName!), { ...req.body, approver })
-        return reply.code(m.repeated ? 200 : 201).send(movedReply(m, cards.currency))
+        return sendMoved(reply, m, cards.currency)
       },
     )
   },

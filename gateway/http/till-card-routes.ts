@@ -12,7 +12,7 @@ import { LoginError, type CashierSession } from '../till/cashier-sessions.js'
 import { MEMBER_PRESENT_MS } from '../till/till-service.js'
 import { ErrorBody } from './error-schema.js'
 import { CARD_ERRORS, CardAmount, CardReply, EntryId, IdempotencyKey, MovedReply, Pin } from './card-schemas.js'
-import { managerApproval, movedReply } from './card-routes.js'
+import { managerApproval, sendMoved } from './card-routes.js'
 import { tillSession } from './till-session.js'
 
 const ScanId = Type.String({ minLength: 1, maxLength: 40, description: 'A till result id (from /api/till/events)' })
@@ -76,7 +76,6 @@ export const tillCardRoutes = fp(
     const route = (summary: string, body: object) => ({
       schema: { tags: ['till'], summary, body, response: { 200: MovedReply, 201: MovedReply, ...errors } },
     })
-    const moved = (m: Parameters<typeof movedReply>[0]) => movedReply(m, cards.currency)
 
     app.get<{ Params: { scan: string } }>(
       '/api/till/cards/:scan',
@@ -155,7 +154,7 @@ export const tillCardRoutes = fp(
           payment = { method: 'code', authCode: code }
         }
         const m = await cards.topUp(actor(s), { ...b, memberId, payment })
-        return reply.code(m.repeated ? 200 : 201).send(moved(m))
+        return sendMoved(reply, m, cards.currency)
       },
     )
 
@@ -165,7 +164,7 @@ export const tillCardRoutes = fp(
       async (req, reply) => {
         const s = tillSession(cashiers, req)
         const m = await cards.debit(actor(s), { ...req.body, memberId: memberAt(s, req.body.memberScan) })
-        return reply.code(m.repeated ? 200 : 201).send(moved(m))
+        return sendMoved(reply, m, cards.currency)
       },
     )
 
@@ -177,7 +176,7 @@ export const tillCardRoutes = fp(
         if (!(await cashiers.confirm(s.cashierId, req.body.pin, req.ip)))
           throw new LoginError('wrong_pin', 'wrong cashier or PIN')
         const m = await cards.refund(actor(s), req.body)
-        return reply.code(m.repeated ? 200 : 201).send(moved(m))
+        return sendMoved(reply, m, cards.currency)
       },
     )
 
@@ -188,7 +187,7 @@ export const tillCardRoutes = fp(
         const s = tillSession(cashiers, req)
         const approver = await managerApproval(app, req.body.managerPin, req.ip)
         const m = await cards.reverse(actor(s), { ...req.body, approver })
-        return reply.code(m.repeated ? 200 : 201).send(moved(m))
+        return sendMoved(reply, m, cards.currency)
       },
     )
 
@@ -200,7 +199,7 @@ export const tillCardRoutes = fp(
         const memberId = memberAt(s, req.body.memberScan)
         const approver = await managerApproval(app, req.body.managerPin, req.ip)
         const m = await cards.payOut(actor(s), { idempotencyKey: req.body.idempotencyKey, memberId, approver })
-        return reply.code(m.repeated ? 200 : 201).send(moved(m))
+        return sendMoved(reply, m, cards.currency)
       },
     )
   },

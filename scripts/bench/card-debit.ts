@@ -6,54 +6,21 @@
  * to the result received, as till.decision is, and side by side with it: voucher scans on
  * the same gateway, interleaved sample for sample. Goal: p99 within 1 ms of till.decision.
  */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs'
-import { join } from 'node:path'
+import { closeSync, openSync, writeSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { stringify } from 'yaml'
-import { hashPin, hashToken } from '../../gateway/auth/secrets.js'
-import { freePort, spawnGateway, stopGateway } from './gateway-process.js'
+import { stopGateway } from './gateway-process.js'
 import { percentile, report, round } from './report.js'
-import { ptyPair } from './pty.js'
-import { campaignsYaml } from './till-decision.js'
+import { BENCH_TOKEN, startTillGateway } from './till-gateway.js'
 import { openTillStream } from './till-stream.js'
 
 const SAMPLES = Number(process.env.TILLSIDE_BENCH_CARD_SAMPLES ?? 500)
 const WARMUP = 30
-const TOKEN = 'bench-pos-token'
+const TOKEN = BENCH_TOKEN
 
 export async function benchCardDebit(dir: string): Promise<void> {
-  mkdirSync(dir, { recursive: true })
-  const { devicePath, hostPath, stop: stopPty } = await ptyPair(dir)
-  const campaignsFile = join(dir, 'campaigns.yaml')
-  writeFileSync(campaignsFile, campaignsYaml)
-  const port = await freePort()
-  const configFile = join(dir, 'till.yaml')
-  writeFileSync(
-    configFile,
-    stringify({
-      store: { id: 'bench', name: 'Bench', merchant: 'm' },
-      dataDir: join(dir, 'data'),
-      dev: true,
-      http: { port },
-      devices: [
-        {
-          id: 'till',
-          kind: 'scanner',
-          role: 'till',
-          transport: { type: 'serial', path: devicePath, baudRate: 115200 },
-        },
-      ],
-      vouchers: { campaignsFile },
-      cards: { maxBalance: 100_000_000, maxTopUp: 100_000_000, idCheckAbove: 100_000_000 },
-      till: {
-        cashiers: [{ id: 'bench', name: 'Bench', pinHash: await hashPin('1234') }],
-        posTokens: [{ name: 'bench', tokenHash: hashToken(TOKEN) }],
-      },
-      log: { level: 'warn' },
-    }),
-  )
-  const gateway = await spawnGateway(configFile, port, 20_000)
-  const base = `http://127.0.0.1:${port}`
+  const { gateway, base, hostPath, stopPty } = await startTillGateway(dir, {
+    cards: { maxBalance: 100_000_000, maxTopUp: 100_000_000, idCheckAbove: 100_000_000 },
+  })
   const call = async (path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${base}${path}`, {
       method: body === undefined ? 'GET' : 'POST',

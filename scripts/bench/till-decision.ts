@@ -17,21 +17,20 @@
  * takes every other scan on its own pty, so both meet the same disk and the same noise;
  * `rollup_cost` compares the two (two gateways on one disk: slower than the one alone).
  */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import { ReadStream } from 'node:tty'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { stringify } from 'yaml'
 import Database from 'better-sqlite3'
-import { hashPin, hashToken } from '../../gateway/auth/secrets.js'
-import { freePort, spawnGateway, stopGateway } from './gateway-process.js'
+import { stopGateway } from './gateway-process.js'
 import { percentile, report, round } from './report.js'
 import { ptyPair } from './pty.js'
 import { openTillStream } from './till-stream.js'
+import { BENCH_TOKEN, startTillGateway } from './till-gateway.js'
 
 const SAMPLES = 1000
 const WARMUP = 50
-const TOKEN = 'bench-pos-token'
+const TOKEN = BENCH_TOKEN
 
 interface TillUnderTest {
   /** Writes the next voucher into the scanner's pty; resolves with the ms until the screen had the result. */
@@ -39,53 +38,13 @@ interface TillUnderTest {
   stop(): Promise<void>
 }
 
-export const campaignsYaml = stringify({
-  campaigns: [
-    {
-      id: 1,
-      name: { en: 'Bench' },
-      issuer: { merchant: 'm' },
-      redeemableAt: { merchants: ['m'] },
-      value: { amount: 100, currency: 'CNY' },
-      validFrom: '2020-01-01T00:00:00Z',
-      validTo: '2099-01-01T00:00:00Z',
-    },
-  ],
-})
-
 /** A gateway process with a pty scanner, its vouchers issued, a cashier's screen open on its SSE stream. */
 async function startTill(dir: string, rollups: boolean, vouchers: number): Promise<TillUnderTest> {
-  mkdirSync(dir, { recursive: true })
-  const { devicePath, hostPath, stop: stopPty } = await ptyPair(dir)
-  const campaignsFile = join(dir, 'campaigns.yaml')
-  writeFileSync(campaignsFile, campaignsYaml)
-  const port = await freePort()
-  const configFile = join(dir, 'till.yaml')
-  writeFileSync(
-    configFile,
-    stringify({
-      store: { id: 'bench', name: 'Bench', merchant: 'm' },
-      dataDir: join(dir, 'data'),
-      dev: true, // local development trust list: this gateway issues and redeems its own vouchers
-      http: { port },
-      devices: [
-        {
-          id: 'till',
-          kind: 'scanner',
-          role: 'till',
-          transport: { type: 'serial', path: devicePath, baudRate: 115200 },
-        },
-      ],
-      vouchers: { campaignsFile },
-      till: {
-        cashiers: [{ id: 'bench', name: 'Bench', pinHash: await hashPin('1234') }],
-        posTokens: [{ name: 'bench', tokenHash: hashToken(TOKEN) }],
-      },
-      log: { level: 'warn' },
-    }),
+  const { gateway, base, hostPath, stopPty } = await startTillGateway(
+    dir,
+    {},
+    rollups ? {} : { TILLSIDE_ROLLUPS: 'off' },
   )
-  const gateway = await spawnGateway(configFile, port, 20_000, rollups ? {} : { TILLSIDE_ROLLUPS: 'off' })
-  const base = `http://127.0.0.1:${port}`
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${base}${path}`, {
       method: 'POST',
