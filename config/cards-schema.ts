@@ -34,6 +34,11 @@ export const CardsSchema = Type.Object(
       ),
       { default: [], maxItems: 20, description: 'Top-up bonus tiers: the highest tier reached applies' },
     ),
+    acrossStores: Type.Boolean({
+      default: true,
+      description:
+        "Members of the merchant's other stores may pay from their cards here, and this store's members at its other stores (needs store.merchant and sync; the home store is asked each time)",
+    }),
     reversalWindowMinutes: Type.Integer({
       minimum: 0,
       maximum: 7 * 24 * 60,

@@ -5,6 +5,7 @@
  * under its own store id, so a broker ACL can confine it (docs/mosquitto-acl.example).
  */
 import { LANGS, STORE_ID_PATTERN, type Lang } from '../config/schema-parts.js'
+import { parseRemoteCardMove, type RemoteCardMove } from './card-contract.js'
 
 export const CONTRACT_VERSION = 1
 export const ROOT = 'tillside/v1'
@@ -26,6 +27,10 @@ export const topics = {
   rpc: (store: string, method: string) => `${ROOT}/${store}/rpc/${method}`,
   /** Down, QoS 1: the answers to this store's requests (its MQTT 5 response topic). */
   rpcReply: (store: string) => `${ROOT}/${store}/rpc-reply`,
+  /** Down, QoS 1: a request the cloud needs this store to answer now (a card payment at another store), one topic per method. */
+  ask: (store: string, method: string) => `${ROOT}/${store}/ask/${method}`,
+  /** Up, QoS 1: this store's answers to the cloud's asks. */
+  answer: (store: string) => `${ROOT}/${store}/answer`,
 }
 
 /** Any id the config accepts: a cloud that refused one would leave that store unacknowledged forever. */
@@ -63,6 +68,8 @@ export interface StoreStatus {
   /** Highest seq journaled / acknowledged when this was published (births only). */
   lastSeq?: number
   acked?: number
+  /** The merchant the store belongs to (config store.merchant): the cloud lets a card be paid from at its stores only. */
+  merchant?: string
 }
 
 /**
@@ -191,6 +198,8 @@ export interface RpcResponse {
   detail: string | null
   /** voucher-check, when ok: the uses the asking store may reach in all, its own included. */
   allowedUses?: number
+  /** card-debit, when ok: what the member's home store moved (card-contract.ts). */
+  card?: RemoteCardMove
 }
 
 export const RPC_ID = /^[A-Za-z0-9_-]{8,64}$/
@@ -225,6 +234,7 @@ export function parseRpcResponse(payload: Buffer | string): RpcResponse {
     reason: typeof o.reason === 'string' ? o.reason : null,
     detail: typeof o.detail === 'string' ? o.detail : null,
     ...allowed,
+    ...(o.status === 'ok' && o.card !== undefined ? { card: parseRemoteCardMove(o.card) } : {}),
   }
 }
 

@@ -16,14 +16,10 @@ import {
   type RpcResponse,
 } from './contract.js'
 import type { Link, LinkMessage } from './link.js'
-
-interface Pending {
-  resolve: (response: RpcResponse | null) => void
-  timer: NodeJS.Timeout
-}
+import { PendingAnswers } from './pending-answers.js'
 
 export class RpcClient {
-  private readonly pending = new Map<string, Pending>()
+  private readonly pending = new PendingAnswers<RpcResponse>()
 
   constructor(
     private readonly store: string,
@@ -33,20 +29,19 @@ export class RpcClient {
     link.on('down', () => this.abandonAll())
   }
 
+  get connected(): boolean {
+    return this.link.connected
+  }
+
   /** The answer, or null when the cloud cannot be asked or does not answer within `timeoutMs`. */
   async request(method: string, body: object, timeoutMs: number): Promise<RpcResponse | null> {
     if (!this.link.connected) return null
     const id = randomBytes(12).toString('base64url')
     const replyTo = topics.rpcReply(this.store)
     const message: RpcRequest = { v: CONTRACT_VERSION, id, replyTo, expiresAt: Date.now() + timeoutMs, body }
-    const answer = new Promise<RpcResponse | null>((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id)
-        this.log.warn({ method, id, timeoutMs }, 'no answer from the cloud in time')
-        resolve(null)
-      }, timeoutMs)
-      this.pending.set(id, { resolve, timer })
-    })
+    const answer = this.pending.wait(id, timeoutMs, () =>
+      this.log.warn({ method, id, timeoutMs }, 'no answer from the cloud in time'),
+    )
     try {
       await this.link.publish(topics.rpc(this.store, method), JSON.stringify(message), {
         qos: 1,
@@ -56,7 +51,7 @@ export class RpcClient {
       })
     } catch (err) {
       this.log.warn({ method, err: (err as Error).message }, 'request not sent')
-      this.settle(id, null)
+      this.pending.settle(id, null)
     }
     return answer
   }
@@ -67,7 +62,7 @@ export class RpcClient {
       const response = parseRpcResponse(m.payload)
       // The MQTT 5 correlation data wins; the payload id is the 3.1.1 fallback.
       const id = m.correlationData ? m.correlationData.toString() : response.id
-      if (!this.settle(id, response)) this.log.debug({ id }, 'late or unknown answer ignored')
+      if (!this.pending.settle(id, response)) this.log.debug({ id }, 'late or unknown answer ignored')
     } catch (err) {
       if (!(err instanceof ContractError)) throw err
       this.log.warn({ err: err.message }, 'answer refused')
@@ -75,15 +70,6 @@ export class RpcClient {
   }
 
   abandonAll(): void {
-    for (const id of [...this.pending.keys()]) this.settle(id, null)
-  }
-
-  private settle(id: string, response: RpcResponse | null): boolean {
-    const p = this.pending.get(id)
-    if (!p) return false
-    this.pending.delete(id)
-    clearTimeout(p.timer)
-    p.resolve(response)
-    return true
+    this.pending.abandonAll()
   }
 }

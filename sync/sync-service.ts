@@ -19,7 +19,9 @@ import { CommandRunner } from './commands/command-runner.js'
 import { RpcClient } from './rpc-client.js'
 import { CloudVoucherCheck } from './voucher-check.js'
 import { CloudCodeSender } from './otp-sender.js'
+import { CloudCardPayer } from './card-payer.js'
 import type { CommandHandlers } from './commands/command-types.js'
+import { AskRunner, type AskHandlers } from './ask-runner.js'
 
 export interface SyncSources {
   journal: Journal
@@ -29,6 +31,8 @@ export interface SyncSources {
   version: string
   /** Downlink command handlers (gateway/runtime/command-handlers.ts). */
   commands: CommandHandlers
+  /** Answers to the cloud's asks (a member card paid from at another store). */
+  asks: AskHandlers
 }
 
 export interface SyncStatus extends Partial<RelayStatus> {
@@ -57,10 +61,13 @@ export class SyncService implements Module {
   private ingest: Ingest | null = null
   private runner: CommandRunner | null = null
   private rpc: RpcClient | null = null
+  private asks: AskRunner | null = null
   /** For the voucher service: asks the cloud while sync runs, 'unavailable' otherwise. */
   readonly onlineCheck: CloudVoucherCheck
   /** The portal's one-time codes, sent by the cloud (portal.otp.sender: cloud). */
   readonly codeSender: CloudCodeSender
+  /** Card payments here for members of the merchant's other stores, asked of their home store through the cloud. */
+  readonly cardPayer: CloudCardPayer
   private state: SyncStatus['state'] = 'disabled'
   private since = new Date().toISOString()
   private alarm: string | null = null
@@ -76,6 +83,7 @@ export class SyncService implements Module {
     this.log = moduleLogger(root, 'sync')
     this.onlineCheck = new CloudVoucherCheck(() => this.rpc, config.sync.onlineCheckTimeoutMs)
     this.codeSender = new CloudCodeSender(() => this.rpc, config.sync.onlineCheckTimeoutMs)
+    this.cardPayer = new CloudCardPayer(() => this.rpc, config.sync.onlineCheckTimeoutMs)
   }
 
   async start(): Promise<void> {
@@ -111,7 +119,12 @@ export class SyncService implements Module {
         username: sync.username,
         passwordFile: sync.passwordFile,
         tls: sync.tls,
-        subscriptions: [topics.ack(store.id), topics.command(store.id, '+'), topics.rpcReply(store.id)],
+        subscriptions: [
+          topics.ack(store.id),
+          topics.command(store.id, '+'),
+          topics.rpcReply(store.id),
+          topics.ask(store.id, '+'),
+        ],
         will: { topic: topics.status(store.id), payload: offlineStatus() },
         reconnect: sync.reconnect,
       },
@@ -140,6 +153,7 @@ export class SyncService implements Module {
       moduleLogger(this.root, 'sync:commands'),
     )
     this.rpc = new RpcClient(store.id, link, moduleLogger(this.root, 'sync:rpc'))
+    this.asks = new AskRunner(store.id, link, this.sources.asks, moduleLogger(this.root, 'sync:asks'))
     relay.start()
     this.setState('connecting')
     link.start()
@@ -156,7 +170,7 @@ export class SyncService implements Module {
     this.ingest?.store.close()
     await this.broker?.stop()
     this.rpc?.abandonAll()
-    this.link = this.relay = this.ingestLink = this.ingest = this.broker = this.runner = this.rpc = null
+    this.link = this.relay = this.ingestLink = this.ingest = this.broker = this.runner = this.rpc = this.asks = null
   }
 
   status(): SyncStatus {
@@ -217,6 +231,7 @@ export class SyncService implements Module {
       version: this.sources.version,
       lastSeq,
       acked,
+      ...(this.config.store.merchant === undefined ? {} : { merchant: this.config.store.merchant }),
     }
     this.link!.publish(topics.status(store), JSON.stringify(birth), { qos: 1, retain: true }).catch(() => undefined)
     for (const d of this.sources.deviceStates()) this.publishDevice(d)
@@ -225,7 +240,9 @@ export class SyncService implements Module {
   private onMessage(m: LinkMessage): void {
     const store = this.config.store.id
     const commandPrefix = topics.command(store, '')
+    const askPrefix = topics.ask(store, '')
     if (m.topic.startsWith(commandPrefix)) void this.runner?.submit(m.topic.slice(commandPrefix.length), m.payload)
+    else if (m.topic.startsWith(askPrefix)) void this.asks?.onMessage(m.topic.slice(askPrefix.length), m)
     else if (m.topic === topics.rpcReply(store)) this.rpc?.onMessage(m)
     else if (m.topic === topics.ack(store)) {
       try {

@@ -9,6 +9,8 @@ export type CardErrorCode =
   | 'over_max_topup'
   | 'payment_declined'
   | 'member_not_present'
+  | 'needs_connection'
+  | 'other_merchant'
 
 export class CardError extends CodedError<CardErrorCode> {
   override readonly name = 'CardError'

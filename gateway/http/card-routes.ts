@@ -8,6 +8,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { CardActor, Moved } from '../cards/card-service.js'
+import { chainView } from '../cards/chain-pay.js'
 import { CardError } from '../cards/card-errors.js'
 import { LoginError } from '../till/cashier-sessions.js'
 import { ErrorBody } from './error-schema.js'
@@ -154,6 +155,12 @@ export const cardRoutes = fp(
         }),
       },
       async (req, reply) => {
+        const who = app.services.members.identify(req.body.memberCode)
+        // A member of the merchant's other stores: their home store decides, asked now.
+        if (!who.ok && who.reason === 'unknown_member' && app.services.chainPay.available) {
+          const p = await app.services.chainPay.debit(actor(req.posName!), req.body)
+          return reply.code(p.repeated ? 200 : 201).send({ ...chainView(p), repeated: p.repeated })
+        }
         const memberId = memberFromCode(app, req.body.memberCode)
         const m = await cards.debit(actor(req.posName!), { ...req.body, memberId })
         return sendMoved(reply, m, cards.currency)

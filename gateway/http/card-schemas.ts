@@ -55,6 +55,12 @@ export const MovedReply = Type.Object({
   }),
   balance: Balance,
   repeated: Type.Boolean(),
+  home: Type.Optional(
+    Type.Object(
+      { store: Type.String(), name: Type.String() },
+      { description: "A member of another store of this merchant: their home store, which holds the card's ledger" },
+    ),
+  ),
 })
 
 export const StatementLineSchema = Type.Object({

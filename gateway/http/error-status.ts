@@ -78,6 +78,8 @@ export const ERROR_STATUS: Record<RefusalCode, number> = {
   already_reversed: 409,
   reversal_window_passed: 409,
   balance_spent: 409,
+  needs_connection: 503,
+  other_merchant: 422,
   // the guest Wi-Fi portal
   wrong_code: 400,
   rate_limited: 429,

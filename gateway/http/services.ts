@@ -25,6 +25,7 @@ import type { BackOffice } from '../admin/back-office.js'
 import type { RollupReads } from '../store/read/rollup-reads.js'
 import type { EventBus } from '../bus.js'
 import type { Raster } from '../print/logo-raster.js'
+import type { ChainPay } from '../cards/chain-pay.js'
 import type { CardService } from '../cards/card-service.js'
 import type { ArmedDebits } from '../till/armed-debits.js'
 import type { MemberSegments } from '../members/member-segments.js'
@@ -44,6 +45,8 @@ export interface GatewayServices {
   >
   pos: Pick<PosService, 'recordSale' | 'charge'>
   cards: CardService
+  /** Paying here from the card of a member of the merchant's other stores. */
+  chainPay: ChainPay
   /** Card payments typed on a till screen, waiting for the member's QR. */
   armedDebits: ArmedDebits
   segments: MemberSegments

@@ -16,6 +16,8 @@ import { testPage } from '../print/templates.js'
 import type { KioskService } from '../kiosk/kiosk-service.js'
 import { CommandRejected, type CommandHandlers } from '../../sync/commands/command-types.js'
 import { parsePipeSummary } from '../../sync/pipe-summary.js'
+import { CARD_CANCEL, parseCardCancel } from '../../sync/card-contract.js'
+import type { ChainHome } from '../cards/chain-home.js'
 import type { PipeDepartures } from '../admin/pipe-departures.js'
 
 export interface HandlerDeps {
@@ -27,6 +29,8 @@ export interface HandlerDeps {
   kiosk: Pick<KioskService, 'replaceLease'>
   /** Where the pipe's departures from the cloud are kept. */
   departures: Pick<PipeDepartures, 'save'>
+  /** This store's member cards, paid from at the merchant's other stores. */
+  chainHome: Pick<ChainHome, 'cancel'>
 }
 
 /** Known errors of the domain become refusals with their own code; anything else is a failure. */
@@ -121,5 +125,7 @@ export function commandHandlers(deps: HandlerDeps): CommandHandlers {
       deps.reannounce()
       return 'status and devices published again'
     },
+    // A card payment at another store that store gave up waiting for: put back (a ContractError is malformed).
+    [CARD_CANCEL]: (body) => deps.chainHome.cancel(parseCardCancel(body)),
   }
 }

@@ -45,6 +45,9 @@ import { KioskLimits } from '../kiosk/kiosk-limits.js'
 import { createPortal, type Portal } from '../portal/portal-module.js'
 import { HttpModule } from './http-module.js'
 import { CardService } from '../cards/card-service.js'
+import { ChainHome } from '../cards/chain-home.js'
+import { ChainPay } from '../cards/chain-pay.js'
+import { CARD_DEBIT, parseHomeCardDebit } from '../../sync/card-contract.js'
 import { MemberRetention } from '../members/member-retention.js'
 import { ArmedDebits } from '../till/armed-debits.js'
 import { MemberSegments } from '../members/member-segments.js'
@@ -139,7 +142,17 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
       bus,
       deviceStates,
       version: packageVersion(),
-      commands: commandHandlers({ config, authority, print, kiosk, departures, reannounce: () => sync.reannounce() }),
+      commands: commandHandlers({
+        config,
+        authority,
+        print,
+        kiosk,
+        departures,
+        reannounce: () => sync.reannounce(),
+        // Made below with the card service; only called once the gateway runs.
+        chainHome: { cancel: (c) => chainHome.cancel(c) },
+      }),
+      asks: { [CARD_DEBIT]: (body) => chainHome.debit(parseHomeCardDebit(body)) },
     },
     log,
   )
@@ -167,7 +180,11 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
   )
   const retention = new MemberRetention(members, config.portal.privacy.retentionMonths, logger('gateway:members'))
   const cards = new CardService(journal, config.cards, pos, logger('gateway:cards'))
-  const armedDebits = new ArmedDebits(cards)
+  const cardsLog = logger('gateway:cards')
+  const chainHome = new ChainHome(config.store, cards, members, journal, config.cards, cardsLog)
+  const chainPayer = config.store.merchant !== undefined && config.sync.broker !== 'none' ? sync.cardPayer : null
+  const chainPay = new ChainPay(journal, config.cards, chainPayer, cardsLog)
+  const armedDebits = new ArmedDebits(cards, chainPay)
   const tillLog = logger('gateway:till')
   const cashiers = new CashierSessions(config.till.cashiers, config.till.sessionMinutes * 60_000, Date.now, (key) =>
     tillLog.warn({ key }, 'PIN attempts locked after repeated wrong PINs (someone may be guessing)'),
@@ -196,6 +213,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
       feedback: (device, good) => devices.feedback(device, good),
       redeemed: tillPrinter ? (r) => printRedemptionSlip(tillPrinter, r) : undefined,
       payOnScan: (device, member) => armedDebits.payOnScan(device, member),
+      payElsewhereOnScan: (device, code) => armedDebits.payElsewhereOnScan(device, code),
     },
     tillLog,
   )
@@ -231,6 +249,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     pos,
     cards,
     armedDebits,
+    chainPay,
     segments,
     print,
     till,

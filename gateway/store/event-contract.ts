@@ -180,6 +180,14 @@ export const EVENT_SCHEMAS = {
     forfeited: Int,
     approver: Str,
   }),
+  'card.remote_debited': Event(
+    "A payment here from the card of another store's member, debited at that home store (its ledger entry named)",
+    { ...CardMove, homeStore: Str, homeName: Type.String(), entryId: Str, reference: Nullable(Type.String()) },
+  ),
+  'card.remote_abandoned': Event(
+    'A payment from another store’s card that got no answer in time: refused here, and taken back at home if it was made',
+    { memberId: Str, key: Str, amount: Int, cashier: Nullable(Str) },
+  ),
   'card.refused': Event('A card movement refused, and why (nothing moved)', {
     memberId: Str,
     action: Type.Union([

@@ -33,6 +33,7 @@ export const ROLLUPS: Partial<Record<EventType, RollupDef>> = {
   'payment.paid': { metric: 'payments', key: ['provider', 'currency'], amount: 'amount' },
   'card.topped_up': { metric: 'card_topups', key: ['currency'], amount: 'amount' },
   'card.debited': { metric: 'card_spent', key: ['currency'], amount: 'amount' },
+  'card.remote_debited': { metric: 'chain_card_spent', key: ['currency', 'homeStore'], amount: 'amount' },
 }
 
 export const HOUR_MS = 3_600_000

@@ -6,6 +6,7 @@
  * checking a voucher. An armed debit is for one member scan, and lapses after a minute.
  */
 import type { CardActor, CardService, Moved } from '../cards/card-service.js'
+import { chainView, type ChainPay } from '../cards/chain-pay.js'
 import { CodedError } from '../../config/coded-error.js'
 
 export const ARMED_MS = 60_000
@@ -17,10 +18,16 @@ export interface ArmedDebit {
   until: number
 }
 
-/** What the till result of the member scan says about the card. */
+/** What the till result of the member scan says about the card; `home` when it is another store's member. */
 export type TillCardMove =
-  | { ok: true; entry: Moved['entry']; balance: { principal: number; bonus: number; total: number }; currency: string }
-  | { ok: false; error: string; message: string }
+  | {
+      ok: true
+      entry: Moved['entry']
+      balance: { principal: number; bonus: number; total: number }
+      currency: string
+      home?: { store: string; name: string }
+    }
+  | { ok: false; error: string; message: string; home?: true }
 
 export class ArmedDebits {
   /** One per till scanner: the screen's latest amount replaces an earlier one. */
@@ -28,6 +35,8 @@ export class ArmedDebits {
 
   constructor(
     private readonly cards: Pick<CardService, 'debit' | 'currency'>,
+    /** Members of the merchant's other stores, paid through their home store; null when this store cannot. */
+    private readonly chain: Pick<ChainPay, 'debit' | 'available'> | null = null,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -46,10 +55,8 @@ export class ArmedDebits {
    * debit (if any, and still in time) so it shares the scan's commit; null when none.
    */
   payOnScan(device: string, memberId: string): Promise<TillCardMove> | null {
-    const debit = this.armed.get(device)
+    const debit = this.take(device)
     if (!debit) return null
-    this.armed.delete(device)
-    if (debit.until < this.now()) return null
     return this.cards.debit(debit.actor, { idempotencyKey: debit.idempotencyKey, memberId, amount: debit.amount }).then(
       (m): TillCardMove => ({
         ok: true,
@@ -57,10 +64,39 @@ export class ArmedDebits {
         balance: { ...m.balance, total: m.balance.principal + m.balance.bonus },
         currency: this.cards.currency,
       }),
-      (err: unknown): TillCardMove => {
-        if (err instanceof CodedError) return { ok: false, error: err.code, message: err.message }
-        throw err
-      },
+      refusal,
     )
   }
+
+  /**
+   * A member this store does not know scanned on `device`: the armed debit (if any) is asked
+   * of their home store through the cloud (chain-pay.ts); null when none is armed or this
+   * store cannot take other stores' cards.
+   */
+  payElsewhereOnScan(device: string, memberCode: string): Promise<TillCardMove> | null {
+    if (!this.chain?.available) return null
+    const debit = this.take(device)
+    if (!debit) return null
+    const input = { idempotencyKey: debit.idempotencyKey, memberCode, amount: debit.amount }
+    return this.chain.debit(debit.actor, input).then(
+      (p): TillCardMove => {
+        const { entry, balance, currency, home } = chainView(p)
+        return { ok: true, entry, balance, currency, home }
+      },
+      (err: unknown) => ({ ...refusal(err), home: true as const }),
+    )
+  }
+
+  /** The debit armed on `device`, still in time; it is for one scan only. */
+  private take(device: string): ArmedDebit | null {
+    const debit = this.armed.get(device)
+    if (!debit) return null
+    this.armed.delete(device)
+    return debit.until < this.now() ? null : debit
+  }
+}
+
+function refusal(err: unknown): TillCardMove & { ok: false } {
+  if (err instanceof CodedError) return { ok: false, error: err.code, message: err.message }
+  throw err
 }

@@ -57,6 +57,8 @@ export interface TillHooks {
   redeemed?(result: TillResult): Promise<void>
   /** A member recognised on `deviceId`, in the scan's tick: the debit armed there, if any (armed-debits.ts). */
   payOnScan?(deviceId: string, memberId: string): Promise<TillCardMove> | null
+  /** A member this store does not know, on `deviceId`: the armed debit asked of their home store, if any. */
+  payElsewhereOnScan?(deviceId: string, memberCode: string): Promise<TillCardMove> | null
 }
 
 const HISTORY = 20
@@ -164,7 +166,11 @@ export class TillService implements Module {
         : null
     // A member's QR is checked now, so a card payment armed on this till joins the scan's commit.
     const who = cls.kind === 'member' ? this.members.identify(cls.code, draft.time) : null
-    const paid = who?.ok ? (this.hooks.payOnScan?.(draft.deviceId, who.memberId) ?? null) : null
+    const paid = who?.ok
+      ? (this.hooks.payOnScan?.(draft.deviceId, who.memberId) ?? null)
+      : who?.reason === 'unknown_member' && cls.kind === 'member'
+        ? (this.hooks.payElsewhereOnScan?.(draft.deviceId, cls.code) ?? null)
+        : null
     const scan = await durable
     if (!scan) {
       await redeemed?.catch(() => undefined) // failed with the scan's batch; the pipeline logged it
@@ -200,11 +206,17 @@ export class TillService implements Module {
               memberId: w.memberId,
               ...(paid ? { cardMove: await paid } : {}),
             }
-          : scanOnly(
-              scan,
-              w.reason === 'malformed' ? 'malformed_member' : w.reason === 'bad_signature' ? 'forged_member' : w.reason,
-              w.detail,
-            )
+          : paid
+            ? await paidElsewhere(scan, paid)
+            : scanOnly(
+                scan,
+                w.reason === 'malformed'
+                  ? 'malformed_member'
+                  : w.reason === 'bad_signature'
+                    ? 'forged_member'
+                    : w.reason,
+                w.detail,
+              )
         break
       }
       default:
@@ -311,6 +323,18 @@ function fromRedeemOutcome(o: RedeemOutcome, storeName: (id: string) => string):
     voucher: o.voucher,
     previous: o.previous && { ...o.previous, storeName: storeName(o.previous.store) },
   }
+}
+
+/** Another store's member paid (or was refused) from their card, as their home store answered. */
+async function paidElsewhere(scan: JournaledScan, paid: Promise<TillCardMove>): Promise<Outcome> {
+  const cardMove = await paid
+  if (!cardMove.ok)
+    return {
+      ...scanOnly(scan, cardMove.error === 'needs_connection' ? 'needs_connection' : 'card_refused', cardMove.message),
+      cardMove,
+    }
+  const home = cardMove.home!
+  return { ...scanOnly(scan, 'member', `member of ${home.name} (${home.store})`), ok: true, reason: null, cardMove }
 }
 
 function scanOnly(scan: JournaledScan, reason: string, detail: string): Outcome {

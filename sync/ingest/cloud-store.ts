@@ -7,6 +7,7 @@
  */
 import Database from 'better-sqlite3'
 import type { EventBatch } from '../contract.js'
+import { CloudCards } from './cloud-cards.js'
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -79,6 +80,8 @@ export type ClaimResult = { ok: true; allowedUses: number } | { ok: false; detai
 
 export class CloudStore {
   readonly db: Database.Database
+  /** Where each member's card lives and which merchant each store belongs to. */
+  readonly cards: CloudCards
   private readonly ingestTx: Database.Transaction<(batch: EventBatch) => IngestResult>
   private readonly claimTx: Database.Transaction<
     (store: string, voucherKey: string, maxUses: number, localUses: number, now: number) => ClaimResult
@@ -105,6 +108,7 @@ export class CloudStore {
       .all() as string[]
     if (!claimColumns.includes('uses'))
       this.db.exec('ALTER TABLE voucher_claims ADD COLUMN uses INTEGER NOT NULL DEFAULT 1')
+    this.cards = new CloudCards(this.db)
     const s = {
       store: this.db.prepare('INSERT INTO stores (store) VALUES (?) ON CONFLICT DO NOTHING'),
       mark: this.db.prepare('SELECT contiguous FROM stores WHERE store = ?').pluck(),
@@ -167,6 +171,7 @@ export class CloudStore {
           continue
         inserted++
         const p = e.payload as Record<string, unknown>
+        this.cards.note(store, e.type, e.time, p)
         if (e.type === 'voucher.redeemed' && typeof p.voucherKey === 'string') {
           s.redemption.run(p.voucherKey, store, e.seq, e.id, e.time, Number(p.maxUses) || 1)
           depart(store, e.time, p, 1)

@@ -12,6 +12,8 @@ import type { CloudStore } from './cloud-store.js'
 import { RpcResponder } from './rpc-responder.js'
 import { CommandSender } from './command-sender.js'
 import { PipeSummaries } from './pipe-summaries.js'
+import { StoreAsker } from './store-asker.js'
+import { CardRelay } from './card-relay.js'
 
 export interface IngestOptions {
   /** Subscribe through a shared subscription group (MQTT 5 brokers, and Mosquitto on 3.1.1). */
@@ -26,10 +28,19 @@ export const SUMMARY_EVERY_MS = 300_000
 
 export const SHARE_GROUP = 'tillside-ingest'
 
-/** Events and requests (shared or not), presence, and command results (for a CommandSender on the same link). */
+/**
+ * Events and requests (shared or not), presence, and the stores' command results and
+ * answers to asks (not shared: each reaches the process that is waiting for it).
+ */
 export function ingestSubscriptions(shared: boolean): string[] {
   const share = (topic: string) => (shared ? `$share/${SHARE_GROUP}/${topic}` : topic)
-  return [share(`${ROOT}/+/events`), share(`${ROOT}/+/rpc/+`), `${ROOT}/+/status`, `${ROOT}/+/cmd-result`]
+  return [
+    share(`${ROOT}/+/events`),
+    share(`${ROOT}/+/rpc/+`),
+    `${ROOT}/+/status`,
+    `${ROOT}/+/cmd-result`,
+    `${ROOT}/+/answer`,
+  ]
 }
 
 export interface IngestStats {
@@ -45,6 +56,8 @@ export class Ingest {
   private readonly resendAsked = new Map<string, { seq: number; at: number }>()
   readonly rpc: RpcResponder
   readonly summaries: PipeSummaries
+  readonly cards: CardRelay
+  private readonly asker: StoreAsker
   private readonly tally: Tally
 
   constructor(
@@ -57,6 +70,11 @@ export class Ingest {
     const sender = new CommandSender(link, log)
     this.summaries = new PipeSummaries(store, sender, opts.summaryEveryMs ?? SUMMARY_EVERY_MS, log)
     this.summaries.start()
+    this.asker = new StoreAsker(link, log)
+    this.cards = new CardRelay(store.cards, this.asker, sender, log)
+    this.rpc.cardRelay = this.cards
+    this.cards.start()
+    link.on('down', () => this.asker.abandonAll())
     this.tally = new Tally(log, 'stored in the last minute')
     link.on('message', (m) => this.onMessage(m))
   }
@@ -69,6 +87,7 @@ export class Ingest {
       if (kind === 'events') this.onBatch(store, m.payload)
       else if (kind === 'status') this.onStatus(store, m.payload)
       else if (kind === 'rpc' && method) this.rpc.onRequest(store, method, m)
+      else if (kind === 'answer') this.asker.onAnswer(store, m)
     } catch (err) {
       this.stats.refused++
       if (!(err instanceof ContractError)) throw err
@@ -81,6 +100,7 @@ export class Ingest {
     if (batch.store !== store) throw new ContractError(`batch for store ${batch.store} published on ${store}'s topic`)
     const result = this.store.ingest(batch)
     this.summaries.mark(result.departures)
+    if (result.inserted > 0 && batch.events.some((e) => e.type === 'card.remote_abandoned')) this.cards.flushCancels()
     this.stats.batches++
     this.stats.events += result.inserted
     this.stats.duplicates += result.duplicates
@@ -111,21 +131,27 @@ export class Ingest {
   /** Stops the summaries' timer (the link is its owner's to stop). */
   stop(): void {
     this.summaries.stop()
+    this.cards.stop()
   }
 
   private onStatus(store: string, payload: Buffer): void {
     if (payload.length === 0) return // a cleared retained status
-    let status: { state?: unknown }
+    let status: { state?: unknown; merchant?: unknown }
     try {
-      status = JSON.parse(payload.toString()) as { state?: unknown }
+      status = JSON.parse(payload.toString()) as { state?: unknown; merchant?: unknown }
     } catch {
       throw new ContractError('status is not JSON')
     }
     if (status?.state !== 'online' && status.state !== 'offline')
       throw new ContractError('status.state must be online or offline')
     this.store.setStatus(store, status.state)
-    // A store that comes online gets its departures (maybe none) soon, so its page has a count and a time.
-    if (status.state === 'online') this.summaries.mark([store])
+    if (status.state === 'online') {
+      // The birth says which merchant the store belongs to (none: its cards are its own).
+      this.store.cards.setMerchant(store, typeof status.merchant === 'string' ? status.merchant : null)
+      // A store that comes online gets its departures (maybe none) soon, so its page has a count and a time.
+      this.summaries.mark([store])
+      this.cards.flushCancels()
+    }
     this.log.info({ store, state: status.state }, 'store status')
   }
 }

@@ -21,13 +21,17 @@ import { OTP_SEND } from '../otp-sender.js'
 import type { Link, LinkMessage } from '../link.js'
 import { VOUCHER_CHECK } from '../voucher-check.js'
 import type { CloudStore } from './cloud-store.js'
+import type { CardRelay } from './card-relay.js'
+import { CARD_DEBIT } from '../card-contract.js'
 
 const EXPIRY_GRACE_MS = 2_000
 
-type Answer = Pick<RpcResponse, 'status' | 'reason' | 'detail' | 'allowedUses'>
+type Answer = Pick<RpcResponse, 'status' | 'reason' | 'detail' | 'allowedUses' | 'card'>
 
 export class RpcResponder {
   answered = 0
+  /** Card payments at another store (set by the ingest); without it card-debit is an unknown method. */
+  cardRelay: CardRelay | null = null
   private readonly tally: Tally
 
   constructor(
@@ -60,13 +64,23 @@ export class RpcResponder {
       this.tally.add('expiredDropped')
       return
     }
-    const answer = this.answer(store, method, request.body)
-    const response: RpcResponse = { v: CONTRACT_VERSION, id: request.id, ...answer }
-    this.answered++
+    const relay = this.cardRelay
+    const answer =
+      method === CARD_DEBIT && relay
+        ? relay.debit(store, request.body, request.expiresAt).catch((err: unknown): Answer => {
+            if (err instanceof ContractError) return badRequest(err)
+            this.log.error({ err, store, method }, 'request failed')
+            return { status: 'error', reason: 'failed', detail: (err as Error).message }
+          })
+        : Promise.resolve(this.answer(store, method, request.body))
     const correlationData = m.correlationData ?? Buffer.from(request.id)
-    this.link
-      .publish(replyTo, JSON.stringify(response), { qos: 1, correlationData })
-      .catch((err: Error) => this.log.debug({ store, err: err.message }, 'answer not sent; the store will time out'))
+    void answer.then((a) => {
+      const response: RpcResponse = { v: CONTRACT_VERSION, id: request.id, ...a }
+      this.answered++
+      this.link
+        .publish(replyTo, JSON.stringify(response), { qos: 1, correlationData })
+        .catch((err: Error) => this.log.debug({ store, err: err.message }, 'answer not sent; the store will time out'))
+    })
   }
 
   private answer(store: string, method: string, body: unknown): Answer {
@@ -93,8 +107,12 @@ export class RpcResponder {
       this.tally.add('onlineChecksRefused')
       return { status: 'refused', reason: 'already_redeemed', detail: claim.detail }
     } catch (err) {
-      if (!(err instanceof ContractError)) throw err
-      return { status: 'error', reason: 'bad_request', detail: err.message }
+      return badRequest(err)
     }
   }
+}
+
+function badRequest(err: unknown): Answer {
+  if (!(err instanceof ContractError)) throw err
+  return { status: 'error', reason: 'bad_request', detail: err.message }
 }

@@ -66,6 +66,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     pos: {} as GatewayServices['pos'],
     cards: {} as GatewayServices['cards'],
     armedDebits: {} as GatewayServices['armedDebits'],
+    chainPay: {} as GatewayServices['chainPay'],
     segments: {} as GatewayServices['segments'],
     print: { printers: () => [] } as unknown as GatewayServices['print'],
     cashiers: new CashierSessions([], 60_000),

@@ -45,7 +45,7 @@ export class StoreEnd {
     this.bus = new EventBus(log)
     this.sync = new SyncService(
       config,
-      { journal: this.journal, bus: this.bus, deviceStates: () => [], version: 'test', commands },
+      { journal: this.journal, bus: this.bus, deviceStates: () => [], version: 'test', commands, asks: {} },
       log,
     )
   }

@@ -137,6 +137,7 @@ describe('kiosk game', () => {
       kiosk: gateway.kiosk,
       departures: gateway.app.services.backOffice.departures,
       reannounce: () => {},
+      chainHome: { cancel: () => Promise.resolve('') },
     })
     const meta = { id: 'c1', type: 'prize-inventory' }
     expect(

@@ -10,6 +10,7 @@ import { endSessionsTx, startSessionTx } from './portal-tx.js'
 import { forgetMemberTx } from './forget-tx.js'
 import { cardDebitTx, cardTopUpTx } from './card-tx.js'
 import { cardPayOutTx, cardRefundTx, cardReverseTx } from './card-undo-tx.js'
+import { cardCancelRemoteTx, cardRemoteAbandonTx, cardRemoteDebitTx, cardRemoteRefusedTx } from './card-remote-tx.js'
 
 export const WRITER_COMMANDS = {
   'voucher.issue': issueVoucherTx,
@@ -35,6 +36,10 @@ export const WRITER_COMMANDS = {
   'card.refund': cardRefundTx,
   'card.reverse': cardReverseTx,
   'card.payout': cardPayOutTx,
+  'card.remoteDebit': cardRemoteDebitTx,
+  'card.remoteAbandon': cardRemoteAbandonTx,
+  'card.remoteRefused': cardRemoteRefusedTx,
+  'card.cancelRemote': cardCancelRemoteTx,
 } satisfies Record<string, WriterCommand>
 
 type Commands = typeof WRITER_COMMANDS
