@@ -135,7 +135,8 @@ function connect() {
       // A wallet code scanned for a card top-up is the card's: the banner must not say "charge it at the POS".
       const forCard = r.kind === 'payment' && card.onWalletScan(r.id)
       if (!forCard) banner = { result: r, at: Date.now() }
-      if (r.kind === 'member' && r.ok) void card.onMember(r)
+      // A member of another store shows on the card panel too, paid or refused by their home store.
+      if (r.kind === 'member' && (r.ok || (r.cardMove && r.cardMove.home))) void card.onMember(r)
     }
     if (banner && banner.result.id === r.id) banner.result = r
     renderBanner()

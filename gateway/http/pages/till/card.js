@@ -35,6 +35,26 @@ export function cardPanel(ctx) {
     render()
   }
 
+  /**
+   * A member of another store of the merchant paid (or was refused) from their card, as
+   * their home store answered: only what it said is shown — the card lives there, so
+   * nothing else can be done with it here.
+   */
+  function showElsewhere(move) {
+    const b = move.ok ? move.balance : { principal: 0, bonus: 0, total: 0 }
+    card = {
+      elsewhere: move.ok ? move.home.name : '',
+      known: move.ok,
+      currency: move.ok ? move.currency : card ? card.currency : 'CNY',
+      ...b,
+      statement: [],
+      presentUntil: Date.now() + 5 * 60_000,
+    }
+    lastDone = move.ok ? move : null
+    lastRefusal = move.ok ? null : move
+    render()
+  }
+
   function hide() {
     card = null
     render()
@@ -45,10 +65,19 @@ export function cardPanel(ctx) {
     panel.hidden = !card || Date.now() > card.presentUntil
     $('card-pay-first').hidden = !panel.hidden
     if (panel.hidden) return
-    $('card-balance').textContent = t('card.balance', { amount: money(card.total) })
-    $('card-split').textContent = t('card.split', { principal: money(card.principal), bonus: money(card.bonus) })
+    const elsewhere = card.elsewhere !== undefined
+    const known = !elsewhere || card.known
+    $('card-balance').textContent = known ? t('card.balance', { amount: money(card.total) }) : ''
+    $('card-split').textContent = known
+      ? t('card.split', { principal: money(card.principal), bonus: money(card.bonus) })
+      : ''
+    $('card-actions').hidden = elsewhere
     const minutes = Math.max(1, Math.ceil((card.presentUntil - Date.now()) / 60_000))
-    $('card-present').textContent = t('card.presentFor', { minutes })
+    $('card-present').textContent = !elsewhere
+      ? t('card.presentFor', { minutes })
+      : card.elsewhere
+        ? t('card.memberOf', { store: card.elsewhere })
+        : t('card.otherStore')
     $('card-pay').disabled = card.total <= 0
     $('card-payout').disabled = card.total <= 0
     $('card-lines').replaceChildren(...card.statement.slice(0, 5).map(lineItem))
@@ -204,8 +233,12 @@ export function cardPanel(ctx) {
       'balance_spent',
       'wrong_pin',
       'locked_out',
+      'needs_connection',
+      'other_merchant',
+      'no_card',
+      'unknown_member',
     ]
-    if (code === 'insufficient_balance')
+    if (code === 'insufficient_balance' && card.elsewhere === undefined)
       return `${t('card.refused.insufficient_balance')} — ${t('card.balance', { amount: money(card.total) })}`
     return known.includes(code)
       ? t(`card.refused.${code}`)
@@ -283,6 +316,7 @@ export function cardPanel(ctx) {
       entry.waitingMember = false
       $('amount-dialog').close()
     }
+    if (result.cardMove && result.cardMove.home) return showElsewhere(result.cardMove)
     await showMember(result.id)
     if (!card || !result.cardMove) return
     if (result.cardMove.ok) done(result.cardMove)
