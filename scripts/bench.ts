@@ -19,6 +19,7 @@ import { benchSoak } from './bench/soak.js'
 import { benchAdminFigures } from './bench/admin-figures.js'
 import { benchMembersSegments } from './bench/members-segments.js'
 import { benchCardDebit } from './bench/card-debit.js'
+import { benchCardChain } from './bench/card-chain.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
@@ -28,6 +29,7 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['voucher.verify', benchVoucherVerify],
   ['till.decision', benchTillDecision, 'socat'],
   ['card.debit', benchCardDebit, 'socat'],
+  ['card.chain_debit', benchCardChain, 'mosquitto'],
   ['print.render', benchPrintRender],
   ['print.queue', benchPrintQueue],
   ['sync.drain', benchSyncDrain, 'mosquitto'],

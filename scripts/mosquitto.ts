@@ -42,6 +42,8 @@ export class Mosquitto {
       conf,
       [
         `listener ${this.opts.port} 127.0.0.1`,
+        // As docs/sync.md asks of a chain's broker: requests and answers are not held back by Nagle.
+        'set_tcp_nodelay true',
         // Run as root, mosquitto would switch to user "mosquitto", who cannot read our temp dirs.
         ...(process.getuid?.() === 0 ? ['user root'] : []),
         ...(this.opts.tls

@@ -133,6 +133,9 @@ export class MqttLink extends EventEmitter implements Link {
     this.client = client
     client.on('connect', () => {
       if (this.client !== client) return
+      // Requests and their answers are single small packets: Nagle's algorithm held each one
+      // back for the peer's delayed ACK (~40 ms a hop on Linux). Batches are large anyway.
+      ;(client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true)
       client.subscribe(o.subscriptions, { qos: 1 }, (err) => {
         if (err || this.client !== client) {
           if (err) this.log.error({ err }, 'subscribe failed; reconnecting')

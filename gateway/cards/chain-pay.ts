@@ -59,7 +59,7 @@ export function chainView(p: ChainPayment) {
   }
 }
 
-/** Refusals from the home store that keep their own code here; anything else is named as it came. */
+/** Refusals from the home store that keep their own code here; any other reads as "needs connection" (not checked). */
 const KNOWN = new Set([
   'insufficient_balance',
   'no_card',
