@@ -60,7 +60,7 @@ export class CardService {
   constructor(
     private readonly journal: Journal,
     private readonly config: CardsConfig,
-    private readonly payments: Pick<PosService, 'charge'>,
+    private readonly payments: Pick<PosService, 'chargeDecided'>,
     private readonly log: Logger,
   ) {
     this.reads = new CardReads(journal)
@@ -207,13 +207,19 @@ export class CardService {
     if (wallet.kind !== 'payment')
       throw new PosError('not_a_payment_code', 'not an Alipay, WeChat Pay or UnionPay payment code')
     this.checkLimits(input.memberId, input.amount + bonus, idChecked)
-    const charge = await this.payments.charge(actor.key, {
+    const charge = await this.payments.chargeDecided(actor.key, {
       idempotencyKey: `card-topup:${input.idempotencyKey}`,
       authCode: input.payment.authCode,
       amount: input.amount,
       currency: this.config.currency,
     })
-    if (charge.status !== 'paid') throw new CardError('payment_declined', `${wallet.provider}: ${charge.detail}`)
+    if (charge.status !== 'paid')
+      throw new CardError(
+        'payment_declined',
+        charge.status === 'pending'
+          ? `${wallet.provider}: not confirmed; it is being cancelled, nothing is charged`
+          : `${wallet.provider}: ${charge.detail}`,
+      )
     const { result } = await this.journal.execute('card.topup', {
       ...args,
       method: wallet.provider,

@@ -53,7 +53,16 @@ const ChargeBody = Type.Object(
   { additionalProperties: false },
 )
 const ChargeReply = Type.Object({
-  status: StringEnum(['paid', 'declined']),
+  status: StringEnum(['paid', 'declined', 'reversed', 'pending'], {
+    description:
+      'paid / declined as the provider said; reversed: not confirmed in time and cancelled — nothing charged; pending (202): not decided yet, ask again with the same key',
+  }),
+  phase: Type.Optional(
+    StringEnum(['confirming', 'reversing'], {
+      description:
+        'pending only: the customer is confirming on the phone (or the answer is awaited), or it is being cancelled',
+    }),
+  ),
   provider: Type.String(),
   amount: Type.Integer(),
   currency: Type.String(),
@@ -99,13 +108,17 @@ export const salesRoutes = fp(
         onRequest: authenticate,
         schema: {
           tags: ['pos'],
-          summary: 'Charge a wallet payment code now — refused at once (503) when the provider is unreachable',
+          summary:
+            'Charge a wallet payment code now — refused at once (503) when the provider is unreachable; 202 while it is not decided (ask again with the same key)',
           security,
           body: ChargeBody,
-          response: { 200: ChargeReply, ...errors },
+          response: { 200: ChargeReply, 202: ChargeReply, ...errors },
         },
       },
-      async (req) => app.services.pos.charge(req.posName!, req.body),
+      async (req, reply) => {
+        const r = await app.services.pos.charge(req.posName!, req.body)
+        return reply.code(r.status === 'pending' ? 202 : 200).send(r)
+      },
     )
   },
   { name: 'sales-routes', dependencies: ['tillside-services'] },

@@ -1,8 +1,12 @@
 /**
- * The payment-provider adapter: how a wallet payment code (付款码) becomes a charge.
- * A real PSP adapter (Alipay/WeChat Pay "micropay", UnionPay) implements this later;
- * the sandbox ships for development and tests. Payment codes expire in about a minute,
- * so a provider that cannot be reached must say so at once — never queue a charge.
+ * The payment-provider adapter: how a wallet payment code (付款码) becomes a charge, and
+ * what the charge protocol (charge-protocol.ts) asks when the answer is not yet known.
+ * A charge has five answers, not three: besides paid and declined, **pending** (the
+ * customer confirms on the phone) and **unknown** (a timeout, a 5xx, an answer whose
+ * signature does not verify) — neither paid nor declined, so the protocol queries and,
+ * failing that, cancels; and **unavailable** (provably never sent: nothing was charged).
+ * Payment codes expire in about a minute, so a provider that cannot be reached must say so
+ * at once — never queue a charge.
  */
 import type { PaymentProvider as Wallet } from '../till/classify.js'
 
@@ -11,51 +15,45 @@ export interface ChargeRequest {
   authCode: string
   amount: number
   currency: string
-  /** Our reference, unique per charge (the idempotency key): a PSP dedupes on it too. */
+  /** Our reference, unique per charge (the idempotency key): the provider dedupes on it, and we query and cancel by it. */
   reference: string
 }
 
-export type ChargeResult =
+/** What a charge and a query may both say of it. */
+type Answer =
   | { status: 'paid'; transactionId: string; detail: string }
-  | { status: 'declined'; detail: string }
-  | { status: 'unavailable'; detail: string }
+  | { status: 'declined' | 'pending' | 'unknown'; detail: string }
+
+export type ChargeResult = Answer | { status: 'unavailable'; detail: string }
+
+/** What the provider says of a charge by our reference; not_found: it never arrived there. */
+export type QueryResult = Answer | { status: 'not_found'; detail: string }
+
+/** cancelled: the charge is undone (or never happened) for sure; anything else is tried again. */
+export type CancelResult = { status: 'cancelled'; detail: string } | { status: 'failed' | 'unknown'; detail: string }
+
+export interface ChargeRef {
+  wallet: Wallet
+  reference: string
+}
 
 export interface PaymentProvider {
   readonly name: string
   /** True when a charge could be attempted now (link up, PSP reachable). */
   available(): boolean
   charge(req: ChargeRequest): Promise<ChargeResult>
+  query(ref: ChargeRef): Promise<QueryResult>
+  /** Undoes a charge whatever became of it (the providers' cancel/reverse: a paid one is refunded). */
+  cancel(ref: ChargeRef): Promise<CancelResult>
 }
+
+const NONE = 'no payment provider is configured (payments.provider)'
 
 /** No PSP configured: every payment code is refused at once. */
 export const NO_PROVIDER: PaymentProvider = {
   name: 'none',
   available: () => false,
-  charge: () =>
-    Promise.resolve({ status: 'unavailable', detail: 'no payment provider is configured (payments.provider)' }),
-}
-
-/**
- * A PSP stand-in: pays every code except those ending 0000 (declined: "insufficient
- * balance"); `online` can be switched off to act out a dead link.
- */
-export class SandboxProvider implements PaymentProvider {
-  readonly name = 'sandbox'
-  online = true
-  private next = 1
-
-  available(): boolean {
-    return this.online
-  }
-
-  charge(req: ChargeRequest): Promise<ChargeResult> {
-    if (!this.online) return Promise.resolve({ status: 'unavailable', detail: 'sandbox provider is offline' })
-    if (req.authCode.endsWith('0000'))
-      return Promise.resolve({ status: 'declined', detail: 'insufficient balance (sandbox)' })
-    return Promise.resolve({
-      status: 'paid',
-      transactionId: `sandbox-${req.wallet}-${this.next++}`,
-      detail: 'paid (sandbox)',
-    })
-  }
+  charge: () => Promise.resolve({ status: 'unavailable', detail: NONE }),
+  query: () => Promise.resolve({ status: 'not_found', detail: NONE }),
+  cancel: () => Promise.resolve({ status: 'cancelled', detail: NONE }),
 }

@@ -12,6 +12,8 @@ import type { SaleArgs, SaleResponse } from '../store/tx/pos-tx.js'
 import { classifyScan } from '../till/classify.js'
 import { canonicalJson } from '../vouchers/canonical-json.js'
 import type { PaymentProvider } from './payment-provider.js'
+import { ChargeProtocol, type ChargeTiming } from './charge-protocol.js'
+import type { Attempt } from '../store/tx/payment-tx.js'
 
 export class PosError extends CodedError<
   'idempotency_conflict' | 'payments_mismatch' | 'not_a_payment_code' | 'payment_offline'
@@ -27,7 +29,9 @@ export interface ChargeInput {
   currency: string
 }
 export type ChargeResponse = {
-  status: 'paid' | 'declined'
+  /** pending: not decided yet — ask again with the same key (`phase` says what is going on). */
+  status: 'paid' | 'declined' | 'reversed' | 'pending'
+  phase?: 'confirming' | 'reversing'
   provider: string
   amount: number
   currency: string
@@ -48,13 +52,17 @@ export class PosService {
   private readonly tally: Tally
   private readonly reads: PosReads
 
+  readonly protocol: ChargeProtocol
+
   constructor(
     private readonly journal: Journal,
     readonly provider: PaymentProvider,
+    private readonly timing: ChargeTiming & { answerWithinMs: number },
     private readonly log: Logger,
   ) {
     this.tally = new Tally(log, 'POS in the last minute')
     this.reads = new PosReads(journal)
+    this.protocol = new ChargeProtocol(journal, provider, timing, log)
   }
 
   async recordSale(pos: string, input: SaleInput): Promise<SaleResponse & { repeated: boolean }> {
@@ -75,42 +83,41 @@ export class PosService {
     return { ...result.response, repeated: result.status === 'repeat' }
   }
 
-  /** Charges a wallet payment code now, or refuses at once; concurrent retries share one charge. */
-  charge(pos: string, input: ChargeInput): Promise<ChargeResponse> {
+  /**
+   * Charges a wallet payment code now (charge-protocol.ts), or refuses at once when no
+   * provider can be reached; waits up to `waitMs` for it to be decided, else answers
+   * pending. Concurrent retries of one key share one charge; a later retry finds it.
+   */
+  charge(pos: string, input: ChargeInput, waitMs = this.timing.answerWithinMs): Promise<ChargeResponse> {
     const key = `${pos}:${input.idempotencyKey}`
     const running = this.inFlight.get(key)
     if (running) return running
-    const p = this.chargeOnce(pos, key, input).finally(() => this.inFlight.delete(key))
+    const p = this.chargeOnce(pos, key, input, waitMs).finally(() => this.inFlight.delete(key))
     this.inFlight.set(key, p)
     return p
   }
 
-  private async chargeOnce(pos: string, key: string, input: ChargeInput): Promise<ChargeResponse> {
+  /** A charge someone waits on to the end (a card top-up): until it is decided, or a cancel is still being confirmed. */
+  chargeDecided(pos: string, input: ChargeInput): Promise<ChargeResponse> {
+    return this.charge(pos, input, this.timing.confirmWithinMs + 2 * this.timing.queryEveryMs + 1_000)
+  }
+
+  private async chargeOnce(pos: string, key: string, input: ChargeInput, waitMs: number): Promise<ChargeResponse> {
     const cls = classifyScan(input.authCode)
     if (cls.kind !== 'payment')
       throw new PosError('not_a_payment_code', 'not an Alipay, WeChat Pay or UnionPay payment code')
     const requestHash = hash({ authCode: input.authCode, amount: input.amount, currency: input.currency })
+    const conflict = () =>
+      new PosError('idempotency_conflict', `idempotency key ${input.idempotencyKey} was used for a different charge`)
+    // Charges recorded before the protocol (issue #21) answer from the idempotency table.
     const prior = this.reads.idempotent(key)
     if (prior) {
-      if (prior.requestHash !== requestHash)
-        throw new PosError(
-          'idempotency_conflict',
-          `idempotency key ${input.idempotencyKey} was used for a different charge`,
-        )
+      if (prior.requestHash !== requestHash) throw conflict()
       return JSON.parse(prior.response) as ChargeResponse
     }
     const masked = maskCode(input.authCode)
-    const answer = this.provider.available()
-      ? await this.provider.charge({
-          wallet: cls.provider,
-          authCode: input.authCode,
-          amount: input.amount,
-          currency: input.currency,
-          reference: key,
-        })
-      : ({ status: 'unavailable', detail: `${this.provider.name} payment provider is not reachable` } as const)
-    if (answer.status === 'unavailable') {
-      // Never stored under the key: the code expires in a minute, a later retry must ask afresh.
+    if (!this.protocol.attempt(key) && !this.provider.available()) {
+      // Never written under the key: the code expires in a minute, a later retry must ask afresh.
       await this.journal.append({
         type: 'payment.refused_offline',
         device: `pos:${pos}`,
@@ -119,32 +126,57 @@ export class PosService {
           maskedCode: masked,
           amount: input.amount,
           currency: input.currency,
-          detail: answer.detail,
+          detail: `${this.provider.name} payment provider is not reachable`,
         },
       })
       throw new PosError(
         'payment_offline',
-        `${answer.detail}; ask for another way to pay — payment codes are never queued`,
+        `${this.provider.name} payment provider is not reachable; ask for another way to pay — payment codes are never queued`,
       )
     }
-    const outcome = {
-      status: answer.status,
-      provider: this.provider.name,
+    const started = await this.protocol.begin({
+      reference: key,
+      requestHash,
+      device: `pos:${pos}`,
+      maskedCode: masked,
+      wallet: cls.provider,
+      authCode: input.authCode,
       amount: input.amount,
       currency: input.currency,
-      maskedCode: masked,
-      transactionId: answer.status === 'paid' ? answer.transactionId : null,
-      detail: answer.detail,
-    }
-    const { result } = await this.journal.execute('pos.payment', { key, requestHash, device: `pos:${pos}`, outcome })
-    if (result.status === 'conflict')
-      throw new PosError(
-        'idempotency_conflict',
-        `idempotency key ${input.idempotencyKey} was used for a different charge`,
-      )
-    this.log.debug({ pos, status: outcome.status, wallet: cls.provider, code: masked }, 'payment code charged')
-    this.tally.add(outcome.status === 'paid' ? 'chargesPaid' : 'chargesDeclined')
-    return result.response
+    })
+    if (started.status === 'conflict') throw conflict()
+    const decided = await within(started.decided, waitMs)
+    const a = decided ?? this.protocol.attempt(key)!
+    this.log.debug({ pos, state: a.state, wallet: cls.provider, code: masked }, 'payment code charge')
+    if (started.status === 'new' && decided) this.tally.add(`charges_${a.state}`)
+    return view(a)
+  }
+}
+
+function view(a: Attempt): ChargeResponse {
+  const s = a.state
+  return {
+    ...(s === 'paid' || s === 'declined' || s === 'reversed'
+      ? { status: s }
+      : { status: 'pending' as const, phase: s === 'reversing' ? ('reversing' as const) : ('confirming' as const) }),
+    provider: a.provider,
+    amount: a.amount,
+    currency: a.currency,
+    maskedCode: a.maskedCode,
+    transactionId: a.transactionId,
+    detail: a.detail,
+    seq: a.seq,
+  }
+}
+
+/** The promise's value, or null when it has not settled within `ms`. */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)))
+  try {
+    return await Promise.race([p, late])
+  } finally {
+    clearTimeout(timer)
   }
 }
 

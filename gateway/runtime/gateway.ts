@@ -91,6 +91,7 @@ export class Gateway {
       this.started = await startModules(
         [
           p.journal,
+          p.pos.protocol,
           p.kiosk,
           p.print,
           p.till,

@@ -39,15 +39,19 @@ const PrintEnd = Event('A print job moved on; `by` when a person did it (admin:<
   error: Nullable(Type.String()),
   by: Type.Optional(Str),
 })
-const Payment = Event('A wallet payment and the provider’s answer (the payment code masked)', {
-  status: Type.Union([Type.Literal('paid'), Type.Literal('declined')]),
+/** A payment-code charge's step (charge-protocol.ts): `reference` is ours, `transactionId` the provider's. */
+const PaymentFields = {
+  status: Type.Union(['started', 'pending', 'paid', 'declined', 'reversing', 'reversed'].map((s) => Type.Literal(s))),
   provider: Str,
   amount: Int,
   currency: Str,
   maskedCode: Str,
   transactionId: Nullable(Str),
   detail: Type.String(),
-})
+  /** Absent on charges recorded before the protocol (issue #21). */
+  reference: Type.Optional(Str),
+}
+const Payment = (what: string) => Event(`A wallet payment-code charge ${what} (the payment code masked)`, PaymentFields)
 /** Every card movement: what it moved from principal and bonus (signed) and the balance after. */
 const CardMove = {
   memberId: Str,
@@ -146,8 +150,12 @@ export const EVENT_SCHEMAS = {
     redemptions: Type.Array(Str),
     reference: Nullable(Type.String()),
   }),
-  'payment.paid': Payment,
-  'payment.declined': Payment,
+  'payment.started': Payment('about to be sent to the provider: from here on it is never forgotten'),
+  'payment.pending': Payment('waiting for the customer to confirm on the phone'),
+  'payment.paid': Payment('paid, as the provider said'),
+  'payment.declined': Payment('declined, as the provider said'),
+  'payment.reversing': Payment('not confirmed in time: being cancelled at the provider'),
+  'payment.reversed': Payment('cancelled, as the provider confirmed: nothing charged'),
   'payment.refused_offline': Event('A payment code refused because the provider was unreachable (never queued)', {
     wallet: Str,
     maskedCode: Str,

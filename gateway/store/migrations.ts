@@ -10,6 +10,7 @@ export interface Migration {
 }
 
 import { CARD_MIGRATIONS } from './migrations-cards.js'
+import { PAYMENT_MIGRATIONS } from './migrations-payments.js'
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -326,4 +327,5 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   ...CARD_MIGRATIONS,
+  ...PAYMENT_MIGRATIONS,
 ]

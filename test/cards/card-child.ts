@@ -15,7 +15,7 @@ const [mode, file, membersFile, name] = process.argv.slice(2) as [string, string
 const members = JSON.parse(readFileSync(membersFile, 'utf8')) as string[]
 const journal = new Journal(file, silentLogger())
 await journal.start()
-const noWallet = { charge: () => Promise.reject(new Error('no wallet in this test')) }
+const noWallet = { chargeDecided: () => Promise.reject(new Error('no wallet in this test')) }
 const { cards: limits } = parseConfig('store: { id: s, name: S }', 'card-child.yaml')
 const cards = new CardService(journal, limits, noWallet, silentLogger())
 const till = { key: `till:${name}`, cashier: name, device: name }

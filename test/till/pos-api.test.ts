@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
 import type { Gateway } from '../../gateway/runtime/gateway.js'
-import type { SandboxProvider } from '../../gateway/payments/payment-provider.js'
+import type { SandboxProvider } from '../../gateway/payments/sandbox-provider.js'
 import { CASHIER_PIN, POS_TOKEN, startStoreGateway } from '../helpers/vouchers.js'
 
 describe('POS API', () => {

@@ -2,7 +2,8 @@
 import type { WriterCommand } from './tx-context.js'
 import { issueVoucherTx, redeemVoucherTx, voidRedemptionTx } from './voucher-tx.js'
 import { enrolMemberTx, tagMemberTx } from './member-tx.js'
-import { recordPaymentTx, recordSaleTx } from './pos-tx.js'
+import { recordSaleTx } from './pos-tx.js'
+import { paymentStartTx, paymentStepTx } from './payment-tx.js'
 import { enqueuePrintTx, recoverPrintTx, transitionPrintTx } from './print-tx.js'
 import { recordCommandTx, savePipeSummaryTx, syncAckTx } from './sync-tx.js'
 import { kioskPlayTx, prizeLeaseTx } from './kiosk-tx.js'
@@ -20,7 +21,8 @@ export const WRITER_COMMANDS = {
   'member.forget': forgetMemberTx,
   'member.tag': tagMemberTx,
   'pos.sale': recordSaleTx,
-  'pos.payment': recordPaymentTx,
+  'payment.start': paymentStartTx,
+  'payment.step': paymentStepTx,
   'print.enqueue': enqueuePrintTx,
   'print.transition': transitionPrintTx,
   'print.recover': recoverPrintTx,

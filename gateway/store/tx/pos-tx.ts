@@ -57,28 +57,3 @@ function memberOfRedemptions(tx: TxContext, redemptions: string[]): string | nul
   }
   return null
 }
-
-export interface PaymentArgs {
-  key: string
-  requestHash: string
-  device: string
-  /** The provider's answer, already obtained; the auth code is masked before it gets here. */
-  outcome: {
-    status: 'paid' | 'declined'
-    provider: string
-    amount: number
-    currency: string
-    maskedCode: string
-    transactionId: string | null
-    detail: string
-  }
-}
-
-export function recordPaymentTx(tx: TxContext, a: PaymentArgs): Idempotent<PaymentArgs['outcome'] & { seq: number }> {
-  const prior = replay<PaymentArgs['outcome'] & { seq: number }>(tx, a.key, a.requestHash)
-  if (prior) return prior
-  const ev = tx.append(`payment.${a.outcome.status}`, a.device, a.outcome, { outbox: a.outcome.status === 'paid' })
-  const response = { ...a.outcome, seq: ev.seq }
-  remember(tx, a.key, a.requestHash, response)
-  return { status: 'new', response }
-}

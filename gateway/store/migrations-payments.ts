@@ -1,0 +1,35 @@
+/** Schema for wallet payment-code charges (issue #21); the rest of the schema is in migrations.ts. */
+import type { Migration } from './migrations.js'
+
+export const PAYMENT_MIGRATIONS: Migration[] = [
+  {
+    version: 18,
+    name: 'payment attempts',
+    sql: `
+      -- One row per payment-code charge, written before the provider is asked, so a charge in
+      -- flight is never forgotten: a restart resumes its query or its cancel from here.
+      -- charging: asked, answer not known yet (the customer may be confirming on the phone);
+      -- paid / declined: the provider said so; reversing: not confirmed in time, being
+      -- cancelled; reversed: the provider confirmed the cancel. reference = our reference.
+      CREATE TABLE payment_attempts (
+        reference      TEXT PRIMARY KEY,
+        request_hash   TEXT NOT NULL,
+        device         TEXT,
+        provider       TEXT NOT NULL,
+        wallet         TEXT NOT NULL,
+        masked_code    TEXT NOT NULL,
+        amount         INTEGER NOT NULL CHECK (amount > 0),
+        currency       TEXT NOT NULL,
+        state          TEXT NOT NULL CHECK (state IN ('charging', 'paid', 'declined', 'reversing', 'reversed')),
+        pending        INTEGER NOT NULL DEFAULT 0,
+        transaction_id TEXT,
+        detail         TEXT NOT NULL DEFAULT '',
+        started_at     INTEGER NOT NULL,
+        deadline       INTEGER NOT NULL,
+        updated_at     INTEGER NOT NULL,
+        event_seq      INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX payment_attempts_open ON payment_attempts (state) WHERE state IN ('charging', 'reversing');
+    `,
+  },
+]

@@ -1,0 +1,105 @@
+/**
+ * Payment-code charges through the POS API on a real gateway with the sandbox provider
+ * acting out each answer (docs/payments.md): 202 while the customer confirms, the same key
+ * asked again until it is decided; a lost answer found paid and charged once; a charge
+ * never confirmed cancelled and answered "reversed"; a charge in flight across a restart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FastifyInstance } from 'fastify'
+import { Gateway } from '../../gateway/runtime/gateway.js'
+import { silentLogger } from '../../gateway/log.js'
+import { POS_TOKEN, makeChain } from '../helpers/vouchers.js'
+import { tempDir } from '../helpers/tmp.js'
+import type { Config } from '../../config/schema.js'
+
+const WALLET = '2847612345678' // + 5 digits: the sandbox's scenario is the last four
+
+describe('payment-code charges through the POS API', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let config: Config
+  let gateway: Gateway
+  let app: FastifyInstance
+  let key = 0
+  const charge = (code: string, idempotencyKey = `charge-test-${++key}`, amount = 1_250) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/pos/payments/charge',
+      payload: { idempotencyKey, authCode: code, amount, currency: 'CNY' },
+      headers: { authorization: `Bearer ${POS_TOKEN}` },
+    })
+  const events = (type: string) =>
+    gateway.journal.reader.prepare('SELECT count(*) FROM events WHERE type = ?').pluck().get(type)
+  /** Asks again with the same key until the charge is decided, as a POS does after a 202. */
+  async function untilDecided(code: string, k: string) {
+    for (let i = 0; i < 200; i++) {
+      const r = await charge(code, k)
+      if (r.statusCode !== 202) return r
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    throw new Error(`charge ${k} still pending`)
+  }
+
+  beforeAll(async () => {
+    tmp = tempDir()
+    const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], undefined, {
+      payments: { provider: 'sandbox', confirmWithinMs: 800, queryEveryMs: 50, answerWithinMs: 150 },
+    })
+    config = chain.stores.get('shop-a')!.config
+    gateway = await Gateway.open({ config, log: silentLogger() })
+    await gateway.start()
+    app = gateway.app
+  })
+  afterAll(async () => {
+    await gateway?.stop()
+    tmp?.cleanup()
+  })
+
+  it('pays at once, and answers a retry from the first time', async () => {
+    const r = await charge(`${WALLET}00001`, 'charge-once-1')
+    expect(r.statusCode).toBe(200)
+    expect(r.json()).toMatchObject({ status: 'paid', provider: 'sandbox', maskedCode: '2847************01' })
+    expect((await charge(`${WALLET}00001`, 'charge-once-1')).json()).toEqual(r.json())
+    expect((await charge(`${WALLET}00001`, 'charge-once-1', 99)).statusCode).toBe(409)
+  })
+
+  it('says pending (202) while the customer confirms on the phone, then paid', async () => {
+    const k = 'charge-confirm-1'
+    const r = await untilDecided(`${WALLET}01111`, k)
+    expect(r.json()).toMatchObject({ status: 'paid' })
+    expect(gateway.pos.protocol.attempt(`pos-1:${k}`)).toMatchObject({ state: 'paid', pending: true })
+  })
+
+  it('finds a charge whose answer was lost, paid once', async () => {
+    const before = events('payment.paid')
+    const r = await untilDecided(`${WALLET}03333`, 'charge-lost-1')
+    expect(r.json()).toMatchObject({ status: 'paid' })
+    expect(events('payment.paid')).toBe((before as number) + 1)
+  })
+
+  it('cancels what is never confirmed and answers reversed: nothing charged', async () => {
+    const first = await charge(`${WALLET}02222`, 'charge-never-1')
+    expect(first.statusCode).toBe(202)
+    expect(first.json()).toMatchObject({ status: 'pending', phase: 'confirming' })
+    for (const [code, k] of [
+      [`${WALLET}02222`, 'charge-never-1'],
+      [`${WALLET}04444`, 'charge-never-2'],
+    ] as const) {
+      const r = await untilDecided(code, k)
+      expect(r.statusCode).toBe(200)
+      expect(r.json()).toMatchObject({ status: 'reversed' })
+    }
+    expect(events('payment.reversed')).toBe(2)
+  })
+
+  it('resumes a charge left in flight when the gateway starts again', async () => {
+    const k = 'charge-restart-1'
+    expect((await charge(`${WALLET}02222`, k)).statusCode).toBe(202)
+    await gateway.stop()
+    gateway = await Gateway.open({ config, log: silentLogger() })
+    await gateway.start()
+    app = gateway.app
+    // A new sandbox knows nothing of it: never found, so cancelled — never left hanging.
+    await expect.poll(() => gateway.pos.protocol.attempt(`pos-1:${k}`)?.state, { timeout: 15_000 }).toBe('reversed')
+    expect((await charge(`${WALLET}02222`, k)).json()).toMatchObject({ status: 'reversed' })
+  })
+})
