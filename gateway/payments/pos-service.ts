@@ -9,7 +9,7 @@ import type { Logger } from '../log.js'
 import { Tally } from '../log-tally.js'
 import { CodedError } from '../../config/coded-error.js'
 import type { SaleArgs, SaleResponse } from '../store/tx/pos-tx.js'
-import { classifyScan } from '../till/classify.js'
+import { classifyScan, maskCode } from '../till/classify.js'
 import { canonicalJson } from '../vouchers/canonical-json.js'
 import type { PaymentProvider } from './payment-provider.js'
 import { ChargeProtocol, type ChargeTiming } from './charge-protocol.js'
@@ -39,11 +39,6 @@ export type ChargeResponse = {
   transactionId: string | null
   detail: string
   seq: number
-}
-
-/** Enough to recognise a code in a log or on a receipt, never enough to charge it. */
-export function maskCode(code: string): string {
-  return `${code.slice(0, 4)}${'*'.repeat(Math.max(0, code.length - 6))}${code.slice(-2)}`
 }
 
 export class PosService {

@@ -14,6 +14,7 @@ import type { Journal } from '../store/journal.js'
 import type { ScanRead, RejectedInput } from '../../drivers/scanner/types.js'
 import type { ScannerDeviceConfig } from '../../config/schema.js'
 import type { JournaledScan, ScanClaim, ScanPayload, ScanRejection } from './scan-types.js'
+import { classifyScan, maskCode } from '../till/classify.js'
 
 export interface ScanCounters {
   scans: number
@@ -45,7 +46,17 @@ export class ScanPipeline {
   async accept(device: Pick<ScannerDeviceConfig, 'id' | 'role'>, read: ScanRead): Promise<JournaledScan | null> {
     const payload: ScanPayload = { data: read.data, symbology: read.symbology, aimId: read.aimId, role: device.role }
     const draft = { ...payload, id: this.journal.newId(), time: Date.now(), deviceId: device.id }
-    const appended = this.journal.append({ type: 'scan', device: device.id, payload, id: draft.id, time: draft.time })
+    // A wallet payment code is money for a minute: journaled (and synced) masked; whoever
+    // claims the scan gets it whole, in memory only.
+    const journaled =
+      classifyScan(read.data).kind === 'payment' ? { ...payload, data: maskCode(read.data.trim()) } : payload
+    const appended = this.journal.append({
+      type: 'scan',
+      device: device.id,
+      payload: journaled,
+      id: draft.id,
+      time: draft.time,
+    })
     const durable = appended.then(
       (event): JournaledScan => ({ ...draft, seq: event.seq }),
       () => null,

@@ -71,12 +71,15 @@ const Command = Event('A cloud command and what became of it', {
 })
 
 export const EVENT_SCHEMAS = {
-  scan: Event('A barcode or QR code read by a scanner (journaled before anything acts on it)', {
-    data: Type.String(),
-    symbology: Nullable(Str),
-    aimId: Nullable(Str),
-    role: Type.Union([Type.Literal('till'), Type.Literal('kiosk')]),
-  }),
+  scan: Event(
+    'A barcode or QR code read by a scanner (journaled before anything acts on it; a wallet payment code masked)',
+    {
+      data: Type.String(),
+      symbology: Nullable(Str),
+      aimId: Nullable(Str),
+      role: Type.Union([Type.Literal('till'), Type.Literal('kiosk')]),
+    },
+  ),
   'voucher.issued': Event('A voucher was issued (its code is signed from these fields)', {
     kid: Int,
     campaign: Int,

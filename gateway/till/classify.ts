@@ -56,3 +56,8 @@ export function gtinCheckDigitOk(digits: string): boolean {
   for (let i = digits.length - 2, w = 3; i >= 0; i--, w = 4 - w) sum += Number(digits[i]) * w
   return (10 - (sum % 10)) % 10 === Number(digits.at(-1))
 }
+
+/** Enough to recognise a code in a log or on a receipt, never enough to charge it. */
+export function maskCode(code: string): string {
+  return `${code.slice(0, 4)}${'*'.repeat(Math.max(0, code.length - 6))}${code.slice(-2)}`
+}

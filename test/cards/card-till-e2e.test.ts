@@ -92,6 +92,10 @@ describe.skipIf(!ready)('the member card at the till: pty scanner → Chromium',
       { kind: 'topup', principal: 10_000, bonus: 2_000, method: 'alipay', cashier: 'ann' },
     ])
     expect(db.prepare("SELECT count(*) FROM events WHERE type = 'payment.paid'").pluck().get()).toBe(1)
+    // The wallet code is money for a minute: nowhere in the journal whole, its scan masked.
+    expect(db.prepare('SELECT count(*) FROM events WHERE payload LIKE ?').pluck().get(`%${WALLET_CODE}%`)).toBe(0)
+    const scans = db.prepare("SELECT json_extract(payload, '$.data') FROM events WHERE type = 'scan'").pluck().all()
+    expect(scans).toContain('2847************23')
   })
 
   it('pays ¥60 from the card, refuses what it cannot cover, and refunds with the PIN', async () => {
