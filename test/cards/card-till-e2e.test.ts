@@ -153,4 +153,23 @@ describe.skipIf(!ready)('the member card at the till: pty scanner → Chromium',
     await screenshotEachLanguage(page, 'till-card-armed-refused', '#lang')
     expect(gateway.cards.summary(member).total).toBe(10_000)
   })
+
+  it('says so while the customer confirms a wallet top-up on the phone, then tops up', async () => {
+    await page.click('#card-close')
+    await scan(gateway.members.currentCode(member))
+    await page.locator('#card-balance', { hasText: 'Balance ¥100.00' }).waitFor({ timeout: 15_000 })
+    await page.click('#card-topup')
+    await press('#amount-keypad', ['1', '0', '00'])
+    await page.click('#amount-wallet')
+    await scan('284761234567891111') // the sandbox: the customer confirms on the phone (docs/payments.md)
+    await page.locator('#amount-status', { hasText: 'The customer is confirming on their phone' }).waitFor()
+    await screenshotEachLanguage(page, 'till-card-topup-confirming', '#lang')
+    await page.locator('#card-done strong', { hasText: 'TOPPED UP ¥10.00' }).waitFor({ timeout: 20_000 })
+    const db = gateway.journal.reader
+    const steps = db
+      .prepare("SELECT type FROM events WHERE type LIKE 'payment.%' ORDER BY seq DESC LIMIT 3")
+      .pluck()
+      .all()
+    expect(steps).toEqual(['payment.paid', 'payment.pending', 'payment.started'])
+  })
 })

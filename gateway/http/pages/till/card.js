@@ -6,6 +6,8 @@
 // a dropped answer moves money once; the outcome is shown big until the next one.
 
 const $ = (id) => document.getElementById(id)
+/** After this long without an answer, a wallet top-up is waiting for the customer's phone. */
+const CONFIRM_HINT_MS = 2000
 
 /** `ctx`: { api(path, body), t(key, vars), time(ms), keypad(container, onDone, dots) } from app.js. */
 export function cardPanel(ctx) {
@@ -150,7 +152,7 @@ export function cardPanel(ctx) {
     $('amount-confirm').hidden = mode === 'topup'
     $('amount-confirm').textContent = t(mode === 'arm' ? 'card.askForQr' : 'card.confirmPay')
     $('amount-id').checked = false
-    $('amount-status').textContent = ''
+    say('')
     showAmount()
     $('amount-dialog').showModal()
   }
@@ -176,15 +178,25 @@ export function cardPanel(ctx) {
     showAmount()
   }
 
+  /** The amount dialog's line: what to do next (plain), or why not (red). */
+  function say(text, tone = 'info') {
+    $('amount-status').textContent = text
+    $('amount-status').dataset.tone = tone
+  }
+
   async function send(path, body) {
-    $('amount-status').textContent = t('card.working')
-    const { status, data } = await api(path, body).catch(() => ({ status: 0, data: null }))
+    say(t('card.working'))
+    // A wallet charge the customer must confirm on the phone takes seconds: say so.
+    const slow = setTimeout(() => say(t('card.confirmOnPhone')), CONFIRM_HINT_MS)
+    const { status, data } = await api(path, body)
+      .catch(() => ({ status: 0, data: null }))
+      .finally(() => clearTimeout(slow))
     if (status === 200 || status === 201) {
       $('amount-dialog').close()
       done(data)
       return true
     }
-    $('amount-status').textContent = refusalText(data)
+    say(refusalText(data), 'error')
     return false
   }
 
@@ -286,7 +298,7 @@ export function cardPanel(ctx) {
   $('amount-wallet').addEventListener('click', () => {
     if (entry.fen <= 0) return
     entry.waitingWallet = true
-    $('amount-status').textContent = t('card.scanWallet')
+    say(t('card.scanWallet'))
   })
   $('amount-confirm').addEventListener('click', async () => {
     if (!entry || entry.fen <= 0) return
@@ -300,9 +312,9 @@ export function cardPanel(ctx) {
     const { status, data } = await api('/api/till/cards/arm', { idempotencyKey: entry.key, amount: entry.fen }).catch(
       () => ({ status: 0, data: null }),
     )
-    if (status !== 200) return void ($('amount-status').textContent = refusalText(data))
+    if (status !== 200) return void say(refusalText(data), 'error')
     entry.waitingMember = true
-    $('amount-status').textContent = t('card.scanMember')
+    say(t('card.scanMember'))
   })
   $('amount-dialog').addEventListener('close', () => {
     if (entry && entry.waitingMember) void api('/api/till/cards/disarm', {})
