@@ -88,7 +88,9 @@ export class ChargeProtocol implements Module {
       .all() as string[]
     for (const reference of open) {
       this.log.warn({ reference }, 'a payment-code charge was in flight: resuming it')
-      void this.drive(this.attempt(reference)!, null)
+      this.drive(this.attempt(reference)!, null).catch((err: unknown) =>
+        this.log.error({ err, reference }, 'resumed charge stopped; it resumes at the next start'),
+      )
     }
   }
 
@@ -112,9 +114,12 @@ export class ChargeProtocol implements Module {
       const settled = answer.status === 'unavailable' ? { ...answer, status: 'declined' as const } : answer
       state = await this.apply(state, settled)
     }
-    while (state.state === 'charging' && Date.now() < state.deadline) {
-      if (!(await this.pause(Math.min(this.timing.queryEveryMs, Math.max(0, state.deadline - Date.now())))))
-        return state
+    // A resumed charge is asked about at once, even past its deadline: it may have been paid meanwhile.
+    let askNow = charge === null
+    while (state.state === 'charging' && (askNow || Date.now() < state.deadline)) {
+      const wait = Math.min(this.timing.queryEveryMs, Math.max(0, state.deadline - Date.now()))
+      if (!askNow && !(await this.pause(wait))) return state
+      askNow = false
       const answer = await this.provider
         .query(ref)
         .catch((err: unknown): QueryResult => ({ status: 'unknown', detail: String(err) }))
@@ -148,11 +153,7 @@ export class ChargeProtocol implements Module {
   }
 
   /** What an answer means for the charge: paid and declined decide it, pending is noted once, the rest waits. */
-  private apply(
-    state: Attempt,
-    answer:
-      QueryResult | { status: 'paid' | 'declined' | 'pending' | 'unknown'; detail: string; transactionId?: string },
-  ): Promise<Attempt> {
+  private apply(state: Attempt, answer: QueryResult): Promise<Attempt> {
     if (answer.status === 'paid') return this.step(state, 'paid', answer.transactionId, answer.detail)
     if (answer.status === 'declined') return this.step(state, 'declined', null, answer.detail)
     if (answer.status === 'pending' && !state.pending) return this.step(state, 'pending', null, answer.detail)

@@ -8,8 +8,8 @@
  */
 import { remember, replay } from './idempotency.js'
 import type { TxContext } from './tx-context.js'
-import { entryOf, type CardBalance, type CardOutcome, type Move } from './card-tx.js'
-import { cardRefundTx } from './card-undo-tx.js'
+import { entryOf, type CardOutcome, type Move } from './card-tx.js'
+import { cardRefundTx, refundedOf } from './card-undo-tx.js'
 
 /** What the home store moved, as the paying store is told. */
 export interface RemoteCardMove {
@@ -129,11 +129,7 @@ export function cardCancelRemoteTx(tx: TxContext, a: Move & { debitKey: string }
   const first = JSON.parse(row) as CardOutcome
   if (!first.ok) return { cancelled: 'nothing', detail: 'no payment was made under this key' }
   const debit = entryOf(tx, first.entry.id)!
-  const refunded = tx
-    .stmt(
-      "SELECT coalesce(sum(principal), 0) AS principal, coalesce(sum(bonus), 0) AS bonus FROM card_ledger WHERE of_entry = ? AND kind = 'refund'",
-    )
-    .get(first.entry.id) as CardBalance
+  const refunded = refundedOf(tx, first.entry.id)
   const left = -(debit.principal + debit.bonus) - (refunded.principal + refunded.bonus)
   if (left <= 0) return { cancelled: 'nothing', detail: 'the payment was already refunded' }
   const outcome = cardRefundTx(tx, {

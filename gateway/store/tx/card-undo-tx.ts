@@ -19,6 +19,15 @@ export interface RefundArgs extends Move {
   debitId: string
   amount: number
 }
+/** What has been put back of a card payment so far, as it was split. */
+export function refundedOf(tx: TxContext, debitId: string): CardBalance {
+  return tx
+    .stmt(
+      "SELECT coalesce(sum(principal), 0) AS principal, coalesce(sum(bonus), 0) AS bonus FROM card_ledger WHERE of_entry = ? AND kind = 'refund'",
+    )
+    .get(debitId) as CardBalance
+}
+
 export function cardRefundTx(tx: TxContext, a: RefundArgs): CardOutcome {
   const debit = entryOf(tx, a.debitId)
   const member = debit?.member ?? '-'
@@ -27,11 +36,7 @@ export function cardRefundTx(tx: TxContext, a: RefundArgs): CardOutcome {
     if (cardOf(tx, member)?.currency !== a.currency)
       return refused('wrong_currency', `the card does not hold ${a.currency}`)
     const paid = -(debit.principal + debit.bonus)
-    const done = tx
-      .stmt(
-        "SELECT coalesce(sum(principal), 0) AS principal, coalesce(sum(bonus), 0) AS bonus FROM card_ledger WHERE of_entry = ? AND kind = 'refund'",
-      )
-      .get(a.debitId) as CardBalance
+    const done = refundedOf(tx, a.debitId)
     const after = done.principal + done.bonus + a.amount
     if (after > paid)
       return refused(
