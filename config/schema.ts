@@ -10,6 +10,7 @@ import { SyncSchema } from './sync-schema.js'
 import { KioskSchema } from './kiosk-schema.js'
 import { PortalSchema } from './portal-schema.js'
 import { AdminSchema } from './admin-schema.js'
+import { PaymentsSchema } from './payments-schema.js'
 import { CardsSchema } from './cards-schema.js'
 import { MembersSchema } from './members-schema.js'
 
@@ -242,36 +243,7 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     members: MembersSchema,
-    payments: Type.Object(
-      {
-        provider: Type.Union([Type.Literal('none'), Type.Literal('sandbox')], {
-          default: 'none',
-          description:
-            'Who charges wallet payment codes: none (refused at once) or the sandbox (development); real PSP adapters come later',
-        }),
-        confirmWithinMs: Type.Integer({
-          minimum: 100,
-          maximum: 300_000,
-          default: 45_000,
-          description:
-            'How long a charge may stay unconfirmed (the customer entering a password on the phone, an answer lost) before it is cancelled at the provider',
-        }),
-        queryEveryMs: Type.Integer({
-          minimum: 50,
-          maximum: 30_000,
-          default: 2_000,
-          description: 'How often an unconfirmed charge is asked about at the provider',
-        }),
-        answerWithinMs: Type.Integer({
-          minimum: 100,
-          maximum: 120_000,
-          default: 20_000,
-          description:
-            'How long the POS API waits for a charge to be decided before answering 202 pending (ask again with the same key)',
-        }),
-      },
-      { additionalProperties: false, default: {} },
-    ),
+    payments: PaymentsSchema,
     till: Type.Object(
       {
         cashiers: Type.Array(

@@ -32,8 +32,7 @@ import { PrintService } from '../print/print-service.js'
 import { MemberKeys } from '../members/member-keys.js'
 import { MemberService } from '../members/member-service.js'
 import { PosService } from '../payments/pos-service.js'
-import { NO_PROVIDER } from '../payments/payment-provider.js'
-import { SandboxProvider } from '../payments/sandbox-provider.js'
+import { paymentProvider } from './payment-providers.js'
 import { LinkSigner } from '../auth/signed-links.js'
 import { SyncService } from '../../sync/sync-service.js'
 import { commandHandlers } from './command-handlers.js'
@@ -176,7 +175,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
   )
   const pos = new PosService(
     journal,
-    config.payments.provider === 'sandbox' ? new SandboxProvider() : NO_PROVIDER,
+    paymentProvider(config),
     { ...config.payments, cancelRetryMaxMs: 60_000 },
     logger('gateway:pos'),
   )

@@ -5,10 +5,10 @@
  * never confirmed cancelled and answered "reversed"; a charge in flight across a restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { FastifyInstance } from 'fastify'
 import { Gateway } from '../../gateway/runtime/gateway.js'
 import { silentLogger } from '../../gateway/log.js'
-import { POS_TOKEN, makeChain } from '../helpers/vouchers.js'
+import { makeChain } from '../helpers/vouchers.js'
+import { posCharges } from '../helpers/payments.js'
 import { tempDir } from '../helpers/tmp.js'
 import type { Config } from '../../config/schema.js'
 
@@ -18,26 +18,9 @@ describe('payment-code charges through the POS API', () => {
   let tmp: ReturnType<typeof tempDir>
   let config: Config
   let gateway: Gateway
-  let app: FastifyInstance
-  let key = 0
-  const charge = (code: string, idempotencyKey = `charge-test-${++key}`, amount = 1_250) =>
-    app.inject({
-      method: 'POST',
-      url: '/api/pos/payments/charge',
-      payload: { idempotencyKey, authCode: code, amount, currency: 'CNY' },
-      headers: { authorization: `Bearer ${POS_TOKEN}` },
-    })
+  const { charge, untilDecided } = posCharges(() => gateway.app, 'charge-test')
   const events = (type: string) =>
     gateway.journal.reader.prepare('SELECT count(*) FROM events WHERE type = ?').pluck().get(type)
-  /** Asks again with the same key until the charge is decided, as a POS does after a 202. */
-  async function untilDecided(code: string, k: string) {
-    for (let i = 0; i < 200; i++) {
-      const r = await charge(code, k)
-      if (r.statusCode !== 202) return r
-      await new Promise((resolve) => setTimeout(resolve, 25))
-    }
-    throw new Error(`charge ${k} still pending`)
-  }
 
   beforeAll(async () => {
     tmp = tempDir()
@@ -47,7 +30,6 @@ describe('payment-code charges through the POS API', () => {
     config = chain.stores.get('shop-a')!.config
     gateway = await Gateway.open({ config, log: silentLogger() })
     await gateway.start()
-    app = gateway.app
   })
   afterAll(async () => {
     await gateway?.stop()
@@ -97,7 +79,6 @@ describe('payment-code charges through the POS API', () => {
     await gateway.stop()
     gateway = await Gateway.open({ config, log: silentLogger() })
     await gateway.start()
-    app = gateway.app
     // A new sandbox knows nothing of it: never found, so cancelled — never left hanging.
     await expect.poll(() => gateway.pos.protocol.attempt(`pos-1:${k}`)?.state, { timeout: 15_000 }).toBe('reversed')
     expect((await charge(`${WALLET}02222`, k)).json()).toMatchObject({ status: 'reversed' })

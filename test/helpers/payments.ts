@@ -1,0 +1,25 @@
+/** Payment-code charges as a POS makes them, for the payment tests. */
+import type { FastifyInstance } from 'fastify'
+import { POS_TOKEN } from './vouchers.js'
+
+/** A POS's charges on `app()` (a function: a test may restart its gateway), keys made up per call unless given. */
+export function posCharges(app: () => FastifyInstance, prefix: string) {
+  let n = 0
+  const charge = (code: string, idempotencyKey = `${prefix}-${++n}`, amount = 1_250) =>
+    app().inject({
+      method: 'POST',
+      url: '/api/pos/payments/charge',
+      payload: { idempotencyKey, authCode: code, amount, currency: 'CNY' },
+      headers: { authorization: `Bearer ${POS_TOKEN}` },
+    })
+  /** Asks again with the same key until the charge is decided, as a POS does after a 202. */
+  async function untilDecided(code: string, key: string) {
+    for (let i = 0; i < 400; i++) {
+      const r = await charge(code, key)
+      if (r.statusCode !== 202) return r
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    throw new Error(`charge ${key} still pending`)
+  }
+  return { charge, untilDecided }
+}
