@@ -20,6 +20,7 @@ import { benchAdminFigures } from './bench/admin-figures.js'
 import { benchMembersSegments } from './bench/members-segments.js'
 import { benchCardDebit } from './bench/card-debit.js'
 import { benchCardChain } from './bench/card-chain.js'
+import { benchPaymentCharge } from './bench/payment-charge.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
@@ -30,6 +31,7 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['till.decision', benchTillDecision, 'socat'],
   ['card.debit', benchCardDebit, 'socat'],
   ['card.chain_debit', benchCardChain, 'mosquitto'],
+  ['payment.charge', benchPaymentCharge, 'openssl'],
   ['print.render', benchPrintRender],
   ['print.queue', benchPrintQueue],
   ['sync.drain', benchSyncDrain, 'mosquitto'],

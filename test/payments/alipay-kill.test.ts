@@ -16,7 +16,7 @@ import { outTradeNo } from '../../gateway/payments/alipay/alipay-provider.js'
 import { DB_FILE } from '../../gateway/runtime/gateway.js'
 import { startGatewayProcess } from '../helpers/cli.js'
 import { makeCertChain } from '../helpers/certs.js'
-import { FakeAlipay } from '../helpers/alipay-server.js'
+import { FakeAlipay } from '../../scripts/fake-alipay.js'
 import { requireProgram } from '../helpers/system.js'
 import { tempDir } from '../helpers/tmp.js'
 import { POS_TOKEN } from '../helpers/vouchers.js'
@@ -43,7 +43,10 @@ describe.skipIf(!ready)('a payment-code charge across a SIGKILL of the gateway',
     mkdirSync(dataDir, { recursive: true })
     const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 })
     const certs = makeCertChain(join(tmp.dir, 'certs'), [])
-    alipay = await new FakeAlipay(certs, merchant.publicKey).start()
+    alipay = await new FakeAlipay(
+      { cert: readFileSync(certs.server.cert), key: readFileSync(certs.server.key) },
+      merchant.publicKey,
+    ).start()
     const file = (name: string, text: string) => writeFileSync(join(dataDir, name), text, { mode: 0o600 })
     file('alipay-app-private-key.pem', merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string)
     file('alipay-public-key.pem', alipay.keys.publicKey.export({ type: 'spki', format: 'pem' }) as string)

@@ -17,7 +17,7 @@ import { posCharges } from '../helpers/payments.js'
 import { makeCertChain } from '../helpers/certs.js'
 import { requireProgram } from '../helpers/system.js'
 import { tempDir } from '../helpers/tmp.js'
-import { FakeAlipay } from '../helpers/alipay-server.js'
+import { FakeAlipay } from '../../scripts/fake-alipay.js'
 
 const ready = requireProgram('openssl', 'Alipay over HTTPS')
 const CODE = '2847612345678' // + 5 digits: the fake Alipay's scenario is the last four
@@ -34,7 +34,10 @@ describe.skipIf(!ready)('Alipay face-to-face payment, against a local Alipay', (
     tmp = tempDir()
     const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 })
     const certs = makeCertChain(join(tmp.dir, 'certs'), [])
-    alipay = await new FakeAlipay(certs, merchant.publicKey).start()
+    alipay = await new FakeAlipay(
+      { cert: readFileSync(certs.server.cert), key: readFileSync(certs.server.key) },
+      merchant.publicKey,
+    ).start()
     const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], undefined, {
       payments: {
         provider: 'alipay',

@@ -1,5 +1,6 @@
 /**
- * A local HTTPS server that plays Alipay's OpenAPI gateway as documented, for the tests:
+ * A local HTTPS server that plays Alipay's OpenAPI gateway as documented, for the tests
+ * and the payment.charge bench:
  * it checks every request's RSA2 signature with the merchant's public key, signs every
  * answer with its own key, and acts out each scenario by the payment code's last four
  * digits — 0000 declined; 1111 waiting, paid at the third query; 2222 waiting for ever;
@@ -9,10 +10,8 @@
  */
 import { createServer, type Server } from 'node:https'
 import { createSign, createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { signingString } from '../../gateway/payments/alipay/alipay-sign.js'
-import type { CertChain } from './certs.js'
+import { signingString } from '../gateway/payments/alipay/alipay-sign.js'
 
 interface Trade {
   state: 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_CLOSED'
@@ -35,8 +34,11 @@ export class FakeAlipay {
   private next = 1
 
   constructor(
-    private readonly certs: CertChain,
+    /** The server's TLS certificate and key (PEM). */
+    private readonly tls: { cert: string | Buffer; key: string | Buffer },
     private readonly merchantKey: KeyObject,
+    /** Added to every answer: the provider's own latency, for the bench. */
+    private readonly latencyMs = 0,
   ) {}
 
   get url(): string {
@@ -48,24 +50,24 @@ export class FakeAlipay {
   }
 
   async start(): Promise<this> {
-    this.server = createServer(
-      { cert: readFileSync(this.certs.server.cert), key: readFileSync(this.certs.server.key) },
-      (req, res) => {
-        let body = ''
-        req.on('data', (c: Buffer) => (body += c.toString()))
-        req.on('end', () => {
-          const params = Object.fromEntries(new URLSearchParams(body))
-          const { answer, delayMs, forged } = this.handle(params)
-          const node = `${String(params.method).replaceAll('.', '_')}_response`
-          const text = JSON.stringify(answer)
-          const sign = forged ? this.sign('{"code":"10000"}') : this.sign(text)
-          setTimeout(() => {
-            res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' })
-            res.end(`{"${node}":${text},"sign":"${sign}"}`)
-          }, delayMs)
-        })
-      },
-    )
+    this.server = createServer({ cert: this.tls.cert, key: this.tls.key }, (req, res) => {
+      let body = ''
+      req.on('data', (c: Buffer) => (body += c.toString()))
+      req.on('end', () => {
+        const params = Object.fromEntries(new URLSearchParams(body))
+        const { answer, delayMs, forged } = this.handle(params)
+        const node = `${String(params.method).replaceAll('.', '_')}_response`
+        const text = JSON.stringify(answer)
+        const sign = forged ? this.sign('{"code":"10000"}') : this.sign(text)
+        const reply = () => {
+          res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' })
+          res.end(`{"${node}":${text},"sign":"${sign}"}`)
+        }
+        const wait = delayMs + this.latencyMs
+        if (wait > 0) setTimeout(reply, wait)
+        else reply()
+      })
+    })
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve))
     return this
   }
