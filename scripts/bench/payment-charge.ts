@@ -1,28 +1,30 @@
 /**
  * payment.charge (issue #21): the gateway's own cost of a payment-code charge against a
- * local provider — Alipay played over HTTPS by scripts/fake-alipay.ts, answering after a
- * simulated 20 ms — through the whole protocol: the attempt journaled before the call,
+ * local provider — Alipay played over HTTPS by scripts/fake-alipay.ts in its own process,
+ * answering after a simulated 20 ms — through the whole protocol: the attempt journaled before the call,
  * the request signed (RSA2), the answer verified, the outcome journaled (two durable
  * transactions). Side by side, sample for sample: the same HTTPS call to the same
  * provider with a request signed once beforehand and the answer taken unverified and
  * unrecorded. The overhead is the difference of each pair. Goal: p99 ≤ 5 ms.
  */
-import { execFileSync } from 'node:child_process'
-import { generateKeyPairSync } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { createPublicKey, generateKeyPairSync } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Journal } from '../../gateway/store/journal.js'
 import { silentLogger } from '../../gateway/log.js'
 import { PosService } from '../../gateway/payments/pos-service.js'
 import { AlipayProvider } from '../../gateway/payments/alipay/alipay-provider.js'
 import { signParams } from '../../gateway/payments/alipay/alipay-sign.js'
 import { post } from '../../gateway/payments/psp-http.js'
-import { FakeAlipay } from '../fake-alipay.js'
 import { percentile, report, round } from './report.js'
 
 const SAMPLES = Number(process.env.TILLSIDE_BENCH_PAYMENT_SAMPLES ?? 300)
 const WARMUP = 20
 const LATENCY_MS = 20
+const FAKE = fileURLToPath(new URL('../fake-alipay-process.js', import.meta.url))
 
 export async function benchPaymentCharge(dir: string): Promise<void> {
   const cert = join(dir, 'server.crt')
@@ -52,14 +54,27 @@ export async function benchPaymentCharge(dir: string): Promise<void> {
   )
   const tls = { cert: readFileSync(cert), key: readFileSync(key) }
   const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  const alipay = await new FakeAlipay(tls, merchant.publicKey, LATENCY_MS).start()
+  const merchantKey = join(dir, 'merchant.pub.pem')
+  writeFileSync(merchantKey, merchant.publicKey.export({ type: 'spki', format: 'pem' }))
+  const fake = spawn(process.execPath, [FAKE, cert, key, merchantKey, String(LATENCY_MS)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const ready = await new Promise<{ url: string; publicKey: string }>((resolve, reject) => {
+    const lines = createInterface({ input: fake.stdout! })
+    lines.once('line', (l) => {
+      lines.close()
+      resolve(JSON.parse(l) as { url: string; publicKey: string })
+    })
+    fake.once('exit', (code) => reject(new Error(`the fake Alipay exited (${code})`)))
+  })
+  const alipay = { url: ready.url, publicKey: createPublicKey(ready.publicKey) }
   const journal = new Journal(join(dir, 'bench.db'), silentLogger())
   await journal.start()
   const provider = new AlipayProvider({
     appId: '2021000000000001',
     gatewayUrl: alipay.url,
     privateKey: merchant.privateKey,
-    alipayPublicKey: alipay.keys.publicKey,
+    alipayPublicKey: alipay.publicKey,
     subject: 'Bench',
     timeoutMs: 5_000,
     ca: tls.cert.toString(),
@@ -131,6 +146,6 @@ export async function benchPaymentCharge(dir: string): Promise<void> {
   } finally {
     await pos.protocol.stop()
     await journal.stop()
-    await alipay.stop()
+    fake.kill('SIGTERM')
   }
 }
