@@ -134,8 +134,8 @@ function crossChecks(config: Config): Problem[] {
       problems.push({ path: `printers[${i}].id`, message: `duplicate id "${p.id}"` })
   })
   problems.push(...brandProblems(config.store.brand, 'store.brand'))
-  if (config.payments.provider === 'alipay' && config.payments.alipay === undefined)
-    problems.push({ path: 'payments.alipay', message: 'required when payments.provider is alipay (appId, key files)' })
+  if (config.payments.provider === 'wallets' && !config.payments.alipay && !config.payments.wechat)
+    problems.push({ path: 'payments', message: 'provider wallets needs payments.alipay or payments.wechat (or both)' })
   if (config.store.brand.logo !== undefined) {
     try {
       readStoreLogo(config.store.brand.logo)

@@ -51,7 +51,7 @@ export class ChargeProtocol implements Module {
       reference: req.reference,
       requestHash: req.requestHash,
       device: req.device,
-      provider: this.provider.name,
+      provider: this.provider.nameFor?.(req.wallet) ?? this.provider.name,
       wallet: req.wallet,
       maskedCode: req.maskedCode,
       amount: req.amount,

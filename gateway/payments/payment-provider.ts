@@ -39,8 +39,10 @@ export interface ChargeRef {
 
 export interface PaymentProvider {
   readonly name: string
-  /** True when a charge could be attempted now (link up, PSP reachable). */
-  available(): boolean
+  /** Who charges this wallet's codes, when one provider routes to several (wallet-router.ts). */
+  nameFor?(wallet: Wallet): string
+  /** True when a charge (of this wallet's codes, when given) could be attempted now (link up, PSP reachable). */
+  available(wallet?: Wallet): boolean
   charge(req: ChargeRequest): Promise<ChargeResult>
   query(ref: ChargeRef): Promise<QueryResult>
   /** Undoes a charge whatever became of it (the providers' cancel/reverse: a paid one is refunded). */

@@ -111,23 +111,19 @@ export class PosService {
       return JSON.parse(prior.response) as ChargeResponse
     }
     const masked = maskCode(input.authCode)
-    if (!this.protocol.attempt(key) && !this.provider.available()) {
+    if (!this.protocol.attempt(key) && !this.provider.available(cls.provider)) {
+      const who = this.provider.nameFor?.(cls.provider) ?? this.provider.name
+      const detail =
+        who === 'none'
+          ? `${cls.provider} payments are not set up at this store`
+          : `${who} payment provider is not reachable`
       // Never written under the key: the code expires in a minute, a later retry must ask afresh.
       await this.journal.append({
         type: 'payment.refused_offline',
         device: `pos:${pos}`,
-        payload: {
-          wallet: cls.provider,
-          maskedCode: masked,
-          amount: input.amount,
-          currency: input.currency,
-          detail: `${this.provider.name} payment provider is not reachable`,
-        },
+        payload: { wallet: cls.provider, maskedCode: masked, amount: input.amount, currency: input.currency, detail },
       })
-      throw new PosError(
-        'payment_offline',
-        `${this.provider.name} payment provider is not reachable; ask for another way to pay — payment codes are never queued`,
-      )
+      throw new PosError('payment_offline', `${detail}; ask for another way to pay — payment codes are never queued`)
     }
     const started = await this.protocol.begin({
       reference: key,

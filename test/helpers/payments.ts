@@ -1,6 +1,21 @@
 /** Payment-code charges as a POS makes them, for the payment tests. */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import type { Config } from '../../config/schema.js'
+import { silentLogger } from '../../gateway/log.js'
+import { Gateway } from '../../gateway/runtime/gateway.js'
 import { POS_TOKEN } from './vouchers.js'
+
+/** A started gateway whose data dir first gets `files` (keys, certificates), mode 0600. */
+export async function gatewayWithFiles(config: Config, files: Record<string, string | Buffer>): Promise<Gateway> {
+  mkdirSync(config.dataDir, { recursive: true })
+  for (const [name, content] of Object.entries(files))
+    writeFileSync(join(config.dataDir, name), content, { mode: 0o600 })
+  const gateway = await Gateway.open({ config, log: silentLogger() })
+  await gateway.start()
+  return gateway
+}
 
 /** A POS's charges on `app()` (a function: a test may restart its gateway), keys made up per call unless given. */
 export function posCharges(app: () => FastifyInstance, prefix: string) {

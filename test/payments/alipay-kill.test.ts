@@ -61,7 +61,7 @@ describe.skipIf(!ready)('a payment-code charge across a SIGKILL of the gateway',
         http: { host: '127.0.0.1', port: 0 },
         till: { posTokens: [{ name: 'pos-1', tokenHash: hashToken(POS_TOKEN) }] },
         payments: {
-          provider: 'alipay',
+          provider: 'wallets',
           confirmWithinMs: 60_000,
           queryEveryMs: 100,
           answerWithinMs: 300,

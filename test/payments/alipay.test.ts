@@ -13,7 +13,7 @@ import { Gateway } from '../../gateway/runtime/gateway.js'
 import { silentLogger } from '../../gateway/log.js'
 import { outTradeNo } from '../../gateway/payments/alipay/alipay-provider.js'
 import { makeChain } from '../helpers/vouchers.js'
-import { posCharges } from '../helpers/payments.js'
+import { gatewayWithFiles, posCharges } from '../helpers/payments.js'
 import { makeCertChain } from '../helpers/certs.js'
 import { requireProgram } from '../helpers/system.js'
 import { tempDir } from '../helpers/tmp.js'
@@ -40,21 +40,18 @@ describe.skipIf(!ready)('Alipay face-to-face payment, against a local Alipay', (
     ).start()
     const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], undefined, {
       payments: {
-        provider: 'alipay',
+        provider: 'wallets',
         confirmWithinMs: 2_000,
         queryEveryMs: 50,
         answerWithinMs: 300,
         alipay: { appId: '2021000000000001', gatewayUrl: alipay.url, caFile: 'alipay-ca.pem', timeoutMs: 500 },
       },
     })
-    const config = chain.stores.get('shop-a')!.config
-    mkdirSync(config.dataDir, { recursive: true })
-    const file = (name: string, text: string) => writeFileSync(join(config.dataDir, name), text, { mode: 0o600 })
-    file('alipay-app-private-key.pem', merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string)
-    file('alipay-public-key.pem', alipay.keys.publicKey.export({ type: 'spki', format: 'pem' }) as string)
-    file('alipay-ca.pem', readFileSync(certs.ca, 'utf8'))
-    gateway = await Gateway.open({ config, log: silentLogger() })
-    await gateway.start()
+    gateway = await gatewayWithFiles(chain.stores.get('shop-a')!.config, {
+      'alipay-app-private-key.pem': merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      'alipay-public-key.pem': alipay.keys.publicKey.export({ type: 'spki', format: 'pem' }),
+      'alipay-ca.pem': readFileSync(certs.ca),
+    })
   }, 60_000)
   afterAll(async () => {
     await gateway?.stop()
