@@ -28,6 +28,10 @@ export class FakeAlipay {
   readonly calls: { method: string; outTradeNo: string }[] = []
   /** Requests refused for a bad signature. */
   badSignatures = 0
+  /** The next this many refunds answer "system error" (after doing nothing). */
+  failRefunds = 0
+  /** Refunds given, by out_request_no: the amount in yuan. */
+  readonly refunds = new Map<string, { outTradeNo: string; amount: string }>()
   /** How long an answer for scenario 3333 is held back (longer than the caller waits). */
   lateMs = 1_500
   private server: Server | null = null
@@ -128,9 +132,36 @@ export class FakeAlipay {
           delayMs: 0,
         }
       }
+      case 'alipay.trade.refund':
+        return { answer: this.refund(outTradeNo, trade, biz), delayMs: 0 }
       default:
         return { answer: { code: '40004', msg: 'Business Failed', sub_code: 'isv.invalid-method' }, delayMs: 0 }
     }
+  }
+
+  private refund(outTradeNo: string, trade: Trade | undefined, biz: Record<string, string>): object {
+    if (this.failRefunds > 0) {
+      this.failRefunds--
+      return { code: '20000', msg: 'Service Currently Unavailable', sub_code: 'aop.ACQ.SYSTEM_ERROR' }
+    }
+    const requestNo = biz.out_request_no ?? ''
+    if (!trade || trade.state !== 'TRADE_SUCCESS')
+      return { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.TRADE_STATUS_ERROR', sub_msg: '交易状态不合法' }
+    const base = { code: '10000', msg: 'Success', trade_no: trade.tradeNo, out_trade_no: outTradeNo }
+    if (this.refunds.has(requestNo)) return { ...base, fund_change: 'N' } // the same refund asked again
+    const cents = (yuan: string) => Math.round(Number(yuan) * 100)
+    const given = [...this.refunds.values()]
+      .filter((r) => r.outTradeNo === outTradeNo)
+      .reduce((n, r) => n + cents(r.amount), 0)
+    if (given + cents(biz.refund_amount ?? '0') > cents(trade.amount))
+      return {
+        code: '40004',
+        msg: 'Business Failed',
+        sub_code: 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL',
+        sub_msg: '退款金额超限',
+      }
+    this.refunds.set(requestNo, { outTradeNo, amount: biz.refund_amount ?? '' })
+    return { ...base, fund_change: 'Y', refund_fee: biz.refund_amount }
   }
 
   private pay(outTradeNo: string, biz: Record<string, string>): { answer: object; delayMs: number; forged?: boolean } {

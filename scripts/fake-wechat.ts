@@ -26,6 +26,10 @@ export class FakeWechat {
   readonly calls: { path: string; outTradeNo: string }[] = []
   badSignatures = 0
   reversalsWithoutCertificate = 0
+  /** The next this many refunds answer SYSTEMERROR (after doing nothing). */
+  failRefunds = 0
+  /** Refunds accepted, by out_refund_no: the fee in fen. */
+  readonly refunds = new Map<string, { outTradeNo: string; fee: number }>()
   private server: Server | null = null
   private next = 1
 
@@ -102,7 +106,27 @@ export class FakeWechat {
       order.state = 'REVOKED'
       return { answer: { result_code: 'SUCCESS', recall: 'N' } }
     }
+    if (path === '/secapi/pay/refund') return { answer: this.refund(outTradeNo, order, f, certified) }
     return { answer: { result_code: 'FAIL', err_code: 'INVALID_REQUEST', err_code_des: `no ${path}` } }
+  }
+
+  private refund(outTradeNo: string, order: Order | undefined, f: Fields, certified: boolean): Fields {
+    if (!certified) return { result_code: 'FAIL', err_code: 'CERT_ERROR', err_code_des: 'client certificate required' }
+    if (this.failRefunds > 0) {
+      this.failRefunds--
+      return { result_code: 'FAIL', err_code: 'SYSTEMERROR', err_code_des: '系统超时' }
+    }
+    if (!order || order.state !== 'SUCCESS')
+      return { result_code: 'FAIL', err_code: 'TRADE_STATE_ERROR', err_code_des: '订单状态错误' }
+    const refundNo = f.out_refund_no ?? ''
+    const known = this.refunds.get(refundNo)
+    if (!known) {
+      const given = [...this.refunds.values()].filter((r) => r.outTradeNo === outTradeNo).reduce((n, r) => n + r.fee, 0)
+      if (given + Number(f.refund_fee) > Number(order.fee))
+        return { result_code: 'FAIL', err_code: 'ERROR', err_code_des: '申请退款金额超过订单可退金额' }
+      this.refunds.set(refundNo, { outTradeNo, fee: Number(f.refund_fee) })
+    }
+    return { result_code: 'SUCCESS', refund_id: `50000${refundNo.slice(0, 10)}`, refund_fee: f.refund_fee ?? '' }
   }
 
   private micropay(outTradeNo: string, f: Fields): { answer: Fields; forged?: boolean } {

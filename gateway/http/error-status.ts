@@ -62,6 +62,9 @@ export const ERROR_STATUS: Record<RefusalCode, number> = {
   payments_mismatch: 422,
   not_a_payment_code: 422,
   payment_offline: 503,
+  unknown_charge: 404,
+  charge_not_paid: 409,
+  refund_exceeds_payment: 409,
   // stored-value cards
   cards_disabled: 409,
   invalid_amount: 400,

@@ -71,7 +71,30 @@ const ChargeReply = Type.Object({
   detail: Type.String(),
   seq: Type.Integer(),
 })
-const errors = { 400: ErrorBody, 401: ErrorBody, 409: ErrorBody, 422: ErrorBody, 503: ErrorBody }
+const RefundBody = Type.Object(
+  {
+    idempotencyKey: Key,
+    chargeKey: Type.String({
+      minLength: 8,
+      maxLength: 64,
+      pattern: '^[A-Za-z0-9_.:-]+$',
+      description: 'The idempotency key the charge was made under (by this POS)',
+    }),
+    amount: Amount,
+  },
+  { additionalProperties: false },
+)
+const RefundReply = Type.Object({
+  status: StringEnum(['refunded', 'refused', 'pending'], {
+    description:
+      'refunded / refused as the provider said; pending (202): not answered yet, ask again with the same key',
+  }),
+  amount: Type.Integer(),
+  refundId: Nullable(Type.String()),
+  detail: Type.String(),
+  seq: Type.Integer(),
+})
+const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody, 503: ErrorBody }
 
 export const salesRoutes = fp(
   async (app) => {
@@ -117,6 +140,25 @@ export const salesRoutes = fp(
       },
       async (req, reply) => {
         const r = await app.services.pos.charge(req.posName!, req.body)
+        return reply.code(r.status === 'pending' ? 202 : 200).send(r)
+      },
+    )
+
+    app.post<{ Body: Static<typeof RefundBody> }>(
+      '/api/pos/payments/refund',
+      {
+        onRequest: authenticate,
+        schema: {
+          tags: ['pos'],
+          summary:
+            'Give part or all of a paid payment-code charge back (never more than was paid); 202 while the provider has not answered',
+          security,
+          body: RefundBody,
+          response: { 200: RefundReply, 202: RefundReply, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const r = await app.services.pos.refund(req.posName!, req.body)
         return reply.code(r.status === 'pending' ? 202 : 200).send(r)
       },
     )

@@ -37,6 +37,19 @@ export interface ChargeRef {
   reference: string
 }
 
+/** Money back on a paid charge. `refundReference` is ours: sending it again is the same refund (the providers dedupe on it). */
+export interface RefundRequest extends ChargeRef {
+  refundReference: string
+  amount: number
+  /** The charge's whole amount (WeChat Pay asks for it). */
+  total: number
+  currency: string
+}
+
+/** refused: the provider said no (nothing moved); unknown: ask again with the same reference. */
+export type RefundResult =
+  { status: 'refunded'; refundId: string | null; detail: string } | { status: 'refused' | 'unknown'; detail: string }
+
 export interface PaymentProvider {
   readonly name: string
   /** Who charges this wallet's codes, when one provider routes to several (wallet-router.ts). */
@@ -47,6 +60,8 @@ export interface PaymentProvider {
   query(ref: ChargeRef): Promise<QueryResult>
   /** Undoes a charge whatever became of it (the providers' cancel/reverse: a paid one is refunded). */
   cancel(ref: ChargeRef): Promise<CancelResult>
+  /** Gives part or all of a paid charge back; idempotent by the refund reference. */
+  refund(req: RefundRequest): Promise<RefundResult>
 }
 
 const NONE = 'no payment provider is configured (payments.provider)'
@@ -58,4 +73,5 @@ export const NO_PROVIDER: PaymentProvider = {
   charge: () => Promise.resolve({ status: 'unavailable', detail: NONE }),
   query: () => Promise.resolve({ status: 'not_found', detail: NONE }),
   cancel: () => Promise.resolve({ status: 'cancelled', detail: NONE }),
+  refund: () => Promise.resolve({ status: 'refused', detail: NONE }),
 }

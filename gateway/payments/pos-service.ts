@@ -13,10 +13,17 @@ import { classifyScan, maskCode } from '../till/classify.js'
 import { canonicalJson } from '../vouchers/canonical-json.js'
 import type { PaymentProvider } from './payment-provider.js'
 import { ChargeProtocol, type ChargeTiming } from './charge-protocol.js'
+import { RefundProtocol } from './refund-protocol.js'
 import type { Attempt } from '../store/tx/payment-tx.js'
 
 export class PosError extends CodedError<
-  'idempotency_conflict' | 'payments_mismatch' | 'not_a_payment_code' | 'payment_offline'
+  | 'idempotency_conflict'
+  | 'payments_mismatch'
+  | 'not_a_payment_code'
+  | 'payment_offline'
+  | 'unknown_charge'
+  | 'charge_not_paid'
+  | 'refund_exceeds_payment'
 > {
   override readonly name = 'PosError'
 }
@@ -28,6 +35,21 @@ export interface ChargeInput {
   amount: number
   currency: string
 }
+export interface RefundInput {
+  idempotencyKey: string
+  /** The idempotency key the charge was made under, by the same POS. */
+  chargeKey: string
+  amount: number
+}
+export interface RefundResponse {
+  /** pending: the provider has not answered yet — ask again with the same key. */
+  status: 'refunded' | 'refused' | 'pending'
+  amount: number
+  refundId: string | null
+  detail: string
+  seq: number
+}
+
 export type ChargeResponse = {
   /** pending: not decided yet — ask again with the same key (`phase` says what is going on). */
   status: 'paid' | 'declined' | 'reversed' | 'pending'
@@ -48,6 +70,7 @@ export class PosService {
   private readonly reads: PosReads
 
   readonly protocol: ChargeProtocol
+  readonly refunds: RefundProtocol
 
   constructor(
     private readonly journal: Journal,
@@ -58,6 +81,45 @@ export class PosService {
     this.tally = new Tally(log, 'POS in the last minute')
     this.reads = new PosReads(journal)
     this.protocol = new ChargeProtocol(journal, provider, timing, log)
+    this.refunds = new RefundProtocol(journal, provider, timing, log)
+  }
+
+  /**
+   * Gives part or all of a paid charge (this POS's, by its idempotency key) back to the
+   * customer; waits up to `answerWithinMs` for the provider, else answers pending (ask
+   * again with the same key: the same refund, never a second one).
+   */
+  async refund(pos: string, input: RefundInput): Promise<RefundResponse> {
+    const started = await this.refunds.begin({
+      reference: `${pos}:refund:${input.idempotencyKey}`,
+      chargeReference: `${pos}:${input.chargeKey}`,
+      requestHash: hash({ chargeKey: input.chargeKey, amount: input.amount }),
+      device: `pos:${pos}`,
+      amount: input.amount,
+    })
+    switch (started.status) {
+      case 'conflict':
+        throw new PosError(
+          'idempotency_conflict',
+          `idempotency key ${input.idempotencyKey} was used for a different refund`,
+        )
+      case 'no_charge':
+        throw new PosError('unknown_charge', `no payment-code charge under key ${input.chargeKey} from this POS`)
+      case 'not_paid':
+        throw new PosError('charge_not_paid', 'that charge was not paid: there is nothing to give back')
+      case 'exceeds':
+        throw new PosError('refund_exceeds_payment', `only ${started.left} of that payment is left to give back`)
+    }
+    const r =
+      (await within(started.decided, this.timing.answerWithinMs)) ?? this.refunds.refund(started.refund.reference)!
+    this.tally.add(`refunds_${r.state}`)
+    return {
+      status: r.state === 'refunding' ? 'pending' : r.state,
+      amount: r.amount,
+      refundId: r.refundId,
+      detail: r.detail,
+      seq: r.seq,
+    }
   }
 
   async recordSale(pos: string, input: SaleInput): Promise<SaleResponse & { repeated: boolean }> {

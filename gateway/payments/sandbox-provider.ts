@@ -14,6 +14,8 @@ import type {
   ChargeResult,
   PaymentProvider,
   QueryResult,
+  RefundRequest,
+  RefundResult,
 } from './payment-provider.js'
 
 interface Charge {
@@ -29,6 +31,7 @@ export class SandboxProvider implements PaymentProvider {
   online = true
   private next = 1
   private readonly charges = new Map<string, Charge>()
+  private readonly refunds = new Map<string, string>()
 
   available(): boolean {
     return this.online
@@ -70,6 +73,17 @@ export class SandboxProvider implements PaymentProvider {
       status: 'cancelled',
       detail: charge ? 'cancelled (sandbox)' : 'nothing to cancel (sandbox)',
     })
+  }
+
+  /** Refunds what was paid, once per refund reference; never more than was paid. */
+  refund(req: RefundRequest): Promise<RefundResult> {
+    if (!this.online) return Promise.resolve({ status: 'unknown', detail: 'sandbox provider is offline' })
+    const charge = this.charges.get(req.reference)
+    if (!charge || charge.state !== 'paid')
+      return Promise.resolve({ status: 'refused', detail: 'not a paid charge (sandbox)' })
+    const id = this.refunds.get(req.refundReference) ?? `sandbox-refund-${this.next++}`
+    this.refunds.set(req.refundReference, id)
+    return Promise.resolve({ status: 'refunded', refundId: id, detail: 'refunded (sandbox)' })
   }
 
   private answer(c: Charge): ChargeResult & QueryResult {

@@ -12,6 +12,8 @@ import type {
   ChargeResult,
   PaymentProvider,
   QueryResult,
+  RefundRequest,
+  RefundResult,
 } from './payment-provider.js'
 
 const WALLET_NAMES: Record<Wallet, string> = { alipay: 'Alipay', wechat: 'WeChat Pay', unionpay: 'UnionPay' }
@@ -45,6 +47,13 @@ export class WalletRouter implements PaymentProvider {
     return p
       ? p.query(ref)
       : Promise.resolve({ status: 'not_found', detail: `${WALLET_NAMES[ref.wallet]} is not set up` })
+  }
+
+  refund(req: RefundRequest): Promise<RefundResult> {
+    const p = this.byWallet[req.wallet]
+    return p
+      ? p.refund(req)
+      : Promise.resolve({ status: 'refused', detail: `${WALLET_NAMES[req.wallet]} is not set up` })
   }
 
   cancel(ref: ChargeRef): Promise<CancelResult> {

@@ -92,6 +92,7 @@ export class Gateway {
         [
           p.journal,
           p.pos.protocol,
+          p.pos.refunds,
           p.kiosk,
           p.print,
           p.till,

@@ -51,6 +51,17 @@ const PaymentFields = {
   /** Absent on charges recorded before the protocol (issue #21). */
   reference: Type.Optional(Str),
 }
+const Refund = (what: string) =>
+  Event(`Money given back on a paid payment-code charge: ${what}`, {
+    reference: Str,
+    chargeReference: Str,
+    provider: Str,
+    amount: Int,
+    currency: Str,
+    transactionId: Nullable(Str),
+    refundId: Nullable(Str),
+    detail: Type.String(),
+  })
 const Payment = (what: string) => Event(`A wallet payment-code charge ${what} (the payment code masked)`, PaymentFields)
 /** Every card movement: what it moved from principal and bonus (signed) and the balance after. */
 const CardMove = {
@@ -159,6 +170,9 @@ export const EVENT_SCHEMAS = {
   'payment.declined': Payment('declined, as the provider said'),
   'payment.reversing': Payment('not confirmed in time: being cancelled at the provider'),
   'payment.reversed': Payment('cancelled, as the provider confirmed: nothing charged'),
+  'payment.refund_started': Refund('about to be asked of the provider: from here on it is never forgotten'),
+  'payment.refunded': Refund('given back, as the provider said'),
+  'payment.refund_refused': Refund('refused by the provider: nothing given back'),
   'payment.refused_offline': Event('A payment code refused because the provider was unreachable (never queued)', {
     wallet: Str,
     maskedCode: Str,

@@ -32,4 +32,27 @@ export const PAYMENT_MIGRATIONS: Migration[] = [
       CREATE INDEX payment_attempts_open ON payment_attempts (state) WHERE state IN ('charging', 'reversing');
     `,
   },
+  {
+    version: 19,
+    name: 'payment refunds',
+    sql: `
+      -- Money given back on a paid charge, written before the provider is asked: a refund
+      -- whose answer is lost is sent again under the same reference (the providers dedupe
+      -- on it) until the provider says refunded or refused — also after a restart.
+      CREATE TABLE payment_refunds (
+        reference        TEXT PRIMARY KEY,
+        charge_reference TEXT NOT NULL REFERENCES payment_attempts (reference),
+        request_hash     TEXT NOT NULL,
+        device           TEXT,
+        amount           INTEGER NOT NULL CHECK (amount > 0),
+        state            TEXT NOT NULL CHECK (state IN ('refunding', 'refunded', 'refused')),
+        refund_id        TEXT,
+        detail           TEXT NOT NULL DEFAULT '',
+        started_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL,
+        event_seq        INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX payment_refunds_of_charge ON payment_refunds (charge_reference);
+    `,
+  },
 ]

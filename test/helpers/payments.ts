@@ -36,5 +36,12 @@ export function posCharges(app: () => FastifyInstance, prefix: string) {
     }
     throw new Error(`charge ${key} still pending`)
   }
-  return { charge, untilDecided }
+  const refund = (chargeKey: string, amount: number, idempotencyKey = `${prefix}-refund-${++n}`) =>
+    app().inject({
+      method: 'POST',
+      url: '/api/pos/payments/refund',
+      payload: { idempotencyKey, chargeKey, amount },
+      headers: { authorization: `Bearer ${POS_TOKEN}` },
+    })
+  return { charge, untilDecided, refund }
 }

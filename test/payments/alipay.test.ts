@@ -27,7 +27,7 @@ describe.skipIf(!ready)('Alipay face-to-face payment, against a local Alipay', (
   let alipay: FakeAlipay
   let gateway: Gateway
 
-  const { charge, untilDecided } = posCharges(() => gateway.app, 'alipay-test')
+  const { charge, untilDecided, refund } = posCharges(() => gateway.app, 'alipay-test')
   const tradeOf = (k: string) => outTradeNo(`pos-1:${k}`)
 
   beforeAll(async () => {
@@ -104,6 +104,15 @@ describe.skipIf(!ready)('Alipay face-to-face payment, against a local Alipay', (
     expect(
       alipay.calls.filter((c) => c.method === 'alipay.trade.cancel' && c.outTradeNo === tradeOf('alipay-never-2')),
     ).toHaveLength(3)
+  })
+
+  it('refunds with alipay.trade.refund, asking again under the same number when the answer fails', async () => {
+    alipay.failRefunds = 2
+    const r = await refund('alipay-paid-1', 999, 'alipay-refund-1')
+    expect(r.json()).toMatchObject({ status: 'refunded', amount: 999 })
+    expect([...alipay.refunds.values()]).toEqual([{ outTradeNo: tradeOf('alipay-paid-1'), amount: '9.99' }])
+    const again = await refund('alipay-paid-1', 1_001, 'alipay-refund-2')
+    expect(again.json()).toMatchObject({ error: 'refund_exceeds_payment' })
   })
 
   it('refuses to start with a private key others can read, naming the key', async () => {

@@ -18,7 +18,7 @@ describe('payment-code charges through the POS API', () => {
   let tmp: ReturnType<typeof tempDir>
   let config: Config
   let gateway: Gateway
-  const { charge, untilDecided } = posCharges(() => gateway.app, 'charge-test')
+  const { charge, untilDecided, refund } = posCharges(() => gateway.app, 'charge-test')
   const events = (type: string) =>
     gateway.journal.reader.prepare('SELECT count(*) FROM events WHERE type = ?').pluck().get(type)
 
@@ -71,6 +71,22 @@ describe('payment-code charges through the POS API', () => {
       expect(r.json()).toMatchObject({ status: 'reversed' })
     }
     expect(events('payment.reversed')).toBe(2)
+  })
+
+  it('refunds a paid charge in parts, never more than was paid, once per key', async () => {
+    expect((await charge(`${WALLET}00002`, 'charge-refund-1', 1_000)).json()).toMatchObject({ status: 'paid' })
+    const first = await refund('charge-refund-1', 600, 'refund-test-1')
+    expect(first.statusCode).toBe(200)
+    expect(first.json()).toMatchObject({ status: 'refunded', amount: 600 })
+    expect((await refund('charge-refund-1', 600, 'refund-test-1')).json()).toEqual(first.json())
+    expect((await refund('charge-refund-1', 700, 'refund-test-1')).statusCode).toBe(409) // same key, other amount
+    const over = await refund('charge-refund-1', 500)
+    expect(over.statusCode).toBe(409)
+    expect(over.json()).toMatchObject({ error: 'refund_exceeds_payment' })
+    expect((await refund('charge-refund-1', 400)).json()).toMatchObject({ status: 'refunded' })
+    expect((await refund('charge-never-1', 100)).json()).toMatchObject({ error: 'charge_not_paid' })
+    expect((await refund('no-such-charge', 100)).statusCode).toBe(404)
+    expect(events('payment.refunded')).toBe(2)
   })
 
   it('resumes a charge left in flight when the gateway starts again', async () => {

@@ -39,6 +39,9 @@ class Scripted implements PaymentProvider {
     const q = this.script.query ?? [{ status: 'not_found', detail: 'no such charge' }]
     return Promise.resolve(q[Math.min(this.calls.query++, q.length - 1)]!)
   }
+  refund(): Promise<{ status: 'refused'; detail: string }> {
+    return Promise.resolve({ status: 'refused', detail: 'not in this script' })
+  }
   cancel(): Promise<CancelResult> {
     const c = this.script.cancel ?? [{ status: 'cancelled', detail: 'cancelled' }]
     return Promise.resolve(c[Math.min(this.calls.cancel++, c.length - 1)]!)

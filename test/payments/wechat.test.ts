@@ -25,7 +25,7 @@ describe.skipIf(!ready)('WeChat Pay by payment code, against a local WeChat Pay'
   let tmp: ReturnType<typeof tempDir>
   let wechat: FakeWechat
   let gateway: Gateway
-  const { charge, untilDecided } = posCharges(() => gateway.app, 'wechat-test')
+  const { charge, untilDecided, refund } = posCharges(() => gateway.app, 'wechat-test')
   const orderOf = (k: string) => outTradeNo(`pos-1:${k}`)
 
   beforeAll(async () => {
@@ -102,5 +102,12 @@ describe.skipIf(!ready)('WeChat Pay by payment code, against a local WeChat Pay'
       (c) => c.path === '/secapi/pay/reverse' && c.outTradeNo === orderOf('wechat-never-1'),
     )
     expect(reversals).toHaveLength(2)
+  })
+
+  it('refunds with the client certificate, asking again under the same number after SYSTEMERROR', async () => {
+    wechat.failRefunds = 1
+    const r = await refund('wechat-paid-1', 8_888, 'wechat-refund-1')
+    expect(r.json()).toMatchObject({ status: 'refunded', amount: 8_888 })
+    expect([...wechat.refunds.values()]).toEqual([{ outTradeNo: orderOf('wechat-paid-1'), fee: 8_888 }])
   })
 })

@@ -13,6 +13,8 @@ import type {
   ChargeResult,
   PaymentProvider,
   QueryResult,
+  RefundRequest,
+  RefundResult,
 } from '../payment-provider.js'
 import { toDecimal } from '../money.js'
 import { post, PspUnreachable } from '../psp-http.js'
@@ -90,6 +92,26 @@ export class AlipayProvider implements PaymentProvider {
     if (code === '40004' && r.node.sub_code === 'ACQ.TRADE_NOT_EXIST')
       return { status: 'cancelled', detail: 'never arrived at Alipay: nothing to cancel' }
     return { status: 'failed', detail: describe(r.node) }
+  }
+
+  /** alipay.trade.refund: the same out_request_no again is the same refund (fund_change N on a repeat). */
+  async refund(req: RefundRequest): Promise<RefundResult> {
+    const r = await this.call('alipay.trade.refund', {
+      out_trade_no: outTradeNo(req.reference),
+      refund_amount: toDecimal(req.amount),
+      out_request_no: outTradeNo(req.refundReference),
+    })
+    if (!r.ok) return { status: 'unknown', detail: r.detail }
+    const code = String(r.node.code)
+    if (code === '10000')
+      return {
+        status: 'refunded',
+        refundId: typeof r.node.trade_no === 'string' ? r.node.trade_no : null,
+        detail: 'refunded (Alipay)',
+      }
+    if (code === '40004' && !UNKNOWN_SUBCODES.has(String(r.node.sub_code)))
+      return { status: 'refused', detail: describe(r.node) }
+    return { status: 'unknown', detail: describe(r.node) }
   }
 
   private async call(method: string, biz: Record<string, string>): Promise<Call> {

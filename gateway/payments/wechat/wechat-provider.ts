@@ -13,6 +13,8 @@ import type {
   ChargeResult,
   PaymentProvider,
   QueryResult,
+  RefundRequest,
+  RefundResult,
 } from '../payment-provider.js'
 import { post, PspUnreachable } from '../psp-http.js'
 import { outTradeNo } from '../alipay/alipay-provider.js'
@@ -90,6 +92,27 @@ export class WechatProvider implements PaymentProvider {
     if (f.err_code === 'ORDERNOTEXIST')
       return { status: 'cancelled', detail: 'never arrived at WeChat Pay: nothing to reverse' }
     return { status: 'failed', detail: describe(f) }
+  }
+
+  /** secapi/pay/refund (client certificate): the same out_refund_no again is the same refund; accepted counts as given back. */
+  async refund(req: RefundRequest): Promise<RefundResult> {
+    const r = await this.call(
+      'secapi/pay/refund',
+      {
+        out_trade_no: outTradeNo(req.reference),
+        out_refund_no: outTradeNo(req.refundReference),
+        total_fee: String(req.total),
+        refund_fee: String(req.amount),
+        refund_fee_type: req.currency,
+      },
+      true,
+    )
+    if (!r.ok) return { status: 'unknown', detail: r.detail }
+    const f = r.f
+    if (f.result_code === 'SUCCESS')
+      return { status: 'refunded', refundId: f.refund_id ?? null, detail: 'refund accepted (WeChat Pay)' }
+    if (UNKNOWN.has(f.err_code ?? '')) return { status: 'unknown', detail: describe(f) }
+    return { status: 'refused', detail: describe(f) }
   }
 
   private async call(path: string, fields: Fields, withCertificate = false): Promise<Call> {

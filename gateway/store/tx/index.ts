@@ -4,6 +4,7 @@ import { issueVoucherTx, redeemVoucherTx, voidRedemptionTx } from './voucher-tx.
 import { enrolMemberTx, tagMemberTx } from './member-tx.js'
 import { recordSaleTx } from './pos-tx.js'
 import { paymentStartTx, paymentStepTx } from './payment-tx.js'
+import { refundDecideTx, refundStartTx } from './refund-tx.js'
 import { enqueuePrintTx, recoverPrintTx, transitionPrintTx } from './print-tx.js'
 import { recordCommandTx, savePipeSummaryTx, syncAckTx } from './sync-tx.js'
 import { kioskPlayTx, prizeLeaseTx } from './kiosk-tx.js'
@@ -23,6 +24,8 @@ export const WRITER_COMMANDS = {
   'pos.sale': recordSaleTx,
   'payment.start': paymentStartTx,
   'payment.step': paymentStepTx,
+  'refund.start': refundStartTx,
+  'refund.decide': refundDecideTx,
   'print.enqueue': enqueuePrintTx,
   'print.transition': transitionPrintTx,
   'print.recover': recoverPrintTx,
