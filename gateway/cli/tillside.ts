@@ -11,6 +11,7 @@ import { configJsonSchema } from '../../config/json-schema.js'
 import { runKeysShow, runSecret, runTrustKeygen, runTrustSign, runVoucherIssue } from './voucher-cli.js'
 import { runSimPrinter } from './sim-printer.js'
 import { runCloud } from './cloud-cli.js'
+import { runReconcile } from './payments-cli.js'
 
 const HELP = `tillside ${packageVersion()} — the in-store O2O gateway
 
@@ -40,6 +41,9 @@ Commands:
                     config-patch, print-test-page, reannounce); prints its result
                     both: [--ca <pem>] [--cert <pem> --key <pem>]
                     [--username <name> --password-file <file>] for mqtts:// brokers
+  payments reconcile --provider alipay|wechat --file <bill> --date <YYYY-MM-DD> [--json]
+                    the day's charges and refunds in the journal against the provider's
+                    downloaded bill; prints the differences, exit 1 when there are any
   sim printer [--port 9100 | --pty <path>]
                     a virtual ESC/POS printer: prints slips as text; stdin: paper-out,
                     paper-in, near-end, cover-open, cover-close, silent, garbage, normal
@@ -101,6 +105,9 @@ async function main(argv: string[]): Promise<number> {
         key: { type: 'string' },
         username: { type: 'string' },
         'password-file': { type: 'string' },
+        provider: { type: 'string' },
+        date: { type: 'string' },
+        json: { type: 'boolean' },
       },
     })
   } catch (err) {
@@ -166,6 +173,15 @@ async function main(argv: string[]): Promise<number> {
           ...auth,
         })
       }
+    case 'payments':
+      if (rest[0] !== 'reconcile' || rest.length !== 1)
+        usageError('usage: payments reconcile --provider alipay|wechat --file <bill> --date <YYYY-MM-DD>')
+      return runReconcile(loadConfigOrExit(configPath), {
+        provider: values.provider,
+        file: values.file,
+        date: values.date,
+        json: values.json,
+      })
     case 'sim':
       if (rest[0] !== 'printer') usageError('usage: sim printer [--port 9100 | --pty <path>]')
       return runSimPrinter(values.port, values.pty)

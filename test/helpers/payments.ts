@@ -5,7 +5,11 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config/schema.js'
 import { silentLogger } from '../../gateway/log.js'
 import { Gateway } from '../../gateway/runtime/gateway.js'
-import { POS_TOKEN } from './vouchers.js'
+import { generateKeyPairSync } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { FakeAlipay } from '../../scripts/fake-alipay.js'
+import { makeCertChain } from './certs.js'
+import { POS_TOKEN, makeChain } from './vouchers.js'
 
 /** A started gateway whose data dir first gets `files` (keys, certificates), mode 0600. */
 export async function gatewayWithFiles(config: Config, files: Record<string, string | Buffer>): Promise<Gateway> {
@@ -44,4 +48,36 @@ export function posCharges(app: () => FastifyInstance, prefix: string) {
       headers: { authorization: `Bearer ${POS_TOKEN}` },
     })
   return { charge, untilDecided, refund }
+}
+
+/**
+ * A local Alipay (scripts/fake-alipay.ts) and a started gateway of store shop-a charging
+ * Alipay codes through it, its keys in the data dir; `payments` adds to the payments config.
+ */
+export async function alipayGateway(dir: string, payments: object = {}, alipayTimeoutMs = 2_000) {
+  const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const certs = makeCertChain(join(dir, 'certs'), [])
+  const alipay = await new FakeAlipay(
+    { cert: readFileSync(certs.server.cert), key: readFileSync(certs.server.key) },
+    merchant.publicKey,
+  ).start()
+  const chain = await makeChain(dir, [{ id: 'shop-a', merchant: 'm-a' }], undefined, {
+    payments: {
+      provider: 'wallets',
+      ...payments,
+      alipay: {
+        appId: '2021000000000001',
+        gatewayUrl: alipay.url,
+        caFile: 'alipay-ca.pem',
+        timeoutMs: alipayTimeoutMs,
+      },
+    },
+  })
+  const config = chain.stores.get('shop-a')!.config
+  const gateway = await gatewayWithFiles(config, {
+    'alipay-app-private-key.pem': merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    'alipay-public-key.pem': alipay.keys.publicKey.export({ type: 'spki', format: 'pem' }),
+    'alipay-ca.pem': readFileSync(certs.ca),
+  })
+  return { alipay, gateway, config }
 }

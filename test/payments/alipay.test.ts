@@ -6,18 +6,15 @@
  * went through (found, charged once), a forged "paid" (never believed), a failing cancel.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { generateKeyPairSync } from 'node:crypto'
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Gateway } from '../../gateway/runtime/gateway.js'
 import { silentLogger } from '../../gateway/log.js'
 import { outTradeNo } from '../../gateway/payments/alipay/alipay-provider.js'
-import { makeChain } from '../helpers/vouchers.js'
-import { gatewayWithFiles, posCharges } from '../helpers/payments.js'
-import { makeCertChain } from '../helpers/certs.js'
+import { alipayGateway, posCharges } from '../helpers/payments.js'
 import { requireProgram } from '../helpers/system.js'
 import { tempDir } from '../helpers/tmp.js'
-import { FakeAlipay } from '../../scripts/fake-alipay.js'
+import type { FakeAlipay } from '../../scripts/fake-alipay.js'
 
 const ready = requireProgram('openssl', 'Alipay over HTTPS')
 const CODE = '2847612345678' // + 5 digits: the fake Alipay's scenario is the last four
@@ -32,26 +29,11 @@ describe.skipIf(!ready)('Alipay face-to-face payment, against a local Alipay', (
 
   beforeAll(async () => {
     tmp = tempDir()
-    const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 })
-    const certs = makeCertChain(join(tmp.dir, 'certs'), [])
-    alipay = await new FakeAlipay(
-      { cert: readFileSync(certs.server.cert), key: readFileSync(certs.server.key) },
-      merchant.publicKey,
-    ).start()
-    const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], undefined, {
-      payments: {
-        provider: 'wallets',
-        confirmWithinMs: 2_000,
-        queryEveryMs: 50,
-        answerWithinMs: 300,
-        alipay: { appId: '2021000000000001', gatewayUrl: alipay.url, caFile: 'alipay-ca.pem', timeoutMs: 500 },
-      },
-    })
-    gateway = await gatewayWithFiles(chain.stores.get('shop-a')!.config, {
-      'alipay-app-private-key.pem': merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }),
-      'alipay-public-key.pem': alipay.keys.publicKey.export({ type: 'spki', format: 'pem' }),
-      'alipay-ca.pem': readFileSync(certs.ca),
-    })
+    ;({ alipay, gateway } = await alipayGateway(
+      tmp.dir,
+      { confirmWithinMs: 2_000, queryEveryMs: 50, answerWithinMs: 300 },
+      500,
+    ))
   }, 60_000)
   afterAll(async () => {
     await gateway?.stop()
