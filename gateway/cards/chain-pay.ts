@@ -17,6 +17,7 @@ import { PosError } from '../payments/pos-service.js'
 import { CardError } from './card-errors.js'
 import { MemberError } from '../members/member-service.js'
 import type { RemoteOutcome } from '../store/tx/card-remote-tx.js'
+import { PosReads } from '../store/read/pos-reads.js'
 import type { CardActor } from './card-service.js'
 
 /** How the cloud answered; `sent: false` when the request never left this store (no link). */
@@ -72,13 +73,17 @@ const KNOWN = new Set([
 ])
 
 export class ChainPay {
+  private readonly reads: PosReads
+
   constructor(
     private readonly journal: Journal,
     private readonly config: Pick<CardsConfig, 'enabled' | 'acrossStores' | 'currency'>,
     /** Null without sync or without a merchant: a member of another store cannot pay here. */
     private readonly payer: CardPayer | null,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.reads = new PosReads(journal)
+  }
 
   get available(): boolean {
     return this.config.enabled && this.config.acrossStores && this.payer !== null
@@ -132,11 +137,9 @@ export class ChainPay {
 
   /** A retry of a payment already answered: its first answer, without asking again. */
   private firstAnswer(key: string, requestHash: string): ChainPayment | null {
-    const prior = this.journal
-      .query('SELECT request_hash AS hash, response FROM idempotency WHERE key = ?')
-      .get(key) as { hash: string; response: string } | undefined
+    const prior = this.reads.idempotent(key)
     if (!prior) return null
-    if (prior.hash !== requestHash)
+    if (prior.requestHash !== requestHash)
       throw new PosError('idempotency_conflict', 'this idempotency key was used for a different request')
     const first = JSON.parse(prior.response) as RemoteOutcome
     return settled(first.ok ? { ...first, repeated: true } : first)

@@ -8,11 +8,12 @@
  * in flight from the journal. A payment code is never queued: nothing here charges a code
  * again, a resumed charge is only queried or cancelled.
  */
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from '../log.js'
 import type { Module } from '../lifecycle.js'
 import type { Journal } from '../store/journal.js'
-import { attemptOf, type Attempt, type StartArgs, type Step } from '../store/tx/payment-tx.js'
+import type { Attempt, StartArgs, Step } from '../store/tx/payment-tx.js'
+import { PaymentReads } from '../store/read/payment-reads.js'
+import { Halt } from './halt.js'
 import type { ChargeRef, ChargeRequest, PaymentProvider, QueryResult } from './payment-provider.js'
 
 export interface ChargeTiming {
@@ -30,14 +31,17 @@ export class ChargeProtocol implements Module {
   readonly name = 'payments'
   /** Charges being driven now, by reference: each resolves with the charge decided (paid, declined, reversed). */
   private readonly running = new Map<string, Promise<Attempt>>()
-  private halt = new AbortController()
+  private readonly halt = new Halt()
+  private readonly reads: PaymentReads
 
   constructor(
     private readonly journal: Journal,
     private readonly provider: PaymentProvider,
     private readonly timing: ChargeTiming,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.reads = new PaymentReads(journal)
+  }
 
   /**
    * Writes the charge down and starts it (or finds the one under the same reference);
@@ -65,28 +69,24 @@ export class ChargeProtocol implements Module {
 
   /** The charge under `reference` as it stands now. */
   attempt(reference: string): Attempt | null {
-    return attemptOf({ stmt: (sql) => this.journal.query(sql) }, reference)
+    return this.reads.attempt(reference)
   }
 
   start(): Promise<void> {
-    this.halt = new AbortController()
+    this.halt.reset()
     this.resume()
     return Promise.resolve()
   }
 
   /** Ends the loops where they are (each resumes at the next start) and waits for them. */
   async stop(): Promise<void> {
-    this.halt.abort()
+    this.halt.stop()
     await Promise.allSettled([...this.running.values()])
   }
 
   /** At start: every charge left in flight is queried or cancelled on, from where it was. */
   private resume(): void {
-    const open = this.journal
-      .query("SELECT reference FROM payment_attempts WHERE state IN ('charging', 'reversing')")
-      .pluck()
-      .all() as string[]
-    for (const reference of open) {
+    for (const reference of this.reads.openCharges()) {
       this.log.warn({ reference }, 'a payment-code charge was in flight: resuming it')
       this.drive(this.attempt(reference)!, null).catch((err: unknown) =>
         this.log.error({ err, reference }, 'resumed charge stopped; it resumes at the next start'),
@@ -118,14 +118,14 @@ export class ChargeProtocol implements Module {
     let askNow = charge === null
     while (state.state === 'charging' && (askNow || Date.now() < state.deadline)) {
       const wait = Math.min(this.timing.queryEveryMs, Math.max(0, state.deadline - Date.now()))
-      if (!askNow && !(await this.pause(wait))) return state
+      if (!askNow && !(await this.halt.pause(wait))) return state
       askNow = false
       const answer = await this.provider
         .query(ref)
         .catch((err: unknown): QueryResult => ({ status: 'unknown', detail: String(err) }))
       state = await this.apply(state, answer)
     }
-    if (this.halt.signal.aborted) return state
+    if (this.halt.stopped) return state
     if (state.state === 'charging') {
       const seconds = Math.round(this.timing.confirmWithinMs / 1000)
       state = await this.step(state, 'reversing', null, `not confirmed within ${seconds} s: cancelling it`)
@@ -136,20 +136,10 @@ export class ChargeProtocol implements Module {
         .catch((err: unknown) => ({ status: 'unknown' as const, detail: String(err) }))
       if (answer.status === 'cancelled') return this.step(state, 'reversed', null, answer.detail)
       this.log.warn({ reference: state.reference, detail: answer.detail }, 'cancel not confirmed; trying again')
-      if (!(await this.pause(wait))) return state
+      if (!(await this.halt.pause(wait))) return state
       wait = Math.min(wait * 2, this.timing.cancelRetryMaxMs)
     }
     return state
-  }
-
-  /** Waits `ms`; false when the protocol is stopping (the charge resumes at the next start). */
-  private async pause(ms: number): Promise<boolean> {
-    try {
-      await sleep(ms, undefined, { signal: this.halt.signal })
-      return true
-    } catch {
-      return false
-    }
   }
 
   /** What an answer means for the charge: paid and declined decide it, pending is noted once, the rest waits. */

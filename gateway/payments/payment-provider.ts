@@ -8,7 +8,15 @@
  * Payment codes expire in about a minute, so a provider that cannot be reached must say so
  * at once — never queue a charge.
  */
+import { createHash } from 'node:crypto'
 import type { PaymentProvider as Wallet } from '../till/classify.js'
+
+/**
+ * Our reference (or refund reference) as the order number the providers keep: 32 hex digits,
+ * within Alipay's out_trade_no and WeChat Pay's out_trade_no / out_refund_no alike, and the
+ * same every time, so a query, a cancel or a bill finds it.
+ */
+export const outTradeNo = (reference: string) => createHash('sha256').update(reference).digest('hex').slice(0, 32)
 
 export interface ChargeRequest {
   wallet: Wallet

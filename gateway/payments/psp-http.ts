@@ -6,7 +6,7 @@
  */
 import { request } from 'node:https'
 
-export interface PspReply {
+interface PspReply {
   status: number
   body: string
 }

@@ -5,33 +5,32 @@
  * providers treat a repeat as the same refund — with backoff, until the provider decides,
  * also after a restart. Never more than was paid, counting refunds still under way.
  */
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from '../log.js'
 import type { Module } from '../lifecycle.js'
 import type { Journal } from '../store/journal.js'
-import { refundOf, type Refund, type RefundStart } from '../store/tx/refund-tx.js'
-import { attemptOf, type Attempt } from '../store/tx/payment-tx.js'
+import type { Refund, RefundStart } from '../store/tx/refund-tx.js'
+import { PaymentReads } from '../store/read/payment-reads.js'
+import { Halt } from './halt.js'
 import type { ChargeRef, PaymentProvider } from './payment-provider.js'
 
 export class RefundProtocol implements Module {
   readonly name = 'refunds'
   private readonly running = new Map<string, Promise<Refund>>()
-  private halt = new AbortController()
+  private readonly halt = new Halt()
+  private readonly reads: PaymentReads
 
   constructor(
     private readonly journal: Journal,
     private readonly provider: PaymentProvider,
     private readonly timing: { queryEveryMs: number; cancelRetryMaxMs: number },
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.reads = new PaymentReads(journal)
+  }
 
   start(): Promise<void> {
-    this.halt = new AbortController()
-    const open = this.journal
-      .query("SELECT reference FROM payment_refunds WHERE state = 'refunding'")
-      .pluck()
-      .all() as string[]
-    for (const reference of open) {
+    this.halt.reset()
+    for (const reference of this.reads.openRefunds()) {
       this.log.warn({ reference }, 'a refund was under way: asking again')
       this.drive(reference).catch((err: unknown) => this.log.error({ err, reference }, 'resumed refund stopped'))
     }
@@ -39,7 +38,7 @@ export class RefundProtocol implements Module {
   }
 
   async stop(): Promise<void> {
-    this.halt.abort()
+    this.halt.stop()
     await Promise.allSettled([...this.running.values()])
   }
 
@@ -60,7 +59,7 @@ export class RefundProtocol implements Module {
   }
 
   refund(reference: string): Refund | null {
-    return refundOf({ stmt: (sql) => this.journal.query(sql) }, reference)
+    return this.reads.refund(reference)
   }
 
   private drive(reference: string): Promise<Refund> {
@@ -74,7 +73,7 @@ export class RefundProtocol implements Module {
   }
 
   private async run(r: Refund): Promise<Refund> {
-    const charge: Attempt = attemptOf({ stmt: (sql) => this.journal.query(sql) }, r.chargeReference)!
+    const charge = this.reads.attempt(r.chargeReference)!
     const ref: ChargeRef = { wallet: charge.wallet as ChargeRef['wallet'], reference: charge.reference }
     for (let wait = this.timing.queryEveryMs; ; wait = Math.min(wait * 2, this.timing.cancelRetryMaxMs)) {
       const answer = await this.provider
@@ -97,11 +96,7 @@ export class RefundProtocol implements Module {
         return result
       }
       this.log.warn({ reference: r.reference, detail: answer.detail }, 'refund not answered; asking again')
-      try {
-        await sleep(wait, undefined, { signal: this.halt.signal })
-      } catch {
-        return r // stopping: asked again at the next start
-      }
+      if (!(await this.halt.pause(wait))) return r // stopping: asked again at the next start
     }
   }
 }

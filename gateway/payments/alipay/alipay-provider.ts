@@ -5,7 +5,7 @@
  * Codes: 10000 success; 10003 waiting for the customer (pending); 20000 and ACQ.SYSTEM_ERROR
  * unknown; 40004 a business refusal. An answer that does not verify is unknown, never paid.
  */
-import { createHash, type KeyObject } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import type {
   CancelResult,
   ChargeRef,
@@ -16,6 +16,7 @@ import type {
   RefundRequest,
   RefundResult,
 } from '../payment-provider.js'
+import { outTradeNo } from '../payment-provider.js'
 import { toDecimal } from '../money.js'
 import { post, PspUnreachable } from '../psp-http.js'
 import { AlipaySignatureError, signParams, verifiedResponse } from './alipay-sign.js'
@@ -33,9 +34,6 @@ export interface AlipayOptions {
 
 type Node = Record<string, unknown>
 type Call = { ok: true; node: Node } | { ok: false; unsent: boolean; detail: string }
-
-/** Our reference as Alipay's out_trade_no (≤ 64 letters, digits, underscore): the same every time. */
-export const outTradeNo = (reference: string) => createHash('sha256').update(reference).digest('hex').slice(0, 32)
 
 const UNKNOWN_SUBCODES = new Set(['ACQ.SYSTEM_ERROR', 'aop.ACQ.SYSTEM_ERROR'])
 

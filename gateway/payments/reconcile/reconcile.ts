@@ -7,7 +7,7 @@
  * our records of the day that the bill lacks are listed as such (one near midnight may be
  * in the neighbouring day's bill).
  */
-import { outTradeNo } from '../alipay/alipay-provider.js'
+import { outTradeNo } from '../payment-provider.js'
 import type { GivenRefund, PaidCharge } from '../../store/read/payment-reads.js'
 import type { BillLine } from './bills.js'
 

@@ -16,8 +16,8 @@ import type {
   RefundRequest,
   RefundResult,
 } from '../payment-provider.js'
+import { outTradeNo } from '../payment-provider.js'
 import { post, PspUnreachable } from '../psp-http.js'
-import { outTradeNo } from '../alipay/alipay-provider.js'
 import { fromXml, toXml, verified, wechatSign, WechatMessageError, type Fields } from './wechat-sign.js'
 
 export interface WechatOptions {

@@ -1,5 +1,33 @@
-/** What the journal holds of payment-code charges and refunds, for reconciliation against a provider's bill. */
+/** What the journal holds of payment-code charges and refunds: for the protocols that drive them, and for reconciliation. */
 import type { Db } from '../database.js'
+import type { ReadSource } from './read-source.js'
+import { attemptOf, type Attempt } from '../tx/payment-tx.js'
+import { refundOf, type Refund } from '../tx/refund-tx.js'
+
+export class PaymentReads {
+  constructor(private readonly db: ReadSource) {}
+
+  attempt(reference: string): Attempt | null {
+    return attemptOf({ stmt: (sql) => this.db.query(sql) }, reference)
+  }
+
+  refund(reference: string): Refund | null {
+    return refundOf({ stmt: (sql) => this.db.query(sql) }, reference)
+  }
+
+  /** Charges still being confirmed or cancelled (a restart resumes them). */
+  openCharges(): string[] {
+    return this.db
+      .query("SELECT reference FROM payment_attempts WHERE state IN ('charging', 'reversing')")
+      .pluck()
+      .all() as string[]
+  }
+
+  /** Refunds the provider has not decided yet. */
+  openRefunds(): string[] {
+    return this.db.query("SELECT reference FROM payment_refunds WHERE state = 'refunding'").pluck().all() as string[]
+  }
+}
 
 export interface PaidCharge {
   reference: string
