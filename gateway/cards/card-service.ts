@@ -13,6 +13,7 @@ import type { Journal } from '../store/journal.js'
 import { CardReads, type CardView, type StatementLine } from '../store/read/card-reads.js'
 import { PosReads } from '../store/read/pos-reads.js'
 import { overLimit, type CardOutcome } from '../store/tx/card-tx.js'
+import { CARD_TOPUP_KEY } from '../store/tx/payment-tx.js'
 import { canonicalJson } from '../vouchers/canonical-json.js'
 import { MemberError } from '../members/member-service.js'
 import { PosError, type PosService } from '../payments/pos-service.js'
@@ -208,7 +209,7 @@ export class CardService {
       throw new PosError('not_a_payment_code', 'not an Alipay, WeChat Pay or UnionPay payment code')
     this.checkLimits(input.memberId, input.amount + bonus, idChecked)
     const charge = await this.payments.chargeDecided(actor.key, {
-      idempotencyKey: `card-topup:${input.idempotencyKey}`,
+      idempotencyKey: `${CARD_TOPUP_KEY}${input.idempotencyKey}`,
       authCode: input.payment.authCode,
       amount: input.amount,
       currency: this.config.currency,

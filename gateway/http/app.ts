@@ -13,6 +13,7 @@ import { memberRoutes } from './member-routes.js'
 import { salesRoutes } from './sales-routes.js'
 import { cardRoutes } from './card-routes.js'
 import { tillCardRoutes } from './till-card-routes.js'
+import { tillPaymentRoutes } from './till-payment-routes.js'
 import { printRoutes } from './print-routes.js'
 import { kioskRoutes } from './kiosk-routes.js'
 import { i18nRoutes } from './i18n-routes.js'
@@ -56,6 +57,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(salesRoutes)
   await app.register(cardRoutes)
   await app.register(tillCardRoutes)
+  await app.register(tillPaymentRoutes)
   await app.register(printRoutes)
   await app.register(kioskRoutes)
   await app.register(i18nRoutes)

@@ -65,6 +65,7 @@ export const ERROR_STATUS: Record<RefusalCode, number> = {
   unknown_charge: 404,
   charge_not_paid: 409,
   refund_exceeds_payment: 409,
+  charge_is_card_topup: 409,
   // stored-value cards
   cards_disabled: 409,
   invalid_amount: 400,

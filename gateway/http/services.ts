@@ -43,7 +43,7 @@ export interface GatewayServices {
     PrintService,
     'printers' | 'printerFor' | 'profileOf' | 'enqueue' | 'job' | 'jobs' | 'preview' | 'reprint' | 'cancel'
   >
-  pos: Pick<PosService, 'recordSale' | 'charge' | 'refund'>
+  pos: Pick<PosService, 'recordSale' | 'charge' | 'refund' | 'refundCharge' | 'paidCharges'>
   cards: CardService
   /** Paying here from the card of a member of the merchant's other stores. */
   chainPay: ChainPay

@@ -56,6 +56,7 @@ export const tillRoutes = fp(
       '/till/app.js': 'app.js',
       '/till/app.css': 'app.css',
       '/till/card.js': 'card.js',
+      '/till/payments.js': 'payments.js',
     })
 
     app.post<{ Body: Static<typeof LoginBody> }>(

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { PosReads } from '../store/read/pos-reads.js'
+import { PaymentReads, type PaidChargeLine } from '../store/read/payment-reads.js'
 import type { Journal } from '../store/journal.js'
 import type { Logger } from '../log.js'
 import { Tally } from '../log-tally.js'
@@ -15,6 +16,7 @@ import type { PaymentProvider } from './payment-provider.js'
 import { ChargeProtocol, type ChargeTiming } from './charge-protocol.js'
 import { RefundProtocol } from './refund-protocol.js'
 import type { Attempt } from '../store/tx/payment-tx.js'
+import type { RefundStartArgs } from '../store/tx/refund-tx.js'
 
 export class PosError extends CodedError<
   | 'idempotency_conflict'
@@ -24,6 +26,7 @@ export class PosError extends CodedError<
   | 'unknown_charge'
   | 'charge_not_paid'
   | 'refund_exceeds_payment'
+  | 'charge_is_card_topup'
 > {
   override readonly name = 'PosError'
 }
@@ -41,6 +44,7 @@ export interface RefundInput {
   chargeKey: string
   amount: number
 }
+export type RefundBy = Pick<RefundStartArgs, 'cashier' | 'approvedBy'>
 export interface RefundResponse {
   /** pending: the provider has not answered yet — ask again with the same key. */
   status: 'refunded' | 'refused' | 'pending'
@@ -68,6 +72,7 @@ export class PosService {
 
   private readonly tally: Tally
   private readonly reads: PosReads
+  private readonly payments: PaymentReads
 
   readonly protocol: ChargeProtocol
   readonly refunds: RefundProtocol
@@ -80,6 +85,7 @@ export class PosService {
   ) {
     this.tally = new Tally(log, 'POS in the last minute')
     this.reads = new PosReads(journal)
+    this.payments = new PaymentReads(journal)
     this.protocol = new ChargeProtocol(journal, provider, timing, log)
     this.refunds = new RefundProtocol(journal, provider, timing, log)
   }
@@ -89,37 +95,54 @@ export class PosService {
    * customer; waits up to `answerWithinMs` for the provider, else answers pending (ask
    * again with the same key: the same refund, never a second one).
    */
-  async refund(pos: string, input: RefundInput): Promise<RefundResponse> {
-    const started = await this.refunds.begin({
+  refund(pos: string, input: RefundInput): Promise<RefundResponse> {
+    return this.refundCharge(`${pos}:${input.chargeKey}`, {
       reference: `${pos}:refund:${input.idempotencyKey}`,
-      chargeReference: `${pos}:${input.chargeKey}`,
-      requestHash: hash({ chargeKey: input.chargeKey, amount: input.amount }),
-      device: `pos:${pos}`,
+      idempotencyKey: input.idempotencyKey,
       amount: input.amount,
+      device: `pos:${pos}`,
+      charge: `under key ${input.chargeKey} from this POS`,
+    })
+  }
+
+  /** The same, for a charge named by our reference (the till's refund screen), with who gave it back. */
+  async refundCharge(
+    chargeReference: string,
+    r: { reference: string; idempotencyKey: string; amount: number; device: string | null; charge: string } & RefundBy,
+  ): Promise<RefundResponse> {
+    const { idempotencyKey, charge, ...args } = r
+    const started = await this.refunds.begin({
+      ...args,
+      chargeReference,
+      requestHash: hash({ chargeReference, amount: r.amount }),
     })
     switch (started.status) {
       case 'conflict':
-        throw new PosError(
-          'idempotency_conflict',
-          `idempotency key ${input.idempotencyKey} was used for a different refund`,
-        )
+        throw new PosError('idempotency_conflict', `idempotency key ${idempotencyKey} was used for a different refund`)
       case 'no_charge':
-        throw new PosError('unknown_charge', `no payment-code charge under key ${input.chargeKey} from this POS`)
+        throw new PosError('unknown_charge', `no payment-code charge ${charge}`)
       case 'not_paid':
         throw new PosError('charge_not_paid', 'that charge was not paid: there is nothing to give back')
+      case 'card_topup':
+        throw new PosError('charge_is_card_topup', 'that payment topped up a member card: take the top-up back instead')
       case 'exceeds':
         throw new PosError('refund_exceeds_payment', `only ${started.left} of that payment is left to give back`)
     }
-    const r =
+    const d =
       (await within(started.decided, this.timing.answerWithinMs)) ?? this.refunds.refund(started.refund.reference)!
-    this.tally.add(`refunds_${r.state}`)
+    this.tally.add(`refunds_${d.state}`)
     return {
-      status: r.state === 'refunding' ? 'pending' : r.state,
-      amount: r.amount,
-      refundId: r.refundId,
-      detail: r.detail,
-      seq: r.seq,
+      status: d.state === 'refunding' ? 'pending' : d.state,
+      amount: d.amount,
+      refundId: d.refundId,
+      detail: d.detail,
+      seq: d.seq,
     }
+  }
+
+  /** Paid POS charges for the till's refund screen (store/read/payment-reads.ts). */
+  paidCharges(q: Parameters<PaymentReads['paidCharges']>[0]): PaidChargeLine[] {
+    return this.payments.paidCharges(q)
   }
 
   async recordSale(pos: string, input: SaleInput): Promise<SaleResponse & { repeated: boolean }> {

@@ -42,7 +42,7 @@ export class SandboxProvider implements PaymentProvider {
     const known = this.charges.get(req.reference)
     if (known) return Promise.resolve(this.answer(known)) // the provider dedupes on our reference
     const scenario = req.authCode.slice(-4)
-    const transactionId = `sandbox-${req.wallet}-${this.next++}`
+    const transactionId = `sandbox-${req.wallet}-${String(this.next++).padStart(8, '0')}`
     if (scenario === '4444') return Promise.resolve({ status: 'unknown', detail: 'timed out (sandbox)' })
     const charge: Charge = {
       state: scenario === '0000' ? 'declined' : scenario === '1111' || scenario === '2222' ? 'pending' : 'paid',

@@ -61,6 +61,9 @@ const Refund = (what: string) =>
     transactionId: Nullable(Str),
     refundId: Nullable(Str),
     detail: Type.String(),
+    /** A refund given at the till: its cashier and the manager who approved it (absent for a POS's). */
+    cashier: Type.Optional(Str),
+    approvedBy: Type.Optional(Str),
   })
 const Payment = (what: string) => Event(`A wallet payment-code charge ${what} (the payment code masked)`, PaymentFields)
 /** Every card movement: what it moved from principal and bonus (signed) and the balance after. */

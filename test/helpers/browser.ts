@@ -26,14 +26,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /**
  * The screen in every language its switch (`toggle`) offers, `<name>-<html lang>.png`
  * each, switching until it is back in the language it started in — so a test shows each
- * state in Chinese and English without changing the flow it is part of.
+ * state in Chinese and English without changing the flow it is part of. Under a modal
+ * dialog the switch cannot be tapped: `dispatch` clicks it as the page's code would.
  */
-export async function screenshotEachLanguage(page: Page, name: string, toggle: string): Promise<void> {
+export async function screenshotEachLanguage(
+  page: Page,
+  name: string,
+  toggle: string,
+  how: 'tap' | 'dispatch' = 'tap',
+): Promise<void> {
   const langOf = () => page.getAttribute('html', 'lang').catch(() => null) // null while a link navigates
   const first = await langOf()
   for (let lang = first; ;) {
     await screenshot(page, `${name}-${lang}`)
-    await page.click(toggle)
+    await (how === 'tap' ? page.click(toggle) : page.dispatchEvent(toggle, 'click'))
     const started = Date.now()
     let now = await langOf()
     while (now === lang || now === null) {

@@ -6,6 +6,10 @@
  */
 import type { TxContext } from './tx-context.js'
 
+/** The charge of a member-card top-up is made under `<actor>:card-topup:<key>` (cards/card-service.ts). */
+export const CARD_TOPUP_KEY = 'card-topup:'
+export const isCardTopUp = (reference: string): boolean => reference.includes(`:${CARD_TOPUP_KEY}`)
+
 export type AttemptState = 'charging' | 'paid' | 'declined' | 'reversing' | 'reversed'
 
 export interface Attempt {

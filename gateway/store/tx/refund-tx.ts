@@ -5,7 +5,7 @@
  * conditional UPDATE with its event.
  */
 import type { TxContext } from './tx-context.js'
-import { attemptOf, type Attempt } from './payment-tx.js'
+import { attemptOf, isCardTopUp, type Attempt } from './payment-tx.js'
 
 export interface Refund {
   reference: string
@@ -30,13 +30,21 @@ export function refundOf(tx: Pick<TxContext, 'stmt'>, reference: string): Refund
 
 export type RefundStart =
   | { status: 'new' | 'repeat'; refund: Refund; charge: Attempt }
-  | { status: 'conflict' | 'no_charge' | 'not_paid' }
+  | { status: 'conflict' | 'no_charge' | 'not_paid' | 'card_topup' }
   | { status: 'exceeds'; left: number }
 
-export function refundStartTx(
-  tx: TxContext,
-  a: { reference: string; chargeReference: string; requestHash: string; device: string | null; amount: number },
-): RefundStart {
+export interface RefundStartArgs {
+  reference: string
+  chargeReference: string
+  requestHash: string
+  device: string | null
+  amount: number
+  /** Who gave it back at the till, and the manager who approved it (absent for a POS's refund). */
+  cashier?: string
+  approvedBy?: string
+}
+
+export function refundStartTx(tx: TxContext, a: RefundStartArgs): RefundStart {
   const prior = refundOf(tx, a.reference)
   const charge = attemptOf(tx, a.chargeReference)
   if (prior)
@@ -45,14 +53,20 @@ export function refundStartTx(
       : { status: 'conflict' }
   if (!charge) return { status: 'no_charge' }
   if (charge.state !== 'paid') return { status: 'not_paid' }
+  // Its money is on a member card: giving it back is the card's top-up reversal, which takes the balance too.
+  if (isCardTopUp(charge.reference)) return { status: 'card_topup' }
   const given = tx
     .stmt("SELECT coalesce(sum(amount), 0) FROM payment_refunds WHERE charge_reference = ? AND state != 'refused'")
     .pluck()
     .get(a.chargeReference) as number
   if (given + a.amount > charge.amount) return { status: 'exceeds', left: charge.amount - given }
-  const ev = tx.append('payment.refund_started', a.device, payload(charge, a.reference, a.amount, null, ''), {
-    outbox: true,
-  })
+  const who = a.cashier ? { cashier: a.cashier, ...(a.approvedBy ? { approvedBy: a.approvedBy } : {}) } : {}
+  const ev = tx.append(
+    'payment.refund_started',
+    a.device,
+    { ...payload(charge, a.reference, a.amount, null, ''), ...who },
+    { outbox: true },
+  )
   tx.stmt(
     `INSERT INTO payment_refunds (reference, charge_reference, request_hash, device, amount, state, started_at, updated_at, event_seq)
      VALUES (?, ?, ?, ?, ?, 'refunding', ?, ?, ?)`,

@@ -3,6 +3,7 @@
 // Its words come from the message catalog (gateway/i18n) in the store's languages.
 import { loadMessages } from '/i18n/i18n.js'
 import { cardPanel } from '/till/card.js'
+import { refundDialog } from '/till/payments.js'
 
 // A result stays on the banner this long, then it asks for the next scan: a VALID from
 // minutes ago must never be read as the voucher in the cashier's hand.
@@ -21,6 +22,7 @@ let banner = null
 let online = false
 let lastWord = 0
 let card = null
+let refunds = null
 const $ = (id) => document.getElementById(id)
 const t = (key, vars) => messages.t(lang, key, vars)
 
@@ -38,9 +40,14 @@ function applyLanguage() {
   $('lang').textContent = messages.label(lang)
   $('lang').hidden = languages.length < 2
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n)
+  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) {
+    el.placeholder = t(el.dataset.i18nPlaceholder)
+    el.setAttribute('aria-label', el.placeholder)
+  }
   if (session) $('who').textContent = `${t('till.title')} — ${session.name}`
   render()
   card.render()
+  refunds.render()
 }
 
 function keypad(container, onDone, dots) {
@@ -91,6 +98,7 @@ function showLogin() {
   $('logout').hidden = true
   $('who').textContent = t('till.title')
   card.hide()
+  if ($('refund-dialog').open) $('refund-dialog').close()
 }
 
 function showTill(s) {
@@ -150,6 +158,12 @@ function setOnline(value) {
   // Back online, the old result is history: the banner waits for the next scan.
   if (value) banner = null
   renderBanner()
+}
+
+/** Day and minute, in the screen's language: when a payment was made. */
+function formatShort(ms) {
+  const opts = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }
+  return new Date(ms).toLocaleString(messages.dates(lang), opts)
 }
 
 function formatTime(ms) {
@@ -303,6 +317,7 @@ keypad(
 )
 resetVoidPad = keypad($('void-keypad'), doVoid, $('void-dots'))
 card = cardPanel({ api, t, keypad, time: (ms) => new Date(ms).toLocaleTimeString(messages.dates(lang)) })
+refunds = refundDialog({ api, t, keypad, dateTime: (ms) => formatShort(ms) })
 
 $('lang').addEventListener('click', () => {
   lang = messages.next(lang)
