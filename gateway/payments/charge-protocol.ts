@@ -14,7 +14,7 @@ import type { Journal } from '../store/journal.js'
 import type { Attempt, StartArgs, Step } from '../store/tx/payment-tx.js'
 import { PaymentReads } from '../store/read/payment-reads.js'
 import { Halt } from './halt.js'
-import type { ChargeRef, ChargeRequest, PaymentProvider, QueryResult } from './payment-provider.js'
+import type { ChargeRef, ChargeRequest, ChargeResult, PaymentProvider, QueryResult } from './payment-provider.js'
 
 export interface ChargeTiming {
   /** How often a charge not yet known is asked about (the providers suggest every few seconds). */
@@ -51,7 +51,7 @@ export class ChargeProtocol implements Module {
   async begin(
     req: ChargeRequest & Omit<StartArgs, 'confirmWithinMs' | 'provider' | 'wallet' | 'amount' | 'currency'>,
   ): Promise<{ status: 'conflict' } | { status: 'new' | 'repeat'; attempt: Attempt; decided: Promise<Attempt> }> {
-    const { result } = await this.journal.execute('payment.start', {
+    const committing = this.journal.execute('payment.start', {
       reference: req.reference,
       requestHash: req.requestHash,
       device: req.device,
@@ -62,9 +62,25 @@ export class ChargeProtocol implements Module {
       currency: req.currency,
       confirmWithinMs: this.timing.confirmWithinMs,
     })
+    committing.catch(() => {}) // awaited below, after the signing
+    // Signed while the writer makes the charge durable (its batch leaves at the end of this
+    // tick, hence setImmediate); sent only once it is durable, and only if it is new.
+    const send = await new Promise<() => Promise<ChargeResult>>((resolve) =>
+      setImmediate(() => resolve(this.prepare(req))),
+    )
+    const { result } = await committing
     if (result.status === 'conflict') return result
-    const decided = this.drive(result.attempt, result.status === 'new' ? req : null)
+    const decided = this.drive(result.attempt, result.status === 'new' ? send : null)
     return { ...result, decided }
+  }
+
+  private prepare(req: ChargeRequest): () => Promise<ChargeResult> {
+    if (!this.provider.prepareCharge) return () => this.provider.charge(req)
+    try {
+      return this.provider.prepareCharge(req)
+    } catch (err) {
+      return () => Promise.reject(err as Error) // as if the charge had failed: an unknown answer
+    }
   }
 
   /** The charge under `reference` as it stands now. */
@@ -94,28 +110,30 @@ export class ChargeProtocol implements Module {
     }
   }
 
-  private drive(attempt: Attempt, charge: ChargeRequest | null): Promise<Attempt> {
+  /** `send`: the charge's one sending (a new charge); null: only query or cancel it. */
+  private drive(attempt: Attempt, send: (() => Promise<ChargeResult>) | null): Promise<Attempt> {
     if (DECIDED.has(attempt.state)) return Promise.resolve(attempt)
     const running = this.running.get(attempt.reference)
     if (running) return running
-    const p = this.run(attempt, charge).finally(() => this.running.delete(attempt.reference))
+    const p = this.run(attempt, send).finally(() => this.running.delete(attempt.reference))
     this.running.set(attempt.reference, p)
     return p
   }
 
-  private async run(attempt: Attempt, charge: ChargeRequest | null): Promise<Attempt> {
+  private async run(attempt: Attempt, send: (() => Promise<ChargeResult>) | null): Promise<Attempt> {
     const ref: ChargeRef = { wallet: attempt.wallet as ChargeRef['wallet'], reference: attempt.reference }
     let state = attempt
-    if (charge && state.state === 'charging') {
-      const answer = await this.provider
-        .charge(charge)
-        .catch((err: unknown): { status: 'unknown'; detail: string } => ({ status: 'unknown', detail: String(err) }))
+    if (send && state.state === 'charging') {
+      const answer = await send().catch((err: unknown): { status: 'unknown'; detail: string } => ({
+        status: 'unknown',
+        detail: String(err),
+      }))
       // Not sent at all: nothing was charged, the customer is told at once.
       const settled = answer.status === 'unavailable' ? { ...answer, status: 'declined' as const } : answer
       state = await this.apply(state, settled)
     }
     // A resumed charge is asked about at once, even past its deadline: it may have been paid meanwhile.
-    let askNow = charge === null
+    let askNow = send === null
     while (state.state === 'charging' && (askNow || Date.now() < state.deadline)) {
       const wait = Math.min(this.timing.queryEveryMs, Math.max(0, state.deadline - Date.now()))
       if (!askNow && !(await this.halt.pause(wait))) return state

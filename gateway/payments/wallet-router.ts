@@ -42,6 +42,11 @@ export class WalletRouter implements PaymentProvider {
     return p.charge(req)
   }
 
+  prepareCharge(req: ChargeRequest): () => Promise<ChargeResult> {
+    const p = this.byWallet[req.wallet]
+    return p?.prepareCharge ? p.prepareCharge(req) : () => this.charge(req)
+  }
+
   query(ref: ChargeRef): Promise<QueryResult> {
     const p = this.byWallet[ref.wallet]
     return p

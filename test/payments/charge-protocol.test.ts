@@ -26,6 +26,7 @@ const unknown = { status: 'unknown' as const, detail: 'timed out' }
 /** Answers in turn from each script (its last answer repeats); counts the calls. */
 class Scripted implements PaymentProvider {
   readonly name = 'scripted'
+  prepareCharge?: PaymentProvider['prepareCharge']
   calls = { charge: 0, query: 0, cancel: 0 }
   constructor(
     private readonly script: { charge: (ChargeResult | Error)[]; query?: QueryResult[]; cancel?: CancelResult[] },
@@ -98,6 +99,30 @@ describe('the payment-code charge protocol', () => {
     expect(a).toMatchObject({ state: 'paid', transactionId: 'tx-1', amount: 1250 })
     expect(steps(journal)).toEqual(['started', 'paid'])
     expect(provider.calls).toEqual({ charge: 1, query: 0, cancel: 0 })
+  })
+
+  it('signs while the charge is written down, and sends it only once it is — a repeat never', async () => {
+    let journal: Journal | null = null
+    const seenAtSend: unknown[] = []
+    let prepared = 0
+    const provider = new Scripted({ charge: [paid()] })
+    // Signing ahead: the send looks in the journal (another connection) for the charge it sends.
+    provider.prepareCharge = (req) => {
+      prepared++
+      return () => {
+        seenAtSend.push(
+          journal!.reader.prepare('SELECT state FROM payment_attempts WHERE reference = ?').get(req.reference),
+        )
+        return provider.charge()
+      }
+    }
+    ;({ journal } = await setUp(provider))
+    const protocol = open.at(-1)!.protocol
+    expect(await decided(charge(protocol, 'pos-1:signed-ahead'))).toMatchObject({ state: 'paid' })
+    expect(seenAtSend).toEqual([{ state: 'charging' }])
+    expect(await decided(charge(protocol, 'pos-1:signed-ahead'))).toMatchObject({ state: 'paid' })
+    expect(prepared).toBe(2) // signed again for the repeat, but never sent
+    expect(provider.calls.charge).toBe(1)
   })
 
   it('queries while the customer confirms on the phone, then records it paid', async () => {

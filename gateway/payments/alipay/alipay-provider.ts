@@ -46,14 +46,22 @@ export class AlipayProvider implements PaymentProvider {
     return true
   }
 
-  async charge(req: ChargeRequest): Promise<ChargeResult> {
-    const r = await this.call('alipay.trade.pay', {
+  charge(req: ChargeRequest): Promise<ChargeResult> {
+    return this.prepareCharge(req)()
+  }
+
+  prepareCharge(req: ChargeRequest): () => Promise<ChargeResult> {
+    const signed = this.sign('alipay.trade.pay', {
       out_trade_no: outTradeNo(req.reference),
       scene: 'bar_code',
       auth_code: req.authCode,
       subject: this.opts.subject,
       total_amount: toDecimal(req.amount),
     })
+    return async () => this.chargeAnswer(await this.send(signed))
+  }
+
+  private chargeAnswer(r: Call): ChargeResult {
     if (!r.ok) return r.unsent ? { status: 'unavailable', detail: r.detail } : { status: 'unknown', detail: r.detail }
     const code = String(r.node.code)
     if (code === '10000' && typeof r.node.trade_no === 'string')
@@ -112,7 +120,12 @@ export class AlipayProvider implements PaymentProvider {
     return { status: 'unknown', detail: describe(r.node) }
   }
 
-  private async call(method: string, biz: Record<string, string>): Promise<Call> {
+  private call(method: string, biz: Record<string, string>): Promise<Call> {
+    return this.send(this.sign(method, biz))
+  }
+
+  /** The request's form, signed (RSA2 over the sorted parameters). */
+  private sign(method: string, biz: Record<string, string>): { method: string; form: string } {
     const params: Record<string, string> = {
       app_id: this.opts.appId,
       method,
@@ -124,9 +137,13 @@ export class AlipayProvider implements PaymentProvider {
       biz_content: JSON.stringify(biz),
     }
     params.sign = signParams(params, this.opts.privateKey)
+    return { method, form: new URLSearchParams(params).toString() }
+  }
+
+  private async send({ method, form }: { method: string; form: string }): Promise<Call> {
     let reply
     try {
-      reply = await post(this.opts.gatewayUrl, new URLSearchParams(params).toString(), {
+      reply = await post(this.opts.gatewayUrl, form, {
         contentType: 'application/x-www-form-urlencoded;charset=utf-8',
         timeoutMs: this.opts.timeoutMs,
         ca: this.opts.ca,
