@@ -8,6 +8,7 @@ export type CardErrorCode =
   | 'invalid_amount'
   | 'over_max_topup'
   | 'payment_declined'
+  | 'payment_not_confirmed'
   | 'member_not_present'
   | 'needs_connection'
   | 'other_merchant'

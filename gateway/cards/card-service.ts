@@ -214,12 +214,13 @@ export class CardService {
       amount: input.amount,
       currency: this.config.currency,
     })
+    if (charge.status === 'declined') throw new CardError('payment_declined', `${wallet.provider}: ${charge.detail}`)
     if (charge.status !== 'paid')
       throw new CardError(
-        'payment_declined',
+        'payment_not_confirmed',
         charge.status === 'pending'
-          ? `${wallet.provider}: not confirmed; it is being cancelled, nothing is charged`
-          : `${wallet.provider}: ${charge.detail}`,
+          ? `${wallet.provider}: not confirmed in time; it is being cancelled, nothing is charged`
+          : `${wallet.provider}: not confirmed in time; cancelled, nothing is charged`,
       )
     const { result } = await this.journal.execute('card.topup', {
       ...args,

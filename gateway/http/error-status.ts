@@ -74,6 +74,7 @@ export const ERROR_STATUS: Record<RefusalCode, number> = {
   over_max_balance: 422,
   id_check_required: 422,
   payment_declined: 402,
+  payment_not_confirmed: 402,
   member_not_present: 422,
   no_card: 404,
   insufficient_balance: 409,

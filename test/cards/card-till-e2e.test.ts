@@ -36,7 +36,8 @@ describe.skipIf(!ready)('the member card at the till: pty scanner → Chromium',
   beforeAll(async () => {
     tmp = tempDir()
     const chain = await makeChain(tmp.dir, [{ id: 'shop-a', merchant: 'm-a' }], undefined, {
-      payments: { provider: 'sandbox' },
+      // Long enough for the sandbox's confirm-on-the-phone (paid at the second query, ~4 s).
+      payments: { provider: 'sandbox', confirmWithinMs: 8_000 },
       store: { id: 'shop-a', name: 'Corner Tea', merchant: 'm-a', languages: ['zh', 'en'] },
       cards: { bonuses: [{ from: 10_000, bonus: 2_000 }] },
     })
@@ -163,7 +164,7 @@ describe.skipIf(!ready)('the member card at the till: pty scanner → Chromium',
     await page.click('#amount-wallet')
     await scan('284761234567891111') // the sandbox: the customer confirms on the phone (docs/payments.md)
     await page.locator('#amount-status', { hasText: 'The customer is confirming on their phone' }).waitFor()
-    await screenshotEachLanguage(page, 'till-card-topup-confirming', '#lang')
+    await screenshotEachLanguage(page, 'till-card-topup-confirming', '#lang', 'dispatch') // under the dialog
     await page.locator('#card-done strong', { hasText: 'TOPPED UP ¥10.00' }).waitFor({ timeout: 20_000 })
     const db = gateway.journal.reader
     const steps = db
@@ -172,4 +173,21 @@ describe.skipIf(!ready)('the member card at the till: pty scanner → Chromium',
       .all()
     expect(steps).toEqual(['payment.paid', 'payment.pending', 'payment.started'])
   })
+
+  it('says so when the customer never confirms: cancelled, nothing charged or credited', async () => {
+    const before = gateway.cards.summary(member).total
+    await page.click('#card-topup')
+    await press('#amount-keypad', ['5', '00'])
+    await page.click('#amount-wallet')
+    await scan('284761234567892222') // the sandbox: pending for ever (docs/payments.md)
+    await page
+      .locator('#amount-status[data-tone="error"]', { hasText: 'did not confirm on the phone in time' })
+      .waitFor({ timeout: 40_000 })
+    await screenshotEachLanguage(page, 'till-card-topup-not-confirmed', '#lang', 'dispatch') // under the dialog
+    expect(gateway.cards.summary(member).total).toBe(before)
+    const db = gateway.journal.reader
+    const last = db.prepare("SELECT type FROM events WHERE type LIKE 'payment.%' ORDER BY seq DESC LIMIT 1").pluck()
+    expect(last.get()).toBe('payment.reversed')
+    await page.click('#amount-dialog button[value="cancel"]')
+  }, 60_000)
 })

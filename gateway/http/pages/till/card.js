@@ -63,6 +63,11 @@ export function cardPanel(ctx) {
   }
 
   function render() {
+    if (entry) {
+      showAmount() // the open dialog, in the language just chosen
+      say(said.words, said.tone)
+    }
+    if (pinFor && $('card-pin-dialog').open) showPinTitle()
     const panel = $('card')
     panel.hidden = !card || Date.now() > card.presentUntil
     $('card-pay-first').hidden = !panel.hidden
@@ -147,17 +152,18 @@ export function cardPanel(ctx) {
 
   function openAmount(mode) {
     entry = { mode, fen: 0, key: newKey(), waitingWallet: false, waitingMember: false }
-    $('amount-title').textContent = t(mode === 'topup' ? 'card.topUpTitle' : 'card.payTitle')
     $('amount-topup').hidden = mode !== 'topup'
     $('amount-confirm').hidden = mode === 'topup'
-    $('amount-confirm').textContent = t(mode === 'arm' ? 'card.askForQr' : 'card.confirmPay')
     $('amount-id').checked = false
-    say('')
+    say(() => '')
     showAmount()
     $('amount-dialog').showModal()
   }
 
   function showAmount() {
+    const mode = entry.mode
+    $('amount-title').textContent = t(mode === 'topup' ? 'card.topUpTitle' : 'card.payTitle')
+    $('amount-confirm').textContent = t(mode === 'arm' ? 'card.askForQr' : 'card.confirmPay')
     $('amount-shown').textContent = money(entry.fen)
     const bonus = entry.mode === 'topup' ? bonusFor(entry.fen) : 0
     $('amount-bonus').textContent = bonus > 0 ? t('card.bonus', { amount: money(bonus) }) : ''
@@ -178,16 +184,18 @@ export function cardPanel(ctx) {
     showAmount()
   }
 
-  /** The amount dialog's line: what to do next (plain), or why not (red). */
-  function say(text, tone = 'info') {
-    $('amount-status').textContent = text
+  /** The amount dialog's line: what to do next (plain), or why not (red); `words` again when the language changes. */
+  let said = { words: () => '', tone: 'info' }
+  function say(words, tone = 'info') {
+    said = { words, tone }
+    $('amount-status').textContent = words()
     $('amount-status').dataset.tone = tone
   }
 
   async function send(path, body) {
-    say(t('card.working'))
+    say(() => t('card.working'))
     // A wallet charge the customer must confirm on the phone takes seconds: say so.
-    const slow = setTimeout(() => say(t('card.confirmOnPhone')), CONFIRM_HINT_MS)
+    const slow = setTimeout(() => say(() => t('card.confirmOnPhone')), CONFIRM_HINT_MS)
     const { status, data } = await api(path, body)
       .catch(() => ({ status: 0, data: null }))
       .finally(() => clearTimeout(slow))
@@ -196,7 +204,7 @@ export function cardPanel(ctx) {
       done(data)
       return true
     }
-    say(refusalText(data), 'error')
+    say(() => refusalText(data), 'error')
     return false
   }
 
@@ -237,6 +245,7 @@ export function cardPanel(ctx) {
       'over_max_topup',
       'id_check_required',
       'payment_declined',
+      'payment_not_confirmed',
       'payment_offline',
       'member_not_present',
       'refund_exceeds_debit',
@@ -260,12 +269,15 @@ export function cardPanel(ctx) {
   let resetPinPad = () => {}
   function askPin(kind, line, left = Math.abs(line.principal + line.bonus)) {
     pinFor = { kind, line, key: newKey(), amount: left }
-    const amount = money(left)
-    const titles = { refund: 'card.refundTitle', reverse: 'card.reverseTitle', payout: 'card.payOutTitle' }
-    $('card-pin-title').textContent = t(titles[kind], { amount })
+    showPinTitle()
     $('card-pin-error').textContent = ''
     resetPinPad()
     $('card-pin-dialog').showModal()
+  }
+
+  function showPinTitle() {
+    const titles = { refund: 'card.refundTitle', reverse: 'card.reverseTitle', payout: 'card.payOutTitle' }
+    $('card-pin-title').textContent = t(titles[pinFor.kind], { amount: money(pinFor.amount) })
   }
 
   async function pinEntered(pin) {
@@ -298,7 +310,7 @@ export function cardPanel(ctx) {
   $('amount-wallet').addEventListener('click', () => {
     if (entry.fen <= 0) return
     entry.waitingWallet = true
-    say(t('card.scanWallet'))
+    say(() => t('card.scanWallet'))
   })
   $('amount-confirm').addEventListener('click', async () => {
     if (!entry || entry.fen <= 0) return
@@ -312,9 +324,9 @@ export function cardPanel(ctx) {
     const { status, data } = await api('/api/till/cards/arm', { idempotencyKey: entry.key, amount: entry.fen }).catch(
       () => ({ status: 0, data: null }),
     )
-    if (status !== 200) return void say(refusalText(data), 'error')
+    if (status !== 200) return void say(() => refusalText(data), 'error')
     entry.waitingMember = true
-    say(t('card.scanMember'))
+    say(() => t('card.scanMember'))
   })
   $('amount-dialog').addEventListener('close', () => {
     if (entry && entry.waitingMember) void api('/api/till/cards/disarm', {})
