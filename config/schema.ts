@@ -13,6 +13,7 @@ import { AdminSchema } from './admin-schema.js'
 import { PaymentsSchema } from './payments-schema.js'
 import { CardsSchema } from './cards-schema.js'
 import { MembersSchema } from './members-schema.js'
+import { MessagesSchema } from './messages-schema.js'
 
 const UsbId = Type.Integer({ minimum: 0, maximum: 0xffff })
 
@@ -243,6 +244,7 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     members: MembersSchema,
+    messages: MessagesSchema,
     payments: PaymentsSchema,
     till: Type.Object(
       {

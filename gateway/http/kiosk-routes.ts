@@ -19,6 +19,7 @@ import { CONSOLATION } from '../store/tx/draw.js'
 import { serveFiles } from './static-files.js'
 import { posAuthenticator } from './pos-auth.js'
 import { voucherPageRoutes } from './voucher-page.js'
+import { memberInboxRoutes } from './member-inbox.js'
 import { publicBase } from './public-base.js'
 import { kioskAuth } from './kiosk-auth.js'
 
@@ -108,6 +109,8 @@ export const kioskRoutes = fp(
       '/kiosk/rules.js': 'rules.js',
     })
     voucherPageRoutes(app)
+    // Its own scope: the form parser it adds stays out of the back office's (which has its own).
+    await app.register(async (scope) => memberInboxRoutes(scope))
 
     app.get<{ Querystring: Static<typeof KioskQuery> }>(
       '/api/kiosk/setup',

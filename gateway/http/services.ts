@@ -29,6 +29,7 @@ import type { ChainPay } from '../cards/chain-pay.js'
 import type { CardService } from '../cards/card-service.js'
 import type { ArmedDebits } from '../till/armed-debits.js'
 import type { MemberSegments } from '../members/member-segments.js'
+import type { MessageService } from '../messages/message-service.js'
 
 export interface GatewayServices {
   config: Config
@@ -50,6 +51,8 @@ export interface GatewayServices {
   /** Card payments typed on a till screen, waiting for the member's QR. */
   armedDebits: ArmedDebits
   segments: MemberSegments
+  /** Messages and offers to the store's followers (the service window). */
+  messages: MessageService
   till: Pick<TillService, 'history' | 'subscribe' | 'subscribers' | 'void' | 'memberScanned' | 'walletCodeScanned'>
   cashiers: CashierSessions
   /** Signs links that carry their own permission (print previews for a manager's browser). */

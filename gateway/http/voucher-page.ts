@@ -18,7 +18,7 @@ import { esc } from './html.js'
 
 const Params = Type.Object({ code: Type.String({ minLength: 1, maxLength: 200 }) })
 const Query = Type.Object({ lang: Type.Optional(Type.Union(LANGS.map((l) => Type.Literal(l)))) })
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
 
 const STYLE = `body{font:17px/1.5 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;background:#f4f1ea;color:#222}
 header{display:flex;justify-content:space-between;align-items:center;padding:.5rem 1rem;background:#b3261e;color:#fff;font-weight:700}
@@ -27,7 +27,12 @@ header a{color:#fff;display:inline-flex;align-items:center;justify-content:cente
 main{max-width:28rem;margin:0 auto;padding:1rem}.card{background:#fff;border-radius:1rem;padding:1.25rem;box-shadow:0 2px 8px #0002}
 h1{font-size:1.5rem;margin:.2rem 0}.value{font-size:2rem;font-weight:700;color:#b3261e}.qr{width:100%;max-width:18rem;display:block;margin:1rem auto}
 .bad{background:#b3261e;color:#fff;padding:.75rem;border-radius:.5rem;font-weight:700}.bad p{margin:.25rem 0 0;font-weight:400}
-.muted{color:#555;font-size:.95rem}dt{font-weight:600}dd{margin:0 0 .5rem}`
+.muted{color:#555;font-size:.95rem}dt{font-weight:600}dd{margin:0 0 .5rem}
+.inbox{list-style:none;margin:0;padding:0}.inbox li{border-bottom:1px solid #ddd}.inbox a{display:flex;gap:.75rem;align-items:center;min-height:56px;padding:.5rem 0;color:inherit;text-decoration:none}
+.inbox .t{flex:1;font-weight:600}.inbox .new{background:#b3261e;color:#fff;border-radius:1rem;padding:0 .6rem;font-size:.85rem}.inbox .d{color:#555;font-size:.9rem}
+.msg-img{width:100%;border-radius:.5rem;margin:.5rem 0}.text{white-space:pre-wrap;overflow-wrap:anywhere}
+.button{display:flex;align-items:center;justify-content:center;min-height:48px;border-radius:.5rem;background:#b3261e;color:#fff;font-weight:700;text-decoration:none;border:0;font:inherit;width:100%;margin:.75rem 0;cursor:pointer}
+.link{display:inline-flex;align-items:center;min-height:44px;color:#333}`
 
 export function voucherPageRoutes(app: FastifyInstance): void {
   const { vouchers, config } = app.services
@@ -94,11 +99,11 @@ ${verdict.ok ? `<p class="muted">${t(lang, 'voucher.keep')}</p>` : ''}`
   )
 }
 
-function when(ms: number, lang: Lang): string {
+export function when(ms: number, lang: Lang): string {
   return new Date(ms).toLocaleString(dateLocale(lang), { dateStyle: 'medium', timeStyle: 'short' })
 }
 
-function pageHtml(
+export function pageHtml(
   lang: Lang,
   title: string,
   store: { name: string; brand: { primary: string }; logo: string | null },

@@ -51,6 +51,9 @@ import { CARD_DEBIT, parseHomeCardDebit } from '../../sync/card-contract.js'
 import { MemberRetention } from '../members/member-retention.js'
 import { ArmedDebits } from '../till/armed-debits.js'
 import { MemberSegments } from '../members/member-segments.js'
+import { MessageService } from '../messages/message-service.js'
+import { MessageFanOut } from '../messages/message-fanout.js'
+import { PersonalOffers } from '../messages/personal-offer.js'
 
 export const DB_FILE = 'tillside.db'
 export const MEMBER_KEY_FILE = 'keys/members.key'
@@ -86,6 +89,8 @@ export interface Composition {
   pos: PosService
   cards: CardService
   retention: MemberRetention
+  messages: MessageService
+  fanOut: MessageFanOut
   cashiers: CashierSessions
   till: TillService
   portal: Portal | null
@@ -180,6 +185,17 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     logger('gateway:pos'),
   )
   const retention = new MemberRetention(members, config.portal.privacy.retentionMonths, logger('gateway:members'))
+  const offers = new PersonalOffers(authority)
+  const messagesLog = logger('gateway:messages')
+  const messages = new MessageService(
+    journal,
+    segments,
+    offers,
+    { languages: config.store.languages, maxPerWeek: config.messages.maxPerWeek },
+    messagesLog,
+  )
+  const fanOut = new MessageFanOut(journal, segments, offers, config.messages, messagesLog)
+  messages.onComposed = () => fanOut.wake()
   const cards = new CardService(journal, config.cards, pos, logger('gateway:cards'))
   const cardsLog = logger('gateway:cards')
   const chainHome = new ChainHome(config.store, cards, members, journal, config.cards, cardsLog)
@@ -252,6 +268,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     armedDebits,
     chainPay,
     segments,
+    messages,
     print,
     till,
     cashiers,
@@ -297,6 +314,8 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     pos,
     cards,
     retention,
+    messages,
+    fanOut,
     cashiers,
     till,
     portal,

@@ -31,6 +31,8 @@ export class Gateway {
   readonly pos: Composition['pos']
   readonly cards: Composition['cards']
   readonly retention: Composition['retention']
+  readonly messages: Composition['messages']
+  readonly fanOut: Composition['fanOut']
   readonly cashiers: Composition['cashiers']
   readonly till: Composition['till']
   private started: Module[] = []
@@ -66,6 +68,8 @@ export class Gateway {
     this.pos = parts.pos
     this.cards = parts.cards
     this.retention = parts.retention
+    this.messages = parts.messages
+    this.fanOut = parts.fanOut
     this.cashiers = parts.cashiers
     this.till = parts.till
   }
@@ -103,6 +107,7 @@ export class Gateway {
           p.sync,
           p.integrity,
           p.retention,
+          p.fanOut,
         ],
         signal,
         moduleLogger(log, 'gateway:lifecycle'),

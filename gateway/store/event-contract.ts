@@ -158,6 +158,35 @@ export const EVENT_SCHEMAS = {
     reason: Type.Union([Type.Literal('request'), Type.Literal('retention')]),
     by: Str,
   }),
+  'message.composed': Event('A message to followers, composed in the back office (its text stays in the store)', {
+    messageId: Str,
+    audience: Str,
+    campaign: Nullable(Int),
+    sendAt: Int,
+    languages: Type.Array(Str),
+    by: Str,
+  }),
+  'message.fanned_out': Event('A step of a message’s fan-out: members walked up to `through`, who got it', {
+    messageId: Str,
+    through: Str,
+    walked: Int,
+    delivered: Int,
+    capped: Int,
+  }),
+  'message.sent': Event('A message reached every member of its audience it could', {
+    messageId: Str,
+    delivered: Int,
+    capped: Int,
+  }),
+  'message.cancelled': Event('A message stopped before it reached everyone', {
+    messageId: Str,
+    delivered: Int,
+    by: Str,
+  }),
+  'message.opened': Event('A member opened a message (in the inbox, or by its link)', {
+    messageId: Str,
+    memberId: Str,
+  }),
   'pos.sale': Event('A sale the POS reported', {
     pos: Str,
     amount: Int,

@@ -11,6 +11,7 @@ export interface Migration {
 
 import { CARD_MIGRATIONS } from './migrations-cards.js'
 import { PAYMENT_MIGRATIONS } from './migrations-payments.js'
+import { MESSAGE_MIGRATIONS } from './migrations-messages.js'
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -328,4 +329,5 @@ export const MIGRATIONS: Migration[] = [
   },
   ...CARD_MIGRATIONS,
   ...PAYMENT_MIGRATIONS,
+  ...MESSAGE_MIGRATIONS,
 ]

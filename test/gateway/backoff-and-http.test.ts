@@ -64,6 +64,7 @@ function services(journalState: JournalHealth['state'], dev = true): GatewayServ
     till: {} as GatewayServices['till'],
     members: {} as GatewayServices['members'],
     pos: {} as GatewayServices['pos'],
+    messages: {} as GatewayServices['messages'],
     cards: {} as GatewayServices['cards'],
     armedDebits: {} as GatewayServices['armedDebits'],
     chainPay: {} as GatewayServices['chainPay'],

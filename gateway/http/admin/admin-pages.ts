@@ -54,6 +54,7 @@ export const PAGES = [
   { path: '/admin/vouchers', key: 'admin.vouchers', staff: true },
   { path: '/admin/print', key: 'admin.printQueue', staff: true },
   { path: '/admin/members', key: 'admin.members', staff: false },
+  { path: '/admin/messages', key: 'admin.messages', staff: false },
   { path: '/admin/export', key: 'admin.export', staff: false },
 ] as const satisfies readonly { path: string; key: MessageKey; staff: boolean }[]
 

@@ -25,6 +25,7 @@ import { campaignsPage } from './campaigns-page.js'
 import { voucherLookupPage } from './voucher-lookup-page.js'
 import { printQueuePage } from './print-queue-page.js'
 import { membersPage } from './members-page.js'
+import { messagesPage } from './messages-page.js'
 import { exportRoutes } from './export-routes.js'
 import { reportPage } from './report-page.js'
 import { overviewApi } from './overview-api.js'
@@ -67,6 +68,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     '/admin/trends.js': 'trends.js',
     '/admin/app.css': 'app.css',
     '/admin/report.js': 'report.js',
+    '/admin/messages.js': 'messages.js',
   })
   // uPlot draws the charts: small (150 KB) and served from here, so they work offline.
   const uplot = join(dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist')
@@ -155,6 +157,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
   voucherLookupPage(app, kit)
   printQueuePage(app, kit)
   membersPage(app, kit)
+  messagesPage(app, kit)
   exportRoutes(app, kit)
   reportPage(app, kit)
 }

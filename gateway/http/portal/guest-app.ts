@@ -9,6 +9,7 @@ import type { Logger } from '../../log.js'
 import { servicesPlugin, type GatewayServices } from '../services.js'
 import { answerErrors } from '../app.js'
 import { voucherPageRoutes } from '../voucher-page.js'
+import { memberInboxRoutes } from '../member-inbox.js'
 import { brandRoutes } from '../brand-routes.js'
 import { probeRoutes } from './probe-routes.js'
 import { portalRoutes } from './portal-routes.js'
@@ -34,6 +35,7 @@ export async function buildGuestApp(opts: { services: GatewayServices; logger: L
   probeRoutes(app)
   portalRoutes(app)
   voucherPageRoutes(app)
+  memberInboxRoutes(app)
   brandRoutes(app)
   app.get('/', { schema: { hide: true } }, (req, reply) => reply.redirect('/portal', 302))
   app.setNotFoundHandler((req, reply) => {

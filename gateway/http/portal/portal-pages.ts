@@ -109,6 +109,8 @@ export interface Welcome {
   store: { address?: LocalText; hours?: LocalText; about?: LocalText }
   /** The member's stored-value card, when the store offers one. */
   card: { total: number; currency: string; path: string } | null
+  /** The store's messages to the member (their inbox link), when there are any. */
+  messages: { unread: number; path: string } | null
 }
 
 function voucherLine(lang: Lang, v: VoucherLine): string {
@@ -127,6 +129,7 @@ export function welcomePage(s: Shell, w: Welcome): string {
     `<div class="card"><h1 class="ok">✓ ${t(lang, 'portal.online')}</h1><p class="muted">${esc(t(lang, 'portal.minutesLeft', { count: w.minutesLeft }))}</p>${w.following ? `<p>${t(lang, 'portal.following')}</p>` : ''}</div>
 <div class="card" id="game"><h2>${t(lang, 'game.wheel')} <a class="rules-link" href="${esc(w.rulesPath)}">${t(lang, 'rules.title')}</a></h2>${w.gameError ? `<p class="err" role="alert">${esc(w.gameError)}</p>` : ''}
 ${canPlay ? `<p>${w.playsLeft === null ? '' : esc(t(lang, 'game.playsLeft', { count: w.playsLeft }))}</p><form method="post" action="${esc(w.playAction)}"><input type="hidden" name="playId" value="${esc(w.playId)}"><input type="hidden" name="lang" value="${lang}"><button type="submit">${t(lang, 'portal.play')}</button></form>` : `<p>${t(lang, 'game.noPlaysLeft')}</p>`}</div>
+${w.messages ? `<div class="card" id="messages"><h2>${t(lang, 'portal.messages')}</h2>${w.messages.unread > 0 ? `<p>${esc(t(lang, 'portal.unread', { count: w.messages.unread }))}</p>` : ''}<a class="btn" href="${esc(w.messages.path)}">${t(lang, 'portal.messagesOpen')}</a></div>` : ''}
 ${w.card ? `<div class="card" id="member-card"><h2>${t(lang, 'card.title')}</h2><p>${esc(t(lang, 'card.balance', { amount: cardMoney(w.card.total, w.card.currency) }))}</p><a class="btn" href="${esc(w.card.path)}">${t(lang, 'portal.cardOpen')}</a></div>` : ''}
 <div class="card" id="vouchers"><h2>${t(lang, 'game.myVouchers')}</h2>${w.vouchers.length === 0 ? `<p class="muted">${t(lang, 'game.noVouchers')}</p>` : `<ul>${w.vouchers.map((v) => voucherLine(lang, v)).join('')}</ul>`}</div>
 ${info.length ? `<div class="card"><h2>${t(lang, 'portal.store')}</h2>${info.map((x) => `<p>${esc(pick(lang, x))}</p>`).join('')}</div>` : ''}`,

@@ -6,6 +6,7 @@
  */
 import { logoUrl } from '../brand-routes.js'
 import { randomBytes } from 'node:crypto'
+import { memberLinkToken } from '../member-link.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ERROR_STATUS } from '../error-status.js'
 import { PortalError, type JoinResult } from '../../portal/portal-service.js'
@@ -194,6 +195,13 @@ export function portalRoutes(app: FastifyInstance): void {
     }
   })
 
+  /** The member's inbox link, once the store has written to them. */
+  const inboxOf = (member: string, lang: Lang) => {
+    const got = app.services.messages.inbox(member).length
+    if (got === 0) return null
+    const token = memberLinkToken(app.services.links, member)
+    return { unread: app.services.messages.unread(member), path: `/m/${token}?lang=${lang}` }
+  }
   const welcome = (req: FastifyRequest, reply: FastifyReply, lang: Lang, gameError: string | null = null) => {
     const guest = memberGuest(req)
     if (!guest) return reply.redirect(`/portal?lang=${lang}`, 303)
@@ -216,6 +224,7 @@ export function portalRoutes(app: FastifyInstance): void {
         })),
         following: members.consents(guest.member, 'follow_store'),
         store: portal.store,
+        messages: inboxOf(guest.member, lang),
         card: app.services.config.cards.enabled
           ? { ...app.services.cards.summary(guest.member), path: `/portal/card?lang=${lang}` }
           : null,

@@ -1,7 +1,8 @@
 /** Every command the journal writer can run in a transaction, by name (see journal.execute). */
 import type { WriterCommand } from './tx-context.js'
 import { issueVoucherTx, redeemVoucherTx, voidRedemptionTx } from './voucher-tx.js'
-import { enrolMemberTx, tagMemberTx } from './member-tx.js'
+import { enrolMemberTx, setConsentsTx, tagMemberTx } from './member-tx.js'
+import { cancelMessageTx, composeMessageTx, fanOutTx, openMessageTx } from './message-tx.js'
 import { recordSaleTx } from './pos-tx.js'
 import { paymentStartTx, paymentStepTx } from './payment-tx.js'
 import { refundDecideTx, refundStartTx } from './refund-tx.js'
@@ -21,6 +22,11 @@ export const WRITER_COMMANDS = {
   'member.enrol': enrolMemberTx,
   'member.forget': forgetMemberTx,
   'member.tag': tagMemberTx,
+  'member.consents': setConsentsTx,
+  'message.compose': composeMessageTx,
+  'message.fanout': fanOutTx,
+  'message.cancel': cancelMessageTx,
+  'message.open': openMessageTx,
   'pos.sale': recordSaleTx,
   'payment.start': paymentStartTx,
   'payment.step': paymentStepTx,

@@ -45,6 +45,18 @@ export function enrolMemberTx(tx: TxContext, a: EnrolArgs): EnrolResult {
   return { memberId, created }
 }
 
+/**
+ * A member's answer changed outside enrolment (an unsubscribe link withdraws following the
+ * store); only what changes is recorded. Returns how many answers changed.
+ */
+export function setConsentsTx(
+  tx: TxContext,
+  a: { memberId: string; consents: ConsentInput[]; channel: string },
+): { changed: number } {
+  if (!tx.stmt('SELECT 1 FROM members WHERE id = ? AND forgotten_at IS NULL').get(a.memberId)) return { changed: 0 }
+  return { changed: recordConsents(tx, a.memberId, a.consents, a.channel, null) }
+}
+
 /** Records only what changes the current state, so re-submitting a form adds nothing. */
 function recordConsents(
   tx: TxContext,

@@ -43,6 +43,8 @@ export function recordSaleTx(tx: TxContext, a: SaleArgs): Idempotent<SaleRespons
     ev.seq,
   )
   if (member !== null) touchMember(tx, member, { sales: 1, salesTotal: a.sale.amount })
+  for (const redemption of a.sale.redemptions)
+    tx.stmt('INSERT OR IGNORE INTO sale_redemptions (redemption, sale) VALUES (?, ?)').run(redemption, ev.id)
   const response = { saleId: ev.id, seq: ev.seq, time: ev.time }
   remember(tx, a.key, a.requestHash, response)
   return { status: 'new', response }

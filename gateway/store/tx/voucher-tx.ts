@@ -19,6 +19,8 @@ export interface IssueArgs {
   channel: string
   device: string | null
   store: string
+  /** False for a voucher sent to the member (a message's offer): it is not a visit, nothing was won. */
+  visit?: boolean
 }
 export type IssueResult =
   { ok: true; serial: number; eventId: string; seq: number } | { ok: false; reason: 'member_limit'; issued: number }
@@ -58,7 +60,7 @@ export function issueVoucherTx(tx: TxContext, a: IssueArgs): IssueResult {
     `INSERT INTO vouchers_issued (kid, campaign, serial, member, expires_hour, channel, device, issued_at, event_seq)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(a.kid, a.campaign, serial, a.member, a.expiresHour, a.channel, a.device, ev.time, ev.seq)
-  if (a.member !== null) touchMember(tx, a.member, { won: 1 })
+  if (a.member !== null && a.visit !== false) touchMember(tx, a.member, { won: 1 })
   return { ok: true, serial, eventId: ev.id, seq: ev.seq }
 }
 

@@ -1,0 +1,55 @@
+/** Schema for the service window: messages to followers and their recipients (issue #18). */
+import type { Migration } from './migrations.js'
+
+export const MESSAGE_MIGRATIONS: Migration[] = [
+  {
+    version: 21,
+    name: 'messages to followers',
+    sql: `
+      -- A message the back office composed. Its fan-out walks the members in id order and
+      -- writes one recipient row per member it reaches; cursor is the last member id
+      -- walked, moved in the same transaction as the rows, so a gateway stopped mid-way
+      -- resumes after it: no member skipped, none written twice.
+      -- scheduled → sending → sent; cancelled before it went out (or part way).
+      CREATE TABLE messages (
+        id          TEXT PRIMARY KEY,              -- the message.composed event's id
+        title       TEXT NOT NULL,                 -- JSON {"zh": …, "en": …}: the languages given
+        body        TEXT NOT NULL,                 -- JSON, the same languages
+        image       BLOB,
+        image_type  TEXT,
+        campaign    INTEGER,                       -- a personal voucher of it per recipient
+        audience    TEXT NOT NULL,
+        send_at     INTEGER NOT NULL,
+        state       TEXT NOT NULL CHECK (state IN ('scheduled', 'sending', 'sent', 'cancelled')),
+        cursor      TEXT NOT NULL DEFAULT '',
+        walked      INTEGER NOT NULL DEFAULT 0,    -- members looked at
+        delivered   INTEGER NOT NULL DEFAULT 0,
+        capped      INTEGER NOT NULL DEFAULT 0,    -- skipped: already had maxPerWeek messages
+        created_by  TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        finished_at INTEGER,
+        event_seq   INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX messages_due ON messages (send_at) WHERE state IN ('scheduled', 'sending');
+      -- Who got a message (the member's inbox), when they opened it, their personal voucher.
+      CREATE TABLE message_recipients (
+        member         TEXT NOT NULL,
+        message        TEXT NOT NULL,
+        delivered_at   INTEGER NOT NULL,
+        opened_at      INTEGER,
+        voucher_kid    INTEGER,
+        voucher_serial INTEGER,
+        PRIMARY KEY (member, message)
+      ) WITHOUT ROWID;
+      CREATE INDEX message_recipients_of_message ON message_recipients (message);
+      -- Which sale a redemption was part of (the POS names them): what a message's voucher
+      -- led to. Filled by every pos.sale from now on, and from the journal for earlier ones.
+      CREATE TABLE sale_redemptions (
+        redemption TEXT PRIMARY KEY,
+        sale       TEXT NOT NULL
+      ) WITHOUT ROWID;
+      INSERT OR IGNORE INTO sale_redemptions (redemption, sale)
+        SELECT r.value, e.id FROM events e, json_each(e.payload, '$.redemptions') r WHERE e.type = 'pos.sale';
+    `,
+  },
+]

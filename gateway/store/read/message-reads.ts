@@ -1,0 +1,187 @@
+/** What the journal holds of messages to followers: for the fan-out, the member's inbox and the back office. */
+import type { ReadSource } from './read-source.js'
+
+export interface MessageRow {
+  id: string
+  title: Record<string, string>
+  body: Record<string, string>
+  hasImage: boolean
+  campaign: number | null
+  audience: string
+  sendAt: number
+  state: 'scheduled' | 'sending' | 'sent' | 'cancelled'
+  cursor: string
+  walked: number
+  delivered: number
+  capped: number
+  createdBy: string
+  createdAt: number
+  finishedAt: number | null
+}
+
+export interface InboxLine {
+  id: string
+  title: Record<string, string>
+  body: Record<string, string>
+  hasImage: boolean
+  campaign: number | null
+  deliveredAt: number
+  openedAt: number | null
+  voucher: { kid: number; campaign: number; serial: number; expiresHour: number } | null
+}
+
+export interface Attribution {
+  opened: number
+  redeemed: number
+  sales: number
+  salesTotal: number
+}
+
+const COLUMNS = `id, title, body, image IS NOT NULL AS hasImage, campaign, audience, send_at AS sendAt, state, cursor,
+  walked, delivered, capped, created_by AS createdBy, created_at AS createdAt, finished_at AS finishedAt`
+
+type Raw<T> = Omit<T, 'title' | 'body' | 'hasImage'> & { title: string; body: string; hasImage: number }
+const parse = <T extends { title: unknown; body: unknown; hasImage: unknown }>(r: Raw<T>): T =>
+  ({ ...r, title: JSON.parse(r.title), body: JSON.parse(r.body), hasImage: r.hasImage === 1 }) as unknown as T
+
+export class MessageReads {
+  constructor(private readonly db: ReadSource) {}
+
+  message(id: string): MessageRow | null {
+    const r = this.db.query(`SELECT ${COLUMNS} FROM messages WHERE id = ?`).get(id) as Raw<MessageRow> | undefined
+    return r ? parse<MessageRow>(r) : null
+  }
+
+  image(id: string): { type: string; bytes: Buffer } | null {
+    const r = this.db.query('SELECT image_type AS type, image AS bytes FROM messages WHERE id = ?').get(id) as
+      { type: string | null; bytes: Buffer | null } | undefined
+    return r?.type && r.bytes ? { type: r.type, bytes: r.bytes } : null
+  }
+
+  /** The newest messages first. */
+  list(limit: number): MessageRow[] {
+    const rows = this.db.query(`SELECT ${COLUMNS} FROM messages ORDER BY created_at DESC LIMIT ?`).all(limit)
+    return (rows as Raw<MessageRow>[]).map((r) => parse<MessageRow>(r))
+  }
+
+  /** Messages to send now: being sent, or due; oldest first. */
+  due(now: number): string[] {
+    return this.db
+      .query(
+        "SELECT id FROM messages WHERE state IN ('scheduled', 'sending') AND send_at <= ? ORDER BY send_at, created_at",
+      )
+      .pluck()
+      .all(now) as string[]
+  }
+
+  /** When the next scheduled message is due (ms), if any. */
+  nextDue(): number | null {
+    return this.db.query("SELECT min(send_at) FROM messages WHERE state = 'scheduled'").pluck().get() as number | null
+  }
+
+  /**
+   * Up to `limit` members after `cursor` (in id order) whose latest answers hold every
+   * consent in `kinds` (the fan-out checks them again in its transaction); `through` is
+   * the last member id looked at, `end` whether no member comes after it. Looks at no more
+   * than `limit * 4` members per call.
+   */
+  consentingAfter(
+    cursor: string,
+    kinds: string[],
+    limit: number,
+  ): { members: string[]; through: string; walked: number; end: boolean } {
+    const window = limit * 4
+    const walk = this.db
+      .query('SELECT id FROM members WHERE id > ? AND forgotten_at IS NULL ORDER BY id LIMIT ?')
+      .pluck()
+      .all(cursor, window) as string[]
+    const holds = this.db
+      .query('SELECT granted FROM member_consents WHERE member = ? AND kind = ? ORDER BY event_seq DESC LIMIT 1')
+      .pluck()
+    const members: string[] = []
+    let through = cursor
+    let walked = 0
+    for (const id of walk) {
+      walked++
+      through = id
+      if (kinds.every((k) => holds.get(id, k) === 1)) members.push(id)
+      if (members.length >= limit) break
+    }
+    return { members, through, walked, end: walk.length < window && walked === walk.length }
+  }
+
+  /** Members who had `max` messages or more since `since`. */
+  cappedSince(since: number, max: number): Set<string> {
+    const rows = this.db
+      .query('SELECT member FROM message_recipients WHERE delivered_at > ? GROUP BY member HAVING count(*) >= ?')
+      .pluck()
+      .all(since, max) as string[]
+    return new Set(rows)
+  }
+
+  /** Members who won vouchers (the game) and never used one: "played, never redeemed". */
+  unredeemedWinners(): Set<string> {
+    const rows = this.db
+      .query(
+        `SELECT DISTINCT member FROM vouchers_issued WHERE member IS NOT NULL AND channel IN ('kiosk', 'portal')
+         EXCEPT
+         SELECT v.member FROM redemptions r
+           JOIN vouchers_issued v ON v.kid = r.kid AND v.campaign = r.campaign AND v.serial = r.serial
+         WHERE r.voided_at IS NULL AND v.member IS NOT NULL`,
+      )
+      .pluck()
+      .all() as string[]
+    return new Set(rows)
+  }
+
+  /** The member's messages, newest first, with their personal vouchers. */
+  inbox(member: string, limit = 50): InboxLine[] {
+    const rows = this.db
+      .query(
+        `SELECT m.id, m.title, m.body, m.image IS NOT NULL AS hasImage, m.campaign, r.delivered_at AS deliveredAt,
+                r.opened_at AS openedAt, r.voucher_kid AS kid, r.voucher_serial AS serial, v.expires_hour AS expiresHour
+         FROM message_recipients r JOIN messages m ON m.id = r.message
+         LEFT JOIN vouchers_issued v ON v.kid = r.voucher_kid AND v.campaign = m.campaign AND v.serial = r.voucher_serial
+         WHERE r.member = ? ORDER BY r.delivered_at DESC LIMIT ?`,
+      )
+      .all(member, limit) as (Raw<InboxLine> & {
+      kid: number | null
+      serial: number | null
+      expiresHour: number | null
+    })[]
+    return rows.map(({ kid, serial, expiresHour, ...r }) => ({
+      ...parse<InboxLine>({ ...r, voucher: null }),
+      voucher:
+        kid !== null && serial !== null && expiresHour !== null && r.campaign !== null
+          ? { kid, campaign: r.campaign, serial, expiresHour }
+          : null,
+    }))
+  }
+
+  unread(member: string): number {
+    return this.db
+      .query('SELECT count(*) FROM message_recipients WHERE member = ? AND opened_at IS NULL')
+      .pluck()
+      .get(member) as number
+  }
+
+  /** Delivered → opened → voucher redeemed → sale, for one message. */
+  attribution(id: string): Attribution {
+    const opened = this.db
+      .query('SELECT count(*) FROM message_recipients WHERE message = ? AND opened_at IS NOT NULL')
+      .pluck()
+      .get(id) as number
+    const used = this.db
+      .query(
+        `SELECT count(DISTINCT r.id) AS redeemed, count(DISTINCT s.id) AS sales, coalesce(sum(s.amount), 0) AS salesTotal
+         FROM message_recipients mr JOIN messages m ON m.id = mr.message
+         JOIN redemptions r ON r.kid = mr.voucher_kid AND r.campaign = m.campaign AND r.serial = mr.voucher_serial
+           AND r.voided_at IS NULL
+         LEFT JOIN sale_redemptions sr ON sr.redemption = r.id
+         LEFT JOIN sales s ON s.id = sr.sale
+         WHERE mr.message = ? AND mr.voucher_serial IS NOT NULL`,
+      )
+      .get(id) as { redeemed: number; sales: number; salesTotal: number }
+    return { opened, ...used }
+  }
+}
