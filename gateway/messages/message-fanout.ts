@@ -41,6 +41,9 @@ export class MessageFanOut implements Module {
     this.reads = new MessageReads(journal)
   }
 
+  /** Called after each step that wrote webhook sends (the sender wakes); set when a webhook is configured. */
+  onSends: (() => void) | null = null
+
   start(): Promise<void> {
     this.stopped = false
     this.wake()
@@ -126,8 +129,10 @@ export class MessageFanOut implements Module {
         walked: page.walked,
         maxPerWeek: this.config.maxPerWeek,
         offer,
+        webhook: this.onSends !== null,
       })
       if (!result.ok) return // cancelled, or another run moved it
+      if (result.delivered.length > 0) this.onSends?.()
       cursor = page.through
       if (result.state === 'sent') {
         this.log.info({ messageId }, 'message sent to its whole audience')

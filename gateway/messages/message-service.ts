@@ -11,7 +11,13 @@ import { CodedError } from '../../config/coded-error.js'
 import type { Logger } from '../log.js'
 import type { Journal } from '../store/journal.js'
 import type { MemberSegments } from '../members/member-segments.js'
-import { MessageReads, type Attribution, type InboxLine, type MessageRow } from '../store/read/message-reads.js'
+import {
+  MessageReads,
+  type Attribution,
+  type InboxLine,
+  type MessageRow,
+  type Sends,
+} from '../store/read/message-reads.js'
 import { VoucherError } from '../vouchers/voucher-service.js'
 import { AUDIENCES, audienceFilter, consentsFor, type AudienceKind } from './audience.js'
 import type { PersonalOffers } from './personal-offer.js'
@@ -48,7 +54,10 @@ export interface AudienceSize {
   reach: number
 }
 
-export interface MessageView extends MessageRow, Attribution {}
+export interface MessageView extends MessageRow, Attribution {
+  /** Its webhook POSTs (all zero without a webhook). */
+  sends: Sends
+}
 
 export class MessageService {
   private readonly reads: MessageReads
@@ -106,12 +115,12 @@ export class MessageService {
 
   /** The newest messages with how far each got: delivered, opened, voucher redeemed, sale. */
   list(limit = 50): MessageView[] {
-    return this.reads.list(limit).map((m) => ({ ...m, ...this.reads.attribution(m.id) }))
+    return this.reads.list(limit).map((m) => ({ ...m, ...this.reads.attribution(m.id), sends: this.reads.sends(m.id) }))
   }
 
   message(id: string): MessageView | null {
     const m = this.reads.message(id)
-    return m ? { ...m, ...this.reads.attribution(id) } : null
+    return m ? { ...m, ...this.reads.attribution(id), sends: this.reads.sends(id) } : null
   }
 
   image(id: string): { type: string; bytes: Buffer } | null {
@@ -126,6 +135,20 @@ export class MessageService {
   /** The code of a recipient's personal voucher (signed again whenever it is shown: Ed25519 gives the same code). */
   voucherCode(memberId: string, v: NonNullable<InboxLine['voucher']>): string {
     return this.offers.code({ ...v, member: memberId })
+  }
+
+  /** One member's copy of a message (the webhook's POST): its text and their voucher's code. */
+  copyFor(
+    messageId: string,
+    memberId: string,
+  ): { title: Record<string, string>; body: Record<string, string>; voucherCode: string | null } | null {
+    const line = this.reads.recipient(messageId, memberId)
+    if (!line) return null
+    return {
+      title: line.title,
+      body: line.body,
+      voucherCode: line.voucher ? this.voucherCode(memberId, line.voucher) : null,
+    }
   }
 
   inbox(memberId: string): InboxLine[] {

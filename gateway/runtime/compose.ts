@@ -54,6 +54,8 @@ import { MemberSegments } from '../members/member-segments.js'
 import { MessageService } from '../messages/message-service.js'
 import { MessageFanOut } from '../messages/message-fanout.js'
 import { PersonalOffers } from '../messages/personal-offer.js'
+import { messageWebhook } from './message-webhook.js'
+import type { WebhookSender } from '../messages/webhook-sender.js'
 
 export const DB_FILE = 'tillside.db'
 export const MEMBER_KEY_FILE = 'keys/members.key'
@@ -91,6 +93,8 @@ export interface Composition {
   retention: MemberRetention
   messages: MessageService
   fanOut: MessageFanOut
+  /** Messages by webhook too, when messages.webhook is set. */
+  webhook: WebhookSender | null
   cashiers: CashierSessions
   till: TillService
   portal: Portal | null
@@ -196,6 +200,9 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
   )
   const fanOut = new MessageFanOut(journal, segments, offers, config.messages, messagesLog)
   messages.onComposed = () => fanOut.wake()
+  const links = LinkSigner.forDataDir(config.dataDir)
+  const webhook = messageWebhook(config, { journal, messages, members, links }, messagesLog)
+  if (webhook) fanOut.onSends = () => webhook.wake()
   const cards = new CardService(journal, config.cards, pos, logger('gateway:cards'))
   const cardsLog = logger('gateway:cards')
   const chainHome = new ChainHome(config.store, cards, members, journal, config.cards, cardsLog)
@@ -272,7 +279,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     print,
     till,
     cashiers,
-    links: LinkSigner.forDataDir(config.dataDir),
+    links,
     sync,
     kiosk: { service: kiosk, audit: kioskAudit, scans: kioskScans, limits: kioskLimits },
     portal: portal && { service: portal.service, sessions: portal.sessions },
@@ -316,6 +323,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     retention,
     messages,
     fanOut,
+    webhook,
     cashiers,
     till,
     portal,

@@ -33,6 +33,7 @@ export class Gateway {
   readonly retention: Composition['retention']
   readonly messages: Composition['messages']
   readonly fanOut: Composition['fanOut']
+  readonly webhook: Composition['webhook']
   readonly cashiers: Composition['cashiers']
   readonly till: Composition['till']
   private started: Module[] = []
@@ -70,6 +71,7 @@ export class Gateway {
     this.retention = parts.retention
     this.messages = parts.messages
     this.fanOut = parts.fanOut
+    this.webhook = parts.webhook
     this.cashiers = parts.cashiers
     this.till = parts.till
   }
@@ -108,6 +110,7 @@ export class Gateway {
           p.integrity,
           p.retention,
           p.fanOut,
+          ...(p.webhook ? [p.webhook] : []),
         ],
         signal,
         moduleLogger(log, 'gateway:lifecycle'),

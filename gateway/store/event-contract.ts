@@ -183,6 +183,11 @@ export const EVENT_SCHEMAS = {
     delivered: Int,
     by: Str,
   }),
+  'message.send_failed': Event('A message’s webhook POST to a member given up after messages.webhook.giveUpHours', {
+    messageId: Str,
+    memberId: Str,
+    error: Type.String(),
+  }),
   'message.opened': Event('A member opened a message (in the inbox, or by its link)', {
     messageId: Str,
     memberId: Str,

@@ -52,4 +52,25 @@ export const MESSAGE_MIGRATIONS: Migration[] = [
         SELECT r.value, e.id FROM events e, json_each(e.payload, '$.redemptions') r WHERE e.type = 'pos.sale';
     `,
   },
+  {
+    version: 22,
+    name: 'message webhook sends',
+    sql: `
+      -- One POST per member a message reached, written in the fan-out's transaction with the
+      -- recipient row (a durable outbox): pending until the webhook answers 2xx (sent), tried
+      -- again with backoff meanwhile, given up after messages.webhook.giveUpHours (failed).
+      CREATE TABLE message_sends (
+        message    TEXT NOT NULL,
+        member     TEXT NOT NULL,
+        state      TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        next_at    INTEGER NOT NULL,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (message, member)
+      ) WITHOUT ROWID;
+      CREATE INDEX message_sends_due ON message_sends (next_at) WHERE state = 'pending';
+    `,
+  },
 ]

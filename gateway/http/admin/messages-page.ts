@@ -12,6 +12,7 @@ import { LIMITS, MessageError, type AudienceSize, type ComposeInput } from '../.
 import { esc } from '../html.js'
 import type { ConsoleKit } from './console-kit.js'
 import { barChart, count, money, table, when } from './page-parts.js'
+import type { Sends } from '../../store/read/message-reads.js'
 
 type Form = Record<string, string | undefined>
 const PAGE = { path: '/admin/messages', title: 'admin.messages', script: '/admin/messages.js' } as const
@@ -154,11 +155,12 @@ ${figure(t(lang, 'admin.msgReach'), a.reach)}</section><div class="phones">${pho
       count(lang, m.opened),
       m.campaign === null ? '–' : count(lang, m.redeemed),
       m.campaign === null ? '–' : esc(money(lang, m.salesTotal)),
+      ...(config.messages.webhook ? [sendsCell(lang, m.sends)] : []),
       m.state === 'scheduled' || m.state === 'sending'
         ? `<form method="post" action="/admin/messages/cancel"><input type="hidden" name="_csrf" value="${esc(csrf)}"><input type="hidden" name="id" value="${esc(m.id)}"><button type="submit" class="secondary">${t(lang, 'admin.msgCancel')}</button></form>`
         : '',
     ])
-    const headers = [
+    const columns = [
       'msgWhenCol',
       'msgTitle',
       'msgAudience',
@@ -167,8 +169,10 @@ ${figure(t(lang, 'admin.msgReach'), a.reach)}</section><div class="phones">${pho
       'msgOpened',
       'msgRedeemed',
       'msgSales',
+      ...(config.messages.webhook ? ['msgWebhook'] : []),
       'msgActions',
-    ].map((k) => t(lang, `admin.${k}` as Parameters<typeof t>[1]))
+    ]
+    const headers = columns.map((k) => t(lang, `admin.${k}` as Parameters<typeof t>[1]))
     const latest = list.find((m) => m.state === 'sent' && m.delivered > 0)
     const funnel = latest
       ? `<figure class="card chart"><figcaption>${esc(t(lang, 'admin.msgFunnel', { title: latest.title[lang] ?? Object.values(latest.title)[0] ?? '' }))}</figcaption>
@@ -176,4 +180,13 @@ ${barChart([latest.delivered, latest.opened, latest.redeemed, latest.sales], [t(
       : ''
     return `${funnel}<section class="card"><h2>${t(lang, 'admin.msgHistory')}</h2>${table(headers, rows, { num: [4, 5, 6, 7], empty: t(lang, 'admin.msgNone'), id: 'messages' })}</section>`
   }
+}
+
+/** How a message's webhook POSTs stand: sent, still being tried, given up (with the latest error). */
+function sendsCell(lang: Lang, s: Sends): string {
+  const parts = [t(lang, 'admin.msgSendsSent', { count: s.sent })]
+  if (s.pending) parts.push(t(lang, 'admin.msgSendsPending', { count: s.pending }))
+  if (s.failed) parts.push(`<strong class="bad">${esc(t(lang, 'admin.msgSendsFailed', { count: s.failed }))}</strong>`)
+  const error = s.lastError && (s.pending || s.failed) ? `<br><small>${esc(s.lastError)}</small>` : ''
+  return `${parts.map((p) => (p.startsWith('<') ? p : esc(p))).join(' · ')}${error}`
 }

@@ -30,6 +30,14 @@ export interface InboxLine {
   voucher: { kid: number; campaign: number; serial: number; expiresHour: number } | null
 }
 
+export interface Sends {
+  pending: number
+  sent: number
+  failed: number
+  /** The latest failed try's error (the webhook's answer), if any. */
+  lastError: string | null
+}
+
 export interface Attribution {
   opened: number
   redeemed: number
@@ -136,15 +144,24 @@ export class MessageReads {
 
   /** The member's messages, newest first, with their personal vouchers. */
   inbox(member: string, limit = 50): InboxLine[] {
+    return this.lines(member, null, limit)
+  }
+
+  /** One member's copy of one message. */
+  recipient(message: string, member: string): InboxLine | null {
+    return this.lines(member, message, 1)[0] ?? null
+  }
+
+  private lines(member: string, message: string | null, limit: number): InboxLine[] {
     const rows = this.db
       .query(
         `SELECT m.id, m.title, m.body, m.image IS NOT NULL AS hasImage, m.campaign, r.delivered_at AS deliveredAt,
                 r.opened_at AS openedAt, r.voucher_kid AS kid, r.voucher_serial AS serial, v.expires_hour AS expiresHour
          FROM message_recipients r JOIN messages m ON m.id = r.message
          LEFT JOIN vouchers_issued v ON v.kid = r.voucher_kid AND v.campaign = m.campaign AND v.serial = r.voucher_serial
-         WHERE r.member = ? ORDER BY r.delivered_at DESC LIMIT ?`,
+         WHERE r.member = ? AND (? IS NULL OR r.message = ?) ORDER BY r.delivered_at DESC LIMIT ?`,
       )
-      .all(member, limit) as (Raw<InboxLine> & {
+      .all(member, message, message, limit) as (Raw<InboxLine> & {
       kid: number | null
       serial: number | null
       expiresHour: number | null
@@ -163,6 +180,38 @@ export class MessageReads {
       .query('SELECT count(*) FROM message_recipients WHERE member = ? AND opened_at IS NULL')
       .pluck()
       .get(member) as number
+  }
+
+  /** Webhook sends due now, oldest first. */
+  dueSends(now: number, limit: number): { message: string; member: string; attempts: number; createdAt: number }[] {
+    return this.db
+      .query(
+        `SELECT message, member, attempts, created_at AS createdAt FROM message_sends
+         WHERE state = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?`,
+      )
+      .all(now, limit) as { message: string; member: string; attempts: number; createdAt: number }[]
+  }
+
+  /** When the next pending send is due (ms), if any. */
+  nextSend(): number | null {
+    return this.db.query("SELECT min(next_at) FROM message_sends WHERE state = 'pending'").pluck().get() as
+      number | null
+  }
+
+  /** How a message's webhook sends stand, and the latest error. */
+  sends(id: string): Sends {
+    const counts = this.db
+      .query('SELECT state, count(*) AS n FROM message_sends WHERE message = ? GROUP BY state')
+      .all(id) as { state: keyof Omit<Sends, 'lastError'>; n: number }[]
+    const s: Sends = { pending: 0, sent: 0, failed: 0, lastError: null }
+    for (const c of counts) s[c.state] = c.n
+    s.lastError = this.db
+      .query(
+        'SELECT last_error FROM message_sends WHERE message = ? AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1',
+      )
+      .pluck()
+      .get(id) as string | null
+    return s
   }
 
   /** Delivered → opened → voucher redeemed → sale, for one message. */

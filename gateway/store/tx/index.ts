@@ -2,7 +2,7 @@
 import type { WriterCommand } from './tx-context.js'
 import { issueVoucherTx, redeemVoucherTx, voidRedemptionTx } from './voucher-tx.js'
 import { enrolMemberTx, setConsentsTx, tagMemberTx } from './member-tx.js'
-import { cancelMessageTx, composeMessageTx, fanOutTx, openMessageTx } from './message-tx.js'
+import { cancelMessageTx, composeMessageTx, fanOutTx, openMessageTx, sendResultTx } from './message-tx.js'
 import { recordSaleTx } from './pos-tx.js'
 import { paymentStartTx, paymentStepTx } from './payment-tx.js'
 import { refundDecideTx, refundStartTx } from './refund-tx.js'
@@ -27,6 +27,7 @@ export const WRITER_COMMANDS = {
   'message.fanout': fanOutTx,
   'message.cancel': cancelMessageTx,
   'message.open': openMessageTx,
+  'message.send_result': sendResultTx,
   'pos.sale': recordSaleTx,
   'payment.start': paymentStartTx,
   'payment.step': paymentStepTx,

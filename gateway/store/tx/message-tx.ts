@@ -77,6 +77,8 @@ export interface FanOutArgs {
   walked: number
   maxPerWeek: number
   offer: OfferArgs | null
+  /** A webhook is set up: each recipient also gets a pending send (the webhook outbox). */
+  webhook?: boolean
 }
 
 export type FanOutResult =
@@ -117,6 +119,11 @@ export function fanOutTx(tx: TxContext, a: FanOutArgs): FanOutResult {
       `INSERT INTO message_recipients (member, message, delivered_at, voucher_kid, voucher_serial)
        VALUES (?, ?, ?, ?, ?)`,
     ).run(member, a.messageId, tx.now, serial === null ? null : a.offer!.kid, serial)
+    if (a.webhook)
+      tx.stmt(
+        `INSERT INTO message_sends (message, member, state, next_at, created_at, updated_at)
+         VALUES (?, ?, 'pending', ?, ?, ?)`,
+      ).run(a.messageId, member, tx.now, tx.now, tx.now)
     delivered.push({ member, serial })
   }
   const state = a.done ? 'sent' : 'sending'
@@ -168,4 +175,26 @@ function consentHolds(tx: TxContext, member: string, kind: string): boolean {
     .pluck()
     .get(member, kind) as number | undefined
   return granted === 1
+}
+
+/** What became of one webhook POST: sent (2xx), or tried again at `nextAt`, or given up. */
+export function sendResultTx(
+  tx: TxContext,
+  a: { messageId: string; memberId: string; ok: boolean; error: string | null; nextAt: number | null },
+): { state: 'sent' | 'pending' | 'failed' } {
+  const state = a.ok ? 'sent' : a.nextAt === null ? 'failed' : 'pending'
+  const r = tx
+    .stmt(
+      `UPDATE message_sends SET state = ?, attempts = attempts + 1, next_at = coalesce(?, next_at), last_error = ?,
+         updated_at = ? WHERE message = ? AND member = ? AND state = 'pending'`,
+    )
+    .run(state, a.nextAt, a.error, tx.now, a.messageId, a.memberId)
+  if (r.changes === 1 && state === 'failed')
+    tx.append(
+      'message.send_failed',
+      null,
+      { messageId: a.messageId, memberId: a.memberId, error: a.error ?? '' },
+      { outbox: true },
+    )
+  return { state }
 }
