@@ -77,8 +77,8 @@ export const MessagesSchema = Type.Object(
     batchSize: Type.Integer({
       minimum: 10,
       maximum: 5_000,
-      default: 200,
-      description: 'Recipients written per fan-out transaction; the till gets its turn between two',
+      default: 20,
+      description: 'Recipients written per fan-out transaction; a till scan waits for at most one',
     }),
   },
   { additionalProperties: false, default: {} },

@@ -21,6 +21,7 @@ import { benchMembersSegments } from './bench/members-segments.js'
 import { benchCardDebit } from './bench/card-debit.js'
 import { benchCardChain } from './bench/card-chain.js'
 import { benchPaymentCharge } from './bench/payment-charge.js'
+import { benchMessageFanout } from './bench/message-fanout.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
@@ -32,6 +33,7 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['card.debit', benchCardDebit, 'socat'],
   ['card.chain_debit', benchCardChain, 'mosquitto'],
   ['payment.charge', benchPaymentCharge, 'openssl'],
+  ['message.fanout', benchMessageFanout, 'socat'],
   ['print.render', benchPrintRender],
   ['print.queue', benchPrintQueue],
   ['sync.drain', benchSyncDrain, 'mosquitto'],

@@ -119,18 +119,22 @@ export class MessageFanOut implements Module {
         }
       }
       const page = this.reads.consentingAfter(cursor, consents, this.config.batchSize)
-      const { result } = await this.journal.execute('message.fanout', {
-        messageId,
-        from: cursor,
-        through: page.through,
-        done: page.end,
-        candidates: page.members.filter(audience.test),
-        consents,
-        walked: page.walked,
-        maxPerWeek: this.config.maxPerWeek,
-        offer,
-        webhook: this.onSends !== null,
-      })
+      const { result } = await this.journal.execute(
+        'message.fanout',
+        {
+          messageId,
+          from: cursor,
+          through: page.through,
+          done: page.end,
+          candidates: page.members.filter(audience.test),
+          consents,
+          walked: page.walked,
+          maxPerWeek: this.config.maxPerWeek,
+          offer,
+          webhook: this.onSends !== null,
+        },
+        { background: true },
+      )
       if (!result.ok) return // cancelled, or another run moved it
       if (result.delivered.length > 0) this.onSends?.()
       cursor = page.through

@@ -8,6 +8,11 @@
  *   under load each fsync carries a whole batch.
  * - A caller's promise settles only after its batch's commit returned.
  *
+ * - Background items (a message's fan-out steps) wait their turn: each commits alone, only
+ *   while no foreground item waits or commits, and `gapMs` after the last foreground
+ *   commit (a till decision that takes two commits is not split by one). So a scan meets
+ *   at most one background step in its way, however long the fan-out.
+ *
  * The commit function is injected, so the same queue drives the worker-thread writer
  * and can be unit-tested with a fake.
  */
@@ -21,6 +26,9 @@ interface Pending<I, R> {
 
 export class GroupCommitQueue<I, R> {
   private queue: Pending<I, R>[] = []
+  private background: Pending<I, R>[] = []
+  private lastForeground = 0
+  private backgroundTimer: NodeJS.Timeout | null = null
   private committing = false
   private scheduled = false
   private idleWaiters: (() => void)[] = []
@@ -29,19 +37,20 @@ export class GroupCommitQueue<I, R> {
   constructor(
     private readonly commit: CommitFn<I, R>,
     private readonly maxBatch = 10_000,
+    private readonly gapMs = 0,
   ) {}
 
   get pending(): number {
-    return this.queue.length
+    return this.queue.length + this.background.length
   }
 
   get busy(): boolean {
-    return this.committing || this.queue.length > 0
+    return this.committing || this.pending > 0
   }
 
-  submit(item: I): Promise<R> {
+  submit(item: I, opts: { background?: boolean } = {}): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject })
+      ;(opts.background ? this.background : this.queue).push({ item, resolve, reject })
       this.schedule()
     })
   }
@@ -54,8 +63,11 @@ export class GroupCommitQueue<I, R> {
 
   /** Fails everything not yet committing (used when the writer is gone). */
   rejectPending(err: unknown): void {
-    const dropped = this.queue
+    const dropped = [...this.queue, ...this.background]
     this.queue = []
+    this.background = []
+    if (this.backgroundTimer) clearTimeout(this.backgroundTimer)
+    this.backgroundTimer = null
     for (const p of dropped) p.reject(err)
     this.notifyIdle()
   }
@@ -70,9 +82,21 @@ export class GroupCommitQueue<I, R> {
   }
 
   private async runBatch(): Promise<void> {
-    if (this.committing || this.queue.length === 0) return this.notifyIdle()
+    if (this.committing) return
+    const foreground = this.queue.length > 0
+    if (!foreground) {
+      if (this.background.length === 0) return this.notifyIdle()
+      const wait = this.lastForeground + this.gapMs - performance.now()
+      if (wait > 0) {
+        this.backgroundTimer ??= setTimeout(() => {
+          this.backgroundTimer = null
+          void this.runBatch()
+        }, Math.ceil(wait))
+        return
+      }
+    }
     this.committing = true
-    const batch = this.queue.splice(0, this.maxBatch)
+    const batch = foreground ? this.queue.splice(0, this.maxBatch) : this.background.splice(0, 1)
     this.largestBatch = Math.max(this.largestBatch, batch.length)
     try {
       const results = await this.commit(batch.map((p) => p.item))
@@ -81,8 +105,9 @@ export class GroupCommitQueue<I, R> {
       for (const p of batch) p.reject(err)
     } finally {
       this.committing = false
+      if (foreground) this.lastForeground = performance.now()
     }
-    if (this.queue.length > 0) void this.runBatch()
+    if (this.pending > 0) void this.runBatch()
     else this.notifyIdle()
   }
 

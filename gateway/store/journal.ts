@@ -52,13 +52,19 @@ export interface JournalHealth {
 const TYPE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/
 const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/
 export const MAX_PAYLOAD_BYTES = 256 * 1024
+/** Background work (a message's fan-out) waits this long after a foreground commit: a till decision's next commit goes first. */
+const BACKGROUND_GAP_MS = 5
 
 export class Journal implements Module {
   readonly name = 'journal'
   private worker: Worker | null = null
   private readConnection: Db | null = null
   private readonly statements = new Map<string, Statement>()
-  private readonly queue = new GroupCommitQueue<Pending, unknown>((items) => this.commitToWriter(items))
+  private readonly queue = new GroupCommitQueue<Pending, unknown>(
+    (items) => this.commitToWriter(items),
+    undefined,
+    BACKGROUND_GAP_MS,
+  )
   private readonly inFlight = new Map<
     number,
     { items: Pending[]; resolve: (r: unknown[]) => void; reject: (e: unknown) => void }
@@ -152,13 +158,15 @@ export class Journal implements Module {
    * Runs a writer command (gateway/store/tx/) inside a group commit: its table writes and
    * its events commit together, after the appends submitted before it. Resolves after
    * COMMIT; rejects with JournalCommandError if the command threw (it alone is rolled back).
+   * `background`: bulk work that gives way to everything else (group-commit.ts).
    */
   execute<K extends keyof CommandMap & string>(
     name: K,
     args: CommandMap[K]['args'],
+    opts: { background?: boolean } = {},
   ): Promise<CommandResult<CommandMap[K]['result']>> {
     if (!this.accepting) return Promise.reject(this.unavailable())
-    return this.queue.submit({ kind: 'command', name, args }).then((r) => {
+    return this.queue.submit({ kind: 'command', name, args }, opts).then((r) => {
       if (r instanceof Error) throw r
       return r as CommandResult<CommandMap[K]['result']>
     })

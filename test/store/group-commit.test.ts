@@ -30,6 +30,34 @@ describe('GroupCommitQueue', () => {
     await q.drain()
   })
 
+  it('lets background items go one at a time, only when no foreground waits, a gap after the last', async () => {
+    const c = deferredCommit()
+    const q = new GroupCommitQueue<number, number>(c.commit, undefined, 30)
+    const fg = q.submit(1)
+    const bg = [q.submit(100, { background: true }), q.submit(200, { background: true })]
+    await Promise.resolve()
+    expect(c.batches).toEqual([[1]])
+    const late = q.submit(2) // arrives while the first commits: goes before the background
+    c.release()
+    await fg
+    await new Promise((r) => setImmediate(r))
+    expect(c.batches).toEqual([[1], [2]])
+    c.release()
+    await late
+    const done = performance.now()
+    await new Promise((r) => setImmediate(r))
+    expect(c.batches).toEqual([[1], [2]]) // the gap after a foreground commit
+    while (c.batches.length < 3) await new Promise((r) => setTimeout(r, 5))
+    expect(performance.now() - done).toBeGreaterThanOrEqual(25)
+    expect(c.batches[2]).toEqual([100]) // alone, not batched with the next background item
+    c.release()
+    await new Promise((r) => setImmediate(r))
+    expect(c.batches[3]).toEqual([200])
+    c.release()
+    expect(await Promise.all(bg)).toEqual([1000, 2000])
+    await q.drain()
+  })
+
   it('settles callers only after their commit, and rejects the whole batch when it fails', async () => {
     let fail = true
     const q = new GroupCommitQueue<number, number>(async (batch) => {
