@@ -3,9 +3,9 @@
  * the reference cloud ingest as its own process, beside a real broker. Several of them
  * with --shared split the load (MQTT 5 shared subscription) over one database. Every
  * --summary-every seconds it sends issuing stores their vouchers used at partners.
- * `tillside cloud send --broker <url> --store <id> --type <command> --file <yaml|json>`:
- * sends one command (campaigns, revocations, trust-list, config-patch, …) and prints the
- * store's result; exit 0 when applied, 1 when refused or unanswered.
+ * `tillside cloud send --broker <url> --store <id>[,<id>…] --type <command> --file <yaml|json>`:
+ * sends one command (campaigns, revocations, trust-list, config-patch, message, …) to each
+ * store named and prints each store's result; exit 0 when all applied it, 1 otherwise.
  * [auth] for mqtts:// brokers: --ca, --cert + --key, --username + --password-file.
  */
 import { existsSync, readFileSync } from 'node:fs'
@@ -126,6 +126,7 @@ async function send(args: CloudArgs, broker: string): Promise<number> {
     process.stderr.write(`tillside cloud send: cannot read ${args.file}: ${(err as Error).message.split('\n')[0]}\n`)
     return 2
   }
+  const stores = args.store.split(',').map((x) => x.trim())
   const log = createRootLogger('warn')
   const link = new MqttLink(
     {
@@ -133,7 +134,7 @@ async function send(args: CloudArgs, broker: string): Promise<number> {
       clientId: `tillside-send-${process.pid}`,
       protocolVersion: 5,
       keepaliveSeconds: 30,
-      subscriptions: [topics.commandResult(args.store)],
+      subscriptions: stores.map((s) => topics.commandResult(s)),
       reconnect: { initialMs: 500, maxMs: 5000 },
       ...brokerAuth(args),
     },
@@ -144,9 +145,12 @@ async function send(args: CloudArgs, broker: string): Promise<number> {
   link.start()
   await up
   try {
-    const result = await sender.send(args.store, args.type, body, args.id, 60_000)
-    process.stdout.write(`${JSON.stringify(result)}\n`)
-    return result.status === 'ok' ? 0 : 1
+    // One command id per store: each store's result is its own.
+    const results = await Promise.all(
+      stores.map((s) => sender.send(s, args.type!, body, stores.length === 1 ? args.id : undefined, 60_000)),
+    )
+    for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`)
+    return results.every((r) => r.status === 'ok') ? 0 : 1
   } catch (err) {
     process.stderr.write(`tillside cloud send: ${(err as Error).message}\n`)
     return 1

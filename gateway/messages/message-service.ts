@@ -80,11 +80,22 @@ export class MessageService {
     return { audience: this.audienceSize(input.audience, checked.campaign !== null, now), languages: checked.languages }
   }
 
+  /**
+   * Writes the message down to go out at its time. `messageId`: the cloud's id for a chain's
+   * message — composed again under it, the message is the one already there (`repeated`).
+   */
   async compose(
     input: ComposeInput,
     by: string,
-    now = Date.now(),
-  ): Promise<{ messageId: string; audience: AudienceSize }> {
+    opts: { now?: number; messageId?: string } = {},
+  ): Promise<{ messageId: string; audience: AudienceSize; repeated: boolean }> {
+    const now = opts.now ?? Date.now()
+    if (opts.messageId && this.reads.message(opts.messageId))
+      return {
+        messageId: opts.messageId,
+        audience: { consenting: 0, inAudience: 0, capped: 0, reach: 0 },
+        repeated: true,
+      }
     const checked = this.check(input, now)
     const audience = this.audienceSize(input.audience, checked.campaign !== null, now)
     if (audience.reach === 0)
@@ -93,7 +104,7 @@ export class MessageService {
         noRecipients(input.audience, checked.campaign !== null, audience, this.opts.maxPerWeek),
       )
     const { result } = await this.journal.execute('message.compose', {
-      messageId: randomUUID(),
+      messageId: opts.messageId ?? randomUUID(),
       title: input.title,
       body: input.body,
       image: checked.image,
@@ -104,7 +115,7 @@ export class MessageService {
     })
     this.log.info({ messageId: result.messageId, audience: input.audience, reach: audience.reach }, 'message composed')
     this.onComposed()
-    return { messageId: result.messageId, audience }
+    return { messageId: result.messageId, audience, repeated: false }
   }
 
   async cancel(messageId: string, by: string): Promise<void> {

@@ -19,6 +19,8 @@ import { parsePipeSummary } from '../../sync/pipe-summary.js'
 import { CARD_CANCEL, parseCardCancel } from '../../sync/card-contract.js'
 import type { ChainHome } from '../cards/chain-home.js'
 import type { PipeDepartures } from '../admin/pipe-departures.js'
+import { MessageError, type MessageService } from '../messages/message-service.js'
+import { MESSAGE, parseCloudMessage } from '../../sync/message-contract.js'
 
 export interface HandlerDeps {
   config: Config
@@ -31,6 +33,8 @@ export interface HandlerDeps {
   departures: Pick<PipeDepartures, 'save'>
   /** This store's member cards, paid from at the merchant's other stores. */
   chainHome: Pick<ChainHome, 'cancel'>
+  /** Messages the cloud composed for the chain's stores, each sent to this store's followers. */
+  messages: Pick<MessageService, 'compose'>
 }
 
 /** Known errors of the domain become refusals with their own code; anything else is a failure. */
@@ -127,5 +131,18 @@ export function commandHandlers(deps: HandlerDeps): CommandHandlers {
     },
     // A card payment at another store that store gave up waiting for: put back (a ContractError is malformed).
     [CARD_CANCEL]: (body) => deps.chainHome.cancel(parseCardCancel(body)),
+    // A chain's message from the cloud, sent to this store's followers under the cloud's id.
+    [MESSAGE]: async (body) => {
+      const { id, ...input } = parseCloudMessage(body)
+      try {
+        const r = await deps.messages.compose(input, 'cloud', { messageId: id })
+        return r.repeated
+          ? `message ${id} was composed already`
+          : `message ${id}: ${r.audience.reach} member(s) to reach`
+      } catch (err) {
+        if (err instanceof MessageError) throw new CommandRejected(err.code, err.message)
+        throw err
+      }
+    },
   }
 }

@@ -160,6 +160,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
         reannounce: () => sync.reannounce(),
         // Made below with the card service; only called once the gateway runs.
         chainHome: { cancel: (c) => chainHome.cancel(c) },
+        messages: { compose: (input, by, opts) => messages.compose(input, by, opts) },
       }),
       asks: { [CARD_DEBIT]: (body) => chainHome.debit(parseHomeCardDebit(body)) },
     },

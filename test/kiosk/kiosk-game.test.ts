@@ -138,6 +138,7 @@ describe('kiosk game', () => {
       departures: gateway.app.services.backOffice.departures,
       reannounce: () => {},
       chainHome: { cancel: () => Promise.resolve('') },
+      messages: gateway.messages,
     })
     const meta = { id: 'c1', type: 'prize-inventory' }
     expect(
