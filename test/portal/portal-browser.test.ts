@@ -35,6 +35,7 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
       ],
       {
         kiosk: { game: { playsPerMemberPerDay: 1, prizes: [], consolation: { campaign: 13, weight: 1 } } },
+        messages: { quietHours: null },
         portal: {
           enabled: true,
           http: { host: '127.0.0.1', port: 0 },
@@ -119,6 +120,23 @@ describe.skipIf(!ready)('portal pages on a phone', () => {
     await screenshotEachLanguage(page, 'portal-welcome-used', '.top a')
     expect(await smallTargets(page, 44)).toEqual([])
     expect(await seriousA11yViolations(page)).toEqual([])
+    // The store writes to its followers: the welcome page says so, and the inbox opens on the Wi-Fi.
+    const { messageId } = await gateway.messages.compose(
+      {
+        title: { en: 'Tea class on Saturday', zh: '周六茶艺课' },
+        body: { en: '3 pm, free', zh: '下午三点，免费' },
+        audience: 'followers',
+      },
+      'admin:test',
+    )
+    await expect.poll(() => gateway.messages.message(messageId)?.state).toBe('sent')
+    await page.reload()
+    expect(await page.textContent('#messages')).toContain('1 new message')
+    await screenshotEachLanguage(page, 'portal-welcome-messages', '.top a')
+    await page.getByRole('link', { name: 'Open my messages' }).click()
+    await page.waitForURL(/\/m\//)
+    expect(await page.textContent('.inbox')).toContain('Tea class on Saturday')
+    await page.goto(`${gateway.guestAddress}/portal/welcome?lang=en`)
     // The rules, one tap from the game: every prize with its chance, and the draw's fingerprint.
     await page.getByRole('link', { name: 'Rules' }).click()
     await page.waitForURL(/\/portal\/rules/)
