@@ -17,6 +17,7 @@ import { VoucherError } from '../vouchers/voucher-service.js'
 import { audienceFilter, consentsFor, type AudienceKind } from './audience.js'
 import type { PersonalOffers } from './personal-offer.js'
 import { quietUntil } from './quiet-hours.js'
+import { WakeLoop } from '../wake-loop.js'
 
 /** A message scheduled later is looked for at least this often (and when one is composed). */
 const LOOK_EVERY_MS = 60_000
@@ -26,10 +27,7 @@ const AUDIENCE_FRESH_MS = 60_000
 export class MessageFanOut implements Module {
   readonly name = 'messages'
   private readonly reads: MessageReads
-  private timer: NodeJS.Timeout | null = null
-  private running: Promise<void> | null = null
-  private again = false
-  private stopped = true
+  private readonly loop: WakeLoop
 
   constructor(
     private readonly journal: Journal,
@@ -39,59 +37,41 @@ export class MessageFanOut implements Module {
     private readonly log: Logger,
   ) {
     this.reads = new MessageReads(journal)
+    this.loop = new WakeLoop(
+      {
+        run: () => this.run(),
+        nextAt: (now) =>
+          quietUntil(now, this.config.quietHours) ?? Math.min(this.reads.nextDue() ?? Infinity, now + LOOK_EVERY_MS),
+      },
+      (err) => this.log.error({ err }, 'message fan-out stopped; it resumes at the next look'),
+    )
   }
 
   /** Called after each step that wrote webhook sends (the sender wakes); set when a webhook is configured. */
   onSends: (() => void) | null = null
 
   start(): Promise<void> {
-    this.stopped = false
-    this.wake()
+    this.loop.start()
     return Promise.resolve()
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true
-    if (this.timer) clearTimeout(this.timer)
-    await this.running
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 
   /** Looks for due messages now (a message was just composed), or after the current run. */
   wake(): void {
-    if (this.stopped) return
-    if (this.running) {
-      this.again = true
-      return
-    }
-    if (this.timer) clearTimeout(this.timer)
-    this.running = this.run()
-      .catch((err: unknown) => this.log.error({ err }, 'message fan-out stopped; it resumes at the next look'))
-      .finally(() => {
-        this.running = null
-        if (this.again) {
-          this.again = false
-          this.wake()
-        } else this.lookAgain()
-      })
+    this.loop.wake()
   }
 
   /** Resolves when nothing is being sent (tests, the bench). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running
-  }
-
-  private lookAgain(): void {
-    if (this.stopped) return
-    const now = Date.now()
-    const next =
-      quietUntil(now, this.config.quietHours) ?? Math.min(this.reads.nextDue() ?? Infinity, now + LOOK_EVERY_MS)
-    this.timer = setTimeout(() => this.wake(), Math.max(0, next - now) + 10)
-    this.timer.unref()
+  idle(): Promise<void> {
+    return this.loop.idle()
   }
 
   private async run(): Promise<void> {
     for (const id of this.reads.due(Date.now())) {
-      if (this.stopped || quietUntil(Date.now(), this.config.quietHours) !== null) return
+      if (this.loop.stopping || quietUntil(Date.now(), this.config.quietHours) !== null) return
       await this.send(id)
     }
   }
@@ -104,7 +84,7 @@ export class MessageFanOut implements Module {
     let audience = { test: audienceFilter(m.audience as AudienceKind, this.segments, this.reads), at: Date.now() }
     for (;;) {
       const now = Date.now()
-      if (this.stopped || quietUntil(now, this.config.quietHours) !== null) return
+      if (this.loop.stopping || quietUntil(now, this.config.quietHours) !== null) return
       if (now - audience.at > AUDIENCE_FRESH_MS)
         audience = { test: audienceFilter(m.audience as AudienceKind, this.segments, this.reads, now), at: now }
       let offer = null

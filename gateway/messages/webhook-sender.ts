@@ -12,7 +12,7 @@ import type { Logger } from '../log.js'
 import type { Module } from '../lifecycle.js'
 import type { Journal } from '../store/journal.js'
 import { MessageReads } from '../store/read/message-reads.js'
-import { Halt } from '../halt.js'
+import { WakeLoop } from '../wake-loop.js'
 
 const MAX_RETRY_MS = 600_000
 /** POSTs in flight at once: a slow SMS gateway must not hold up the rest for long. */
@@ -44,10 +44,7 @@ export interface WebhookPayload {
 export class WebhookSender implements Module {
   readonly name = 'message-webhook'
   private readonly reads: MessageReads
-  private readonly halt = new Halt()
-  private running: Promise<void> | null = null
-  private again = false
-  private timer: NodeJS.Timeout | null = null
+  private readonly loop: WakeLoop
 
   constructor(
     private readonly journal: Journal,
@@ -57,57 +54,31 @@ export class WebhookSender implements Module {
     private readonly log: Logger,
   ) {
     this.reads = new MessageReads(journal)
+    this.loop = new WakeLoop(
+      { run: () => this.drain(), nextAt: (now) => Math.min(this.reads.nextSend() ?? Infinity, now + IDLE_LOOK_MS) },
+      (err) => this.log.error({ err }, 'webhook sends stopped; they resume at the next look'),
+    )
   }
 
   start(): Promise<void> {
-    this.halt.reset()
-    this.wake()
+    this.loop.start()
     return Promise.resolve()
   }
 
-  async stop(): Promise<void> {
-    this.halt.stop()
-    if (this.timer) clearTimeout(this.timer)
-    await this.running
+  stop(): Promise<void> {
+    return this.loop.stop()
   }
 
   /** Sends what is due now (the fan-out just wrote some). */
   wake(): void {
-    if (this.halt.stopped) return
-    if (this.running) {
-      this.again = true
-      return
-    }
-    if (this.timer) clearTimeout(this.timer)
-    this.running = this.drain()
-      .catch((err: unknown) => this.log.error({ err }, 'webhook sends stopped; they resume at the next look'))
-      .finally(() => {
-        this.running = null
-        if (this.again) {
-          this.again = false
-          this.wake()
-        } else this.lookAgain()
-      })
-  }
-
-  /** Resolves when nothing is being sent right now (tests). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running
-  }
-
-  private lookAgain(): void {
-    if (this.halt.stopped) return
-    const now = Date.now()
-    const next = Math.min(this.reads.nextSend() ?? Infinity, now + IDLE_LOOK_MS)
-    this.timer = setTimeout(() => this.wake(), Math.max(0, next - now) + 5)
-    this.timer.unref()
+    this.loop.wake()
   }
 
   private async drain(): Promise<void> {
     for (;;) {
       const due = this.reads.dueSends(Date.now(), PARALLEL * 8)
-      if (due.length === 0 || this.halt.stopped) return
-      for (let i = 0; i < due.length && !this.halt.stopped; i += PARALLEL)
+      if (due.length === 0 || this.loop.stopping) return
+      for (let i = 0; i < due.length && !this.loop.stopping; i += PARALLEL)
         await Promise.all(due.slice(i, i + PARALLEL).map((d) => this.sendOne(d)))
     }
   }

@@ -13,7 +13,7 @@ import type { Module } from '../lifecycle.js'
 import type { Journal } from '../store/journal.js'
 import type { Attempt, StartArgs, Step } from '../store/tx/payment-tx.js'
 import { PaymentReads } from '../store/read/payment-reads.js'
-import { Halt } from '../halt.js'
+import { Halt } from './halt.js'
 import type { ChargeRef, ChargeRequest, ChargeResult, PaymentProvider, QueryResult } from './payment-provider.js'
 
 export interface ChargeTiming {

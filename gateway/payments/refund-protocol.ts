@@ -10,7 +10,7 @@ import type { Module } from '../lifecycle.js'
 import type { Journal } from '../store/journal.js'
 import type { Refund, RefundStart } from '../store/tx/refund-tx.js'
 import { PaymentReads } from '../store/read/payment-reads.js'
-import { Halt } from '../halt.js'
+import { Halt } from './halt.js'
 import type { ChargeRef, PaymentProvider } from './payment-provider.js'
 
 export class RefundProtocol implements Module {

@@ -8,7 +8,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Lang } from '../../../config/schema-parts.js'
 import { t } from '../../i18n/messages.js'
 import { AUDIENCES, type AudienceKind } from '../../messages/audience.js'
-import { LIMITS, MessageError, type AudienceSize, type ComposeInput } from '../../messages/message-service.js'
+import {
+  LIMITS,
+  MessageError,
+  type AudienceSize,
+  type ComposeInput,
+  type MessageView,
+} from '../../messages/message-service.js'
 import { esc } from '../html.js'
 import type { ConsoleKit } from './console-kit.js'
 import { barChart, count, money, table, when } from './page-parts.js'
@@ -174,12 +180,22 @@ ${figure(t(lang, 'admin.msgReach'), a.reach)}</section><div class="phones">${pho
     ]
     const headers = columns.map((k) => t(lang, `admin.${k}` as Parameters<typeof t>[1]))
     const latest = list.find((m) => m.state === 'sent' && m.delivered > 0)
-    const funnel = latest
-      ? `<figure class="card chart"><figcaption>${esc(t(lang, 'admin.msgFunnel', { title: latest.title[lang] ?? Object.values(latest.title)[0] ?? '' }))}</figcaption>
-${barChart([latest.delivered, latest.opened, latest.redeemed, latest.sales], [t(lang, 'admin.msgDelivered'), t(lang, 'admin.msgOpened'), t(lang, 'admin.msgRedeemed'), t(lang, 'admin.msgSalesCount')], t(lang, 'admin.msgFunnel', { title: '' }))}</figure>`
-      : ''
-    return `${funnel}<section class="card"><h2>${t(lang, 'admin.msgHistory')}</h2>${table(headers, rows, { num: [4, 5, 6, 7], empty: t(lang, 'admin.msgNone'), id: 'messages' })}</section>`
+    const all = table(headers, rows, { num: [4, 5, 6, 7], empty: t(lang, 'admin.msgNone'), id: 'messages' })
+    return `${funnel(lang, latest)}<section class="card"><h2>${t(lang, 'admin.msgHistory')}</h2>${all}</section>`
   }
+}
+
+/** The latest message's way to the till, as bars: delivered → opened → voucher used → sale. */
+function funnel(lang: Lang, m: MessageView | undefined): string {
+  if (!m) return ''
+  const title = t(lang, 'admin.msgFunnel', { title: m.title[lang] ?? Object.values(m.title)[0] ?? '' })
+  const steps = ['msgDelivered', 'msgOpened', 'msgRedeemed', 'msgSalesCount'] as const
+  const chart = barChart(
+    [m.delivered, m.opened, m.redeemed, m.sales],
+    steps.map((k) => t(lang, `admin.${k}`)),
+    title,
+  )
+  return `<figure class="card chart"><figcaption>${esc(title)}</figcaption>${chart}</figure>`
 }
 
 /** How a message's webhook POSTs stand: sent, still being tried, given up (with the latest error). */

@@ -1,7 +1,7 @@
 /**
- * The background loops' way to wait and to be stopped (payment charges and refunds, message
- * webhooks): a gateway stopping ends every wait at once, and the loop leaves its work where
- * the journal has it — the next start resumes it.
+ * The payment loops' way to wait and to be stopped: a gateway stopping ends every wait at
+ * once, and the loop leaves its charge or refund where the journal has it — the next start
+ * resumes it.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 
