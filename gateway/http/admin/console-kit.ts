@@ -22,6 +22,8 @@ export interface ConsoleKit {
     reply: FastifyReply,
     spec: PageSpec,
     body: (user: AdminUser, lang: Lang, csrf: string) => string,
+    /** A page that says why a form was refused is sent with the refusal's status. */
+    status?: number,
   ): FastifyReply
   /** The user behind a JSON call allowed on `path`, or null once a 401/403 is sent. */
   apiUser(req: FastifyRequest, reply: FastifyReply, path: string): AdminUser | null
@@ -69,7 +71,7 @@ export function consoleKit(app: FastifyInstance): ConsoleKit {
     frame,
     userOf,
     html,
-    page(req, reply, spec, body) {
+    page(req, reply, spec, body, status = 200) {
       const lang = langFor(req)
       const user = userOf(req)
       if (!user) {
@@ -80,7 +82,7 @@ export function consoleKit(app: FastifyInstance): ConsoleKit {
       const csrf = reply.generateCsrf()
       if (!mayOpen(user.role, spec.path))
         return html(reply, 403, consolePage(frame(req, lang), user, csrf, spec, forbiddenBody(lang)))
-      return html(reply, 200, consolePage(frame(req, lang), user, csrf, spec, body(user, lang, csrf)))
+      return html(reply, status, consolePage(frame(req, lang), user, csrf, spec, body(user, lang, csrf)))
     },
     apiUser(req, reply, path) {
       const user = userOf(req)

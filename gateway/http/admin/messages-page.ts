@@ -27,14 +27,25 @@ export function messagesPage(app: FastifyInstance, kit: ConsoleKit): void {
   const { messages, config } = app.services
   const languages = config.store.languages
 
-  const render = (req: FastifyRequest, reply: FastifyReply, form: Form, extra: { error?: string; preview?: string }) =>
-    kit.page(req, reply, PAGE, (_user, lang, csrf) => {
-      const sent = (req.query as { sent?: string }).sent
-      return `<h1>${t(lang, 'admin.messages')}</h1>
+  const render = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    form: Form,
+    extra: { error?: string; preview?: string; status?: number },
+  ) =>
+    kit.page(
+      req,
+      reply,
+      PAGE,
+      (_user, lang, csrf) => {
+        const sent = (req.query as { sent?: string }).sent
+        return `<h1>${t(lang, 'admin.messages')}</h1>
 ${sent ? `<p class="notice" role="status">${esc(t(lang, 'admin.msgSent'))}</p>` : ''}
 ${extra.error ? `<p class="error" role="alert">${esc(extra.error)}</p>` : ''}${extra.preview ?? ''}
 ${composeForm(lang, form, csrf, Boolean(extra.error || extra.preview) || messages.list(1).length === 0)}${history(lang, csrf)}`
-    })
+      },
+      extra.status,
+    )
 
   app.get('/admin/messages', { schema: { hide: true } }, (req, reply) => render(req, reply, {}, {}))
 
@@ -57,7 +68,7 @@ ${composeForm(lang, form, csrf, Boolean(extra.error || extra.preview) || message
         return render(req, reply, form, { preview: previewBlock(lang, input, audience) })
       } catch (err) {
         if (!(err instanceof MessageError)) throw err
-        return render(req, reply, form, { error: `${t(lang, `admin.msgError.${err.code}`)} — ${err.message}` })
+        return render(req, reply, form, refusal(lang, err))
       }
     },
   )
@@ -72,12 +83,7 @@ ${composeForm(lang, form, csrf, Boolean(extra.error || extra.preview) || message
         await messages.cancel(String(req.body?.id ?? ''), `admin:${user.id}`)
       } catch (err) {
         if (!(err instanceof MessageError)) throw err
-        return render(
-          req,
-          reply,
-          {},
-          { error: `${t(kit.langFor(req), `admin.msgError.${err.code}`)} — ${err.message}` },
-        )
+        return render(req, reply, {}, refusal(kit.langFor(req), err))
       }
       return reply.redirect('/admin/messages', 303)
     },
@@ -183,6 +189,12 @@ ${figure(t(lang, 'admin.msgReach'), a.reach)}</section><div class="phones">${pho
     const all = table(headers, rows, { num: [4, 5, 6, 7], empty: t(lang, 'admin.msgNone'), id: 'messages' })
     return `${funnel(lang, latest)}<section class="card"><h2>${t(lang, 'admin.msgHistory')}</h2>${all}</section>`
   }
+}
+
+/** Why a message was refused, in words, with its HTTP status (the field is named in the detail). */
+function refusal(lang: Lang, err: MessageError): { error: string; status: number } {
+  const status = err.code === 'unknown_message' ? 404 : err.code === 'not_cancellable' ? 409 : 422
+  return { error: `${t(lang, `admin.msgError.${err.code}`)} — ${err.message}`, status }
 }
 
 /** The latest message's way to the till, as bars: delivered → opened → voucher used → sale. */
