@@ -1,7 +1,8 @@
 /**
- * A full disk, for real: the journal lives on a tiny tmpfs. Appends that cannot be made
- * durable are rejected with code `disk_full` (never acknowledged), everything
- * acknowledged before survives, and the journal recovers once space is back.
+ * A full disk, for real: the journal lives on a tiny tmpfs (1 MB: the schema and a few
+ * events). Appends that cannot be made durable are rejected with code `disk_full` (never
+ * acknowledged), everything acknowledged before survives, and the journal recovers once
+ * space is back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync } from 'node:child_process'
@@ -26,7 +27,7 @@ describe.skipIf(!canMount())('journal on a full disk', () => {
   let dir: string
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'tillside-full-'))
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=768k', 'tmpfs', dir])
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir])
   })
   afterAll(() => {
     execFileSync('umount', [dir])
