@@ -11,13 +11,7 @@ import { CodedError } from '../../config/coded-error.js'
 import type { Logger } from '../log.js'
 import type { Journal } from '../store/journal.js'
 import type { MemberSegments } from '../members/member-segments.js'
-import {
-  MessageReads,
-  type Attribution,
-  type InboxLine,
-  type MessageRow,
-  type Sends,
-} from '../store/read/message-reads.js'
+import { MessageReads, type InboxLine, type MessageRow, type Sends } from '../store/read/message-reads.js'
 import { VoucherError } from '../vouchers/voucher-service.js'
 import { AUDIENCES, audienceFilter, consentsFor, type AudienceKind } from './audience.js'
 import type { PersonalOffers } from './personal-offer.js'
@@ -54,7 +48,7 @@ export interface AudienceSize {
   reach: number
 }
 
-export interface MessageView extends MessageRow, Attribution {
+export interface MessageView extends MessageRow {
   /** Its webhook POSTs (all zero without a webhook). */
   sends: Sends
 }
@@ -68,7 +62,7 @@ export class MessageService {
     private readonly journal: Journal,
     private readonly segments: Pick<MemberSegments, 'segmentOf'>,
     private readonly offers: PersonalOffers,
-    private readonly opts: { languages: readonly string[]; maxPerWeek: number },
+    private readonly opts: { languages: readonly string[]; maxPerWeek: number; webhook: boolean },
     private readonly log: Logger,
   ) {
     this.reads = new MessageReads(journal)
@@ -126,12 +120,17 @@ export class MessageService {
 
   /** The newest messages with how far each got: delivered, opened, voucher redeemed, sale. */
   list(limit = 50): MessageView[] {
-    return this.reads.list(limit).map((m) => ({ ...m, ...this.reads.attribution(m.id), sends: this.reads.sends(m.id) }))
+    return this.reads.list(limit).map((m) => ({ ...m, sends: this.sendsOf(m.id) }))
   }
 
   message(id: string): MessageView | null {
     const m = this.reads.message(id)
-    return m ? { ...m, ...this.reads.attribution(id), sends: this.reads.sends(id) } : null
+    return m ? { ...m, sends: this.sendsOf(id) } : null
+  }
+
+  /** Its webhook sends: counted only where a webhook is set up (a scan of the message's sends). */
+  private sendsOf(id: string): Sends {
+    return this.opts.webhook ? this.reads.sends(id) : { pending: 0, sent: 0, failed: 0, lastError: null }
   }
 
   image(id: string): { type: string; bytes: Buffer } | null {

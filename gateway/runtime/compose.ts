@@ -196,7 +196,11 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     journal,
     segments,
     offers,
-    { languages: config.store.languages, maxPerWeek: config.messages.maxPerWeek },
+    {
+      languages: config.store.languages,
+      maxPerWeek: config.messages.maxPerWeek,
+      webhook: config.messages.webhook !== undefined,
+    },
     messagesLog,
   )
   const fanOut = new MessageFanOut(journal, segments, offers, config.messages, messagesLog)

@@ -25,6 +25,12 @@ export const MESSAGE_MIGRATIONS: Migration[] = [
         walked      INTEGER NOT NULL DEFAULT 0,    -- members looked at
         delivered   INTEGER NOT NULL DEFAULT 0,
         capped      INTEGER NOT NULL DEFAULT 0,    -- skipped: already had maxPerWeek messages
+        -- Attribution, counted as it happens (the open, the redemption and the sale's
+        -- transactions), so the back office never joins a message's 100,000 recipients:
+        opened      INTEGER NOT NULL DEFAULT 0,
+        redeemed    INTEGER NOT NULL DEFAULT 0,    -- its vouchers used (a void takes one back)
+        sales       INTEGER NOT NULL DEFAULT 0,    -- sales one of its vouchers was part of
+        sales_total INTEGER NOT NULL DEFAULT 0,
         created_by  TEXT NOT NULL,
         created_at  INTEGER NOT NULL,
         finished_at INTEGER,
@@ -42,14 +48,10 @@ export const MESSAGE_MIGRATIONS: Migration[] = [
         PRIMARY KEY (member, message)
       ) WITHOUT ROWID;
       CREATE INDEX message_recipients_of_message ON message_recipients (message);
-      -- Which sale a redemption was part of (the POS names them): what a message's voucher
-      -- led to. Filled by every pos.sale from now on, and from the journal for earlier ones.
-      CREATE TABLE sale_redemptions (
-        redemption TEXT PRIMARY KEY,
-        sale       TEXT NOT NULL
-      ) WITHOUT ROWID;
-      INSERT OR IGNORE INTO sale_redemptions (redemption, sale)
-        SELECT r.value, e.id FROM events e, json_each(e.payload, '$.redemptions') r WHERE e.type = 'pos.sale';
+      -- The week's recipients (the cap), and the message a redeemed voucher came with.
+      CREATE INDEX message_recipients_recent ON message_recipients (delivered_at);
+      CREATE INDEX message_recipients_voucher ON message_recipients (voucher_kid, voucher_serial)
+        WHERE voucher_serial IS NOT NULL;
     `,
   },
   {

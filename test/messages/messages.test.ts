@@ -148,6 +148,10 @@ describe('messages to followers', () => {
     })
     expect(gateway.messages.message(line.id)).toMatchObject({ opened: 1, redeemed: 1, sales: 1, salesTotal: 5_800 })
     expect(count("SELECT count(*) FROM events WHERE type = 'message.opened'")).toBe(1)
+    // A void takes the use back (the sale it was part of stays a sale).
+    const id = (redeemed as { redemptionId: string }).redemptionId
+    expect(await gateway.vouchers.void(id, 'ann', 'wrong voucher', null)).toMatchObject({ ok: true })
+    expect(gateway.messages.message(line.id)).toMatchObject({ redeemed: 0, sales: 1 })
   })
 
   it('unsubscribes at once: the consent withdrawn, journaled, and the member left out after', async () => {

@@ -14,6 +14,11 @@ export interface MessageRow {
   walked: number
   delivered: number
   capped: number
+  /** Delivered → opened → voucher used → sale: attribution, counted as it happens. */
+  opened: number
+  redeemed: number
+  sales: number
+  salesTotal: number
   createdBy: string
   createdAt: number
   finishedAt: number | null
@@ -38,15 +43,9 @@ export interface Sends {
   lastError: string | null
 }
 
-export interface Attribution {
-  opened: number
-  redeemed: number
-  sales: number
-  salesTotal: number
-}
-
 const COLUMNS = `id, title, body, image IS NOT NULL AS hasImage, campaign, audience, send_at AS sendAt, state, cursor,
-  walked, delivered, capped, created_by AS createdBy, created_at AS createdAt, finished_at AS finishedAt`
+  walked, delivered, capped, opened, redeemed, sales, sales_total AS salesTotal, created_by AS createdBy,
+  created_at AS createdAt, finished_at AS finishedAt`
 
 type Raw<T> = Omit<T, 'title' | 'body' | 'hasImage'> & { title: string; body: string; hasImage: number }
 const parse = <T extends { title: unknown; body: unknown; hasImage: unknown }>(r: Raw<T>): T =>
@@ -212,25 +211,5 @@ export class MessageReads {
       .pluck()
       .get(id) as string | null
     return s
-  }
-
-  /** Delivered → opened → voucher redeemed → sale, for one message. */
-  attribution(id: string): Attribution {
-    const opened = this.db
-      .query('SELECT count(*) FROM message_recipients WHERE message = ? AND opened_at IS NOT NULL')
-      .pluck()
-      .get(id) as number
-    const used = this.db
-      .query(
-        `SELECT count(DISTINCT r.id) AS redeemed, count(DISTINCT s.id) AS sales, coalesce(sum(s.amount), 0) AS salesTotal
-         FROM message_recipients mr JOIN messages m ON m.id = mr.message
-         JOIN redemptions r ON r.kid = mr.voucher_kid AND r.campaign = m.campaign AND r.serial = mr.voucher_serial
-           AND r.voided_at IS NULL
-         LEFT JOIN sale_redemptions sr ON sr.redemption = r.id
-         LEFT JOIN sales s ON s.id = sr.sale
-         WHERE mr.message = ? AND mr.voucher_serial IS NOT NULL`,
-      )
-      .get(id) as { redeemed: number; sales: number; salesTotal: number }
-    return { opened, ...used }
   }
 }

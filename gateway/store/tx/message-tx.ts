@@ -164,6 +164,7 @@ export function openMessageTx(tx: TxContext, a: { messageId: string; memberId: s
     .stmt('UPDATE message_recipients SET opened_at = ? WHERE member = ? AND message = ? AND opened_at IS NULL')
     .run(tx.now, a.memberId, a.messageId)
   if (r.changes === 0) return { first: false }
+  tx.stmt('UPDATE messages SET opened = opened + 1 WHERE id = ?').run(a.messageId)
   tx.append('message.opened', null, { messageId: a.messageId, memberId: a.memberId }, { outbox: true })
   return { first: true }
 }

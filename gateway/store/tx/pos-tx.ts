@@ -6,6 +6,7 @@
 import type { TxContext } from './tx-context.js'
 import { remember, replay, type Idempotent } from './idempotency.js'
 import { touchMember, voucherMember } from './member-profile.js'
+import { countMessageSale } from './message-attribution.js'
 
 export interface SaleArgs {
   key: string
@@ -43,8 +44,7 @@ export function recordSaleTx(tx: TxContext, a: SaleArgs): Idempotent<SaleRespons
     ev.seq,
   )
   if (member !== null) touchMember(tx, member, { sales: 1, salesTotal: a.sale.amount })
-  for (const redemption of a.sale.redemptions)
-    tx.stmt('INSERT OR IGNORE INTO sale_redemptions (redemption, sale) VALUES (?, ?)').run(redemption, ev.id)
+  countMessageSale(tx, a.sale.redemptions, a.sale.amount)
   const response = { saleId: ev.id, seq: ev.seq, time: ev.time }
   remember(tx, a.key, a.requestHash, response)
   return { status: 'new', response }

@@ -7,6 +7,7 @@
  */
 import { TxError, type TxContext } from './tx-context.js'
 import { touchMember, untouchRedemption, voucherMember } from './member-profile.js'
+import { countMessageRedemption } from './message-attribution.js'
 
 const MAX_SERIAL = 0xffffff
 
@@ -129,6 +130,7 @@ export function redeemVoucherTx(tx: TxContext, a: RedeemArgs): RedeemResult {
   ).run(ev.id, a.voucherKey, a.kid, a.campaign, a.serial, a.store, a.device, a.cashier, ev.time, ev.seq)
   const member = voucherMember(tx, a.kid, a.campaign, a.serial)
   if (member !== null) touchMember(tx, member, { redeemed: 1 })
+  countMessageRedemption(tx, a, 1)
   return { ok: true, redemptionId: ev.id, seq: ev.seq, time: ev.time, use: taken, maxUses: a.maxUses }
 }
 
@@ -196,5 +198,6 @@ export function voidRedemptionTx(tx: TxContext, a: VoidArgs): VoidResult {
   if (released.changes !== 1) throw new TxError('use_count_mismatch', `no use to release for ${r!.voucher_key}`)
   const member = voucherMember(tx, r!.kid, r!.campaign, r!.serial)
   if (member !== null) untouchRedemption(tx, member)
+  countMessageRedemption(tx, r!, -1)
   return { ok: true, seq: ev.seq, time: ev.time, voucherKey: r!.voucher_key }
 }
