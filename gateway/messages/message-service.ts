@@ -221,7 +221,6 @@ export class MessageService {
 
   private audienceSize(kind: AudienceKind, withOffer: boolean, now: number): AudienceSize {
     const inAudience = audienceFilter(kind, this.segments, this.reads, now)
-    const capped = this.reads.cappedSince(now - WEEK_MS, this.opts.maxPerWeek)
     const size: AudienceSize = { consenting: 0, inAudience: 0, capped: 0, reach: 0 }
     for (let cursor = ''; ;) {
       const page = this.reads.consentingAfter(cursor, consentsFor(withOffer), 5_000)
@@ -229,7 +228,7 @@ export class MessageService {
         size.consenting++
         if (!inAudience(m)) continue
         size.inAudience++
-        if (capped.has(m)) size.capped++
+        if (this.reads.receivedSince(m, now - WEEK_MS) >= this.opts.maxPerWeek) size.capped++
         else size.reach++
       }
       if (page.end) return size

@@ -48,8 +48,7 @@ export const MESSAGE_MIGRATIONS: Migration[] = [
         PRIMARY KEY (member, message)
       ) WITHOUT ROWID;
       CREATE INDEX message_recipients_of_message ON message_recipients (message);
-      -- The week's recipients (the cap), and the message a redeemed voucher came with.
-      CREATE INDEX message_recipients_recent ON message_recipients (delivered_at);
+      -- The message a redeemed voucher came with (attribution, in the redemption's transaction).
       CREATE INDEX message_recipients_voucher ON message_recipients (voucher_kid, voucher_serial)
         WHERE voucher_serial IS NOT NULL;
     `,

@@ -117,13 +117,12 @@ export class MessageReads {
     return { members, through, walked, end: walk.length < window && walked === walk.length }
   }
 
-  /** Members who had `max` messages or more since `since`. */
-  cappedSince(since: number, max: number): Set<string> {
-    const rows = this.db
-      .query('SELECT member FROM message_recipients WHERE delivered_at > ? GROUP BY member HAVING count(*) >= ?')
+  /** How many messages the member got since `since` (their part of the key: one seek). */
+  receivedSince(member: string, since: number): number {
+    return this.db
+      .query('SELECT count(*) FROM message_recipients WHERE member = ? AND delivered_at > ?')
       .pluck()
-      .all(since, max) as string[]
-    return new Set(rows)
+      .get(member, since) as number
   }
 
   /** Members who won vouchers (the game) and never used one: "played, never redeemed". */
