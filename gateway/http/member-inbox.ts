@@ -9,11 +9,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type Static, type TProperties } from '@sinclair/typebox'
 import { LANGS, type Lang } from '../../config/schema-parts.js'
-import { langOf, langTag, nextLang, switchLabel, t } from '../i18n/messages.js'
-import { logoUrl } from './brand-routes.js'
+import { langOf, t } from '../i18n/messages.js'
 import { esc } from './html.js'
 import { memberOfLink } from './member-link.js'
-import { CSP, pageHtml, when } from './voucher-page.js'
+import { sendPhonePage, when } from './voucher-page.js'
 
 const Token = Type.String({ minLength: 10, maxLength: 120, pattern: '^[0-9a-f]{20}\\.\\d{1,12}\\.[A-Za-z0-9_-]{43}$' })
 const MessageId = Type.String({ minLength: 36, maxLength: 36, pattern: '^[0-9a-f-]{36}$' })
@@ -32,23 +31,7 @@ export function memberInboxRoutes(app: FastifyInstance): void {
 
   const langFor = (req: FastifyRequest) => langOf(req.query as object, req.headers['accept-language'], languages)
   const send = (reply: FastifyReply, lang: Lang, title: string, body: string, status = 200) =>
-    reply
-      .code(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', CSP)
-      .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer')
-      .header('content-language', langTag(lang))
-      .send(
-        pageHtml(
-          lang,
-          title,
-          { ...config.store, logo: logoUrl(app) },
-          nextLang(lang, languages),
-          switchLabel(lang, languages),
-          body,
-        ),
-      )
+    sendPhonePage(app, reply, lang, title, body, status)
   /** The member the link names, or the page saying the link is no good (sent). */
   const memberOf = (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, lang: Lang): string | null => {
     const member = memberOfLink(links, req.params.token)

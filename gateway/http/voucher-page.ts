@@ -6,7 +6,7 @@
  * what the voucher is worth, where and until when it can be used, or why it cannot.
  */
 import { logoUrl } from './brand-routes.js'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { qrSvg } from '../kiosk/qr-svg.js'
 import { reasonText, valueText } from '../till/till-text.js'
@@ -18,7 +18,7 @@ import { esc } from './html.js'
 
 const Params = Type.Object({ code: Type.String({ minLength: 1, maxLength: 200 }) })
 const Query = Type.Object({ lang: Type.Optional(Type.Union(LANGS.map((l) => Type.Literal(l)))) })
-export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
 
 const STYLE = `body{font:17px/1.5 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;background:#f4f1ea;color:#222}
 header{display:flex;justify-content:space-between;align-items:center;padding:.5rem 1rem;background:#b3261e;color:#fff;font-weight:700}
@@ -45,27 +45,17 @@ export function voucherPageRoutes(app: FastifyInstance): void {
       const lang = langOf(req.query, req.headers['accept-language'], languages)
       const text = (local: Parameters<typeof pickText>[1]) => pickText(lang, local)
       const verdict = vouchers.validate(code)
-      reply
-        .header('content-type', 'text/html; charset=utf-8')
-        .header('content-security-policy', CSP)
-        .header('cache-control', 'no-store')
-        .header('referrer-policy', 'no-referrer')
-        .header('content-language', langTag(lang))
-      const page = (title: string, body: string) =>
-        pageHtml(
-          lang,
-          title,
-          { ...config.store, logo: logoUrl(app) },
-          nextLang(lang, languages),
-          switchLabel(lang, languages),
-          body,
-        )
       // A code that is not a voucher of ours shows only that; a used or expired one still says what it was.
       const known = verdict.ok ? null : (verdict.voucher as Partial<VoucherSummary> | undefined)
       if (!verdict.ok && !known?.name)
-        return reply
-          .code(404)
-          .send(page(t(lang, 'voucher.voucher'), `<div class="bad">${esc(t(lang, 'voucher.notVoucher'))}</div>`))
+        return sendPhonePage(
+          app,
+          reply,
+          lang,
+          t(lang, 'voucher.voucher'),
+          `<div class="bad">${esc(t(lang, 'voucher.notVoucher'))}</div>`,
+          404,
+        )
       let problem = ''
       if (!verdict.ok) {
         const why = reasonText(verdict.reason)
@@ -94,16 +84,46 @@ ${where.length ? `<dt>${t(lang, 'voucher.where')}</dt><dd>${where.map(esc).join(
 ${c?.terms ? `<dt>${t(lang, 'voucher.terms')}</dt><dd>${esc(text(c.terms))}</dd>` : ''}
 <dt>${t(lang, 'voucher.from')}</dt><dd>${esc(config.store.name)}</dd></dl>
 ${verdict.ok ? `<p class="muted">${t(lang, 'voucher.keep')}</p>` : ''}`
-      return reply.send(page(text(name), body))
+      return sendPhonePage(app, reply, lang, text(name), body)
     },
   )
+}
+
+/** A phone page (the voucher, the member's messages): the store's header and language switch, no script. */
+export function sendPhonePage(
+  app: FastifyInstance,
+  reply: FastifyReply,
+  lang: Lang,
+  title: string,
+  body: string,
+  status = 200,
+): FastifyReply {
+  const { config } = app.services
+  const languages = config.store.languages
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('content-security-policy', CSP)
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('content-language', langTag(lang))
+    .send(
+      pageHtml(
+        lang,
+        title,
+        { ...config.store, logo: logoUrl(app) },
+        nextLang(lang, languages),
+        switchLabel(lang, languages),
+        body,
+      ),
+    )
 }
 
 export function when(ms: number, lang: Lang): string {
   return new Date(ms).toLocaleString(dateLocale(lang), { dateStyle: 'medium', timeStyle: 'short' })
 }
 
-export function pageHtml(
+function pageHtml(
   lang: Lang,
   title: string,
   store: { name: string; brand: { primary: string }; logo: string | null },

@@ -7,19 +7,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { WebhookPayload } from '../../gateway/messages/webhook-sender.js'
 
 export type Answer = 'ok' | 'hang' | number
 
-export interface SmsPost {
-  delivery: string
-  messageId: string
-  member: { id: string; phone: string | null }
-  title: Record<string, string>
-  body: Record<string, string>
-  link: string | null
-  unsubscribe: string | null
-  voucher: { code: string; url: string | null } | null
-}
+/** What a POST carries: the webhook's own payload type. */
+export type SmsPost = WebhookPayload
 
 export class FakeSms {
   /** Every try per delivery id, in order. */
