@@ -117,6 +117,10 @@ export function parseAck(payload: Buffer | string): Ack {
   return { v: 1, seq: o.seq as number, ...(o.resend ? { resend: true } : {}) }
 }
 
+/** 9999-12-31T23:59:59.999Z: the last time a cloud's date types can hold. */
+const MAX_EVENT_TIME = 253_402_300_799_999
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
+const SHORT_TEXT = /^[^\u0000-\u001f\u007f]{1,128}$/
 const isInt = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 1
 
 /** The cloud's parse of a batch; refuses anything that is not one store's events in strictly rising seq order. */
@@ -132,8 +136,16 @@ export function parseBatch(payload: Buffer | string, maxBytes: number): EventBat
       throw new ContractError(`batch.events[${i}].seq must rise strictly`)
     if (typeof e.id !== 'string' || typeof e.type !== 'string' || !Number.isSafeInteger(e.time))
       throw new ContractError(`batch.events[${i}] lacks id, type or time`)
+    if ((e.time as number) < 0 || (e.time as number) > MAX_EVENT_TIME)
+      throw new ContractError(`batch.events[${i}].time is not a time between 1970 and 9999`)
     if (e.device !== null && typeof e.device !== 'string')
       throw new ContractError(`batch.events[${i}].device must be a string or null`)
+    if (
+      !SHORT_TEXT.test(e.id) ||
+      !SHORT_TEXT.test(e.type) ||
+      (e.device !== null && !SHORT_TEXT.test(e.device as string))
+    )
+      throw new ContractError(`batch.events[${i}]: id, type and device are 1–128 characters without control characters`)
     previous = e.seq as number
   }
   return o as unknown as EventBatch

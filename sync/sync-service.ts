@@ -165,9 +165,9 @@ export class SyncService implements Module {
     if (this.alarmTimer) clearInterval(this.alarmTimer)
     this.relay?.stop()
     await this.link?.stop({ topic: topics.status(this.config.store.id), payload: offlineStatus() })
-    this.ingest?.stop()
+    await this.ingest?.stop()
     await this.ingestLink?.stop()
-    this.ingest?.store.close()
+    await this.ingest?.db.close()
     await this.broker?.stop()
     this.rpc?.abandonAll()
     this.link = this.relay = this.ingestLink = this.ingest = this.broker = this.runner = this.rpc = this.asks = null
@@ -186,6 +186,7 @@ export class SyncService implements Module {
 
   private async startEmbeddedIngest(url: string, Link: typeof MqttLink): Promise<void> {
     const { CloudStore } = await import('./ingest/cloud-store.js')
+    const { SqliteCloudDb } = await import('./ingest/sqlite-cloud-db.js')
     const { Ingest, ingestSubscriptions } = await import('./ingest/ingest.js')
     const link = new Link(
       {
@@ -200,10 +201,11 @@ export class SyncService implements Module {
     )
     const cloud = new CloudStore(join(this.config.dataDir, 'cloud.db'), EMBEDDED_CACHE_KIB)
     this.ingest = new Ingest(
-      cloud,
+      new SqliteCloudDb(cloud),
       link,
       // One machine shows the whole loop: the pipe's departures come down within seconds.
-      { shared: false, maxBatchBytes: 16 * 1024 * 1024, summaryEveryMs: 10_000 },
+      // A store box has little memory to spare: a small buffer (its own relay is the only sender).
+      { shared: false, maxBatchBytes: 16 * 1024 * 1024, summaryEveryMs: 10_000, buffer: { maxBytes: 4 << 20 } },
       moduleLogger(this.root, 'cloud:ingest'),
     )
     this.ingestLink = link

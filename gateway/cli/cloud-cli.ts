@@ -12,8 +12,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { createRootLogger, moduleLogger } from '../log.js'
 import { MqttLink, type MqttLinkOptions } from '../../sync/mqtt-link.js'
-import { CloudStore } from '../../sync/ingest/cloud-store.js'
 import { Ingest, ingestSubscriptions } from '../../sync/ingest/ingest.js'
+import { isPostgresUrl, openCloudDb } from './cloud-db-open.js'
 import { topics } from '../../sync/contract.js'
 import { CommandSender } from '../../sync/ingest/command-sender.js'
 
@@ -24,7 +24,10 @@ export interface CloudArgs {
   type?: string
   file?: string
   broker?: string
+  /** A SQLite file, or postgres://… for a chain's cloud. */
   db?: string
+  /** PostgreSQL: take batches from any store, enrolling it on sight (development). */
+  anyStore?: boolean
   shared?: boolean
   id?: string
   /** Seconds between the pipe's departures sent to issuing stores. */
@@ -79,7 +82,12 @@ export async function runCloud(args: CloudArgs): Promise<number> {
 
 async function ingest(args: CloudArgs, broker: string): Promise<number> {
   const log = createRootLogger('info')
-  const store = new CloudStore(args.db ?? 'cloud.db')
+  const dbName = args.db ?? 'cloud.db'
+  const db = await openCloudDb(dbName, { anyStore: args.anyStore }, moduleLogger(log, 'cloud:db'))
+  if (typeof db === 'string') {
+    process.stderr.write(`tillside cloud: ${db}\n`)
+    return 1
+  }
   const shared = args.shared ?? false
   const link = new MqttLink(
     {
@@ -96,21 +104,22 @@ async function ingest(args: CloudArgs, broker: string): Promise<number> {
   )
   const summaryEveryMs = args.summaryEvery ? Number(args.summaryEvery) * 1000 : undefined
   const ingest = new Ingest(
-    store,
+    db,
     link,
-    { shared, maxBatchBytes: 16 * 1024 * 1024, summaryEveryMs },
+    // PostgreSQL takes several transactions at once, over different stores.
+    { shared, maxBatchBytes: 16 * 1024 * 1024, summaryEveryMs, flushes: db.kind === 'postgres' ? 4 : 1 },
     moduleLogger(log, 'cloud:ingest'),
   )
   link.start()
-  log.info({ broker, db: args.db ?? 'cloud.db', shared }, 'cloud ingest running')
+  log.info({ broker, db: isPostgresUrl(dbName) ? 'postgres' : dbName, shared }, 'cloud ingest running')
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
   })
-  ingest.stop()
+  await ingest.stop()
   await link.stop()
-  log.info({ ...ingest.stats, stores: store.stores() }, 'cloud ingest stopped')
-  store.close()
+  log.info({ ...ingest.stats, stores: (await db.stores()).length }, 'cloud ingest stopped')
+  await db.close()
   return 0
 }
 

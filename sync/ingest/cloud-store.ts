@@ -8,6 +8,8 @@
 import Database from 'better-sqlite3'
 import type { EventBatch } from '../contract.js'
 import { CloudCards } from './cloud-cards.js'
+import { CLAIM_TTL_MS, type ClaimResult, type DepartureRow, type StoreRow } from './cloud-db.js'
+import { decideClaim } from './claim-rule.js'
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -59,7 +61,8 @@ const DEPARTURES_BACKFILL = `
     AND json_extract(e.payload, '$.issuerStore') != e.store
   GROUP BY 1, 2, 3, 4`
 
-export interface IngestResult {
+/** One batch's outcome (SqliteCloudDb turns a store's batches into the contract's IngestResult). */
+export interface BatchResult {
   store: string
   /** What to acknowledge: the highest seq held contiguously from 1. */
   contiguous: number
@@ -72,17 +75,11 @@ export interface IngestResult {
   alerts: { kind: string; detail: string }[]
 }
 
-/** How long an online check's yes holds a use for the asking store before the redemption must have arrived. */
-export const CLAIM_TTL_MS = 10 * 60_000
-
-/** ok: `allowedUses` is how many uses the asking store may reach in all, its own included. */
-export type ClaimResult = { ok: true; allowedUses: number } | { ok: false; detail: string }
-
 export class CloudStore {
   readonly db: Database.Database
   /** Where each member's card lives and which merchant each store belongs to. */
   readonly cards: CloudCards
-  private readonly ingestTx: Database.Transaction<(batch: EventBatch) => IngestResult>
+  private readonly ingestTx: Database.Transaction<(batch: EventBatch) => BatchResult>
   private readonly claimTx: Database.Transaction<
     (store: string, voucherKey: string, maxUses: number, localUses: number, now: number) => ClaimResult
   >
@@ -141,7 +138,7 @@ export class CloudStore {
         'INSERT INTO voucher_claims (voucher_key, store, at, uses) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET at = excluded.at, uses = excluded.uses',
       ),
     }
-    this.ingestTx = this.db.transaction((batch: EventBatch): IngestResult => {
+    this.ingestTx = this.db.transaction((batch: EventBatch): BatchResult => {
       const { store, events } = batch
       s.store.run(store)
       const mark = s.mark.get(store) as number
@@ -152,7 +149,7 @@ export class CloudStore {
       const now = Date.now()
       let arrival = (s.arrivals.get(events.length) as { arrivals: number }).arrivals - events.length
       let inserted = 0
-      const alerts: IngestResult['alerts'] = []
+      const alerts: BatchResult['alerts'] = []
       const departures = new Set<string>()
       /** A voucher of another store redeemed here (+1) or its redemption voided (-1). */
       const depart = (redeemer: string, time: number, p: Record<string, unknown>, sign: 1 | -1) => {
@@ -197,8 +194,6 @@ export class CloudStore {
     })
     this.claimTx = this.db.transaction(
       (store: string, voucherKey: string, maxUses: number, localUses: number, now: number): ClaimResult => {
-        // Each store counts as what has arrived from it or what it was told yes for, whichever is more;
-        // the asking store as what has arrived or what it says it has used, whichever is more.
         const used = s.usedAt.all(voucherKey) as { store: string; time: number }[]
         const claims = new Map(
           (s.claims.all(voucherKey, now - CLAIM_TTL_MS) as { store: string; uses: number }[]).map((c) => [
@@ -206,33 +201,15 @@ export class CloudStore {
             c.uses,
           ]),
         )
-        const arrived = new Map<string, number>()
-        for (const u of used) arrived.set(u.store, (arrived.get(u.store) ?? 0) + 1)
-        let others = 0
-        for (const other of new Set([...arrived.keys(), ...claims.keys()])) {
-          if (other !== store) others += Math.max(arrived.get(other) ?? 0, claims.get(other) ?? 0)
-        }
-        const own = Math.max(arrived.get(store) ?? 0, localUses)
-        if (others + own >= maxUses) {
-          const pending = [...claims]
-            .filter(([c, n]) => c !== store && n > (arrived.get(c) ?? 0))
-            .map(([c]) => `being redeemed at ${c}`)
-          const mine = localUses > (arrived.get(store) ?? 0) ? [`${localUses} use(s) here`] : []
-          const where = [
-            ...used.map((u) => `redeemed at ${u.store} ${new Date(u.time).toISOString()}`),
-            ...pending,
-            ...mine,
-          ]
-          return { ok: false, detail: `${where.join('; ')} (uses allowed: ${maxUses})` }
-        }
-        s.claim.run(voucherKey, store, now, own + 1)
-        return { ok: true, allowedUses: maxUses - others }
+        const { claimUses, ...decision } = decideClaim(store, used, claims, maxUses, localUses)
+        if (decision.ok) s.claim.run(voucherKey, store, now, claimUses)
+        return decision
       },
     )
   }
 
   /** Stores a batch (idempotently) and returns what to acknowledge. */
-  ingest(batch: EventBatch): IngestResult {
+  ingest(batch: EventBatch): BatchResult {
     return this.ingestTx.immediate(batch)
   }
 
@@ -247,13 +224,13 @@ export class CloudStore {
   }
 
   /** An issuer's vouchers redeemed at other stores since `since` (ms), per redeeming store and campaign. */
-  departures(issuer: string, since: number): { redeemer: string; campaign: number; used: number; value: number }[] {
+  departures(issuer: string, since: number): DepartureRow[] {
     return this.db
       .prepare(
         `SELECT redeemer, campaign, sum(used) AS used, sum(value) AS value FROM departures
          WHERE issuer = ? AND hour >= ? GROUP BY redeemer, campaign HAVING sum(used) > 0 ORDER BY used DESC, redeemer`,
       )
-      .all(issuer, Math.floor(since / HOUR_MS)) as ReturnType<CloudStore['departures']>
+      .all(issuer, Math.floor(since / HOUR_MS)) as DepartureRow[]
   }
 
   setStatus(store: string, status: string): void {
@@ -264,17 +241,10 @@ export class CloudStore {
       .run(store, status, Date.now())
   }
 
-  stores(): {
-    store: string
-    contiguous: number
-    received: number
-    duplicates: number
-    gaps: number
-    status: string | null
-  }[] {
+  stores(): StoreRow[] {
     return this.db
       .prepare('SELECT store, contiguous, received, duplicates, gaps, status FROM stores ORDER BY store')
-      .all() as ReturnType<CloudStore['stores']>
+      .all() as StoreRow[]
   }
 
   close(): void {

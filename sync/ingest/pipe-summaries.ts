@@ -3,7 +3,7 @@
  * voucher an issuer gave out and a partner store redeemed, per partner and campaign, with
  * its worth, over the last 1, 7, 30 and 90 days — a store cannot see them itself, since
  * the redemptions happened elsewhere. The ingest counts them per hour as it stores the
- * batches (CloudStore's departures table) and marks the issuer; every `intervalMs` each
+ * batches (the cloud database's departures) and marks the issuer; every `intervalMs` each
  * marked issuer gets one `pipe-summary` command with the whole picture (it replaces the
  * last one, so a lost or repeated command does no harm). Any ingest of a shared group may
  * send: the figures come from the one database.
@@ -11,7 +11,7 @@
 import type { Logger } from '../../gateway/log.js'
 import { CONTRACT_VERSION } from '../contract.js'
 import type { PipeSummary } from '../pipe-summary.js'
-import type { CloudStore } from './cloud-store.js'
+import type { CloudDb } from './cloud-db.js'
 import type { CommandSender } from './command-sender.js'
 
 export const PIPE_SUMMARY = 'pipe-summary'
@@ -24,14 +24,14 @@ export class PipeSummaries {
   sent = 0
 
   constructor(
-    private readonly store: CloudStore,
+    private readonly db: CloudDb,
     private readonly sender: CommandSender,
     private readonly intervalMs: number,
     private readonly log: Logger,
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => this.flush(), this.intervalMs)
+    this.timer ??= setInterval(() => void this.flush(), this.intervalMs)
     this.timer.unref()
   }
 
@@ -46,10 +46,17 @@ export class PipeSummaries {
   }
 
   /** Sends every marked issuer its summary now. */
-  flush(now = Date.now()): void {
+  async flush(now = Date.now()): Promise<void> {
     for (const issuer of [...this.dirty]) {
       this.dirty.delete(issuer)
-      const body = this.summary(issuer, now)
+      let body: PipeSummary
+      try {
+        body = await this.summary(issuer, now)
+      } catch (err) {
+        this.dirty.add(issuer) // the database is away: next time
+        this.log.warn({ issuer, err: (err as Error).message }, 'pipe summary not read')
+        return
+      }
       this.sent++
       // The store may be offline for days: the broker keeps the command; nobody waits for it here.
       this.sender
@@ -58,11 +65,10 @@ export class PipeSummaries {
     }
   }
 
-  summary(issuer: string, now = Date.now()): PipeSummary {
-    const windows = PIPE_WINDOWS.map((days) => ({
-      days,
-      rows: this.store.departures(issuer, now - days * DAY_MS),
-    }))
+  async summary(issuer: string, now = Date.now()): Promise<PipeSummary> {
+    const windows = await Promise.all(
+      PIPE_WINDOWS.map(async (days) => ({ days, rows: await this.db.departures(issuer, now - days * DAY_MS) })),
+    )
     return { v: CONTRACT_VERSION, at: new Date(now).toISOString(), windows }
   }
 }

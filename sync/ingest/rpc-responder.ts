@@ -20,7 +20,7 @@ import {
 import { OTP_SEND } from '../otp-sender.js'
 import type { Link, LinkMessage } from '../link.js'
 import { VOUCHER_CHECK } from '../voucher-check.js'
-import type { CloudStore } from './cloud-store.js'
+import type { CloudDb } from './cloud-db.js'
 import type { CardRelay } from './card-relay.js'
 import { CARD_DEBIT } from '../card-contract.js'
 
@@ -35,7 +35,7 @@ export class RpcResponder {
   private readonly tally: Tally
 
   constructor(
-    private readonly store: CloudStore,
+    private readonly db: CloudDb,
     private readonly link: Link,
     private readonly log: Logger,
     /**
@@ -72,7 +72,10 @@ export class RpcResponder {
             this.log.error({ err, store, method }, 'request failed')
             return { status: 'error', reason: 'failed', detail: (err as Error).message }
           })
-        : Promise.resolve(this.answer(store, method, request.body))
+        : this.answer(store, method, request.body).catch((err: unknown): Answer => {
+            this.log.error({ err, store, method }, 'request failed')
+            return { status: 'error', reason: 'failed', detail: (err as Error).message }
+          })
     const correlationData = m.correlationData ?? Buffer.from(request.id)
     void answer.then((a) => {
       const response: RpcResponse = { v: CONTRACT_VERSION, id: request.id, ...a }
@@ -83,7 +86,7 @@ export class RpcResponder {
     })
   }
 
-  private answer(store: string, method: string, body: unknown): Answer {
+  private async answer(store: string, method: string, body: unknown): Promise<Answer> {
     try {
       if (method === OTP_SEND) {
         const req = parseOtpSend(body)
@@ -98,7 +101,7 @@ export class RpcResponder {
       }
       if (method !== VOUCHER_CHECK) return { status: 'error', reason: 'unknown_method', detail: `no method ${method}` }
       const check = parseVoucherCheck(body)
-      const claim = this.store.claimVoucher(store, check.voucherKey, check.maxUses, check.localUses)
+      const claim = await this.db.claimVoucher(store, check.voucherKey, check.maxUses, check.localUses)
       if (claim.ok) {
         this.tally.add('onlineChecksAllowed')
         return { status: 'ok', reason: null, detail: null, allowedUses: claim.allowedUses }

@@ -14,6 +14,7 @@ import { silentLogger, type Logger } from '../../gateway/log.js'
 import { SyncService } from '../../sync/sync-service.js'
 import { MqttLink } from '../../sync/mqtt-link.js'
 import { CloudStore } from '../../sync/ingest/cloud-store.js'
+import { SqliteCloudDb } from '../../sync/ingest/sqlite-cloud-db.js'
 import { Ingest, ingestSubscriptions } from '../../sync/ingest/ingest.js'
 import { CommandSender } from '../../sync/ingest/command-sender.js'
 
@@ -122,7 +123,7 @@ export class CloudEnd {
       log,
     )
     this.ingest = new Ingest(
-      this.store,
+      new SqliteCloudDb(this.store),
       this.link,
       { shared: opts.shared ?? false, maxBatchBytes: 16 * 1024 * 1024, summaryEveryMs: opts.summaryEveryMs },
       log,
@@ -136,7 +137,7 @@ export class CloudEnd {
   }
 
   async stop(): Promise<void> {
-    this.ingest.stop()
+    await this.ingest.stop()
     await this.link.stop()
     this.store.close()
   }

@@ -1,0 +1,100 @@
+/**
+ * What the cloud ingest needs of its database, as one async contract with two
+ * implementations: SQLite (sqlite-cloud-db.ts, the zero-setup default inside a store's
+ * gateway and for `tillside cloud --db file`) and PostgreSQL (pg/, for a chain: several
+ * ingest workers on several machines over one database). test/cloud/cloud-db-contract
+ * runs the same suite against both.
+ */
+import type { EventBatch } from '../contract.js'
+
+export interface IngestResult {
+  store: string
+  /** What to acknowledge: the highest seq held contiguously from 1. */
+  contiguous: number
+  inserted: number
+  duplicates: number
+  /** Issuing stores whose vouchers these batches show redeemed (or voided) at another store. */
+  departures: string[]
+  /**
+   * Batches that start past the contiguous mark (an earlier one has not arrived, or went to
+   * another worker): not stored — events are stored in seq order only. The ingest holds
+   * them a moment and offers them again, then asks the store to send again.
+   */
+  held: EventBatch[]
+  alerts: { kind: string; detail: string }[]
+  /** A card payment given up on arrived: the home store has a cancel to be told about. */
+  cardCancels: boolean
+  /**
+   * The database would not take this store's batches (data it cannot hold): nothing of
+   * them stored, nothing acknowledged; the other stores of the transaction are not held up.
+   */
+  refused?: string
+}
+
+/** ok: `allowedUses` is how many uses the asking store may reach in all, its own included. */
+export type ClaimResult = { ok: true; allowedUses: number } | { ok: false; detail: string }
+
+/** How long an online check's yes holds a use for the asking store before the redemption must have arrived. */
+export const CLAIM_TTL_MS = 10 * 60_000
+
+export interface DepartureRow {
+  redeemer: string
+  campaign: number
+  used: number
+  value: number
+}
+
+export interface StoreRow {
+  store: string
+  contiguous: number
+  received: number
+  duplicates: number
+  gaps: number
+  status: string | null
+}
+
+/** Where a card payment made at another store is routed (sync/ingest/card-relay.ts). */
+export interface CloudCardsDb {
+  homeOf(member: string): Promise<string | null>
+  merchantOf(store: string): Promise<string | null>
+  /** The store's retained status says it is connected (its Last Will clears that when it drops). */
+  isOnline(store: string): Promise<boolean>
+  /** The payment under (from, key) is to be taken back at `home`, if it was made there. */
+  addCancel(from: string, key: string, home: string): Promise<void>
+  /** Payments given up on whose home store has not yet answered the cancel. */
+  pendingCancels(): Promise<{ from: string; key: string; home: string }[]>
+  cancelDone(from: string, key: string, outcome: string): Promise<void>
+}
+
+export interface CloudDb {
+  /** Which engine, for logs and `tillside cloud` output. */
+  readonly kind: 'sqlite' | 'postgres'
+  readonly cards: CloudCardsDb
+  /**
+   * Stores the batches idempotently by (store, seq) — several stores' at once, each store's
+   * in seq order — and returns per store what to acknowledge. Resolves only once they are
+   * durable: the ack is published after this.
+   */
+  ingest(batches: EventBatch[]): Promise<IngestResult[]>
+  /**
+   * An online check: yes (and a claim held for `store`) while the other stores' uses
+   * (arrived, or claimed and not yet arrived) plus the asking store's own (arrived, or its
+   * `localUses` — its own redemptions may still be on their way) leave a use, so local +
+   * remote never exceeds maxUses whatever the sync lag (issue #13).
+   */
+  claimVoucher(store: string, voucherKey: string, maxUses: number, localUses?: number): Promise<ClaimResult>
+  /** An issuer's vouchers redeemed at other stores since `since` (ms), per redeeming store and campaign. */
+  departures(issuer: string, since: number): Promise<DepartureRow[]>
+  /** From the store's retained status: online/offline and, on a birth, the merchant it belongs to. */
+  setStatus(store: string, state: 'online' | 'offline', merchant?: string | null): Promise<void>
+  /** Stores this cloud takes batches from; null: any store (a development cloud). */
+  knownStores(): Promise<Set<string> | null>
+  stores(): Promise<StoreRow[]>
+  /**
+   * Calls `listener` when another worker's commit moved stores' marks ('all' when it does
+   * not say which), so batches held here behind a hole are offered again at once. Without
+   * it held batches are retried on a short timer.
+   */
+  watchProgress?(listener: (stores: string[] | 'all') => void): void
+  close(): Promise<void>
+}

@@ -1,0 +1,63 @@
+/**
+ * Monthly partitions of `events` (by the event's own time, so a batch sent again lands
+ * where it did the first time), made when a month first arrives. Made outside the ingest
+ * transaction under an advisory lock: several workers may meet a new month at once, and
+ * DDL inside the hot transaction would hold up every store. Old months are dropped whole
+ * (docs/cloud.md, "Retention").
+ */
+import type pg from 'pg'
+
+const PARTITION_LOCK = 7_301_942_002
+
+/** Months since year 0 (year × 12 + month), the partition a time falls in. */
+export function monthOf(time: number): number {
+  const d = new Date(time)
+  return d.getUTCFullYear() * 12 + d.getUTCMonth()
+}
+
+export function partitionName(month: number): string {
+  const year = Math.floor(month / 12)
+  const m = (month % 12) + 1
+  return `events_y${String(year).padStart(4, '0')}m${String(m).padStart(2, '0')}`
+}
+
+function bounds(month: number): [number, number] {
+  const year = Math.floor(month / 12)
+  const m = month % 12
+  return [Date.UTC(year, m, 1), Date.UTC(year, m + 1, 1)]
+}
+
+export class Partitions {
+  private readonly made = new Set<number>()
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Makes the partitions these event times need (each month once per process). */
+  async ensure(times: Iterable<number>): Promise<void> {
+    const missing = new Set<number>()
+    for (const t of times) {
+      const month = monthOf(t)
+      if (!this.made.has(month)) missing.add(month)
+    }
+    if (missing.size === 0) return
+    const client = await this.pool.connect()
+    try {
+      await client.query('BEGIN')
+      await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK])
+      for (const month of missing) {
+        const [from, to] = bounds(month)
+        if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw new Error(`event time out of range`)
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${partitionName(month)} PARTITION OF events FOR VALUES FROM (${from}) TO (${to})`,
+        )
+      }
+      await client.query('COMMIT')
+      for (const month of missing) this.made.add(month)
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw err
+    } finally {
+      client.release()
+    }
+  }
+}
