@@ -14,6 +14,8 @@ import { createRootLogger, moduleLogger } from '../log.js'
 import { MqttLink, type MqttLinkOptions } from '../../sync/mqtt-link.js'
 import { Ingest, ingestSubscriptions } from '../../sync/ingest/ingest.js'
 import { isPostgresUrl, openCloudDb } from './cloud-db-open.js'
+import type { Server } from 'node:http'
+import type { PgCloudDb } from '../../sync/ingest/pg/pg-cloud-db.js'
 import { topics } from '../../sync/contract.js'
 import { CommandSender } from '../../sync/ingest/command-sender.js'
 
@@ -28,6 +30,12 @@ export interface CloudArgs {
   db?: string
   /** PostgreSQL: take batches from any store, enrolling it on sight (development). */
   anyStore?: boolean
+  /** PostgreSQL: the zone the chain's days are counted in (set when the database is new). */
+  timeZone?: string
+  /** PostgreSQL: serve the reports as JSON on host:port. */
+  http?: string
+  /** The bearer token the reports listener asks for (required off loopback). */
+  httpTokenFile?: string
   shared?: boolean
   id?: string
   /** Seconds between the pipe's departures sent to issuing stores. */
@@ -72,6 +80,24 @@ export async function runCloud(args: CloudArgs): Promise<number> {
     process.stderr.write(`tillside cloud: --summary-every ${args.summaryEvery} must be whole seconds (1–999999)\n`)
     return 2
   }
+  if (args.http !== undefined && !parseHostPort(args.http)) {
+    process.stderr.write(`tillside cloud: --http ${args.http} must be host:port (e.g. 127.0.0.1:8090)\n`)
+    return 2
+  }
+  if (args.http !== undefined && !(args.db && isPostgresUrl(args.db))) {
+    process.stderr.write('tillside cloud: --http serves the reports of a PostgreSQL cloud: give --db postgres://…\n')
+    return 2
+  }
+  if (args.http !== undefined && !args.httpTokenFile && !isLoopback(parseHostPort(args.http)!.host)) {
+    process.stderr.write(
+      `tillside cloud: --http ${args.http} is reachable from other machines: give --http-token-file (settlement figures are private)\n`,
+    )
+    return 2
+  }
+  if (args.httpTokenFile !== undefined && !existsSync(args.httpTokenFile)) {
+    process.stderr.write(`tillside cloud: --http-token-file ${args.httpTokenFile}: no such file\n`)
+    return 2
+  }
   const authProblem = checkAuthFiles(args)
   if (authProblem) {
     process.stderr.write(`tillside cloud: ${authProblem}\n`)
@@ -83,10 +109,28 @@ export async function runCloud(args: CloudArgs): Promise<number> {
 async function ingest(args: CloudArgs, broker: string): Promise<number> {
   const log = createRootLogger('info')
   const dbName = args.db ?? 'cloud.db'
-  const db = await openCloudDb(dbName, { anyStore: args.anyStore }, moduleLogger(log, 'cloud:db'))
+  const db = await openCloudDb(
+    dbName,
+    { anyStore: args.anyStore, timeZone: args.timeZone },
+    moduleLogger(log, 'cloud:db'),
+  )
   if (typeof db === 'string') {
     process.stderr.write(`tillside cloud: ${db}\n`)
     return 1
+  }
+  let reports: Server | null = null
+  if (args.http) {
+    const { startReportHttp } = await import('../../sync/ingest/pg/report-http.js')
+    const at = parseHostPort(args.http)!
+    const token = args.httpTokenFile ? readFileSync(args.httpTokenFile, 'utf8').trim() : undefined
+    try {
+      reports = await startReportHttp(db as PgCloudDb, { ...at, token }, moduleLogger(log, 'cloud:reports'))
+    } catch (err) {
+      process.stderr.write(`tillside cloud: cannot serve the reports on ${args.http}: ${(err as Error).message}\n`)
+      await db.close()
+      return 1
+    }
+    log.info({ at: args.http }, 'reports served')
   }
   const shared = args.shared ?? false
   const link = new MqttLink(
@@ -118,6 +162,7 @@ async function ingest(args: CloudArgs, broker: string): Promise<number> {
   })
   await ingest.stop()
   await link.stop()
+  reports?.close()
   log.info({ ...ingest.stats, stores: (await db.stores()).length }, 'cloud ingest stopped')
   await db.close()
   return 0
@@ -167,3 +212,11 @@ async function send(args: CloudArgs, broker: string): Promise<number> {
     await link.stop()
   }
 }
+
+function parseHostPort(text: string): { host: string; port: number } | null {
+  const m = /^(.+):(\d{1,5})$/.exec(text)
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) return null
+  return { host: m[1]!.replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) }
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host)

@@ -11,6 +11,7 @@ import { configJsonSchema } from '../../config/json-schema.js'
 import { runKeysShow, runSecret, runTrustKeygen, runTrustSign, runVoucherIssue } from './voucher-cli.js'
 import { runSimPrinter } from './sim-printer.js'
 import { runCloud } from './cloud-cli.js'
+import { runCloudEnroll, runCloudReport } from './cloud-report-cli.js'
 import { runReconcile } from './payments-cli.js'
 
 const HELP = `tillside ${packageVersion()} — the in-store O2O gateway
@@ -32,10 +33,18 @@ Commands:
   secret pin        hash a cashier PIN read from stdin (till.cashiers[].pinHash)
   secret password   hash a back-office password read from stdin (admin.users[].passwordHash)
   secret token      make a token and its hash (till.posTokens[], kiosk.credentials[])
-  cloud --broker <url> [--db cloud.db] [--shared] [--id <client id>] [--summary-every <s>]
+  cloud --broker <url> [--db cloud.db | --db postgres://…] [--shared] [--id <client id>]
+        [--summary-every <s>] [--any-store] [--time-zone <zone>] [--http <host:port>]
+        [--http-token-file <file>]
                     the reference cloud ingest: stores every store's events once,
-                    acknowledges them; --shared splits the load between several;
-                    sends issuers their vouchers used at partners (default every 300 s)
+                    acknowledges them; --shared splits the load between several
+                    (PostgreSQL: several machines); sends issuers their vouchers used
+                    at partners (default every 300 s); --http serves the reports
+  cloud enroll --db postgres://… --store <id>[,<id>…] [--merchant <id>] [--name <text>]
+                    let stores' batches into a PostgreSQL cloud
+  cloud report <name> --db postgres://… --from <YYYY-MM-DD> --to <YYYY-MM-DD>
+        [--csv | --json] [--store <id>] [--funder <merchant> --honourer <merchant>]
+                    attribution, vouchers, settlement, double-use, overview, campaigns
   cloud send --broker <url> --store <id> --type <command> --file <yaml|json> [--id <id>]
                     send a store a command (campaigns, revocations, trust-list,
                     config-patch, print-test-page, reannounce); prints its result
@@ -108,6 +117,17 @@ async function main(argv: string[]): Promise<number> {
         provider: { type: 'string' },
         date: { type: 'string' },
         json: { type: 'boolean' },
+        csv: { type: 'boolean' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        funder: { type: 'string' },
+        honourer: { type: 'string' },
+        merchant: { type: 'string' },
+        name: { type: 'string' },
+        'any-store': { type: 'boolean' },
+        'time-zone': { type: 'string' },
+        http: { type: 'string' },
+        'http-token-file': { type: 'string' },
       },
     })
   } catch (err) {
@@ -144,35 +164,7 @@ async function main(argv: string[]): Promise<number> {
     case 'secret':
       return runSecret(rest[0])
     case 'cloud':
-      if (rest.length > 1 || (rest.length === 1 && rest[0] !== 'send'))
-        usageError(`usage: cloud [send] --broker <url> … (got ${rest.join(' ')})`)
-      {
-        const auth = {
-          ca: values.ca,
-          cert: values.cert,
-          key: values.key,
-          username: values.username,
-          passwordFile: values['password-file'],
-        }
-        if (rest[0] === 'send')
-          return runCloud({
-            send: true,
-            broker: values.broker,
-            store: values.store,
-            type: values.type,
-            file: values.file,
-            id: values.id,
-            ...auth,
-          })
-        return runCloud({
-          broker: values.broker,
-          db: values.db,
-          shared: values.shared,
-          id: values.id,
-          summaryEvery: values['summary-every'],
-          ...auth,
-        })
-      }
+      return cloudCommand(rest, values)
     case 'payments':
       if (rest[0] !== 'reconcile' || rest.length !== 1)
         usageError('usage: payments reconcile --provider alipay|wechat --file <bill> --date <YYYY-MM-DD>')
@@ -188,6 +180,65 @@ async function main(argv: string[]): Promise<number> {
     default:
       usageError(`unknown command "${command}"`)
   }
+}
+
+type Values = Record<string, string | boolean | undefined>
+
+/** `cloud` [send | report <name> | enroll]: the reference cloud's commands. */
+function cloudCommand(rest: string[], v: Values): Promise<number> {
+  const str = (k: string) => v[k] as string | undefined
+  const auth = {
+    ca: str('ca'),
+    cert: str('cert'),
+    key: str('key'),
+    username: str('username'),
+    passwordFile: str('password-file'),
+  }
+  const pg = { db: str('db'), timeZone: str('time-zone') }
+  const [sub, ...args] = rest
+  if (sub === 'report') {
+    if (args.length !== 1)
+      usageError('usage: cloud report <name> --db postgres://… --from <YYYY-MM-DD> --to <YYYY-MM-DD>')
+    return runCloudReport(args[0], {
+      ...pg,
+      from: str('from'),
+      to: str('to'),
+      store: str('store'),
+      funder: str('funder'),
+      honourer: str('honourer'),
+      csv: v.csv as boolean | undefined,
+      json: v.json as boolean | undefined,
+    })
+  }
+  if (sub === 'enroll') {
+    if (args.length > 0)
+      usageError('usage: cloud enroll --db postgres://… --store <id>[,<id>…] [--merchant <id>] [--name <text>]')
+    return runCloudEnroll({ ...pg, store: str('store'), merchant: str('merchant'), name: str('name') })
+  }
+  if (sub === 'send') {
+    if (args.length > 0) usageError(`usage: cloud send --broker <url> … (got ${rest.join(' ')})`)
+    return runCloud({
+      send: true,
+      broker: str('broker'),
+      store: str('store'),
+      type: str('type'),
+      file: str('file'),
+      id: str('id'),
+      ...auth,
+    })
+  }
+  if (sub !== undefined) usageError(`usage: cloud [send | report <name> | enroll] … (got ${rest.join(' ')})`)
+  return runCloud({
+    ...pg,
+    broker: str('broker'),
+    anyStore: v['any-store'] as boolean | undefined,
+    http: str('http'),
+    httpTokenFile: str('http-token-file'),
+    shared: v.shared as boolean | undefined,
+    id: str('id'),
+    summaryEvery: str('summary-every'),
+    ...auth,
+  })
 }
 
 main(process.argv.slice(2)).then(

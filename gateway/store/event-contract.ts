@@ -30,6 +30,12 @@ const RedeemContext = {
   issuerStore: Type.Optional(Str),
   value: Type.Optional(VoucherValue),
   memberTag: Type.Optional(Type.Integer({ minimum: 0, description: '0 = issued to no member' })),
+  issuerMerchant: Type.Optional(
+    Type.String({ minLength: 1, description: 'The campaign’s merchant: who funds the voucher (settlement)' }),
+  ),
+  storeMerchant: Type.Optional(
+    Type.String({ minLength: 1, description: 'This store’s merchant: who honoured the voucher (settlement)' }),
+  ),
   source: Type.Optional(
     Type.Record(Type.String(), Type.Unknown(), { description: 'What led here, e.g. { scanId } or { pos, key }' }),
   ),

@@ -221,7 +221,16 @@ export class VoucherService {
 
   /** The redemption in the journal; `limit`: the uses the cloud left this store, when it said. */
   private async record(v: VerifiedVoucher, ctx: RedeemContext, limit?: number): Promise<RedeemOutcome> {
-    const details = { issuerStore: v.issuer.store, value: v.campaign.value, memberTag: v.memberTag, source: ctx.source }
+    const merchant = this.authority.store.merchant
+    const details = {
+      issuerStore: v.issuer.store,
+      value: v.campaign.value,
+      memberTag: v.memberTag,
+      source: ctx.source,
+      // Who funds the voucher (the campaign's merchant) and who honours it: the cloud's settlement.
+      issuerMerchant: v.campaign.issuer.merchant,
+      ...(merchant === undefined ? {} : { storeMerchant: merchant }),
+    }
     const { result } = await this.journal.execute('voucher.redeem', {
       voucherKey: v.key,
       kid: v.kid,

@@ -85,8 +85,11 @@ export interface CloudDb {
   claimVoucher(store: string, voucherKey: string, maxUses: number, localUses?: number): Promise<ClaimResult>
   /** An issuer's vouchers redeemed at other stores since `since` (ms), per redeeming store and campaign. */
   departures(issuer: string, since: number): Promise<DepartureRow[]>
-  /** From the store's retained status: online/offline and, on a birth, the merchant it belongs to. */
-  setStatus(store: string, state: 'online' | 'offline', merchant?: string | null): Promise<void>
+  /**
+   * From the store's retained status: online/offline and, on a birth, the merchant it
+   * belongs to and the last seq it had journaled (how far behind it is).
+   */
+  setStatus(store: string, state: 'online' | 'offline', merchant?: string | null, lastSeq?: number): Promise<void>
   /** Stores this cloud takes batches from; null: any store (a development cloud). */
   knownStores(): Promise<Set<string> | null>
   stores(): Promise<StoreRow[]>

@@ -265,9 +265,9 @@ export class Ingest {
 
   private onStatus(store: string, payload: Buffer): void {
     if (payload.length === 0) return // a cleared retained status
-    let status: { state?: unknown; merchant?: unknown }
+    let status: { state?: unknown; merchant?: unknown; lastSeq?: unknown }
     try {
-      status = JSON.parse(payload.toString()) as { state?: unknown; merchant?: unknown }
+      status = JSON.parse(payload.toString()) as typeof status
     } catch {
       throw new ContractError('status is not JSON')
     }
@@ -276,7 +276,8 @@ export class Ingest {
     const state = status.state
     // The birth says which merchant the store belongs to (none: its cards are its own).
     const merchant = state === 'online' ? (typeof status.merchant === 'string' ? status.merchant : null) : undefined
-    this.db.setStatus(store, state, merchant).then(
+    const lastSeq = Number.isSafeInteger(status.lastSeq) ? (status.lastSeq as number) : undefined
+    this.db.setStatus(store, state, merchant, lastSeq).then(
       () => {
         if (state !== 'online') return
         // A store that comes online gets its departures (maybe none) soon, so its page has a count and a time.

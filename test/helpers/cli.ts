@@ -1,4 +1,4 @@
-/** Runs the real `tillside` CLI (from sources, through tsx) as a child process. */
+/** Runs the real `tillside` CLI (from sources through tsx, or the built bundle) as a child process. */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
@@ -7,9 +7,11 @@ export const CLI = fileURLToPath(new URL('../../gateway/cli/tillside.ts', import
 export function runCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  opts: { bundle?: boolean } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    const entry = opts.bundle ? [BUNDLE] : ['--import', 'tsx', CLI]
+    const child = spawn(process.execPath, [...entry, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })

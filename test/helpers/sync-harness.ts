@@ -15,6 +15,7 @@ import { SyncService } from '../../sync/sync-service.js'
 import { MqttLink } from '../../sync/mqtt-link.js'
 import { CloudStore } from '../../sync/ingest/cloud-store.js'
 import { SqliteCloudDb } from '../../sync/ingest/sqlite-cloud-db.js'
+import type { CloudDb } from '../../sync/ingest/cloud-db.js'
 import { Ingest, ingestSubscriptions } from '../../sync/ingest/ingest.js'
 import { CommandSender } from '../../sync/ingest/command-sender.js'
 
@@ -98,19 +99,26 @@ export class StoreEnd {
   }
 }
 
-export class CloudEnd {
-  readonly store: CloudStore
+export interface IngestEndOptions {
+  shared?: boolean
+  clientId?: string
+  protocolVersion?: 4 | 5
+  summaryEveryMs?: number
+  flushes?: number
+}
+
+/** The reference cloud ingest in process, over any cloud database, on a real broker. */
+export class IngestEnd {
   readonly link: MqttLink
   readonly ingest: Ingest
   readonly commands: CommandSender
 
   constructor(
-    dbFile: string,
+    readonly db: CloudDb,
     brokerUrl: string,
-    opts: { shared?: boolean; clientId?: string; protocolVersion?: 4 | 5; summaryEveryMs?: number } = {},
+    opts: IngestEndOptions = {},
     log: Logger = silentLogger(),
   ) {
-    this.store = new CloudStore(dbFile)
     this.link = new MqttLink(
       {
         url: brokerUrl,
@@ -123,9 +131,14 @@ export class CloudEnd {
       log,
     )
     this.ingest = new Ingest(
-      new SqliteCloudDb(this.store),
+      db,
       this.link,
-      { shared: opts.shared ?? false, maxBatchBytes: 16 * 1024 * 1024, summaryEveryMs: opts.summaryEveryMs },
+      {
+        shared: opts.shared ?? false,
+        maxBatchBytes: 16 * 1024 * 1024,
+        summaryEveryMs: opts.summaryEveryMs,
+        flushes: opts.flushes,
+      },
       log,
     )
     this.commands = new CommandSender(this.link, log)
@@ -139,7 +152,18 @@ export class CloudEnd {
   async stop(): Promise<void> {
     await this.ingest.stop()
     await this.link.stop()
-    this.store.close()
+    await this.db.close()
+  }
+}
+
+/** The SQLite reference cloud (what `tillside cloud --db <file>` runs); `store` for looking inside. */
+export class CloudEnd extends IngestEnd {
+  readonly store: CloudStore
+
+  constructor(dbFile: string, brokerUrl: string, opts: IngestEndOptions = {}, log: Logger = silentLogger()) {
+    const store = new CloudStore(dbFile)
+    super(new SqliteCloudDb(store), brokerUrl, opts, log)
+    this.store = store
   }
 }
 

@@ -7,7 +7,7 @@
  * must see each other, as online checks must see both.
  */
 import type pg from 'pg'
-import { DAY_MS, HOUR_MS, type DerivedRows, type IssueRow } from './event-rows.js'
+import { HOUR_MS, type DerivedRows, type IssueRow } from './event-rows.js'
 import type { Rollup } from './rollup.js'
 
 export interface DerivedEffects {
@@ -140,7 +140,7 @@ async function writeIssues(client: pg.PoolClient, issues: IssueRow[], rollup: Ro
       issues.map((i) => i.time),
     ],
   )
-  for (const i of inserted.rows) rollup.issued(Math.floor(i.time / DAY_MS), i.campaign, i.store, i.channel)
+  for (const i of inserted.rows) rollup.issued(i.time, i.campaign, i.store, i.channel)
   const late = await client.query<Redeemed>(
     `UPDATE redemptions r SET issued_at = i.time FROM issues i
      WHERE i.voucher_key = ANY($1) AND r.voucher_key = i.voucher_key AND r.issued_at IS NULL AND r.voided_at IS NULL

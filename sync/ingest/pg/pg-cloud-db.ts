@@ -23,6 +23,7 @@ import { PgCloudCards } from './pg-cards.js'
 import { ingestTx, PROGRESS_CHANNEL } from './pg-ingest.js'
 import { Partitions } from './pg-partitions.js'
 import { migrate } from './pg-schema.js'
+import { ZoneDays } from './zone-days.js'
 
 // bigint columns and counts are ms times and counts well inside 2^53: numbers, not strings.
 pg.types.setTypeParser(20, (v) => Number(v))
@@ -33,6 +34,11 @@ export interface PgCloudOptions {
   poolSize?: number
   /** Take batches from any store, enrolling it on sight (a development cloud). */
   anyStore?: boolean
+  /**
+   * The IANA zone the chain's days are counted in (roll-ups, reports). Set once, when the
+   * database is new (UTC unless given); a worker given another one refuses to start.
+   */
+  timeZone?: string
 }
 
 /** How often the merchants of stores are read again, for events that do not name theirs (ms). */
@@ -49,6 +55,8 @@ export class PgCloudDb implements CloudDb {
   private merchants: { map: Map<string, string>; at: number } = { map: new Map(), at: 0 }
   private listener: pg.Client | null = null
   private closed = false
+  /** The chain's days (set by open from the database's setting). */
+  days = new ZoneDays('UTC')
 
   private constructor(
     private readonly opts: PgCloudOptions,
@@ -66,11 +74,25 @@ export class PgCloudDb implements CloudDb {
     const db = new PgCloudDb(opts, log)
     try {
       await migrate(db.pool)
+      db.days = new ZoneDays(await db.timeZoneSetting(opts.timeZone))
     } catch (err) {
       await db.pool.end()
       throw err
     }
     return db
+  }
+
+  /** The database's zone; the given one is written when there is none yet, and must match otherwise. */
+  private async timeZoneSetting(given: string | undefined): Promise<string> {
+    if (given !== undefined) new ZoneDays(given) // throws RangeError for an unknown zone
+    await this.pool.query("INSERT INTO cloud_settings (key, value) VALUES ('time_zone', $1) ON CONFLICT DO NOTHING", [
+      given ?? 'UTC',
+    ])
+    const r = await this.pool.query<{ value: string }>("SELECT value FROM cloud_settings WHERE key = 'time_zone'")
+    const zone = r.rows[0]!.value
+    if (given !== undefined && given !== zone)
+      throw new Error(`this cloud database counts days in ${zone}, not ${given} (it is set when the database is new)`)
+    return zone
   }
 
   async ingest(batches: EventBatch[]): Promise<IngestResult[]> {
@@ -83,7 +105,7 @@ export class PgCloudDb implements CloudDb {
     await this.partitions.ensure(batches.flatMap((b) => b.events.map((e) => e.time)))
     const merchants = await this.merchantMap()
     try {
-      return await this.inTx((c) => ingestTx(c, batches, merchants))
+      return await this.inTx((c) => ingestTx(c, batches, merchants, this.dayOf))
     } catch (err) {
       if (!isBadData(err) || stores.length === 1) {
         if (isBadData(err)) return [refusedResult(stores[0]!, err)]
@@ -94,7 +116,7 @@ export class PgCloudDb implements CloudDb {
       for (const store of stores) {
         const own = batches.filter((b) => b.store === store)
         try {
-          results.push(...(await this.inTx((c) => ingestTx(c, own, merchants))))
+          results.push(...(await this.inTx((c) => ingestTx(c, own, merchants, this.dayOf))))
         } catch (e) {
           if (!isBadData(e)) throw e
           this.log.warn({ store, err: (e as Error).message }, 'batches the database will not hold')
@@ -104,6 +126,8 @@ export class PgCloudDb implements CloudDb {
       return results
     }
   }
+
+  private readonly dayOf = (time: number) => this.days.dayOf(time)
 
   private async inTx<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect()
@@ -165,12 +189,18 @@ export class PgCloudDb implements CloudDb {
     return r.rows
   }
 
-  async setStatus(store: string, state: 'online' | 'offline', merchant?: string | null): Promise<void> {
+  async setStatus(
+    store: string,
+    state: 'online' | 'offline',
+    merchant?: string | null,
+    lastSeq?: number,
+  ): Promise<void> {
     await this.pool.query(
-      `INSERT INTO stores (store, status, status_at, merchant) VALUES ($1, $2, $3, $4)
+      `INSERT INTO stores (store, status, status_at, merchant, birth_last_seq) VALUES ($1, $2, $3, $4, $6)
        ON CONFLICT (store) DO UPDATE SET status = excluded.status, status_at = excluded.status_at,
-         merchant = CASE WHEN $5 THEN excluded.merchant ELSE stores.merchant END`,
-      [store, state, Date.now(), merchant ?? null, merchant !== undefined],
+         merchant = CASE WHEN $5 THEN excluded.merchant ELSE stores.merchant END,
+         birth_last_seq = coalesce(excluded.birth_last_seq, stores.birth_last_seq)`,
+      [store, state, Date.now(), merchant ?? null, merchant !== undefined, lastSeq ?? null],
     )
     if (merchant !== undefined) this.merchants.at = 0
   }

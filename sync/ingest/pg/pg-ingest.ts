@@ -9,7 +9,7 @@
 import type pg from 'pg'
 import type { EventBatch } from '../../contract.js'
 import type { IngestResult } from '../cloud-db.js'
-import { DAY_MS, deriveRows, type StoredEvent } from './event-rows.js'
+import { deriveRows, type StoredEvent } from './event-rows.js'
 import { Rollup } from './rollup.js'
 import { writeDerived } from './derived.js'
 
@@ -63,11 +63,15 @@ function plan(batches: EventBatch[], marks: Map<string, number>): Map<string, Pl
   return plans
 }
 
-/** @param merchants each store's merchant from its birth (the fallback for events that do not name one) */
+/**
+ * @param merchants each store's merchant from its birth (the fallback for events that do not name one)
+ * @param dayOf the chain's day of a time, for the roll-ups
+ */
 export async function ingestTx(
   client: pg.PoolClient,
   batches: EventBatch[],
   merchants: Map<string, string>,
+  dayOf: (time: number) => number,
 ): Promise<IngestResult[]> {
   const stores = [...new Set(batches.map((b) => b.store))].sort()
   await client.query('BEGIN')
@@ -85,8 +89,8 @@ export async function ingestTx(
       const inserted = await insertEvents(client, events, now)
       if (inserted !== events.length)
         throw new Error(`stored ${inserted} of ${events.length} events: a store's mark and its events disagree`)
-      const rollup = new Rollup()
-      for (const e of events) rollup.eventsStored(Math.floor(e.time / DAY_MS), e.store, 1)
+      const rollup = new Rollup(dayOf)
+      for (const e of events) rollup.eventsStored(e.time, e.store, 1)
       const derived = deriveRows(events, (s) => merchants.get(s) ?? null)
       const effects = await writeDerived(client, derived, rollup, now)
       await rollup.write(client)

@@ -20,8 +20,10 @@ const MIGRATIONS: string[] = [
     merchant text, name text,
     enrolled_at bigint,                  -- null: seen, not enrolled (its batches are refused)
     last_batch_at bigint,                -- when its last events were stored
-    oldest_unacked bigint                -- event time of the first event past the mark at last sight
+    birth_last_seq bigint                -- the last seq it had journaled when it last came online
   );
+  -- The chain's settings, the same for every worker: time_zone (days of the roll-ups).
+  CREATE TABLE cloud_settings (key text PRIMARY KEY, value text NOT NULL);
   CREATE SEQUENCE event_arrival;
   CREATE TABLE events (
     store text NOT NULL, seq bigint NOT NULL, id text NOT NULL, type text NOT NULL, time bigint NOT NULL,

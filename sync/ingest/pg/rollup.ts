@@ -8,7 +8,6 @@
  * on one roll-up row.
  */
 import type pg from 'pg'
-import { DAY_MS } from './event-rows.js'
 
 interface RedeemedRow {
   store: string
@@ -25,18 +24,21 @@ interface RedeemedRow {
 const key = (...parts: (string | number)[]) => JSON.stringify(parts)
 
 export class Rollup {
+  /** @param dayOf the chain's day of a time (zone-days.ts) */
+  constructor(private readonly dayOf: (time: number) => number) {}
+
   private readonly events = new Map<string, number>()
   private readonly issuedRows = new Map<string, number>()
   private readonly redeemedRows = new Map<string, { n: number; value: number; daysMs: number; daysN: number }>()
   private readonly departures = new Map<string, { used: number; value: number }>()
 
-  eventsStored(day: number, store: string, n: number): void {
-    const k = key(day, store)
+  eventsStored(time: number, store: string, n: number): void {
+    const k = key(this.dayOf(time), store)
     this.events.set(k, (this.events.get(k) ?? 0) + n)
   }
 
-  issued(day: number, campaign: number, store: string, channel: string): void {
-    const k = key(day, campaign, store, channel)
+  issued(time: number, campaign: number, store: string, channel: string): void {
+    const k = key(this.dayOf(time), campaign, store, channel)
     this.issuedRows.set(k, (this.issuedRows.get(k) ?? 0) + 1)
   }
 
@@ -62,7 +64,7 @@ export class Rollup {
   private addRedeemed(r: RedeemedRow, n: number, value: number, daysMs: number, daysN: number): void {
     if (r.campaign === null) return
     const k = key(
-      Math.floor(r.time / DAY_MS),
+      this.dayOf(r.time),
       r.campaign,
       r.issuer_store ?? '',
       r.store,
