@@ -22,6 +22,7 @@ import { benchCardDebit } from './bench/card-debit.js'
 import { benchCardChain } from './bench/card-chain.js'
 import { benchPaymentCharge } from './bench/payment-charge.js'
 import { benchMessageFanout } from './bench/message-fanout.js'
+import { benchCloudIngest } from './bench/cloud-ingest.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
@@ -38,6 +39,7 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['print.queue', benchPrintQueue],
   ['sync.drain', benchSyncDrain, 'mosquitto'],
   ['sync.reconnect', benchSyncReconnect, 'mosquitto'],
+  ['cloud.ingest', benchCloudIngest, 'initdb'],
   ['kiosk', benchKiosk, 'chromium'],
   ['portal.probe', benchPortalProbe],
   ['portal.login', benchPortalLogin, 'nft'],

@@ -7,6 +7,11 @@
  */
 import type { EventBatch } from '../contract.js'
 
+/** A batch as it arrived: parsed, and the text it was parsed from (a database may store that as it is). */
+export interface IngestBatch extends EventBatch {
+  raw?: string
+}
+
 export interface IngestResult {
   store: string
   /** What to acknowledge: the highest seq held contiguously from 1. */
@@ -20,10 +25,22 @@ export interface IngestResult {
    * another worker): not stored — events are stored in seq order only. The ingest holds
    * them a moment and offers them again, then asks the store to send again.
    */
-  held: EventBatch[]
+  held: IngestBatch[]
   alerts: { kind: string; detail: string }[]
   /** A card payment given up on arrived: the home store has a cancel to be told about. */
   cardCancels: boolean
+  /**
+   * Batches of this store wait in the database behind a hole (a PostgreSQL cloud parks them
+   * rather than hold them in memory): whoever fills the hole stores them. The ingest asks
+   * again (`absorb`) when it hears the mark moved, and after the hold window asks the
+   * store to send again.
+   */
+  parked?: boolean
+  /**
+   * Another worker was storing this store's batches at that moment: nothing was looked at;
+   * `held` has them all, to be offered again when that commit is heard of (not a hole).
+   */
+  busy?: boolean
   /**
    * The database would not take this store's batches (data it cannot hold): nothing of
    * them stored, nothing acknowledged; the other stores of the transaction are not held up.
@@ -72,10 +89,11 @@ export interface CloudDb {
   readonly cards: CloudCardsDb
   /**
    * Stores the batches idempotently by (store, seq) — several stores' at once, each store's
-   * in seq order — and returns per store what to acknowledge. Resolves only once they are
-   * durable: the ack is published after this.
+   * in seq order — and returns per store (of the batches and of `absorb`, stores whose
+   * parked batches may now fit) what to acknowledge. Resolves only once they are durable:
+   * the ack is published after this.
    */
-  ingest(batches: EventBatch[]): Promise<IngestResult[]>
+  ingest(batches: IngestBatch[], absorb?: string[]): Promise<IngestResult[]>
   /**
    * An online check: yes (and a claim held for `store`) while the other stores' uses
    * (arrived, or claimed and not yet arrived) plus the asking store's own (arrived, or its

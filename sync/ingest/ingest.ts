@@ -10,9 +10,9 @@
  */
 import type { Logger } from '../../gateway/log.js'
 import { Tally } from '../../gateway/log-tally.js'
-import { CONTRACT_VERSION, ContractError, ROOT, parseBatch, topics, type Ack, type EventBatch } from '../contract.js'
+import { CONTRACT_VERSION, ContractError, ROOT, parseBatch, topics, type Ack } from '../contract.js'
 import type { Link, LinkMessage } from '../link.js'
-import type { CloudDb, IngestResult } from './cloud-db.js'
+import type { CloudDb, IngestBatch, IngestResult } from './cloud-db.js'
 import { BatchBuffer, DEFAULT_BUFFER_LIMITS, type BufferLimits } from './batch-buffer.js'
 import { RpcResponder } from './rpc-responder.js'
 import { CommandSender } from './command-sender.js'
@@ -144,8 +144,12 @@ export class Ingest {
   }
 
   private onBatch(store: string, payload: Buffer): void {
-    const batch = parseBatch(payload, this.opts.maxBatchBytes)
+    if (payload.length > this.opts.maxBatchBytes)
+      throw new ContractError(`batch is ${payload.length} bytes; limit ${this.opts.maxBatchBytes}`)
+    const raw = payload.toString()
+    const batch: IngestBatch = parseBatch(raw, this.opts.maxBatchBytes)
     if (batch.store !== store) throw new ContractError(`batch for store ${batch.store} published on ${store}'s topic`)
+    batch.raw = raw
     void this.isKnown(store).then(
       (known) => {
         if (!known) return this.refuse(store, `${ROOT}/${store}/events`, `store ${store} is not enrolled in this cloud`)
@@ -175,11 +179,11 @@ export class Ingest {
   /** Starts as many database flushes as allowed while batches are ready. */
   private kick(): void {
     while (!this.stopped && this.flights < (this.opts.flushes ?? 1)) {
-      const batches = this.buffer.take(Date.now(), MAX_EVENTS_PER_FLUSH)
-      if (batches.length === 0) break
+      const { batches, absorb } = this.buffer.take(Date.now(), MAX_EVENTS_PER_FLUSH)
+      if (batches.length === 0 && absorb.length === 0) break
       this.flights++
       if (this.flights === 1) this.idle = new Promise((resolve) => (this.markIdle = resolve))
-      void this.flush(batches).finally(() => {
+      void this.flush(batches, absorb).finally(() => {
         if (--this.flights === 0) this.markIdle?.()
         this.kick()
       })
@@ -201,20 +205,22 @@ export class Ingest {
     )
   }
 
-  private async flush(batches: EventBatch[]): Promise<void> {
+  private async flush(batches: IngestBatch[], absorb: string[]): Promise<void> {
     let results: IngestResult[]
     try {
-      results = await this.db.ingest(batches)
+      results = await this.db.ingest(batches, absorb)
     } catch (err) {
       // Nothing acknowledged: offered again shortly; the stores resend after their ack timeout anyway.
       if (!this.dbFailing) this.log.error({ err: (err as Error).message }, 'cloud database failed; batches kept')
       this.dbFailing = true
-      this.buffer.putBack(batches, Date.now(), DB_RETRY_MS)
+      this.buffer.putBack(batches, absorb, Date.now(), DB_RETRY_MS)
       return
     }
     if (this.dbFailing) this.log.info('cloud database back')
     this.dbFailing = false
     const now = Date.now()
+    const answered = new Set(results.map((r) => r.store))
+    for (const store of absorb) if (!answered.has(store)) results.push(nothingFor(store))
     for (const r of results) {
       if (r.refused !== undefined) {
         // Nothing stored, nothing acknowledged: the store's batches are dropped and counted.
@@ -287,5 +293,19 @@ export class Ingest {
       (err: Error) => this.log.warn({ store, err: err.message }, 'store status not recorded'),
     )
     this.log.info({ store, state }, 'store status')
+  }
+}
+
+/** A store the database said nothing of: nothing stored, nothing waiting. */
+function nothingFor(store: string): IngestResult {
+  return {
+    store,
+    contiguous: 0,
+    inserted: 0,
+    duplicates: 0,
+    departures: [],
+    held: [],
+    alerts: [],
+    cardCancels: false,
   }
 }

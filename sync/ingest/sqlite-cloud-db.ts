@@ -3,8 +3,15 @@
  * `npm start` and `tillside cloud --db <file>`. SQLite is synchronous and one writer at a
  * time, so each batch is its own BEGIN IMMEDIATE transaction, as before the contract.
  */
-import type { EventBatch } from '../contract.js'
-import type { CloudCardsDb, CloudDb, ClaimResult, DepartureRow, IngestResult, StoreRow } from './cloud-db.js'
+import type {
+  CloudCardsDb,
+  CloudDb,
+  ClaimResult,
+  DepartureRow,
+  IngestBatch,
+  IngestResult,
+  StoreRow,
+} from './cloud-db.js'
 import type { CloudStore } from './cloud-store.js'
 
 export class SqliteCloudDb implements CloudDb {
@@ -23,8 +30,9 @@ export class SqliteCloudDb implements CloudDb {
     }
   }
 
-  async ingest(batches: EventBatch[]): Promise<IngestResult[]> {
-    const byStore = new Map<string, EventBatch[]>()
+  /** A SQLite cloud never parks batches (held ones go back to the ingest), so there is nothing to absorb. */
+  async ingest(batches: IngestBatch[]): Promise<IngestResult[]> {
+    const byStore = new Map<string, IngestBatch[]>()
     for (const b of batches) byStore.set(b.store, [...(byStore.get(b.store) ?? []), b])
     const results: IngestResult[] = []
     for (const [store, list] of byStore) {

@@ -39,7 +39,10 @@ export async function writeDerived(
   now: number,
 ): Promise<DerivedEffects> {
   const effects: DerivedEffects = { departures: [], alerts: [], cardCancelStores: [] }
-  const keys = [...new Set([...rows.issues.map((i) => i.voucherKey), ...rows.redemptions.map((r) => r.voucherKey)])]
+  // Redeemed and voided vouchers only: issues need no lock (a redemption that misses its
+  // issue by a moment only leaves its days-to-redeem uncounted), and locking every issued
+  // voucher made a partner's issue wait for the whole transaction that redeemed it.
+  const keys = [...new Set(rows.redemptions.map((r) => r.voucherKey))]
   if (keys.length > 0 || rows.voids.length > 0) {
     await client.query(
       `SELECT count(pg_advisory_xact_lock(h)) FROM (
@@ -126,10 +129,16 @@ export async function writeDerived(
 
 /** Issues stored, counted per day, and the days-to-redeem of redemptions that arrived before their issue. */
 async function writeIssues(client: pg.PoolClient, issues: IssueRow[], rollup: Rollup): Promise<void> {
-  const inserted = await client.query<{ store: string; campaign: number; channel: string; time: number }>(
+  const inserted = await client.query<{
+    voucher_key: string
+    store: string
+    campaign: number
+    channel: string
+    time: number
+  }>(
     `INSERT INTO issues (voucher_key, store, seq, campaign, channel, member, time)
      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::bigint[])
-     ON CONFLICT DO NOTHING RETURNING store, campaign, channel, time`,
+     ON CONFLICT DO NOTHING RETURNING voucher_key, store, campaign, channel, time`,
     [
       issues.map((i) => i.voucherKey),
       issues.map((i) => i.store),
@@ -141,11 +150,12 @@ async function writeIssues(client: pg.PoolClient, issues: IssueRow[], rollup: Ro
     ],
   )
   for (const i of inserted.rows) rollup.issued(i.time, i.campaign, i.store, i.channel)
+  // Through the small partial index of redemptions still waiting for their issue.
   const late = await client.query<Redeemed>(
-    `UPDATE redemptions r SET issued_at = i.time FROM issues i
-     WHERE i.voucher_key = ANY($1) AND r.voucher_key = i.voucher_key AND r.issued_at IS NULL AND r.voided_at IS NULL
+    `UPDATE redemptions r SET issued_at = i.time FROM unnest($1::text[], $2::bigint[]) AS i(voucher_key, time)
+     WHERE r.voucher_key = i.voucher_key AND r.issued_at IS NULL AND r.voided_at IS NULL
      RETURNING ${REDEEMED_COLUMNS.replace(/(\w+)/g, 'r.$1')}`,
-    [issues.map((i) => i.voucherKey)],
+    [inserted.rows.map((i) => i.voucher_key), inserted.rows.map((i) => i.time)],
   )
   for (const r of late.rows) rollup.redeemDays(r)
 }

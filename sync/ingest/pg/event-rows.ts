@@ -7,10 +7,7 @@
  * missing or of the wrong type leaves the row out rather than failing the batch.
  */
 import type { WireEvent } from '../../contract.js'
-
-export interface StoredEvent extends WireEvent {
-  store: string
-}
+import type { Accepted } from './pg-ingest.js'
 
 export interface IssueRow {
   voucherKey: string
@@ -72,7 +69,8 @@ const int = (x: unknown): number | null => (Number.isSafeInteger(x) ? (x as numb
 export const voucherKeyOf = (kid: number, campaign: number, serial: number) => `${kid}:${campaign}:${serial}`
 
 /** @param merchantOf the store's merchant from its birth, for events from before redemptions named it */
-export function deriveRows(events: StoredEvent[], merchantOf: (store: string) => string | null): DerivedRows {
+/** @param accepted the batches stored and the seqs of each that are new (lo…hi) */
+export function deriveRows(accepted: Accepted[], merchantOf: (store: string) => string | null): DerivedRows {
   const rows: DerivedRows = {
     issues: [],
     redemptions: [],
@@ -82,86 +80,89 @@ export function deriveRows(events: StoredEvent[], merchantOf: (store: string) =>
     forgotten: [],
     abandoned: [],
   }
-  for (const e of events) {
-    const p = (e.payload ?? {}) as Record<string, unknown>
-    switch (e.type) {
-      case 'voucher.issued': {
-        const [kid, campaign, serial] = [int(p.kid), int(p.campaign), int(p.serial)]
-        if (kid === null || campaign === null || serial === null) break
-        rows.issues.push({
-          voucherKey: voucherKeyOf(kid, campaign, serial),
-          store: e.store,
+  for (const a of accepted)
+    for (const e of a.batch.events) if (e.seq >= a.lo) derive(rows, a.batch.store, e, merchantOf)
+  return rows
+}
+
+function derive(rows: DerivedRows, store: string, e: WireEvent, merchantOf: (store: string) => string | null): void {
+  const p = (e.payload ?? {}) as Record<string, unknown>
+  switch (e.type) {
+    case 'voucher.issued': {
+      const [kid, campaign, serial] = [int(p.kid), int(p.campaign), int(p.serial)]
+      if (kid === null || campaign === null || serial === null) break
+      rows.issues.push({
+        voucherKey: voucherKeyOf(kid, campaign, serial),
+        store,
+        seq: e.seq,
+        campaign,
+        channel: str(p.channel) ?? 'unknown',
+        member: str(p.member),
+        time: e.time,
+      })
+      break
+    }
+    case 'voucher.redeemed': {
+      const key = str(p.voucherKey)
+      if (!key) break
+      const issuerStore = str(p.issuerStore)
+      const value = (p.value ?? {}) as { amount?: unknown; currency?: unknown }
+      rows.redemptions.push({
+        redemptionId: e.id,
+        voucherKey: key,
+        store,
+        seq: e.seq,
+        time: e.time,
+        maxUses: int(p.maxUses) ?? 1,
+        issuerStore,
+        campaign: int(p.campaign),
+        funder: str(p.issuerMerchant) ?? (issuerStore ? merchantOf(issuerStore) : null),
+        honourer: str(p.storeMerchant) ?? merchantOf(store),
+        amount: int(value.amount),
+        currency: str(value.currency),
+      })
+      break
+    }
+    case 'voucher.voided': {
+      const id = str(p.redemptionId)
+      if (id) rows.voids.push({ redemptionId: id, time: e.time })
+      break
+    }
+    case 'pos.sale': {
+      const amount = int(p.amount)
+      const currency = str(p.currency)
+      if (amount === null || !currency || !Array.isArray(p.redemptions)) break
+      for (const id of p.redemptions) {
+        if (typeof id !== 'string') continue
+        rows.sales.push({
+          redemptionId: id,
+          store,
           seq: e.seq,
-          campaign,
-          channel: str(p.channel) ?? 'unknown',
-          member: str(p.member),
           time: e.time,
+          amount,
+          currency,
+          pos: str(p.pos) ?? '',
+          reference: str(p.reference),
         })
-        break
       }
-      case 'voucher.redeemed': {
-        const key = str(p.voucherKey)
-        if (!key) break
-        const issuerStore = str(p.issuerStore)
-        const value = (p.value ?? {}) as { amount?: unknown; currency?: unknown }
-        rows.redemptions.push({
-          redemptionId: e.id,
-          voucherKey: key,
-          store: e.store,
-          seq: e.seq,
-          time: e.time,
-          maxUses: int(p.maxUses) ?? 1,
-          issuerStore,
-          campaign: int(p.campaign),
-          funder: str(p.issuerMerchant) ?? (issuerStore ? merchantOf(issuerStore) : null),
-          honourer: str(p.storeMerchant) ?? merchantOf(e.store),
-          amount: int(value.amount),
-          currency: str(value.currency),
-        })
-        break
-      }
-      case 'voucher.voided': {
-        const id = str(p.redemptionId)
-        if (id) rows.voids.push({ redemptionId: id, time: e.time })
-        break
-      }
-      case 'pos.sale': {
-        const amount = int(p.amount)
-        const currency = str(p.currency)
-        if (amount === null || !currency || !Array.isArray(p.redemptions)) break
-        for (const id of p.redemptions) {
-          if (typeof id !== 'string') continue
-          rows.sales.push({
-            redemptionId: id,
-            store: e.store,
-            seq: e.seq,
-            time: e.time,
-            amount,
-            currency,
-            pos: str(p.pos) ?? '',
-            reference: str(p.reference),
-          })
-        }
-        break
-      }
-      case 'member.created': {
-        const member = str(p.memberId)
-        if (member) rows.homes.push({ member, store: e.store, since: e.time })
-        break
-      }
-      case 'member.forgotten': {
-        const member = str(p.memberId)
-        if (member) rows.forgotten.push({ member, store: e.store })
-        break
-      }
-      case 'card.remote_abandoned': {
-        const [member, key] = [str(p.memberId), str(p.key)]
-        if (member && key) rows.abandoned.push({ store: e.store, key, member, time: e.time })
-        break
-      }
+      break
+    }
+    case 'member.created': {
+      const member = str(p.memberId)
+      if (member) rows.homes.push({ member, store, since: e.time })
+      break
+    }
+    case 'member.forgotten': {
+      const member = str(p.memberId)
+      if (member) rows.forgotten.push({ member, store: store })
+      break
+    }
+    case 'card.remote_abandoned': {
+      const [member, key] = [str(p.memberId), str(p.key)]
+      if (member && key) rows.abandoned.push({ store, key, member, time: e.time })
+      break
     }
   }
-  return rows
 }
 
 export const HOUR_MS = 3_600_000

@@ -6,14 +6,15 @@
  * behind a hole go in at once. Stores must be enrolled (`tillside cloud enroll`) unless
  * the cloud takes any store (`anyStore`, for development).
  */
+import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { Logger } from '../../../gateway/log.js'
-import type { EventBatch } from '../../contract.js'
 import {
   CLAIM_TTL_MS,
   type ClaimResult,
   type CloudDb,
   type DepartureRow,
+  type IngestBatch,
   type IngestResult,
   type StoreRow,
 } from '../cloud-db.js'
@@ -55,6 +56,8 @@ export class PgCloudDb implements CloudDb {
   private merchants: { map: Map<string, string>; at: number } = { map: new Map(), at: 0 }
   private listener: pg.Client | null = null
   private closed = false
+  /** Names this process in its NOTIFYs, so it does not wake itself. */
+  private readonly worker = randomBytes(6).toString('hex')
   /** The chain's days (set by open from the database's setting). */
   days = new ZoneDays('UTC')
 
@@ -95,17 +98,17 @@ export class PgCloudDb implements CloudDb {
     return zone
   }
 
-  async ingest(batches: EventBatch[]): Promise<IngestResult[]> {
-    const stores = [...new Set(batches.map((b) => b.store))]
+  async ingest(batches: IngestBatch[], absorb: string[] = []): Promise<IngestResult[]> {
+    const stores = [...new Set([...batches.map((b) => b.store), ...absorb])]
     if (this.opts.anyStore)
       await this.pool.query(
         'INSERT INTO stores (store, enrolled_at) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING',
         [stores, Date.now()],
       )
-    await this.partitions.ensure(batches.flatMap((b) => b.events.map((e) => e.time)))
+    await this.partitions.ensure(batches)
     const merchants = await this.merchantMap()
     try {
-      return await this.inTx((c) => ingestTx(c, batches, merchants, this.dayOf))
+      return await this.inTx((c) => ingestTx(c, batches, absorb, merchants, this.dayOf, this.worker))
     } catch (err) {
       if (!isBadData(err) || stores.length === 1) {
         if (isBadData(err)) return [refusedResult(stores[0]!, err)]
@@ -116,7 +119,11 @@ export class PgCloudDb implements CloudDb {
       for (const store of stores) {
         const own = batches.filter((b) => b.store === store)
         try {
-          results.push(...(await this.inTx((c) => ingestTx(c, own, merchants, this.dayOf))))
+          results.push(
+            ...(await this.inTx((c) =>
+              ingestTx(c, own, absorb.includes(store) ? [store] : [], merchants, this.dayOf, this.worker),
+            )),
+          )
         } catch (e) {
           if (!isBadData(e)) throw e
           this.log.warn({ store, err: (e as Error).message }, 'batches the database will not hold')
@@ -238,8 +245,10 @@ export class PgCloudDb implements CloudDb {
       if (this.closed) return
       const client = new pg.Client({ connectionString: this.opts.url })
       client.on('notification', (n) => {
-        if (n.channel !== PROGRESS_CHANNEL) return
-        listener(!n.payload || n.payload === '*' ? 'all' : n.payload.split(','))
+        if (n.channel !== PROGRESS_CHANNEL || !n.payload) return
+        const [from, stores] = n.payload.split('|')
+        if (from === this.worker) return
+        listener(!stores || stores === '*' ? 'all' : stores.split(','))
       })
       client.on('error', () => undefined)
       const again = () => {

@@ -29,16 +29,22 @@ function bounds(month: number): [number, number] {
 
 export class Partitions {
   private readonly made = new Set<number>()
+  /** The bounds of a month made, the last one an event fell in. */
+  private last: [number, number] = [0, 0]
 
   constructor(private readonly pool: pg.Pool) {}
 
-  /** Makes the partitions these event times need (each month once per process). */
-  async ensure(times: Iterable<number>): Promise<void> {
+  /** Makes the partitions these batches' events need (each month once per process). */
+  async ensure(batches: { events: { time: number }[] }[]): Promise<void> {
     const missing = new Set<number>()
-    for (const t of times) {
-      const month = monthOf(t)
-      if (!this.made.has(month)) missing.add(month)
-    }
+    for (const b of batches)
+      for (const { time: t } of b.events) {
+        // Most times fall in the month last seen: a range check, not a Date per event.
+        if (t >= this.last[0] && t < this.last[1]) continue
+        const month = monthOf(t)
+        if (!this.made.has(month)) missing.add(month)
+        else this.last = bounds(month)
+      }
     if (missing.size === 0) return
     const client = await this.pool.connect()
     try {

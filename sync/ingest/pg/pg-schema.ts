@@ -22,6 +22,11 @@ const MIGRATIONS: string[] = [
     last_batch_at bigint,                -- when its last events were stored
     birth_last_seq bigint                -- the last seq it had journaled when it last came online
   );
+  -- Batches that arrived ahead of a hole, until the mark reaches them (pg-parking.ts).
+  CREATE TABLE held_batches (
+    store text NOT NULL, first_seq bigint NOT NULL, last_seq bigint NOT NULL, doc text NOT NULL, at bigint NOT NULL,
+    PRIMARY KEY (store, first_seq, last_seq)
+  );
   -- The chain's settings, the same for every worker: time_zone (days of the roll-ups).
   CREATE TABLE cloud_settings (key text PRIMARY KEY, value text NOT NULL);
   CREATE SEQUENCE event_arrival;
@@ -44,6 +49,8 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX redemptions_by_voucher ON redemptions (voucher_key);
   CREATE INDEX redemptions_by_time ON redemptions (time);
+  -- Redemptions that arrived before their voucher's issue (another store's events lag): few.
+  CREATE INDEX redemptions_awaiting_issue ON redemptions (voucher_key) WHERE issued_at IS NULL AND voided_at IS NULL;
   CREATE TABLE sale_lines (
     redemption_id text PRIMARY KEY, store text NOT NULL, seq bigint NOT NULL, time bigint NOT NULL,
     amount bigint NOT NULL, currency text NOT NULL, pos text NOT NULL, reference text
