@@ -23,6 +23,7 @@ import { benchCardChain } from './bench/card-chain.js'
 import { benchPaymentCharge } from './bench/payment-charge.js'
 import { benchMessageFanout } from './bench/message-fanout.js'
 import { benchCloudIngest } from './bench/cloud-ingest.js'
+import { benchCloudReport } from './bench/cloud-report.js'
 
 const only = process.argv[2]
 const benches: [string, (dir: string) => Promise<void>, string?][] = [
@@ -40,6 +41,7 @@ const benches: [string, (dir: string) => Promise<void>, string?][] = [
   ['sync.drain', benchSyncDrain, 'mosquitto'],
   ['sync.reconnect', benchSyncReconnect, 'mosquitto'],
   ['cloud.ingest', benchCloudIngest, 'initdb'],
+  ['cloud.report', benchCloudReport, 'initdb'],
   ['kiosk', benchKiosk, 'chromium'],
   ['portal.probe', benchPortalProbe],
   ['portal.login', benchPortalLogin, 'nft'],

@@ -139,6 +139,11 @@ export class ChainStores {
     }))
   }
 
+  /** Events the cloud has acknowledged so far, over all stores. */
+  acked(): number {
+    return this.states.reduce((n, s) => n + s.acked, 0)
+  }
+
   get storeIds(): string[] {
     return this.states.map((s) => s.id)
   }

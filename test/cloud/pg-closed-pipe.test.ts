@@ -140,7 +140,7 @@ describe.skipIf(!ready)('the closed pipe through a PostgreSQL cloud', () => {
     expect(overview[2]).toMatch(/^tea-1,Tea House,tea-co,online,/)
   }, 120_000)
 
-  it('refuses a store that is not enrolled, and names a report that does not exist', async () => {
+  it('refuses unknown stores, malformed batches and forged topics, and names a report that does not exist', async () => {
     const before = cloud.ingest.stats.refused
     await cloud.link.publish(
       'tillside/v1/stranger/events',
@@ -153,6 +153,18 @@ describe.skipIf(!ready)('the closed pipe through a PostgreSQL cloud', () => {
     )
     await waitFor(() => cloud.ingest.stats.refused > before, 'the stranger refused')
     expect((await cloud.db.stores()).map((s) => s.store)).not.toContain('stranger')
+    // Malformed, and a store writing into another's topic tree: refused and counted, never stored.
+    const marks = async () => (await cloud.db.stores()).map((s) => [s.store, s.contiguous, s.received])
+    const stored = await marks()
+    await cloud.link.publish('tillside/v1/tea-1/events', '{"v":1,"store":"tea-1","events":[{"seq":', { qos: 1 })
+    const forged = {
+      v: 1,
+      store: 'tea-1',
+      events: [{ seq: 9999, id: 'f', type: 'scan', time: 1, device: null, payload: {} }],
+    }
+    await cloud.link.publish('tillside/v1/bake-1/events', JSON.stringify(forged), { qos: 1 })
+    await waitFor(() => cloud.ingest.stats.refused >= before + 3, 'both refused')
+    expect(await marks()).toEqual(stored)
     const wrong = await cli('report', 'profits', '--from', today, '--to', today)
     expect(wrong.code).toBe(2)
     expect(wrong.stderr).toMatch(/no report "profits" \(reports: attribution, vouchers, settlement/)

@@ -24,6 +24,7 @@ import { PgCloudCards } from './pg-cards.js'
 import { ingestTx, PROGRESS_CHANNEL } from './pg-ingest.js'
 import { Partitions } from './pg-partitions.js'
 import { migrate } from './pg-schema.js'
+import { withClient } from './pg-client.js'
 import { ZoneDays } from './zone-days.js'
 
 // bigint columns and counts are ms times and counts well inside 2^53: numbers, not strings.
@@ -136,13 +137,8 @@ export class PgCloudDb implements CloudDb {
 
   private readonly dayOf = (time: number) => this.days.dayOf(time)
 
-  private async inTx<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect()
-    try {
-      return await work(client)
-    } finally {
-      client.release()
-    }
+  private inTx<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withClient(this.pool, work)
   }
 
   private async merchantMap(): Promise<Map<string, string>> {

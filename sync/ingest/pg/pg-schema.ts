@@ -7,6 +7,7 @@
  * `contiguous` mark says what is already held; the events' key backs it up.
  */
 import type pg from 'pg'
+import { withClient } from './pg-client.js'
 
 const MIGRATIONS: string[] = [
   `
@@ -49,6 +50,8 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX redemptions_by_voucher ON redemptions (voucher_key);
   CREATE INDEX redemptions_by_time ON redemptions (time);
+  -- One merchant pair's statement, in time order (reports.ts).
+  CREATE INDEX redemptions_by_pair ON redemptions (funder, honourer, time, redemption_id);
   -- Redemptions that arrived before their voucher's issue (another store's events lag): few.
   CREATE INDEX redemptions_awaiting_issue ON redemptions (voucher_key) WHERE issued_at IS NULL AND voided_at IS NULL;
   CREATE TABLE sale_lines (
@@ -96,9 +99,8 @@ const MIGRATIONS: string[] = [
 /** Any number that is the same in every worker: the migrations' lock. */
 const MIGRATION_LOCK = 7_301_942_001
 
-export async function migrate(pool: pg.Pool): Promise<number> {
-  const client = await pool.connect()
-  try {
+export function migrate(pool: pg.Pool): Promise<number> {
+  return withClient(pool, async (client) => {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
     await client.query('CREATE TABLE IF NOT EXISTS schema_version (version int NOT NULL)')
     const row = await client.query<{ version: number }>('SELECT version FROM schema_version')
@@ -119,9 +121,7 @@ export async function migrate(pool: pg.Pool): Promise<number> {
         throw err
       }
     }
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK])
     return version
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined)
-    client.release()
-  }
+  })
 }
