@@ -181,6 +181,22 @@ describe.each(engines)('the cloud database on %s', (engine, open) => {
     },
   )
 
+  it.skipIf(skip)('keeps one store’s data it cannot hold from holding up the others', async () => {
+    const db = await open()
+    try {
+      // A lone surrogate: JSON.parse takes it, PostgreSQL's json does not (SQLite keeps it).
+      const odd = batch('odd', [ev(1, 'scan', { data: 'x\ud800' })])
+      const results = await db.ingest([odd, batch('fine', scans(1, 3))])
+      expect(results.find((r) => r.store === 'fine')).toMatchObject({ contiguous: 3, inserted: 3 })
+      const refused = results.find((r) => r.store === 'odd')!
+      if (engine === 'postgres')
+        expect(refused).toMatchObject({ inserted: 0, refused: expect.stringMatching(/surrogate|json/i) })
+      else expect(refused).toMatchObject({ inserted: 1 })
+    } finally {
+      await db.close()
+    }
+  })
+
   it.skipIf(skip)('takes only enrolled stores when it keeps an enrolment', async () => {
     const db = await open(['shop-a'])
     try {
