@@ -13,6 +13,7 @@ import { Tally } from '../../gateway/log-tally.js'
 import { CONTRACT_VERSION, ContractError, ROOT, parseBatch, topics, type Ack } from '../contract.js'
 import type { Link, LinkMessage } from '../link.js'
 import type { CloudDb, IngestBatch, IngestResult } from './cloud-db.js'
+import { KnownStores } from './known-stores.js'
 import { BatchBuffer, DEFAULT_BUFFER_LIMITS, type BufferLimits } from './batch-buffer.js'
 import { RpcResponder } from './rpc-responder.js'
 import { CommandSender } from './command-sender.js'
@@ -68,9 +69,6 @@ export interface IngestStats {
 const MAX_EVENTS_PER_FLUSH = 20_000
 /** A failing database is offered the batches again after this (ms). */
 const DB_RETRY_MS = 500
-/** How often the list of known stores is read again, and how soon after a miss (ms). */
-const KNOWN_STORES_EVERY_MS = 10_000
-const KNOWN_STORES_MISS_MS = 1_000
 
 export class Ingest {
   readonly stats: IngestStats = {
@@ -91,8 +89,7 @@ export class Ingest {
   private flights = 0
   private retryTimer: NodeJS.Timeout | null = null
   private stopped = false
-  private known: { set: Set<string> | null; at: number } | null = null
-  private knownLoading: Promise<Set<string> | null> | null = null
+  private readonly known: KnownStores
   private dbFailing = false
   /** Settles when no flush is in flight (stop waits for it). */
   private idle: Promise<void> = Promise.resolve()
@@ -105,6 +102,7 @@ export class Ingest {
     private readonly log: Logger,
   ) {
     this.buffer = new BatchBuffer({ ...DEFAULT_BUFFER_LIMITS, ...opts.buffer })
+    this.known = new KnownStores(db)
     this.rpc = new RpcResponder(db, link, log)
     const sender = new CommandSender(link, log)
     this.summaries = new PipeSummaries(db, sender, opts.summaryEveryMs ?? SUMMARY_EVERY_MS, log)
@@ -150,7 +148,7 @@ export class Ingest {
     const batch: IngestBatch = parseBatch(raw, this.opts.maxBatchBytes)
     if (batch.store !== store) throw new ContractError(`batch for store ${batch.store} published on ${store}'s topic`)
     batch.raw = raw
-    void this.isKnown(store).then(
+    void this.known.has(store).then(
       (known) => {
         if (!known) return this.refuse(store, `${ROOT}/${store}/events`, `store ${store} is not enrolled in this cloud`)
         const outcome = this.buffer.add(batch, payload.length)
@@ -162,18 +160,6 @@ export class Ingest {
       },
       (err: Error) => this.log.warn({ store, err: err.message }, 'known stores not read; batch left to be sent again'),
     )
-  }
-
-  /** Whether batches of `store` are taken (the database's enrolment; any store when it keeps none). */
-  private async isKnown(store: string): Promise<boolean> {
-    const now = Date.now()
-    const stale = !this.known || now - this.known.at > KNOWN_STORES_EVERY_MS
-    const missed = this.known?.set && !this.known.set.has(store) && now - this.known.at > KNOWN_STORES_MISS_MS
-    if (stale || missed) {
-      this.knownLoading ??= this.db.knownStores().finally(() => (this.knownLoading = null))
-      this.known = { set: await this.knownLoading, at: Date.now() }
-    }
-    return this.known!.set === null || this.known!.set.has(store)
   }
 
   /** Starts as many database flushes as allowed while batches are ready. */

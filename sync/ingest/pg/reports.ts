@@ -6,6 +6,7 @@
  * redemptions, paged by (time, id). Money is in the currency's units ("20.00").
  */
 import type { PgCloudDb } from './pg-cloud-db.js'
+import { statement, vouchers } from './report-lists.js'
 
 export interface ReportQuery {
   /** First and last day (day numbers in the chain's zone), both included. */
@@ -30,8 +31,6 @@ export interface Report {
 export const REPORT_NAMES = ['attribution', 'vouchers', 'settlement', 'double-use', 'overview', 'campaigns'] as const
 export type ReportName = (typeof REPORT_NAMES)[number]
 
-const LIST_PAGE = 10_000
-
 /** Minor units → the currency's units as text (CNY 2000 → "20.00"); null stays null. */
 export function money(minor: number | null, currency: string | null): string | null {
   if (minor === null) return null
@@ -49,7 +48,7 @@ export function money(minor: number | null, currency: string | null): string | n
   return `${sign}${Math.floor(abs / unit)}.${String(abs % unit).padStart(digits, '0')}`
 }
 
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
+export const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
 
 export async function runReport(db: PgCloudDb, name: ReportName, q: ReportQuery): Promise<Report> {
   switch (name) {
@@ -112,87 +111,6 @@ async function attribution(db: PgCloudDb, q: ReportQuery): Promise<Report> {
   }
 }
 
-interface VoucherLine {
-  redemption_id: string
-  voucher_key: string
-  campaign: number | null
-  issuer_store: string | null
-  channel: string | null
-  issued_at: number | null
-  store: string
-  time: number
-  amount: number | null
-  currency: string | null
-  funder: string | null
-  honourer: string | null
-  sale_amount: number | null
-  sale_currency: string | null
-  pos: string | null
-  reference: string | null
-}
-
-/** Redemptions in the period (not voided) with their issue and sale, page by page in time order. */
-async function* voucherLines(db: PgCloudDb, where: string, args: unknown[], q: ReportQuery) {
-  const start = db.days.startOf(q.from)
-  const end = db.days.startOf(q.to + 1)
-  let after: [number, string] = [start - 1, '']
-  for (;;) {
-    const page = await db.query<VoucherLine>(
-      `SELECT r.redemption_id, r.voucher_key, r.campaign, r.issuer_store, i.channel, i.time AS issued_at, r.store,
-              r.time, r.amount, r.currency, r.funder, r.honourer, s.amount AS sale_amount,
-              s.currency AS sale_currency, s.pos, s.reference
-       FROM redemptions r LEFT JOIN issues i ON i.voucher_key = r.voucher_key
-         LEFT JOIN sale_lines s ON s.redemption_id = r.redemption_id
-       WHERE r.time < $1 AND (r.time, r.redemption_id) > ($2, $3) AND r.voided_at IS NULL ${where}
-       ORDER BY r.time, r.redemption_id LIMIT ${LIST_PAGE}`,
-      [end, after[0], after[1], ...args],
-    )
-    yield* page.rows
-    if (page.rows.length < LIST_PAGE) return
-    const last = page.rows.at(-1)!
-    after = [last.time, last.redemption_id]
-  }
-}
-
-async function vouchers(db: PgCloudDb, q: ReportQuery): Promise<Report> {
-  const rows: Cell[][] = []
-  const where = q.store ? 'AND (r.store = $4 OR r.issuer_store = $4)' : ''
-  for await (const v of voucherLines(db, where, q.store ? [q.store] : [], q))
-    rows.push([
-      v.voucher_key,
-      v.campaign,
-      v.issuer_store,
-      v.channel,
-      iso(v.issued_at),
-      v.store,
-      iso(v.time),
-      money(v.amount, v.currency),
-      v.currency,
-      money(v.sale_amount, v.sale_currency),
-      v.pos,
-      v.reference,
-    ])
-  return {
-    name: 'vouchers',
-    title: 'Every voucher redeemed: where it was issued, where and when it was used, the sale it came with',
-    columns: [
-      'voucher',
-      'campaign',
-      'issued_at',
-      'channel',
-      'issued_time',
-      'redeemed_at',
-      'redeemed_time',
-      'value',
-      'currency',
-      'sale',
-      'pos',
-      'sale_reference',
-    ],
-    rows,
-  }
-}
-
 /** Per merchant pair: the vouchers one merchant funds that another's stores honoured, and what they are worth. */
 async function settlement(db: PgCloudDb, q: ReportQuery): Promise<Report> {
   const r = await db.query<{ funder: string; honourer: string; currency: string; n: number; value: number }>(
@@ -206,35 +124,6 @@ async function settlement(db: PgCloudDb, q: ReportQuery): Promise<Report> {
     title: 'Who owes whom: vouchers funded by one merchant and honoured at another’s stores',
     columns: ['funder', 'honourer', 'vouchers', 'amount', 'currency'],
     rows: r.rows.map((x) => [x.funder, x.honourer, x.n, money(x.value, x.currency), x.currency]),
-  }
-}
-
-/** One merchant pair's statement: every voucher, then the total per currency. */
-async function statement(db: PgCloudDb, q: ReportQuery): Promise<Report> {
-  const rows: Cell[][] = []
-  const totals = new Map<string, { n: number; value: number }>()
-  for await (const v of voucherLines(db, 'AND r.funder = $4 AND r.honourer = $5', [q.funder, q.honourer], q)) {
-    rows.push([
-      iso(v.time),
-      v.store,
-      v.voucher_key,
-      v.campaign,
-      v.issuer_store,
-      money(v.amount, v.currency),
-      v.currency,
-    ])
-    const t = totals.get(v.currency ?? '') ?? { n: 0, value: 0 }
-    t.n++
-    t.value += v.amount ?? 0
-    totals.set(v.currency ?? '', t)
-  }
-  for (const [currency, t] of totals)
-    rows.push(['total', null, null, t.n, null, money(t.value, currency), currency || null])
-  return {
-    name: 'settlement',
-    title: `Statement: vouchers funded by ${q.funder} and honoured at ${q.honourer}’s stores`,
-    columns: ['redeemed_time', 'redeemed_at', 'voucher', 'campaign', 'issued_at', 'amount', 'currency'],
-    rows,
   }
 }
 
