@@ -101,7 +101,10 @@ export class Ingest {
     private readonly opts: IngestOptions,
     private readonly log: Logger,
   ) {
-    this.buffer = new BatchBuffer({ ...DEFAULT_BUFFER_LIMITS, ...opts.buffer })
+    // Alone on its subscription an ingest gets a store's batches in order: a hole is a lost
+    // batch, and the store is asked for it at once. Shared, the batch may be at another ingest.
+    const holdMs = opts.shared ? DEFAULT_BUFFER_LIMITS.holdMs : 0
+    this.buffer = new BatchBuffer({ ...DEFAULT_BUFFER_LIMITS, holdMs, ...opts.buffer })
     this.known = new KnownStores(db)
     this.rpc = new RpcResponder(db, link, log)
     const sender = new CommandSender(link, log)
