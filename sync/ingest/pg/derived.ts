@@ -1,10 +1,10 @@
 /**
  * Writes what newly stored events mean (event-rows.ts) inside the ingest transaction,
  * one statement per kind: vouchers issued, redemptions (and voids), their sales, claims
- * done with, double uses across stores, members' homes, card cancels, and the daily
- * roll-ups the reports read. Vouchers touched are locked first (advisory locks in key
- * order, after the stores' rows): two stores redeeming one voucher in two workers' transactions
- * must see each other, as online checks must see both.
+ * done with, double uses across stores, members' homes, card cancels; what the reports'
+ * roll-ups need is added to the transaction's Rollup. Vouchers redeemed or voided are
+ * locked first (advisory locks in key order): two stores redeeming one voucher in two
+ * workers' transactions must see each other, as online checks must see both.
  */
 import type pg from 'pg'
 import { HOUR_MS, type DerivedRows, type IssueRow } from './event-rows.js'

@@ -2,8 +2,8 @@
  * The cloud contract (cloud-db.ts) on PostgreSQL: what a chain runs, several ingest
  * workers on several machines over one database (docs/cloud.md). Batches from many
  * stores go in one transaction (pg-ingest.ts); a store's row lock orders its batches
- * across workers; NOTIFY tells the other workers whose marks moved, so batches they hold
- * behind a hole go in at once. Stores must be enrolled (`tillside cloud enroll`) unless
+ * across workers, batches ahead of a hole are parked for whoever fills it, and NOTIFY
+ * tells the other workers whose marks moved. Stores must be enrolled (`tillside cloud enroll`) unless
  * the cloud takes any store (`anyStore`, for development).
  */
 import { randomBytes } from 'node:crypto'

@@ -1,10 +1,12 @@
 /**
- * One ingest transaction over several stores' batches: lock the stores' rows (in name
- * order, so two workers never deadlock), keep of each store's batches what continues its
- * contiguous mark, write all their events in one multi-row INSERT (arrays unnested), then
- * what the events mean (derived.ts) set-wise, move the marks, and tell the other workers
- * which stores moved (NOTIFY, delivered at commit). A handful of round trips however many
- * stores and events — that is what takes a thousand trickling stores.
+ * One ingest transaction over several stores' batches. First, without locks, stores none
+ * of whose batches continues its mark have them parked (pg-parking.ts). The rest are
+ * locked (`FOR UPDATE SKIP LOCKED`: one another worker is storing is set aside, not waited
+ * for); of each store's batches — and of its parked ones — what continues its mark is
+ * written in one INSERT of the batches' own JSON, then what the events mean (derived.ts)
+ * set-wise, the roll-ups, the marks, and a NOTIFY of the stores that moved (delivered at
+ * commit). A handful of round trips however many stores and events — that is what takes
+ * a thousand trickling stores.
  */
 import type pg from 'pg'
 import type { IngestBatch, IngestResult } from '../cloud-db.js'
@@ -96,6 +98,10 @@ export async function ingestTx(
      FROM stores s WHERE s.store = ANY($1)`,
     [[...firsts.keys()]],
   )
+  if (seen.rows.length < firsts.size) {
+    const rows = new Set(seen.rows.map((r) => r.store))
+    throw new Error(`stores without a row: ${[...firsts.keys()].filter((s) => !rows.has(s)).join(', ')}`)
+  }
   const waiting = new Set(firsts.keys())
   for (const r of seen.rows)
     if (Math.min(firsts.get(r.store)!, r.parked ?? Infinity) <= Number(r.contiguous) + 1) waiting.delete(r.store)
