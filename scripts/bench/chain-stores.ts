@@ -33,7 +33,7 @@ interface StoreState {
 export const storeId = (prefix: string, i: number) => `${prefix}${String(i).padStart(4, '0')}`
 
 /** The event at `seq` of store number `i` (deterministic: the same when sent again). */
-export function chainEvent(opts: Required<ChainOptions>, i: number, seq: number): object {
+function chainEvent(opts: Required<ChainOptions>, i: number, seq: number): object {
   const store = storeId(opts.prefix, i)
   const time = opts.startTime + seq * opts.stepMs
   const id = `${store}-${seq}`

@@ -154,7 +154,7 @@ function derive(rows: DerivedRows, store: string, e: WireEvent, merchantOf: (sto
     }
     case 'member.forgotten': {
       const member = str(p.memberId)
-      if (member) rows.forgotten.push({ member, store: store })
+      if (member) rows.forgotten.push({ member, store })
       break
     }
     case 'card.remote_abandoned': {
