@@ -48,6 +48,11 @@ export interface IngestResult {
   refused?: string
 }
 
+/** A store's result with nothing done yet: its mark and no more (the engines fill it in). */
+export function emptyResult(store: string, contiguous = 0): IngestResult {
+  return { store, contiguous, inserted: 0, duplicates: 0, departures: [], held: [], alerts: [], cardCancels: false }
+}
+
 /** ok: `allowedUses` is how many uses the asking store may reach in all, its own included. */
 export type ClaimResult = { ok: true; allowedUses: number } | { ok: false; detail: string }
 

@@ -12,7 +12,7 @@ import type { Logger } from '../../gateway/log.js'
 import { Tally } from '../../gateway/log-tally.js'
 import { CONTRACT_VERSION, ContractError, ROOT, parseBatch, topics, type Ack } from '../contract.js'
 import type { Link, LinkMessage } from '../link.js'
-import type { CloudDb, IngestBatch, IngestResult } from './cloud-db.js'
+import { emptyResult, type CloudDb, type IngestBatch, type IngestResult } from './cloud-db.js'
 import { KnownStores } from './known-stores.js'
 import { BatchBuffer, DEFAULT_BUFFER_LIMITS, type BufferLimits } from './batch-buffer.js'
 import { RpcResponder } from './rpc-responder.js'
@@ -209,7 +209,7 @@ export class Ingest {
     this.dbFailing = false
     const now = Date.now()
     const answered = new Set(results.map((r) => r.store))
-    for (const store of absorb) if (!answered.has(store)) results.push(nothingFor(store))
+    for (const store of absorb) if (!answered.has(store)) results.push(emptyResult(store))
     for (const r of results) {
       if (r.refused !== undefined) {
         // Nothing stored, nothing acknowledged: the store's batches are dropped and counted.
@@ -282,19 +282,5 @@ export class Ingest {
       (err: Error) => this.log.warn({ store, err: err.message }, 'store status not recorded'),
     )
     this.log.info({ store, state }, 'store status')
-  }
-}
-
-/** A store the database said nothing of: nothing stored, nothing waiting. */
-function nothingFor(store: string): IngestResult {
-  return {
-    store,
-    contiguous: 0,
-    inserted: 0,
-    duplicates: 0,
-    departures: [],
-    held: [],
-    alerts: [],
-    cardCancels: false,
   }
 }

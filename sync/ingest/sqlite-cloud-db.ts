@@ -3,14 +3,15 @@
  * `npm start` and `tillside cloud --db <file>`. SQLite is synchronous and one writer at a
  * time, so each batch is its own BEGIN IMMEDIATE transaction, as before the contract.
  */
-import type {
-  CloudCardsDb,
-  CloudDb,
-  ClaimResult,
-  DepartureRow,
-  IngestBatch,
-  IngestResult,
-  StoreRow,
+import {
+  emptyResult,
+  type CloudCardsDb,
+  type CloudDb,
+  type ClaimResult,
+  type DepartureRow,
+  type IngestBatch,
+  type IngestResult,
+  type StoreRow,
 } from './cloud-db.js'
 import type { CloudStore } from './cloud-store.js'
 
@@ -37,16 +38,7 @@ export class SqliteCloudDb implements CloudDb {
     const results: IngestResult[] = []
     for (const [store, list] of byStore) {
       list.sort((a, b) => a.events[0]!.seq - b.events[0]!.seq)
-      const result: IngestResult = {
-        store,
-        contiguous: 0,
-        inserted: 0,
-        duplicates: 0,
-        departures: [],
-        held: [],
-        alerts: [],
-        cardCancels: false,
-      }
+      const result = emptyResult(store)
       const departures = new Set<string>()
       for (const [i, batch] of list.entries()) {
         const r = this.store.ingest(batch)

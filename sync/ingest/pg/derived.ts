@@ -8,25 +8,12 @@
  */
 import type pg from 'pg'
 import { HOUR_MS, type DerivedRows, type IssueRow } from './event-rows.js'
-import type { Rollup } from './rollup.js'
+import type { RedeemedRow, Rollup } from './rollup.js'
 
 export interface DerivedEffects {
   departures: { issuer: string; redeemer: string }[]
   alerts: { store: string; kind: string; detail: string }[]
   cardCancelStores: string[]
-}
-
-/** A redemption row as the statements return it (counted in or out of the roll-ups). */
-interface Redeemed {
-  store: string
-  time: number
-  campaign: number | null
-  issuer_store: string | null
-  funder: string | null
-  honourer: string | null
-  amount: number | null
-  currency: string | null
-  issued_at: number | null
 }
 
 const REDEEMED_COLUMNS =
@@ -53,7 +40,7 @@ export async function writeDerived(
     )
   }
   if (rows.issues.length > 0) await writeIssues(client, rows.issues, rollup)
-  const count = (r: Redeemed, sign: 1 | -1) => {
+  const count = (r: RedeemedRow, sign: 1 | -1) => {
     rollup.redeemed(r, sign)
     if (r.issuer_store && r.issuer_store !== r.store && r.campaign !== null) {
       rollup.departure(r.issuer_store, Math.floor(r.time / HOUR_MS), r.store, r.campaign, sign, sign * (r.amount ?? 0))
@@ -62,7 +49,7 @@ export async function writeDerived(
   }
   if (rows.redemptions.length > 0) {
     const R = rows.redemptions
-    const inserted = await client.query<Redeemed>(
+    const inserted = await client.query<RedeemedRow>(
       `INSERT INTO redemptions (redemption_id, voucher_key, store, seq, time, max_uses, issuer_store, campaign,
          funder, honourer, amount, currency, issued_at)
        SELECT r.*, i.time FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::int[],
@@ -98,7 +85,7 @@ export async function writeDerived(
     effects.alerts.push(...(await doubleUses(client, new Map(R.map((r) => [r.voucherKey, r.store])), now)))
   }
   if (rows.voids.length > 0) {
-    const voided = await client.query<Redeemed>(
+    const voided = await client.query<RedeemedRow>(
       `UPDATE redemptions r SET voided_at = v.time FROM unnest($1::text[], $2::bigint[]) AS v(id, time)
        WHERE r.redemption_id = v.id AND r.voided_at IS NULL RETURNING ${REDEEMED_COLUMNS.replace(/(\w+)/g, 'r.$1')}`,
       [rows.voids.map((v) => v.redemptionId), rows.voids.map((v) => v.time)],
@@ -151,7 +138,7 @@ async function writeIssues(client: pg.PoolClient, issues: IssueRow[], rollup: Ro
   )
   for (const i of inserted.rows) rollup.issued(i.time, i.campaign, i.store, i.channel)
   // Through the small partial index of redemptions still waiting for their issue.
-  const late = await client.query<Redeemed>(
+  const late = await client.query<RedeemedRow>(
     `UPDATE redemptions r SET issued_at = i.time FROM unnest($1::text[], $2::bigint[]) AS i(voucher_key, time)
      WHERE r.voucher_key = i.voucher_key AND r.issued_at IS NULL AND r.voided_at IS NULL
      RETURNING ${REDEEMED_COLUMNS.replace(/(\w+)/g, 'r.$1')}`,

@@ -11,6 +11,7 @@ import pg from 'pg'
 import type { Logger } from '../../../gateway/log.js'
 import {
   CLAIM_TTL_MS,
+  emptyResult,
   type ClaimResult,
   type CloudDb,
   type DepartureRow,
@@ -276,15 +277,5 @@ export class PgCloudDb implements CloudDb {
 }
 
 function refusedResult(store: string, err: unknown): IngestResult {
-  return {
-    store,
-    contiguous: 0,
-    inserted: 0,
-    duplicates: 0,
-    departures: [],
-    held: [],
-    alerts: [],
-    cardCancels: false,
-    refused: (err as Error).message,
-  }
+  return { ...emptyResult(store), refused: (err as Error).message }
 }

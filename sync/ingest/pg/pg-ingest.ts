@@ -9,7 +9,7 @@
  * a thousand trickling stores.
  */
 import type pg from 'pg'
-import type { IngestBatch, IngestResult } from '../cloud-db.js'
+import { emptyResult, type IngestBatch, type IngestResult } from '../cloud-db.js'
 import { deriveRows } from './event-rows.js'
 import { Rollup } from './rollup.js'
 import { clearParked, park, parkedOf } from './pg-parking.js'
@@ -38,16 +38,7 @@ function plan(batches: IngestBatch[], marks: Map<string, number>): Map<string, P
   // Every locked store has a result, with batches or not (one asked to absorb may find none left).
   const plans = new Map<string, Plan>()
   for (const [store, contiguous] of marks) {
-    const result: IngestResult = {
-      store,
-      contiguous,
-      inserted: 0,
-      duplicates: 0,
-      departures: [],
-      held: [],
-      alerts: [],
-      cardCancels: false,
-    }
+    const result = emptyResult(store, contiguous)
     plans.set(store, { result, accepted: [], gaps: 0, departures: new Set() })
   }
   const sorted = [...batches].sort((a, b) => a.events[0]!.seq - b.events[0]!.seq)
@@ -235,15 +226,5 @@ function setAside(
   held: IngestBatch[],
   how: { busy?: true; parked?: true },
 ): IngestResult {
-  return {
-    store,
-    contiguous,
-    inserted: 0,
-    duplicates: 0,
-    departures: [],
-    held,
-    alerts: [],
-    cardCancels: false,
-    ...how,
-  }
+  return { ...emptyResult(store, contiguous), held, ...how }
 }

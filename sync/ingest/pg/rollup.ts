@@ -9,7 +9,8 @@
  */
 import type pg from 'pg'
 
-interface RedeemedRow {
+/** A redemption row as the ingest's statements return it, counted in or out of the roll-ups. */
+export interface RedeemedRow {
   store: string
   time: number
   campaign: number | null
