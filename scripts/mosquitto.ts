@@ -5,9 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
 import { join } from 'node:path'
 import { programPath } from './system-programs.js'
+import { portOpen } from './port-open.js'
 
 export interface MosquittoOptions {
   dir: string
@@ -73,7 +73,7 @@ export class Mosquitto {
     child.stderr!.on('data', (d: Buffer) => (this.output = (this.output + d.toString()).slice(-4000)))
     this.child = child
     const deadline = Date.now() + 10_000
-    while (!(await this.accepts())) {
+    while (!(await portOpen(this.opts.port))) {
       if (child.exitCode !== null) throw new Error(`mosquitto exited (${child.exitCode}): ${this.output}`)
       if (Date.now() > deadline) throw new Error(`mosquitto did not listen on ${this.opts.port}: ${this.output}`)
       await new Promise((r) => setTimeout(r, 25))
@@ -93,13 +93,5 @@ export class Mosquitto {
   async restart(): Promise<void> {
     await this.kill()
     await this.start()
-  }
-
-  private accepts(): Promise<boolean> {
-    return new Promise((resolve) => {
-      const s = connect(this.opts.port, '127.0.0.1')
-      s.once('connect', () => (s.destroy(), resolve(true)))
-      s.once('error', () => resolve(false))
-    })
   }
 }

@@ -8,9 +8,9 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs'
-import { connect } from 'node:net'
 import { dirname, join } from 'node:path'
 import { programPath } from './system-programs.js'
+import { portOpen } from './port-open.js'
 
 export interface PostgresOptions {
   dir: string
@@ -87,7 +87,7 @@ export class Postgres {
     child.stderr!.on('data', (d: Buffer) => (this.output = (this.output + d.toString()).slice(-4000)))
     this.child = child
     const deadline = Date.now() + 60_000
-    while (!(await this.accepts())) {
+    while (!(await portOpen(this.opts.port))) {
       if (child.exitCode !== null) throw new Error(`postgres exited (${child.exitCode}): ${this.output}`)
       if (Date.now() > deadline) throw new Error(`postgres did not listen on ${this.opts.port}: ${this.output}`)
       await new Promise((r) => setTimeout(r, 50))
@@ -155,13 +155,5 @@ export class Postgres {
       }
       await new Promise((r) => setTimeout(r, 50))
     }
-  }
-
-  private accepts(): Promise<boolean> {
-    return new Promise((resolve) => {
-      const s = connect(this.opts.port, '127.0.0.1')
-      s.once('connect', () => (s.destroy(), resolve(true)))
-      s.once('error', () => resolve(false))
-    })
   }
 }

@@ -121,16 +121,12 @@ export class BatchBuffer {
     const woken = q.woken
     q.woken = false
     if (result.held.length === 0 && !result.parked) {
-      q.parked = false
-      q.heldSince = null
-      q.retryAt = 0
-      q.retryMs = this.limits.retryMs
-      this.dropEmpty(result.store, q)
+      this.noHole(result.store, q)
       return false
     }
     if (result.busy) {
       // Not a hole: another worker has the store. Its commit wakes this one (or the retry does).
-      for (const batch of result.held) this.add(batch, this.sizes.get(batch) ?? approxBytes(batch))
+      this.readd(result.held)
       q.retryAt = woken ? 0 : now + BUSY_RETRY_MS
       return false
     }
@@ -141,14 +137,10 @@ export class BatchBuffer {
       // Parked batches stay parked: the store's resend fills the hole, and they follow on.
       for (const x of q.batches) this.bytes -= x.bytes
       q.batches = []
-      q.parked = false
-      q.heldSince = null
-      q.retryAt = 0
-      q.retryMs = this.limits.retryMs
-      this.dropEmpty(result.store, q)
+      this.noHole(result.store, q)
       return true
     }
-    for (const batch of result.held) this.add(batch, this.sizes.get(batch) ?? approxBytes(batch))
+    this.readd(result.held)
     if (woken) {
       // The commit it waits for may have landed after this store's transaction looked.
       q.retryAt = 0
@@ -170,8 +162,8 @@ export class BatchBuffer {
       const q = this.queue(batch.store)
       q.busy = false
       q.retryAt = now + delayMs
-      this.add(batch, this.sizes.get(batch) ?? approxBytes(batch))
     }
+    this.readd(batches)
   }
 
   /** Another worker stored some of these stores' events: their held batches may fit now. */
@@ -220,6 +212,20 @@ export class BatchBuffer {
       this.queues.set(store, q)
     }
     return q
+  }
+
+  /** Batches handed back by the database, queued again at the size they arrived with. */
+  private readd(batches: IngestBatch[]): void {
+    for (const batch of batches) this.add(batch, this.sizes.get(batch) ?? approxBytes(batch))
+  }
+
+  /** No hole (any more): nothing parked, no window, retries from the start; forgotten when empty. */
+  private noHole(store: string, q: StoreQueue): void {
+    q.parked = false
+    q.heldSince = null
+    q.retryAt = 0
+    q.retryMs = this.limits.retryMs
+    this.dropEmpty(store, q)
   }
 
   private dropEmpty(store: string, q: StoreQueue): void {
