@@ -7,7 +7,7 @@
  * command card-cancel, so the card and the till never disagree for long.
  */
 import type { CardCancel, CardDebitRequest, HomeCardDebit, RemoteCardMove } from '../gateway/cards/chain-types.js'
-import { ContractError, STORE_ID } from './contract.js'
+import { ContractError, STORE_ID, contractObject as object } from './contract.js'
 
 export type { CardCancel, CardDebitRequest, HomeCardDebit, RemoteCardMove }
 
@@ -26,12 +26,6 @@ const isAmount = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 1 &
 const isSigned = (x: unknown) => Number.isSafeInteger(x)
 const optionalText = (x: unknown, max: number) =>
   x === undefined || x === null || (typeof x === 'string' && x.length <= max)
-
-function object(body: unknown, what: string): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new ContractError(`${what} must be an object`)
-  return body as Record<string, unknown>
-}
 
 export function parseCardDebit(body: unknown): CardDebitRequest {
   const b = object(body, 'card-debit')

@@ -93,6 +93,13 @@ export class ContractError extends Error {
   override readonly name = 'ContractError'
 }
 
+/** A body that must be a JSON object (not null, not a list), else a ContractError naming it. */
+export function contractObject(body: unknown, what: string): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ContractError(`${what} must be an object`)
+  return body as Record<string, unknown>
+}
+
 function parseObject(payload: Buffer | string, maxBytes: number, what: string): Record<string, unknown> {
   if (payload.length > maxBytes) throw new ContractError(`${what} is ${payload.length} bytes; limit ${maxBytes}`)
   let value: unknown

@@ -17,6 +17,7 @@ import { CampaignFigures } from './campaign-figures.js'
 import { exportCsv, type ExportNames, type ExportTable } from './exports.js'
 import { VoucherLookup } from './voucher-life.js'
 import type { PipeDepartures } from './pipe-departures.js'
+import type { DoubleUses } from './double-uses.js'
 
 export class BackOffice {
   readonly lookup: VoucherLookup
@@ -34,6 +35,8 @@ export class BackOffice {
     audit: KioskAudit,
     /** The cloud's count of this store's vouchers used at partners. */
     readonly departures: PipeDepartures,
+    /** Vouchers the cloud found used beyond their uses here and at another store. */
+    readonly doubleUses: DoubleUses,
   ) {
     this.devices = new Map(config.devices.map((d) => [d.id, d.name ?? d.id]))
     this.cashiers = new Map(config.till.cashiers.map((c) => [c.id, c.name]))

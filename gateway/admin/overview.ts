@@ -28,6 +28,8 @@ export interface OverviewInputs {
   disk: { free: number; total: number } | null
   kioskScreens: number
   portal: { controller: string; guestsOnline: number } | null
+  /** Vouchers the cloud found used here and at another store beyond their uses, not yet handled. */
+  doubleUses: { count: number; since: number | null }
   now: number
 }
 
@@ -38,6 +40,7 @@ export type AlarmCode =
   | 'paper_out'
   | 'printer_problem'
   | 'scanner_offline'
+  | 'double_use'
   | 'sync_backlog_old'
   | 'sync_offline'
   | 'paper_low'
@@ -47,6 +50,10 @@ export interface Alarm {
   /** The device or link it is about (a name people know when the config gives one). */
   subject: string | null
   since: string | null
+  /** How many things it is about, where it is about several (the words pluralise). */
+  count?: number
+  /** The page where it is dealt with. */
+  href?: string
 }
 
 /** Most urgent first: losing data, then the till and the customer's slip, then the cloud. */
@@ -57,6 +64,7 @@ const ORDER: AlarmCode[] = [
   'paper_out',
   'printer_problem',
   'scanner_offline',
+  'double_use',
   'sync_backlog_old',
   'sync_offline',
   'paper_low',
@@ -80,6 +88,14 @@ export function overviewAlarms(o: OverviewInputs): Alarm[] {
     else if (p.state !== 'online') add('printer_problem', name, p.since)
   }
   for (const s of o.scanners) if (s.state !== 'online') add('scanner_offline', s.name ?? s.id, s.since)
+  if (o.doubleUses.count > 0)
+    alarms.push({
+      code: 'double_use',
+      subject: null,
+      since: o.doubleUses.since === null ? null : new Date(o.doubleUses.since).toISOString(),
+      count: o.doubleUses.count,
+      href: '/admin/vouchers#double-uses',
+    })
   if (o.sync.state !== 'disabled') {
     if ((o.sync.oldestWaitingMs ?? 0) > SYNC_BACKLOG_ALARM_MS) add('sync_backlog_old', null, o.sync.since)
     else if (o.sync.state === 'offline') add('sync_offline', null, o.sync.since)

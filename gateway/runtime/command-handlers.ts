@@ -21,6 +21,8 @@ import type { ChainHome } from '../cards/chain-home.js'
 import type { PipeDepartures } from '../admin/pipe-departures.js'
 import { MessageError, type MessageService } from '../messages/message-service.js'
 import { MESSAGE, parseCloudMessage } from '../../sync/message-contract.js'
+import { DOUBLE_USE, parseDoubleUse } from '../../sync/double-use-contract.js'
+import type { DoubleUses } from '../admin/double-uses.js'
 
 export interface HandlerDeps {
   config: Config
@@ -31,6 +33,8 @@ export interface HandlerDeps {
   kiosk: Pick<KioskService, 'replaceLease'>
   /** Where the pipe's departures from the cloud are kept. */
   departures: Pick<PipeDepartures, 'save'>
+  /** Vouchers the cloud found used beyond their uses here and at another store. */
+  doubleUses: Pick<DoubleUses, 'save'>
   /** This store's member cards, paid from at the merchant's other stores. */
   chainHome: Pick<ChainHome, 'cancel'>
   /** Messages the cloud composed for the chain's stores, each sent to this store's followers. */
@@ -124,6 +128,14 @@ export function commandHandlers(deps: HandlerDeps): CommandHandlers {
         0,
       )
       return `${used} voucher(s) used at partners in ${Math.max(0, ...summary.windows.map((w) => w.days))} days, as of ${summary.at}`
+    },
+    // A voucher used beyond its uses here and elsewhere (a ContractError is malformed).
+    [DOUBLE_USE]: async (body) => {
+      const notice = parseDoubleUse(body)
+      if (!(await deps.doubleUses.save(notice)))
+        throw new CommandRejected('stale', `a notice newer than ${notice.detectedAt} is kept already`)
+      const here = notice.uses.filter((u) => u.store === config.store.id).length
+      return `voucher ${notice.voucherKey}: ${notice.uses.length} redemption(s), ${here} here`
     },
     reannounce: () => {
       deps.reannounce()

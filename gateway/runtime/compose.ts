@@ -40,6 +40,7 @@ import { KioskService } from '../kiosk/kiosk-service.js'
 import { KioskAudit } from '../kiosk/kiosk-audit.js'
 import { BackOffice } from '../admin/back-office.js'
 import { PipeDepartures } from '../admin/pipe-departures.js'
+import { DoubleUses } from '../admin/double-uses.js'
 import { KioskScans } from '../kiosk/kiosk-scans.js'
 import { KioskLimits } from '../kiosk/kiosk-limits.js'
 import { createPortal, type Portal } from '../portal/portal-module.js'
@@ -144,6 +145,12 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
       ...('reason' in d ? { reason: d.reason } : { problem: d.problem }),
     }))
   const departures = new PipeDepartures(journal)
+  const named = (list: { id: string; name: string }[]) => (id: string) => list.find((x) => x.id === id)?.name ?? id
+  const doubleUses = new DoubleUses(journal, config.store.id, {
+    store: (id) => authority.storeName(id),
+    cashier: named(config.till.cashiers),
+    user: named(config.admin.users),
+  })
   const sync: SyncService = new SyncService(
     config,
     {
@@ -157,6 +164,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
         print,
         kiosk,
         departures,
+        doubleUses,
         reannounce: () => sync.reannounce(),
         // Made below with the card service; only called once the gateway runs.
         chainHome: { cancel: (c) => chainHome.cancel(c) },
@@ -291,7 +299,7 @@ export async function compose(opts: ComposeOptions): Promise<Composition> {
     brand,
     admin,
     rollups,
-    backOffice: new BackOffice(config, journal, vouchers, members, rollups, kioskAudit, departures),
+    backOffice: new BackOffice(config, journal, vouchers, members, rollups, kioskAudit, departures, doubleUses),
     bus,
     startedAt: new Date(),
     version: packageVersion(),

@@ -322,6 +322,10 @@ export const EVENT_SCHEMAS = {
     user: Str,
     action: Type.Union([Type.Literal('login'), Type.Literal('logout'), Type.Literal('locked')]),
   }),
+  'admin.double_use_handled': Event(
+    'A manager marked a voucher the cloud found used beyond its uses across stores as dealt with',
+    { voucherKey: Str, user: Str },
+  ),
   'admin.export': Event('A table exported from the back office as CSV, by whom, for which times [from, to)', {
     user: Str,
     table: Str,

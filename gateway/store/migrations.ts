@@ -12,6 +12,7 @@ export interface Migration {
 import { CARD_MIGRATIONS } from './migrations-cards.js'
 import { PAYMENT_MIGRATIONS } from './migrations-payments.js'
 import { MESSAGE_MIGRATIONS } from './migrations-messages.js'
+import { CHAIN_MIGRATIONS } from './migrations-chain.js'
 
 export const MIGRATIONS: Migration[] = [
   {
@@ -330,4 +331,5 @@ export const MIGRATIONS: Migration[] = [
   ...CARD_MIGRATIONS,
   ...PAYMENT_MIGRATIONS,
   ...MESSAGE_MIGRATIONS,
+  ...CHAIN_MIGRATIONS,
 ]

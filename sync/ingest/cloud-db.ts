@@ -88,10 +88,40 @@ export interface CloudCardsDb {
   cancelDone(from: string, key: string, outcome: string): Promise<void>
 }
 
+/** One redemption of a voucher, as the cloud holds it: what a double-use notice lists. */
+export interface VoucherUse {
+  store: string
+  /** The store's name from its enrolment, when the cloud has one. */
+  storeName: string | null
+  seq: number
+  time: number
+  voided: boolean
+  /** The voucher.redeemed event's payload (cashier, campaign, value, issuer…). */
+  payload: Record<string, unknown>
+}
+
+/** A store still to be told of a voucher redeemed beyond its uses; `round` grows with each new use found. */
+export interface PendingDoubleUse {
+  voucherKey: string
+  store: string
+  round: number
+}
+
+/** The double uses each store involved must hear of (sync/ingest/double-use-notices.ts). */
+export interface CloudDoubleUsesDb {
+  /** Oldest first; a store hears of a voucher again when a later use raised a new round. */
+  pending(limit: number): Promise<PendingDoubleUse[]>
+  /** Every redemption held of the voucher, voided ones flagged, oldest first. */
+  usesOf(voucherKey: string): Promise<VoucherUse[]>
+  /** The store answered this round (a newer round stays pending). */
+  told(notice: PendingDoubleUse, outcome: string): Promise<void>
+}
+
 export interface CloudDb {
   /** Which engine, for logs and `tillside cloud` output. */
   readonly kind: 'sqlite' | 'postgres'
   readonly cards: CloudCardsDb
+  readonly doubleUses: CloudDoubleUsesDb
   /**
    * Stores the batches idempotently by (store, seq) — several stores' at once, each store's
    * in seq order — and returns per store (of the batches and of `absorb`, stores whose

@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3'
 import type { EventBatch } from '../contract.js'
 import { CloudCards } from './cloud-cards.js'
+import { CloudDoubleUses } from './cloud-double-uses.js'
 import { CLAIM_TTL_MS, type ClaimResult, type DepartureRow, type StoreRow } from './cloud-db.js'
 import { decideClaim } from './claim-rule.js'
 
@@ -79,6 +80,7 @@ export class CloudStore {
   readonly db: Database.Database
   /** Where each member's card lives and which merchant each store belongs to. */
   readonly cards: CloudCards
+  readonly doubleUses: CloudDoubleUses
   private readonly ingestTx: Database.Transaction<(batch: EventBatch) => BatchResult>
   private readonly claimTx: Database.Transaction<
     (store: string, voucherKey: string, maxUses: number, localUses: number, now: number) => ClaimResult
@@ -106,6 +108,7 @@ export class CloudStore {
     if (!claimColumns.includes('uses'))
       this.db.exec('ALTER TABLE voucher_claims ADD COLUMN uses INTEGER NOT NULL DEFAULT 1')
     this.cards = new CloudCards(this.db)
+    this.doubleUses = new CloudDoubleUses(this.db)
     const s = {
       store: this.db.prepare('INSERT INTO stores (store) VALUES (?) ON CONFLICT DO NOTHING'),
       mark: this.db.prepare('SELECT contiguous FROM stores WHERE store = ?').pluck(),
@@ -177,6 +180,7 @@ export class CloudStore {
           if (live.length > (Number(p.maxUses) || 1)) {
             const detail = `voucher ${p.voucherKey} redeemed ${live.length}× (allowed ${Number(p.maxUses) || 1}): ${live.map((u) => `${u.store}#${u.seq}`).join(', ')}`
             s.alert.run('double_redemption', store, detail, now)
+            this.doubleUses.raise(p.voucherKey, now)
             alerts.push({ kind: 'double_redemption', detail })
           }
         } else if (e.type === 'voucher.voided' && typeof p.redemptionId === 'string') {

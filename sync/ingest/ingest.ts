@@ -20,6 +20,7 @@ import { CommandSender } from './command-sender.js'
 import { PipeSummaries } from './pipe-summaries.js'
 import { StoreAsker } from './store-asker.js'
 import { CardRelay } from './card-relay.js'
+import { DoubleUseNotices } from './double-use-notices.js'
 
 export interface IngestOptions {
   /** Subscribe through a shared subscription group (MQTT 5 brokers, and Mosquitto on 3.1.1). */
@@ -83,6 +84,7 @@ export class Ingest {
   readonly rpc: RpcResponder
   readonly summaries: PipeSummaries
   readonly cards: CardRelay
+  readonly doubleUses: DoubleUseNotices
   private readonly asker: StoreAsker
   private readonly tally: Tally
   private readonly buffer: BatchBuffer
@@ -114,6 +116,8 @@ export class Ingest {
     this.cards = new CardRelay(db.cards, this.asker, sender, log)
     this.rpc.cardRelay = this.cards
     this.cards.start()
+    this.doubleUses = new DoubleUseNotices(db, sender, log)
+    this.doubleUses.start()
     link.on('down', () => this.asker.abandonAll())
     this.tally = new Tally(log, 'stored in the last minute')
     db.watchProgress?.((stores) => {
@@ -230,6 +234,7 @@ export class Ingest {
       this.stats.alerts++
       this.log.warn({ store: r.store, kind: a.kind, detail: a.detail }, 'alert')
     }
+    if (r.alerts.some((a) => a.kind === 'double_redemption')) this.doubleUses.flush()
     if (askResend) {
       this.stats.resendsAsked++
       this.tally.add('resendsAsked')
@@ -255,6 +260,7 @@ export class Ingest {
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.summaries.stop()
     this.cards.stop()
+    this.doubleUses.stop()
     await this.idle
   }
 
@@ -278,6 +284,7 @@ export class Ingest {
         // A store that comes online gets its departures (maybe none) soon, so its page has a count and a time.
         this.summaries.mark([store])
         this.cards.flushCancels()
+        this.doubleUses.flush()
       },
       (err: Error) => this.log.warn({ store, err: err.message }, 'store status not recorded'),
     )

@@ -7,6 +7,7 @@ import {
   emptyResult,
   type CloudCardsDb,
   type CloudDb,
+  type CloudDoubleUsesDb,
   type ClaimResult,
   type DepartureRow,
   type IngestBatch,
@@ -18,6 +19,7 @@ import type { CloudStore } from './cloud-store.js'
 export class SqliteCloudDb implements CloudDb {
   readonly kind = 'sqlite'
   readonly cards: CloudCardsDb
+  readonly doubleUses: CloudDoubleUsesDb
 
   constructor(readonly store: CloudStore) {
     const cards = store.cards
@@ -28,6 +30,12 @@ export class SqliteCloudDb implements CloudDb {
       addCancel: async (from, key, home) => cards.addCancel(from, key, home),
       pendingCancels: async () => cards.pendingCancels(),
       cancelDone: async (from, key, outcome) => cards.cancelDone(from, key, outcome),
+    }
+    const doubleUses = store.doubleUses
+    this.doubleUses = {
+      pending: async (limit) => doubleUses.pending(limit),
+      usesOf: async (key) => doubleUses.usesOf(key),
+      told: async (n, outcome) => doubleUses.told(n, outcome),
     }
   }
 

@@ -135,6 +135,37 @@ describe.each(engines)('the cloud database on %s', (engine, open) => {
     }
   })
 
+  it.skipIf(skip)('tells every store that redeemed it, each round until that store answers', async () => {
+    const db = await open()
+    try {
+      await one(db, batch('a', [redeemed(1, 9, 'a')]))
+      expect(await db.doubleUses.pending(10)).toEqual([])
+      await one(db, batch('b', [redeemed(1, 9, 'a')]))
+      const round1 = await db.doubleUses.pending(10)
+      expect(round1.map((p) => `${p.voucherKey} ${p.store} ${p.round}`).sort()).toEqual(['1:12:9 a 1', '1:12:9 b 1'])
+      const uses = await db.doubleUses.usesOf('1:12:9')
+      expect(uses.map((u) => [u.store, u.seq, u.voided, u.payload.serial])).toEqual([
+        ['a', 1, false, 9],
+        ['b', 1, false, 9],
+      ])
+      await db.doubleUses.told(
+        round1.find((p) => p.store === 'a')!,
+        'ok',
+      )
+      expect((await db.doubleUses.pending(10)).map((p) => p.store)).toEqual(['b'])
+      // A third use: everyone hears again, the third store too; an answer to round 1 no longer counts.
+      await one(db, batch('c', [redeemed(1, 9, 'a')]))
+      await db.doubleUses.told(
+        round1.find((p) => p.store === 'b')!,
+        'ok',
+      )
+      const round2 = await db.doubleUses.pending(10)
+      expect(round2.map((p) => `${p.store} ${p.round}`).sort()).toEqual(['a 2', 'b 2', 'c 1'])
+    } finally {
+      await db.close()
+    }
+  })
+
   it.skipIf(skip)("counts another store's vouchers used here as departures; a void takes one back", async () => {
     const db = await open()
     try {

@@ -3,7 +3,9 @@
  * PostgreSQL and mosquitto, two gateways of two merchants (tea shop A issues a voucher its
  * merchant funds, bakery B honours it with a sale), the ingest storing both stores'
  * events, and `tillside cloud report` telling who brought whom and who owes whom — to
- * the cent. A store that is not enrolled is refused and counted, never stored.
+ * the cent. One voucher taken at both shops reaches both back offices (Chromium
+ * screenshots at the till's size, in Chinese and English). A store that is not enrolled is
+ * refused and counted, never stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
@@ -21,9 +23,13 @@ import { FAST_SYNC, IngestEnd } from '../helpers/sync-harness.js'
 import { campaign, makeChain } from '../helpers/vouchers.js'
 import { freshDatabase, havePostgres, startPostgres } from '../helpers/postgres.js'
 import { runCli } from '../helpers/cli.js'
+import { managerAndStaff } from '../helpers/admin.js'
+import { launchChromium, screenshotEachLanguage, smallTargets } from '../helpers/browser.js'
 
 const ready = havePostgres('closed pipe on PostgreSQL') && requireProgram('mosquitto', 'closed pipe on PostgreSQL')
 const ZONE = 'Asia/Shanghai'
+const PASSWORD = 'correct horse battery'
+const withChromium = ready && requireProgram('chromium', 'double use in the back office')
 
 describe.skipIf(!ready)('the closed pipe through a PostgreSQL cloud', () => {
   const tmp = tempDir()
@@ -68,8 +74,13 @@ describe.skipIf(!ready)('the closed pipe through a PostgreSQL cloud', () => {
       ],
       { sync: { ...FAST_SYNC, broker: broker.url } },
     )
-    tea = await Gateway.open({ config: chain.stores.get('tea-1')!.config, log: silentLogger() })
-    bakery = await Gateway.open({ config: chain.stores.get('bake-1')!.config, log: silentLogger() })
+    const users = await managerAndStaff(PASSWORD)
+    const withUsers = (id: string) => {
+      const config = chain.stores.get(id)!.config
+      return { ...config, admin: { ...config.admin, users } }
+    }
+    tea = await Gateway.open({ config: withUsers('tea-1'), log: silentLogger() })
+    bakery = await Gateway.open({ config: withUsers('bake-1'), log: silentLogger() })
     await tea.start()
     await bakery.start()
     await waitFor(() => tea.sync.status().state === 'online' && bakery.sync.status().state === 'online', 'online')
@@ -138,6 +149,57 @@ describe.skipIf(!ready)('the closed pipe through a PostgreSQL cloud', () => {
     const overview = await report('overview')
     expect(overview[1]).toMatch(/^bake-1,,bake-co,online,/)
     expect(overview[2]).toMatch(/^tea-1,Tea House,tea-co,online,/)
+  }, 120_000)
+
+  it('tells both shops when one voucher was taken at each, and shows it in both back offices', async () => {
+    const { code } = await tea.vouchers.issue({ campaignId: 21, channel: 'portal' })
+    const ctx = { device: null, cashier: 'ann', source: {} }
+    // No online check for this offer: each shop takes it, neither knows of the other's use.
+    expect((await tea.vouchers.redeem(code, ctx)).ok).toBe(true)
+    expect((await bakery.vouchers.redeem(code, ctx)).ok).toBe(true)
+    const told = (g: Gateway) => g.app.services.backOffice.doubleUses.list().find((d) => d.uses.length === 2)
+    await waitFor(() => told(tea) && told(bakery), 'both back offices told', 60_000)
+    for (const [g, here] of [
+      [tea, 'Store tea-1'],
+      [bakery, 'Store bake-1'],
+    ] as const) {
+      const d = told(g)!
+      expect(d.maxUses).toBe(1)
+      expect(d.atRisk).toEqual({ amount: 1500, currency: 'CNY' })
+      // Names from the store's trust list, the redemption here first (it was made first).
+      expect(d.uses.map((u) => [u.storeName, u.here])).toEqual([
+        ['Store tea-1', here === 'Store tea-1'],
+        ['Store bake-1', here === 'Store bake-1'],
+      ])
+      expect(g.app.services.backOffice.doubleUses.open().count).toBe(1)
+    }
+    const rows = await report('double-use')
+    expect(rows[0]).toBe('found,voucher,stores,uses,at_risk,currency,told')
+    await waitFor(async () => (await report('double-use')).some((l) => l.endsWith(',15.00,CNY,bake-1 tea-1')), 'told')
+    if (!withChromium) return
+    const browser = await launchChromium()
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' })
+      await page.goto(`${bakery.address}/admin/login?lang=en`)
+      await page.fill('input[name=user]', 'mei')
+      await page.fill('input[name=password]', PASSWORD)
+      await page.click('button[type=submit]')
+      await page.waitForURL(/\/admin$/)
+      await page.waitForSelector('.alarm.double_use')
+      expect(await page.textContent('.alarm.double_use')).toMatch(/used here and at another store/)
+      await screenshotEachLanguage(page, 'admin-double-use-alarm', '.lang')
+      await page.click('.alarm.double_use a')
+      await page.waitForSelector('.double-use')
+      expect(await page.textContent('.double-use')).toMatch(/At risk: ¥15\.00.*Used 2 times, 1 allowed/s)
+      expect(await smallTargets(page, 44)).toEqual([])
+      await screenshotEachLanguage(page, 'admin-double-use', '.lang')
+      await page.click('.double-use button[type=submit]')
+      await page.waitForSelector('.double-use.is-handled')
+      expect(await page.textContent('.double-use .handled')).toMatch(/Handled by Manager Mei/)
+      expect(bakery.app.services.backOffice.doubleUses.open().count).toBe(0)
+    } finally {
+      await browser.close()
+    }
   }, 120_000)
 
   it('refuses unknown stores, malformed batches and forged topics, and names a report that does not exist', async () => {

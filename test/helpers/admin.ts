@@ -1,4 +1,5 @@
-/** A browser's cookie jar over app.inject, for the back office's forms and session. */
+/** A browser's cookie jar over app.inject, for the back office's forms and session; its test users. */
+import { hashPassword } from '../../gateway/auth/secrets.js'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 
 /** A browser's cookie jar over app.inject. */
@@ -34,4 +35,13 @@ export async function loggedIn(app: FastifyInstance, user: string, password: str
   const res = await b.post('/admin/login', { _csrf: csrfOf(form.body), user, password, next: '/admin' })
   if (res.statusCode !== 303) throw new Error(`login as ${user} failed: ${res.statusCode}`)
   return b
+}
+
+/** A manager (mei) and a staff member (sam) with one password, for a store's `admin.users`. */
+export async function managerAndStaff(password: string) {
+  const passwordHash = await hashPassword(password)
+  return [
+    { id: 'mei', name: 'Manager Mei', role: 'manager' as const, passwordHash },
+    { id: 'sam', name: 'Staff Sam', role: 'staff' as const, passwordHash },
+  ]
 }

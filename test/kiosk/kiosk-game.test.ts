@@ -136,6 +136,7 @@ describe('kiosk game', () => {
       print: gateway.print,
       kiosk: gateway.kiosk,
       departures: gateway.app.services.backOffice.departures,
+      doubleUses: gateway.app.services.backOffice.doubleUses,
       reannounce: () => {},
       chainHome: { cancel: () => Promise.resolve('') },
       messages: gateway.messages,

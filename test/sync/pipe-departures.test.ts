@@ -2,7 +2,8 @@
  * The closed pipe's departures: shop A's voucher used at shop B reaches A's back office.
  * The cloud counts it as it stores B's batch (a void takes it back, A's own uses never
  * count), sends A a pipe-summary over a real Mosquitto, and A's page shows it by B's
- * name — also after A was offline when it was sent. Bad summaries are refused.
+ * name — also after A was offline when it was sent. Bad summaries are refused. A voucher
+ * both shops took reaches both back offices, the one offline once it is back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
@@ -218,5 +219,23 @@ describe.skipIf(!ready)("the pipe's departures reach the issuing store", () => {
     const bad = await cloud.commands.send('shop-a', 'pipe-summary', { v: 1, at: 'soon', windows: [] })
     expect(bad).toMatchObject({ status: 'rejected', reason: 'malformed' })
     expect(a.app.services.backOffice.departures.window(7)?.rows[0]?.used).toBe(2)
+  }, 90_000)
+
+  it('tells both shops of a voucher each took; the one away hears when it is back', async () => {
+    const ctx = { device: null, cashier: 'ann', source: {} }
+    const { code } = await a.vouchers.issue({ campaignId: 12, channel: 'cli' })
+    expect((await a.vouchers.redeem(code, ctx)).ok).toBe(true)
+    await waitFor(() => a.sync.status().backlog === 0, "A's use at the cloud")
+    await a.stop()
+    expect((await b.vouchers.redeem(code, ctx)).ok).toBe(true) // B cannot know A took it
+    await waitFor(() => b.app.services.backOffice.doubleUses.open().count === 1, 'B told at once', 30_000)
+    expect(b.app.services.backOffice.doubleUses.list()[0]!.atRisk).toEqual({ amount: 2000, currency: 'CNY' })
+    a = await Gateway.open({ config: configA, log: silentLogger() })
+    await a.start()
+    await waitFor(() => a.app.services.backOffice.doubleUses.open().count === 1, 'A told once back', 30_000)
+    expect(a.app.services.backOffice.doubleUses.list()[0]!.uses.map((u) => [u.storeName, u.here, u.cashier])).toEqual([
+      ['Store shop-a', true, 'Ann'],
+      ['Store shop-b', false, null],
+    ])
   }, 90_000)
 })

@@ -13,7 +13,7 @@ const REFRESH_MS = 5000
 let streams = 0
 
 export function overviewApi(app: FastifyInstance, kit: ConsoleKit): void {
-  const { config, devices, print, sync, journal, integrity, kiosk, portal, bus } = app.services
+  const { config, devices, print, sync, journal, integrity, kiosk, portal, bus, backOffice } = app.services
 
   const disk = () => {
     try {
@@ -34,6 +34,7 @@ export function overviewApi(app: FastifyInstance, kit: ConsoleKit): void {
       disk: disk(),
       kioskScreens: kiosk.scans.subscribers,
       portal: portal ? { controller: config.portal.controller.type, guestsOnline: portal.sessions.openCount } : null,
+      doubleUses: backOffice.doubleUses.open(),
       now: Date.now(),
     })
 

@@ -11,24 +11,37 @@ import { reasonText, valueText } from '../../till/till-text.js'
 import { esc } from '../html.js'
 import type { ConsoleKit } from './console-kit.js'
 import { when } from './page-parts.js'
+import { doubleUseCard, doubleUseRoutes, doubleUsesSection } from './double-uses-page.js'
 
 export function voucherLookupPage(app: FastifyInstance, kit: ConsoleKit): void {
-  const { lookup } = app.services.backOffice
+  const backOffice = app.services.backOffice
+  const { lookup, doubleUses } = backOffice
+  const offer = (lang: Lang) => (id: number) => ({
+    name: backOffice.campaignName(lang, id),
+    value: backOffice.campaigns().find((c) => c.id === id)?.value ?? null,
+  })
 
   app.get('/admin/vouchers', { schema: { hide: true } }, (req, reply) => {
     const q = String((req.query as { q?: unknown }).q ?? '').slice(0, 1024)
-    return kit.page(req, reply, { path: '/admin/vouchers', title: 'admin.vouchers' }, (_user, lang) => {
+    return kit.page(req, reply, { path: '/admin/vouchers', title: 'admin.vouchers' }, (user, lang, csrf) => {
       const form = `<form method="get" action="/admin/vouchers" class="search">
 <label>${t(lang, 'admin.voucherAsk')}<input name="q" value="${esc(q)}" autocomplete="off" autofocus maxlength="1024"></label>
 <button type="submit">${t(lang, 'admin.lookUp')}</button></form>`
-      if (!q.trim()) return `<h1>${t(lang, 'admin.vouchers')}</h1>${form}`
+      if (!q.trim())
+        return `<h1>${t(lang, 'admin.vouchers')}</h1>${form}${doubleUsesSection(lang, doubleUses.list(), user, csrf, offer(lang))}`
       const found = lookup.find(q)
-      const result = found.found
+      // Used at another store beyond its uses: what the cloud found, above what this store holds.
+      const twice = doubleUses.of(found.found ? found.life.key : q.trim())
+      const life = found.found
         ? lifeCard(lang, found.life)
-        : `<p class="error" role="alert">${t(lang, found.reason === 'unknown' ? 'admin.voucherUnknown' : 'admin.voucherUnreadable')}</p>`
+        : twice
+          ? ''
+          : `<p class="error" role="alert">${t(lang, found.reason === 'unknown' ? 'admin.voucherUnknown' : 'admin.voucherUnreadable')}</p>`
+      const result = `${twice ? doubleUseCard(lang, twice, user, csrf, offer(lang)(twice.campaign)) : ''}${life}`
       return `<h1>${t(lang, 'admin.vouchers')}</h1>${form}${result}`
     })
   })
+  doubleUseRoutes(app, kit)
 }
 
 function lifeCard(lang: Lang, v: VoucherLife): string {

@@ -7,7 +7,7 @@ import { recordSaleTx } from './pos-tx.js'
 import { paymentStartTx, paymentStepTx } from './payment-tx.js'
 import { refundDecideTx, refundStartTx } from './refund-tx.js'
 import { enqueuePrintTx, recoverPrintTx, transitionPrintTx } from './print-tx.js'
-import { recordCommandTx, savePipeSummaryTx, syncAckTx } from './sync-tx.js'
+import { doubleUseHandledTx, recordCommandTx, saveDoubleUseTx, savePipeSummaryTx, syncAckTx } from './sync-tx.js'
 import { kioskPlayTx, prizeLeaseTx } from './kiosk-tx.js'
 import { endSessionsTx, startSessionTx } from './portal-tx.js'
 import { forgetMemberTx } from './forget-tx.js'
@@ -39,6 +39,8 @@ export const WRITER_COMMANDS = {
   'sync.ack': syncAckTx,
   'sync.command': recordCommandTx,
   'sync.pipeSummary': savePipeSummaryTx,
+  'sync.doubleUse': saveDoubleUseTx,
+  'admin.doubleUseHandled': doubleUseHandledTx,
   'kiosk.play': kioskPlayTx,
   'kiosk.lease': prizeLeaseTx,
   'portal.start': startSessionTx,

@@ -57,3 +57,37 @@ export function savePipeSummaryTx(tx: TxContext, a: { at: number; body: string }
     .run(a.at, a.body)
   return { saved: r.changes === 1 }
 }
+
+/**
+ * Keeps the cloud's notice of a voucher used beyond its uses across stores, unless the one
+ * kept is newer; a notice listing more uses than the kept one opens it again if handled.
+ */
+export function saveDoubleUseTx(
+  tx: TxContext,
+  a: { voucherKey: string; detectedAt: number; uses: number; body: string },
+): { saved: boolean } {
+  const r = tx
+    .stmt(
+      `INSERT INTO double_uses (voucher_key, detected_at, uses, body, received_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (voucher_key) DO UPDATE SET detected_at = excluded.detected_at, uses = excluded.uses,
+         body = excluded.body, received_at = excluded.received_at,
+         handled_at = CASE WHEN excluded.uses > double_uses.uses THEN NULL ELSE double_uses.handled_at END,
+         handled_by = CASE WHEN excluded.uses > double_uses.uses THEN NULL ELSE double_uses.handled_by END
+       WHERE excluded.detected_at > double_uses.detected_at`,
+    )
+    .run(a.voucherKey, a.detectedAt, a.uses, a.body, tx.now)
+  return { saved: r.changes === 1 }
+}
+
+/**
+ * A manager has dealt with a double use (talked to the partner, noted the loss): it leaves
+ * the alarms, and the event tells the cloud who dealt with it.
+ */
+export function doubleUseHandledTx(tx: TxContext, a: { voucherKey: string; user: string }): { handled: boolean } {
+  const r = tx
+    .stmt('UPDATE double_uses SET handled_at = ?, handled_by = ? WHERE voucher_key = ? AND handled_at IS NULL')
+    .run(tx.now, a.user, a.voucherKey)
+  if (r.changes === 0) return { handled: false }
+  tx.append('admin.double_use_handled', null, { voucherKey: a.voucherKey, user: a.user }, { outbox: true })
+  return { handled: true }
+}

@@ -9,6 +9,7 @@
 import type pg from 'pg'
 import { HOUR_MS, type DerivedRows, type IssueRow } from './event-rows.js'
 import type { RedeemedRow, Rollup } from './rollup.js'
+import { raiseDoubleUses } from './pg-double-uses.js'
 
 export interface DerivedEffects {
   departures: { issuer: string; redeemer: string }[]
@@ -192,6 +193,12 @@ async function doubleUses(
         alerts.map((a) => a.row.at_risk),
         alerts.map((a) => a.row.currency),
       ],
+    )
+  if (alerts.length > 0)
+    await raiseDoubleUses(
+      client,
+      alerts.map((a) => a.row.voucher_key),
+      now,
     )
   return alerts.map(({ store, kind, detail }) => ({ store, kind, detail }))
 }

@@ -22,6 +22,7 @@ import {
 import { decideClaim } from '../claim-rule.js'
 import { HOUR_MS } from './event-rows.js'
 import { PgCloudCards } from './pg-cards.js'
+import { PgDoubleUses } from './pg-double-uses.js'
 import { ingestTx, PROGRESS_CHANNEL } from './pg-ingest.js'
 import { Partitions } from './pg-partitions.js'
 import { migrate } from './pg-schema.js'
@@ -53,6 +54,7 @@ const isBadData = (err: unknown) => /^2[23]/.test((err as { code?: string }).cod
 export class PgCloudDb implements CloudDb {
   readonly kind = 'postgres'
   readonly cards: PgCloudCards
+  readonly doubleUses: PgDoubleUses
   private readonly pool: pg.Pool
   private readonly partitions: Partitions
   private merchants: { map: Map<string, string>; at: number } = { map: new Map(), at: 0 }
@@ -72,6 +74,7 @@ export class PgCloudDb implements CloudDb {
     this.pool.on('error', (err) => log.warn({ err: err.message }, 'cloud database connection lost'))
     this.partitions = new Partitions(this.pool)
     this.cards = new PgCloudCards(this.pool)
+    this.doubleUses = new PgDoubleUses(this.pool)
   }
 
   /** Connects and brings the schema up to date (migrations under a lock: workers may start together). */

@@ -94,6 +94,19 @@ const MIGRATIONS: string[] = [
     day int NOT NULL, store text NOT NULL, n bigint NOT NULL, PRIMARY KEY (day, store)
   );
   `,
+  // 2: every store that redeemed a voucher beyond its uses is told (pg-double-uses.ts), each round until it answers.
+  `
+  CREATE TABLE double_use_notices (
+    voucher_key text NOT NULL, store text NOT NULL, round int NOT NULL DEFAULT 1,
+    raised_at bigint NOT NULL, told_at bigint, outcome text,
+    PRIMARY KEY (voucher_key, store)
+  );
+  CREATE INDEX double_use_notices_pending ON double_use_notices (raised_at) WHERE told_at IS NULL;
+  INSERT INTO double_use_notices (voucher_key, store, raised_at)
+    SELECT DISTINCT r.voucher_key, r.store, a.time FROM alerts a JOIN redemptions r ON r.voucher_key = a.voucher_key
+    WHERE a.kind = 'double_redemption'
+    ON CONFLICT DO NOTHING;
+  `,
 ]
 
 /** Any number that is the same in every worker: the migrations' lock. */

@@ -127,7 +127,10 @@ async function settlement(db: PgCloudDb, q: ReportQuery): Promise<Report> {
   }
 }
 
-/** Vouchers redeemed beyond their uses at several stores (offline, found when the events met): both uses and the value at risk. */
+/**
+ * Vouchers redeemed beyond their uses at several stores (offline, found when the events
+ * met): both uses, the value at risk, and which stores' back offices have been told.
+ */
 async function doubleUse(db: PgCloudDb, q: ReportQuery): Promise<Report> {
   const r = await db.query<{
     time: number
@@ -136,11 +139,14 @@ async function doubleUse(db: PgCloudDb, q: ReportQuery): Promise<Report> {
     at_risk: number
     currency: string | null
     uses: string | null
+    told: string | null
   }>(
     `SELECT DISTINCT ON (a.voucher_key) a.time, a.voucher_key, a.stores, a.at_risk, a.currency,
        (SELECT string_agg(r.store || ' ' || to_char(to_timestamp(r.time / 1000.0) AT TIME ZONE 'UTC',
                  'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '; ' ORDER BY r.time)
-        FROM redemptions r WHERE r.voucher_key = a.voucher_key AND r.voided_at IS NULL) AS uses
+        FROM redemptions r WHERE r.voucher_key = a.voucher_key AND r.voided_at IS NULL) AS uses,
+       (SELECT string_agg(n.store, ' ' ORDER BY n.store) FROM double_use_notices n
+        WHERE n.voucher_key = a.voucher_key AND n.told_at IS NOT NULL) AS told
      FROM alerts a WHERE a.kind = 'double_redemption' AND a.time >= $1 AND a.time < $2
      ORDER BY a.voucher_key, a.time DESC`,
     [db.days.startOf(q.from), db.days.startOf(q.to + 1)],
@@ -148,10 +154,18 @@ async function doubleUse(db: PgCloudDb, q: ReportQuery): Promise<Report> {
   return {
     name: 'double-use',
     title: 'Vouchers used more often than they allow, across stores',
-    columns: ['found', 'voucher', 'stores', 'uses', 'at_risk', 'currency'],
+    columns: ['found', 'voucher', 'stores', 'uses', 'at_risk', 'currency', 'told'],
     rows: r.rows
       .sort((a, b) => a.time - b.time)
-      .map((x) => [iso(x.time), x.voucher_key, x.stores.join(' '), x.uses, money(x.at_risk, x.currency), x.currency]),
+      .map((x) => [
+        iso(x.time),
+        x.voucher_key,
+        x.stores.join(' '),
+        x.uses,
+        money(x.at_risk, x.currency),
+        x.currency,
+        x.told ?? '',
+      ]),
   }
 }
 

@@ -49,8 +49,15 @@ function draw(o) {
           el(
             'div',
             { className: `alarm ${a.code}`, role: 'alert' },
-            el('strong', { textContent: t(`admin.alarm.${a.code}.title`, { subject: a.subject ?? '' }) }),
-            el('p', { textContent: t(`admin.alarm.${a.code}.todo`) }),
+            el('strong', {
+              textContent: t(`admin.alarm.${a.code}.title`, { subject: a.subject ?? '', count: a.count }),
+            }),
+            el(
+              'p',
+              {},
+              t(`admin.alarm.${a.code}.todo`),
+              ...(a.href ? [' ', el('a', { href: a.href, textContent: t('admin.alarmOpen') })] : []),
+            ),
           ),
         )
       : [el('p', { className: 'all-well', textContent: `✓ ${t('admin.allWell')}` })]),
