@@ -15,7 +15,16 @@ export interface DerivedEffects {
   departures: { issuer: string; redeemer: string }[]
   alerts: { store: string; kind: string; detail: string }[]
   cardCancelStores: string[]
+  /**
+   * Vouchers issued here, and redeemed here before their issue was seen: after COMMIT the
+   * ingest settles them again (settleLateIssues), since an issue and its redemption stored
+   * at once by two transactions cannot see each other inside them.
+   */
+  settleKeys: string[]
 }
+
+/** What the redemption statements return: the roll-ups' row and the voucher it is of. */
+type Redeemed = RedeemedRow & { voucher_key: string }
 
 const REDEEMED_COLUMNS =
   'store, time, campaign, issuer_store, funder, honourer, amount, currency, issued_at, voucher_key, max_uses'
@@ -26,9 +35,9 @@ export async function writeDerived(
   rollup: Rollup,
   now: number,
 ): Promise<DerivedEffects> {
-  const effects: DerivedEffects = { departures: [], alerts: [], cardCancelStores: [] }
+  const effects: DerivedEffects = { departures: [], alerts: [], cardCancelStores: [], settleKeys: [] }
   // Redeemed and voided vouchers only: issues need no lock (a redemption that misses its
-  // issue by a moment only leaves its days-to-redeem uncounted), and locking every issued
+  // issue by a moment is settled after COMMIT, settleKeys), and locking every issued
   // voucher made a partner's issue wait for the whole transaction that redeemed it.
   const keys = [...new Set(rows.redemptions.map((r) => r.voucherKey))]
   if (keys.length > 0 || rows.voids.length > 0) {
@@ -40,7 +49,7 @@ export async function writeDerived(
       [keys, rows.voids.map((v) => v.redemptionId)],
     )
   }
-  if (rows.issues.length > 0) await writeIssues(client, rows.issues, rollup)
+  if (rows.issues.length > 0) effects.settleKeys.push(...(await writeIssues(client, rows.issues, rollup)))
   const count = (r: RedeemedRow, sign: 1 | -1) => {
     rollup.redeemed(r, sign)
     if (r.issuer_store && r.issuer_store !== r.store && r.campaign !== null) {
@@ -50,7 +59,7 @@ export async function writeDerived(
   }
   if (rows.redemptions.length > 0) {
     const R = rows.redemptions
-    const inserted = await client.query<RedeemedRow>(
+    const inserted = await client.query<Redeemed>(
       `INSERT INTO redemptions (redemption_id, voucher_key, store, seq, time, max_uses, issuer_store, campaign,
          funder, honourer, amount, currency, issued_at)
        SELECT r.*, i.time FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::int[],
@@ -76,6 +85,7 @@ export async function writeDerived(
       ],
     )
     for (const r of inserted.rows) count(r, 1)
+    effects.settleKeys.push(...inserted.rows.filter((r) => r.issued_at === null).map((r) => r.voucher_key))
     await client.query(
       // A claim is done with once the store's arrived uses reach it.
       `DELETE FROM voucher_claims c USING (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS x(k, s)) x
@@ -86,7 +96,7 @@ export async function writeDerived(
     effects.alerts.push(...(await doubleUses(client, new Map(R.map((r) => [r.voucherKey, r.store])), now)))
   }
   if (rows.voids.length > 0) {
-    const voided = await client.query<RedeemedRow>(
+    const voided = await client.query<Redeemed>(
       `UPDATE redemptions r SET voided_at = v.time FROM unnest($1::text[], $2::bigint[]) AS v(id, time)
        WHERE r.redemption_id = v.id AND r.voided_at IS NULL RETURNING ${REDEEMED_COLUMNS.replace(/(\w+)/g, 'r.$1')}`,
       [rows.voids.map((v) => v.redemptionId), rows.voids.map((v) => v.time)],
@@ -116,7 +126,7 @@ export async function writeDerived(
 }
 
 /** Issues stored, counted per day, and the days-to-redeem of redemptions that arrived before their issue. */
-async function writeIssues(client: pg.PoolClient, issues: IssueRow[], rollup: Rollup): Promise<void> {
+async function writeIssues(client: pg.PoolClient, issues: IssueRow[], rollup: Rollup): Promise<string[]> {
   const inserted = await client.query<{
     voucher_key: string
     store: string
@@ -138,14 +148,28 @@ async function writeIssues(client: pg.PoolClient, issues: IssueRow[], rollup: Ro
     ],
   )
   for (const i of inserted.rows) rollup.issued(i.time, i.campaign, i.store, i.channel)
-  // Through the small partial index of redemptions still waiting for their issue.
-  const late = await client.query<RedeemedRow>(
-    `UPDATE redemptions r SET issued_at = i.time FROM unnest($1::text[], $2::bigint[]) AS i(voucher_key, time)
-     WHERE r.voucher_key = i.voucher_key AND r.issued_at IS NULL AND r.voided_at IS NULL
+  const keys = inserted.rows.map((i) => i.voucher_key)
+  await settleLateIssues(client, keys, rollup)
+  return keys
+}
+
+/**
+ * Redemptions of these vouchers stored before their issue: the issue's time now known,
+ * their issue-to-redeem days count. Through the small partial index of redemptions still
+ * waiting for their issue; a row settled by another transaction meanwhile is skipped (the
+ * UPDATE re-checks it), so nothing counts twice. `keys` null: every waiting redemption.
+ */
+export async function settleLateIssues(client: pg.PoolClient, keys: string[] | null, rollup: Rollup): Promise<number> {
+  if (keys !== null && keys.length === 0) return 0
+  const late = await client.query<Redeemed>(
+    `UPDATE redemptions r SET issued_at = i.time FROM issues i
+     WHERE r.issued_at IS NULL AND r.voided_at IS NULL AND i.voucher_key = r.voucher_key
+       AND ($1::text[] IS NULL OR r.voucher_key = ANY($1))
      RETURNING ${REDEEMED_COLUMNS.replace(/(\w+)/g, 'r.$1')}`,
-    [inserted.rows.map((i) => i.voucher_key), inserted.rows.map((i) => i.time)],
+    [keys],
   )
   for (const r of late.rows) rollup.redeemDays(r)
+  return late.rowCount ?? 0
 }
 
 /**

@@ -24,10 +24,15 @@ import { HOUR_MS } from './event-rows.js'
 import { PgCloudCards } from './pg-cards.js'
 import { PgDoubleUses } from './pg-double-uses.js'
 import { ingestTx, PROGRESS_CHANNEL } from './pg-ingest.js'
+import { settleLateIssues } from './derived.js'
+import { Rollup } from './rollup.js'
 import { Partitions } from './pg-partitions.js'
 import { migrate } from './pg-schema.js'
 import { withClient } from './pg-client.js'
 import { ZoneDays } from './zone-days.js'
+
+/** How often a worker settles redemptions still waiting for an issue that has arrived (a settle lost to a failure). */
+const SWEEP_EVERY_MS = 60_000
 
 // bigint columns and counts are ms times and counts well inside 2^53: numbers, not strings.
 pg.types.setTypeParser(20, (v) => Number(v))
@@ -60,6 +65,7 @@ export class PgCloudDb implements CloudDb {
   private merchants: { map: Map<string, string>; at: number } = { map: new Map(), at: 0 }
   private listener: pg.Client | null = null
   private closed = false
+  private sweep: NodeJS.Timeout | null = null
   /** Names this process in its NOTIFYs, so it does not wake itself. */
   private readonly worker = randomBytes(6).toString('hex')
   /** The chain's days (set by open from the database's setting). */
@@ -87,6 +93,8 @@ export class PgCloudDb implements CloudDb {
       await db.pool.end()
       throw err
     }
+    db.sweep = setInterval(() => void db.settleLateIssues(null), SWEEP_EVERY_MS)
+    db.sweep.unref()
     return db
   }
 
@@ -112,8 +120,11 @@ export class PgCloudDb implements CloudDb {
       )
     await this.partitions.ensure(batches)
     const merchants = await this.merchantMap()
+    const settle: string[] = []
     try {
-      return await this.inTx((c) => ingestTx(c, batches, absorb, merchants, this.dayOf, this.worker))
+      const results = await this.inTx((c) => ingestTx(c, batches, absorb, merchants, this.dayOf, this.worker, settle))
+      await this.settleLateIssues(settle)
+      return results
     } catch (err) {
       if (!isBadData(err) || stores.length === 1) {
         if (isBadData(err)) return [refusedResult(stores[0]!, err)]
@@ -126,9 +137,10 @@ export class PgCloudDb implements CloudDb {
         try {
           results.push(
             ...(await this.inTx((c) =>
-              ingestTx(c, own, absorb.includes(store) ? [store] : [], merchants, this.dayOf, this.worker),
+              ingestTx(c, own, absorb.includes(store) ? [store] : [], merchants, this.dayOf, this.worker, settle),
             )),
           )
+          await this.settleLateIssues(settle.splice(0))
         } catch (e) {
           if (!isBadData(e)) throw e
           this.log.warn({ store, err: (e as Error).message }, 'batches the database will not hold')
@@ -140,6 +152,32 @@ export class PgCloudDb implements CloudDb {
   }
 
   private readonly dayOf = (time: number) => this.days.dayOf(time)
+
+  /**
+   * After COMMIT: redemptions of these vouchers that did not see their issue (stored by
+   * another transaction at the same moment) get their issue-to-redeem days. Whichever of
+   * the two transactions commits last sees both here. `null`: every redemption still
+   * waiting (the minutely sweep, for a settle lost to a failure). Never fails the ingest.
+   */
+  async settleLateIssues(keys: string[] | null): Promise<void> {
+    if (keys !== null && keys.length === 0) return
+    try {
+      await this.inTx(async (c) => {
+        const rollup = new Rollup(this.dayOf)
+        await c.query('BEGIN')
+        try {
+          // The settled rows and their days together, or neither.
+          if ((await settleLateIssues(c, keys, rollup)) > 0) await rollup.write(c)
+          await c.query('COMMIT')
+        } catch (err) {
+          await c.query('ROLLBACK').catch(() => undefined)
+          throw err
+        }
+      })
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'late issues not settled; the next sweep will')
+    }
+  }
 
   private inTx<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return withClient(this.pool, work)
@@ -274,6 +312,7 @@ export class PgCloudDb implements CloudDb {
 
   async close(): Promise<void> {
     this.closed = true
+    if (this.sweep) clearInterval(this.sweep)
     await this.listener?.end().catch(() => undefined)
     await this.pool.end()
   }

@@ -68,6 +68,7 @@ function plan(batches: IngestBatch[], marks: Map<string, number>): Map<string, P
  * @param merchants each store's merchant from its birth (the fallback for events that do not name one)
  * @param dayOf the chain's day of a time, for the roll-ups
  * @param worker this process's token in its NOTIFYs (it does not wake itself)
+ * @param settle collects the vouchers to settle after COMMIT (derived.ts settleLateIssues)
  */
 export async function ingestTx(
   client: pg.PoolClient,
@@ -76,6 +77,7 @@ export async function ingestTx(
   merchants: Map<string, string>,
   dayOf: (time: number) => number,
   worker: string,
+  settle: string[] = [],
 ): Promise<IngestResult[]> {
   const now = Date.now()
   // First, without locks: a store none of whose batches (here or parked) continues its
@@ -137,6 +139,7 @@ export async function ingestTx(
       const derived = deriveRows(accepted, (s) => merchants.get(s) ?? null)
       const effects = await writeDerived(client, derived, rollup, now)
       await rollup.write(client)
+      settle.push(...effects.settleKeys)
       for (const issuer of effects.departures) plans.get(issuer.redeemer)?.departures.add(issuer.issuer)
       for (const a of effects.alerts) plans.get(a.store)?.result.alerts.push({ kind: a.kind, detail: a.detail })
       for (const store of effects.cardCancelStores) {
