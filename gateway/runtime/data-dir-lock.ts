@@ -1,15 +1,17 @@
 /**
  * One gateway per data directory. Two processes writing one journal would both hand out
- * seqs; the pid file makes the second refuse to start instead. A pid file left by a
- * crashed (or SIGKILLed) gateway is stale and taken over; one whose gateway is still
- * stopping (a restart right after SIGTERM) is waited for, up to `waitMs`.
- *
- * The file holds the pid and the process's start time (/proc/<pid>/stat, field 22): after
- * a power cut the old pid may belong to another program by now, which must not block us.
+ * seqs; the second must refuse to start instead. The lock is an exclusive POSIX lock on
+ * `tillside.lock` (SQLite's, taken through better-sqlite3 and held for the process's life):
+ * the kernel drops it the moment the process dies, however it dies, so nothing a power
+ * cut or a SIGKILL leaves behind — a pid file, a pid reused by another program — can block
+ * the next start. `tillside.pid` beside it only says who holds it, for the error and for
+ * people. A gateway still stopping (a restart right after SIGTERM) is waited for, up to
+ * `waitMs`.
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import Database from 'better-sqlite3'
 import type { Module } from '../lifecycle.js'
 
 export class DataDirLockedError extends Error {
@@ -17,46 +19,20 @@ export class DataDirLockedError extends Error {
   readonly code = 'data_dir_locked'
   constructor(
     readonly dataDir: string,
-    readonly pid: number,
+    /** From the holder's pid file; null when it has not written it (yet). */
+    readonly pid: number | null,
   ) {
-    super(`another Tillside gateway (pid ${pid}) is using ${dataDir}; stop it or use another dataDir`)
+    super(
+      `another Tillside gateway${pid === null ? '' : ` (pid ${pid})`} is using ${dataDir}; stop it (systemctl stop tillside) or use another dataDir`,
+    )
   }
 }
 
-/** The process's start time in clock ticks since boot, or null where /proc cannot tell. */
-export function processStartTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null
-  } catch {
-    return null
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/** The pid whose gateway still holds the file, or null when the file is stale. */
-function holder(text: string): number | null {
-  const [pidText, started] = text.trim().split(/\s+/)
-  const pid = Number.parseInt(pidText ?? '', 10)
-  if (!Number.isInteger(pid) || pid === process.pid || !alive(pid)) return null
-  // Same pid, another process (reused after a reboot): stale.
-  const actual = processStartTime(pid)
-  if (started !== undefined && actual !== null && actual !== started) return null
-  return pid
-}
+const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((err as { code?: string }).code ?? '')
 
 export class DataDirLock implements Module {
   readonly name = 'data-dir-lock'
-  private held = false
+  private db: Database.Database | null = null
 
   constructor(
     private readonly dataDir: string,
@@ -68,48 +44,67 @@ export class DataDirLock implements Module {
     return join(this.dataDir, 'tillside.pid')
   }
 
+  get lockFile(): string {
+    return join(this.dataDir, 'tillside.lock')
+  }
+
   async start(signal?: AbortSignal): Promise<void> {
+    this.ownDirectory()
+    const deadline = Date.now() + this.waitMs
+    for (;;) {
+      signal?.throwIfAborted()
+      if (this.tryLock()) break
+      if (Date.now() >= deadline) throw new DataDirLockedError(this.dataDir, this.holder())
+      await sleep(100)
+    }
+    writeFileSync(this.file, `${process.pid}\n`, { mode: 0o600 })
+  }
+
+  async stop(): Promise<void> {
+    if (!this.db) return
+    rmSync(this.file, { force: true })
+    this.db.close() // the lock goes with the connection
+    this.db = null
+  }
+
+  /** Takes the exclusive lock now, or says another process holds it. */
+  private tryLock(): boolean {
+    const db = new Database(this.lockFile, { timeout: 0 })
+    try {
+      // Exclusive locking mode keeps the lock after the transaction, until the connection closes.
+      db.pragma('locking_mode = EXCLUSIVE')
+      db.pragma('journal_mode = MEMORY')
+      db.exec('BEGIN EXCLUSIVE; COMMIT')
+      this.db = db
+      return true
+    } catch (err) {
+      db.close()
+      if (isBusy(err)) return false
+      throw err
+    }
+  }
+
+  private holder(): number | null {
+    try {
+      const pid = Number.parseInt(readFileSync(this.file, 'utf8'), 10)
+      return Number.isInteger(pid) ? pid : null
+    } catch {
+      return null
+    }
+  }
+
+  /**
+   * The journal, keys and cloud copy live here: private to the service user, also when an
+   * older version or an installer made the directory. Only a directory that is ours (empty,
+   * or holding our journal or keys) is tightened: a dataDir set to a shared place (/,
+   * /tmp) is never chmodded.
+   */
+  private ownDirectory(): void {
     mkdirSync(this.dataDir, { recursive: true, mode: 0o700 })
-    // The journal, keys and cloud copy live here: private to the service user, also when an
-    // older version or an installer made the directory. Only a directory that is ours (empty,
-    // or holding our journal or keys) is tightened: a dataDir set to a shared place (/,
-    // /tmp) is never chmodded.
     const ours =
       readdirSync(this.dataDir).length === 0 ||
       existsSync(join(this.dataDir, 'tillside.db')) ||
       existsSync(join(this.dataDir, 'keys'))
     if (ours && (statSync(this.dataDir).mode & 0o077) !== 0) chmodSync(this.dataDir, 0o700)
-    const deadline = Date.now() + this.waitMs
-    for (;;) {
-      signal?.throwIfAborted()
-      try {
-        writeFileSync(this.file, `${process.pid} ${processStartTime(process.pid) ?? ''}`.trim() + '\n', {
-          flag: 'wx',
-          mode: 0o600,
-        })
-        this.held = true
-        return
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-      }
-      let text: string
-      try {
-        text = readFileSync(this.file, 'utf8')
-      } catch {
-        continue // removed between our two calls: try again
-      }
-      const pid = holder(text)
-      if (pid === null) {
-        rmSync(this.file, { force: true }) // stale: its gateway is gone
-        continue
-      }
-      if (Date.now() >= deadline) throw new DataDirLockedError(this.dataDir, pid)
-      await sleep(100)
-    }
-  }
-
-  async stop(): Promise<void> {
-    if (this.held) rmSync(this.file, { force: true })
-    this.held = false
   }
 }

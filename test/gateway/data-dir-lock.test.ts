@@ -1,49 +1,85 @@
+/**
+ * One gateway per data dir, held by a kernel lock: refused while another process holds it
+ * (naming its pid), free the moment that process dies however it died, never blocked by a
+ * pid file left behind whose pid now belongs to another program, waited for while a
+ * gateway is stopping.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { DataDirLock, DataDirLockedError, processStartTime } from '../../gateway/runtime/data-dir-lock.js'
+import { DataDirLock, DataDirLockedError } from '../../gateway/runtime/data-dir-lock.js'
 import { tempDir } from '../helpers/tmp.js'
+
+/** Another process holding the data dir's lock, as a gateway does; `holdMs` then it exits by itself. */
+async function holder(dir: string, holdMs = 600_000): Promise<ChildProcess> {
+  const script = `
+    const Database = require('better-sqlite3')
+    const db = new Database(${JSON.stringify(join(dir, 'tillside.lock'))}, { timeout: 0 })
+    db.pragma('locking_mode = EXCLUSIVE'); db.pragma('journal_mode = MEMORY'); db.exec('BEGIN EXCLUSIVE; COMMIT')
+    require('fs').writeFileSync(${JSON.stringify(join(dir, 'tillside.pid'))}, process.pid + '\\n')
+    process.stdout.write('locked\\n')
+    setTimeout(() => {}, ${holdMs})`
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve())
+    child.once('exit', (code) => reject(new Error(`the holder exited (${code})`)))
+  })
+  return child
+}
 
 describe('DataDirLock', () => {
   let tmp: ReturnType<typeof tempDir>
+  const children: ChildProcess[] = []
   beforeEach(() => (tmp = tempDir()))
-  afterEach(() => tmp.cleanup())
-
-  it('refuses a data dir a live gateway holds, naming its pid', async () => {
-    const lock = new DataDirLock(tmp.dir, 300)
-    writeFileSync(lock.file, `${process.ppid}\n`) // the test runner's parent: certainly alive
-    await expect(lock.start()).rejects.toBeInstanceOf(DataDirLockedError)
-    await expect(lock.start()).rejects.toThrow(`pid ${process.ppid}`)
+  afterEach(() => {
+    for (const c of children.splice(0)) c.kill('SIGKILL')
+    tmp.cleanup()
   })
 
-  it('takes over the pid file of a gateway that died, and removes its own on stop', async () => {
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid!
-    const lock = new DataDirLock(tmp.dir)
-    writeFileSync(lock.file, `${dead}\n`)
+  it('refuses a data dir another live process holds, naming its pid, and takes it once that one is killed', async () => {
+    const other = await holder(tmp.dir)
+    children.push(other)
+    const lock = new DataDirLock(tmp.dir, 300)
+    const refused = await lock.start().catch((err: unknown) => err)
+    expect(refused).toBeInstanceOf(DataDirLockedError)
+    expect((refused as DataDirLockedError).message).toContain(`pid ${other.pid}`)
+    // SIGKILL: no clean-up ran, its pid file is still there; the kernel dropped the lock.
+    const gone = new Promise((resolve) => other.once('exit', resolve))
+    other.kill('SIGKILL')
+    await gone
+    expect(existsSync(lock.file)).toBe(true)
     await lock.start()
-    expect(readFileSync(lock.file, 'utf8')).toBe(`${process.pid} ${processStartTime(process.pid)}\n`)
+    expect(readFileSync(lock.file, 'utf8')).toBe(`${process.pid}\n`)
     await lock.stop()
     expect(existsSync(lock.file)).toBe(false)
   })
 
-  it('takes over a pid file whose pid now belongs to another process (reused after a power cut)', async () => {
+  it("is not fooled by a pid file whose pid is another program's now (reused after a power cut)", async () => {
     const lock = new DataDirLock(tmp.dir, 300)
-    writeFileSync(lock.file, `${process.ppid} 1\n`) // alive, but started at another time than recorded
+    writeFileSync(lock.file, `${process.ppid}\n`) // the test runner's parent: alive, but not a gateway
     await lock.start()
     await lock.stop()
   })
 
+  it('refuses a second lock in the same process', async () => {
+    const first = new DataDirLock(tmp.dir, 300)
+    await first.start()
+    try {
+      await expect(new DataDirLock(tmp.dir, 300).start()).rejects.toThrow(`pid ${process.pid}`)
+    } finally {
+      await first.stop()
+    }
+  })
+
   it('waits for a gateway that is still stopping, then takes the lock', async () => {
-    const stopping = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 1500)'])
-    await new Promise((resolve) => stopping.once('spawn', resolve))
-    const lock = new DataDirLock(tmp.dir, 20_000)
-    writeFileSync(lock.file, `${stopping.pid} ${processStartTime(stopping.pid!)}\n`)
+    const stopping = await holder(tmp.dir, 1500)
+    children.push(stopping)
     let exited = false
     stopping.once('exit', () => (exited = true))
+    const lock = new DataDirLock(tmp.dir, 20_000)
     await lock.start()
     expect(exited).toBe(true)
-    expect(readFileSync(lock.file, 'utf8')).toMatch(new RegExp(`^${process.pid} `))
     await lock.stop()
   })
 
