@@ -18,7 +18,7 @@ export const BrandSchema = Type.Object(
       Type.String({
         minLength: 1,
         description:
-          "The store's logo, a PNG file (at most 512 KB and 2048 px a side), on the kiosk, the phone pages and the voucher slip; relative to the working directory",
+          "The store's logo, a PNG file (at most 512 KB and 2048 px a side), on the kiosk, the phone pages and the voucher slip; relative to the config file's folder",
       }),
     ),
   },

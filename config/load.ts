@@ -5,11 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { brandProblems } from './brand.js'
 import { readStoreLogo } from './store-logo.js'
-import { join } from 'node:path'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { ConfigSchema, type Config } from './schema.js'
 import { DocumentError, sharedAjv, toProblems, type Problem } from './problems.js'
 import { CONFIG_PATCH_FILE, mergePatch, type Json } from './merge-patch.js'
+import { resolveConfigPaths } from './paths.js'
 
 export const DEFAULT_CONFIG_PATH = 'config/default.yaml'
 
@@ -62,18 +63,19 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
       { path: '(file)', message: code === 'ENOENT' ? 'file not found' : `cannot read: ${code}` },
     ])
   }
-  return parseConfig(text, file, env, { cloudPatch: true })
+  return parseConfig(text, file, env, { cloudPatch: true, baseDir: dirname(resolve(file)) })
 }
 
 /**
  * YAML text → the cloud's config patch (dataDir/config-patch.json, when `cloudPatch`)
- * → `TILLSIDE_*` overrides → defaults → validation.
+ * → `TILLSIDE_*` overrides → defaults → validation; relative paths resolved from
+ * `baseDir` (the config file's folder) when given.
  */
 export function parseConfig(
   text: string,
   file: string,
   env: NodeJS.ProcessEnv = {},
-  opts: { cloudPatch?: boolean } = {},
+  opts: { cloudPatch?: boolean; baseDir?: string } = {},
 ): Config {
   let raw: unknown
   try {
@@ -85,20 +87,23 @@ export function parseConfig(
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(file, [{ path: '(file)', message: 'must be a YAML mapping of keys' }])
   }
-  if (opts.cloudPatch) raw = applyCloudPatch(raw as Record<string, unknown>, env)
+  if (opts.cloudPatch) raw = applyCloudPatch(raw as Record<string, unknown>, env, opts.baseDir)
   const problems: Problem[] = []
   const fromEnv = applyEnvOverrides(raw as Record<string, unknown>, env, problems)
   if (!validate(raw)) {
     problems.push(...toProblems(validate.errors ?? [], fromEnv))
   } else {
+    if (opts.baseDir)
+      resolveConfigPaths(raw as unknown as Record<string, unknown>, opts.baseDir, new Set(fromEnv.keys()))
     problems.push(...crossChecks(raw))
   }
   if (problems.length > 0) throw new ConfigError(file, problems)
   return raw as Config
 }
 
-function applyCloudPatch(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const dataDir = env.TILLSIDE_DATA_DIR || (typeof raw.dataDir === 'string' ? raw.dataDir : './data')
+function applyCloudPatch(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, baseDir = '.'): Record<string, unknown> {
+  const written = typeof raw.dataDir === 'string' ? raw.dataDir : './data'
+  const dataDir = env.TILLSIDE_DATA_DIR || (isAbsolute(written) ? written : resolve(baseDir, written))
   const file = join(dataDir, CONFIG_PATCH_FILE)
   if (!existsSync(file)) return raw
   let patch: Json

@@ -2,6 +2,7 @@
  * Renders the config reference (docs/config.md) from the schema itself, so the docs
  * cannot drift from what the validator accepts. `npm run gen:schema` writes it.
  */
+import { PATH_KEYS } from './paths.js'
 import { ConfigSchema } from './schema.js'
 import { envOverrideNames } from './load.js'
 
@@ -72,6 +73,8 @@ export function renderConfigReference(): string {
     'One YAML file, chosen by `--config <file>`, else `$TILLSIDE_CONFIG`, else `config/default.yaml`.',
     'It is validated at start; every problem is printed as `path: message` and Tillside exits with code 2.',
     'Editors that understand `# yaml-language-server: $schema=…` validate as you type against `config/schema.json`.',
+    `Relative paths (${PATH_KEYS.map((k) => `\`${k}\``).join(', ')}) are read from the config file's folder, wherever`,
+    'Tillside is started from; a path given through an environment override is read from the working directory.',
     '',
     `Environment overrides (they win over the file): ${envOverrideNames()
       .map((n) => `\`${n}\``)

@@ -164,7 +164,8 @@ export const ConfigSchema = Type.Object(
     dataDir: Type.String({
       minLength: 1,
       default: './data',
-      description: 'SQLite journal and keys; relative to the working directory',
+      description:
+        "SQLite journal and keys; relative to the config file's folder (TILLSIDE_DATA_DIR: to the working directory)",
     }),
     metrics: Type.Object(
       {

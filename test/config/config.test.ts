@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { tempDir } from '../helpers/tmp.js'
 import { ConfigError, loadConfigFile, parseConfig } from '../../config/load.js'
 import { configJsonSchema } from '../../config/json-schema.js'
 import { campaignsJsonSchema } from '../../gateway/vouchers/campaigns.js'
@@ -140,6 +142,29 @@ devices:
       'store.brand.accent: #0b5394 titles on #1a1a1a have contrast 2.2:1; make them further apart (at least 3:1)',
     ])
     expect(problems(base.replace('BRAND', '{ primary: red }'))[0]).toMatch(/^store\.brand\.primary: must match pattern/)
+  })
+
+  it("reads relative paths from the config file's folder, an environment override's from the shell's", () => {
+    const tmp = tempDir()
+    try {
+      const dir = join(tmp.dir, 'etc', 'tillside')
+      mkdirSync(dir, { recursive: true })
+      writeFileSync(join(dir, 'campaigns.yaml'), 'campaigns: []\n')
+      const file = join(dir, 'store.yaml')
+      writeFileSync(
+        file,
+        `${minimal}dataDir: ../../var/lib/tillside\nvouchers: { campaignsFile: campaigns.yaml, trustListFile: /srv/trust.json }\n`,
+      )
+      const c = loadConfigFile(file, {})
+      expect(c.dataDir).toBe(join(tmp.dir, 'var', 'lib', 'tillside'))
+      expect(c.vouchers.campaignsFile).toBe(join(dir, 'campaigns.yaml'))
+      expect(c.vouchers.trustListFile).toBe('/srv/trust.json')
+      expect(loadConfigFile(file, { TILLSIDE_DATA_DIR: 'here' }).dataDir).toBe('here')
+      // The shipped default keeps `npm start`'s data in the checkout's ./data, from any directory.
+      expect(loadConfigFile('config/default.yaml', {}).dataDir).toBe(resolve('data'))
+    } finally {
+      tmp.cleanup()
+    }
   })
 
   it('explains unreadable files and broken YAML', () => {

@@ -2,14 +2,15 @@
  * Issue #4's "done when", as the README's quick start runs it: the built `tillside start`
  * on its embedded defaults (simulated kiosk printer) prints a voucher slip, and its
  * preview opens at the link the API returned, without a token; and (issue #5) every
- * event arrives at the embedded cloud ingest.
+ * event arrives at the embedded cloud ingest. The README's first steps run in the order
+ * written: issue on the command line, print, take it at the till, ask the POS.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ChildProcess } from 'node:child_process'
 import Database from 'better-sqlite3'
-import { BUNDLE, startGatewayProcess } from '../helpers/cli.js'
+import { BUNDLE, runCli, startGatewayProcess } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -27,6 +28,12 @@ describe.skipIf(!built)(
     let child: ChildProcess
     let address: string
     const dataDir = () => join(tmp.dir, 'data')
+    const env = () => ({
+      TILLSIDE_DATA_DIR: dataDir(),
+      TILLSIDE_HTTP_PORT: '0',
+      TILLSIDE_PORTAL_PORT: '0',
+      TILLSIDE_SYNC_EMBEDDED_PORT: '0',
+    })
     // The default config's demo tokens: the POS's, and the kiosk's (kiosk.credentials).
     const auth = {
       authorization: 'Bearer dev-pos-token',
@@ -38,15 +45,7 @@ describe.skipIf(!built)(
 
     beforeAll(async () => {
       tmp = tempDir()
-      ;({ child, address } = await startGatewayProcess(null, {
-        bundle: true,
-        env: {
-          TILLSIDE_DATA_DIR: dataDir(),
-          TILLSIDE_HTTP_PORT: '0',
-          TILLSIDE_PORTAL_PORT: '0',
-          TILLSIDE_SYNC_EMBEDDED_PORT: '0',
-        },
-      }))
+      ;({ child, address } = await startGatewayProcess(null, { bundle: true, env: env() }))
     }, 30_000)
     afterAll(() => {
       child?.kill('SIGKILL')
@@ -96,6 +95,23 @@ describe.skipIf(!built)(
       expect(cloud.prepare("SELECT count(*) FROM events WHERE store = 'demo-store'").pluck().get()).toBe(synced)
       expect(cloud.prepare("SELECT count(*) FROM events WHERE type = 'voucher.issued'").pluck().get()).toBe(1)
       cloud.close()
+    })
+
+    it("follows the README's first steps in the order written", async () => {
+      const issued = await runCli(['voucher', 'issue', '--campaign', '1'], env(), { bundle: true })
+      expect(issued.code).toBe(0)
+      const code = issued.stdout.trim()
+      expect(code).toMatch(/^TS1:/)
+      expect((await post('/api/print/vouchers', { code })).status).toBe(202)
+      expect((await post('/api/dev/scan', { data: code })).status).toBe(201)
+      const asked = await waitFor(async () => {
+        const v = (await (await post('/api/pos/vouchers/validate', { code })).json()) as {
+          ok: boolean
+          reason?: string
+        }
+        return v.ok ? null : v
+      }, 'the till took it')
+      expect(asked.reason).toBe('already_redeemed')
     })
 
     it('plays the kiosk game on the default config: a prize, its slip, and its phone page', async () => {
