@@ -6,7 +6,7 @@ import type { Config } from '../../config/schema.js'
 import { packageVersion } from '../version.js'
 import { runStart } from './start.js'
 import { runDoctor } from './doctor.js'
-import { runBackup } from './backup.js'
+import { runBackup, runRestore } from './backup.js'
 import { configJsonSchema } from '../../config/json-schema.js'
 import { runKeysShow, runSecret, runTrustKeygen, runTrustSign, runVoucherIssue } from './voucher-cli.js'
 import { runSimPrinter } from './sim-printer.js'
@@ -21,7 +21,11 @@ Usage: tillside <command> [options]
 Commands:
   start             run the gateway: journal, devices, HTTP (kiosk, till, portal, APIs)
   doctor            check the config, devices, HTTP port and database; exit 1 on problems
-  backup <file>     copy the database with SQLite's online backup (safe while running)
+  backup <file.tar.gz> | --dir <folder> [--keep-days <n>]
+                    the store as one archive (journal, keys, trust list, campaigns…),
+                    safe while running; <file.db>: the journal alone
+  restore <archive> [--other-store]
+                    check a backup whole, then put it in place (gateway stopped)
   config-schema     print the config's JSON Schema (what config/schema.json holds)
   voucher issue --campaign <id> [--member <id>]
                     issue a voucher from this store and print its code
@@ -128,6 +132,9 @@ async function main(argv: string[]): Promise<number> {
         'time-zone': { type: 'string' },
         http: { type: 'string' },
         'http-token-file': { type: 'string' },
+        dir: { type: 'string' },
+        'keep-days': { type: 'string' },
+        'other-store': { type: 'boolean' },
       },
     })
   } catch (err) {
@@ -145,8 +152,15 @@ async function main(argv: string[]): Promise<number> {
     case 'doctor':
       return runDoctor(configPath)
     case 'backup':
-      if (rest.length !== 1) usageError('backup needs exactly one argument: the target file')
-      return runBackup(loadConfigOrExit(configPath), rest[0]!)
+      if (rest.length > 1) usageError(`backup takes one target file (got ${rest.join(' ')})`)
+      return runBackup(loadConfigOrExit(configPath), {
+        target: rest[0],
+        dir: values.dir,
+        keepDays: values['keep-days'],
+      })
+    case 'restore':
+      if (rest.length !== 1) usageError('restore needs exactly one argument: the archive')
+      return runRestore(loadConfigOrExit(configPath), rest[0]!, values['other-store'] ?? false)
     case 'config-schema':
       process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`)
       return 0

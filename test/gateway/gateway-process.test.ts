@@ -41,7 +41,7 @@ describe('tillside CLI', () => {
   it('prints help and rejects unknown commands with exit code 2', async () => {
     const help = await runCli(['--help'])
     expect(help.code).toBe(0)
-    expect(help.stdout).toMatch(/Usage: tillside <command>[\s\S]*doctor[\s\S]*backup <file>/)
+    expect(help.stdout).toMatch(/Usage: tillside <command>[\s\S]*doctor[\s\S]*backup <file.tar.gz>/)
     const bad = await runCli(['fly'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('unknown command "fly"')
