@@ -2,6 +2,7 @@
 import type { Config } from '../../config/schema.js'
 import { createRootLogger } from '../log.js'
 import { Gateway } from '../runtime/gateway.js'
+import { SystemdNotifier } from '../runtime/systemd-notify.js'
 
 const SHUTDOWN_TIMEOUT_MS = 15_000
 
@@ -9,6 +10,7 @@ export async function runStart(config: Config): Promise<number> {
   // Whatever the gateway writes (journal, keys, slips, backups of config) is the service user's alone.
   process.umask(0o077)
   const log = createRootLogger(config.log.level)
+  const systemd = SystemdNotifier.fromEnv(process.env, log)
   let gateway: Gateway | null = null
   const abort = new AbortController()
   let stopping: Promise<void> | null = null
@@ -20,7 +22,9 @@ export async function runStart(config: Config): Promise<number> {
     }, SHUTDOWN_TIMEOUT_MS)
     timer.unref()
     abort.abort() // a gateway still opening (waiting for the lock) gives up
+    systemd?.stopping()
     stopping = (gateway?.stop() ?? Promise.resolve()).then(() => {
+      systemd?.close()
       process.exitCode = code
       // stdin (simulator) and worker handles must not keep a stopped gateway alive.
       process.stdin.destroy()
@@ -51,6 +55,7 @@ export async function runStart(config: Config): Promise<number> {
       abort.signal,
     )
     await gateway.start(abort.signal)
+    systemd?.ready(`serving ${gateway.address}`)
   } catch (err) {
     log.fatal({ err }, 'gateway failed to start')
     return 1
