@@ -13,6 +13,8 @@ import { runSimPrinter } from './sim-printer.js'
 import { runCloud } from './cloud-cli.js'
 import { runCloudEnroll, runCloudReport } from './cloud-report-cli.js'
 import { runReconcile } from './payments-cli.js'
+import { runInstall } from './install/install-cli.js'
+import { packageRoot } from '../version.js'
 
 const HELP = `tillside ${packageVersion()} — the in-store O2O gateway
 
@@ -24,6 +26,11 @@ Commands:
   backup <file.tar.gz> | --dir <folder> [--keep-days <n>]
                     the store as one archive (journal, keys, trust list, campaigns…),
                     safe while running; <file.db>: the journal alone
+  install [--release <dir|tarball>] [--store-id <id> --store-name <name> --merchant <id>]
+        [--scanners <path>,…] [--printer <path>] [--yes] | install --upgrade <tarball>
+                    as root (scripts/install): put this release in /opt/tillside, the
+                    config in /etc/tillside, the units in place, and start it; --upgrade
+                    backs up, switches, and rolls back if the new one is not healthy
   restore <archive> [--other-store]
                     check a backup whole, then put it in place (gateway stopped)
   config-schema     print the config's JSON Schema (what config/schema.json holds)
@@ -135,6 +142,16 @@ async function main(argv: string[]): Promise<number> {
         dir: { type: 'string' },
         'keep-days': { type: 'string' },
         'other-store': { type: 'boolean' },
+        upgrade: { type: 'string' },
+        release: { type: 'string' },
+        prefix: { type: 'string' },
+        yes: { type: 'boolean' },
+        'store-id': { type: 'string' },
+        'store-name': { type: 'string' },
+        scanners: { type: 'string' },
+        printer: { type: 'string' },
+        systemctl: { type: 'string' },
+        'health-timeout': { type: 'string' },
       },
     })
   } catch (err) {
@@ -157,6 +174,23 @@ async function main(argv: string[]): Promise<number> {
         target: rest[0],
         dir: values.dir,
         keepDays: values['keep-days'],
+      })
+    case 'install':
+      if (rest.length > 0) usageError(`install takes options only (got ${rest.join(' ')})`)
+      return runInstall({
+        root: values.prefix ?? '/',
+        from: values.upgrade ?? values.release ?? packageRoot(),
+        upgrade: values.upgrade !== undefined,
+        yes: values.yes ?? false,
+        answers: {
+          storeId: values['store-id'],
+          storeName: values['store-name'],
+          merchant: values.merchant,
+          scanners: values.scanners?.split(',').filter(Boolean) ?? [],
+          printer: values.printer,
+        },
+        systemctl: values.systemctl ?? 'systemctl',
+        healthTimeoutMs: Number(values['health-timeout'] ?? 60) * 1000,
       })
     case 'restore':
       if (rest.length !== 1) usageError('restore needs exactly one argument: the archive')
