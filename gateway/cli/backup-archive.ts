@@ -30,9 +30,12 @@ import { packageVersion } from '../version.js'
 export const BACKUP_FORMAT = 1
 export const JOURNAL_FILE = 'tillside.db'
 
-/** Not backed up: the live journal (its snapshot is), the lock, what a process rebuilds, the simulator's slips, the development cloud. */
+/**
+ * Not backed up: the live journal (its snapshot is), the lock, the simulator's slips, the
+ * development cloud, and what restores set aside.
+ */
 const SKIP =
-  /^(tillside\.db(-wal|-shm|-journal)?|tillside\.(lock|pid)|print-sim|cloud\.db(-wal|-shm|-journal)?|.*\.tmp)$/
+  /^(tillside\.db(-wal|-shm|-journal)?|tillside\.(lock|pid)|print-sim|cloud\.db(-wal|-shm|-journal)?|.*\.tmp|\.restore-.*|before-restore-.*)$/
 
 /** The config's files a backup carries when they live outside the data directory. */
 export const CONFIG_FILES = ['trustListFile', 'campaignsFile', 'revocationsFile'] as const

@@ -4,7 +4,8 @@
  * size and SHA-256 (and nothing the manifest does not list), the key files' modes (a
  * private key others could read is not one Tillside wrote), the journal's integrity.
  * It holds the data directory's lock throughout, so it refuses over a running gateway
- * and no gateway starts halfway. The data it replaces is moved aside, not deleted.
+ * and no gateway starts halfway. The data it replaces is moved aside (into
+ * dataDir/before-restore-<time>), not deleted.
  */
 import {
   chmodSync,
@@ -29,8 +30,10 @@ export class RestoreError extends Error {
   override readonly name = 'RestoreError'
 }
 
-/** Never moved aside or replaced: the lock the restore itself holds. */
-const LOCK_FILES = new Set(['tillside.lock', 'tillside.pid'])
+/** Never moved aside or replaced: the lock the restore itself holds, and what restores put there. */
+const STAYS = /^(tillside\.(lock|pid)|\.restore-.*|before-restore-.*)$/
+const RESTORING = '.restore-'
+const SET_ASIDE = 'before-restore-'
 
 export interface RestoreResult {
   manifest: Manifest
@@ -49,7 +52,8 @@ export async function restoreBackup(
   const lock = new DataDirLock(dataDir, 0)
   await lock.start() // a running gateway: DataDirLockedError, nothing touched
   const stamp = (opts.now ?? new Date()).toISOString().replace(/[:.]/g, '-')
-  const unpacked = `${dataDir}.restore-${stamp}`
+  // Inside the data directory: the service user may write there, not beside it (/var/lib).
+  const unpacked = join(dataDir, `${RESTORING}${stamp}`)
   try {
     mkdirSync(unpacked, { mode: 0o700 })
     const odd: string[] = []
@@ -67,7 +71,7 @@ export async function restoreBackup(
     }
     if (odd.length > 0) throw new RestoreError(`the archive holds what a backup never does: ${odd.join(', ')}`)
     const manifest = check(unpacked, config, opts.otherStore ?? false)
-    const aside = swap(dataDir, join(unpacked, 'data'), `${dataDir}.before-restore-${stamp}`)
+    const aside = swap(dataDir, join(unpacked, 'data'), join(dataDir, `${SET_ASIDE}${stamp}`))
     const configFiles = putConfigFiles(config, unpacked, manifest, stamp)
     return { manifest, aside, configFiles }
   } finally {
@@ -114,9 +118,9 @@ function check(dir: string, config: Config, otherStore: boolean): Manifest {
   return manifest
 }
 
-/** Moves the data directory's files aside and the restored ones in; the lock files stay where they are. */
+/** Moves the data directory's files aside (into it) and the restored ones in; the lock files stay where they are. */
 function swap(dataDir: string, restored: string, aside: string): string | null {
-  const current = readdirSync(dataDir).filter((n) => !LOCK_FILES.has(n))
+  const current = readdirSync(dataDir).filter((n) => !STAYS.test(n))
   if (current.length > 0) {
     mkdirSync(aside, { mode: 0o700 })
     for (const name of current) renameSync(join(dataDir, name), join(aside, name))

@@ -127,5 +127,14 @@ vouchers: { campaignsFile: campaigns.yaml }
     expect((await post('/api/dev/scan', { device: 'sim', data: kept })).status).toBe(201)
     expect((await validate(kept)).reason).toBe('already_redeemed')
     await stop()
+    // Over data that is there: it is set aside inside the data directory (the service user may write
+    // there, not in /var/lib), and never goes into a later backup.
+    const again = await cli('restore', archive!)
+    expect(again.stdout).toMatch(/the data it replaced is in .*\/data\/before-restore-/)
+    expect((await cli('backup', join(tmp.dir, 'after.tar.gz'))).code).toBe(0)
+    const listed: string[] = []
+    await tar.list({ file: join(tmp.dir, 'after.tar.gz'), onReadEntry: (e) => listed.push(e.path) })
+    expect(listed.filter((p) => p.includes('before-restore'))).toEqual([])
+    expect(listed).toContain('data/keys/issuer.key')
   }, 120_000)
 })
