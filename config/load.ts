@@ -41,6 +41,7 @@ const ENV_OVERRIDES: Record<string, { key: string[]; type: 'string' | 'integer' 
   TILLSIDE_SYNC_BROKER: { key: ['sync', 'broker'], type: 'string' },
   TILLSIDE_SYNC_EMBEDDED_PORT: { key: ['sync', 'embedded', 'port'], type: 'integer' },
   TILLSIDE_LOG_LEVEL: { key: ['log', 'level'], type: 'string' },
+  TILLSIDE_LOG_FORMAT: { key: ['log', 'format'], type: 'string' },
 }
 
 export function envOverrideNames(): string[] {

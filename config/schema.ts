@@ -322,6 +322,11 @@ export const ConfigSchema = Type.Object(
           ],
           { default: 'info' },
         ),
+        format: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], {
+          default: 'auto',
+          description:
+            'auto: readable lines on a terminal, JSON (one object per line) otherwise — under systemd, to the journal',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

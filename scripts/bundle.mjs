@@ -24,7 +24,15 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: ['better-sqlite3', 'serialport', 'node-hid', '@fastify/swagger-ui', 'sodium-native', 'unix-dgram'],
+  external: [
+    'better-sqlite3',
+    'serialport',
+    'node-hid',
+    '@fastify/swagger-ui',
+    'sodium-native',
+    'unix-dgram',
+    'pino-pretty',
+  ],
   // CommonJS dependencies inside an ES module bundle still call require().
   banner: {
     js: "import { createRequire as __tillsideRequire } from 'node:module'; const require = __tillsideRequire(import.meta.url);",

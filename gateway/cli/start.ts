@@ -1,15 +1,20 @@
 /** `tillside start`: run until SIGTERM/SIGINT, then shut down in order. */
 import type { Config } from '../../config/schema.js'
-import { createRootLogger } from '../log.js'
+import { createRootLogger, prettyLogs } from '../log.js'
 import { Gateway } from '../runtime/gateway.js'
 import { SystemdNotifier } from '../runtime/systemd-notify.js'
+import { startupProblem } from './start-errors.js'
 
 const SHUTDOWN_TIMEOUT_MS = 15_000
 
 export async function runStart(config: Config): Promise<number> {
   // Whatever the gateway writes (journal, keys, slips, backups of config) is the service user's alone.
   process.umask(0o077)
-  const log = createRootLogger(config.log.level)
+  const log = createRootLogger(
+    config.log.level,
+    undefined,
+    prettyLogs(config.log.format, process.stdout, process.env) ? 'pretty' : 'json',
+  )
   const systemd = SystemdNotifier.fromEnv(process.env, log)
   let gateway: Gateway | null = null
   const abort = new AbortController()
@@ -57,7 +62,14 @@ export async function runStart(config: Config): Promise<number> {
     await gateway.start(abort.signal)
     systemd?.ready(`serving ${gateway.address}`)
   } catch (err) {
-    log.fatal({ err }, 'gateway failed to start')
+    const problem = startupProblem(err, config)
+    if (problem === null) log.fatal({ err }, 'gateway failed to start')
+    else {
+      log.fatal({ code: (err as { code?: string }).code }, problem)
+      // Also plainly on stderr, for whoever started it at a terminal (journalctl shows the log line).
+      if (process.stderr.isTTY) process.stderr.write(`tillside start: ${problem}\n`)
+    }
+    systemd?.close()
     return 1
   }
   return new Promise<number>(() => {}) // runs until a signal; exitCode is set by shutdown
