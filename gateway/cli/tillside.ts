@@ -14,6 +14,7 @@ import { runCloud } from './cloud-cli.js'
 import { runCloudEnroll, runCloudReport } from './cloud-report-cli.js'
 import { runReconcile } from './payments-cli.js'
 import { runInstall } from './install/install-cli.js'
+import { runDevices } from './devices-cli.js'
 import { packageRoot } from '../version.js'
 
 const HELP = `tillside ${packageVersion()} — the in-store O2O gateway
@@ -31,6 +32,8 @@ Commands:
                     as root (scripts/install): put this release in /opt/tillside, the
                     config in /etc/tillside, the units in place, and start it; --upgrade
                     backs up, switches, and rolls back if the new one is not healthy
+  devices [--udev]  the USB scanners and printers plugged in, and the udev rules that give
+                    them stable names (/dev/tillside/<role>-scanner) and the tillside group
   restore <archive> [--other-store]
                     check a backup whole, then put it in place (gateway stopped)
   config-schema     print the config's JSON Schema (what config/schema.json holds)
@@ -82,6 +85,17 @@ Exit codes: 0 ok, 1 failure, 2 invalid config or usage.
 function usageError(message: string): never {
   process.stderr.write(`tillside: ${message}\nRun "tillside --help" for usage.\n`)
   process.exit(2)
+}
+
+/** The config when there is a valid one (devices names by its roles); null otherwise, said on stderr. */
+function loadConfigQuietly(file: string): Config | null {
+  try {
+    return loadConfigFile(file, process.env)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    process.stderr.write(`(no usable config at ${file}: devices are named by kind, not role)\n`)
+    return null
+  }
 }
 
 export function loadConfigOrExit(file: string): Config {
@@ -143,6 +157,8 @@ async function main(argv: string[]): Promise<number> {
         'keep-days': { type: 'string' },
         'other-store': { type: 'boolean' },
         upgrade: { type: 'string' },
+        udev: { type: 'boolean' },
+        sysfs: { type: 'string' },
         release: { type: 'string' },
         prefix: { type: 'string' },
         yes: { type: 'boolean' },
@@ -175,6 +191,9 @@ async function main(argv: string[]): Promise<number> {
         dir: values.dir,
         keepDays: values['keep-days'],
       })
+    case 'devices':
+      if (rest.length > 0) usageError(`devices takes options only (got ${rest.join(' ')})`)
+      return runDevices(loadConfigQuietly(configPath), values.udev ?? false, values.sysfs)
     case 'install':
       if (rest.length > 0) usageError(`install takes options only (got ${rest.join(' ')})`)
       return runInstall({

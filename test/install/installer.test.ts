@@ -86,6 +86,7 @@ describe('tillside install', () => {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'tillside', version, type: 'module' }))
     writeFileSync(join(dir, 'dist/bundle/tillside.js'), FAKE_CLI(version, bad))
     cpSync('scripts/systemd', join(dir, 'scripts/systemd'), { recursive: true })
+    cpSync('scripts/udev', join(dir, 'scripts/udev'), { recursive: true })
     return dir
   }
   /** As npm pack makes it: everything under package/. */
@@ -120,6 +121,7 @@ describe('tillside install', () => {
       'tillside.service',
     ])
     expect(statSync(join(prefix, 'var/lib/tillside')).mode & 0o777).toBe(0o700)
+    expect(readdirSync(join(prefix, 'etc/udev/rules.d'))).toEqual(['60-tillside.rules'])
     const state = () => readFileSync(join(prefix, 'var/lib/tillside/state.txt'), 'utf8')
     expect(state()).toBe('data of 1.0.0')
 

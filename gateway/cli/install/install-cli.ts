@@ -73,6 +73,7 @@ async function install(o: InstallOptions, l: Layout, release: { dir: string; ver
   switchTo(l, release.version)
   say(`current → ${release.version}`)
   service(o, ['daemon-reload'])
+  if (system && spawnSync('udevadm', ['control', '--reload-rules']).status === 0) spawnSync('udevadm', ['trigger'])
   service(o, ['enable', '--now', SERVICE, 'tillside-backup.timer'])
   const doctor = tillside(l, release.version, ['doctor'], system)
   process.stdout.write(doctor.stdout)
@@ -141,12 +142,20 @@ async function healthy(o: InstallOptions, l: Layout): Promise<boolean> {
 const notHealthy = (o: InstallOptions, version: string) =>
   `${version} did not become healthy within ${Math.round(o.healthTimeoutMs / 1000)} s`
 
-/** The units of the release, into /etc/systemd/system (the nftables drop-in only where the portal needs it). */
+/**
+ * The units of the release, into /etc/systemd/system (the nftables drop-in only where the
+ * portal needs it), and its udev rules (device access for the tillside group).
+ */
 function installUnits(l: Layout, release: string): void {
   const from = join(release, 'scripts/systemd')
   if (!existsSync(from)) return
   for (const name of readdirSync(from).filter((n) => /\.(service|timer)$/.test(n)))
     copyFileSync(join(from, name), join(l.units, name))
+  const rules = join(release, 'scripts/udev')
+  if (existsSync(rules)) {
+    mkdirSync(l.udevRules, { recursive: true })
+    for (const name of readdirSync(rules)) copyFileSync(join(rules, name), join(l.udevRules, name))
+  }
   const portal = existsSync(l.config) ? loadConfigFile(l.config).portal.controller.type : 'none'
   if (portal === 'nftables') {
     mkdirSync(join(l.units, 'tillside.service.d'), { recursive: true })
