@@ -1,5 +1,6 @@
 /**
- * `tillside doctor`: what a manager or installer runs when something is off. Prints one
+ * `tillside doctor`: what a manager or installer runs when something is off, and what
+ * the installer runs: everything `start` needs (doctor-checks.ts has the rest). Prints one
  * line per check (✓ ok, ! warning, ✗ problem); exits 2 on config problems, 1 on others.
  */
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs'
@@ -13,8 +14,17 @@ import { hidBindingFor } from '../../drivers/scanner/create-scanner.js'
 import { DeviceOpenError } from '../../drivers/scanner/types.js'
 import { databasePath } from '../runtime/gateway.js'
 import { checkIntegrity, schemaVersion } from '../store/database.js'
+import {
+  checkBroker,
+  checkClock,
+  checkDisk,
+  checkPortalController,
+  checkPrinters,
+  checkVoucherFiles,
+  type Mark,
+  type Say,
+} from './doctor-checks.js'
 
-type Mark = '✓' | '!' | '✗'
 const BY_ID = '/dev/serial/by-id'
 
 export async function runDoctor(configPath: string): Promise<number> {
@@ -35,16 +45,20 @@ export async function runDoctor(configPath: string): Promise<number> {
   }
   await checkPort(config, say)
   checkOpenFiles(config, say)
+  checkDisk(config, say)
+  checkClock(say)
   listSerialById(say)
   const hid = hidBindingFor(config.devices)
   for (const device of config.devices) await checkDevice(device, hid, say)
+  await checkPrinters(config, say)
+  checkVoucherFiles(config, say)
+  await checkBroker(config, say)
+  checkPortalController(config, say)
   checkDatabase(config, say)
   const problems = out.filter(([m]) => m === '✗').length
   process.stdout.write(problems === 0 ? 'doctor: all checks passed\n' : `doctor: ${problems} problem(s)\n`)
   return problems === 0 ? 0 : 1
 }
-
-type Say = (mark: Mark, text: string) => void
 
 async function checkPort(config: Config, say: Say): Promise<void> {
   const { host, port } = config.http
