@@ -11,6 +11,7 @@ import { ConfigSchema, type Config } from './schema.js'
 import { DocumentError, sharedAjv, toProblems, type Problem } from './problems.js'
 import { CONFIG_PATCH_FILE, mergePatch, type Json } from './merge-patch.js'
 import { resolveConfigPaths } from './paths.js'
+import { configVersion } from './config-version.js'
 
 export const DEFAULT_CONFIG_PATH = 'config/default.yaml'
 
@@ -70,7 +71,8 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
 /**
  * YAML text → the cloud's config patch (dataDir/config-patch.json, when `cloudPatch`)
  * → `TILLSIDE_*` overrides → defaults → validation; relative paths resolved from
- * `baseDir` (the config file's folder) when given.
+ * `baseDir` (the config file's folder) when given — from the working directory for a
+ * file older than version 2 (config-version.ts), as it was written for.
  */
 export function parseConfig(
   text: string,
@@ -88,18 +90,29 @@ export function parseConfig(
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(file, [{ path: '(file)', message: 'must be a YAML mapping of keys' }])
   }
-  if (opts.cloudPatch) raw = applyCloudPatch(raw as Record<string, unknown>, env, opts.baseDir)
+  const version = configVersion(raw as Record<string, unknown>)
+  if ('path' in version) throw new ConfigError(file, [version])
+  // A version-1 file meant its relative paths from the working directory: read them so.
+  const baseDir = opts.baseDir && (version.pathsFromFile ? opts.baseDir : process.cwd())
+  if (opts.cloudPatch) raw = applyCloudPatch(raw as Record<string, unknown>, env, baseDir)
   const problems: Problem[] = []
   const fromEnv = applyEnvOverrides(raw as Record<string, unknown>, env, problems)
   if (!validate(raw)) {
     problems.push(...toProblems(validate.errors ?? [], fromEnv))
   } else {
-    if (opts.baseDir)
-      resolveConfigPaths(raw as unknown as Record<string, unknown>, opts.baseDir, new Set(fromEnv.keys()))
+    if (baseDir) resolveConfigPaths(raw as unknown as Record<string, unknown>, baseDir, new Set(fromEnv.keys()))
     problems.push(...crossChecks(raw))
   }
   if (problems.length > 0) throw new ConfigError(file, problems)
+  if (version.notes.length > 0) notes.set(raw as Config, version.notes)
   return raw as Config
+}
+
+const notes = new WeakMap<Config, string[]>()
+
+/** What the config's file should change (an older version's meaning kept meanwhile): logged at start. */
+export function configNotes(config: Config): string[] {
+  return notes.get(config) ?? []
 }
 
 function applyCloudPatch(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, baseDir = '.'): Record<string, unknown> {

@@ -161,6 +161,13 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    version: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          "The config file's format (config/config-version.ts); without it, 1. Since 2, relative paths are read from the file's folder",
+      }),
+    ),
     dataDir: Type.String({
       minLength: 1,
       default: './data',

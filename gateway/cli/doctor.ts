@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import Database from 'better-sqlite3'
-import { ConfigError, loadConfigFile } from '../../config/load.js'
+import { ConfigError, configNotes, loadConfigFile } from '../../config/load.js'
 import type { Config, ScannerDeviceConfig } from '../../config/schema.js'
 import { serialportBinding } from '../../drivers/bindings/serial.js'
 import type { HidBinding } from '../../drivers/bindings/hid.js'
@@ -37,6 +37,7 @@ export async function runDoctor(configPath: string): Promise<number> {
   try {
     config = loadConfigFile(configPath, process.env)
     say('✓', `config ${configPath}: valid (store ${config.store.id}, ${config.devices.length} devices)`)
+    for (const note of configNotes(config)) say('!', note)
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err
     say('✗', `config ${configPath}: ${err.problems.length} problem(s)`)

@@ -1,5 +1,6 @@
 /** `tillside start`: run until SIGTERM/SIGINT, then shut down in order. */
 import type { Config } from '../../config/schema.js'
+import { configNotes } from '../../config/load.js'
 import { createRootLogger, prettyLogs } from '../log.js'
 import { Gateway } from '../runtime/gateway.js'
 import { SystemdNotifier } from '../runtime/systemd-notify.js'
@@ -15,6 +16,7 @@ export async function runStart(config: Config): Promise<number> {
     undefined,
     prettyLogs(config.log.format, process.stdout, process.env) ? 'pretty' : 'json',
   )
+  for (const note of configNotes(config)) log.warn(note)
   const systemd = SystemdNotifier.fromEnv(process.env, log)
   let gateway: Gateway | null = null
   const abort = new AbortController()

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { tempDir } from '../helpers/tmp.js'
-import { ConfigError, loadConfigFile, parseConfig } from '../../config/load.js'
+import { ConfigError, configNotes, loadConfigFile, parseConfig } from '../../config/load.js'
 import { configJsonSchema } from '../../config/json-schema.js'
 import { campaignsJsonSchema } from '../../gateway/vouchers/campaigns.js'
 import { renderConfigReference } from '../../config/reference.js'
@@ -153,15 +153,29 @@ devices:
       const file = join(dir, 'store.yaml')
       writeFileSync(
         file,
-        `${minimal}dataDir: ../../var/lib/tillside\nvouchers: { campaignsFile: campaigns.yaml, trustListFile: /srv/trust.json }\n`,
+        `version: 2\n${minimal}dataDir: ../../var/lib/tillside\nvouchers: { campaignsFile: campaigns.yaml, trustListFile: /srv/trust.json }\n`,
       )
       const c = loadConfigFile(file, {})
       expect(c.dataDir).toBe(join(tmp.dir, 'var', 'lib', 'tillside'))
       expect(c.vouchers.campaignsFile).toBe(join(dir, 'campaigns.yaml'))
       expect(c.vouchers.trustListFile).toBe('/srv/trust.json')
       expect(loadConfigFile(file, { TILLSIDE_DATA_DIR: 'here' }).dataDir).toBe('here')
+      expect(configNotes(c)).toEqual([])
       // The shipped default keeps `npm start`'s data in the checkout's ./data, from any directory.
       expect(loadConfigFile('config/default.yaml', {}).dataDir).toBe(resolve('data'))
+      // A store's config from before version 2 keeps reading them from the working directory, and is told.
+      const old = join(dir, 'old.yaml')
+      writeFileSync(old, `${minimal}dataDir: data\nvouchers: { campaignsFile: config/campaigns.example.yaml }\n`)
+      const o = loadConfigFile(old, {})
+      expect(o.dataDir).toBe(resolve('data'))
+      expect(o.vouchers.campaignsFile).toBe(resolve('config/campaigns.example.yaml'))
+      expect(configNotes(o)).toEqual([
+        expect.stringMatching(/^config version 1: relative paths .* Write `version: 2` at the top/),
+      ])
+      writeFileSync(old, `version: 3\n${minimal}`)
+      expect(() => loadConfigFile(old, {})).toThrow(
+        /version: 3 is a newer Tillside's config; this one reads up to version 2: upgrade Tillside/,
+      )
     } finally {
       tmp.cleanup()
     }

@@ -43,7 +43,7 @@ describe('tillside backup and restore', () => {
     // Relative paths: from the config's folder, wherever the command runs.
     writeFileSync(
       config,
-      `store: { id: demo-store, name: Demo store, merchant: demo-merchant }
+      `version: 2\nstore: { id: demo-store, name: Demo store, merchant: demo-merchant }
 dataDir: ../data
 dev: true
 http: { host: 127.0.0.1, port: 0 }

@@ -30,7 +30,7 @@ describe('tillside doctor', () => {
       const closed = await freePort()
       writeFileSync(
         join(tmp.dir, 'store.yaml'),
-        `store: { id: shop-d, name: Shop D }
+        `version: 2\nstore: { id: shop-d, name: Shop D }
 dataDir: data
 http: { host: 127.0.0.1, port: ${await freePort()} }
 printers:

@@ -30,7 +30,7 @@ describe('log format', () => {
         const config = join(tmp.dir, 'store.yaml')
         writeFileSync(
           config,
-          `store: { id: shop-l, name: Shop L }\ndataDir: data\nhttp: { host: 127.0.0.1, port: 0 }\n`,
+          `version: 2\nstore: { id: shop-l, name: Shop L }\ndataDir: data\nhttp: { host: 127.0.0.1, port: 0 }\n`,
         )
         const command = `${process.execPath} --import tsx ${CLI} start --config ${config}`
         const child = spawn('script', ['-qec', command, '/dev/null'], {

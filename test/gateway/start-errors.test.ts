@@ -23,7 +23,7 @@ describe('tillside start, when it cannot', () => {
     const file = join(tmp.dir, `${name}.yaml`)
     writeFileSync(
       file,
-      `store: { id: shop-e, name: Shop E }\ndataDir: ${dataDir}\nhttp: { host: 127.0.0.1, port: ${port} }\n`,
+      `version: 2\nstore: { id: shop-e, name: Shop E }\ndataDir: ${dataDir}\nhttp: { host: 127.0.0.1, port: ${port} }\n`,
     )
     return file
   }

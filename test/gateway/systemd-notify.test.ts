@@ -38,7 +38,10 @@ describe('tillside start under systemd (Type=notify, WatchdogSec)', () => {
   beforeEach(() => {
     tmp = tempDir()
     config = join(tmp.dir, 'store.yaml')
-    writeFileSync(config, `store: { id: shop-n, name: Shop N }\ndataDir: data\nhttp: { host: 127.0.0.1, port: 0 }\n`)
+    writeFileSync(
+      config,
+      `version: 2\nstore: { id: shop-n, name: Shop N }\ndataDir: data\nhttp: { host: 127.0.0.1, port: 0 }\n`,
+    )
   })
   afterEach(() => {
     child?.kill('SIGKILL')

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { stringify } from 'yaml'
 import { parseConfig, ConfigError } from '../../../config/load.js'
+import { CONFIG_VERSION } from '../../../config/config-version.js'
 import { InstallError } from './releases.js'
 
 export interface StoreAnswers {
@@ -33,6 +34,7 @@ export function foundDevices(dev = '/dev'): { serial: string[]; printers: string
 
 export function storeConfigText(a: StoreAnswers): string {
   const doc = {
+    version: CONFIG_VERSION,
     store: { id: a.storeId, name: a.storeName, merchant: a.merchant },
     dataDir: a.dataDir,
     dev: false,
