@@ -19,7 +19,10 @@ export const PATH_KEYS = [
   'portal.controller.faskeyFile',
 ] as const
 
-/** Resolves the relative paths of `raw` (validated, defaults filled) from `baseDir`, skipping keys set from the environment. */
+/**
+ * Resolves the relative paths of `raw` (validated, defaults filled) from `baseDir`,
+ * skipping keys set from the environment.
+ */
 export function resolveConfigPaths(raw: Record<string, unknown>, baseDir: string, fromEnv: ReadonlySet<string>): void {
   for (const key of PATH_KEYS) {
     if (fromEnv.has(key)) continue

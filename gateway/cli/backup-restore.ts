@@ -130,7 +130,10 @@ function swap(dataDir: string, restored: string, aside: string): string | null {
   return current.length > 0 ? aside : null
 }
 
-/** The config's trust list, campaigns and revocations files go back where the config now says (the old ones kept beside). */
+/**
+ * The config's trust list, campaigns and revocations files go back where the config now
+ * says (the old ones kept beside).
+ */
 function putConfigFiles(config: Config, dir: string, manifest: Manifest, stamp: string): string[] {
   const put: string[] = []
   for (const key of CONFIG_FILES) {

@@ -91,6 +91,7 @@ async function upgrade(o: InstallOptions, l: Layout, release: { dir: string; ver
   const system = o.root === '/'
   placeRelease(l, release, say)
   // The data as the old release left it: what a rollback puts back if the new one migrates and fails.
+  mkdirSync(l.backups, { recursive: true, mode: 0o700 })
   const before = new Set(readdirSync(l.backups))
   const backup = tillside(l, previous, ['backup', '--dir', l.backups], system)
   const archive = readdirSync(l.backups).find((n) => !before.has(n))
