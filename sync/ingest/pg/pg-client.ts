@@ -23,3 +23,18 @@ export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient)
     client.release(broken)
   }
 }
+
+/** `work` in one transaction on a pooled connection: committed when it resolves, rolled back when it throws. */
+export function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('BEGIN')
+    try {
+      const result = await work(client)
+      await client.query('COMMIT')
+      return result
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw err
+    }
+  })
+}

@@ -28,7 +28,7 @@ import { settleLateIssues } from './derived.js'
 import { Rollup } from './rollup.js'
 import { Partitions } from './pg-partitions.js'
 import { migrate } from './pg-schema.js'
-import { withClient } from './pg-client.js'
+import { inTransaction, withClient } from './pg-client.js'
 import { ZoneDays } from './zone-days.js'
 
 /** How often a worker settles redemptions still waiting for an issue that has arrived (a settle lost to a failure). */
@@ -122,7 +122,9 @@ export class PgCloudDb implements CloudDb {
     const merchants = await this.merchantMap()
     const settle: string[] = []
     try {
-      const results = await this.inTx((c) => ingestTx(c, batches, absorb, merchants, this.dayOf, this.worker, settle))
+      const results = await withClient(this.pool, (c) =>
+        ingestTx(c, batches, absorb, merchants, this.dayOf, this.worker, settle),
+      )
       await this.settleLateIssues(settle)
       return results
     } catch (err) {
@@ -136,7 +138,7 @@ export class PgCloudDb implements CloudDb {
         const own = batches.filter((b) => b.store === store)
         try {
           results.push(
-            ...(await this.inTx((c) =>
+            ...(await withClient(this.pool, (c) =>
               ingestTx(c, own, absorb.includes(store) ? [store] : [], merchants, this.dayOf, this.worker, settle),
             )),
           )
@@ -162,25 +164,14 @@ export class PgCloudDb implements CloudDb {
   async settleLateIssues(keys: string[] | null): Promise<void> {
     if (keys !== null && keys.length === 0) return
     try {
-      await this.inTx(async (c) => {
+      // The settled rows and their days together, or neither.
+      await inTransaction(this.pool, async (c) => {
         const rollup = new Rollup(this.dayOf)
-        await c.query('BEGIN')
-        try {
-          // The settled rows and their days together, or neither.
-          if ((await settleLateIssues(c, keys, rollup)) > 0) await rollup.write(c)
-          await c.query('COMMIT')
-        } catch (err) {
-          await c.query('ROLLBACK').catch(() => undefined)
-          throw err
-        }
+        if ((await settleLateIssues(c, keys, rollup)) > 0) await rollup.write(c)
       })
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'late issues not settled; the next sweep will')
     }
-  }
-
-  private inTx<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return withClient(this.pool, work)
   }
 
   private async merchantMap(): Promise<Map<string, string>> {
@@ -194,33 +185,26 @@ export class PgCloudDb implements CloudDb {
   }
 
   async claimVoucher(store: string, voucherKey: string, maxUses: number, localUses = 0): Promise<ClaimResult> {
-    return this.inTx(async (c) => {
-      await c.query('BEGIN')
-      try {
-        await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [voucherKey])
-        const now = Date.now()
-        const used = await c.query<{ store: string; time: number }>(
-          'SELECT store, time FROM redemptions WHERE voucher_key = $1 AND voided_at IS NULL ORDER BY time',
-          [voucherKey],
+    return inTransaction(this.pool, async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [voucherKey])
+      const now = Date.now()
+      const used = await c.query<{ store: string; time: number }>(
+        'SELECT store, time FROM redemptions WHERE voucher_key = $1 AND voided_at IS NULL ORDER BY time',
+        [voucherKey],
+      )
+      const claims = await c.query<{ store: string; uses: number }>(
+        'SELECT store, uses FROM voucher_claims WHERE voucher_key = $1 AND at > $2',
+        [voucherKey, now - CLAIM_TTL_MS],
+      )
+      const claimMap = new Map(claims.rows.map((x) => [x.store, x.uses]))
+      const { claimUses, ...decision } = decideClaim(store, used.rows, claimMap, maxUses, localUses)
+      if (decision.ok)
+        await c.query(
+          `INSERT INTO voucher_claims (voucher_key, store, at, uses) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (voucher_key, store) DO UPDATE SET at = excluded.at, uses = excluded.uses`,
+          [voucherKey, store, now, claimUses],
         )
-        const claims = await c.query<{ store: string; uses: number }>(
-          'SELECT store, uses FROM voucher_claims WHERE voucher_key = $1 AND at > $2',
-          [voucherKey, now - CLAIM_TTL_MS],
-        )
-        const claimMap = new Map(claims.rows.map((x) => [x.store, x.uses]))
-        const { claimUses, ...decision } = decideClaim(store, used.rows, claimMap, maxUses, localUses)
-        if (decision.ok)
-          await c.query(
-            `INSERT INTO voucher_claims (voucher_key, store, at, uses) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (voucher_key, store) DO UPDATE SET at = excluded.at, uses = excluded.uses`,
-            [voucherKey, store, now, claimUses],
-          )
-        await c.query('COMMIT')
-        return decision
-      } catch (err) {
-        await c.query('ROLLBACK').catch(() => undefined)
-        throw err
-      }
+      return decision
     })
   }
 

@@ -6,7 +6,7 @@
  * (docs/cloud.md, "Retention").
  */
 import type pg from 'pg'
-import { withClient } from './pg-client.js'
+import { inTransaction } from './pg-client.js'
 
 const PARTITION_LOCK = 7_301_942_002
 
@@ -47,21 +47,14 @@ export class Partitions {
         else this.last = bounds(month)
       }
     if (missing.size === 0) return
-    await withClient(this.pool, async (client) => {
-      await client.query('BEGIN')
-      try {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK])
-        for (const month of missing) {
-          const [from, to] = bounds(month)
-          if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw new Error(`event time out of range`)
-          await client.query(
-            `CREATE TABLE IF NOT EXISTS ${partitionName(month)} PARTITION OF events FOR VALUES FROM (${from}) TO (${to})`,
-          )
-        }
-        await client.query('COMMIT')
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined)
-        throw err
+    await inTransaction(this.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK])
+      for (const month of missing) {
+        const [from, to] = bounds(month)
+        if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw new Error(`event time out of range`)
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${partitionName(month)} PARTITION OF events FOR VALUES FROM (${from}) TO (${to})`,
+        )
       }
     })
     for (const month of missing) this.made.add(month)
