@@ -14,7 +14,7 @@ export interface ConfigStep {
   note: string
 }
 
-export const CONFIG_STEPS: ConfigStep[] = [
+const CONFIG_STEPS: ConfigStep[] = [
   {
     to: 2,
     note: "relative paths (dataDir, vouchers.*File, …) are read from the config file's folder since version 2; this file is older, so they are still read from the working directory. Write `version: 2` at the top once they are right from the file's folder (or absolute)",

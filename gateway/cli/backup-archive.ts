@@ -74,19 +74,7 @@ export async function writeBackup(config: Config, target: string, now = new Date
   rmSync(staging, { recursive: true, force: true })
   mkdirSync(join(staging, 'data'), { recursive: true, mode: 0o700 })
   try {
-    // The online backup copies a consistent snapshot while the gateway keeps writing.
-    const live = new Database(journal, { readonly: true, fileMustExist: true })
-    try {
-      await live.backup(join(staging, 'data', JOURNAL_FILE))
-    } finally {
-      live.close()
-    }
-    const copy = new Database(join(staging, 'data', JOURNAL_FILE), { readonly: true })
-    const integrity = checkIntegrity(copy)
-    const events = copy.prepare('SELECT count(*) FROM events').pluck().get() as number
-    const lastSeq = (copy.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck().get() as number) ?? 0
-    copy.close()
-    if (integrity !== 'ok') throw new Error(`the journal's copy failed its integrity check: ${integrity}`)
+    const { events, lastSeq } = await snapshotJournal(journal, join(staging, 'data', JOURNAL_FILE))
     copyTree(dataDir, join(staging, 'data'))
     const configFiles: Manifest['configFiles'] = {}
     for (const key of CONFIG_FILES) {
@@ -122,6 +110,30 @@ export async function writeBackup(config: Config, target: string, now = new Date
   } finally {
     rmSync(staging, { recursive: true, force: true })
     rmSync(`${to}.tmp`, { force: true })
+  }
+}
+
+/**
+ * The journal copied with SQLite's online backup (a consistent snapshot while the gateway
+ * keeps writing) to `to`, then checked; throws when the copy fails its integrity check.
+ */
+export async function snapshotJournal(source: string, to: string): Promise<{ events: number; lastSeq: number }> {
+  const live = new Database(source, { readonly: true, fileMustExist: true })
+  try {
+    await live.backup(to)
+  } finally {
+    live.close()
+  }
+  const copy = new Database(to, { readonly: true })
+  try {
+    const integrity = checkIntegrity(copy)
+    if (integrity !== 'ok') throw new Error(`the journal's copy failed its integrity check: ${integrity}`)
+    return {
+      events: copy.prepare('SELECT count(*) FROM events').pluck().get() as number,
+      lastSeq: copy.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck().get() as number,
+    }
+  } finally {
+    copy.close()
   }
 }
 

@@ -5,14 +5,12 @@
  * the archive by store and time and removes that store's archives older than n days (the
  * daily timer's job).
  */
-import { readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import Database from 'better-sqlite3'
 import type { Config } from '../../config/schema.js'
-import { JOURNAL_FILE, writeBackup } from './backup-archive.js'
+import { JOURNAL_FILE, snapshotJournal, writeBackup } from './backup-archive.js'
 import { RestoreError, restoreBackup } from './backup-restore.js'
 import { DataDirLockedError } from '../runtime/data-dir-lock.js'
-import { checkIntegrity } from '../store/database.js'
 
 const say = (s: string) => process.stdout.write(`${s}\n`)
 const fail = (s: string, code = 1) => (process.stderr.write(`${s}\n`), code)
@@ -75,25 +73,12 @@ async function journalOnly(config: Config, target: string): Promise<number> {
   const source = resolve(config.dataDir, JOURNAL_FILE)
   const to = resolve(target)
   if (to === source) return fail('tillside backup: the target is the live database itself', 2)
-  let db: Database.Database
+  if (!existsSync(source)) return fail(`tillside backup: no database at ${source} (dataDir: ${config.dataDir})`)
   try {
-    db = new Database(source, { readonly: true, fileMustExist: true })
-  } catch {
-    return fail(`tillside backup: no database at ${source} (dataDir: ${config.dataDir})`)
-  }
-  try {
-    // The online backup copies a consistent snapshot while the gateway keeps writing.
-    await db.backup(to)
+    const { events } = await snapshotJournal(source, to)
+    say(`backed up ${source} → ${to} (${events} events, integrity ok)`)
+    return 0
   } catch (err) {
-    return fail(`tillside backup: failed: ${(err as Error).message}`)
-  } finally {
-    db.close()
+    return fail(`tillside backup: ${(err as Error).message}`)
   }
-  const copy = new Database(to, { readonly: true })
-  const integrity = checkIntegrity(copy)
-  const n = copy.prepare('SELECT count(*) FROM events').pluck().get() as number
-  copy.close()
-  if (integrity !== 'ok') return fail(`tillside backup: the copy failed integrity_check: ${integrity}`)
-  say(`backed up ${source} → ${to} (${n} events, integrity ok)`)
-  return 0
 }

@@ -22,6 +22,8 @@ import {
 import { join } from 'node:path'
 import * as tar from 'tar'
 import { freePort } from '../../scripts/bench/gateway-process.js'
+import { loadConfigFile } from '../../config/load.js'
+import { writeStoreConfig } from '../../gateway/cli/install/store-config.js'
 import { runCli } from '../helpers/cli.js'
 import { tempDir } from '../helpers/tmp.js'
 
@@ -161,5 +163,29 @@ describe('tillside install', () => {
     expect(existsSync(join(prefix, 'etc/tillside/store.yaml'))).toBe(false)
     const notRelease = await install('--release', tmp.dir)
     expect(notRelease.stderr).toMatch(/has no package.json: not a Tillside release/)
+    // The answers become a config of the current version that start accepts, and a second write keeps it.
+    const file = join(tmp.dir, 'store.yaml')
+    const answers = {
+      storeId: 'tea-3',
+      storeName: 'Tea House',
+      merchant: 'tea-co',
+      scanners: ['/dev/serial/by-id/usb-Honeywell-if00'],
+      printer: '/dev/usb/lp0',
+      dataDir: '/var/lib/tillside',
+    }
+    expect(writeStoreConfig(file, answers)).toBe(true)
+    expect(writeStoreConfig(file, { ...answers, storeName: 'Other' })).toBe(false)
+    const c = loadConfigFile(file, {})
+    expect([c.version, c.store.name, c.dataDir, c.dev]).toEqual([2, 'Tea House', '/var/lib/tillside', false])
+    expect(c.devices.map((d) => [d.id, d.role, d.transport])).toEqual([
+      [
+        'till-scanner',
+        'till',
+        expect.objectContaining({ type: 'serial', path: '/dev/serial/by-id/usb-Honeywell-if00' }),
+      ],
+    ])
+    expect(c.printers.map((p) => [p.id, p.transport])).toEqual([
+      ['till-printer', { type: 'usb', path: '/dev/usb/lp0' }],
+    ])
   }, 60_000)
 })

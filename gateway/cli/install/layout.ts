@@ -37,8 +37,8 @@ export function layout(root: string): Layout {
 }
 
 /** The oldest Node this release runs on, and the ones a store should run (LTS, still maintained upstream). */
-export const NODE_MINIMUM = [20, 19] as const
-export const NODE_RECOMMENDED = '22 or 24 (LTS)'
+const NODE_MINIMUM = [20, 19] as const
+const NODE_RECOMMENDED = '22 or 24 (LTS)'
 
 /** Whether `version` (process.versions.node) is new enough; the sentence to say when it is not. */
 export function nodeProblem(version: string): string | null {

@@ -32,7 +32,7 @@ export function foundDevices(dev = '/dev'): { serial: string[]; printers: string
   return { serial: list(`${dev}/serial/by-id`), printers: list(`${dev}/usb`).filter((p) => /\/lp\d+$/.test(p)) }
 }
 
-export function storeConfigText(a: StoreAnswers): string {
+function storeConfigText(a: StoreAnswers): string {
   const doc = {
     version: CONFIG_VERSION,
     store: { id: a.storeId, name: a.storeName, merchant: a.merchant },
