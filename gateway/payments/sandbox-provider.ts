@@ -18,6 +18,13 @@ import type {
   RefundResult,
 } from './payment-provider.js'
 
+/**
+ * The sandbox remembers this many charges and refunds (oldest forgotten first): `npm start`
+ * runs it for days, and a real provider's memory is not ours to keep. A reference older than
+ * that answers as one the provider never saw, which the charge protocol already handles.
+ */
+export const SANDBOX_REMEMBERS = 10_000
+
 interface Charge {
   state: 'paid' | 'declined' | 'pending' | 'cancelled'
   transactionId: string
@@ -32,6 +39,11 @@ export class SandboxProvider implements PaymentProvider {
   private next = 1
   private readonly charges = new Map<string, Charge>()
   private readonly refunds = new Map<string, string>()
+
+  /** How many charges it remembers now (bounded by SANDBOX_REMEMBERS). */
+  get chargesKept(): number {
+    return this.charges.size
+  }
 
   available(): boolean {
     return this.online
@@ -50,7 +62,7 @@ export class SandboxProvider implements PaymentProvider {
       queries: 0,
       paidAfter: scenario === '1111' ? 2 : scenario === '2222' ? Infinity : 0,
     }
-    this.charges.set(req.reference, charge)
+    remember(this.charges, req.reference, charge)
     if (scenario === '3333') return Promise.resolve({ status: 'unknown', detail: 'timed out (sandbox)' })
     return Promise.resolve(this.answer(charge))
   }
@@ -82,7 +94,7 @@ export class SandboxProvider implements PaymentProvider {
     if (!charge || charge.state !== 'paid')
       return Promise.resolve({ status: 'refused', detail: 'not a paid charge (sandbox)' })
     const id = this.refunds.get(req.refundReference) ?? `sandbox-refund-${this.next++}`
-    this.refunds.set(req.refundReference, id)
+    remember(this.refunds, req.refundReference, id)
     return Promise.resolve({ status: 'refunded', refundId: id, detail: 'refunded (sandbox)' })
   }
 
@@ -93,5 +105,14 @@ export class SandboxProvider implements PaymentProvider {
       status: 'declined',
       detail: c.state === 'cancelled' ? 'cancelled (sandbox)' : 'insufficient balance (sandbox)',
     }
+  }
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key) // re-inserted last, so it is forgotten last
+  map.set(key, value)
+  for (const oldest of map.keys()) {
+    if (map.size <= SANDBOX_REMEMBERS) break
+    map.delete(oldest)
   }
 }

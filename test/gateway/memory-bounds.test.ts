@@ -13,6 +13,7 @@ import { decodeBase45, encodeBase45 } from '../../gateway/vouchers/base45.js'
 import { RateLimiter } from '../../gateway/auth/rate-limiter.js'
 import { CashierSessions } from '../../gateway/till/cashier-sessions.js'
 import { hashPin } from '../../gateway/auth/secrets.js'
+import { SANDBOX_REMEMBERS, SandboxProvider } from '../../gateway/payments/sandbox-provider.js'
 import { RECEIPTS_KEPT, VirtualPrinter } from '../../drivers/printer/virtual-printer.js'
 import { CASHIER_PIN, KIOSK_TOKEN, kioskCredential, startStoreGateway } from '../helpers/vouchers.js'
 import { waitFor } from '../helpers/wait.js'
@@ -47,6 +48,24 @@ describe('memory that grows with traffic is bounded', () => {
     // Forgetting never lets a key past its limit inside the window.
     for (let i = 0; i < 3; i++) limiter.take('busy', 80_000 + i)
     expect(limiter.take('busy', 80_010)).toMatchObject({ ok: false })
+  })
+
+  it('the sandbox payment provider remembers only its latest charges', async () => {
+    const sandbox = new SandboxProvider()
+    const charge = (n: number) =>
+      sandbox.charge({
+        reference: `ref-${n}`,
+        authCode: '134567890123456789',
+        wallet: 'wechat',
+        amount: 100,
+        currency: 'CNY',
+      })
+    for (let n = 0; n < SANDBOX_REMEMBERS + 2000; n++) await charge(n)
+    expect(sandbox.chargesKept).toBe(SANDBOX_REMEMBERS)
+    expect((await sandbox.query({ wallet: 'wechat', reference: `ref-${SANDBOX_REMEMBERS + 1999}` })).status).toBe(
+      'paid',
+    )
+    expect((await sandbox.query({ wallet: 'wechat', reference: 'ref-0' })).status).toBe('not_found')
   })
 
   it('cashier sessions nobody logged out of are forgotten', async () => {
