@@ -50,14 +50,45 @@ const fixed = Object.fromEntries(LANGS.map((lang) => [lang, i18n.getFixedT(lang)
   (key: string, vars?: Vars) => string
 >
 
+/**
+ * Translations already made. The catalogs never change while the gateway runs, so a
+ * message in a language with the same vars is the same words every time. Every scan asks
+ * for several (a refusal's headline and advice in each language), and each i18next call
+ * copies its whole options object: under a store's traffic that was ~70 % of what the main
+ * heap promoted to its old generation (issue #22), collected again every ~20 s. Each map
+ * is bounded (the oldest entry goes once TRANSLATIONS_KEPT are held); messages with vars
+ * (amounts, names) have their own, so a run of new amounts never pushes out the rest.
+ */
+export const TRANSLATIONS_KEPT = 2000
+const plain = new Map<string, string>()
+const withVars = new Map<string, string>()
+const known = new Map<string, boolean>()
+
 /** One message in one language; `count` in vars picks the plural form. */
 export function t(lang: Lang, key: MessageKey, vars?: Vars): string {
-  return fixed[lang](key, vars)
+  const made = vars ? withVars : plain
+  const id = vars ? `${lang}\0${key}\0${JSON.stringify(vars)}` : `${lang}\0${key}`
+  let words = made.get(id)
+  if (words === undefined) {
+    words = fixed[lang](key, vars)
+    keep(made, id, words)
+  }
+  return words
 }
 
 /** A key built at run time (a refusal's reason): only if the catalog has it. */
 export function hasMessage(key: string): key is MessageKey {
-  return i18n.exists(key, { lng: 'en' })
+  let has = known.get(key)
+  if (has === undefined) keep(known, key, (has = i18n.exists(key, { lng: 'en' })))
+  return has
+}
+
+/** How many translations are kept now (for the test of the bound). */
+export const translationsKept = (): number => plain.size + withVars.size + known.size
+
+function keep<V>(map: Map<string, V>, id: string, value: V): void {
+  if (map.size >= TRANSLATIONS_KEPT) map.delete(map.keys().next().value!)
+  map.set(id, value)
 }
 
 /** The words for a machine value under a prefix (`admin.job` + `done`); the value itself when the catalog has none. */

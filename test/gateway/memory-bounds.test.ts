@@ -13,6 +13,7 @@ import { decodeBase45, encodeBase45 } from '../../gateway/vouchers/base45.js'
 import { RateLimiter } from '../../gateway/auth/rate-limiter.js'
 import { CashierSessions } from '../../gateway/till/cashier-sessions.js'
 import { hashPin } from '../../gateway/auth/secrets.js'
+import { TRANSLATIONS_KEPT, hasMessage, t, translationsKept } from '../../gateway/i18n/messages.js'
 import { SANDBOX_REMEMBERS, SandboxProvider } from '../../gateway/payments/sandbox-provider.js'
 import { RECEIPTS_KEPT, VirtualPrinter } from '../../drivers/printer/virtual-printer.js'
 import { CASHIER_PIN, KIOSK_TOKEN, kioskCredential, startStoreGateway } from '../helpers/vouchers.js'
@@ -48,6 +49,23 @@ describe('memory that grows with traffic is bounded', () => {
     // Forgetting never lets a key past its limit inside the window.
     for (let i = 0; i < 3; i++) limiter.take('busy', 80_000 + i)
     expect(limiter.take('busy', 80_010)).toMatchObject({ ok: false })
+  })
+
+  it('translations are kept for reuse, never more than their bound, and stay right', () => {
+    expect(t('en', 'game.playsLeft', { count: 1 })).toBe(t('en', 'game.playsLeft', { count: 1 }))
+    const one = t('en', 'game.playsLeft', { count: 1 })
+    const two = t('en', 'game.playsLeft', { count: 2 })
+    expect([one, two]).toEqual(['1 play left today', '2 plays left today'])
+    // A flood of new vars (amounts), made-up keys and every catalog key in every language.
+    for (let i = 0; i < 3 * TRANSLATIONS_KEPT; i++) {
+      t('zh', 'value.takeOff', { value: `¥${i}.00` })
+      hasMessage(`till.reason.made-up-${i}.headline`)
+    }
+    expect(translationsKept()).toBeLessThanOrEqual(3 * TRANSLATIONS_KEPT)
+    expect(t('zh', 'value.takeOff', { value: '¥7.00' })).toContain('¥7.00')
+    expect(t('en', 'game.playsLeft', { count: 1 })).toBe(one)
+    expect(hasMessage('till.reason.made-up-1.headline')).toBe(false)
+    expect(hasMessage('till.reason.malformed.headline')).toBe(true)
   })
 
   it('the sandbox payment provider remembers only its latest charges', async () => {
