@@ -5,7 +5,6 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import type Database from 'better-sqlite3'
-import { monotonicFactory } from 'ulid'
 import { openWriteDatabase, schemaVersion } from './database.js'
 import {
   ROW_WIDTH,
@@ -19,6 +18,7 @@ import {
 import { WRITER_COMMANDS } from './tx/index.js'
 import { RollupBatch, UPSERT_SQL, countSql } from './rollups.js'
 import type { TxContext, WriterCommand } from './tx/tx-context.js'
+import { eventIdFactory } from './event-ids.js'
 
 const port = parentPort!
 const { file, rollups: keepRollups } = (workerData as { data: { file: string; rollups: boolean } }).data
@@ -33,7 +33,7 @@ try {
   process.exit(1)
 }
 const db = opened.db
-const ulid = monotonicFactory()
+const ulid = eventIdFactory()
 
 const COLUMNS = '(seq, id, type, time, device, payload)'
 const insertOne = db.prepare(`INSERT INTO events ${COLUMNS} VALUES (?, ?, ?, ?, ?, ?)`)

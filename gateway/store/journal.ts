@@ -6,7 +6,6 @@
 import { chmodSync, statSync, writeFileSync } from 'node:fs'
 import type { Worker } from 'node:worker_threads'
 import type { Statement } from 'better-sqlite3'
-import { monotonicFactory } from 'ulid'
 import type { Logger } from '../log.js'
 import type { Module } from '../lifecycle.js'
 import { startWorker } from '../worker.js'
@@ -24,6 +23,7 @@ import {
 import type { CommandMap } from './tx/index.js'
 import type { PayloadOf } from './event-contract.js'
 import { JournalInputError, JournalUnavailableError, writeErrorFromSqlite } from './journal-errors.js'
+import { eventIdFactory } from './event-ids.js'
 
 export interface AppendInput<T extends string = string> {
   type: T
@@ -70,7 +70,7 @@ export class Journal implements Module {
     { items: Pending[]; resolve: (r: unknown[]) => void; reject: (e: unknown) => void }
   >()
   private nextBatch = 1
-  private readonly ulid = monotonicFactory()
+  private readonly ulid = eventIdFactory()
   private health: JournalHealth = {
     state: 'starting',
     lastSeq: 0,
