@@ -19,6 +19,7 @@ import { WRITER_COMMANDS } from './tx/index.js'
 import { RollupBatch, UPSERT_SQL, countSql } from './rollups.js'
 import type { TxContext, WriterCommand } from './tx/tx-context.js'
 import { eventIdFactory } from './event-ids.js'
+import { StatementCache } from './statement-cache.js'
 
 const port = parentPort!
 const { file, rollups: keepRollups } = (workerData as { data: { file: string; rollups: boolean } }).data
@@ -54,12 +55,9 @@ const readLastSeq = db
 const saveLastSeq = db.prepare('UPDATE journal_meta SET last_seq = @seq, rollup_seq = @seq WHERE id = 1')
 const upsertRollup = db.prepare(UPSERT_SQL)
 const params: (string | number | null)[] = new Array(CHUNK * (ROW_WIDTH + 1))
-const statements = new Map<string, Database.Statement>()
-function stmt(sql: string): Database.Statement {
-  let s = statements.get(sql)
-  if (!s) statements.set(sql, (s = db.prepare(sql)))
-  return s
-}
+// The commands' SQL is their own constants; the cap only guards against a change that is not.
+const statements = new StatementCache((sql) => db.prepare(sql))
+const stmt = (sql: string): Database.Statement => statements.get(sql)
 
 if (keepRollups) catchUpRollups()
 post({ type: 'ready', lastSeq: readLastSeq.get() as number, schemaVersion: schemaVersion(db) })

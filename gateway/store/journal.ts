@@ -24,6 +24,7 @@ import type { CommandMap } from './tx/index.js'
 import type { PayloadOf } from './event-contract.js'
 import { JournalInputError, JournalUnavailableError, writeErrorFromSqlite } from './journal-errors.js'
 import { eventIdFactory } from './event-ids.js'
+import { STATEMENTS_KEPT, StatementCache } from './statement-cache.js'
 
 export interface AppendInput<T extends string = string> {
   type: T
@@ -59,7 +60,14 @@ export class Journal implements Module {
   readonly name = 'journal'
   private worker: Worker | null = null
   private readConnection: Db | null = null
-  private readonly statements = new Map<string, Statement>()
+  private readonly statements = new StatementCache(
+    (sql) => this.requireReader().prepare(sql),
+    (sql) =>
+      this.log.error(
+        { kept: STATEMENTS_KEPT, sql },
+        'read statements past the cap are no longer kept: SQL built from values?',
+      ),
+  )
   private readonly queue = new GroupCommitQueue<Pending, unknown>(
     (items) => this.commitToWriter(items),
     undefined,
@@ -185,9 +193,12 @@ export class Journal implements Module {
 
   /** A prepared statement on the read connection, prepared once per SQL text (services query on every request). */
   query(sql: string): Statement {
-    let stmt = this.statements.get(sql)
-    if (!stmt) this.statements.set(sql, (stmt = this.requireReader().prepare(sql)))
-    return stmt
+    return this.statements.get(sql)
+  }
+
+  /** Read statements kept now (for the test of the bound). */
+  get statementsKept(): number {
+    return this.statements.size
   }
 
   /** Calls `listener` with the highest seq after each commit (the sync relay wakes on it); returns the unsubscribe. */

@@ -6,6 +6,7 @@ import { VoucherReads } from '../../gateway/store/read/voucher-reads.js'
 import { SyncReads } from '../../gateway/store/read/sync-reads.js'
 import { silentLogger } from '../../gateway/log.js'
 import { tempDir } from '../helpers/tmp.js'
+import { STATEMENTS_KEPT } from '../../gateway/store/statement-cache.js'
 
 describe('store reads', () => {
   const tmp = tempDir()
@@ -42,5 +43,13 @@ describe('store reads', () => {
     expect(typeof sync.firstTimeAfter(2)).toBe('number')
     expect(sync.eventsAfter(1, 1).map((e) => [e.seq, typeof e.payload])).toEqual([[2, 'string']])
     expect(sync.command('nope')).toBeNull()
+  })
+
+  it('keeps a statement per SQL text, never more than its cap, and still answers past it', () => {
+    const count = (n: number) => journal.query(`SELECT ${n} AS n`).pluck().get() as number
+    expect(journal.query('SELECT 1 AS n')).toBe(journal.query('SELECT 1 AS n'))
+    // SQL built from values (a bug): every text new. The map stops at its cap; answers stay right.
+    for (let n = 0; n < STATEMENTS_KEPT + 500; n++) expect(count(n)).toBe(n)
+    expect(journal.statementsKept).toBe(STATEMENTS_KEPT)
   })
 })
