@@ -17,9 +17,11 @@ export class RateLimiter {
   /** Counts a try; `ok: false` with the seconds until the next try would be allowed. */
   take(key: string, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
     const since = now - this.windowMs
-    const recent = (this.hits.get(key) ?? []).filter((t) => t > since)
+    // Trimmed in place rather than filtered into a new array: an hour's window of a busy
+    // kiosk holds hundreds of tries, and a copy per try was old-space garbage (issue #22).
+    const recent = this.hits.get(key) ?? []
+    while (recent.length > 0 && recent[0]! <= since) recent.shift()
     if (recent.length >= this.limit) {
-      this.hits.set(key, recent)
       return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((recent[0]! + this.windowMs - now) / 1000)) }
     }
     recent.push(now)
