@@ -1,4 +1,7 @@
-/** The sliding-window limiter: the limit holds inside the window, tries leave it one by one, and a refusal says when. */
+/**
+ * The sliding-window limiter: the limit holds inside the window, tries leave it one by one,
+ * and a refusal says when.
+ */
 import { describe, expect, it } from 'vitest'
 import { RateLimiter } from '../../gateway/auth/rate-limiter.js'
 
