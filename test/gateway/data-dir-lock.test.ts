@@ -73,13 +73,16 @@ describe('DataDirLock', () => {
   })
 
   it('waits for a gateway that is still stopping, then takes the lock', async () => {
-    const stopping = await holder(tmp.dir, 1500)
+    const stopping = await holder(tmp.dir, 3000)
     children.push(stopping)
-    let exited = false
-    stopping.once('exit', () => (exited = true))
+    const exited = new Promise((resolve) => stopping.once('exit', resolve))
+    // Still held: a lock that does not wait is refused.
+    await expect(new DataDirLock(tmp.dir, 0).start()).rejects.toBeInstanceOf(DataDirLockedError)
     const lock = new DataDirLock(tmp.dir, 20_000)
     await lock.start()
-    expect(exited).toBe(true)
+    // The kernel frees the lock as the holder exits, before this process is told of the exit.
+    await exited
+    expect(readFileSync(lock.file, 'utf8')).toBe(`${process.pid}\n`)
     await lock.stop()
   })
 
