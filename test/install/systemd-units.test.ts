@@ -3,7 +3,8 @@
  * checked with `systemd-analyze verify` (unknown keys, bad values, a missing ExecStart
  * program), with the release path pointed at this checkout; and they say what the install
  * guide promises — notify with a watchdog, a hardened sandbox that can write only the data
- * directory, no capabilities unless the nftables drop-in adds them.
+ * directory, no capabilities unless the nftables drop-in adds them; and the node flags the
+ * benches measured (soak.rss) are the ones the unit and `npm start` use.
  */
 import { describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
@@ -11,6 +12,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { join } from 'node:path'
 import { requireProgram } from '../helpers/system.js'
 import { tempDir } from '../helpers/tmp.js'
+import { NODE_FLAGS } from '../../scripts/bench/gateway-process.js'
 
 const UNITS = 'scripts/systemd'
 const ready = requireProgram('systemd-analyze', 'systemd units')
@@ -70,5 +72,14 @@ describe('the shipped systemd units', () => {
     )
     expect(unit('tillside-kiosk.service')).toContain('/dist/kiosk/main/session-launch.js')
     expect(unit('tillside-backup.service')).toContain('backup --dir /var/backups/tillside --keep-days 14')
+  })
+
+  it('run node with the flags the benches measured, as `npm start` does', () => {
+    const flags = NODE_FLAGS.join(' ')
+    const gateway = unit('tillside.service')
+    expect(gateway).toContain(`ExecStart=/usr/bin/node ${flags} /opt/tillside/current/dist/bundle/tillside.js start`)
+    expect(gateway).toContain('Environment=MALLOC_ARENA_MAX=2')
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }
+    expect(scripts.start).toContain(`MALLOC_ARENA_MAX=2 node ${flags} dist/bundle/tillside.js start`)
   })
 })
