@@ -34,6 +34,8 @@ export class SoakMix {
   readonly counts: MixCounts = { requests: 0, errors: 0, byStatus: {}, lastError: null }
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 24 })
   private readonly timers: NodeJS.Timeout[] = []
+  /** What the mix has sent and not yet had answered (stop waits for it). */
+  private readonly inFlight = new Set<Promise<unknown>>()
   private readonly fresh: string[] = []
   private readonly used: string[] = []
   private readonly members: string[] = []
@@ -67,14 +69,24 @@ export class SoakMix {
     if (on('slips')) this.every(10_000, () => this.slip())
   }
 
-  stop(): void {
+  /**
+   * Stops sending, and closes the connections once what was sent is answered: closing them
+   * first would count the requests still in flight as failures.
+   */
+  async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t)
+    await Promise.all(this.inFlight)
     this.stream?.destroy()
     this.agent.destroy()
   }
 
   private every(ms: number, fn: () => unknown): void {
-    this.timers.push(setInterval(() => void Promise.resolve(fn()).catch((e: Error) => this.fail(e.message)), ms))
+    const tick = () => {
+      const sent = Promise.resolve(fn()).catch((e: Error) => this.fail(e.message))
+      this.inFlight.add(sent)
+      void sent.finally(() => this.inFlight.delete(sent))
+    }
+    this.timers.push(setInterval(tick, ms))
   }
 
   private fail(message: string): void {

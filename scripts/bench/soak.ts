@@ -99,7 +99,7 @@ export async function benchSoak(dir: string): Promise<void> {
           `soak: ${round((s.t - samples[0]!.t) / 60_000, 1)} min rss ${round(s.rss / MB, 1)} MB heap ${round(s.heap / MB, 1)} MB external ${round(s.external / MB, 1)} MB, ${mix.counts.requests} requests, ${mix.counts.errors} errors\n`,
         )
     }
-    mix.stop()
+    await mix.stop()
     const backlog = await drained(base)
     const half = samples.slice(Math.floor(samples.length / 2))
     const hours = (half.at(-1)!.t - half[0]!.t) / 3_600_000
