@@ -28,7 +28,7 @@ import { settleLateIssues } from './derived.js'
 import { Rollup } from './rollup.js'
 import { Partitions } from './pg-partitions.js'
 import { migrate } from './pg-schema.js'
-import { inTransaction, withClient } from './pg-client.js'
+import { createPool, inTransaction, withClient } from './pg-client.js'
 import { ZoneDays } from './zone-days.js'
 
 /** How often a worker settles redemptions still waiting for an issue that has arrived (a settle lost to a failure). */
@@ -75,9 +75,7 @@ export class PgCloudDb implements CloudDb {
     private readonly opts: PgCloudOptions,
     private readonly log: Logger,
   ) {
-    this.pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 })
-    // An idle connection dropped by a restarting server: the next query gets a new one.
-    this.pool.on('error', (err) => log.warn({ err: err.message }, 'cloud database connection lost'))
+    this.pool = createPool(opts.url, opts.poolSize ?? 10, log)
     this.partitions = new Partitions(this.pool)
     this.cards = new PgCloudCards(this.pool)
     this.doubleUses = new PgDoubleUses(this.pool)
