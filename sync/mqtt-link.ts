@@ -25,10 +25,15 @@ export interface MqttLinkOptions {
   /** Last Will, published by the broker if this connection dies without a goodbye. */
   will?: { topic: string; payload: string }
   reconnect: { initialMs: number; maxMs: number }
+  /**
+   * MQTT 5: how long the broker keeps this session (its subscriptions and the messages
+   * queued for it) while it is away. Default a week: a store's commands wait for it.
+   */
+  sessionExpirySeconds?: number
 }
 
-/** How long the broker keeps this store's session (and queued commands) while it is away. */
-const SESSION_EXPIRY_SECONDS = 7 * 86_400
+/** How long the broker keeps a store's session (and queued commands) while it is away. */
+export const SESSION_EXPIRY_SECONDS = 7 * 86_400
 
 export class MqttLink extends EventEmitter implements Link {
   private client: MqttClient | null = null
@@ -120,7 +125,10 @@ export class MqttLink extends EventEmitter implements Link {
       ca: o.tls?.ca ? readFileSync(o.tls.ca) : undefined,
       cert: o.tls?.cert ? readFileSync(o.tls.cert) : undefined,
       key: o.tls?.key ? readFileSync(o.tls.key) : undefined,
-      properties: o.protocolVersion === 5 ? { sessionExpiryInterval: SESSION_EXPIRY_SECONDS } : undefined,
+      properties:
+        o.protocolVersion === 5
+          ? { sessionExpiryInterval: o.sessionExpirySeconds ?? SESSION_EXPIRY_SECONDS }
+          : undefined,
     }
     let client: MqttClient
     try {

@@ -1,7 +1,8 @@
 /**
- * `tillside cloud --broker <url> [--db cloud.db] [--shared] [--id <clientId>] [--summary-every <s>] [auth]`:
- * the reference cloud ingest as its own process, beside a real broker. Several of them
- * with --shared split the load (MQTT 5 shared subscription) over one database. Every
+ * `tillside cloud --broker <url> [--db cloud.db] [--shared] [--id <clientId>] [--summary-every <s>]
+ * [--session-expiry <s>] [auth]`: the reference cloud ingest as its own process, beside a
+ * real broker. Several of them with --shared split the load (MQTT 5 shared subscription)
+ * over one database. Every
  * --summary-every seconds it sends issuing stores their vouchers used at partners.
  * `tillside cloud send --broker <url> --store <id>[,<id>…] --type <command> --file <yaml|json>`:
  * sends one command (campaigns, revocations, trust-list, config-patch, message, …) to each
@@ -11,7 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { createRootLogger, moduleLogger } from '../log.js'
-import { MqttLink, type MqttLinkOptions } from '../../sync/mqtt-link.js'
+import { MqttLink, SESSION_EXPIRY_SECONDS, type MqttLinkOptions } from '../../sync/mqtt-link.js'
 import { Ingest, ingestSubscriptions } from '../../sync/ingest/ingest.js'
 import { isPostgresUrl, openCloudDb } from './cloud-db-open.js'
 import type { Server } from 'node:http'
@@ -40,6 +41,8 @@ export interface CloudArgs {
   id?: string
   /** Seconds between the pipe's departures sent to issuing stores. */
   summaryEvery?: string
+  /** Seconds the broker keeps this worker's session while it is away. */
+  sessionExpiry?: string
   /** mqtts:// and broker authentication, as a store's sync config has them. */
   ca?: string
   cert?: string
@@ -78,6 +81,10 @@ export async function runCloud(args: CloudArgs): Promise<number> {
   }
   if (args.summaryEvery !== undefined && !/^[1-9]\d{0,5}$/.test(args.summaryEvery)) {
     process.stderr.write(`tillside cloud: --summary-every ${args.summaryEvery} must be whole seconds (1–999999)\n`)
+    return 2
+  }
+  if (args.sessionExpiry !== undefined && !/^\d{1,7}$/.test(args.sessionExpiry)) {
+    process.stderr.write(`tillside cloud: --session-expiry ${args.sessionExpiry} must be whole seconds (0–9999999)\n`)
     return 2
   }
   if (args.http !== undefined && !parseHostPort(args.http)) {
@@ -142,6 +149,7 @@ async function ingest(args: CloudArgs, broker: string): Promise<number> {
       subscriptions: ingestSubscriptions(shared),
       // A handful of ingests, not thousands of stores: back within seconds of the broker.
       reconnect: { initialMs: 200, maxMs: 5_000 },
+      sessionExpirySeconds: sessionExpiry(args, shared),
       ...brokerAuth(args),
     },
     moduleLogger(log, 'cloud:link'),
@@ -211,6 +219,20 @@ async function send(args: CloudArgs, broker: string): Promise<number> {
   } finally {
     await link.stop()
   }
+}
+
+/**
+ * A shared worker's session outlives it briefly: brokers (Mosquitto, EMQX) go on handing
+ * an absent member of a shared subscription its turn of the stores' batches, queued for
+ * it, until its session expires. A worker restarted within the minute finds them; one
+ * that is gone for good stops holding every store up after a minute (the stores send
+ * what was queued for it again). Alone, the ingest keeps a store's week.
+ */
+export const SHARED_SESSION_EXPIRY_SECONDS = 60
+
+function sessionExpiry(args: CloudArgs, shared: boolean): number {
+  if (args.sessionExpiry !== undefined) return Number(args.sessionExpiry)
+  return shared ? SHARED_SESSION_EXPIRY_SECONDS : SESSION_EXPIRY_SECONDS
 }
 
 function parseHostPort(text: string): { host: string; port: number } | null {

@@ -49,11 +49,13 @@ Commands:
   secret token      make a token and its hash (till.posTokens[], kiosk.credentials[])
   cloud --broker <url> [--db cloud.db | --db postgres://…] [--shared] [--id <client id>]
         [--summary-every <s>] [--any-store] [--time-zone <zone>] [--http <host:port>]
-        [--http-token-file <file>]
+        [--http-token-file <file>] [--session-expiry <s>]
                     the reference cloud ingest: stores every store's events once,
                     acknowledges them; --shared splits the load between several
                     (PostgreSQL: several machines); sends issuers their vouchers used
-                    at partners (default every 300 s); --http serves the reports
+                    at partners (default every 300 s); --http serves the reports;
+                    the broker keeps a worker's session while it is away for
+                    --session-expiry seconds (default 60 with --shared, else 7 days)
   cloud enroll --db postgres://… --store <id>[,<id>…] [--merchant <id>] [--name <text>]
                     let stores' batches into a PostgreSQL cloud
   cloud report <name> --db postgres://… --from <YYYY-MM-DD> --to <YYYY-MM-DD>
@@ -130,6 +132,7 @@ async function main(argv: string[]): Promise<number> {
         db: { type: 'string' },
         shared: { type: 'boolean' },
         'summary-every': { type: 'string' },
+        'session-expiry': { type: 'string' },
         id: { type: 'string' },
         store: { type: 'string' },
         type: { type: 'string' },
@@ -304,6 +307,7 @@ function cloudCommand(rest: string[], v: Values): Promise<number> {
     shared: v.shared as boolean | undefined,
     id: str('id'),
     summaryEvery: str('summary-every'),
+    sessionExpiry: str('session-expiry'),
     ...auth,
   })
 }
