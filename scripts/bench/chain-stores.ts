@@ -148,6 +148,19 @@ export class ChainStores {
     return this.states.map((s) => s.id)
   }
 
+  /** Where each unfinished store stands, for a test that gives up waiting on `run()`. */
+  describe(): string {
+    const now = Date.now()
+    const open = this.states.filter((s) => s.acked < this.opts.eventsPerStore)
+    const lines = open.map(
+      (s) => `${s.id}: acked ${s.acked}, next ${s.next}, out [${s.out.join(' ')}], ${now - s.lastProgress} ms idle`,
+    )
+    return [
+      `${open.length} stores unfinished, ${this.resends} resends, connected ${this.client?.connected}`,
+      ...lines,
+    ].join('\n')
+  }
+
   /** Sends every store's events; resolves once the cloud has acknowledged them all. */
   async run(): Promise<{ ms: number; events: number }> {
     const t0 = performance.now()

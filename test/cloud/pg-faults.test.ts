@@ -28,12 +28,25 @@ const STORES = 8
 const EVENTS = 2_000
 const ROUNDS = 10
 
+/** `work`, or an error saying where things stand once `ms` pass (rather than the test's own timeout). */
+async function within<T>(work: Promise<T>, ms: number, stalled: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(stalled())), ms)))
+  try {
+    return await Promise.race([work, late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 describe.skipIf(!ready)('the PostgreSQL cloud under faults', () => {
   const tmp = tempDir()
   let broker: Mosquitto
   let server: Postgres
   let url: string
   const workers = new Map<string, ChildProcess>()
+  /** Each worker's recent output (across its restarts), for a round that stalls. */
+  const logs = new Map<string, string>()
   /** Rejects when a worker ends by itself: a failure of the round under way. */
   let crashed: (err: Error) => void = () => undefined
   const crash = new Promise<never>((_, reject) => (crashed = reject))
@@ -48,11 +61,15 @@ describe.skipIf(!ready)('the PostgreSQL cloud under faults', () => {
         { stdio: ['ignore', 'pipe', 'pipe'] },
       )
       let out = ''
-      child.stdout!.on('data', (d: Buffer) => {
+      const keep = (d: Buffer) => {
         out = (out + d.toString()).slice(-20_000)
+        logs.set(id, ((logs.get(id) ?? '') + d.toString()).slice(-6_000))
+      }
+      child.stdout!.on('data', (d: Buffer) => {
+        keep(d)
         if (out.includes('"broker connected"')) resolve()
       })
-      child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)))
+      child.stderr!.on('data', keep)
       child.once('exit', (code, signal) => {
         if (workers.get(id) === child) workers.delete(id)
         if (signal === 'SIGKILL' || signal === 'SIGTERM') return
@@ -131,8 +148,19 @@ describe.skipIf(!ready)('the PostgreSQL cloud under faults', () => {
         `round ${round}: a quarter stored`,
         60_000,
       )
-      await strike()
-      await run
+      const stalled = () =>
+        `${chain.describe()}\n${[...logs].map(([id, log]) => `--- worker ${id}, last output:\n${log}`).join('\n')}`
+      // A worker that ends by itself (crash) fails the round at once.
+      await within(
+        Promise.race([strike(), crash]),
+        120_000,
+        () => `round ${round}: ${what} did not finish\n${stalled()}`,
+      )
+      await within(
+        Promise.race([run, crash]),
+        120_000,
+        () => `round ${round}: ${what}, the stores' events not all acknowledged\n${stalled()}`,
+      )
       const rows = await query<{ store: string; n: string; low: string; high: string; ids: string; reordered: string }>(
         `SELECT store, count(*) AS n, min(seq) AS low, max(seq) AS high,
              count(*) FILTER (WHERE id <> store || '-' || seq) AS ids,
