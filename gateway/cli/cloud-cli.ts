@@ -226,13 +226,14 @@ async function send(args: CloudArgs, broker: string): Promise<number> {
  * an absent member of a shared subscription its turn of the stores' batches, queued for
  * it, until its session expires. A worker restarted within the minute finds them; one
  * that is gone for good stops holding every store up after a minute (the stores send
- * what was queued for it again). Alone, the ingest keeps a store's week.
+ * what was queued for it again). So does an ingest without --id: its next run has
+ * another id and could never take its queue up. Alone under its --id: a store's week.
  */
-export const SHARED_SESSION_EXPIRY_SECONDS = 60
+export const SHORT_SESSION_EXPIRY_SECONDS = 60
 
-function sessionExpiry(args: CloudArgs, shared: boolean): number {
+export function sessionExpiry(args: CloudArgs, shared: boolean): number {
   if (args.sessionExpiry !== undefined) return Number(args.sessionExpiry)
-  return shared ? SHARED_SESSION_EXPIRY_SECONDS : SESSION_EXPIRY_SECONDS
+  return shared || args.id === undefined ? SHORT_SESSION_EXPIRY_SECONDS : SESSION_EXPIRY_SECONDS
 }
 
 function parseHostPort(text: string): { host: string; port: number } | null {

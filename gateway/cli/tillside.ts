@@ -55,7 +55,8 @@ Commands:
                     (PostgreSQL: several machines); sends issuers their vouchers used
                     at partners (default every 300 s); --http serves the reports;
                     the broker keeps a worker's session while it is away for
-                    --session-expiry seconds (default 60 with --shared, else 7 days)
+                    --session-expiry seconds (default 60 with --shared or without
+                    --id, else 7 days)
   cloud enroll --db postgres://… --store <id>[,<id>…] [--merchant <id>] [--name <text>]
                     let stores' batches into a PostgreSQL cloud
   cloud report <name> --db postgres://… --from <YYYY-MM-DD> --to <YYYY-MM-DD>

@@ -21,6 +21,7 @@ import { tempDir } from '../helpers/tmp.js'
 import { waitFor } from '../helpers/wait.js'
 import { freshDatabase, havePostgres, startPostgres } from '../helpers/postgres.js'
 import { BUNDLE, runCli } from '../helpers/cli.js'
+import { sessionExpiry } from '../../gateway/cli/cloud-cli.js'
 
 const ready = havePostgres('cloud worker gone') && requireProgram('mosquitto', 'cloud worker gone')
 const STORES = 8
@@ -100,6 +101,13 @@ describe.skipIf(!ready)('a shared cloud worker gone for good', () => {
 })
 
 describe('tillside cloud --session-expiry', () => {
+  it('is a minute for a shared worker and for one without --id, a week alone under its --id', () => {
+    expect(sessionExpiry({ id: 'ingest-1' }, true)).toBe(60)
+    expect(sessionExpiry({}, false)).toBe(60)
+    expect(sessionExpiry({ id: 'ingest-1' }, false)).toBe(7 * 86_400)
+    expect(sessionExpiry({ id: 'ingest-1', sessionExpiry: '0' }, true)).toBe(0)
+  })
+
   it('takes whole seconds and names the flag otherwise', async () => {
     for (const bad of ['soon', '1.5', '99999999']) {
       const r = await runCli(['cloud', '--broker', 'mqtt://127.0.0.1:1', '--session-expiry', bad], {}, { bundle: true })
