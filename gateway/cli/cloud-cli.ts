@@ -2,8 +2,8 @@
  * `tillside cloud --broker <url> [--db cloud.db] [--shared] [--id <clientId>] [--summary-every <s>]
  * [--session-expiry <s>] [auth]`: the reference cloud ingest as its own process, beside a
  * real broker. Several of them with --shared split the load (MQTT 5 shared subscription)
- * over one database. Every
- * --summary-every seconds it sends issuing stores their vouchers used at partners.
+ * over one database. Every --summary-every seconds it sends issuing stores their vouchers
+ * used at partners.
  * `tillside cloud send --broker <url> --store <id>[,<id>…] --type <command> --file <yaml|json>`:
  * sends one command (campaigns, revocations, trust-list, config-patch, message, …) to each
  * store named and prints each store's result; exit 0 when all applied it, 1 otherwise.

@@ -1,4 +1,10 @@
 /**
+ * PostgreSQL connections for the cloud: the pool, and pieces of work on one connection.
+ */
+import pg from 'pg'
+import type { Logger } from '../../../gateway/log.js'
+
+/**
  * The pool, its connections' errors handled from their birth. node-postgres hands a new
  * connection to its caller while still parsing the packet that made it ready: when the
  * same packet also holds the server's goodbye (PostgreSQL killed just then: "terminating
@@ -22,9 +28,6 @@ export function createPool(url: string, max: number, log: Logger): pg.Pool {
  * caught, the work's next query fails instead, and the broken connection is thrown away
  * rather than returned to the pool.
  */
-import pg from 'pg'
-import type { Logger } from '../../../gateway/log.js'
-
 export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect()
   let broken: Error | undefined
